@@ -1,0 +1,33 @@
+import { StreamFramer } from '../shared/stream-framer.ts';
+
+/** The longest frame we accept; real GT06 frames are well under 1 KiB. */
+export const GT06_MAX_FRAME = 1024;
+
+/**
+ * Frame boundaries come from the length field; the stop bytes 0x0D0A are
+ * checked so a corrupt length resynchronises instead of swallowing frames.
+ */
+function probeGt06(buf: Uint8Array, start: number, end: number): number {
+  const b0 = buf[start];
+  if (b0 !== 0x78 && b0 !== 0x79) return -1;
+  const available = end - start;
+  if (available < 2) return 0;
+  if (buf[start + 1] !== b0) return -1;
+  let total: number;
+  if (b0 === 0x78) {
+    if (available < 3) return 0;
+    if (buf[start + 2] < 5) return -1;
+    total = buf[start + 2] + 5;
+  } else {
+    if (available < 4) return 0;
+    total = ((buf[start + 2] << 8) | buf[start + 3]) + 6;
+    if (total < 11 || total > GT06_MAX_FRAME) return -1;
+  }
+  if (available < total) return 0;
+  if (buf[start + total - 2] !== 0x0d || buf[start + total - 1] !== 0x0a) return -1;
+  return total;
+}
+
+export function createGt06Framer(maxBuffered = 4 * GT06_MAX_FRAME): StreamFramer {
+  return new StreamFramer('gt06', probeGt06, (b) => b === 0x78 || b === 0x79, maxBuffered);
+}

@@ -1,0 +1,176 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Alarm, Position } from '../messages.ts';
+import { assertSanePosition } from '../shared/fuzz-harness.ts';
+import { decodeOsmAnd, parseTimestamp } from './osmand-decoder.ts';
+import { encodeOsmAndJson, encodeOsmAndQuery } from './osmand-encoder.ts';
+
+function ok(result: ReturnType<typeof decodeOsmAnd>) {
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.detail}`);
+  return result.messages;
+}
+
+describe('OsmAnd query form (Traccar "OsmAnd protocol" page parameters)', () => {
+  it('GET with the classic Traccar Client parameters', () => {
+    const [p] = ok(
+      decodeOsmAnd({
+        method: 'GET',
+        query: '?id=123456&timestamp=1700000000&lat=19.4326&lon=-99.1332&speed=10&bearing=45.5&altitude=2240&accuracy=12&batt=87&charge=true&hdop=0.9&driverUniqueId=C-7',
+      }),
+    );
+    expect(p).toEqual({
+      kind: 'position',
+      uniqueId: '123456',
+      fixTime: new Date('2023-11-14T22:13:20.000Z'),
+      lat: 19.4326,
+      lon: -99.1332,
+      valid: true,
+      speedKph: 18.52,
+      courseDeg: 45.5,
+      altitudeM: 2240,
+      accuracyM: 12,
+      batteryPct: 87,
+      attributes: { hdop: 0.9, driverUniqueId: 'C-7', charging: true },
+    });
+  });
+
+  it('POST form body, deviceid, location=lat,lon, heading, ms timestamp, valid=false', () => {
+    const [p] = ok(
+      decodeOsmAnd({
+        method: 'POST',
+        query: '',
+        contentType: 'application/x-www-form-urlencoded',
+        body: 'deviceid=abc&location=-12.05,-77.04&timestamp=1700000000123&heading=270&valid=false',
+      }),
+    ) as Position[];
+    expect([p.uniqueId, p.lat, p.lon, p.courseDeg, p.valid, p.fixTime.toISOString()]).toEqual(['abc', -12.05, -77.04, 270, false, '2023-11-14T22:13:20.123Z']);
+  });
+
+  it('an alarm parameter turns the report into an alarm', () => {
+    const [a] = ok(decodeOsmAnd({ method: 'GET', query: 'id=9&lat=1&lon=2&timestamp=2024-05-01T10:00:00Z&alarm=sos' })) as Alarm[];
+    expect([a.kind, a.alarm, a.position?.fixTime.toISOString()]).toEqual(['alarm', 'sos', '2024-05-01T10:00:00.000Z']);
+  });
+
+  it('a missing timestamp uses the time the listener received the request', () => {
+    const [p] = ok(decodeOsmAnd({ method: 'GET', query: 'id=9&lat=1&lon=2', receivedAt: new Date('2024-01-01T00:00:00Z') })) as Position[];
+    expect(p.fixTime.toISOString()).toBe('2024-01-01T00:00:00.000Z');
+  });
+
+  it('clear errors', () => {
+    const code = (q: string) => {
+      const r = decodeOsmAnd({ method: 'GET', query: q });
+      return r.ok ? null : `${r.error.code}: ${r.error.detail}`;
+    };
+    expect(code('lat=1&lon=2&timestamp=1')).toBe('malformed: missing id');
+    expect(code('id=1&lat=x&lon=2&timestamp=1')).toBe('malformed: missing lat/lon');
+    expect(code('id=1&lat=91&lon=2&timestamp=1')).toBe('malformed: coordinates out of range');
+    expect(code('id=1&lat=1&lon=2')).toBe('malformed: missing timestamp');
+    expect(code('id=1&lat=1&lon=2&timestamp=yesterday')).toBe('malformed: timestamp yesterday');
+    const xml = decodeOsmAnd({ method: 'POST', query: '', contentType: 'application/xml', body: '<a/>' });
+    expect(xml.ok ? null : xml.error.code).toBe('unsupported');
+  });
+
+  it('timestamps: epoch s, epoch ms, ISO, and "yyyy-MM-dd HH:mm:ss" as UTC', () => {
+    expect(parseTimestamp('1700000000')?.toISOString()).toBe('2023-11-14T22:13:20.000Z');
+    expect(parseTimestamp('1700000000500')?.toISOString()).toBe('2023-11-14T22:13:20.500Z');
+    expect(parseTimestamp('2024-05-01T10:00:00-06:00')?.toISOString()).toBe('2024-05-01T16:00:00.000Z');
+    expect(parseTimestamp('2024-05-01 10:00:00')?.toISOString()).toBe('2024-05-01T10:00:00.000Z');
+    expect(parseTimestamp('99999999999999999999')).toBeNull();
+  });
+});
+
+describe('Traccar Client JSON body', () => {
+  // Shape of the body the current Traccar Client app posts (transistorsoft location object).
+  const body = JSON.stringify({
+    device_id: '867530912345678',
+    location: {
+      timestamp: '2025-02-03T15:04:05.678Z',
+      coords: { latitude: 25.6866, longitude: -100.3161, speed: 5, heading: 180, altitude: 540, accuracy: 8.5 },
+      is_moving: true,
+      odometer: 1234.5,
+      event: 'motionchange',
+      battery: { level: 0.42, is_charging: false },
+    },
+  });
+
+  it('decodes one location with units converted (m/s → km/h, level → %)', () => {
+    expect(ok(decodeOsmAnd({ method: 'POST', query: '', contentType: 'application/json; charset=utf-8', body }))).toEqual([
+      {
+        kind: 'position',
+        uniqueId: '867530912345678',
+        fixTime: new Date('2025-02-03T15:04:05.678Z'),
+        lat: 25.6866,
+        lon: -100.3161,
+        valid: true,
+        speedKph: 18,
+        courseDeg: 180,
+        altitudeM: 540,
+        accuracyM: 8.5,
+        batteryPct: 42,
+        attributes: { charging: false, moving: true, event: 'motionchange', odometerM: 1234.5 },
+      },
+    ]);
+  });
+
+  it('accepts bytes and no content type; a batched array gives several positions; -1 speed is unknown', () => {
+    const batched = encodeOsmAndJson('x', [
+      { time: new Date('2025-01-01T00:00:00Z'), lat: 1, lon: 2 },
+      { time: new Date('2025-01-01T00:00:10Z'), lat: 1.1, lon: 2.1, speedKph: 36 },
+    ]);
+    const messages = ok(decodeOsmAnd({ method: 'POST', query: '', body: new TextEncoder().encode(batched) })) as Position[];
+    expect(messages.map((p) => [p.fixTime.toISOString(), p.lat, p.speedKph])).toEqual([
+      ['2025-01-01T00:00:00.000Z', 1, undefined],
+      ['2025-01-01T00:00:10.000Z', 1.1, 36],
+    ]);
+  });
+
+  it('clear errors for bad JSON', () => {
+    const code = (b: string) => {
+      const r = decodeOsmAnd({ method: 'POST', query: '', contentType: 'application/json', body: b });
+      return r.ok ? null : r.error.detail;
+    };
+    expect(code('{')).toBe('body is not JSON');
+    expect(code('{"location":{}}')).toBe('missing device_id');
+    expect(code('{"device_id":"a","location":{"coords":{"latitude":1}}}')).toBe('missing or invalid coordinates');
+    expect(code('{"device_id":"a","location":{"coords":{"latitude":1,"longitude":2}}}')).toBe('missing or invalid timestamp');
+  });
+});
+
+describe('OsmAnd properties', () => {
+  const fixArb = fc.record({
+    time: fc.integer({ min: 0, max: 4102444800 }).map((s) => new Date(s * 1000)),
+    // -0 prints as "0" in a query string: compare zeros without their sign.
+    lat: fc.double({ min: -90, max: 90, noNaN: true }).map((x) => x + 0),
+    lon: fc.double({ min: -180, max: 180, noNaN: true }).map((x) => x + 0),
+    speedKph: fc.double({ min: 0, max: 300, noNaN: true }),
+    courseDeg: fc.integer({ min: 0, max: 359 }),
+    batteryPct: fc.integer({ min: 0, max: 100 }),
+  });
+
+  it('query and JSON encode → decode round trip', () => {
+    fc.assert(
+      fc.property(fixArb, (fix) => {
+        for (const request of [
+          { method: 'GET', query: encodeOsmAndQuery('dev-1', fix) },
+          { method: 'POST', query: '', contentType: 'application/json', body: encodeOsmAndJson('dev-1', [fix]) },
+        ]) {
+          const [p] = ok(decodeOsmAnd(request)) as Position[];
+          expect([p.uniqueId, p.fixTime.getTime(), p.lat, p.lon, p.courseDeg, p.batteryPct]).toEqual(['dev-1', fix.time.getTime(), fix.lat, fix.lon, fix.courseDeg, fix.batteryPct]);
+          expect(Math.abs(p.speedKph! - fix.speedKph)).toBeLessThan(1e-9);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('fuzz: arbitrary query strings and bodies give messages or a typed error, never a throw', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.constantFrom(undefined, 'application/json', 'application/x-www-form-urlencoded', 'text/plain'), (query, body, contentType) => {
+        const r = decodeOsmAnd({ method: 'POST', query, body, contentType });
+        expect(r.ok || typeof r.error.code === 'string').toBe(true);
+        if (r.ok) r.messages.forEach(assertSanePosition);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

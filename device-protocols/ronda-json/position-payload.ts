@@ -1,0 +1,83 @@
+import type { Attributes, Position } from '../messages.ts';
+
+/** Either a decoded position or why the item was refused (index = place in the payload array). */
+export type PayloadItem = { ok: true; position: Position } | { ok: false; index: number; reason: string };
+
+/** SPEC §5 `ronda/{uniqueId}/position`: one object or an array of buffered history. */
+export function decodePositionPayload(payload: Uint8Array | string): PayloadItem[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof payload === 'string' ? payload : new TextDecoder().decode(payload));
+  } catch {
+    return [{ ok: false, index: 0, reason: 'payload is not valid JSON' }];
+  }
+  const items = Array.isArray(json) ? json : [json];
+  if (items.length === 0) return [{ ok: false, index: 0, reason: 'empty array' }];
+  return items.map((item, index) => decodeItem(item, index));
+}
+
+function decodeItem(item: unknown, index: number): PayloadItem {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+    return { ok: false, index, reason: 'item is not an object' };
+  }
+  const o = item as Record<string, unknown>;
+  const fixTime = parseTime(o.ts);
+  if (!fixTime) return { ok: false, index, reason: 'ts missing or not ISO-8601 / epoch ms' };
+  const lat = o.lat;
+  const lon = o.lon;
+  if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) {
+    return { ok: false, index, reason: 'lat missing or outside -90..90' };
+  }
+  if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) {
+    return { ok: false, index, reason: 'lon missing or outside -180..180' };
+  }
+  const optional: [string, number, number][] = [
+    ['speed', 0, 2000],
+    ['course', 0, 360],
+    ['alt', -1000, 20000],
+    ['accuracy', 0, 1e6],
+    ['battery', 0, 100],
+    ['sats', 0, 255],
+  ];
+  for (const [key, min, max] of optional) {
+    const v = o[key];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+      return { ok: false, index, reason: `${key} must be a number in ${min}..${max}` };
+    }
+  }
+  let attributes: Attributes = {};
+  if (o.attrs !== undefined && o.attrs !== null) {
+    if (typeof o.attrs !== 'object' || Array.isArray(o.attrs)) return { ok: false, index, reason: 'attrs must be an object' };
+    attributes = o.attrs as Attributes;
+  }
+  return {
+    ok: true,
+    position: {
+      kind: 'position',
+      fixTime,
+      lat,
+      lon,
+      valid: o.valid === undefined ? true : o.valid === true,
+      speedKph: num(o.speed),
+      courseDeg: num(o.course),
+      altitudeM: num(o.alt),
+      accuracyM: num(o.accuracy),
+      batteryPct: num(o.battery),
+      satellites: num(o.sats),
+      attributes,
+    },
+  };
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+
+/** ISO-8601 text or epoch milliseconds. */
+export function parseTime(v: unknown): Date | null {
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return new Date(v);
+  if (typeof v === 'string' && v.length >= 10) {
+    const t = Date.parse(v);
+    return Number.isNaN(t) ? null : new Date(t);
+  }
+  return null;
+}

@@ -1,0 +1,24 @@
+/** Packed BCD as trackers use it: two decimal digits per byte, high nibble first (GT06 login IMEI, H02 binary). */
+
+const DIGITS = '0123456789';
+
+/** Digits of `length` BCD bytes; null when a nibble is not 0–9. */
+export function readBcdDigits(bytes: Uint8Array, offset: number, length: number): string | null {
+  let out = '';
+  for (let i = offset; i < offset + length; i++) {
+    const hi = bytes[i] >>> 4;
+    const lo = bytes[i] & 0x0f;
+    if (hi > 9 || lo > 9) return null;
+    out += DIGITS[hi] + DIGITS[lo];
+  }
+  return out;
+}
+
+/** Writes `digits` right-aligned into `length` bytes, left-padding with zeros (a 15-digit IMEI becomes 16 digits). */
+export function writeBcdDigits(digits: string, out: Uint8Array, offset: number, length: number): void {
+  if (!/^\d*$/.test(digits) || digits.length > length * 2) throw new RangeError(`not ${length * 2} BCD digits: ${digits}`);
+  const padded = digits.padStart(length * 2, '0');
+  for (let i = 0; i < length; i++) {
+    out[offset + i] = ((padded.charCodeAt(2 * i) - 48) << 4) | (padded.charCodeAt(2 * i + 1) - 48);
+  }
+}

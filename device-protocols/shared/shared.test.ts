@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { readBcdDigits, writeBcdDigits } from './bcd.ts';
+import { asciiBytes, bytesToAscii, bytesToHex, hexToBytes } from './bytes.ts';
+import { crc16Ibm, crc16X25 } from './crc.ts';
+import { StreamFramer } from './stream-framer.ts';
+import { utcFields, utcFromFields } from './time.ts';
+
+describe('crc', () => {
+  // Check values from the reveng CRC catalogue (input "123456789").
+  it('CRC-16/X-25 check value', () => expect(crc16X25(asciiBytes('123456789'))).toBe(0x906e));
+  it('CRC-16/ARC (IBM) check value', () => expect(crc16Ibm(asciiBytes('123456789'))).toBe(0xbb3d));
+  it('honours start/end', () => {
+    const b = asciiBytes('xx123456789yy');
+    expect(crc16X25(b, 2, 11)).toBe(0x906e);
+    expect(crc16Ibm(b, 2, 11)).toBe(0xbb3d);
+  });
+  // GT06N protocol v1.8.1 §5.1.1 login example: CRC over length..serial is 0x8CDD.
+  it('matches the Concox login example', () => {
+    const frame = hexToBytes('78780d01012345678901234500018cdd0d0a');
+    expect(crc16X25(frame, 2, frame.length - 4)).toBe(0x8cdd);
+  });
+});
+
+describe('bcd', () => {
+  it('reads and writes digits', () => {
+    const out = new Uint8Array(8);
+    writeBcdDigits('123456789012345', out, 0, 8);
+    expect(bytesToHex(out)).toBe('0123456789012345');
+    expect(readBcdDigits(out, 0, 8)).toBe('0123456789012345');
+  });
+  it('rejects non-decimal nibbles', () => expect(readBcdDigits(hexToBytes('1a'), 0, 1)).toBeNull());
+  it('refuses too many digits', () => expect(() => writeBcdDigits('123', new Uint8Array(1), 0, 1)).toThrow(RangeError));
+});
+
+describe('bytes', () => {
+  it('hex round trip', () => expect(bytesToHex(hexToBytes('00 ff 7a'))).toBe('00ff7a'));
+  it('ascii round trip', () => expect(bytesToAscii(asciiBytes('*HQ,1#'))).toBe('*HQ,1#'));
+  it('rejects odd hex', () => expect(() => hexToBytes('abc')).toThrow(RangeError));
+});
+
+describe('time', () => {
+  it('builds UTC dates from two-digit years', () => {
+    expect(utcFromFields(11, 8, 29, 17, 46, 16)?.toISOString()).toBe('2011-08-29T17:46:16.000Z');
+    expect(utcFromFields(11, 13, 29, 17, 46, 16)).toBeNull();
+  });
+  it('splits a date back into fields', () => {
+    expect(utcFields(new Date('2024-02-29T23:59:58Z'))).toEqual({ year2: 24, month: 2, day: 29, hour: 23, minute: 59, second: 58 });
+  });
+});
+
+describe('StreamFramer', () => {
+  // A toy protocol: 0xAA, length byte, payload.
+  const probe = (b: Uint8Array, s: number, e: number) => {
+    if (b[s] !== 0xaa) return -1;
+    if (e - s < 2) return 0;
+    if (b[s + 1] > 10) return -1;
+    return e - s >= 2 + b[s + 1] ? 2 + b[s + 1] : 0;
+  };
+  const make = () => new StreamFramer('gt06', probe, (x) => x === 0xaa, 16);
+
+  it('joins split frames and splits merged ones', () => {
+    const f = make();
+    expect(f.push(hexToBytes('aa0301')).frames).toEqual([]);
+    expect(f.bufferedBytes).toBe(3);
+    const out = f.push(hexToBytes('0203aa0109aa'));
+    expect(out.frames.map(bytesToHex)).toEqual(['aa03010203', 'aa0109']);
+    expect(f.bufferedBytes).toBe(1);
+  });
+  it('skips garbage and reports it once', () => {
+    const out = make().push(hexToBytes('0102aa0fffaa0100'));
+    expect(out.frames.map(bytesToHex)).toEqual(['aa0100']);
+    expect(out.errors).toEqual([{ protocol: 'gt06', code: 'garbage', detail: 'skipped 5 bytes between frames', fatal: false }]);
+  });
+  it('drops and reports a buffer past its cap', () => {
+    const probeNeverDone = (b: Uint8Array, s: number) => (b[s] === 0xaa ? 0 : -1);
+    const f = new StreamFramer('h02', probeNeverDone, (x) => x === 0xaa, 4);
+    const out = f.push(hexToBytes('aa01020304'));
+    expect(out.errors[0].code).toBe('overflow');
+    expect(out.errors[0].fatal).toBe(true);
+    expect(f.bufferedBytes).toBe(0);
+  });
+});

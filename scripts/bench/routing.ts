@@ -1,0 +1,158 @@
+/**
+ * Route-optimizer benchmark (issue 4): `npm run bench:routing [-- --quick] [-- --seed N]`.
+ *
+ * Runs every instance of ../shared/benchmarks one after the other on one thread,
+ * each with its target time limit, checks every solution with the independent
+ * checker, and prints our figures next to VROOM v1.14's from the benchmarks
+ * README. Budgets and times are CPU seconds of the solve (neighbour lists,
+ * construction and search; file parsing excluded), like the README's VROOM
+ * figures, so a busy machine does not shrink the budget. `--quick` runs a subset.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { readSolomon } from '../../server/routing/cases/solomon.ts';
+import { readTsplib } from '../../server/routing/cases/tsplib.ts';
+import { checkSolution } from '../../server/routing/checker/check.ts';
+import { buildProblem } from '../../server/routing/solver/problem/spec.ts';
+import { solve, type SolveOptions, type SolveResult } from '../../server/routing/solver/solve.ts';
+import { Random } from '../../server/routing/solver/random.ts';
+import { parseVroom } from '../../server/routing/vroom/input.ts';
+import { toVroomOutput } from '../../server/routing/vroom/output.ts';
+import type { VroomInput } from '../../server/routing/vroom/types.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const seed = Number(args[args.indexOf('--seed') + 1] ?? 1) || 1;
+const root = fileURLToPath(new URL('../../../shared/benchmarks/', import.meta.url));
+const json = (path: string) => JSON.parse(readFileSync(root + path, 'utf8'));
+const text = (path: string) => readFileSync(root + path, 'utf8');
+
+interface Run {
+  result: SolveResult;
+  violations: number;
+}
+
+function run(input: VroomInput, options: SolveOptions): Run {
+  const problem = buildProblem(parseVroom(input));
+  const result = solve(problem, { seed, cpuClock: true, ...options });
+  const violations = checkSolution(input, toVroomOutput(problem, input, result), { tolerance: 1e-6 }).length;
+  return { result, violations };
+}
+
+const pct = (x: number) => `${x > -0.005 ? '' : '−'}${Math.abs(x).toFixed(2)} %`;
+const secs = (ms: number) => (ms / 1000).toFixed(2);
+const row = (cells: (string | number)[]) => console.log(`| ${cells.join(' | ')} |`);
+const header = (cells: string[]) => {
+  row(cells);
+  row(cells.map(() => '---'));
+};
+
+// TSPLIB: limit (s), target gap (%), VROOM -x 5 gap from the README where given.
+const tsp: [string, number, number, string][] = [
+  ['berlin52', 1, 0, '4.30 %, 0.01 s'],
+  ['eil51', 1, 0, ''],
+  ['st70', 0.5, 1, ''],
+  ['eil76', 0.5, 1, ''],
+  ['kroA100', 0.5, 1, '3.73 %, 0.01 s'],
+  ['ch150', 1, 2, ''],
+  ['a280', 1, 2, '1.12 %, 0.03 s'],
+  ['pcb442', 3, 4, ''],
+  ['rat783', 3, 4, '3.46 %, 0.30 s'],
+];
+const tspBks = json('tsplib/BKS.json');
+console.log(`\n## TSPLIB (seed ${seed})\n`);
+header(['instance', 'optimum', 'ours', 'gap', 'CPU s', 'target', 'VROOM -x 5', 'check']);
+for (const [name, limit, target, vroom] of quick ? tsp.filter((t) => ['berlin52', 'kroA100', 'rat783'].includes(t[0])) : tsp) {
+  const { result, violations } = run(readTsplib(text(`tsplib/${name}.tsp`)), { timeLimitMs: limit * 1000 });
+  const bks = tspBks[name].best_known_cost;
+  const gap = (result.objective.cost / bks - 1) * 100;
+  row([name, bks, result.objective.cost, pct(gap), secs(result.elapsedMs), `≤ ${target} % in ${limit} s ${gap <= target + 1e-9 ? '✓' : '✗'}`, vroom, violations === 0 ? 'ok' : `${violations} violations`]);
+}
+
+// Solomon: distance BKS, 25 vehicles, 2 s each; C101 and C201 also at 1 s.
+const solomonBks = json('solomon/BKS.json');
+const solomonVroom: Record<string, string> = { C101: '0 %, 0.56 s', R101: '0.41 %, 2.55 s', RC201: '1.74 %, 2.74 s' };
+const solomon = Object.keys(solomonBks).filter((k) => !k.endsWith('_distance'));
+const solomonRun = quick ? ['C101', 'C201', 'R101', 'R205', 'RC101', 'RC201', 'R110', 'RC207'] : solomon;
+console.log('\n## Solomon VRPTW (distance BKS, 25 vehicles, float euclidean)\n');
+header(['instance', 'limit s', 'distance BKS', 'ours', 'gap', 'routes', 'served', 'CPU s', 'VROOM -x 5', 'check']);
+const gaps: number[] = [];
+let allServed = true;
+let solomonMs = 0;
+const solomonRow = (name: string, limit: number) => {
+  const { result, violations } = run(readSolomon(text(`solomon/${name}.txt`)), { timeLimitMs: limit * 1000 });
+  const bks = solomonBks[`${name}_distance`].best_known_cost;
+  const gap = (result.objective.cost / bks - 1) * 100;
+  row([name, limit, bks, result.objective.cost.toFixed(2), pct(gap), result.routes.filter((r) => r.length).length,
+    `${result.objective.served}/100`, secs(result.elapsedMs), solomonVroom[name] ?? '', violations === 0 ? 'ok' : `${violations} violations`]);
+  return { gap, result };
+};
+for (const name of ['C101', 'C201']) solomonRow(name, 1);
+for (const name of solomonRun) {
+  const { gap, result } = solomonRow(name, 2);
+  gaps.push(gap);
+  solomonMs += result.elapsedMs;
+  if (result.objective.served < 100) allServed = false;
+}
+const sorted = gaps.slice().sort((a, b) => a - b);
+console.log(
+  `\nSolomon at 2 s, ${gaps.length} instances: average gap ${pct(gaps.reduce((a, b) => a + b, 0) / gaps.length)}, ` +
+    `median ${pct(sorted[Math.floor(sorted.length / 2)])}, worst ${pct(sorted.at(-1)!)}, ` +
+    `${secs(solomonMs / gaps.length)} s average, all served: ${allServed ? 'yes' : 'no'} ` +
+    `(target: all served, average ≤ 2.0 %; VROOM -x 5: avg 1.62 %, median 0.94 %, worst 7.54 %, 3.2 s)`,
+);
+
+// Larger VRPTW and the synthetic collection day against VROOM -x 5's cost.
+console.log('\n## 200-customer VRPTW and field_160 (5 s each)\n');
+header(['instance', 'reference', 'ours', 'vs reference', 'routes', 'served', 'CPU s', 'check']);
+const gh = json('homberger_200/BKS.json');
+const larger: [string, () => VroomInput, number, string][] = [
+  ['c1_2_1', () => readSolomon(text('homberger_200/c1_2_1.txt')), 2704.57, 'VROOM -x 5 (= BKS)'],
+  ['r1_2_1', () => readSolomon(text('homberger_200/r1_2_1.txt')), gh.r1_2_1.best_known_cost * (1 - 0.0043), 'VROOM -x 5 (BKS −0.43 %)'],
+  ['rc1_2_1', () => readSolomon(text('homberger_200/rc1_2_1.txt')), gh.rc1_2_1.best_known_cost, 'BKS (no VROOM figure)'],
+  ['field_160', () => json('vroom-json/field_160.json'), 54898, 'VROOM -x 5, 5.2 s'],
+];
+for (const [name, load, reference, what] of quick ? larger.filter((l) => l[0] === 'field_160') : larger) {
+  const input = load();
+  const { result, violations } = run(input, { timeLimitMs: 5000 });
+  row([name, `${reference.toFixed(2)} ${what}`, result.objective.cost.toFixed(2), pct((result.objective.cost / reference - 1) * 100),
+    result.routes.filter((r) => r.length).length, `${result.objective.served}/${input.jobs.length}`, secs(result.elapsedMs),
+    violations === 0 ? 'ok' : `${violations} violations`]);
+}
+
+// Warm re-plan on field_160: cancel or move 5 visits, re-solve from the current plans.
+console.log('\n## Warm re-plan on field_160 (5 visits changed; warm budget 150 ms CPU, cold 5 s)\n');
+header(['change', 'cold cost', 'warm cost', 'warm vs cold', 'warm CPU s', 'routes kept', 'check']);
+const field: VroomInput = json('vroom-json/field_160.json');
+const fieldProblem = buildProblem(parseVroom(field));
+const base = solve(fieldProblem, { seed, timeLimitMs: 5000, cpuClock: true });
+for (const change of ['cancel', 'move'] as const) {
+  const rng = new Random(seed + (change === 'cancel' ? 11 : 23));
+  const picked = new Set<number>();
+  while (picked.size < 5) picked.add(rng.int(field.jobs.length));
+  const changed: VroomInput = structuredClone(field);
+  // Cancelling removes the visit; moving sends it to the address of another visit.
+  if (change === 'move') for (const j of picked) changed.jobs[j].location_index = field.jobs[rng.int(field.jobs.length)].location_index;
+  const keep = field.jobs.map((_, j) => change === 'move' || !picked.has(j));
+  if (change === 'cancel') changed.jobs = field.jobs.filter((_, j) => keep[j]);
+  const index = new Map<number, number>();
+  field.jobs.forEach((job, j) => keep[j] && index.set(j, changed.jobs.indexOf(changed.jobs.find((c) => c.id === job.id)!)));
+  // The current plans minus the changed visits, which the re-solve places again.
+  const initial = base.routes.map((jobs) => jobs.filter((j) => index.has(j) && !picked.has(j)).map((j) => index.get(j)!));
+  const cold = run(changed, { timeLimitMs: 5000 });
+  const warm = run(changed, { timeLimitMs: 150, initial });
+  const kept = warm.result.routes.filter((r, v) => r.length === initial[v].length && r.every((j, i) => j === initial[v][i])).length;
+  row([`${change} 5`, cold.result.objective.cost, warm.result.objective.cost,
+    pct((warm.result.objective.cost / cold.result.objective.cost - 1) * 100), secs(warm.result.elapsedMs),
+    `${kept}/${initial.length}`, warm.violations + cold.violations === 0 ? 'ok' : `${warm.violations + cold.violations} violations`]);
+}
+
+// Priorities: C101 with only 5 vehicles, odd ids at priority 50.
+console.log('\n## Priority: C101, 5 vehicles, odd ids priority 50 (2 s)\n');
+header(['served', 'priority sum', 'target (VROOM)', 'distance', 'check']);
+const c101 = readSolomon(text('solomon/C101.txt'));
+c101.vehicles = c101.vehicles.slice(0, 5);
+for (const job of c101.jobs) job.priority = job.id % 2 === 1 ? 50 : 0;
+const prio = run(c101, { timeLimitMs: 2000 });
+row([`${prio.result.objective.served}/100`, prio.result.objective.priority, `≥ 2050 ${prio.result.objective.priority >= 2050 ? '✓' : '✗'}`,
+  prio.result.objective.cost.toFixed(2), prio.violations === 0 ? 'ok' : `${prio.violations} violations`]);

@@ -1,0 +1,103 @@
+import pg from 'pg';
+import type { ServerProcess } from '../../../test/support/server-process.ts';
+import { ms, stats } from './page-session.ts';
+
+export interface MetricsOptions {
+  collectors: number;
+  days: number;
+  calls: number;
+  visitsPerDay: number;
+  timeZone: string;
+}
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * Rows straight into the tables the metrics query reads (migrations 0002 and
+ * 0005): a daily rollup per collector-day, visits (¾ completed), check-ins for
+ * the completed ones (a third paid, a third promised), their payments and
+ * promises. SQL rather than MQTT/API because only the read is measured here.
+ */
+async function seed(databaseUrl: string, o: MetricsOptions, from: string, to: string): Promise<Record<string, number>> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    await c.query('begin');
+    const team = (await c.query(`insert into teams (name) values ('Bench metrics') returning id`)).rows[0].id as number;
+    await c.query(`insert into collectors (team_id, name) select $1, 'Métricas ' || lpad(g::text, 4, '0') from generate_series(1, $2) g`, [team, o.collectors]);
+    await c.query(
+      `insert into accounts (team_id, external_id, name, lat, lon, balance_due, installment_amount)
+       select $1, 'bench-m-' || g, 'Cuenta ' || g, 20.67, -103.35, 6000, 150 + (g % 12) * 50 from generate_series(1, $2) g`,
+      [team, o.collectors * o.visitsPerDay],
+    );
+    const shared = [team, from, to, o.timeZone];
+    await c.query(
+      `with cs as (select id, row_number() over (order by id) - 1 as k from collectors where team_id = $1),
+            acc as (select min(id) as a0 from accounts where team_id = $1)
+       insert into visits (account_id, team_id, collector_id, visit_date, priority, status, outcome)
+       select acc.a0 + cs.k * ${o.visitsPerDay} + v, $1, cs.id, d::date, 50,
+              case when v % 4 = 3 then 'missed' else 'completed' end,
+              case when v % 4 = 3 then null when v % 3 = 0 then 'paid' when v % 3 = 1 then 'promise' else 'absent' end
+       from cs, acc, generate_series($2::date, $3::date, interval '1 day') d, generate_series(0, ${o.visitsPerDay - 1}) v`,
+      shared.slice(0, 3),
+    );
+    await c.query(
+      `insert into checkins (id, visit_id, account_id, team_id, collector_id, ts, lat, lon, outcome, promise_date, promise_amount, on_site_s)
+       select gen_random_uuid(), v.id, v.account_id, v.team_id, v.collector_id,
+              (v.visit_date + time '09:00' + (v.id % 12) * interval '35 minutes') at time zone $4, 20.67, -103.35, v.outcome,
+              case when v.outcome = 'promise' then v.visit_date + 7 end, case when v.outcome = 'promise' then 300 end, 420 + (v.id % 7) * 60
+       from visits v where v.team_id = $1 and v.status = 'completed' and v.visit_date between $2 and $3`,
+      shared,
+    );
+    await c.query(
+      `insert into payments (id, visit_id, account_id, team_id, collector_id, ts, amount, currency, method, receipt_number)
+       select gen_random_uuid(), ch.visit_id, ch.account_id, ch.team_id, ch.collector_id, ch.ts + interval '2 minutes', a.installment_amount, 'MXN', 'cash',
+              row_number() over (order by ch.ts, ch.visit_id)
+       from checkins ch join accounts a on a.id = ch.account_id where ch.team_id = $1 and ch.outcome = 'paid'`,
+      [team],
+    );
+    await c.query(
+      `insert into promises (checkin_id, account_id, team_id, visit_id, collector_id, promised_at, due_date, amount)
+       select id, account_id, team_id, visit_id, collector_id, ts, promise_date, promise_amount from checkins where team_id = $1 and outcome = 'promise'`,
+      [team],
+    );
+    await c.query(
+      `insert into position_daily_rollup (device_id, collector_id, day, driven_m, moving_s, stopped_s, points, first_ts, last_ts)
+       select 1000000 + c.id, c.id, d::date, 30000 + (c.id % 50) * 400, 4 * 3600, 3 * 3600, 25200,
+              (d::date + time '08:30') at time zone $4, (d::date + time '17:30') at time zone $4
+       from collectors c, generate_series($2::date, $3::date, interval '1 day') d where c.team_id = $1`,
+      shared,
+    );
+    await c.query('commit');
+    const count = async (table: string) => Number((await c.query(`select count(*) from ${table} where team_id = $1`, [team])).rows[0].count);
+    return { visits: await count('visits'), checkins: await count('checkins'), payments: await count('payments'), promises: await count('promises') };
+  } finally {
+    await c.end();
+  }
+}
+
+export async function benchMetrics(server: ServerProcess, o: MetricsOptions): Promise<void> {
+  console.log(`\n== metrics: ${o.collectors} collectors × ${o.days} days, ${o.calls} calls ==`);
+  if (!server.databaseUrl) throw new Error('the metrics bench seeds PostgreSQL directly');
+  // Days long past, clear of the wall's and the replay's data.
+  const to = isoDay(Date.now() - 11 * 86_400_000);
+  const from = isoDay(Date.now() - (10 + o.days) * 86_400_000);
+  const t0 = Date.now();
+  const counts = await seed(server.databaseUrl, o, from, to);
+  console.log(`  seeded ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')} + ${o.collectors * o.days} rollup rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const times: number[] = [];
+  let rows = 0;
+  let bytes = 0;
+  for (let i = 0; i < o.calls; i++) {
+    const started = performance.now();
+    const res = await fetch(`${server.baseUrl}/api/metrics/collectors?from=${from}&to=${to}`, { headers: { authorization: `Bearer ${server.token}` } });
+    const body = await res.text();
+    times.push(performance.now() - started);
+    if (res.status !== 200) throw new Error(`metrics ${res.status}: ${body.slice(0, 200)}`);
+    bytes = body.length;
+    rows = (JSON.parse(body) as { rows: unknown[] }).rows.length;
+  }
+  const s = stats(times);
+  console.log(`  GET /api/metrics/collectors?from=${from}&to=${to} → ${rows} rows, ${(bytes / 1e6).toFixed(1)} MB JSON`);
+  console.log(`  request → last byte on localhost: p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, max ${ms(s.max)} over ${s.n} calls (target ≤ 500 ms)`);
+}

@@ -1,0 +1,69 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { AuthService } from '../auth/auth.service.ts';
+import { AccountList, AccountListQuery, AccountOut, AccountPatch, ImportQuery, ImportReport } from '../contract/account.ts';
+import type { Database } from '../db/database.ts';
+import { getAccount, listAccounts, patchAccount } from '../operations/account.repository.ts';
+import { importAccounts } from '../operations/account-import.ts';
+import { readScope } from '../operations/actor.ts';
+import { OperationError, errorBody } from '../operations/errors.ts';
+import { requireUser } from './auth-hook.ts';
+import { ErrorBody } from './schemas.ts';
+
+/** Roles of issue 5: these change their team's operations; managers only read; collectors act through devices. */
+export const WRITERS = ['admin', 'supervisor', 'dispatcher'] as const;
+export const READERS = ['admin', 'supervisor', 'dispatcher', 'manager'] as const;
+
+/** Turns a service's refusal into its status and message; anything else goes to Fastify's handler. */
+export function operationErrors(err: FastifyError | OperationError, _req: FastifyRequest, reply: FastifyReply) {
+  if (err instanceof OperationError) return reply.code(err.statusCode).send(errorBody(err));
+  return reply.send(err);
+}
+
+const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const IMPORT_LIMIT = 50 * 1024 * 1024;
+
+export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService }> = async (app, { db, auth }) => {
+  const readers = requireUser(auth, READERS);
+  const writers = requireUser(auth, WRITERS);
+  app.setErrorHandler(operationErrors);
+  // The import takes the file itself as the body (issue 5), not JSON.
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: IMPORT_LIMIT }, (_req, body, done) => done(null, body));
+
+  app.get('/api/accounts', { preHandler: readers, schema: { tags: ['accounts'], querystring: AccountListQuery, response: { 200: AccountList } } }, async (req) =>
+    listAccounts(db, req.query, readScope(req.user)),
+  );
+
+  app.get(
+    '/api/accounts/:id',
+    { preHandler: readers, schema: { tags: ['accounts'], params: Type.Object({ id: Type.Integer() }), response: { 200: AccountOut, ...Errors } } },
+    async (req) => getAccount(db, req.params.id, readScope(req.user)),
+  );
+
+  app.patch(
+    '/api/accounts/:id',
+    { preHandler: writers, schema: { tags: ['accounts'], params: Type.Object({ id: Type.Integer() }), body: AccountPatch, response: { 200: AccountOut, ...Errors } } },
+    async (req) => patchAccount(db, req.params.id, req.body, { kind: 'user', user: req.user }),
+  );
+
+  app.post(
+    '/api/accounts/import',
+    {
+      preHandler: writers,
+      schema: {
+        tags: ['accounts'],
+        description: 'Body: the CSV file (text/csv). Columns: external_id, name, address, lat, lon, phone, balance_due, installment_amount, days_past_due, segment, team, currency.',
+        querystring: ImportQuery,
+        body: Type.String(),
+        response: { 200: ImportReport, ...Errors },
+      },
+    },
+    async (req) => {
+      // A dispatcher's file lands in their own team unless its rows say otherwise.
+      const defaultTeamId = req.query.teamId ?? (req.user.role === 'admin' ? null : req.user.teamId);
+      return importAccounts(db, req.body, { defaultTeamId, actor: { kind: 'user', user: req.user } });
+    },
+  );
+};

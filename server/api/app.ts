@@ -1,0 +1,64 @@
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Logger } from 'pino';
+import { createWebSocketStream } from 'ws';
+
+export const WEB_BUILD_DIR = fileURLToPath(new URL('../../web/build/', import.meta.url));
+
+export interface AppOptions {
+  logger: Logger;
+  /** Hands a WebSocket connection at /mqtt to the broker (SPEC §5). */
+  mqttOverWebSocket?: (stream: NodeJS.ReadWriteStream & import('node:stream').Duplex) => void;
+}
+
+/** The Fastify instance with docs, websockets and the dashboard; routes are registered by the caller, by name. */
+export type App = FastifyInstance<import("node:http").Server, import("node:http").IncomingMessage, import("node:http").ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export async function createApp(opts: AppOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    bodyLimit: 20 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Ronda API', version: '0.1.0', description: 'Field debt-collection command center (SPEC §6)' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  // socket.io answers its own upgrades at /live; only /mqtt upgrades go through Fastify's router.
+  const mqttUpgrades = new EventEmitter();
+  app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (req.url?.startsWith('/mqtt')) mqttUpgrades.emit('upgrade', req, socket, head);
+  });
+  await app.register(fastifyWebsocket, { options: { server: mqttUpgrades as never } });
+
+  if (opts.mqttOverWebSocket) {
+    const handle = opts.mqttOverWebSocket;
+    app.get('/mqtt', { websocket: true, schema: { hide: true } }, (socket) => handle(createWebSocketStream(socket) as never));
+  }
+
+  if (existsSync(WEB_BUILD_DIR)) {
+    await app.register(fastifyStatic, { root: WEB_BUILD_DIR, wildcard: false });
+    // The dashboard is a single-page app: unknown non-API paths get its shell.
+    app.setNotFoundHandler((req, reply) => {
+      if (req.url.startsWith('/api/') || req.method !== 'GET') {
+        return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` });
+      }
+      return reply.sendFile('index.html');
+    });
+  }
+  return app;
+}

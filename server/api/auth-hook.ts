@@ -1,0 +1,27 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Role, SessionUser } from '../contract/auth.ts';
+import type { AuthService } from '../auth/auth.service.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: SessionUser;
+  }
+}
+
+export function bearerToken(req: FastifyRequest): string | null {
+  const h = req.headers.authorization;
+  return h?.startsWith('Bearer ') ? h.slice(7).trim() : null;
+}
+
+/** preHandler for every route but login and health (issue 2 §5). */
+export function requireUser(auth: AuthService, roles?: readonly Role[]) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const token = bearerToken(req);
+    const user = token ? await auth.verify(token) : null;
+    if (!user) return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'a valid bearer token is required' });
+    if (roles && !roles.includes(user.role)) {
+      return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: `role ${user.role} may not do this` });
+    }
+    req.user = user;
+  };
+}

@@ -1,0 +1,75 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
+import type { AuthService } from '../auth/auth.service.ts';
+import { CheckinIn, CheckinListQuery, CheckinOut, CheckinResult, RejectedRecord } from '../contract/checkin.ts';
+import type { Database } from '../db/database.ts';
+import { readScope } from '../operations/actor.ts';
+import { listCheckins, recordCheckin, type CheckinOptions } from '../operations/checkin.service.ts';
+import type { NotifyRecord } from '../operations/live-events.ts';
+import { READERS, WRITERS, operationErrors } from './account.routes.ts';
+import { requireUser } from './auth-hook.ts';
+import { ErrorBody } from './schemas.ts';
+
+interface Deps {
+  db: Kysely<Database>;
+  auth: AuthService;
+  notify: NotifyRecord;
+  checkin: CheckinOptions;
+}
+
+/** Check-ins entered by the office (a call, a visit the phone could not report); phones use MQTT (SPEC §5). */
+export const checkinRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, auth, notify, checkin }) => {
+  app.setErrorHandler(operationErrors);
+
+  app.post(
+    '/api/checkins',
+    {
+      preHandler: requireUser(auth, WRITERS),
+      schema: {
+        tags: ['checkins'],
+        description: 'Idempotent on `id`: a resend answers 200 with `duplicate: true` and changes nothing.',
+        body: CheckinIn,
+        response: { 200: CheckinResult, 201: CheckinResult, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const r = await recordCheckin(db, req.body, { actor: { kind: 'user', user: req.user }, deviceId: null, collectorId: null }, checkin);
+      if (!r.duplicate) {
+        notify('checkin', r.checkin.teamId, r.checkin);
+        if (r.visit) notify('visit', r.visit.teamId, r.visit);
+      }
+      return reply.code(r.duplicate ? 200 : 201).send({ duplicate: r.duplicate, checkin: r.checkin });
+    },
+  );
+
+  app.get(
+    '/api/checkins',
+    { preHandler: requireUser(auth, READERS), schema: { tags: ['checkins'], querystring: CheckinListQuery, response: { 200: Type.Object({ checkins: Type.Array(CheckinOut) }) } } },
+    async (req) => ({ checkins: await listCheckins(db, req.query, readScope(req.user)) }),
+  );
+
+  app.get(
+    '/api/records/rejected',
+    {
+      preHandler: requireUser(auth, ['admin']),
+      schema: {
+        tags: ['checkins', 'payments'],
+        description: 'Check-ins and payments devices sent that could not be stored (acknowledged so the phone stops resending), newest first.',
+        response: { 200: Type.Object({ records: Type.Array(RejectedRecord) }) },
+      },
+    },
+    async () => {
+      const rows = await db
+        .selectFrom('rejected_records as r')
+        .leftJoin('devices as d', 'd.id', 'r.device_id')
+        .select(['r.id', 'd.unique_id', 'r.kind', 'r.payload', 'r.reason', 'r.received_at'])
+        .orderBy('r.id', 'desc')
+        .limit(1000)
+        .execute();
+      return {
+        records: rows.map((r) => ({ id: r.id, uniqueId: r.unique_id, kind: r.kind, payload: r.payload, reason: r.reason, receivedAt: new Date(r.received_at).toISOString() })),
+      };
+    },
+  );
+};

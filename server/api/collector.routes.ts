@@ -1,0 +1,105 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
+import type { AuthService } from '../auth/auth.service.ts';
+import { Nullable, type SessionUser } from '../contract/auth.ts';
+import { CollectorList } from '../contract/collector.ts';
+import type { Database } from '../db/database.ts';
+import { lastPositions } from '../repositories/position.repository.ts';
+import { requireUser } from './auth-hook.ts';
+import { ErrorBody } from './schemas.ts';
+
+/** Admins and managers see every team; everyone else only their own. */
+export const teamScope = (u: SessionUser): number | null => (u.role === 'admin' || u.role === 'manager' || u.teamId === null ? null : u.teamId);
+
+const Team = Type.Object({ id: Type.Integer(), name: Type.String(), timeZone: Type.String(), currency: Type.String() });
+
+export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService; onChanged(): void }> = async (app, { db, auth, onChanged }) => {
+  const anyone = requireUser(auth);
+  const admins = requireUser(auth, ['admin', 'supervisor']);
+
+  app.get('/api/collectors', { preHandler: anyone, schema: { tags: ['collectors'], response: { 200: CollectorList } } }, async (req) => {
+    const team = teamScope(req.user);
+    let q = db
+      .selectFrom('collectors as c')
+      .leftJoin('teams as t', 't.id', 'c.team_id')
+      .select(['c.id', 'c.name', 'c.team_id', 't.name as team_name'])
+      .where('c.active', '=', true)
+      .orderBy('c.name');
+    if (team !== null) q = q.where('c.team_id', '=', team);
+    const [rows, devices, last] = await Promise.all([
+      q.execute(),
+      db.selectFrom('devices').select(['unique_id', 'protocol', 'collector_id']).where('collector_id', 'is not', null).execute(),
+      lastPositions(db, team),
+    ]);
+    const devicesOf = groupBy(devices, (d) => d.collector_id!);
+    // A collector with a phone and a tracker shows whichever reported last.
+    const lastOf = new Map<number, (typeof last)[number]>();
+    for (const p of last) {
+      if (p.collectorId === null) continue;
+      const prev = lastOf.get(p.collectorId);
+      if (!prev || p.ts > prev.ts) lastOf.set(p.collectorId, p);
+    }
+    return {
+      collectors: rows.map((c) => ({
+        id: c.id,
+        name: c.name,
+        teamId: c.team_id,
+        teamName: c.team_name,
+        devices: (devicesOf.get(c.id) ?? []).map((d) => ({ uniqueId: d.unique_id, protocol: d.protocol })),
+        last: lastOf.get(c.id) ?? null,
+      })),
+    };
+  });
+
+  app.post(
+    '/api/collectors',
+    {
+      preHandler: admins,
+      schema: {
+        tags: ['collectors'],
+        body: Type.Object({
+          name: Type.String({ minLength: 1, maxLength: 120 }),
+          teamId: Nullable(Type.Integer()),
+          phone: Type.Optional(Type.String({ maxLength: 40 })),
+          externalId: Type.Optional(Type.String({ maxLength: 80 })),
+        }),
+        response: { 201: Type.Object({ id: Type.Integer() }), 404: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const row = await db
+        .insertInto('collectors')
+        .values({ name: req.body.name, team_id: req.body.teamId, phone: req.body.phone ?? null, external_id: req.body.externalId ?? null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      onChanged();
+      return reply.code(201).send({ id: row.id });
+    },
+  );
+
+  app.get('/api/teams', { preHandler: anyone, schema: { tags: ['teams'], response: { 200: Type.Object({ teams: Type.Array(Team) }) } } }, async () => {
+    const rows = await db.selectFrom('teams').selectAll().orderBy('name').execute();
+    return { teams: rows.map((t) => ({ id: t.id, name: t.name, timeZone: t.time_zone, currency: t.currency })) };
+  });
+
+  app.post(
+    '/api/teams',
+    { preHandler: requireUser(auth, ['admin']), schema: { tags: ['teams'], body: Type.Object({ name: Type.String({ minLength: 1 }) }), response: { 201: Type.Object({ id: Type.Integer() }) } } },
+    async (req, reply) => {
+      const row = await db.insertInto('teams').values({ name: req.body.name }).returning('id').executeTakeFirstOrThrow();
+      return reply.code(201).send({ id: row.id });
+    },
+  );
+};
+
+function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = out.get(k);
+    if (list) list.push(it);
+    else out.set(k, [it]);
+  }
+  return out;
+}

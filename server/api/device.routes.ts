@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
+import type { AuthService } from '../auth/auth.service.ts';
+import { CreateDevice, DeviceOut, DeviceWithToken, PositionOut, UnknownDevice } from '../contract/device.ts';
+import type { Database } from '../db/database.ts';
+import { hashToken, type DeviceRegistry } from '../ingest/device-registry.ts';
+import { positionsOfDevice } from '../repositories/position.repository.ts';
+import { requireUser } from './auth-hook.ts';
+import { ErrorBody } from './schemas.ts';
+
+interface Deps {
+  db: Kysely<Database>;
+  auth: AuthService;
+  registry: DeviceRegistry;
+  onDevicesChanged(): void;
+}
+
+const MAX_POSITIONS = 100_000;
+
+export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, auth, registry, onDevicesChanged }) => {
+  const admins = requireUser(auth, ['admin', 'supervisor']);
+  const anyone = requireUser(auth);
+
+  app.post(
+    '/api/devices',
+    { preHandler: admins, schema: { tags: ['devices'], body: CreateDevice, response: { 201: DeviceWithToken, 404: ErrorBody, 409: ErrorBody } } },
+    async (req, reply) => {
+      const { uniqueId, name, collectorId = null, protocol = null } = req.body;
+      if (collectorId !== null) {
+        const c = await db.selectFrom('collectors').select('id').where('id', '=', collectorId).executeTakeFirst();
+        if (!c) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `collector ${collectorId} does not exist` });
+      }
+      const token = randomBytes(24).toString('base64url');
+      const row = await db
+        .insertInto('devices')
+        .values({ unique_id: uniqueId, name, token_hash: hashToken(token), collector_id: collectorId, protocol })
+        .onConflict((oc) => oc.column('unique_id').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: `a device with uniqueId ${uniqueId} already exists` });
+      registry.invalidate(uniqueId);
+      onDevicesChanged();
+      return reply.code(201).send({ ...toDeviceOut(row), token });
+    },
+  );
+
+  app.get('/api/devices', { preHandler: anyone, schema: { tags: ['devices'], response: { 200: Type.Object({ devices: Type.Array(DeviceOut) }) } } }, async () => {
+    const rows = await db.selectFrom('devices').selectAll().orderBy('unique_id').execute();
+    return { devices: rows.map(toDeviceOut) };
+  });
+
+  app.get(
+    '/api/devices/unknown',
+    { preHandler: requireUser(auth, ['admin']), schema: { tags: ['devices'], response: { 200: Type.Object({ devices: Type.Array(UnknownDevice) }) } } },
+    async () => {
+      const rows = await db.selectFrom('unknown_devices').selectAll().orderBy('last_seen', 'desc').limit(1000).execute();
+      return {
+        devices: rows.map((r) => ({
+          uniqueId: r.unique_id,
+          protocol: r.protocol,
+          remoteAddress: r.remote_address,
+          firstSeen: new Date(r.first_seen).toISOString(),
+          lastSeen: new Date(r.last_seen).toISOString(),
+          count: r.count,
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/devices/:uniqueId/positions',
+    {
+      preHandler: anyone,
+      schema: {
+        tags: ['devices'],
+        params: Type.Object({ uniqueId: Type.String() }),
+        querystring: Type.Object({
+          from: Type.Optional(Type.String({ format: 'date-time' })),
+          to: Type.Optional(Type.String({ format: 'date-time' })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_POSITIONS })),
+        }),
+        response: { 200: Type.Object({ positions: Type.Array(PositionOut) }), 404: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const dev = await db.selectFrom('devices').select('id').where('unique_id', '=', req.params.uniqueId).executeTakeFirst();
+      if (!dev) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no device ${req.params.uniqueId}` });
+      const to = req.query.to ? new Date(req.query.to) : new Date(Date.now() + 86_400_000);
+      const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - 86_400_000);
+      return { positions: await positionsOfDevice(db, dev.id, from, to, req.query.limit ?? MAX_POSITIONS) };
+    },
+  );
+};
+
+function toDeviceOut(r: { id: number; unique_id: string; name: string; collector_id: number | null; protocol: string | null; created_at: Date }) {
+  return {
+    id: r.id,
+    uniqueId: r.unique_id,
+    name: r.name,
+    collectorId: r.collector_id,
+    protocol: r.protocol,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}

@@ -1,0 +1,75 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
+import type { AuthService } from '../auth/auth.service.ts';
+import type { SessionUser } from '../contract/auth.ts';
+import { DeviationRulesPatch, DeviationRulesSchema, EventListQuery, EventOut } from '../contract/event.ts';
+import type { Database } from '../db/database.ts';
+import type { DeviationService } from '../deviations/deviation.service.ts';
+import { acknowledgeEvent, getEvent, listEvents } from '../deviations/event.repository.ts';
+import { actorLabel, assertCanWrite, readScope } from '../operations/actor.ts';
+import { OperationError } from '../operations/errors.ts';
+import { READERS, operationErrors } from './account.routes.ts';
+import { requireUser } from './auth-hook.ts';
+import { ErrorBody } from './schemas.ts';
+
+const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+const Id = Type.Object({ id: Type.Integer() });
+/** Issue 5: a supervisor acknowledges deviations; admins may too. */
+const ACKERS = ['admin', 'supervisor'] as const;
+
+export interface EventRoutesOptions {
+  db: Kysely<Database>;
+  auth: AuthService;
+  deviations: DeviationService;
+  /** Streams an acknowledged event to the wall (SPEC §7 `event`). */
+  emit(teamId: number, event: EventOut): void;
+}
+
+export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, { db, auth, deviations, emit }) => {
+  const readers = requireUser(auth, READERS);
+  app.setErrorHandler(operationErrors);
+  const assertCanRead = (user: SessionUser, teamId: number) => {
+    const scope = readScope(user);
+    if (scope !== null && scope !== teamId) throw new OperationError(403, `team ${teamId} is not your team`);
+  };
+
+  app.get(
+    '/api/events',
+    { preHandler: readers, schema: { tags: ['events'], querystring: EventListQuery, response: { 200: Type.Object({ events: Type.Array(EventOut) }), ...Errors } } },
+    async (req) => ({ events: await listEvents(db, req.query, readScope(req.user)) }),
+  );
+
+  app.post(
+    '/api/events/:id/ack',
+    { preHandler: requireUser(auth, ACKERS), schema: { tags: ['events'], params: Id, response: { 200: EventOut, ...Errors } } },
+    async (req) => {
+      const existing = await getEvent(db, req.params.id);
+      if (!existing) throw new OperationError(404, `event ${req.params.id} not found`);
+      assertCanWrite({ kind: 'user', user: req.user }, existing.teamId);
+      const acked = (await acknowledgeEvent(db, existing.id, actorLabel({ kind: 'user', user: req.user })))!;
+      if (existing.acknowledgedAt === null) emit(acked.teamId, acked);
+      return acked;
+    },
+  );
+
+  app.get(
+    '/api/teams/:id/deviation-rules',
+    { preHandler: readers, schema: { tags: ['events'], params: Id, response: { 200: DeviationRulesSchema, ...Errors } } },
+    async (req) => {
+      assertCanRead(req.user, req.params.id);
+      return deviations.rulesOf(req.params.id);
+    },
+  );
+
+  app.put(
+    '/api/teams/:id/deviation-rules',
+    { preHandler: requireUser(auth, ACKERS), schema: { tags: ['events'], params: Id, body: DeviationRulesPatch, response: { 200: DeviationRulesSchema, ...Errors } } },
+    async (req) => {
+      assertCanWrite({ kind: 'user', user: req.user }, req.params.id);
+      const team = await db.selectFrom('teams').select('id').where('id', '=', req.params.id).executeTakeFirst();
+      if (!team) throw new OperationError(404, `team ${req.params.id} not found`);
+      return deviations.updateRules(req.params.id, req.body, actorLabel({ kind: 'user', user: req.user }));
+    },
+  );
+};

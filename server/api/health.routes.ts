@@ -1,0 +1,65 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/database.ts';
+
+/** A bound listener as /api/health reports it. */
+export interface ListenerStatus {
+  name: string;
+  transport: 'tcp' | 'udp' | 'http' | 'ws';
+  port: number;
+  connections?: number;
+  counters?: Record<string, number>;
+}
+
+interface Deps {
+  db: Kysely<Database>;
+  dbKind: string;
+  listeners(): ListenerStatus[];
+  broker(): { connectedClients: number };
+  ingest(): unknown;
+  live(): { clients: number };
+  eventLoop(): { maxMs: number; p99Ms: number; meanMs: number };
+}
+
+const Health = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  database: Type.Object({ kind: Type.String(), ok: Type.Boolean(), latencyMs: Type.Number(), error: Type.Optional(Type.String()) }),
+  broker: Type.Object({ connectedClients: Type.Integer() }),
+  listeners: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      transport: Type.String(),
+      port: Type.Integer(),
+      connections: Type.Optional(Type.Integer()),
+      counters: Type.Optional(Type.Record(Type.String(), Type.Number())),
+    }),
+  ),
+  ingest: Type.Unknown(),
+  live: Type.Object({ clients: Type.Integer() }),
+  eventLoop: Type.Object({ maxMs: Type.Number(), p99Ms: Type.Number(), meanMs: Type.Number() }),
+  memory: Type.Object({ rssMb: Type.Number(), heapUsedMb: Type.Number() }),
+});
+
+export const healthRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, deps) => {
+  app.get('/api/health', { schema: { tags: ['health'], response: { 200: Health, 503: Health } } }, async (_req, reply) => {
+    const t = performance.now();
+    let error: string | undefined;
+    try {
+      await sql`select 1`.execute(deps.db);
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    const body = {
+      status: error ? ('degraded' as const) : ('ok' as const),
+      database: { kind: deps.dbKind, ok: !error, latencyMs: Math.round((performance.now() - t) * 10) / 10, error },
+      broker: deps.broker(),
+      listeners: deps.listeners(),
+      ingest: deps.ingest(),
+      live: deps.live(),
+      eventLoop: deps.eventLoop(),
+      memory: { rssMb: Math.round(process.memoryUsage.rss() / 1048576), heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1048576) },
+    };
+    return reply.code(error ? 503 : 200).send(body);
+  });
+};

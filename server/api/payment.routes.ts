@@ -1,0 +1,48 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
+import type { AuthService } from '../auth/auth.service.ts';
+import { CashQuery, CashSummary, PaymentIn, PaymentListQuery, PaymentOut, PaymentResult } from '../contract/payment.ts';
+import type { Database } from '../db/database.ts';
+import { readScope } from '../operations/actor.ts';
+import type { NotifyRecord } from '../operations/live-events.ts';
+import { cashByCollector, listPayments, recordPayment } from '../operations/payment.service.ts';
+import { READERS, WRITERS, operationErrors } from './account.routes.ts';
+import { requireUser } from './auth-hook.ts';
+import { ErrorBody } from './schemas.ts';
+
+export const paymentRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService; notify: NotifyRecord }> = async (app, { db, auth, notify }) => {
+  const readers = requireUser(auth, READERS);
+  app.setErrorHandler(operationErrors);
+
+  app.post(
+    '/api/payments',
+    {
+      preHandler: requireUser(auth, WRITERS),
+      schema: {
+        tags: ['payments'],
+        description: 'Idempotent on `id`: a resend answers 200 with `duplicate: true` and the same receipt number.',
+        body: PaymentIn,
+        response: { 200: PaymentResult, 201: PaymentResult, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const r = await recordPayment(db, req.body, { actor: { kind: 'user', user: req.user }, deviceId: null, collectorId: null });
+      if (!r.duplicate) notify('payment', r.payment.teamId, r.payment);
+      return reply.code(r.duplicate ? 200 : 201).send(r);
+    },
+  );
+
+  app.get('/api/payments', { preHandler: readers, schema: { tags: ['payments'], querystring: PaymentListQuery, response: { 200: Type.Object({ payments: Type.Array(PaymentOut) }) } } }, async (req) => ({
+    payments: await listPayments(db, req.query, readScope(req.user)),
+  }));
+
+  app.get(
+    '/api/payments/cash',
+    {
+      preHandler: readers,
+      schema: { tags: ['payments'], description: 'Cash collected per collector on a day, for end-of-day reconciliation.', querystring: CashQuery, response: { 200: Type.Object({ cash: Type.Array(CashSummary) }) } },
+    },
+    async (req) => ({ cash: await cashByCollector(db, req.query, readScope(req.user)) }),
+  );
+};

@@ -1,0 +1,90 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
+import type { AuthService } from '../auth/auth.service.ts';
+import type { SessionUser } from '../contract/auth.ts';
+import { CollectorPlanSettings, OptimizeRequest, PlanDateParams, PlanOut, PlanQuery, ReassignRequest, TeamPlanSettings, VisitPlanSettings } from '../contract/plan.ts';
+import type { Database } from '../db/database.ts';
+import { assertCanWrite, type Actor } from '../operations/actor.ts';
+import { OperationError, invalid, notFound } from '../operations/errors.ts';
+import { saveCollectorSettings, saveTeamSettings, setVisitFlags } from '../plans/plan.repository.ts';
+import type { PlanService } from '../plans/plan.service.ts';
+import { READERS, WRITERS, operationErrors } from './account.routes.ts';
+import { requireUser } from './auth-hook.ts';
+import { teamScope } from './collector.routes.ts';
+import { ErrorBody } from './schemas.ts';
+
+const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+
+/** The team a request acts on: a user's own, or for admins and managers the one they name. */
+function teamOf(user: SessionUser, teamId: number | undefined): number {
+  const own = teamScope(user);
+  if (own === null) {
+    if (teamId === undefined) throw invalid('teamId is required');
+    return teamId;
+  }
+  if (teamId !== undefined && teamId !== own) throw new OperationError(403, `team ${teamId} is not your team`);
+  return own;
+}
+
+const actorOf = (user: SessionUser): Actor => ({ kind: 'user', user });
+
+/** Issue 4: day plans, their reassignment, and the planning settings the optimizer reads. */
+export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService; plans: PlanService }> = async (app, { db, auth, plans }) => {
+  const readers = requireUser(auth, READERS);
+  const writers = requireUser(auth, WRITERS);
+  app.setErrorHandler(operationErrors);
+
+  app.post(
+    '/api/plans/optimize',
+    { preHandler: writers, schema: { tags: ['plans'], body: OptimizeRequest, response: { 200: PlanOut, ...Errors } } },
+    async (req) => plans.optimize(actorOf(req.user), teamOf(req.user, req.body.teamId), req.body),
+  );
+
+  app.get(
+    '/api/plans/:date',
+    { preHandler: readers, schema: { tags: ['plans'], params: PlanDateParams, querystring: PlanQuery, response: { 200: PlanOut, ...Errors } } },
+    async (req) => plans.current(teamOf(req.user, req.query.teamId), req.params.date),
+  );
+
+  app.post(
+    '/api/plans/:date/reassign',
+    { preHandler: writers, schema: { tags: ['plans'], params: PlanDateParams, body: ReassignRequest, response: { 200: PlanOut, ...Errors } } },
+    async (req) => plans.reassign(actorOf(req.user), teamOf(req.user, req.body.teamId), req.params.date, req.body),
+  );
+
+  app.put(
+    '/api/plans/settings/teams/:teamId',
+    { preHandler: writers, schema: { tags: ['plans'], params: Type.Object({ teamId: Type.Integer() }), body: TeamPlanSettings, response: { 204: Type.Null(), ...Errors } } },
+    async (req, reply) => {
+      assertCanWrite(actorOf(req.user), req.params.teamId);
+      if (!(await db.selectFrom('teams').select('id').where('id', '=', req.params.teamId).executeTakeFirst())) throw notFound(`team ${req.params.teamId}`);
+      await saveTeamSettings(db, req.params.teamId, req.body);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.put(
+    '/api/plans/settings/collectors/:collectorId',
+    { preHandler: writers, schema: { tags: ['plans'], params: Type.Object({ collectorId: Type.Integer() }), body: CollectorPlanSettings, response: { 204: Type.Null(), ...Errors } } },
+    async (req, reply) => {
+      const c = await db.selectFrom('collectors').select('team_id').where('id', '=', req.params.collectorId).executeTakeFirst();
+      if (!c || c.team_id === null) throw notFound(`collector ${req.params.collectorId}`);
+      assertCanWrite(actorOf(req.user), c.team_id);
+      await saveCollectorSettings(db, req.params.collectorId, req.body);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.put(
+    '/api/plans/settings/visits/:visitId',
+    { preHandler: writers, schema: { tags: ['plans'], params: Type.Object({ visitId: Type.Integer() }), body: VisitPlanSettings, response: { 204: Type.Null(), ...Errors } } },
+    async (req, reply) => {
+      const v = await db.selectFrom('visits').select('team_id').where('id', '=', req.params.visitId).executeTakeFirst();
+      if (!v) throw notFound(`visit ${req.params.visitId}`);
+      assertCanWrite(actorOf(req.user), v.team_id);
+      await setVisitFlags(db, req.params.visitId, req.body);
+      return reply.code(204).send(null);
+    },
+  );
+};

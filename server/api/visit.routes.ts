@@ -1,0 +1,75 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
+import type { AuthService } from '../auth/auth.service.ts';
+import { CancelVisit, CreateVisit, GenerateReport, GenerateVisits, ReassignVisit, TransitionVisit, VisitListQuery, VisitOut, VisitPatch } from '../contract/visit.ts';
+import type { SessionUser } from '../contract/auth.ts';
+import type { Database } from '../db/database.ts';
+import { readScope, type Actor } from '../operations/actor.ts';
+import { OperationError } from '../operations/errors.ts';
+import type { NotifyRecord } from '../operations/live-events.ts';
+import { getVisit, listVisits } from '../operations/visit.repository.ts';
+import { generateVisits } from '../operations/visit-generate.ts';
+import { cancelVisit, createVisit, patchVisit, reassignVisit, transitionVisit } from '../operations/visit.service.ts';
+import { READERS, WRITERS, operationErrors } from './account.routes.ts';
+import { requireUser } from './auth-hook.ts';
+import { ErrorBody } from './schemas.ts';
+
+const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const Id = Type.Object({ id: Type.Integer() });
+
+export const visitRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService; notify: NotifyRecord }> = async (app, { db, auth, notify }) => {
+  const readers = requireUser(auth, READERS);
+  const writers = requireUser(auth, WRITERS);
+  app.setErrorHandler(operationErrors);
+  const actor = (user: SessionUser): Actor => ({ kind: 'user', user });
+  const changed = (v: VisitOut) => {
+    notify('visit', v.teamId, v);
+    return v;
+  };
+
+  app.get('/api/visits', { preHandler: readers, schema: { tags: ['visits'], querystring: VisitListQuery, response: { 200: Type.Object({ visits: Type.Array(VisitOut) }) } } }, async (req) => ({
+    visits: await listVisits(db, req.query, readScope(req.user)),
+  }));
+
+  app.get('/api/visits/:id', { preHandler: readers, schema: { tags: ['visits'], params: Id, response: { 200: VisitOut, ...Errors } } }, async (req) =>
+    getVisit(db, req.params.id, readScope(req.user)),
+  );
+
+  app.post('/api/visits', { preHandler: writers, schema: { tags: ['visits'], body: CreateVisit, response: { 201: VisitOut, ...Errors } } }, async (req, reply) =>
+    reply.code(201).send(changed(await createVisit(db, req.body, actor(req.user)))),
+  );
+
+  app.patch('/api/visits/:id', { preHandler: writers, schema: { tags: ['visits'], params: Id, body: VisitPatch, response: { 200: VisitOut, ...Errors } } }, async (req) =>
+    changed(await patchVisit(db, req.params.id, req.body, actor(req.user))),
+  );
+
+  app.post(
+    '/api/visits/:id/reassign',
+    { preHandler: writers, schema: { tags: ['visits'], description: '409 when the visit changed since `version`.', params: Id, body: ReassignVisit, response: { 200: VisitOut, ...Errors } } },
+    async (req) => changed(await reassignVisit(db, req.params.id, req.body.collectorId, req.body.version, actor(req.user))),
+  );
+
+  app.post('/api/visits/:id/cancel', { preHandler: writers, schema: { tags: ['visits'], params: Id, body: CancelVisit, response: { 200: VisitOut, ...Errors } } }, async (req) =>
+    changed(await cancelVisit(db, req.params.id, req.body.version, req.body.note, actor(req.user))),
+  );
+
+  app.post(
+    '/api/visits/:id/status',
+    { preHandler: writers, schema: { tags: ['visits'], description: 'Moves a visit along its lifecycle; 409 for a move the lifecycle does not allow.', params: Id, body: TransitionVisit, response: { 200: VisitOut, ...Errors } } },
+    async (req) => changed(await transitionVisit(db, req.params.id, req.body.status, req.body.version, req.body.outcome, actor(req.user))),
+  );
+
+  app.post('/api/visits/generate', { preHandler: writers, schema: { tags: ['visits'], body: GenerateVisits, response: { 200: GenerateReport, ...Errors } } }, async (req) => {
+    const { date, teamId, maxPerCollector = 30 } = req.body;
+    let teamIds: number[];
+    if (teamId !== undefined) teamIds = [teamId];
+    else if (req.user.role !== 'admin') {
+      if (req.user.teamId === null) throw new OperationError(400, 'teamId is required: you belong to no team');
+      teamIds = [req.user.teamId];
+    } else teamIds = (await db.selectFrom('teams').select('id').orderBy('id').execute()).map((t) => t.id);
+    const report = await generateVisits(db, { date, teamIds, maxPerCollector, actor: actor(req.user) });
+    for (const v of report.visits) notify('visit', v.teamId, v);
+    return report;
+  });
+};

@@ -1,0 +1,57 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+const Port = (def: number) => Type.Integer({ minimum: 0, maximum: 65535, default: def });
+
+/** Every setting, its default and its environment variable (SPEC §4). The type is derived from it. */
+export const ConfigSchema = Type.Object({
+  DATABASE_URL: Type.Optional(Type.String()),
+  DATA_DIR: Type.String({ default: './data' }),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, default: 10 }),
+  PORT: Port(3000),
+  HOST: Type.String({ default: '0.0.0.0' }),
+  MQTT_PORT: Port(1883),
+  GT06_PORT: Port(5023),
+  TELTONIKA_PORT: Port(5027),
+  H02_PORT: Port(5013),
+  OSMAND_PORT: Port(5055),
+  OSRM_URL: Type.Optional(Type.String()),
+  REDIS_URL: Type.Optional(Type.String()),
+  MQTT_URL: Type.Optional(Type.String()),
+  MAP_STYLE_URL: Type.Optional(Type.String()),
+  ADMIN_EMAIL: Type.String({ default: 'admin@ronda.local' }),
+  ADMIN_PASSWORD: Type.Optional(Type.String()),
+  LOG_LEVEL: Type.String({ default: 'info' }),
+  TIME_ZONE: Type.String({ default: 'America/Mexico_City' }),
+  CURRENCY: Type.String({ default: 'MXN' }),
+  /** Filters applied to every incoming position (Traccar's filter.* equivalents). */
+  FILTER_INVALID: Type.Boolean({ default: true }),
+  FILTER_ZERO: Type.Boolean({ default: true }),
+  FILTER_FUTURE_S: Type.Integer({ minimum: 0, default: 300 }),
+  FILTER_DUPLICATE: Type.Boolean({ default: true }),
+  FILTER_ACCURACY_M: Type.Number({ minimum: 0, default: 500 }),
+  FILTER_MAX_SPEED_KPH: Type.Number({ minimum: 0, default: 300 }),
+  /** Batch writer: rows per INSERT, flush interval, and the bound on queued rows before ACKs stop. */
+  WRITE_BATCH_ROWS: Type.Integer({ minimum: 1, default: 2000 }),
+  WRITE_FLUSH_MS: Type.Integer({ minimum: 1, default: 50 }),
+  WRITE_QUEUE_MAX: Type.Integer({ minimum: 1, default: 50000 }),
+  POSITIONS_COMPRESS_AFTER_DAYS: Type.Integer({ minimum: 1, default: 7 }),
+  POSITIONS_RETAIN_DAYS: Type.Integer({ minimum: 0, default: 400 }),
+});
+export type Config = Static<typeof ConfigSchema>;
+
+/** Reads the environment; a bad value is a clear error naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw));
+  const errors = [...Value.Errors(ConfigSchema, withDefaults)];
+  if (errors.length > 0) {
+    const e = errors[0];
+    throw new Error(`invalid configuration: ${e.path.slice(1)}=${JSON.stringify(raw[e.path.slice(1)])}: ${e.message}`);
+  }
+  return withDefaults as Config;
+}

@@ -1,0 +1,93 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from './auth.ts';
+
+/** Days-past-due buckets, the collections industry's standard aging (issue 5). */
+export const DPD_BUCKETS = ['current', '1-30', '31-60', '61-90', '90+'] as const;
+export type DpdBucket = (typeof DPD_BUCKETS)[number];
+
+/** Inclusive day ranges of each bucket; `90+` has no upper bound. */
+export const BUCKET_RANGES: Record<DpdBucket, readonly [number, number | null]> = {
+  current: [0, 0],
+  '1-30': [1, 30],
+  '31-60': [31, 60],
+  '61-90': [61, 90],
+  '90+': [91, null],
+};
+
+export function dpdBucket(daysPastDue: number): DpdBucket {
+  if (daysPastDue <= 0) return 'current';
+  if (daysPastDue <= 30) return '1-30';
+  if (daysPastDue <= 60) return '31-60';
+  if (daysPastDue <= 90) return '61-90';
+  return '90+';
+}
+
+export const DpdBucketSchema = Type.Union(DPD_BUCKETS.map((b) => Type.Literal(b)));
+
+export const AccountOut = Type.Object({
+  id: Type.Integer(),
+  externalId: Type.String(),
+  teamId: Type.Integer(),
+  name: Type.String(),
+  address: Type.String(),
+  lat: Nullable(Type.Number()),
+  lon: Nullable(Type.Number()),
+  phone: Nullable(Type.String()),
+  balanceDue: Type.Number(),
+  installmentAmount: Type.Number(),
+  daysPastDue: Type.Integer(),
+  bucket: DpdBucketSchema,
+  segment: Nullable(Type.String()),
+  currency: Type.String(),
+  brokenPromises: Type.Integer(),
+  lastContactAt: Nullable(Type.String({ format: 'date-time' })),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type AccountOut = Static<typeof AccountOut>;
+
+export const AccountListQuery = Type.Object({
+  teamId: Type.Optional(Type.Integer()),
+  bucket: Type.Optional(DpdBucketSchema),
+  /** Matches name, external id, address or phone, case-insensitively. */
+  search: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+});
+export type AccountListQuery = Static<typeof AccountListQuery>;
+
+export const AccountList = Type.Object({ total: Type.Integer(), accounts: Type.Array(AccountOut) });
+export type AccountList = Static<typeof AccountList>;
+
+export const AccountPatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    address: Type.Optional(Type.String({ maxLength: 500 })),
+    lat: Type.Optional(Nullable(Type.Number({ minimum: -90, maximum: 90 }))),
+    lon: Type.Optional(Nullable(Type.Number({ minimum: -180, maximum: 180 }))),
+    phone: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
+    balanceDue: Type.Optional(Type.Number({ minimum: 0 })),
+    installmentAmount: Type.Optional(Type.Number({ minimum: 0 })),
+    daysPastDue: Type.Optional(Type.Integer({ minimum: 0 })),
+    segment: Type.Optional(Nullable(Type.String({ maxLength: 80 }))),
+    /** Moving an account to another team is for admins. */
+    teamId: Type.Optional(Type.Integer()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type AccountPatch = Static<typeof AccountPatch>;
+
+export const ImportQuery = Type.Object({
+  /** The team of rows that name none; required when the file has no `team` column. */
+  teamId: Type.Optional(Type.Integer()),
+});
+
+export const ImportReport = Type.Object({
+  /** Data rows read (the header is not counted). */
+  rows: Type.Integer(),
+  imported: Type.Integer(),
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  /** Each invalid row by its line number in the file (the header is line 1). */
+  invalid: Type.Array(Type.Object({ line: Type.Integer(), externalId: Nullable(Type.String()), reason: Type.String() })),
+});
+export type ImportReport = Static<typeof ImportReport>;

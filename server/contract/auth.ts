@@ -1,0 +1,28 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+export const ROLES = ['admin', 'supervisor', 'dispatcher', 'manager', 'collector'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const LoginRequest = Type.Object({
+  email: Type.String({ minLength: 3, maxLength: 200 }),
+  password: Type.String({ minLength: 1, maxLength: 200 }),
+});
+export type LoginRequest = Static<typeof LoginRequest>;
+
+export const SessionUser = Type.Object({
+  id: Type.Integer(),
+  email: Type.String(),
+  name: Type.String(),
+  role: Type.Union(ROLES.map((r) => Type.Literal(r))),
+  teamId: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type SessionUser = Static<typeof SessionUser>;
+
+export const LoginResponse = Type.Object({ token: Type.String(), user: SessionUser });
+export type LoginResponse = Static<typeof LoginResponse>;
+
+/**
+ * `T | null`, with null tried first: the API coerces query strings, and a
+ * coercing validator would otherwise turn a JSON null into 0 or "".
+ */
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([Type.Null(), t]);

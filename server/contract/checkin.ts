@@ -1,0 +1,103 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from './auth.ts';
+
+export const CHECKIN_OUTCOMES = ['paid', 'partial', 'promise', 'absent', 'refused', 'rescheduled'] as const;
+export type CheckinOutcome = (typeof CHECKIN_OUTCOMES)[number];
+
+/**
+ * Why a check-in deserves a second look: farther than the radius from the
+ * address, no position of the collector's devices near the address around
+ * that time, or made on a visit assigned to someone else.
+ */
+export const CHECKIN_FLAGS = ['far_from_address', 'no_presence', 'not_assigned'] as const;
+export type CheckinFlag = (typeof CHECKIN_FLAGS)[number];
+
+export const PROMISE_STATUSES = ['pending', 'kept', 'broken'] as const;
+export type PromiseStatus = (typeof PROMISE_STATUSES)[number];
+
+const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+/** A pattern, not `format: 'uuid'`: devices' payloads are checked without ajv, where formats need registering. */
+export const ClientId = Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' });
+/** ISO-8601 or epoch milliseconds, as for positions (SPEC §5). */
+export const Timestamp = Type.Union([Type.String({ minLength: 10, maxLength: 40 }), Type.Number()]);
+
+/** `ronda/{uniqueId}/checkin` payload (SPEC §5) and the body of `POST /api/checkins`. */
+export const CheckinIn = Type.Object({
+  id: ClientId,
+  visitId: Type.Integer({ minimum: 1 }),
+  ts: Timestamp,
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lon: Type.Number({ minimum: -180, maximum: 180 }),
+  outcome: Type.Union(CHECKIN_OUTCOMES.map((o) => Type.Literal(o))),
+  note: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  promiseDate: Type.Optional(Nullable(DateOnly)),
+  promiseAmount: Type.Optional(Nullable(Type.Number({ exclusiveMinimum: 0 }))),
+});
+export type CheckinIn = Static<typeof CheckinIn>;
+
+export const CheckinOut = Type.Object({
+  id: Type.String(),
+  visitId: Type.Integer(),
+  accountId: Type.Integer(),
+  teamId: Type.Integer(),
+  collectorId: Nullable(Type.Integer()),
+  ts: Type.String({ format: 'date-time' }),
+  lat: Type.Number(),
+  lon: Type.Number(),
+  outcome: Type.Union(CHECKIN_OUTCOMES.map((o) => Type.Literal(o))),
+  note: Nullable(Type.String()),
+  promiseDate: Nullable(Type.String()),
+  promiseAmount: Nullable(Type.Number()),
+  /** Metres from the account's address; null when the account has no coordinates. */
+  distanceM: Nullable(Type.Number()),
+  flags: Type.Array(Type.Union(CHECKIN_FLAGS.map((f) => Type.Literal(f)))),
+});
+export type CheckinOut = Static<typeof CheckinOut>;
+
+export const CheckinResult = Type.Object({
+  /** True when this id was already stored: nothing changed. */
+  duplicate: Type.Boolean(),
+  checkin: CheckinOut,
+});
+export type CheckinResult = Static<typeof CheckinResult>;
+
+export const CheckinListQuery = Type.Object({
+  visitId: Type.Optional(Type.Integer()),
+  accountId: Type.Optional(Type.Integer()),
+  flagged: Type.Optional(Type.Boolean()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+});
+
+export const PromiseOut = Type.Object({
+  id: Type.Integer(),
+  checkinId: Type.String(),
+  accountId: Type.Integer(),
+  teamId: Type.Integer(),
+  visitId: Nullable(Type.Integer()),
+  collectorId: Nullable(Type.Integer()),
+  promisedAt: Type.String({ format: 'date-time' }),
+  dueDate: Type.String(),
+  amount: Type.Number(),
+  status: Type.Union(PROMISE_STATUSES.map((s) => Type.Literal(s))),
+  paidAmount: Nullable(Type.Number()),
+  settledAt: Nullable(Type.String({ format: 'date-time' })),
+});
+export type PromiseOut = Static<typeof PromiseOut>;
+
+export const PromiseListQuery = Type.Object({
+  status: Type.Optional(Type.Union(PROMISE_STATUSES.map((s) => Type.Literal(s)))),
+  accountId: Type.Optional(Type.Integer()),
+  teamId: Type.Optional(Type.Integer()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+});
+
+/** A device's check-in or payment that could not be stored, kept for an admin (`GET /api/records/rejected`). */
+export const RejectedRecord = Type.Object({
+  id: Type.Integer(),
+  uniqueId: Nullable(Type.String()),
+  kind: Type.Union([Type.Literal('checkin'), Type.Literal('payment')]),
+  payload: Type.String(),
+  reason: Type.String(),
+  receivedAt: Type.String({ format: 'date-time' }),
+});
+export type RejectedRecord = Static<typeof RejectedRecord>;

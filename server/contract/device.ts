@@ -1,0 +1,48 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from './auth.ts';
+
+export const CreateDevice = Type.Object({
+  uniqueId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' }),
+  name: Type.String({ minLength: 1, maxLength: 120 }),
+  collectorId: Type.Optional(Nullable(Type.Integer())),
+  protocol: Type.Optional(Nullable(Type.String())),
+});
+export type CreateDevice = Static<typeof CreateDevice>;
+
+export const DeviceOut = Type.Object({
+  id: Type.Integer(),
+  uniqueId: Type.String(),
+  name: Type.String(),
+  collectorId: Type.Union([Type.Integer(), Type.Null()]),
+  protocol: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type DeviceOut = Static<typeof DeviceOut>;
+
+/** Only returned once, at creation: the server keeps a hash. */
+export const DeviceWithToken = Type.Intersect([DeviceOut, Type.Object({ token: Type.String() })]);
+
+export const UnknownDevice = Type.Object({
+  uniqueId: Type.String(),
+  protocol: Type.String(),
+  remoteAddress: Type.String(),
+  firstSeen: Type.String({ format: 'date-time' }),
+  lastSeen: Type.String({ format: 'date-time' }),
+  count: Type.Integer(),
+});
+
+export const PositionOut = Type.Object({
+  ts: Type.String({ format: 'date-time' }),
+  serverTime: Type.String({ format: 'date-time' }),
+  lat: Type.Number(),
+  lon: Type.Number(),
+  speedKph: Type.Union([Type.Number(), Type.Null()]),
+  courseDeg: Type.Union([Type.Number(), Type.Null()]),
+  altitudeM: Type.Union([Type.Number(), Type.Null()]),
+  accuracyM: Type.Union([Type.Number(), Type.Null()]),
+  batteryPct: Type.Union([Type.Number(), Type.Null()]),
+  satellites: Type.Union([Type.Number(), Type.Null()]),
+  valid: Type.Boolean(),
+  protocol: Type.String(),
+  attributes: Type.Record(Type.String(), Type.Unknown()),
+});

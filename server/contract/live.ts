@@ -1,0 +1,48 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { CheckinOut } from './checkin.ts';
+import type { PaymentOut } from './payment.ts';
+import type { VisitOut } from './visit.ts';
+import type { EventOut } from './event.ts';
+import type { PlanOut } from './plan.ts';
+
+/** One collector's latest report as the wall shows it (SPEC §7 `positions`). */
+export const LivePosition = Type.Object({
+  collectorId: Type.Union([Type.Integer(), Type.Null()]),
+  deviceId: Type.Integer(),
+  uniqueId: Type.String(),
+  protocol: Type.String(),
+  ts: Type.String({ format: 'date-time' }),
+  lat: Type.Number(),
+  lon: Type.Number(),
+  speedKph: Type.Union([Type.Number(), Type.Null()]),
+  courseDeg: Type.Union([Type.Number(), Type.Null()]),
+  batteryPct: Type.Union([Type.Number(), Type.Null()]),
+  accuracyM: Type.Union([Type.Number(), Type.Null()]),
+});
+export type LivePosition = Static<typeof LivePosition>;
+
+/** Sent first on every (re)connection, before any delta (SPEC §7). */
+export interface LiveSnapshot {
+  positions: LivePosition[];
+  /** Deviation events still open (SPEC §7: open events before deltas). Optional for older servers. */
+  events?: EventOut[];
+}
+
+/** socket.io is mounted at this HTTP path; clients pass `{ auth: { token } }`. */
+export const LIVE_PATH = '/live';
+
+export interface LiveServerEvents {
+  snapshot: (s: LiveSnapshot) => void;
+  positions: (batch: LivePosition[]) => void;
+  /** A visit after any committed change (issue 5). */
+  visit: (v: VisitOut) => void;
+  checkin: (c: CheckinOut) => void;
+  payment: (p: PaymentOut) => void;
+  /** A day plan after every stored version (issue 4); `changedCollectorIds` names the routes that changed. */
+  plan: (p: PlanOut) => void;
+  /** A deviation when it opens, closes or is acknowledged (issue 5); times are event time. */
+  event: (e: EventOut) => void;
+}
+
+/** The operations records streamed to their team's room and to the all-teams room. */
+export type LiveRecordEvent = 'visit' | 'checkin' | 'payment' | 'plan';

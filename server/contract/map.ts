@@ -1,0 +1,12 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** GET /api/map/config: which basemap the dashboard uses. */
+export const MapConfig = Type.Object({
+  /** A MapLibre style URL (MAP_STYLE_URL) or null for the built-in offline style over /api/map/streets. */
+  styleUrl: Type.Union([Type.String(), Type.Null()]),
+  center: Type.Tuple([Type.Number(), Type.Number()]),
+  zoom: Type.Number(),
+  timeZone: Type.String(),
+  currency: Type.String(),
+});
+export type MapConfig = Static<typeof MapConfig>;

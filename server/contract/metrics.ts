@@ -1,0 +1,47 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const Num = Type.Number();
+const NullableNum = Type.Union([Type.Null(), Type.Number()]);
+
+/** One collector on one day: what a manager compares (issue 6, manager metrics). */
+export const CollectorDayMetrics = Type.Object({
+  collectorId: Type.Integer(),
+  collectorName: Type.String(),
+  teamId: Type.Union([Type.Null(), Type.Integer()]),
+  teamName: Type.Union([Type.Null(), Type.String()]),
+  day: Type.String({ format: 'date' }),
+  plannedKm: NullableNum,
+  drivenKm: Num,
+  visitsPlanned: Type.Integer(),
+  visitsCompleted: Type.Integer(),
+  visitsWithPayment: Type.Integer(),
+  /** visits with a payment ÷ visits completed; null when none were completed. */
+  effectiveRate: NullableNum,
+  collected: Num,
+  promised: Num,
+  due: Num,
+  /** Average minutes on site before a check-in. */
+  avgVisitMin: NullableNum,
+  /** Minutes stopped away from visits. */
+  idleMin: Num,
+  movingMin: Num,
+  firstReport: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
+  lastReport: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
+});
+export type CollectorDayMetrics = Static<typeof CollectorDayMetrics>;
+
+export const MetricsQuery = Type.Object({
+  from: Type.String({ format: 'date' }),
+  to: Type.String({ format: 'date' }),
+  teamId: Type.Optional(Type.Integer()),
+  collectorId: Type.Optional(Type.Integer()),
+});
+export type MetricsQuery = Static<typeof MetricsQuery>;
+
+export const MetricsResponse = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  currency: Type.String(),
+  rows: Type.Array(CollectorDayMetrics),
+});
+export type MetricsResponse = Static<typeof MetricsResponse>;

@@ -1,0 +1,71 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from './auth.ts';
+import { ClientId, Timestamp } from './checkin.ts';
+
+export const PAYMENT_METHODS = ['cash', 'card', 'transfer'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+const Method = Type.Union(PAYMENT_METHODS.map((m) => Type.Literal(m)));
+
+/**
+ * `ronda/{uniqueId}/payment` payload (SPEC §5) and the body of `POST /api/payments`.
+ * The API also accepts `accountId` without a visit (a payment taken at the office).
+ */
+export const PaymentIn = Type.Object({
+  id: ClientId,
+  visitId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  accountId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  ts: Timestamp,
+  amount: Type.Number({ exclusiveMinimum: 0, maximum: 1e11 }),
+  currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+  method: Method,
+  /** The phone's own receipt reference, if it prints one; the server still numbers the receipt. */
+  receipt: Type.Optional(Nullable(Type.String({ maxLength: 80 }))),
+});
+export type PaymentIn = Static<typeof PaymentIn>;
+
+export const PaymentOut = Type.Object({
+  id: Type.String(),
+  visitId: Nullable(Type.Integer()),
+  accountId: Type.Integer(),
+  teamId: Type.Integer(),
+  collectorId: Nullable(Type.Integer()),
+  ts: Type.String({ format: 'date-time' }),
+  amount: Type.Number(),
+  currency: Type.String(),
+  method: Method,
+  receiptNumber: Type.Integer(),
+  clientReceipt: Nullable(Type.String()),
+  /** The account's balance right after this payment. */
+  balanceAfter: Type.Optional(Type.Number()),
+});
+export type PaymentOut = Static<typeof PaymentOut>;
+
+export const PaymentResult = Type.Object({ duplicate: Type.Boolean(), payment: PaymentOut });
+export type PaymentResult = Static<typeof PaymentResult>;
+
+export const PaymentListQuery = Type.Object({
+  accountId: Type.Optional(Type.Integer()),
+  visitId: Type.Optional(Type.Integer()),
+  collectorId: Type.Optional(Type.Integer()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+});
+
+export const CashQuery = Type.Object({
+  /** The day in the team's time zone. */
+  date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+  collectorId: Type.Optional(Type.Integer()),
+  teamId: Type.Optional(Type.Integer()),
+});
+
+/** Cash one collector took in one day, for end-of-day reconciliation. */
+export const CashSummary = Type.Object({
+  collectorId: Nullable(Type.Integer()),
+  collectorName: Nullable(Type.String()),
+  teamId: Type.Integer(),
+  date: Type.String(),
+  currency: Type.String(),
+  count: Type.Integer(),
+  total: Type.Number(),
+  receipts: Type.Array(Type.Integer()),
+});
+export type CashSummary = Static<typeof CashSummary>;

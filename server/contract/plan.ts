@@ -1,0 +1,191 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Nullable } from './auth.ts';
+import { TimeWindow, VISIT_STATUSES } from './visit.ts';
+
+const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const Instant = Type.String({ format: 'date-time' });
+const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$' });
+
+/**
+ * Why a visit is left out of a plan: the solver's reasons (issue 4: `skill`,
+ * `window`, `capacity`, `max_tasks`, `shift_full`) plus two the data decides
+ * before any solving: the account has no coordinates, or the team has no
+ * active collector that day.
+ */
+export const UNASSIGNED_REASONS = ['skill', 'window', 'capacity', 'max_tasks', 'shift_full', 'no_location', 'no_collector'] as const;
+export type UnassignedReasonCode = (typeof UNASSIGNED_REASONS)[number];
+
+export const PlanStop = Type.Object({
+  visitId: Type.Integer(),
+  /** The visit's version when the plan was stored: send it back with a move or cancel. */
+  visitVersion: Type.Integer(),
+  sequence: Type.Integer({ minimum: 1 }),
+  accountId: Type.Integer(),
+  accountName: Type.String(),
+  address: Type.String(),
+  lat: Type.Number(),
+  lon: Type.Number(),
+  status: Type.Union(VISIT_STATUSES.map((s) => Type.Literal(s))),
+  priority: Type.Integer(),
+  window: Nullable(TimeWindow),
+  serviceMinutes: Type.Integer(),
+  locked: Type.Boolean(),
+  pinned: Type.Boolean(),
+  /** Reaching the address; `eta` = arrival + waiting = when the visit starts; departure = eta + service. */
+  arrivalAt: Instant,
+  waitS: Type.Number(),
+  eta: Instant,
+  departureAt: Instant,
+  /** The leg from the previous stop (or the start). */
+  travelS: Type.Number(),
+  distanceM: Type.Number(),
+});
+export type PlanStop = Static<typeof PlanStop>;
+
+const Place = Type.Object({ lat: Type.Number(), lon: Type.Number(), at: Instant });
+
+export const PlanRoute = Type.Object({
+  collectorId: Type.Integer(),
+  collectorName: Type.String(),
+  /** `position`: the collector's latest position of the day; `office`: the team's office. */
+  startKind: Type.Union([Type.Literal('office'), Type.Literal('position')]),
+  start: Place,
+  /** Back at the office. */
+  end: Place,
+  stops: Type.Array(PlanStop),
+  distanceM: Type.Number(),
+  /** From leaving the start to reaching the end, seconds. */
+  durationS: Type.Number(),
+  travelS: Type.Number(),
+  serviceS: Type.Number(),
+  waitS: Type.Number(),
+  /** The road path start → stops → end, Google encoded polyline, 5 decimals, [lat, lon] order per that format. */
+  polyline: Type.String(),
+});
+export type PlanRoute = Static<typeof PlanRoute>;
+
+export const UnassignedVisit = Type.Object({
+  visitId: Type.Integer(),
+  accountName: Type.String(),
+  priority: Type.Integer(),
+  reason: Type.Union(UNASSIGNED_REASONS.map((r) => Type.Literal(r))),
+});
+export type UnassignedVisit = Static<typeof UnassignedVisit>;
+
+export const PlanOut = Type.Object({
+  id: Type.Integer(),
+  teamId: Type.Integer(),
+  date: Type.String(),
+  version: Type.Integer(),
+  kind: Type.Union([Type.Literal('optimize'), Type.Literal('reassign')]),
+  provider: Type.String(),
+  timeZone: Type.String(),
+  createdBy: Type.String(),
+  createdAt: Instant,
+  /** Ordered by collector id. */
+  routes: Type.Array(PlanRoute),
+  unassigned: Type.Array(UnassignedVisit),
+  /** Collectors whose route this version re-planned; the others are the previous version's, unchanged. */
+  changedCollectorIds: Type.Array(Type.Integer()),
+});
+export type PlanOut = Static<typeof PlanOut>;
+
+/**
+ * Solver budget: a wall-clock limit (default 2,000 ms to optimize, 250 ms to
+ * reassign), or a number of ruin-and-recreate iterations, which with a seed
+ * gives the same plan on any machine (no default time limit then).
+ */
+const Iterations = Type.Integer({ minimum: 0, maximum: 100_000 });
+
+export const OptimizeRequest = Type.Object(
+  {
+    date: DateOnly,
+    /** Required for admins; others plan their own team. */
+    teamId: Type.Optional(Type.Integer()),
+    /** Plan only these collectors (with the day's unassigned visits); the others keep their routes. */
+    collectorIds: Type.Optional(Type.Array(Type.Integer(), { minItems: 1 })),
+    options: Type.Optional(
+      Type.Object({
+        timeLimitMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 60_000 })),
+        seed: Type.Optional(Type.Integer()),
+        iterations: Type.Optional(Iterations),
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type OptimizeRequest = Static<typeof OptimizeRequest>;
+
+const Versioned = Type.Object({ visitId: Type.Integer(), version: Type.Integer() });
+
+export const ReassignRequest = Type.Object(
+  {
+    teamId: Type.Optional(Type.Integer()),
+    moves: Type.Optional(Type.Array(Type.Object({ visitId: Type.Integer(), toCollectorId: Type.Integer(), version: Type.Integer() }))),
+    /** The collector's visits in this order (those not listed follow, re-planned); the listed order is kept. */
+    reorder: Type.Optional(Type.Object({ collectorId: Type.Integer(), visitIds: Type.Array(Type.Integer(), { minItems: 1 }) })),
+    /** Keep these visits with their collector and at their place in the order. */
+    lock: Type.Optional(Type.Array(Type.Integer())),
+    cancel: Type.Optional(Type.Array(Versioned)),
+    options: Type.Optional(
+      Type.Object({ timeLimitMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 10_000 })), seed: Type.Optional(Type.Integer()), iterations: Type.Optional(Iterations) }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ReassignRequest = Static<typeof ReassignRequest>;
+
+export const PlanQuery = Type.Object({ teamId: Type.Optional(Type.Integer()) });
+export const PlanDateParams = Type.Object({ date: DateOnly });
+
+const Shift = Type.Object({ start: HHMM, end: HHMM });
+
+export const TeamPlanSettings = Type.Object(
+  {
+    office: Type.Optional(Nullable(Type.Object({ lat: Type.Number({ minimum: -90, maximum: 90 }), lon: Type.Number({ minimum: -180, maximum: 180 }) }))),
+    shift: Type.Optional(Shift),
+    maxVisitsPerCollector: Type.Optional(Type.Integer({ minimum: 0, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type TeamPlanSettings = Static<typeof TeamPlanSettings>;
+
+export const CollectorPlanSettings = Type.Object(
+  {
+    skills: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40 }))),
+    shift: Type.Optional(Nullable(Shift)),
+    maxVisits: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 500 }))),
+  },
+  { additionalProperties: false },
+);
+export type CollectorPlanSettings = Static<typeof CollectorPlanSettings>;
+
+export const VisitPlanSettings = Type.Object(
+  {
+    skills: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40 }))),
+    pinned: Type.Optional(Type.Boolean()),
+    locked: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type VisitPlanSettings = Static<typeof VisitPlanSettings>;
+
+/** The retained message on `ronda/{uniqueId}/plan` (SPEC §5): what the phone shows, in order. */
+export interface PhonePlan {
+  date: string;
+  version: number;
+  collectorId: number;
+  timeZone: string;
+  visits: {
+    visitId: number;
+    sequence: number;
+    accountName: string;
+    address: string;
+    lat: number;
+    lon: number;
+    eta: string;
+    window: TimeWindow | null;
+    serviceMinutes: number;
+    status: (typeof VISIT_STATUSES)[number];
+  }[];
+}

@@ -1,0 +1,23 @@
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import * as m0001 from './migrations/0001-foundation.ts';
+import * as m0002 from './migrations/0002-operations.ts';
+import * as m0003 from './migrations/0003-plans.ts';
+import * as m0004 from './migrations/0004-events.ts';
+import * as m0005 from './migrations/0005-metrics.ts';
+
+/** Every migration by name, in order. Listed explicitly so bundling and tsx agree on what runs. */
+const migrations: Record<string, Migration> = {
+  '0001-foundation': m0001,
+  '0002-operations': m0002,
+  '0003-plans': m0003,
+  '0004-events': m0004,
+  '0005-metrics': m0005,
+};
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  // Parts land in parallel (0003 may arrive after 0005 ran on a dev database): order by name, but accept late ones.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

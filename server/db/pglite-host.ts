@@ -1,0 +1,27 @@
+/**
+ * Worker thread that owns the embedded PGlite database and serves it over the
+ * PostgreSQL wire protocol on a loopback port. PGlite runs synchronously on
+ * its thread (a 5,000-row insert blocks ~250 ms), so it lives here and never
+ * on the thread that serves devices; the main thread talks to it with `pg`
+ * exactly as it would to a real server.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+interface HostData {
+  dataDir: string | null;
+}
+
+const { dataDir } = workerData as HostData;
+const db = await PGlite.create(dataDir ?? undefined);
+const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+await server.start();
+const port = Number(server.getServerConn().split(':').pop());
+parentPort!.postMessage({ type: 'ready', port });
+parentPort!.on('message', async (msg: { type: string }) => {
+  if (msg.type !== 'close') return;
+  await server.stop();
+  await db.close();
+  parentPort!.postMessage({ type: 'closed' });
+});

@@ -1,0 +1,22 @@
+import type { Generated, Selectable } from 'kysely';
+
+export interface DeviceTable {
+  id: Generated<number>;
+  unique_id: string;
+  name: string;
+  /** sha256 of the device token: checked on every MQTT connect, so not a slow hash. */
+  token_hash: string;
+  collector_id: number | null;
+  protocol: string | null;
+  created_at: Generated<Date>;
+}
+export type Device = Selectable<DeviceTable>;
+
+export interface UnknownDeviceTable {
+  unique_id: string;
+  protocol: string;
+  remote_address: string;
+  first_seen: Date;
+  last_seen: Date;
+  count: number;
+}

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AuthService } from '../auth/auth.service.ts';
+import type { Database } from '../db/database.ts';
+import { hashToken } from '../ingest/device-registry.ts';
+
+const TEAMS = ['Centro', 'Poniente'] as const;
+const FIRST = ['Ana', 'Luis', 'María', 'José', 'Carmen', 'Jorge', 'Lucía', 'Miguel', 'Sofía', 'Raúl', 'Elena', 'Pedro', 'Rosa',
+  'Diego', 'Laura', 'Héctor', 'Patricia', 'Andrés', 'Gabriela', 'Fernando', 'Verónica', 'Ricardo', 'Daniela', 'Óscar', 'Mónica'];
+const LAST = ['García', 'Hernández', 'López', 'Martínez', 'González', 'Pérez', 'Rodríguez', 'Sánchez', 'Ramírez', 'Cruz', 'Flores',
+  'Gómez', 'Morales', 'Vázquez', 'Reyes', 'Jiménez', 'Torres', 'Díaz', 'Gutiérrez', 'Ruiz', 'Mendoza', 'Aguilar', 'Ortiz', 'Castillo', 'Romero'];
+
+export const DEMO_USERS = [
+  { email: 'supervisor@ronda.local', name: 'Supervisora Centro', role: 'supervisor', team: 'Centro' },
+  { email: 'despacho@ronda.local', name: 'Despacho Centro', role: 'dispatcher', team: 'Centro' },
+  { email: 'gerencia@ronda.local', name: 'Gerencia', role: 'manager', team: null },
+] as const;
+export const DEMO_PASSWORD = 'ronda';
+
+export interface DemoDevice {
+  uniqueId: string;
+  token: string;
+  collectorId: number;
+  kind: 'phone' | 'gt06' | 'teltonika';
+}
+
+/** The last few demo collectors ride with hardware trackers instead of the phone app (IMEIs are the uniqueIds). */
+function deviceKind(i: number, collectors: number): DemoDevice['kind'] {
+  if (i >= collectors - 3) return 'teltonika';
+  if (i >= collectors - 6) return 'gt06';
+  return 'phone';
+}
+
+/**
+ * The demo portfolio's people and devices. Idempotent: a second demo start on
+ * the same DATA_DIR reuses them; device tokens are re-issued each start
+ * because only their hashes are stored.
+ */
+export async function seedDemo(db: Kysely<Database>, auth: AuthService, collectors = 25): Promise<DemoDevice[]> {
+  const teamIds: number[] = [];
+  for (const name of TEAMS) {
+    const row = await db
+      .insertInto('teams')
+      .values({ name })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ name }))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    teamIds.push(row.id);
+  }
+  for (const u of DEMO_USERS) {
+    const exists = await db.selectFrom('users').select('id').where('email', '=', u.email).executeTakeFirst();
+    if (!exists) {
+      await auth.createUser({ email: u.email, name: u.name, password: DEMO_PASSWORD, role: u.role, teamId: u.team ? teamIds[TEAMS.indexOf(u.team)] : null });
+    }
+  }
+  const devices: DemoDevice[] = [];
+  for (let i = 0; i < collectors; i++) {
+    const externalId = `demo-col-${String(i + 1).padStart(3, '0')}`;
+    const name = `${FIRST[i % FIRST.length]} ${LAST[(i * 7) % LAST.length]}`;
+    const col = await db
+      .insertInto('collectors')
+      .values({ name, team_id: teamIds[i % TEAMS.length], external_id: externalId, phone: `+52 33 ${1000 + i} ${2000 + i}` })
+      .onConflict((oc) => oc.column('external_id').doUpdateSet({ name }))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const kind = deviceKind(i, collectors);
+    const uniqueId = kind === 'phone' ? `demo-phone-${String(i + 1).padStart(3, '0')}` : `86${kind === 'gt06' ? '1' : '2'}${String(i + 1).padStart(12, '0')}`;
+    const label = kind === 'phone' ? `Teléfono de ${name}` : `${kind === 'gt06' ? 'GT06' : 'Teltonika FMB920'} de ${name}`;
+    const protocol = kind === 'phone' ? 'mqtt' : kind;
+    const token = randomBytes(18).toString('base64url');
+    await db
+      .insertInto('devices')
+      .values({ unique_id: uniqueId, name: label, token_hash: hashToken(token), collector_id: col.id, protocol })
+      .onConflict((oc) => oc.column('unique_id').doUpdateSet({ token_hash: hashToken(token), collector_id: col.id }))
+      .execute();
+    devices.push({ uniqueId, token, collectorId: col.id, kind });
+  }
+  return devices;
+}

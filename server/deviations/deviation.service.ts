@@ -1,0 +1,145 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { CheckinOut } from '../contract/checkin.ts';
+import type { DeviationRules, DeviationRulesPatch, EventOut } from '../contract/event.ts';
+import type { PlanOut, PlanRoute } from '../contract/plan.ts';
+import type { Database } from '../db/database.ts';
+import type { PositionWrite } from '../ingest/batch-writer.ts';
+import { DeviationEngine, type ActivePlan, type EnginePosition, type Transition } from './engine/index.ts';
+import { latestPlan } from '../plans/plan.repository.ts';
+import { closeEvent, completeRules, insertEvent, loadTeamRules, saveTeamRules } from './event.repository.ts';
+import { activePlansOf, localDate } from './plan-adapter.ts';
+
+/** How often time-based rules (offline, end of shift) look at the clock. */
+export const TICK_MS = 15_000;
+
+export interface DeviationServiceDeps {
+  db: Kysely<Database>;
+  log: Logger;
+  /** Streams a stored event (open, close or acknowledgement) to the live wall. */
+  emit(teamId: number, event: EventOut): void;
+  now?: () => number;
+  tickMs?: number;
+}
+
+/**
+ * Feeds the pure engine from the ingest path and stores what it says. The batch writer calls
+ * onPositionsCommitted after each commit (in-process, synchronous and cheap per row); the engine's
+ * transitions are then written one after another (an incident's close never overtakes its open) and
+ * each stored row is streamed as `event`.
+ *
+ * Plans: today's latest stored plan of every team is loaded at start, and every plan stored later
+ * for today replaces it (onPlanStored, wired to the plans service). setPlan/removePlan take a plan
+ * from anywhere else (tests, a dispatcher tool).
+ */
+export class DeviationService {
+  readonly engine = new DeviationEngine();
+  private ids = new Map<number, number>();
+  private queue: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: DeviationServiceDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async start(): Promise<void> {
+    for (const [team, rules] of await loadTeamRules(this.deps.db)) this.engine.setTeamRules(team, rules);
+    const teams = await this.deps.db.selectFrom('teams').select(['id', 'time_zone']).execute();
+    for (const t of teams) {
+      const date = localDate(this.now(), t.time_zone);
+      const stored = await latestPlan(this.deps.db, t.id, date);
+      if (!stored) continue;
+      const routes = [...stored.routes.values()].map((json) => JSON.parse(json) as PlanRoute);
+      for (const p of activePlansOf({ teamId: t.id, date, timeZone: t.time_zone, routes })) this.engine.setPlan(p);
+    }
+    this.timer = setInterval(() => this.tick(this.now()), this.deps.tickMs ?? TICK_MS);
+    this.timer.unref();
+  }
+
+  setPlan(plan: ActivePlan): void {
+    this.engine.setPlan(plan);
+  }
+
+  /** A plan version was stored: if it is today's, its routes become the active plans of its team. */
+  onPlanStored(plan: PlanOut): void {
+    if (plan.date !== localDate(this.now(), plan.timeZone)) return;
+    const planned = new Set(plan.routes.map((r) => r.collectorId));
+    for (const id of this.engine.collectorsOfTeam(plan.teamId)) if (!planned.has(id)) this.removePlan(id);
+    for (const p of activePlansOf(plan)) this.engine.setPlan(p);
+  }
+
+  removePlan(collectorId: number): void {
+    this.persist(this.engine.removePlan(collectorId));
+  }
+
+  onPositionsCommitted(rows: readonly PositionWrite[]): void {
+    const positions: EnginePosition[] = [];
+    for (const r of rows) {
+      if (r.collectorId === null || !this.engine.hasPlan(r.collectorId)) continue;
+      positions.push({ collectorId: r.collectorId, deviceId: r.deviceId, tsMs: r.deviceTimeMs, receivedMs: r.serverTimeMs, lat: r.lat, lon: r.lon, speedKph: r.speedKph, batteryPct: r.batteryPct });
+    }
+    if (positions.length > 0) this.persist(this.engine.ingest(positions));
+  }
+
+  onCheckin(c: CheckinOut): void {
+    if (c.collectorId === null) return;
+    this.persist(this.engine.checkin({ collectorId: c.collectorId, visitId: c.visitId, tsMs: Date.parse(c.ts), lat: c.lat, lon: c.lon }));
+  }
+
+  tick(nowMs: number): void {
+    this.persist(this.engine.tick(nowMs));
+  }
+
+  rulesOf(teamId: number): DeviationRules {
+    return this.engine.rulesOf(teamId);
+  }
+
+  async updateRules(teamId: number, patch: DeviationRulesPatch, by: string): Promise<DeviationRules> {
+    const current = this.engine.rulesOf(teamId) as unknown as Record<string, Record<string, unknown>>;
+    const merged: Record<string, Record<string, unknown>> = {};
+    for (const k of Object.keys(current)) merged[k] = { ...current[k], ...((patch as Record<string, Record<string, unknown> | undefined>)[k] ?? {}) };
+    const rules = completeRules(merged);
+    await saveTeamRules(this.deps.db, teamId, rules, by);
+    this.engine.setTeamRules(teamId, rules);
+    return rules;
+  }
+
+  /** Resolves once every transition so far is stored and streamed. */
+  flushed(): Promise<void> {
+    return this.queue;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.queue;
+  }
+
+  private persist(transitions: Transition[]): void {
+    if (transitions.length === 0) return;
+    this.queue = this.queue.then(async () => {
+      for (const t of transitions) {
+        try {
+          await this.store(t);
+        } catch (err) {
+          this.deps.log.error({ err: (err as Error).message, type: t.event.type, collectorId: t.event.collectorId }, 'deviation event not stored');
+        }
+      }
+    });
+  }
+
+  private async store(t: Transition): Promise<void> {
+    const { db, emit } = this.deps;
+    if (t.kind === 'open') {
+      const stored = await insertEvent(db, t.event);
+      if (stored.closedAt === null) this.ids.set(t.incident, stored.id);
+      emit(stored.teamId, stored);
+      return;
+    }
+    const id = this.ids.get(t.incident);
+    if (id === undefined) return;
+    this.ids.delete(t.incident);
+    const stored = await closeEvent(db, id, t.event.closedAtMs ?? this.now(), t.event.details);
+    if (stored) emit(stored.teamId, stored);
+  }
+}

@@ -1,0 +1,151 @@
+import { Value } from '@sinclair/typebox/value';
+import { DeviationRulesSchema } from '../../contract/event.ts';
+import { Collector, preparePlan, type Rule } from './collector.ts';
+import { ArrivedNoCheckinRule } from './rules/arrived-no-checkin.ts';
+import { CheckinPresenceRule } from './rules/checkin-presence.ts';
+import { LongStopRule } from './rules/long-stop.ts';
+import { LowBatteryRule } from './rules/low-battery.ts';
+import { OffRouteRule } from './rules/off-route.ts';
+import { OfflineRule } from './rules/offline.ts';
+import { SpeedingRule } from './rules/speeding.ts';
+import { VisitOrderRule } from './rules/visit-order.ts';
+import type { ActivePlan, DeviationRules, EngineCheckin, EnginePosition, Transition } from './types.ts';
+
+/** Every setting at its default (contract/event.ts). */
+export const defaultRules = (): DeviationRules => Value.Create(DeviationRulesSchema);
+
+export interface EngineStats {
+  positions: number;
+  /** Positions older than their collector's newest evaluated one (see `ingest`). */
+  late: number;
+  /** Positions of collectors without an active plan. */
+  unplanned: number;
+}
+
+/**
+ * The deviation engine of issue 5: pure (no I/O, no clock). Time comes from the positions' device
+ * time (event time); only `tick(nowMs)` carries the wall clock, for what happens when nothing
+ * arrives (offline, end of shift). Every call returns the transitions it caused.
+ *
+ * Late data. Each collector keeps a clock: the newest device time evaluated. A batch is evaluated
+ * in device-time order, so buffered history uploaded after a coverage gap (SPEC §5: an array,
+ * normally newer than anything seen) runs through the rules as the track it was, with durations
+ * from its own timestamps, not from when it arrived. A position older than the clock (a straggler
+ * overtaken by newer fixes) is not replayed into the stateful rules: re-running a window would
+ * rewrite incidents the wall has already shown and a supervisor may have acknowledged. It still
+ * counts as presence for check-ins and as a sign of life for `offline`, and `stats.late` counts it.
+ */
+export class DeviationEngine {
+  readonly stats: EngineStats = { positions: 0, late: 0, unplanned: 0 };
+  private collectors = new Map<number, Collector>();
+  private teamRules = new Map<number, DeviationRules>();
+  private out: Transition[] = [];
+  private incidents = 0;
+
+  rulesOf(teamId: number): DeviationRules {
+    return this.teamRules.get(teamId) ?? this.defaults;
+  }
+
+  setTeamRules(teamId: number, rules: DeviationRules): void {
+    this.teamRules.set(teamId, rules);
+    for (const c of this.collectors.values()) if (c.plan.plan.teamId === teamId) c.config = rules;
+  }
+
+  /** Sets or replaces a collector's plan. Incidents in progress, arrivals and check-ins carry over. */
+  setPlan(plan: ActivePlan): void {
+    const prepared = preparePlan(plan);
+    const existing = this.collectors.get(plan.collectorId);
+    if (existing) {
+      existing.config = this.rulesOf(plan.teamId);
+      existing.setPlan(prepared, existing.rules);
+      return;
+    }
+    const c = new Collector(prepared, this.rulesOf(plan.teamId), createRules(), () => this.out, () => ++this.incidents);
+    this.collectors.set(plan.collectorId, c);
+  }
+
+  /** The collector has no plan any more: whatever is open closes at its clock (or atMs). */
+  removePlan(collectorId: number, atMs?: number): Transition[] {
+    const c = this.collectors.get(collectorId);
+    if (!c) return [];
+    this.collectors.delete(collectorId);
+    return this.run(() => c.closeAll(atMs ?? (Number.isFinite(c.clockMs) ? c.clockMs : c.plan.plan.shift.startMs), 'plan_removed'));
+  }
+
+  hasPlan(collectorId: number): boolean {
+    return this.collectors.has(collectorId);
+  }
+
+  collectorsOfTeam(teamId: number): number[] {
+    return [...this.collectors.values()].filter((c) => c.plan.plan.teamId === teamId).map((c) => c.collectorId);
+  }
+
+  activePlans(): number {
+    return this.collectors.size;
+  }
+
+  ingest(positions: readonly EnginePosition[]): Transition[] {
+    let sorted = true;
+    for (let i = 1; i < positions.length && sorted; i++) sorted = positions[i - 1].tsMs <= positions[i].tsMs;
+    const ordered = sorted ? positions : [...positions].sort((a, b) => a.tsMs - b.tsMs);
+    return this.run(() => {
+      for (const p of ordered) this.position(p);
+    });
+  }
+
+  checkin(ck: EngineCheckin): Transition[] {
+    const c = this.collectors.get(ck.collectorId);
+    if (!c) return [];
+    return this.run(() => {
+      c.checkedIn.add(ck.visitId);
+      for (const r of c.rules) r.onCheckin?.(ck, c);
+    });
+  }
+
+  tick(nowMs: number): Transition[] {
+    return this.run(() => {
+      for (const c of this.collectors.values()) for (const r of c.rules) r.onTick?.(nowMs, c);
+    });
+  }
+
+  private readonly defaults = defaultRules();
+
+  private position(p: EnginePosition): void {
+    this.stats.positions++;
+    const c = this.collectors.get(p.collectorId);
+    if (!c) {
+      this.stats.unplanned++;
+      return;
+    }
+    const received = p.receivedMs ?? p.tsMs;
+    const rules = c.rules;
+    for (let i = 0; i < rules.length; i++) rules[i].onReceived?.(received, c);
+    if (!c.locate(p)) {
+      this.stats.late++;
+      for (let i = 0; i < rules.length; i++) rules[i].onLatePosition?.(p, c);
+      return;
+    }
+    for (let i = 0; i < rules.length; i++) rules[i].onPosition?.(p, c);
+  }
+
+  private run(fn: () => void): Transition[] {
+    this.out = [];
+    fn();
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+}
+
+function createRules(): Rule[] {
+  return [
+    new OffRouteRule(),
+    new LongStopRule(),
+    new VisitOrderRule(),
+    new ArrivedNoCheckinRule(),
+    new CheckinPresenceRule(),
+    new OfflineRule(),
+    new LowBatteryRule(),
+    new SpeedingRule(),
+  ];
+}

@@ -1,0 +1,48 @@
+import type { Rule, RuleContext } from '../collector.ts';
+import type { EnginePosition } from '../types.ts';
+
+/**
+ * long_stop: every position within radiusM of where the stop began, for `minutes`, more than
+ * awayFromVisitM from every visit of the plan (a stop at a debtor's door is work). Once open, a
+ * single fix outside the radius (GPS jitter) does not end it: the collector must stay away for
+ * closeAfterS. Speed is not trusted on its own: many trackers report a few km/h while parked.
+ */
+export class LongStopRule implements Rule {
+  private anchor: { x: number; y: number; tsMs: number; lat: number; lon: number; nearestVisitM: number } | null = null;
+  private incident = -1;
+  private awaySince: number | null = null;
+  private lastInsideMs = 0;
+
+  onPosition(p: EnginePosition, c: RuleContext): void {
+    const cfg = c.config.longStop;
+    if (!cfg.enabled || !c.inShift(p.tsMs)) return;
+    const a = this.anchor;
+    const d = a ? Math.hypot(c.x - a.x, c.y - a.y) : Infinity;
+    if (this.incident >= 0 && a) {
+      if (d <= cfg.radiusM) {
+        this.awaySince = null;
+        this.lastInsideMs = p.tsMs;
+        return;
+      }
+      this.awaySince ??= p.tsMs;
+      if (p.tsMs - this.awaySince < cfg.closeAfterS * 1000) return;
+      c.close(this.incident, this.awaySince, { stoppedS: Math.round((this.lastInsideMs - a.tsMs) / 1000) });
+      this.incident = -1;
+      this.awaySince = null;
+      this.setAnchor(p, c);
+      return;
+    }
+    if (!a || d > cfg.radiusM) return this.setAnchor(p, c);
+    this.lastInsideMs = p.tsMs;
+    if (p.tsMs - a.tsMs >= cfg.minutes * 60_000 && a.nearestVisitM > cfg.awayFromVisitM) {
+      this.incident = c.open('long_stop', a.tsMs, { lat: a.lat, lon: a.lon, nearestVisitM: Number.isFinite(a.nearestVisitM) ? Math.round(a.nearestVisitM) : null });
+    }
+  }
+
+  private setAnchor(p: EnginePosition, c: RuleContext): void {
+    let nearest = Infinity;
+    for (let i = 0; i < c.visitDistM.length; i++) nearest = Math.min(nearest, c.visitDistM[i]);
+    this.anchor = { x: c.x, y: c.y, tsMs: p.tsMs, lat: p.lat, lon: p.lon, nearestVisitM: nearest };
+    this.lastInsideMs = p.tsMs;
+  }
+}

@@ -1,0 +1,35 @@
+import { nearestOnRoute } from '../../../routing/geometry/index.ts';
+import type { Rule, RuleContext } from '../collector.ts';
+import { Hysteresis } from '../hysteresis.ts';
+import type { EnginePosition } from '../types.ts';
+
+/**
+ * off_route: farther than the corridor from the planned polyline for openAfterS; back once inside
+ * corridorM − hysteresisM for closeAfterS. Readings in the band between neither start nor reset a
+ * timer, so a collector driving along the corridor edge makes no event storm (issue 5).
+ */
+export class OffRouteRule implements Rule {
+  private h = new Hysteresis(0, 0);
+  private incident = -1;
+  private peakM = 0;
+
+  onPosition(p: EnginePosition, c: RuleContext): void {
+    const cfg = c.config.offRoute;
+    const route = c.plan.geometry;
+    if (!cfg.enabled || !route || !c.inShift(p.tsMs)) return;
+    this.h.configure(cfg.openAfterS * 1000, cfg.closeAfterS * 1000);
+    const d = nearestOnRoute(route, p.lon, p.lat).distanceM;
+    const holds = d > cfg.corridorM ? true : d < cfg.corridorM - cfg.hysteresisM ? false : null;
+    if (holds || this.h.open) this.peakM = Math.max(this.peakM, d);
+    else if (holds === false) this.peakM = 0;
+    const ch = this.h.update(p.tsMs, holds);
+    if (ch?.change === 'open') {
+      this.incident = c.open('off_route', ch.atMs, { corridorM: cfg.corridorM, distanceM: round(d) });
+    } else if (ch?.change === 'close') {
+      c.close(this.incident, ch.atMs, { maxDistanceM: round(this.peakM) });
+      this.peakM = 0;
+    }
+  }
+}
+
+const round = (m: number) => Math.round(m);

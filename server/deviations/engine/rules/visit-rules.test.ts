@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { DeviationEngine } from '../engine.ts';
+import { MIN, T0, at, plan, track } from '../testing/track.ts';
+import type { ActivePlan, EnginePosition, EventType, Transition } from '../types.ts';
+
+const summary = (out: Transition[], type: EventType) =>
+  out.filter((t) => t.event.type === type).map((t) => ({ visitId: t.event.visitId, openedAtMs: t.event.openedAtMs, closedAtMs: t.event.closedAtMs, details: t.event.details }));
+
+function engine(p: ActivePlan = plan()): DeviationEngine {
+  const e = new DeviationEngine();
+  e.setPlan(p);
+  return e;
+}
+
+/** Three minutes at each stop (fixes every 60 s), stops in the given order, starting at startMs. */
+function tour(startMs: number, stopsEastM: number[], minutesEach = 3): EnginePosition[] {
+  return stopsEastM.flatMap((east, k) => track(startMs + k * minutesEach * MIN, minutesEach, () => [east, 0], { stepS: 60 }));
+}
+
+describe('visit_out_of_order', () => {
+  it('arriving at visit 3 while 1 and 2 are pending is one event; the rest of the tour is fine', () => {
+    const out = engine().ingest(tour(T0, [3000, 1000, 2000, 4000]));
+    expect(summary(out, 'visit_out_of_order')).toEqual([
+      { visitId: 103, openedAtMs: T0, closedAtMs: T0, details: { seq: 3, expectedVisitId: 101, expectedSeq: 1, pendingBefore: 2 } },
+    ]);
+  });
+
+  it('swapping two neighbours is within the default slack', () => {
+    expect(summary(engine().ingest(tour(T0, [2000, 1000, 3000, 4000])), 'visit_out_of_order')).toEqual([]);
+  });
+
+  it('a check-in is an arrival', () => {
+    const e = engine();
+    expect(summary(e.checkin({ collectorId: 7, visitId: 104, tsMs: T0, ...at(4000) }), 'visit_out_of_order')).toEqual([
+      { visitId: 104, openedAtMs: T0, closedAtMs: T0, details: { seq: 4, expectedVisitId: 101, expectedSeq: 1, pendingBefore: 3 } },
+    ]);
+  });
+});
+
+describe('visit_skipped', () => {
+  it('a visit not reached by the end of its window is skipped once, at the window end', () => {
+    const p = plan();
+    p.visits[1] = { ...p.visits[1], windowEndMs: T0 + 5 * MIN };
+    const out = engine(p).ingest(tour(T0, [1000, 3000, 4000]));
+    expect(summary(out, 'visit_skipped')).toEqual([{ visitId: 102, openedAtMs: T0 + 5 * MIN, closedAtMs: T0 + 5 * MIN, details: { seq: 2, windowEnd: new Date(T0 + 5 * MIN).toISOString() } }]);
+    expect(summary(out, 'visit_out_of_order')).toEqual([]);
+  });
+
+  it('visits still pending when the shift ends are skipped, on the tick if the device is quiet', () => {
+    const p = plan({ shift: { startMs: T0 - MIN, endMs: T0 + 60 * MIN } });
+    const e = engine(p);
+    e.ingest(tour(T0, [1000, 2000]));
+    expect(summary(e.tick(T0 + 59 * MIN), 'visit_skipped')).toEqual([]);
+    expect(summary(e.tick(T0 + 60 * MIN), 'visit_skipped').map((s) => [s.visitId, s.openedAtMs])).toEqual([
+      [103, T0 + 60 * MIN],
+      [104, T0 + 60 * MIN],
+    ]);
+    expect(summary(e.tick(T0 + 70 * MIN), 'visit_skipped')).toEqual([]);
+  });
+
+  it('visits already done or cancelled when the plan was set are not expected', () => {
+    const p = plan({ shift: { startMs: T0 - MIN, endMs: T0 + 60 * MIN } });
+    p.visits = p.visits.map((v) => ({ ...v, status: v.visitId === 101 ? 'cancelled' : 'done' }));
+    expect(engine(p).tick(T0 + 61 * MIN)).toEqual([]);
+  });
+});
+
+describe('arrived_no_checkin', () => {
+  const stay = () => track(T0, 7, () => [2000, 10], { stepS: 60 }); // at visit 102 for 6 minutes
+  const leave = () => track(T0 + 7 * MIN, 3, (i) => [2300 + i * 200, 0], { stepS: 60 });
+
+  it('six minutes at the address, gone without a check-in: one event spanning the stay', () => {
+    const out = engine().ingest([...stay(), ...leave()]);
+    expect(summary(out, 'arrived_no_checkin')).toEqual([{ visitId: 102, openedAtMs: T0, closedAtMs: T0 + 7 * MIN, details: { atAddressS: 360 } }]);
+  });
+
+  it('no event with a check-in, even one committed just after the collector left', () => {
+    const e = engine();
+    e.ingest([...stay(), leave()[0]]);
+    e.checkin({ collectorId: 7, visitId: 102, tsMs: T0 + 6 * MIN, ...at(2000) });
+    expect(summary(e.ingest(leave().slice(1)), 'arrived_no_checkin')).toEqual([]);
+  });
+
+  it('a short stop (under 5 minutes) is not an arrival', () => {
+    const short = track(T0, 4, () => [2000, 10], { stepS: 60 });
+    expect(summary(engine().ingest([...short, ...leave()]), 'arrived_no_checkin')).toEqual([]);
+  });
+});
+
+describe('checkin_without_presence', () => {
+  const atVisit102 = () => track(T0, 13, () => [2000, 5], { stepS: 30 }); // T0 .. T0+6:00
+
+  it('a check-in where the tracker was: no event', () => {
+    const e = engine();
+    e.checkin({ collectorId: 7, visitId: 102, tsMs: T0 + 3 * MIN, ...at(2000) });
+    expect(summary(e.ingest(atVisit102()), 'checkin_without_presence')).toEqual([]);
+  });
+
+  it('a check-in at a visit 2 km from every fix around its time: one event once the window has passed', () => {
+    const e = engine();
+    const fixes = atVisit102();
+    e.ingest(fixes.slice(0, 8)); // up to T0+3:30
+    expect(summary(e.checkin({ collectorId: 7, visitId: 104, tsMs: T0 + 3 * MIN, ...at(4000) }), 'checkin_without_presence')).toEqual([]);
+    const out = e.ingest(fixes.slice(8));
+    expect(summary(out, 'checkin_without_presence')).toEqual([
+      { visitId: 104, openedAtMs: T0 + 3 * MIN, closedAtMs: T0 + 3 * MIN, details: { radiusM: 150, windowS: 120, nearestPositionM: 2000 } },
+    ]);
+  });
+
+  it('a check-in from a device that then goes quiet is judged on the tick', () => {
+    const e = engine();
+    e.checkin({ collectorId: 7, visitId: 104, tsMs: T0, ...at(4000) });
+    expect(summary(e.tick(T0 + 2 * MIN), 'checkin_without_presence')).toEqual([]);
+    expect(summary(e.tick(T0 + 3 * MIN), 'checkin_without_presence')).toEqual([
+      { visitId: 104, openedAtMs: T0, closedAtMs: T0, details: { radiusM: 150, windowS: 120, nearestPositionM: null } },
+    ]);
+  });
+});

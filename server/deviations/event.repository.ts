@@ -1,0 +1,112 @@
+import { sql, type Kysely } from 'kysely';
+import { Value } from '@sinclair/typebox/value';
+import { DeviationRulesSchema, SEVERITY_OF, type DeviationRules, type EventListQuery, type EventOut } from '../contract/event.ts';
+import type { Database } from '../db/database.ts';
+import type { EventRow } from '../db/tables/event.table.ts';
+import type { EngineEvent } from './engine/index.ts';
+
+type Db = Kysely<Database>;
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+export function toEventOut(r: EventRow): EventOut {
+  return {
+    id: r.id,
+    type: r.type,
+    severity: r.severity,
+    teamId: r.team_id,
+    collectorId: r.collector_id,
+    visitId: r.visit_id,
+    openedAt: r.opened_at.toISOString(),
+    closedAt: iso(r.closed_at),
+    details: typeof r.details === 'string' ? JSON.parse(r.details) : r.details,
+    acknowledgedBy: r.acknowledged_by,
+    acknowledgedAt: iso(r.acknowledged_at),
+  };
+}
+
+export async function insertEvent(db: Db, e: EngineEvent): Promise<EventOut> {
+  const row = await db
+    .insertInto('events')
+    .values({
+      type: e.type,
+      severity: SEVERITY_OF[e.type],
+      team_id: e.teamId,
+      collector_id: e.collectorId,
+      visit_id: e.visitId ?? null,
+      opened_at: new Date(e.openedAtMs),
+      closed_at: e.closedAtMs === undefined ? null : new Date(e.closedAtMs),
+      details: JSON.stringify(e.details),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toEventOut(row);
+}
+
+export async function closeEvent(db: Db, id: number, closedAtMs: number, details: Record<string, unknown>): Promise<EventOut | null> {
+  const row = await db
+    .updateTable('events')
+    .set({ closed_at: new Date(closedAtMs), details: JSON.stringify(details) })
+    .where('id', '=', id)
+    .where('closed_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toEventOut(row) : null;
+}
+
+/** team: the reader's scope (null = every team). */
+export async function listEvents(db: Db, q: EventListQuery, team: number | null): Promise<EventOut[]> {
+  let query = db.selectFrom('events').selectAll();
+  if (team !== null) query = query.where('team_id', '=', team);
+  if (q.teamId !== undefined) query = query.where('team_id', '=', q.teamId);
+  if (q.collectorId !== undefined) query = query.where('collector_id', '=', q.collectorId);
+  if (q.type !== undefined) query = query.where('type', '=', q.type);
+  if (q.open === true) query = query.where('closed_at', 'is', null);
+  if (q.open === false) query = query.where('closed_at', 'is not', null);
+  // Overlap with [from, to): opened before `to` and not closed before `from`.
+  if (q.to !== undefined) query = query.where('opened_at', '<', new Date(q.to));
+  if (q.from !== undefined) {
+    const from = new Date(q.from);
+    query = query.where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>=', from)]));
+  }
+  const rows = await query.orderBy('opened_at', 'desc').orderBy('id', 'desc').limit(q.limit ?? 200).execute();
+  return rows.map(toEventOut);
+}
+
+export async function getEvent(db: Db, id: number): Promise<EventOut | null> {
+  const row = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toEventOut(row) : null;
+}
+
+/** The first acknowledgement stands: a second one returns the event as it was acknowledged. */
+export async function acknowledgeEvent(db: Db, id: number, by: string): Promise<EventOut | null> {
+  const row = await db
+    .updateTable('events')
+    .set({ acknowledged_by: by, acknowledged_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('acknowledged_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toEventOut(row) : getEvent(db, id);
+}
+
+export async function loadTeamRules(db: Db): Promise<Map<number, DeviationRules>> {
+  const rows = await db.selectFrom('deviation_rules').select(['team_id', 'rules']).execute();
+  // Stored settings are completed with today's defaults, so a rule added later starts at its default.
+  return new Map(rows.map((r) => [r.team_id, completeRules(typeof r.rules === 'string' ? JSON.parse(r.rules) : r.rules)]));
+}
+
+export async function saveTeamRules(db: Db, teamId: number, rules: DeviationRules, by: string): Promise<void> {
+  await db
+    .insertInto('deviation_rules')
+    .values({ team_id: teamId, rules: JSON.stringify(rules), updated_by: by })
+    .onConflict((oc) => oc.column('team_id').doUpdateSet({ rules: JSON.stringify(rules), updated_by: by, updated_at: sql<Date>`now()` }))
+    .execute();
+}
+
+export function completeRules(partial: unknown): DeviationRules {
+  const base = Value.Create(DeviationRulesSchema) as Record<string, Record<string, unknown>>;
+  const given = (partial ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  for (const k of Object.keys(base)) base[k] = { ...base[k], ...(given[k] ?? {}) };
+  return base as unknown as DeviationRules;
+}

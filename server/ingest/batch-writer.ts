@@ -1,0 +1,266 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+
+/** A row as the writer takes it: times in epoch milliseconds, attributes already JSON text. */
+export interface PositionWrite {
+  deviceId: number;
+  collectorId: number | null;
+  deviceTimeMs: number;
+  serverTimeMs: number;
+  lat: number;
+  lon: number;
+  speedKph: number | null;
+  courseDeg: number | null;
+  altitudeM: number | null;
+  accuracyM: number | null;
+  batteryPct: number | null;
+  satellites: number | null;
+  valid: boolean;
+  protocol: string;
+  attributesJson: string;
+  /** Distance and time from the device's previous fix; null when the fix is not newer than it. */
+  segmentM: number | null;
+  segmentS: number | null;
+  moving: boolean | null;
+}
+
+export interface BatchWriterOptions {
+  batchRows: number;
+  flushMs: number;
+  /** Queued rows beyond which `write` waits: devices stop getting ACKs instead of memory growing. */
+  queueMax: number;
+  /** Transactions in flight at once (1 for PGlite: it is a single session). */
+  concurrency: number;
+  /**
+   * Keep position_daily_rollup in the same transaction (no TimescaleDB: with
+   * it, a continuous aggregate does this). Days are cut in this time zone.
+   */
+  dailyRollupTimeZone: string | null;
+}
+
+interface Pending {
+  rows: PositionWrite[];
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+export interface WriterStats {
+  queuedRows: number;
+  committedRows: number;
+  batches: number;
+  failures: number;
+  waitingWriters: number;
+  lastError: string | null;
+}
+
+// One statement per batch: arrays in, unnest out (fewer round trips and parses than multi-row VALUES).
+const INSERT_SQL = `
+  with input as (
+    select * from unnest($1::int[], $2::int[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::real[], $8::real[],
+                         $9::real[], $10::real[], $11::real[], $12::smallint[], $13::bool[], $14::text[], $15::text[],
+                         $16::real[], $17::real[], $18::bool[])
+      as t(device_id, collector_id, device_ms, server_ms, lat, lon, speed, course, alt, acc, batt, sats, valid, protocol, attrs,
+           seg_m, seg_s, moving)
+  ), inserted as (
+    insert into positions (device_id, collector_id, device_time, server_time, lat, lon, speed_kph, course_deg, altitude_m,
+                           accuracy_m, battery_pct, satellites, valid, protocol, attributes, segment_m, segment_s, moving)
+    select device_id, collector_id, to_timestamp(device_ms / 1000.0), to_timestamp(server_ms / 1000.0), lat, lon, speed, course, alt,
+           acc, batt, sats, valid, protocol, attrs::jsonb, seg_m, seg_s, moving
+    from input
+    on conflict (device_id, device_time) do nothing
+    returning device_id, collector_id, device_time, segment_m, segment_s, moving
+  )
+  select * from inserted`;
+
+// Only rows actually inserted count: a resend must not add its distance twice.
+const ROLLUP_SQL = `
+  insert into position_daily_rollup as r (device_id, collector_id, day, driven_m, moving_s, stopped_s, points, first_ts, last_ts)
+  select device_id, max(collector_id), (device_time at time zone $2)::date, coalesce(sum(segment_m), 0),
+         coalesce(sum(segment_s) filter (where moving), 0), coalesce(sum(segment_s) filter (where not moving), 0),
+         count(*), min(device_time), max(device_time)
+  from json_to_recordset($1::json) as t(device_id int, collector_id int, device_time timestamptz, segment_m real, segment_s real, moving bool)
+  group by 1, 3
+  on conflict (device_id, day) do update set
+    collector_id = coalesce(excluded.collector_id, r.collector_id),
+    driven_m = r.driven_m + excluded.driven_m, moving_s = r.moving_s + excluded.moving_s, stopped_s = r.stopped_s + excluded.stopped_s,
+    points = r.points + excluded.points, first_ts = least(r.first_ts, excluded.first_ts), last_ts = greatest(r.last_ts, excluded.last_ts)`;
+
+const LAST_SQL = `
+  insert into device_last (device_id, collector_id, device_time, lat, lon, speed_kph, course_deg, accuracy_m, battery_pct, protocol)
+  select * from unnest($1::int[], $2::int[], $3::timestamptz[], $4::float8[], $5::float8[], $6::real[], $7::real[], $8::real[], $9::real[], $10::text[])
+  on conflict (device_id) do update set
+    collector_id = excluded.collector_id, device_time = excluded.device_time, lat = excluded.lat, lon = excluded.lon,
+    speed_kph = excluded.speed_kph, course_deg = excluded.course_deg, accuracy_m = excluded.accuracy_m,
+    battery_pct = excluded.battery_pct, protocol = excluded.protocol
+  where excluded.device_time > device_last.device_time`;
+
+/**
+ * Commits positions in batches and resolves each `write` only after its rows
+ * are durable — the caller ACKs its device then, never before (SPEC §2).
+ * When the database fails, batches are retried with backoff and the queue
+ * stays bounded; nothing acknowledged is lost, nothing is dropped.
+ */
+export class BatchWriter {
+  private queue: Pending[] = [];
+  private queuedRows = 0;
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private spaceWaiters: (() => void)[] = [];
+  private backoffMs = 0;
+  private paused = false;
+  private closed = false;
+  private readonly stats: WriterStats = { queuedRows: 0, committedRows: 0, batches: 0, failures: 0, waitingWriters: 0, lastError: null };
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly opts: BatchWriterOptions,
+    private readonly log: Logger,
+    private readonly onCommitted: (rows: PositionWrite[]) => void,
+  ) {}
+
+  async write(rows: PositionWrite[]): Promise<void> {
+    if (rows.length === 0) return;
+    while (!this.closed && this.queuedRows > 0 && this.queuedRows + rows.length > this.opts.queueMax) {
+      await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
+    }
+    if (this.closed) throw new Error('writer is closed');
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ rows, resolve, reject });
+      this.queuedRows += rows.length;
+      if (this.queuedRows >= this.opts.batchRows) this.pump();
+      else this.timer ??= setTimeout(() => this.pump(), this.opts.flushMs);
+    });
+  }
+
+  getStats(): WriterStats {
+    return { ...this.stats, queuedRows: this.queuedRows, waitingWriters: this.spaceWaiters.length };
+  }
+
+  /** Flushes what is queued, then refuses new writes. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.queue.length > 0 || this.inFlight > 0) {
+      this.pump();
+      await new Promise((r) => setTimeout(r, 10));
+      if (this.paused && this.inFlight === 0) break;
+    }
+    for (const w of this.spaceWaiters.splice(0)) w();
+    for (const p of this.queue.splice(0)) p.reject(new Error('writer closed before commit'));
+  }
+
+  private pump(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    while (this.inFlight < this.opts.concurrency && this.queue.length > 0 && !this.paused) {
+      const batch = this.take();
+      this.inFlight++;
+      void this.commit(batch);
+    }
+  }
+
+  private take(): Pending[] {
+    const batch: Pending[] = [];
+    let n = 0;
+    while (this.queue.length > 0 && (n === 0 || n + this.queue[0].rows.length <= this.opts.batchRows)) {
+      const p = this.queue.shift()!;
+      n += p.rows.length;
+      batch.push(p);
+    }
+    return batch;
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    const rows = batch.flatMap((p) => p.rows);
+    try {
+      await this.insert(rows);
+      this.backoffMs = 0;
+      this.stats.committedRows += rows.length;
+      this.stats.batches++;
+      this.queuedRows -= rows.length;
+      for (const p of batch) p.resolve();
+      this.onCommitted(rows);
+      this.releaseSpace();
+    } catch (err) {
+      this.stats.failures++;
+      this.stats.lastError = (err as Error).message;
+      // Back to the head of the queue: order kept, nothing dropped, no ACK sent.
+      this.queue.unshift(...batch);
+      this.backoffMs = Math.min(5000, Math.max(100, this.backoffMs * 2));
+      this.log.warn({ err: (err as Error).message, rows: rows.length, retryInMs: this.backoffMs }, 'position batch failed; will retry');
+      if (!this.paused) {
+        this.paused = true;
+        setTimeout(() => {
+          this.paused = false;
+          this.pump();
+        }, this.backoffMs).unref();
+      }
+    } finally {
+      this.inFlight--;
+      if (this.queuedRows >= this.opts.batchRows || (this.queue.length > 0 && this.inFlight === 0)) this.pump();
+      else if (this.queue.length > 0) this.timer ??= setTimeout(() => this.pump(), this.opts.flushMs);
+    }
+  }
+
+  private releaseSpace(): void {
+    while (this.spaceWaiters.length > 0 && this.queuedRows < this.opts.queueMax) this.spaceWaiters.shift()!();
+  }
+
+  private async insert(rows: PositionWrite[]): Promise<void> {
+    const cols: unknown[][] = Array.from({ length: 18 }, () => new Array(rows.length));
+    const latest = new Map<number, PositionWrite>();
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      cols[0][i] = r.deviceId;
+      cols[1][i] = r.collectorId;
+      cols[2][i] = r.deviceTimeMs;
+      cols[3][i] = r.serverTimeMs;
+      cols[4][i] = r.lat;
+      cols[5][i] = r.lon;
+      cols[6][i] = r.speedKph;
+      cols[7][i] = r.courseDeg;
+      cols[8][i] = r.altitudeM;
+      cols[9][i] = r.accuracyM;
+      cols[10][i] = r.batteryPct;
+      cols[11][i] = r.satellites;
+      cols[12][i] = r.valid;
+      cols[13][i] = r.protocol;
+      cols[14][i] = r.attributesJson;
+      cols[15][i] = r.segmentM;
+      cols[16][i] = r.segmentS;
+      cols[17][i] = r.moving;
+      const prev = latest.get(r.deviceId);
+      if (!prev || r.deviceTimeMs > prev.deviceTimeMs) latest.set(r.deviceId, r);
+    }
+    const last = [...latest.values()];
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('begin');
+      const inserted = await client.query(INSERT_SQL, cols);
+      if (this.opts.dailyRollupTimeZone && inserted.rows.length > 0) {
+        await client.query(ROLLUP_SQL, [JSON.stringify(inserted.rows), this.opts.dailyRollupTimeZone]);
+      }
+      await client.query(LAST_SQL, [
+        last.map((r) => r.deviceId),
+        last.map((r) => r.collectorId),
+        last.map((r) => new Date(r.deviceTimeMs).toISOString()),
+        last.map((r) => r.lat),
+        last.map((r) => r.lon),
+        last.map((r) => r.speedKph),
+        last.map((r) => r.courseDeg),
+        last.map((r) => r.accuracyM),
+        last.map((r) => r.batteryPct),
+        last.map((r) => r.protocol),
+      ]);
+      await client.query('commit');
+    } catch (err) {
+      await client.query('rollback').catch((e: Error) => (broken = e));
+      throw err;
+    } finally {
+      // A connection that could not even roll back is discarded, not reused.
+      client.release(broken);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import type { Logger } from 'pino';
+import type { Position, Protocol } from '../../device-protocols/messages.ts';
+import type { BatchWriter, PositionWrite } from './batch-writer.ts';
+import type { DeviceRegistry } from './device-registry.ts';
+import type { DeviceRef, IngestPort, RejectedPosition, SubmitResult } from './ingest-port.ts';
+import type { IngestStats } from './ingest-stats.ts';
+import { filterPosition, haversineM, type FilterConfig, type LastFix } from './position-filter.ts';
+
+/** Validate → filter → batch-commit, for every listener (SPEC §2). */
+export class IngestService implements IngestPort {
+  private readonly lastFix = new Map<number, LastFix>();
+
+  constructor(
+    private readonly registry: DeviceRegistry,
+    private readonly writer: BatchWriter,
+    private readonly filters: FilterConfig,
+    readonly stats: IngestStats,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async identify(uniqueId: string, protocol: Protocol, remoteAddress: string): Promise<DeviceRef | null> {
+    const dev = await this.registry.find(uniqueId);
+    if (dev) return dev;
+    this.log.warn({ uniqueId, protocol, remoteAddress }, 'unknown device refused');
+    await this.registry.recordUnknown(uniqueId, protocol, remoteAddress).catch((err: Error) => {
+      this.log.error({ err: err.message }, 'could not record unknown device');
+    });
+    return null;
+  }
+
+  /** Rejections found before the positions (e.g. unparsable items) are counted and logged here too. */
+  noteRejected(device: DeviceRef, protocol: Protocol, rejected: RejectedPosition[]): void {
+    for (const r of rejected) {
+      this.stats.received++;
+      this.stats.reject(r.reason);
+      this.log.info({ uniqueId: device.uniqueId, protocol, index: r.index, reason: r.reason }, 'position rejected');
+    }
+  }
+
+  async submitPositions(device: DeviceRef, protocol: Protocol, positions: Position[]): Promise<SubmitResult> {
+    const nowMs = this.now();
+    const rejected: RejectedPosition[] = [];
+    const rows: PositionWrite[] = [];
+    let last = this.lastFix.get(device.deviceId);
+    // Buffered history arrives oldest first; judge each fix against the newest accepted before it.
+    for (let i = 0; i < positions.length; i++) {
+      const p = positions[i];
+      this.stats.received++;
+      const verdict = filterPosition(p, last, nowMs, this.filters);
+      if (!verdict.ok && verdict.duplicate) {
+        this.stats.duplicates++;
+        continue;
+      }
+      if (!verdict.ok) {
+        rejected.push({ index: i, reason: verdict.reason });
+        this.stats.reject(verdict.reason);
+        continue;
+      }
+      const t = p.fixTime.getTime();
+      rows.push(toWrite(device, protocol, p, nowMs, last));
+      if (!last || t > last.timeMs) last = { timeMs: t, lat: p.lat, lon: p.lon };
+    }
+    if (rejected.length > 0) {
+      this.log.info({ uniqueId: device.uniqueId, protocol, rejected }, 'positions rejected');
+    }
+    await this.writer.write(rows);
+    if (last) this.lastFix.set(device.deviceId, last);
+    this.stats.stored += rows.length;
+    return { stored: rows.length, rejected };
+  }
+}
+
+const orNull = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
+
+/** A gap longer than this is time offline, neither moving nor stopped. */
+const MAX_SEGMENT_S = 600;
+/** Below this a collector counts as stopped (GPS noise makes a parked phone "move" a little). */
+const MOVING_KPH = 2;
+
+function toWrite(device: DeviceRef, protocol: Protocol, p: Position, nowMs: number, prev: LastFix | undefined): PositionWrite {
+  const t = p.fixTime.getTime();
+  // Segments chain fixes in time order; a fix older than the newest one (late history) starts none.
+  const chained = prev !== undefined && t > prev.timeMs;
+  const segmentM = chained ? haversineM(prev.lat, prev.lon, p.lat, p.lon) : null;
+  const gapS = chained ? (t - prev.timeMs) / 1000 : null;
+  const segmentS = gapS !== null && gapS <= MAX_SEGMENT_S ? gapS : null;
+  const kph = p.speedKph ?? (segmentM !== null && segmentS ? (segmentM / segmentS) * 3.6 : undefined);
+  return {
+    segmentM,
+    segmentS,
+    moving: kph === undefined ? null : kph >= MOVING_KPH,
+    deviceId: device.deviceId,
+    collectorId: device.collectorId,
+    deviceTimeMs: p.fixTime.getTime(),
+    serverTimeMs: nowMs,
+    lat: p.lat,
+    lon: p.lon,
+    speedKph: orNull(p.speedKph),
+    courseDeg: orNull(p.courseDeg),
+    altitudeM: orNull(p.altitudeM),
+    accuracyM: orNull(p.accuracyM),
+    batteryPct: orNull(p.batteryPct),
+    satellites: orNull(p.satellites),
+    valid: p.valid,
+    protocol,
+    attributesJson: JSON.stringify(p.buffered ? { ...p.attributes, buffered: true } : p.attributes),
+  };
+}

@@ -1,0 +1,65 @@
+import type { Logger } from 'pino';
+import type { DeviceMessage, Position, Protocol } from '../../../device-protocols/index.ts';
+import type { DeviceRef, IngestPort } from '../ingest-port.ts';
+
+/** What became of one decoded frame's messages. */
+export type SessionOutcome =
+  /** Everything the frame carried is handled (positions committed): the device may be acknowledged. */
+  | { kind: 'handled'; stored: number }
+  /** The frame names an id that is not registered (SPEC §5): refuse, write nothing. */
+  | { kind: 'refused'; uniqueId: string }
+  /** Data before any login/IMEI: the stream cannot be attributed to a device. */
+  | { kind: 'notLoggedIn' };
+
+/**
+ * Binds one connection (or one UDP peer, or one HTTP request) to its device
+ * and turns decoded messages into ingest calls. Protocol-independent: GT06
+ * and Teltonika name the device once (login, handshake), H02, Teltonika UDP
+ * and OsmAnd in every message; both end up here.
+ */
+export class DeviceSession {
+  device: DeviceRef | null = null;
+
+  constructor(
+    private readonly ingest: IngestPort,
+    readonly protocol: Protocol,
+    readonly remoteAddress: string,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Resolves once every position in `messages` is committed; rejects if the
+   * commit failed — the caller must then not acknowledge the frame.
+   */
+  async handle(messages: DeviceMessage[]): Promise<SessionOutcome> {
+    const positions: Position[] = [];
+    for (const m of messages) {
+      const named = m.uniqueId;
+      if (named !== undefined && named !== this.device?.uniqueId) {
+        this.device = await this.ingest.identify(named, this.protocol, this.remoteAddress);
+        if (!this.device) return { kind: 'refused', uniqueId: named };
+      }
+      switch (m.kind) {
+        case 'position':
+          positions.push(m);
+          break;
+        case 'alarm':
+          // An alarm is stored as the position it carries, named in attributes.alarm; one without a fix has nothing to store yet.
+          if (m.position) positions.push({ ...m.position, attributes: { ...m.position.attributes, ...m.attributes, alarm: m.alarm } });
+          else this.log.info({ uniqueId: this.device?.uniqueId, alarm: m.alarm }, 'alarm without a position');
+          break;
+        case 'commandAck':
+          this.log.info({ uniqueId: this.device?.uniqueId, text: m.text }, 'device answered a command');
+          break;
+        case 'heartbeat':
+        case 'login':
+          // Answered by the frame's reply; nothing is stored for them yet (issue 3).
+          break;
+      }
+    }
+    if (positions.length === 0) return { kind: 'handled', stored: 0 };
+    if (!this.device) return { kind: 'notLoggedIn' };
+    const result = await this.ingest.submitPositions(this.device, this.protocol, positions);
+    return { kind: 'handled', stored: result.stored };
+  }
+}

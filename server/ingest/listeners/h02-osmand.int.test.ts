@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeH02Heartbeat, encodeH02Position, encodeOsmAndJson, encodeOsmAndQuery, type H02Fix } from '../../../device-protocols/index.ts';
+import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
+import { H02_SPOTS, listener, recentTimes, rowsOf, SPOTS, unknownDevices } from './testing/fixes.ts';
+import { RawTcp, until } from './testing/raw-tcp.ts';
+
+let t: TestServer;
+
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => t?.close());
+
+/** 10 knots: H02 sends knots with two decimals, so this speed survives the trip exactly. */
+const H02_KPH = 18.52;
+
+function h02Fix(time: Date, spot: { lat: number; lon: number }, status?: number): H02Fix {
+  return { time, lat: spot.lat, lon: spot.lon, valid: true, speedKph: H02_KPH, courseDeg: 270, status };
+}
+
+describe('H02 over TCP', () => {
+  it('binds the connection to the id of its first frame and stores V1 positions; LINK heartbeats store nothing', async () => {
+    const id = '4209917198';
+    await t.createDevice(id);
+    // Spots 5 km apart: two minutes between fixes keeps the implied speed under the filter's 300 km/h.
+    const times = recentTimes(3, 120);
+    const c = await RawTcp.connect(t.server.ports.h02);
+    c.write(encodeH02Heartbeat(id, { time: times[0], gsmSignal: 4, satellites: 8, batteryPct: 90 }));
+    c.write(encodeH02Position(id, h02Fix(times[0], H02_SPOTS[0])));
+    await c.writeBytewise(encodeH02Position(id, h02Fix(times[1], H02_SPOTS[1])));
+    // Status word bit 1 at 0 = SOS (negative logic); stored as the alarm's position.
+    c.write(encodeH02Position(id, h02Fix(times[2], H02_SPOTS[2], 0xfffffbfd)));
+    await until(async () => (await rowsOf(t, id)).length === 3, 'three H02 rows');
+    const rows = await rowsOf(t, id);
+    expect(rows.map((r) => [r.ts, r.lat, r.lon, r.speedKph, r.courseDeg, r.protocol])).toEqual(
+      times.map((time, i) => [time.toISOString(), H02_SPOTS[i].lat, H02_SPOTS[i].lon, H02_KPH, 270, 'h02']),
+    );
+    expect(rows[2].attributes.alarm).toBe('sos');
+    // H02 devices expect no reply to V1 or LINK.
+    expect(c.rest()).toEqual(new Uint8Array(0));
+    await c.end();
+  });
+
+  it('closes on an unknown id and lists it', async () => {
+    const c = await RawTcp.connect(t.server.ports.h02);
+    c.write(encodeH02Position('4209999999', h02Fix(recentTimes(1)[0], H02_SPOTS[0])));
+    await c.closed;
+    expect(c.rest()).toEqual(new Uint8Array(0));
+    expect((await unknownDevices(t)).find((d) => d.uniqueId === '4209999999')).toMatchObject({ protocol: 'h02', remoteAddress: '127.0.0.1', count: 1 });
+  });
+});
+
+describe('OsmAnd over HTTP', () => {
+  const url = (query = '') => `http://127.0.0.1:${t.server.ports.osmand}/${query}`;
+
+  it('stores a GET position and answers 200 once it can be read back', async () => {
+    const id = 'traccar-client-1';
+    await t.createDevice(id);
+    const [time] = recentTimes(1);
+    const res = await fetch(url(`?${encodeOsmAndQuery(id, { time, lat: SPOTS[0].lat, lon: SPOTS[0].lon, speedKph: 36, courseDeg: 45, accuracyM: 12, batteryPct: 64 })}`));
+    expect(res.status).toBe(200);
+    expect(await rowsOf(t, id)).toEqual([
+      expect.objectContaining({ ts: time.toISOString(), lat: SPOTS[0].lat, lon: SPOTS[0].lon, speedKph: 36, courseDeg: 45, accuracyM: 12, batteryPct: 64, protocol: 'osmand' }),
+    ]);
+  });
+
+  it('stores a JSON POST batch from the Traccar Client app, oldest first', async () => {
+    const id = 'traccar-client-2';
+    await t.createDevice(id);
+    const times = recentTimes(2);
+    const body = encodeOsmAndJson(id, [
+      { time: times[0], lat: SPOTS[1].lat, lon: SPOTS[1].lon, speedKph: 18, batteryPct: 55 },
+      { time: times[1], lat: SPOTS[2].lat, lon: SPOTS[2].lon, speedKph: 0, batteryPct: 54, charging: true },
+    ]);
+    const res = await fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(200);
+    const rows = await rowsOf(t, id);
+    expect(rows.map((r) => [r.ts, r.lat, r.lon, r.speedKph, r.batteryPct])).toEqual([
+      [times[0].toISOString(), SPOTS[1].lat, SPOTS[1].lon, 18, 55],
+      [times[1].toISOString(), SPOTS[2].lat, SPOTS[2].lon, 0, 54],
+    ]);
+    expect(rows[1].attributes.charging).toBe(true);
+  });
+
+  it('answers 400 with the reason for a request that cannot decode, 404 for an unknown id (listed), 405 for other methods', async () => {
+    const bad = await fetch(url('?id=traccar-client-1&lat=20.6'));
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toBe('missing lat/lon');
+
+    const unknown = await fetch(url(`?${encodeOsmAndQuery('ghost-phone', { time: recentTimes(1)[0], lat: SPOTS[0].lat, lon: SPOTS[0].lon })}`));
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toBe('unknown device id ghost-phone');
+    expect((await unknownDevices(t)).find((d) => d.uniqueId === 'ghost-phone')).toMatchObject({ protocol: 'osmand', count: 1 });
+
+    expect((await fetch(url(), { method: 'DELETE' })).status).toBe(405);
+    const health = (await t.api('GET', '/api/health')).body;
+    expect(listener(health, 'osmand', 'http').counters).toMatchObject({ frames: 5, acks: 2, refused: 1, errors: 2 });
+  });
+});

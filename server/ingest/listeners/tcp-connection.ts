@@ -1,0 +1,161 @@
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { DecodeResult, DeviceMessage, Framer, ProtocolError, Protocol } from '../../../device-protocols/index.ts';
+import type { IngestPort } from '../ingest-port.ts';
+import { DeviceSession } from './device-session.ts';
+import type { ListenerCounters } from './listener-counters.ts';
+
+const CLOSE_GRACE_MS = 5000;
+
+/** One stream protocol as a TCP listener needs it: the pure codec pieces plus the listener's policy. */
+export interface TcpProtocolSpec<S> {
+  protocol: Protocol;
+  createFramer(): Framer;
+  initialState(): S;
+  decode(frame: Uint8Array, state: S): DecodeResult<S>;
+  /** Written before closing on an unknown id (Teltonika's 0x00 handshake answer); absent = close without a word (GT06: no login ACK). */
+  refusal?: Uint8Array;
+  /**
+   * Close on any bad frame, not only fatal ones: a Teltonika device waits for
+   * the record count of the packet it sent, so after a packet we could not
+   * read the stream stalls; closing makes it reconnect and resend.
+   */
+  closeOnBadFrame: boolean;
+}
+
+export interface TcpConnectionOptions {
+  idleTimeoutMs: number;
+  /** Frames decoded but not yet answered; past this the socket stops reading (backpressure towards the device). */
+  maxPendingFrames: number;
+}
+
+/**
+ * One device connection: framer → decoder in arrival order, then a
+ * per-connection promise chain that commits each frame's positions and only
+ * then writes its reply, so ACKs go out in order and never before the data
+ * is durable (SPEC §2).
+ */
+export class TcpConnection<S> {
+  private readonly framer: Framer;
+  private state: S;
+  private readonly session: DeviceSession;
+  private chain: Promise<void> = Promise.resolve();
+  private pending = 0;
+  /** No more frames are read; queued frames before the cause still get their ACKs. */
+  private draining = false;
+  private closed = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly spec: TcpProtocolSpec<S>,
+    ingest: IngestPort,
+    private readonly counters: ListenerCounters,
+    private readonly log: Logger,
+    private readonly opts: TcpConnectionOptions,
+  ) {
+    this.framer = spec.createFramer();
+    this.state = spec.initialState();
+    this.session = new DeviceSession(ingest, spec.protocol, socket.remoteAddress ?? 'unknown', log);
+    socket.setNoDelay(true);
+    socket.setTimeout(opts.idleTimeoutMs);
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('timeout', () => {
+      if (this.closed) return this.socket.destroy();
+      this.counters.idleClosed++;
+      this.log.info({ uniqueId: this.session.device?.uniqueId, idleMs: opts.idleTimeoutMs }, 'idle connection closed');
+      this.destroy();
+    });
+    socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
+    socket.on('close', () => {
+      this.closed = true;
+    });
+  }
+
+  /** Drops the connection now; a frame still waiting for its commit gets no ACK (the device resends it). */
+  destroy(): void {
+    this.closed = true;
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.counters.bytesIn += chunk.length;
+    if (this.draining || this.closed) return;
+    const { frames, errors } = this.framer.push(chunk);
+    for (const frame of frames) {
+      this.counters.frames++;
+      const result = this.spec.decode(frame, this.state);
+      this.state = result.state;
+      if (!result.ok) {
+        if (this.badFrame(result.error)) return;
+        continue;
+      }
+      this.enqueue(result.messages, result.reply);
+    }
+    // Framer errors (garbage skipped, buffer cap) concern bytes after the frames above.
+    for (const error of errors) if (this.badFrame(error)) return;
+  }
+
+  /** Logs and counts a protocol error; returns true when the connection is being closed. */
+  private badFrame(error: ProtocolError): boolean {
+    this.counters.errors++;
+    const close = error.fatal || this.spec.closeOnBadFrame;
+    this.log.warn({ uniqueId: this.session.device?.uniqueId, remote: this.session.remoteAddress, code: error.code, detail: error.detail, closing: close }, 'protocol error');
+    if (close) this.drainThenClose();
+    return close;
+  }
+
+  private enqueue(messages: DeviceMessage[], reply: Uint8Array | undefined): void {
+    this.pending++;
+    if (this.pending >= this.opts.maxPendingFrames) this.socket.pause();
+    this.chain = this.chain.then(() => this.process(messages, reply));
+  }
+
+  private async process(messages: DeviceMessage[], reply: Uint8Array | undefined): Promise<void> {
+    try {
+      if (this.closed) return;
+      const outcome = await this.session.handle(messages);
+      if (outcome.kind === 'refused') {
+        this.counters.refused++;
+        this.close(this.spec.refusal);
+        return;
+      }
+      if (outcome.kind === 'notLoggedIn') {
+        this.counters.errors++;
+        this.log.warn({ remote: this.session.remoteAddress }, 'protocol error: data before login; closing');
+        this.close();
+        return;
+      }
+      if (reply && !this.closed) {
+        this.socket.write(reply);
+        this.counters.acks++;
+      }
+    } catch (err) {
+      // Not committed: no ACK, and no later frame may be acknowledged past this one (the device would drop it).
+      this.counters.commitFailures++;
+      this.log.error({ uniqueId: this.session.device?.uniqueId, err: (err as Error).message }, 'positions not committed; closing without ACK');
+      this.close();
+    } finally {
+      this.pending--;
+      if (this.pending === 0 && !this.draining && !this.closed) this.socket.resume();
+    }
+  }
+
+  private drainThenClose(): void {
+    this.draining = true;
+    this.chain = this.chain.then(() => this.close());
+  }
+
+  /**
+   * Half-closes after flushing `last`. An immediate destroy could reset the
+   * connection and lose `last` (Teltonika's refusal byte) when the device has
+   * sent more; a peer that never closes its side is dropped after a grace period.
+   */
+  private close(last?: Uint8Array): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.draining = true;
+    if (last) this.socket.end(last);
+    else this.socket.end();
+    this.socket.setTimeout(CLOSE_GRACE_MS);
+  }
+}

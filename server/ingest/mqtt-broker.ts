@@ -1,0 +1,138 @@
+import { createServer, type Server } from 'node:net';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import type { Logger } from 'pino';
+import { decodeOwnTracks } from '../../device-protocols/owntracks/owntracks-payload.ts';
+import { decodePositionPayload } from '../../device-protocols/ronda-json/position-payload.ts';
+import type { Position } from '../../device-protocols/messages.ts';
+import type { DeviceRegistry } from './device-registry.ts';
+import type { DeviceRef, RejectedPosition } from './ingest-port.ts';
+import type { IngestService } from './ingest-service.ts';
+import { parseDeviceTopic, planTopic } from './mqtt-topics.ts';
+
+/** Handles `ronda/{id}/checkin` and `ronda/{id}/payment`; resolves once the record is committed. */
+export type RecordHandler = (device: DeviceRef, payload: Buffer) => Promise<void>;
+
+export interface MqttBrokerDeps {
+  registry: DeviceRegistry;
+  ingest: IngestService;
+  log: Logger;
+  records?: Partial<Record<'checkin' | 'payment', RecordHandler>>;
+}
+
+export interface MqttBroker {
+  aedes: Aedes;
+  tcp: Server;
+  /** Publishes a retained message to a device (its plan). */
+  publishRetained(topic: string, payload: string): Promise<void>;
+  connectedDevices(): number;
+  close(): Promise<void>;
+}
+
+const DEVICE = Symbol('device');
+type DeviceClient = Client & { [DEVICE]?: DeviceRef };
+
+function authError(message: string, returnCode: number): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+/**
+ * The embedded broker. Policy lives in aedes' hooks: `authenticate` binds a
+ * connection to its device, `authorizePublish` only calls back once the data
+ * is committed — aedes writes the QoS 1 PUBACK after that callback, so an
+ * acknowledged report is always a stored one (SPEC §2).
+ */
+export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker> {
+  const { registry, ingest, log } = deps;
+  const aedes = await Aedes.createBroker({
+    authenticate(client, username, password, done) {
+      if (!username || !password) return done(authError('username and password required', 4), false);
+      registry
+        .authenticate(username, password.toString())
+        .then((dev) => {
+          if (!dev) {
+            log.warn({ uniqueId: username, clientId: client.id }, 'mqtt login refused');
+            // Unknown ids are listed for admins; a known id with a wrong token is not "unknown".
+            void registry.find(username).then((known) => {
+              if (!known) void registry.recordUnknown(username, 'mqtt', remoteOf(client)).catch(() => undefined);
+            });
+            return done(authError('bad username or password', 4), false);
+          }
+          (client as DeviceClient)[DEVICE] = dev;
+          done(null, true);
+        })
+        .catch((err: Error) => done(authError(`authentication unavailable: ${err.message}`, 3), false));
+    },
+
+    authorizePublish(client, packet, done) {
+      const dev = client ? (client as DeviceClient)[DEVICE] : undefined;
+      const topic = parseDeviceTopic(packet.topic);
+      // [MQTT-3.3.5-2] a server may refuse a publish; a device may publish only under its own id (SPEC §5).
+      if (!dev || !topic || topic.uniqueId !== dev.uniqueId) {
+        log.warn({ uniqueId: dev?.uniqueId, topic: packet.topic }, 'mqtt publish refused: foreign or unknown topic');
+        return done(new Error(`not authorized to publish to ${packet.topic}`));
+      }
+      handlePublish(dev, topic, packet.payload as Buffer)
+        .then(() => done(null))
+        .catch((err: Error) => {
+          log.error({ uniqueId: dev.uniqueId, err: err.message }, 'publish not committed; no PUBACK');
+          done(err);
+        });
+    },
+
+    authorizeSubscribe(client, sub, done) {
+      const dev = client ? (client as DeviceClient)[DEVICE] : undefined;
+      if (!dev || sub.topic !== planTopic(dev.uniqueId)) return done(new Error(`not authorized to subscribe to ${sub.topic}`), null);
+      done(null, sub);
+    },
+  });
+
+  async function handlePublish(dev: DeviceRef, topic: NonNullable<ReturnType<typeof parseDeviceTopic>>, payload: Buffer): Promise<void> {
+    if (topic.kind === 'owntracks') {
+      const r = decodeOwnTracks(payload);
+      if (r.kind === 'position') await ingest.submitPositions(dev, 'owntracks', [r.position]);
+      else if (r.kind === 'error') ingest.noteRejected(dev, 'owntracks', [{ index: 0, reason: r.reason }]);
+      return;
+    }
+    if (topic.channel === 'position') {
+      const items = decodePositionPayload(payload);
+      const positions: Position[] = [];
+      const rejected: RejectedPosition[] = [];
+      for (const it of items) {
+        if (it.ok) positions.push(it.position);
+        else rejected.push({ index: it.index, reason: it.reason });
+      }
+      // A malformed item is refused with its reason; the rest of the batch is still stored.
+      if (rejected.length > 0) ingest.noteRejected(dev, 'mqtt', rejected);
+      if (positions.length > 0) await ingest.submitPositions(dev, 'mqtt', positions);
+      return;
+    }
+    const handler = deps.records?.[topic.channel];
+    if (!handler) throw new Error(`${topic.channel} is not handled by this server`);
+    await handler(dev, payload);
+  }
+
+  aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'mqtt client error'));
+  const tcp = createServer(aedes.handle);
+
+  return {
+    aedes,
+    tcp,
+    publishRetained: (topic, payload) =>
+      new Promise((resolve, reject) =>
+        aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: true, dup: false }, (err) =>
+          err ? reject(err) : resolve(),
+        ),
+      ),
+    connectedDevices: () => aedes.connectedClients,
+    async close() {
+      // Clients first: a listening socket only finishes closing once its connections have.
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    },
+  };
+}
+
+function remoteOf(client: Client): string {
+  const conn = (client as unknown as { conn?: { remoteAddress?: string } }).conn;
+  return conn?.remoteAddress ?? 'unknown';
+}

@@ -1,0 +1,57 @@
+import mqtt from 'mqtt';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LivePosition, LiveSnapshot } from '../contract/live.ts';
+import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+
+let t: TestServer;
+let token: string;
+
+beforeAll(async () => {
+  t = await startTestServer();
+  const team = await t.api('POST', '/api/teams', { name: 'Centro' });
+  const col = await t.api('POST', '/api/collectors', { name: 'Ana García', teamId: team.body.id });
+  token = (await t.createDevice('live-phone', col.body.id)).token;
+  // One position before anyone watches: it must arrive in the snapshot.
+  const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: 'live-phone', password: token });
+  await c.publishAsync('ronda/live-phone/position', JSON.stringify({ ts: Date.now() - 5000, lat: 20.67, lon: -103.35, battery: 50 }), { qos: 1 });
+  await c.endAsync();
+});
+afterAll(async () => t?.close());
+
+function watch(authToken: string): Promise<{ socket: Socket; snapshot: LiveSnapshot; batches: { at: number; list: LivePosition[] }[] }> {
+  return new Promise((resolve, reject) => {
+    const socket = io(t.baseUrl, { path: '/live', auth: { token: authToken }, transports: ['websocket'], reconnection: false });
+    const batches: { at: number; list: LivePosition[] }[] = [];
+    socket.on('positions', (list: LivePosition[]) => batches.push({ at: Date.now(), list }));
+    socket.once('snapshot', (snapshot: LiveSnapshot) => resolve({ socket, snapshot, batches }));
+    socket.once('connect_error', reject);
+  });
+}
+
+describe('live stream at /live', () => {
+  it('refuses a client without a valid token', async () => {
+    await expect(watch('nope')).rejects.toThrow(/unauthorized/);
+  });
+
+  it('sends the last position of every collector first, then coalesced deltas at most 4 times a second', async () => {
+    const { socket, snapshot, batches } = await watch(t.token);
+    expect(snapshot.positions).toEqual([expect.objectContaining({ uniqueId: 'live-phone', lat: 20.67, lon: -103.35, batteryPct: 50 })]);
+
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: 'live-phone', password: token });
+    const start = Date.now();
+    for (let i = 0; i < 40; i++) {
+      await c.publishAsync('ronda/live-phone/position', JSON.stringify({ ts: start - 60_000 + i * 1000, lat: 20.67 + i * 1e-4, lon: -103.35 }), { qos: 1 });
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await c.endAsync();
+    await new Promise((r) => setTimeout(r, 600));
+    socket.close();
+
+    const last = batches.at(-1)!.list.find((p) => p.uniqueId === 'live-phone')!;
+    expect(last.lat).toBeCloseTo(20.67 + 39 * 1e-4, 9);
+    // ≤ 4 per second per client (SPEC §7): consecutive batches at least ~250 ms apart.
+    for (let i = 1; i < batches.length; i++) expect(batches[i].at - batches[i - 1].at).toBeGreaterThanOrEqual(200);
+    expect(batches.length).toBeLessThan(40);
+  });
+});

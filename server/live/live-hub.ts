@@ -1,0 +1,147 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import type { SessionUser } from '../contract/auth.ts';
+import type { EventOut } from '../contract/event.ts';
+import { LIVE_PATH, type LivePosition, type LiveRecordEvent, type LiveServerEvents } from '../contract/live.ts';
+import type { Database } from '../db/database.ts';
+import type { PositionWrite } from '../ingest/batch-writer.ts';
+import { lastPositions } from '../repositories/position.repository.ts';
+
+/** SPEC §7: `positions` at most 4 times a second per client. */
+export const POSITIONS_INTERVAL_MS = 250;
+
+const ALL = 'all';
+const teamRoom = (teamId: number) => `team:${teamId}`;
+/** Roles that watch every team; the others see only their own team's room. */
+const SEES_ALL = new Set(['admin', 'manager']);
+
+export interface LiveHubDeps {
+  db: Kysely<Database>;
+  log: Logger;
+  verify(token: string): Promise<SessionUser | null>;
+  /** Open deviation events of a team (null = every team) for the snapshot. */
+  openEvents?(teamId: number | null): Promise<EventOut[]>;
+}
+
+/**
+ * socket.io at /live. Committed positions are coalesced per device and sent
+ * every 250 ms to each team's room and to the all-teams room; a connecting
+ * client first gets the current state (snapshot), then deltas.
+ */
+export class LiveHub {
+  readonly io: Server<Record<string, never>, LiveServerEvents>;
+  private pending = new Map<number, LivePosition>();
+  private teamOfCollector = new Map<number, number | null>();
+  private uniqueIdOfDevice = new Map<number, string>();
+  private timer: NodeJS.Timeout;
+
+  constructor(http: HttpServer, private readonly deps: LiveHubDeps) {
+    // destroyUpgrade: false — other upgrade paths (/mqtt) belong to the broker, not to socket.io.
+    this.io = new Server(http, { path: LIVE_PATH, serveClient: false, cors: { origin: true }, destroyUpgrade: false });
+    this.io.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: unknown }).token;
+      if (typeof token !== 'string') return next(new Error('unauthorized'));
+      deps
+        .verify(token)
+        .then((user) => {
+          if (!user) return next(new Error('unauthorized'));
+          socket.data.user = user;
+          next();
+        })
+        .catch((err: Error) => next(err));
+    });
+    this.io.on('connection', (socket) => void this.onConnect(socket));
+    this.timer = setInterval(() => this.flush(), POSITIONS_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** Called by the batch writer after commit. */
+  onPositionsCommitted(rows: PositionWrite[]): void {
+    for (const r of rows) {
+      const prev = this.pending.get(r.deviceId);
+      if (prev && Date.parse(prev.ts) >= r.deviceTimeMs) continue;
+      this.pending.set(r.deviceId, {
+        deviceId: r.deviceId,
+        collectorId: r.collectorId,
+        uniqueId: this.uniqueIdOfDevice.get(r.deviceId) ?? '',
+        protocol: r.protocol,
+        ts: new Date(r.deviceTimeMs).toISOString(),
+        lat: r.lat,
+        lon: r.lon,
+        speedKph: r.speedKph,
+        courseDeg: r.courseDeg,
+        batteryPct: r.batteryPct,
+        accuracyM: r.accuracyM,
+      });
+    }
+  }
+
+  /** Teams and unique ids of devices, refreshed when devices or collectors change. */
+  async refreshDirectory(): Promise<void> {
+    const rows = await this.deps.db
+      .selectFrom('devices as d')
+      .leftJoin('collectors as c', 'c.id', 'd.collector_id')
+      .select(['d.id', 'd.unique_id', 'd.collector_id', 'c.team_id'])
+      .execute();
+    for (const r of rows) {
+      this.uniqueIdOfDevice.set(r.id, r.unique_id);
+      if (r.collector_id !== null) this.teamOfCollector.set(r.collector_id, r.team_id);
+    }
+  }
+
+  /** A committed visit, check-in or payment, to its team and to those who watch every team (SPEC §7). */
+  emitRecord<E extends LiveRecordEvent>(event: E, teamId: number, payload: Parameters<LiveServerEvents[E]>[0]): void {
+    (this.io.to([teamRoom(teamId), ALL]).emit as (e: E, p: typeof payload) => boolean)(event, payload);
+  }
+
+  /** A deviation event (issue 5) to its team and to those who watch every team. */
+  emitEvent(teamId: number, event: EventOut): void {
+    this.io.to([teamRoom(teamId), ALL]).emit('event', event);
+  }
+
+  connectedClients(): number {
+    return this.io.engine.clientsCount;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await new Promise<void>((resolve) => this.io.close(() => resolve()));
+  }
+
+  private async onConnect(socket: Socket): Promise<void> {
+    const user = socket.data.user as SessionUser;
+    const team = SEES_ALL.has(user.role) || user.teamId === null ? null : user.teamId;
+    try {
+      const positions = await lastPositions(this.deps.db, team);
+      const events = (await this.deps.openEvents?.(team)) ?? [];
+      // Join after the snapshot is read so no delta can overtake it.
+      socket.emit('snapshot', { positions, events });
+      await socket.join(team === null ? ALL : teamRoom(team));
+    } catch (err) {
+      this.deps.log.error({ err: (err as Error).message }, 'live snapshot failed');
+      socket.disconnect(true);
+    }
+  }
+
+  private flush(): void {
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    const byTeam = new Map<number, LivePosition[]>();
+    let missing = false;
+    for (const p of batch) {
+      if (!p.uniqueId) missing = true;
+      const team = p.collectorId === null ? undefined : this.teamOfCollector.get(p.collectorId);
+      if (team === undefined && p.collectorId !== null) missing = true;
+      if (team == null) continue;
+      let list = byTeam.get(team);
+      if (!list) byTeam.set(team, (list = []));
+      list.push(p);
+    }
+    this.io.to(ALL).emit('positions', batch);
+    for (const [team, list] of byTeam) this.io.to(teamRoom(team)).emit('positions', list);
+    if (missing) void this.refreshDirectory().catch(() => undefined);
+  }
+}

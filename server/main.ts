@@ -1,0 +1,40 @@
+import { mkdirSync } from 'node:fs';
+import { loadConfig } from './config.ts';
+import { seedDemo } from './demo/seed-demo.ts';
+import { seedPortfolio } from './demo/seed-portfolio.ts';
+import { startFleet } from './demo/start-fleet.ts';
+import { startServer } from './server.ts';
+import { demoCity } from '../simulators/demo-city/index.ts';
+
+const demo = process.argv.includes('--demo');
+
+try {
+  const config = loadConfig();
+  const city = demoCity();
+  const server = await startServer(config, { city: { center: city.center, streets: city.streets } });
+  let fleet: ReturnType<typeof startFleet> | null = null;
+  if (demo) {
+    const devices = await seedDemo(server.dbh.db, server.auth, Number(process.env.DEMO_COLLECTORS ?? 25));
+    await server.live.refreshDirectory();
+    await seedPortfolio(server.dbh.db, server.plans, { timeZone: config.TIME_ZONE, accountsPerTeam: 180, visitsPerCollector: 12, log: server.log });
+    mkdirSync(config.DATA_DIR, { recursive: true });
+    fleet = startFleet(devices, {
+      ports: server.ports,
+      dataDir: config.DATA_DIR,
+      intervalMs: Number(process.env.DEMO_INTERVAL_MS ?? 1000),
+      log: server.log,
+    });
+    server.log.info({ url: `http://localhost:${server.ports.http}`, login: 'admin@ronda.local / ronda', collectors: devices.length }, 'demo running');
+  }
+  const stop = async (signal: string) => {
+    server.log.info({ signal }, 'shutting down');
+    fleet?.kill('SIGTERM');
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+} catch (err) {
+  console.error(`ronda: ${(err as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { parseAccountsCsv } from './account-csv.ts';
+
+describe('parseAccountsCsv', () => {
+  it('reads a Spanish, semicolon-separated spreadsheet export with a BOM and amounts with thousands', () => {
+    const csv = '\uFEFFFolio;Nombre;Dirección;Latitud;Longitud;Saldo;Días atraso;Equipo\nF-1;Ana López;"Juárez 12; int 3";20.6767;-103.3475;"$1,234.50";45;Centro\n';
+    expect(parseAccountsCsv(csv)).toEqual({
+      total: 1,
+      invalid: [],
+      rows: [
+        {
+          line: 2, externalId: 'F-1', name: 'Ana López', address: 'Juárez 12; int 3', lat: 20.6767, lon: -103.3475, phone: null,
+          balanceDue: 1234.5, installmentAmount: 0, daysPastDue: 45, segment: null, team: 'Centro', currency: null,
+        },
+      ],
+    });
+  });
+
+  it('numbers lines as a text editor does, across blank lines and quoted line breaks', () => {
+    const csv = 'id,name,address,lat,lon,balance\nA,Ana,"Calle 1\nColonia Centro",20.6,-103.3,10\n\nB,Beto,x,20.6,-103.3\nA,Otra,y,20.6,-103.3,5\nC,Caro,z,0,0,5\nD,Dani,w,20.6,-103.3,1.2.3\n';
+    const r = parseAccountsCsv(csv);
+    expect(r.rows.map((x) => [x.line, x.externalId])).toEqual([[2, 'A']]);
+    expect(r.invalid).toEqual([
+      { line: 5, externalId: 'B', reason: 'expected 6 fields, found 5' },
+      { line: 6, externalId: 'A', reason: 'external id A already appears on line 2' },
+      { line: 7, externalId: 'C', reason: 'lat/lon 0,0 is not an address (missing coordinates)' },
+      { line: 8, externalId: 'D', reason: 'balance due "1.2.3" is not an amount of 0 or more' },
+    ]);
+  });
+
+  it('refuses a file that is not CSV', () => {
+    expect(() => parseAccountsCsv('id,name,lat,lon,balance\n"A,Ana,1,2,3\n')).toThrow(/^the file is not valid CSV: /);
+  });
+});

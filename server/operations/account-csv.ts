@@ -1,0 +1,171 @@
+import { parse } from 'csv-parse/sync';
+import { invalid } from './errors.ts';
+
+/** One valid data row of an accounts file, in our units. */
+export interface AccountCsvRow {
+  line: number;
+  externalId: string;
+  name: string;
+  address: string;
+  lat: number;
+  lon: number;
+  phone: string | null;
+  balanceDue: number;
+  installmentAmount: number;
+  daysPastDue: number;
+  segment: string | null;
+  /** A team id or name as written; null = the import's default team. */
+  team: string | null;
+  currency: string | null;
+}
+
+export interface InvalidCsvRow {
+  line: number;
+  externalId: string | null;
+  reason: string;
+}
+
+type Field = Exclude<keyof AccountCsvRow, 'line'>;
+
+/** Header spellings we accept (lower-cased, without spaces, dashes or underscores), English and Spanish. */
+const ALIASES: Record<string, Field> = {
+  externalid: 'externalId', id: 'externalId', account: 'externalId', accountid: 'externalId', cuenta: 'externalId', folio: 'externalId',
+  name: 'name', nombre: 'name',
+  address: 'address', direccion: 'address', domicilio: 'address',
+  lat: 'lat', latitude: 'lat', latitud: 'lat',
+  lon: 'lon', lng: 'lon', long: 'lon', longitude: 'lon', longitud: 'lon',
+  phone: 'phone', telefono: 'phone', tel: 'phone',
+  balancedue: 'balanceDue', balance: 'balanceDue', saldo: 'balanceDue', amountdue: 'balanceDue',
+  installmentamount: 'installmentAmount', installment: 'installmentAmount', cuota: 'installmentAmount', pago: 'installmentAmount',
+  dayspastdue: 'daysPastDue', dpd: 'daysPastDue', diasatraso: 'daysPastDue', atraso: 'daysPastDue',
+  segment: 'segment', segmento: 'segment',
+  team: 'team', teamid: 'team', teamname: 'team', equipo: 'team',
+  currency: 'currency', moneda: 'currency',
+};
+const REQUIRED: readonly Field[] = ['externalId', 'name', 'lat', 'lon', 'balanceDue'];
+
+const normalizeHeader = (h: string) =>
+  h
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[\s_\-.]/g, '');
+
+/** "1,234.50" and "$1234.5" are amounts; "12abc" is not. */
+function parseAmount(raw: string): number | null {
+  let s = raw.trim().replace(/^\$\s*/, '');
+  if (/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) s = s.replace(/,/g, '');
+  if (!/^-?\d+(\.\d+)?$/.test(s)) return null;
+  return Number(s);
+}
+
+/**
+ * Reads an accounts file: valid rows in our units, invalid rows with their
+ * line number and reason. A file that is not CSV at all, or lacks a required
+ * column, is refused as a whole (400).
+ */
+export function parseAccountsCsv(text: string): { total: number; rows: AccountCsvRow[]; invalid: InvalidCsvRow[] } {
+  const firstLine = text.split('\n', 1)[0];
+  // Spreadsheets in es-MX locales save with ';' because ',' is their decimal mark.
+  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  let records: { record: string[]; info: { lines: number; empty_lines: number } }[];
+  try {
+    records = parse(text, { delimiter, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
+  } catch (err) {
+    throw invalid(`the file is not valid CSV: ${(err as Error).message}`);
+  }
+  if (records.length === 0) throw invalid('the file is empty: expected a header line and data rows');
+
+  const header = records[0].record.map((h) => ALIASES[normalizeHeader(h)] ?? null);
+  const missing = REQUIRED.filter((f) => !header.includes(f));
+  if (missing.length > 0) {
+    throw invalid(`missing column(s) ${missing.join(', ')}; the header line is: ${records[0].record.join(delimiter)}`);
+  }
+
+  const rows: AccountCsvRow[] = [];
+  const bad: InvalidCsvRow[] = [];
+  const seen = new Map<string, number>();
+  for (let i = 1; i < records.length; i++) {
+    const { record, info } = records[i];
+    const prev = records[i - 1].info;
+    // csv-parse reports the line a record ends on; a quoted field may span lines, so count from the previous record.
+    const line = prev.lines + 1 + (info.empty_lines - prev.empty_lines);
+    const get = (f: Field): string => {
+      const idx = header.indexOf(f);
+      return idx >= 0 ? (record[idx] ?? '').trim() : '';
+    };
+    const externalId = get('externalId') || null;
+    const fail = (reason: string) => bad.push({ line, externalId, reason });
+    if (record.length !== header.length) {
+      fail(`expected ${header.length} fields, found ${record.length}`);
+      continue;
+    }
+    if (!externalId) {
+      fail('external id is empty');
+      continue;
+    }
+    const name = get('name');
+    if (!name) {
+      fail('name is empty');
+      continue;
+    }
+    const lat = parseAmount(get('lat'));
+    const lon = parseAmount(get('lon'));
+    if (lat === null || lat < -90 || lat > 90) {
+      fail(`lat "${get('lat')}" is not a latitude between -90 and 90`);
+      continue;
+    }
+    if (lon === null || lon < -180 || lon > 180) {
+      fail(`lon "${get('lon')}" is not a longitude between -180 and 180`);
+      continue;
+    }
+    if (lat === 0 && lon === 0) {
+      fail('lat/lon 0,0 is not an address (missing coordinates)');
+      continue;
+    }
+    const balanceDue = parseAmount(get('balanceDue'));
+    if (balanceDue === null || balanceDue < 0) {
+      fail(`balance due "${get('balanceDue')}" is not an amount of 0 or more`);
+      continue;
+    }
+    const installmentRaw = get('installmentAmount');
+    const installmentAmount = installmentRaw === '' ? 0 : parseAmount(installmentRaw);
+    if (installmentAmount === null || installmentAmount < 0) {
+      fail(`installment amount "${installmentRaw}" is not an amount of 0 or more`);
+      continue;
+    }
+    const dpdRaw = get('daysPastDue');
+    const daysPastDue = dpdRaw === '' ? 0 : Number(dpdRaw);
+    if (!Number.isInteger(daysPastDue) || daysPastDue < 0) {
+      fail(`days past due "${dpdRaw}" is not a whole number of 0 or more`);
+      continue;
+    }
+    const currency = get('currency').toUpperCase() || null;
+    if (currency !== null && !/^[A-Z]{3}$/.test(currency)) {
+      fail(`currency "${get('currency')}" is not an ISO 4217 code such as MXN`);
+      continue;
+    }
+    const first = seen.get(externalId);
+    if (first !== undefined) {
+      fail(`external id ${externalId} already appears on line ${first}`);
+      continue;
+    }
+    seen.set(externalId, line);
+    rows.push({
+      line,
+      externalId,
+      name,
+      address: get('address'),
+      lat,
+      lon,
+      phone: get('phone') || null,
+      balanceDue,
+      installmentAmount,
+      daysPastDue,
+      segment: get('segment') || null,
+      team: get('team') || null,
+      currency,
+    });
+  }
+  return { total: records.length - 1, rows, invalid: bad };
+}

@@ -1,0 +1,99 @@
+import { sql, type Kysely } from 'kysely';
+import { BUCKET_RANGES, dpdBucket, type AccountListQuery, type AccountOut, type AccountPatch } from '../contract/account.ts';
+import type { Database } from '../db/database.ts';
+import type { Account } from '../db/tables/account.table.ts';
+import { assertCanWrite, type Actor } from './actor.ts';
+import { OperationError, notFound } from './errors.ts';
+
+export function toAccountOut(r: Account): AccountOut {
+  return {
+    id: r.id,
+    externalId: r.external_id,
+    teamId: r.team_id,
+    name: r.name,
+    address: r.address,
+    lat: r.lat,
+    lon: r.lon,
+    phone: r.phone,
+    balanceDue: r.balance_due,
+    installmentAmount: r.installment_amount,
+    daysPastDue: r.days_past_due,
+    bucket: dpdBucket(r.days_past_due),
+    segment: r.segment,
+    currency: r.currency,
+    brokenPromises: r.broken_promises,
+    lastContactAt: r.last_contact_at ? new Date(r.last_contact_at).toISOString() : null,
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}
+
+/** `scope` null = every team. */
+export async function listAccounts(db: Kysely<Database>, q: AccountListQuery, scope: number | null): Promise<{ total: number; accounts: AccountOut[] }> {
+  let base = db.selectFrom('accounts');
+  if (scope !== null) base = base.where('team_id', '=', scope);
+  if (q.teamId !== undefined) base = base.where('team_id', '=', q.teamId);
+  if (q.bucket) {
+    const [lo, hi] = BUCKET_RANGES[q.bucket];
+    base = base.where('days_past_due', '>=', lo);
+    if (hi !== null) base = base.where('days_past_due', '<=', hi);
+  }
+  if (q.search?.trim()) {
+    // Escape LIKE wildcards so a search for "50%" means the text "50%".
+    const like = `%${q.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    base = base.where((eb) =>
+      eb.or([eb('name', 'ilike', like), eb('external_id', 'ilike', like), eb('address', 'ilike', like), eb('phone', 'ilike', like)]),
+    );
+  }
+  const [count, rows] = await Promise.all([
+    base.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+    base
+      .selectAll()
+      .orderBy('days_past_due', 'desc')
+      .orderBy('id')
+      .limit(q.limit ?? 100)
+      .offset(q.offset ?? 0)
+      .execute(),
+  ]);
+  return { total: count.n, accounts: rows.map(toAccountOut) };
+}
+
+export async function getAccount(db: Kysely<Database>, id: number, scope: number | null): Promise<AccountOut> {
+  const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row || (scope !== null && row.team_id !== scope)) throw notFound(`account ${id}`);
+  return toAccountOut(row);
+}
+
+export async function patchAccount(db: Kysely<Database>, id: number, patch: AccountPatch, actor: Actor): Promise<AccountOut> {
+  return db.transaction().execute(async (tx) => {
+    const row = await tx.selectFrom('accounts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!row) throw notFound(`account ${id}`);
+    assertCanWrite(actor, row.team_id);
+    if (patch.teamId !== undefined && patch.teamId !== row.team_id) {
+      if (actor.kind === 'device' || (actor.kind === 'user' && actor.user.role !== 'admin')) throw new OperationError(403, 'only an admin moves an account to another team');
+      const team = await tx.selectFrom('teams').select('id').where('id', '=', patch.teamId).executeTakeFirst();
+      if (!team) throw notFound(`team ${patch.teamId}`);
+    }
+    const lat = patch.lat === undefined ? row.lat : patch.lat;
+    const lon = patch.lon === undefined ? row.lon : patch.lon;
+    if ((lat === null) !== (lon === null)) throw new OperationError(400, 'lat and lon go together: set both or clear both');
+    const updated = await tx
+      .updateTable('accounts')
+      .set({
+        name: patch.name,
+        address: patch.address,
+        lat,
+        lon,
+        phone: patch.phone,
+        balance_due: patch.balanceDue,
+        installment_amount: patch.installmentAmount,
+        days_past_due: patch.daysPastDue,
+        segment: patch.segment,
+        team_id: patch.teamId,
+        updated_at: new Date(),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toAccountOut(updated);
+  });
+}

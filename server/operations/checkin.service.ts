@@ -1,0 +1,182 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { type CheckinFlag, type CheckinIn, type CheckinOut } from '../contract/checkin.ts';
+import type { VisitOut, VisitStatus } from '../contract/visit.ts';
+import { VISIT_TRANSITIONS } from '../contract/visit.ts';
+import type { Database } from '../db/database.ts';
+import { haversineM } from '../routing/geometry/haversine.ts';
+import { actorLabel, assertCanWrite } from './actor.ts';
+import { invalid, notFound } from './errors.ts';
+import { AlreadyStored, parseTs, type RecordSource } from './record-source.ts';
+import { getVisit } from './visit.repository.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface CheckinOptions {
+  /** A check-in farther than this from the address is flagged (issue 5). */
+  radiusM: number;
+  /** Positions of the collector's devices this many minutes either side of the check-in count as presence. */
+  presenceWindowMin: number;
+}
+export const DEFAULT_CHECKIN_OPTIONS: CheckinOptions = { radiusM: 150, presenceWindowMin: 10 };
+
+export interface CheckinRecorded {
+  duplicate: boolean;
+  checkin: CheckinOut;
+  /** The visit after the check-in moved it; null for a resend or a visit already closed. */
+  visit: VisitOut | null;
+}
+
+function checkinQuery(db: Db) {
+  return db
+    .selectFrom('checkins')
+    .select([
+      'id', 'visit_id', 'account_id', 'team_id', 'collector_id', 'ts', 'lat', 'lon', 'outcome', 'note', 'promise_amount', 'distance_m', 'flags',
+      sql<string | null>`to_char(promise_date, 'YYYY-MM-DD')`.as('promise_date'),
+    ]);
+}
+
+function toCheckinOut(r: Awaited<ReturnType<ReturnType<typeof checkinQuery>['executeTakeFirstOrThrow']>>): CheckinOut {
+  return {
+    id: r.id,
+    visitId: r.visit_id,
+    accountId: r.account_id,
+    teamId: r.team_id,
+    collectorId: r.collector_id,
+    ts: new Date(r.ts).toISOString(),
+    lat: r.lat,
+    lon: r.lon,
+    outcome: r.outcome,
+    note: r.note,
+    promiseDate: r.promise_date,
+    promiseAmount: r.promise_amount,
+    distanceM: r.distance_m === null ? null : Math.round(r.distance_m),
+    flags: r.flags,
+  };
+}
+
+export async function listCheckins(db: Db, f: { visitId?: number; accountId?: number; flagged?: boolean; limit?: number }, scope: number | null): Promise<CheckinOut[]> {
+  let q = checkinQuery(db);
+  if (scope !== null) q = q.where('team_id', '=', scope);
+  if (f.visitId !== undefined) q = q.where('visit_id', '=', f.visitId);
+  if (f.accountId !== undefined) q = q.where('account_id', '=', f.accountId);
+  if (f.flagged !== undefined) q = q.where(sql<boolean>`(cardinality(flags) > 0)`, '=', f.flagged);
+  return (await q.orderBy('ts', 'desc').limit(f.limit ?? 200).execute()).map(toCheckinOut);
+}
+
+/** A visit's outcome decides where it ends: nobody home means it was missed; any contact completes it. */
+const statusAfter = (outcome: CheckinIn['outcome']): VisitStatus => (outcome === 'absent' ? 'missed' : 'completed');
+
+/**
+ * Stores a check-in once per client id (SPEC §2), checks it against the
+ * address and the collector's own trail, moves the visit, and records a
+ * promise to pay — all in one transaction.
+ */
+export async function recordCheckin(db: Kysely<Database>, input: CheckinIn, source: RecordSource, opts: CheckinOptions = DEFAULT_CHECKIN_OPTIONS): Promise<CheckinRecorded> {
+  const id = input.id.toLowerCase();
+  const existing = await checkinQuery(db).where('id', '=', id).executeTakeFirst();
+  if (existing) return { duplicate: true, checkin: toCheckinOut(existing), visit: null };
+  const ts = parseTs(input.ts);
+  if (input.outcome === 'promise' && (input.promiseDate == null || input.promiseAmount == null)) {
+    throw invalid('a promise check-in needs promiseDate and promiseAmount');
+  }
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const visit = await tx
+        .selectFrom('visits as v')
+        .innerJoin('accounts as a', 'a.id', 'v.account_id')
+        .select(['v.id', 'v.status', 'v.team_id', 'v.collector_id', 'v.account_id', 'a.lat', 'a.lon'])
+        .where('v.id', '=', input.visitId)
+        .forUpdate('v')
+        .executeTakeFirst();
+      if (!visit) throw notFound(`visit ${input.visitId}`);
+      assertCanWrite(source.actor, visit.team_id);
+      const collectorId = source.collectorId ?? visit.collector_id;
+
+      const flags: CheckinFlag[] = [];
+      let distanceM: number | null = null;
+      if (visit.lat !== null && visit.lon !== null) {
+        const home: [number, number] = [visit.lon, visit.lat];
+        distanceM = haversineM(home, [input.lon, input.lat]);
+        if (distanceM > opts.radiusM) flags.push('far_from_address');
+        if (!(await presentNear(tx, collectorId, home, ts, opts))) flags.push('no_presence');
+      }
+      if (source.collectorId !== null && visit.collector_id !== null && source.collectorId !== visit.collector_id) flags.push('not_assigned');
+
+      const inserted = await tx
+        .insertInto('checkins')
+        .values({
+          id,
+          visit_id: visit.id,
+          account_id: visit.account_id,
+          team_id: visit.team_id,
+          collector_id: collectorId,
+          device_id: source.deviceId,
+          ts,
+          lat: input.lat,
+          lon: input.lon,
+          outcome: input.outcome,
+          note: input.note ?? null,
+          promise_date: input.promiseDate ?? null,
+          promise_amount: input.promiseAmount ?? null,
+          distance_m: distanceM,
+          flags,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!inserted) throw new AlreadyStored();
+
+      let moved: VisitOut | null = null;
+      // The field's word wins over the plan, except on a visit already closed.
+      if (VISIT_TRANSITIONS[visit.status].length > 0) {
+        await tx
+          .updateTable('visits')
+          .set({ status: statusAfter(input.outcome), outcome: input.outcome, version: sql`version + 1`, updated_by: actorLabel(source.actor), updated_at: new Date() })
+          .where('id', '=', visit.id)
+          .execute();
+        moved = await getVisit(tx, visit.id);
+      }
+      if (input.outcome !== 'absent') {
+        await tx
+          .updateTable('accounts')
+          .set({ last_contact_at: sql`greatest(last_contact_at, ${ts})` })
+          .where('id', '=', visit.account_id)
+          .execute();
+      }
+      if (input.outcome === 'promise') {
+        await tx
+          .insertInto('promises')
+          .values({
+            checkin_id: id,
+            account_id: visit.account_id,
+            team_id: visit.team_id,
+            visit_id: visit.id,
+            collector_id: collectorId,
+            promised_at: ts,
+            due_date: input.promiseDate!,
+            amount: input.promiseAmount!,
+          })
+          .execute();
+      }
+      const stored = await checkinQuery(tx).where('id', '=', id).executeTakeFirstOrThrow();
+      return { duplicate: false, checkin: toCheckinOut(stored), visit: moved };
+    });
+  } catch (err) {
+    if (!(err instanceof AlreadyStored)) throw err;
+    return { duplicate: true, checkin: toCheckinOut(await checkinQuery(db).where('id', '=', id).executeTakeFirstOrThrow()), visit: null };
+  }
+}
+
+/** Was any device of the collector within the radius of the address in the minutes around `ts`? */
+async function presentNear(tx: Db, collectorId: number | null, home: [number, number], ts: Date, opts: CheckinOptions): Promise<boolean> {
+  if (collectorId === null) return false;
+  const w = opts.presenceWindowMin * 60_000;
+  const rows = await tx
+    .selectFrom('positions')
+    .select(['lat', 'lon'])
+    .where('collector_id', '=', collectorId)
+    .where('device_time', '>=', new Date(ts.getTime() - w))
+    .where('device_time', '<=', new Date(ts.getTime() + w))
+    .execute();
+  return rows.some((p) => haversineM(home, [p.lon, p.lat]) <= opts.radiusM);
+}

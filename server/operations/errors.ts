@@ -1,0 +1,22 @@
+/**
+ * A refusal the caller can act on, carrying the HTTP status the API answers
+ * with. Services throw it; routes turn it into the response body; MQTT
+ * handlers store the record as rejected.
+ */
+export class OperationError extends Error {
+  constructor(
+    readonly statusCode: 400 | 403 | 404 | 409 | 422,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new OperationError(404, `${what} does not exist`);
+export const conflict = (message: string) => new OperationError(409, message);
+export const invalid = (message: string) => new OperationError(400, message);
+
+const PHRASES = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Entity' } as const;
+
+/** The API's error body (`ErrorBody`) for a refusal. */
+export const errorBody = (e: OperationError) => ({ statusCode: e.statusCode, error: PHRASES[e.statusCode], message: e.message });

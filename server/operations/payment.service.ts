@@ -1,0 +1,143 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { CashSummary, PaymentIn, PaymentOut } from '../contract/payment.ts';
+import type { Database } from '../db/database.ts';
+import type { Payment } from '../db/tables/payment.table.ts';
+import { assertCanWrite } from './actor.ts';
+import { invalid, notFound } from './errors.ts';
+import { AlreadyStored, parseTs, type RecordSource } from './record-source.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+function toPaymentOut(r: Payment, balanceAfter?: number): PaymentOut {
+  return {
+    id: r.id,
+    visitId: r.visit_id,
+    accountId: r.account_id,
+    teamId: r.team_id,
+    collectorId: r.collector_id,
+    ts: new Date(r.ts).toISOString(),
+    amount: r.amount,
+    currency: r.currency,
+    method: r.method,
+    receiptNumber: r.receipt_number,
+    clientReceipt: r.client_receipt,
+    ...(balanceAfter !== undefined ? { balanceAfter } : {}),
+  };
+}
+
+const findPayment = (db: Db, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+
+/**
+ * Stores a payment once per client id: a phone resending after losing
+ * coverage gets the same payment and receipt back (SPEC §2). The receipt
+ * number comes from the team's counter row and the balance drops in the same
+ * transaction, so a rolled-back payment neither uses a number nor moves money.
+ */
+export async function recordPayment(db: Kysely<Database>, input: PaymentIn, source: RecordSource): Promise<{ duplicate: boolean; payment: PaymentOut }> {
+  const id = input.id.toLowerCase();
+  const existing = await findPayment(db, id);
+  if (existing) return { duplicate: true, payment: toPaymentOut(existing) };
+  const ts = parseTs(input.ts);
+  if (input.visitId == null && input.accountId == null) throw invalid('a payment needs a visitId or an accountId');
+  try {
+    return await db.transaction().execute(async (tx) => {
+      let accountId = input.accountId ?? null;
+      let collectorId = source.collectorId;
+      if (input.visitId != null) {
+        const visit = await tx.selectFrom('visits').select(['account_id', 'collector_id']).where('id', '=', input.visitId).executeTakeFirst();
+        if (!visit) throw notFound(`visit ${input.visitId}`);
+        if (accountId !== null && accountId !== visit.account_id) throw invalid(`visit ${input.visitId} is for account ${visit.account_id}, not ${accountId}`);
+        accountId = visit.account_id;
+        collectorId ??= visit.collector_id;
+      }
+      const account = await tx.selectFrom('accounts').select(['id', 'team_id', 'currency']).where('id', '=', accountId!).executeTakeFirst();
+      if (!account) throw notFound(`account ${accountId}`);
+      assertCanWrite(source.actor, account.team_id);
+      if (account.currency !== input.currency) throw invalid(`payment in ${input.currency} on an account kept in ${account.currency}`);
+
+      // The counter row is locked until commit: receipts of one team are numbered one at a time, with no gap and no reuse.
+      const counter = await tx
+        .insertInto('receipt_counters')
+        .values({ team_id: account.team_id, last_number: 1 })
+        .onConflict((oc) => oc.column('team_id').doUpdateSet({ last_number: sql`receipt_counters.last_number + 1` }))
+        .returning('last_number')
+        .executeTakeFirstOrThrow();
+      const row = await tx
+        .insertInto('payments')
+        .values({
+          id,
+          visit_id: input.visitId ?? null,
+          account_id: account.id,
+          team_id: account.team_id,
+          collector_id: collectorId,
+          device_id: source.deviceId,
+          ts,
+          amount: input.amount,
+          currency: input.currency,
+          method: input.method,
+          receipt_number: counter.last_number,
+          client_receipt: input.receipt ?? null,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      // A concurrent resend committed first while we waited for the counter: undo our number.
+      if (!row) throw new AlreadyStored();
+      const balance = await tx
+        .updateTable('accounts')
+        .set({ balance_due: sql`balance_due - ${input.amount}`, updated_at: new Date() })
+        .where('id', '=', account.id)
+        .returning('balance_due')
+        .executeTakeFirstOrThrow();
+      return { duplicate: false, payment: toPaymentOut(row, balance.balance_due) };
+    });
+  } catch (err) {
+    if (!(err instanceof AlreadyStored)) throw err;
+    return { duplicate: true, payment: toPaymentOut((await findPayment(db, id))!) };
+  }
+}
+
+export async function listPayments(db: Db, f: { accountId?: number; visitId?: number; collectorId?: number; limit?: number }, scope: number | null): Promise<PaymentOut[]> {
+  let q = db.selectFrom('payments').selectAll();
+  if (scope !== null) q = q.where('team_id', '=', scope);
+  if (f.accountId !== undefined) q = q.where('account_id', '=', f.accountId);
+  if (f.visitId !== undefined) q = q.where('visit_id', '=', f.visitId);
+  if (f.collectorId !== undefined) q = q.where('collector_id', '=', f.collectorId);
+  return (await q.orderBy('ts', 'desc').limit(f.limit ?? 200).execute()).map((r) => toPaymentOut(r));
+}
+
+/** Cash each collector took on `date` (a day in the team's time zone), for end-of-day reconciliation. */
+export async function cashByCollector(db: Db, f: { date: string; collectorId?: number; teamId?: number }, scope: number | null): Promise<CashSummary[]> {
+  let q = db
+    .selectFrom('payments as p')
+    .innerJoin('teams as t', 't.id', 'p.team_id')
+    .leftJoin('collectors as c', 'c.id', 'p.collector_id')
+    .select([
+      'p.collector_id',
+      'c.name as collector_name',
+      'p.team_id',
+      'p.currency',
+      sql<number>`count(*)::int`.as('count'),
+      sql<number>`sum(p.amount)`.as('total'),
+      sql<number[]>`array_agg(p.receipt_number order by p.receipt_number)`.as('receipts'),
+    ])
+    .where('p.method', '=', 'cash')
+    .where(sql<string>`(p.ts at time zone t.time_zone)::date`, '=', f.date)
+    .groupBy(['p.collector_id', 'c.name', 'p.team_id', 'p.currency'])
+    .orderBy('c.name')
+    .orderBy('p.currency');
+  if (scope !== null) q = q.where('p.team_id', '=', scope);
+  if (f.teamId !== undefined) q = q.where('p.team_id', '=', f.teamId);
+  if (f.collectorId !== undefined) q = q.where('p.collector_id', '=', f.collectorId);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    collectorId: r.collector_id,
+    collectorName: r.collector_name,
+    teamId: r.team_id,
+    date: f.date,
+    currency: r.currency,
+    count: r.count,
+    total: Number(r.total),
+    receipts: r.receipts.map(Number),
+  }));
+}

@@ -1,0 +1,85 @@
+import { Value } from '@sinclair/typebox/value';
+import type { TSchema } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { CheckinIn } from '../contract/checkin.ts';
+import { PaymentIn } from '../contract/payment.ts';
+import type { Database } from '../db/database.ts';
+import type { DeviceRef } from '../ingest/ingest-port.ts';
+import { recordCheckin, type CheckinOptions } from './checkin.service.ts';
+import { OperationError } from './errors.ts';
+import type { NotifyRecord } from './live-events.ts';
+import { recordPayment } from './payment.service.ts';
+import type { RecordSource } from './record-source.ts';
+
+export interface RecordHandlerDeps {
+  db: Kysely<Database>;
+  notify: NotifyRecord;
+  log: Logger;
+  checkin: CheckinOptions;
+}
+
+/**
+ * Handlers for `ronda/{uniqueId}/checkin` and `ronda/{uniqueId}/payment`
+ * (SPEC §5). Each resolves once the record is committed, so the broker's
+ * PUBACK means "stored". A payload that can never be stored (bad JSON,
+ * unknown visit) is kept in `rejected_records` and acknowledged, or the
+ * phone would resend it forever; a database failure rejects, so no PUBACK
+ * goes out and the phone resends later.
+ */
+export function createRecordHandlers(deps: RecordHandlerDeps) {
+  const { db, notify, log } = deps;
+
+  async function reject(dev: DeviceRef, kind: 'checkin' | 'payment', payload: Buffer, reason: string): Promise<void> {
+    log.warn({ uniqueId: dev.uniqueId, kind, reason }, 'device record rejected');
+    await db.insertInto('rejected_records').values({ device_id: dev.deviceId, kind, payload: payload.toString('utf8').slice(0, 10_000), reason }).execute();
+  }
+
+  function decode<T>(schema: TSchema, payload: Buffer): { ok: true; value: T } | { ok: false; reason: string } {
+    let json: unknown;
+    try {
+      json = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return { ok: false, reason: 'payload is not valid JSON' };
+    }
+    if (!Value.Check(schema, json)) {
+      const e = Value.Errors(schema, json).First();
+      return { ok: false, reason: `${e?.path || 'payload'}: ${e?.message ?? 'invalid'}` };
+    }
+    return { ok: true, value: json as T };
+  }
+
+  const sourceOf = (dev: DeviceRef): RecordSource => ({
+    actor: { kind: 'device', uniqueId: dev.uniqueId, collectorId: dev.collectorId },
+    deviceId: dev.deviceId,
+    collectorId: dev.collectorId,
+  });
+
+  return {
+    async checkin(dev: DeviceRef, payload: Buffer): Promise<void> {
+      const d = decode<CheckinIn>(CheckinIn, payload);
+      if (!d.ok) return reject(dev, 'checkin', payload, d.reason);
+      try {
+        const r = await recordCheckin(db, d.value, sourceOf(dev), deps.checkin);
+        if (r.duplicate) return;
+        notify('checkin', r.checkin.teamId, r.checkin);
+        if (r.visit) notify('visit', r.visit.teamId, r.visit);
+      } catch (err) {
+        if (err instanceof OperationError) return reject(dev, 'checkin', payload, err.message);
+        throw err;
+      }
+    },
+
+    async payment(dev: DeviceRef, payload: Buffer): Promise<void> {
+      const d = decode<PaymentIn>(PaymentIn, payload);
+      if (!d.ok) return reject(dev, 'payment', payload, d.reason);
+      try {
+        const r = await recordPayment(db, d.value, sourceOf(dev));
+        if (!r.duplicate) notify('payment', r.payment.teamId, r.payment);
+      } catch (err) {
+        if (err instanceof OperationError) return reject(dev, 'payment', payload, err.message);
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,188 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIVE_PATH } from '../contract/live.ts';
+import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import { settlePromises } from './promise.service.ts';
+import { createCollector, createTeam, loginAs } from './testing/fixtures.ts';
+
+/** The debtor's door, Av. Juárez in Guadalajara's centre. */
+const HOME = { lat: 20.6767, lon: -103.3475 };
+/** About 2 km north of it. */
+const FAR = { lat: 20.6947, lon: -103.3475 };
+
+let t: TestServer;
+let team: number;
+let ana: number;
+let phone: MqttClient;
+let live: Socket;
+let otherTeamLive: Socket;
+let poniente: number;
+const events: { event: string; payload: any }[] = [];
+const otherTeamEvents: string[] = [];
+let seq = 0;
+/** Positions from the future are filtered at ingest, so check-ins here happen in the last hour. */
+const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
+const uuid = () => `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`;
+
+async function account(externalId: string, balance: number): Promise<number> {
+  const csv = `external_id,name,address,lat,lon,balance_due,days_past_due,team\n${externalId},Rosa Díaz,Av. Juárez 100,${HOME.lat},${HOME.lon},${balance},45,Centro\n`;
+  const res = await fetch(`${t.baseUrl}/api/accounts/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${t.token}` }, body: csv });
+  expect(res.status).toBe(200);
+  return (await t.api('GET', `/api/accounts?search=${externalId}`)).body.accounts[0].id;
+}
+
+async function visit(accountId: number): Promise<number> {
+  const r = await t.api('POST', '/api/visits', { accountId, date: '2026-11-23', collectorId: ana });
+  expect(r.status).toBe(201);
+  return r.body.id;
+}
+
+const publish = (channel: string, body: unknown) => phone.publishAsync(`ronda/ana-phone/${channel}`, typeof body === 'string' ? body : JSON.stringify(body), { qos: 1 });
+
+beforeAll(async () => {
+  t = await startTestServer();
+  team = await createTeam(t, 'Centro');
+  ana = await createCollector(t, 'Ana', team);
+  const dev = await t.createDevice('ana-phone', ana);
+  phone = await new Promise<MqttClient>((resolve, reject) => {
+    const c = mqtt.connect(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: 'ana-phone', password: dev.token, reconnectPeriod: 0 });
+    c.once('connect', () => resolve(c));
+    c.once('error', reject);
+  });
+  live = io(t.baseUrl, { path: LIVE_PATH, auth: { token: t.token }, transports: ['websocket'] });
+  await new Promise<void>((resolve) => live.once('snapshot', () => resolve()));
+  for (const event of ['visit', 'checkin', 'payment']) live.on(event, (payload: unknown) => events.push({ event, payload }));
+  poniente = await createTeam(t, 'Poniente');
+  const other = await loginAs(t, 'dispatcher', poniente, 'Despacho Poniente');
+  otherTeamLive = io(t.baseUrl, { path: LIVE_PATH, auth: { token: other }, transports: ['websocket'] });
+  await new Promise<void>((resolve) => otherTeamLive.once('snapshot', () => resolve()));
+  for (const event of ['visit', 'checkin', 'payment']) otherTeamLive.on(event, () => otherTeamEvents.push(event));
+});
+afterAll(async () => {
+  live?.close();
+  otherTeamLive?.close();
+  await phone?.endAsync();
+  await t?.close();
+});
+
+describe('payments over MQTT', () => {
+  it('stores a payment published three times with the same id once: one receipt, balance reduced once', async () => {
+    const accountId = await account('PAY-1', 5000);
+    const visitId = await visit(accountId);
+    const id = uuid();
+    const body = { id, visitId, ts: '2026-11-23T17:05:00Z', amount: 750.25, currency: 'MXN', method: 'cash' };
+    for (let i = 0; i < 3; i++) await publish('payment', body);
+    const payments = (await t.api('GET', `/api/payments?accountId=${accountId}`)).body.payments;
+    expect(payments).toEqual([
+      { id, visitId, accountId, teamId: team, collectorId: ana, ts: '2026-11-23T17:05:00.000Z', amount: 750.25, currency: 'MXN', method: 'cash', receiptNumber: 1, clientReceipt: null },
+    ]);
+    expect((await t.api('GET', `/api/accounts/${accountId}`)).body.balanceDue).toBe(4249.75);
+    // The next payment of the team takes the next number; a card payment is not cash to reconcile.
+    await publish('payment', { ...body, id: uuid(), amount: 100, ts: '2026-11-23T18:00:00Z' });
+    await publish('payment', { ...body, id: uuid(), amount: 50, method: 'card', ts: '2026-11-23T18:10:00Z' });
+    const cash = await t.api('GET', `/api/payments/cash?date=2026-11-23&collectorId=${ana}`);
+    expect(cash.body.cash).toEqual([{ collectorId: ana, collectorName: 'Ana', teamId: team, date: '2026-11-23', currency: 'MXN', count: 2, total: 850.25, receipts: [1, 2] }]);
+    expect(events.filter((e) => e.event === 'payment').map((e) => e.payload.receiptNumber)).toEqual([1, 2, 3]);
+  });
+
+  it('acknowledges and keeps a payload that can never be stored instead of letting the phone resend it forever', async () => {
+    await publish('payment', '{oops');
+    await publish('payment', { id: uuid(), visitId: 999_999, ts: Date.now(), amount: 10, currency: 'MXN', method: 'cash' });
+    const rows = (await t.api('GET', '/api/records/rejected')).body.records.map((r: any) => [r.uniqueId, r.kind, r.reason]);
+    expect(rows).toEqual([
+      ['ana-phone', 'payment', 'visit 999999 does not exist'],
+      ['ana-phone', 'payment', 'payload is not valid JSON'],
+    ]);
+  });
+  it('numbers concurrent payments without gaps and stores concurrent resends of one id once (API)', async () => {
+    const accountId = await account('PAY-2', 10_000);
+    const before = (await t.api('GET', `/api/payments?limit=1000`)).body.payments.length;
+    const same = uuid();
+    const body = (id: string) => ({ id, accountId, ts: new Date().toISOString(), amount: 10, currency: 'MXN', method: 'cash' });
+    const results = await Promise.all([...Array(5)].map(() => t.api('POST', '/api/payments', body(same))).concat([...Array(5)].map(() => t.api('POST', '/api/payments', body(uuid())))));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201, 201, 201, 201, 201, 201]);
+    expect(new Set(results.slice(0, 5).map((r) => r.body.payment.receiptNumber)).size).toBe(1);
+    const receipts = (await t.api('GET', `/api/payments?accountId=${accountId}`)).body.payments.map((p: { receiptNumber: number }) => p.receiptNumber).sort((a: number, b: number) => a - b);
+    expect(receipts).toEqual([1, 2, 3, 4, 5, 6].map((n) => before + n));
+    expect((await t.api('GET', `/api/accounts/${accountId}`)).body.balanceDue).toBe(9940);
+    expect((await t.api('POST', '/api/payments', { ...body(uuid()), currency: 'USD' })).body.message).toBe('payment in USD on an account kept in MXN');
+  });
+});
+
+describe('check-ins over MQTT', () => {
+  it('stores a check-in at the door next to the collector trail unflagged and completes the visit', async () => {
+    const visitId = await visit(await account('CHK-1', 1000));
+    await publish('position', { ts: ago(32), lat: HOME.lat + 0.0003, lon: HOME.lon });
+    const id = uuid();
+    const ts = ago(30);
+    await publish('checkin', { id, visitId, ts, ...HOME, outcome: 'partial', note: 'pagó la mitad' });
+    await publish('checkin', { id, visitId, ts, ...HOME, outcome: 'partial', note: 'pagó la mitad' });
+    const list = (await t.api('GET', `/api/checkins?visitId=${visitId}`)).body.checkins;
+    expect(list).toEqual([
+      { id, visitId, accountId: expect.any(Number), teamId: team, collectorId: ana, ts, ...HOME, outcome: 'partial', note: 'pagó la mitad', promiseDate: null, promiseAmount: null, distanceM: 0, flags: [] },
+    ]);
+    const v = (await t.api('GET', `/api/visits/${visitId}`)).body;
+    expect(v).toMatchObject({ status: 'completed', outcome: 'partial', version: 2, updatedBy: 'device ana-phone' });
+    expect(events.filter((e) => e.event === 'checkin' && e.payload.id === id)).toHaveLength(1);
+    expect(events.find((e) => e.event === 'visit' && e.payload.id === visitId && e.payload.status === 'completed')).toBeDefined();
+  });
+
+  it('flags a collector who "checks in" from 2 km away with no trail near the address', async () => {
+    const visitId = await visit(await account('CHK-2', 1000));
+    await publish('position', { ts: ago(6), ...FAR });
+    await publish('checkin', { id: uuid(), visitId, ts: ago(5), ...FAR, outcome: 'absent' });
+    const [c] = (await t.api('GET', `/api/checkins?visitId=${visitId}`)).body.checkins;
+    expect(c.flags).toEqual(['far_from_address', 'no_presence']);
+    expect(c.distanceM).toBe(2002);
+    expect((await t.api('GET', `/api/visits/${visitId}`)).body.status).toBe('missed');
+    expect((await t.api('GET', '/api/checkins?flagged=true')).body.checkins.map((x: { visitId: number }) => x.visitId)).toEqual([visitId]);
+  });
+
+  it('refuses a promise without its date and amount through the API with a 400', async () => {
+    const visitId = await visit(await account('CHK-3', 1000));
+    const r = await t.api('POST', '/api/checkins', { id: uuid(), visitId, ts: '2026-11-23T17:00:00Z', ...HOME, outcome: 'promise' });
+    expect(r.status).toBe(400);
+    expect(r.body.message).toBe('a promise check-in needs promiseDate and promiseAmount');
+  });
+});
+
+describe('promises to pay', () => {
+  it('settles a promise kept by payments before its date and one broken when its date passed, raising the priority', async () => {
+    const keptAcc = await account('PRO-1', 3000);
+    const brokenAcc = await account('PRO-2', 3000);
+    for (const [acc, pay] of [[keptAcc, 500], [brokenAcc, 200]] as const) {
+      const visitId = await visit(acc);
+      await publish('checkin', { id: uuid(), visitId, ts: '2026-11-23T17:00:00Z', ...HOME, outcome: 'promise', promiseDate: '2026-11-27', promiseAmount: 500 });
+      await publish('payment', { id: uuid(), accountId: acc, visitId, ts: '2026-11-25T17:00:00Z', amount: pay, currency: 'MXN', method: 'transfer' });
+    }
+    const before = (await t.api('POST', '/api/visits', { accountId: brokenAcc, date: '2026-11-30' })).body.priority;
+    // Mexico City, 23:00 on the due date: not passed yet, the short one stays pending.
+    expect(await settlePromises(t.server.dbh.db, new Date('2026-11-28T05:00:00Z'))).toEqual({ kept: 1, broken: 0 });
+    expect(await settlePromises(t.server.dbh.db, new Date('2026-11-28T06:30:00Z'))).toEqual({ kept: 0, broken: 1 });
+    const promises = (await t.api('GET', '/api/promises')).body.promises;
+    expect(promises.map((p: any) => [p.accountId, p.status, p.paidAmount, p.dueDate])).toEqual([
+      [keptAcc, 'kept', 500, '2026-11-27'],
+      [brokenAcc, 'broken', 200, '2026-11-27'],
+    ]);
+    expect((await t.api('GET', `/api/accounts/${brokenAcc}`)).body.brokenPromises).toBe(1);
+    const after = (await t.api('POST', '/api/visits', { accountId: brokenAcc, date: '2026-12-01' })).body.priority;
+    expect(after - before).toBe(7);
+  });
+});
+
+describe('live stream', () => {
+  it("sends a team's records to its own room and the all-teams room only", async () => {
+    expect(events.length).toBeGreaterThan(20);
+    // Poniente's dispatcher has seen none of Centro's records; a Poniente visit reaches them and the admin.
+    expect(otherTeamEvents).toEqual([]);
+    const csv = `external_id,name,lat,lon,balance_due,days_past_due,team\nLIVE-1,Pepe,20.6,-103.4,100,10,${poniente}\n`;
+    await fetch(`${t.baseUrl}/api/accounts/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${t.token}` }, body: csv });
+    const accountId = (await t.api('GET', '/api/accounts?search=LIVE-1')).body.accounts[0].id;
+    const got = new Promise<{ teamId: number }>((resolve) => otherTeamLive.once('visit', resolve));
+    const adminGot = new Promise<{ teamId: number }>((resolve) => live.once('visit', resolve));
+    await t.api('POST', '/api/visits', { accountId, date: '2026-11-23' });
+    expect((await got).teamId).toBe(poniente);
+    expect((await adminGot).teamId).toBe(poniente);
+  });
+});

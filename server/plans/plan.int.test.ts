@@ -1,0 +1,336 @@
+import { sql } from 'kysely';
+import mqtt, { type MqttClient } from 'mqtt';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import { LIVE_PATH } from '../contract/live.ts';
+import type { PhonePlan, PlanOut, PlanRoute } from '../contract/plan.ts';
+import { createCollector, createTeam, loginAs } from '../operations/testing/fixtures.ts';
+import { decodePolyline } from '../routing/geometry/polyline.ts';
+import { HaversineProvider } from '../routing/matrix/index.ts';
+import { PlanService } from './plan.service.ts';
+import { SolverThread } from './solver-thread.ts';
+
+/** A Tuesday in the future: routes start at the office at 08:00, no position of that day exists. */
+const DATE = '2030-03-12';
+/** Local midnight of DATE in America/Mexico_City (UTC−6). */
+const MIDNIGHT = Date.parse('2030-03-12T06:00:00Z');
+const OFFICE = { lat: 20.6767, lon: -103.3475 };
+const localMin = (iso: string) => (Date.parse(iso) - MIDNIGHT) / 60_000;
+/** A fixed number of iterations and a seed: the same plans on any machine, however loaded. */
+const SOLVE = { iterations: 200, seed: 1 };
+const hhmm = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3));
+
+let t: TestServer;
+let team: number;
+let dispatcher: string;
+const collectors: number[] = [];
+const phones = new Map<number, { uniqueId: string; token: string }>();
+const visitIds: number[] = [];
+let skillVisit: number;
+let earlyVisit: number;
+let live: Socket;
+const livePlans: PlanOut[] = [];
+const liveVisits: { id: number; collectorId: number | null; status: string; version: number }[] = [];
+
+async function until<T>(what: string, probe: () => T | undefined, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The collector's phone, subscribed to its plan topic, keeping every plan it receives. */
+async function phone(collectorId: number): Promise<{ client: MqttClient; plans: PhonePlan[] }> {
+  const { uniqueId, token } = phones.get(collectorId)!;
+  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: uniqueId, password: token, reconnectPeriod: 0, clean: true });
+  const plans: PhonePlan[] = [];
+  client.on('message', (_topic, payload) => plans.push(JSON.parse(payload.toString())));
+  await client.subscribeAsync(`ronda/${uniqueId}/plan`, { qos: 1 });
+  return { client, plans };
+}
+
+const routeOf = (plan: PlanOut, collectorId: number) => plan.routes.find((r) => r.collectorId === collectorId)!;
+const storedRoute = async (planId: number, collectorId: number) =>
+  (await t.server.dbh.db.selectFrom('plan_routes').select('route').where('plan_id', '=', planId).where('collector_id', '=', collectorId).executeTakeFirstOrThrow()).route;
+
+function expectFeasible(route: PlanRoute): void {
+  for (const s of route.stops) {
+    const eta = localMin(s.eta);
+    if (s.window) {
+      expect(eta).toBeGreaterThanOrEqual(hhmm(s.window.start));
+      expect(eta).toBeLessThanOrEqual(hhmm(s.window.end));
+    }
+    expect(eta).toBeGreaterThanOrEqual(8 * 60);
+    expect(Date.parse(s.departureAt) - Date.parse(s.eta)).toBe(s.serviceMinutes * 60_000);
+  }
+  expect(localMin(route.end.at)).toBeLessThanOrEqual(18 * 60);
+}
+
+beforeAll(async () => {
+  t = await startTestServer();
+  team = await createTeam(t, 'Centro');
+  dispatcher = await loginAs(t, 'dispatcher', team, 'Dora Dispatcher');
+  for (const name of ['Ana', 'Beto', 'Caro']) {
+    const id = await createCollector(t, name, team);
+    collectors.push(id);
+    const uniqueId = `${name.toLowerCase()}-phone`;
+    phones.set(id, { uniqueId, token: (await t.createDevice(uniqueId, id)).token });
+  }
+  // 45 debtors on a 3 km ring of spokes around the office, plus two the optimizer cannot serve.
+  const lines = ['external_id,name,address,lat,lon,balance_due,days_past_due,team'];
+  for (let i = 0; i < 47; i++) {
+    const angle = (i * 2 * Math.PI) / 47;
+    const r = 0.004 + (i % 5) * 0.005;
+    lines.push(`P-${i},Deudor ${i},Calle ${i} #${i + 10},${(OFFICE.lat + r * Math.sin(angle)).toFixed(6)},${(OFFICE.lon + r * Math.cos(angle)).toFixed(6)},${1000 + i},30,Centro`);
+  }
+  const res = await fetch(`${t.baseUrl}/api/accounts/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${t.token}` }, body: lines.join('\n') + '\n' });
+  expect(res.status).toBe(200);
+  const accounts = (await t.api('GET', '/api/accounts?limit=100')).body.accounts as { id: number; externalId: string }[];
+  const accountOf = (i: number) => accounts.find((a) => a.externalId === `P-${i}`)!.id;
+  for (let i = 0; i < 47; i++) {
+    const window = i === 46 ? { start: '06:00', end: '06:30' } : i % 4 === 0 ? { start: '09:00', end: '12:00' } : i % 4 === 1 ? { start: '13:00', end: '17:00' } : undefined;
+    const r = await t.api('POST', '/api/visits', { accountId: accountOf(i), date: DATE, priority: 50, serviceMinutes: 10, ...(window ? { window } : {}) }, dispatcher);
+    expect(r.status).toBe(201);
+    visitIds.push(r.body.id);
+  }
+  skillVisit = visitIds[45];
+  earlyVisit = visitIds[46];
+  expect((await t.api('PUT', `/api/plans/settings/visits/${skillVisit}`, { skills: ['legal'] }, dispatcher)).status).toBe(204);
+  expect((await t.api('PUT', `/api/plans/settings/collectors/${collectors[0]}`, { skills: ['moto'] }, dispatcher)).status).toBe(204);
+  // 15 visits a collector: the 45 that can be served fill the three routes.
+  expect((await t.api('PUT', `/api/plans/settings/teams/${team}`, { maxVisitsPerCollector: 15 }, dispatcher)).status).toBe(204);
+
+  live = io(t.baseUrl, { path: LIVE_PATH, auth: { token: dispatcher }, transports: ['websocket'] });
+  live.on('plan', (p: PlanOut) => livePlans.push(p));
+  live.on('visit', (v: { id: number; collectorId: number | null; status: string; version: number }) => liveVisits.push(v));
+  await new Promise<void>((resolve) => live.once('snapshot', () => resolve()));
+});
+
+afterAll(async () => {
+  live?.close();
+  await t?.close();
+});
+
+describe('POST /api/plans/optimize', () => {
+  let plan: PlanOut;
+
+  it('assigns every visit or names why not, with ETAs inside windows and shifts', async () => {
+    const r = await t.api('POST', '/api/plans/optimize', { date: DATE, options: { iterations: 300, seed: 7 } }, dispatcher);
+    expect(r.status).toBe(200);
+    plan = r.body;
+    expect(plan).toMatchObject({ teamId: team, date: DATE, version: 1, kind: 'optimize', provider: 'haversine', timeZone: 'America/Mexico_City', createdBy: 'Dora Dispatcher (dispatcher)' });
+    expect(plan.routes.map((r) => r.collectorId)).toEqual(collectors);
+    expect(plan.changedCollectorIds).toEqual(collectors);
+    expect(plan.unassigned).toEqual([
+      { visitId: skillVisit, accountName: 'Deudor 45', priority: 50, reason: 'skill' },
+      { visitId: earlyVisit, accountName: 'Deudor 46', priority: 50, reason: 'window' },
+    ]);
+    const routed = plan.routes.flatMap((r) => r.stops.map((s) => s.visitId));
+    expect([...routed].sort((a, b) => a - b)).toEqual(visitIds.slice(0, 45));
+    for (const route of plan.routes) {
+      expectFeasible(route);
+      expect(route.stops.map((s) => s.sequence)).toEqual(route.stops.map((_, i) => i + 1));
+      expect(route.start).toEqual({ ...OFFICE, at: '2030-03-12T14:00:00.000Z' });
+      expect(route.startKind).toBe('office');
+      const path = decodePolyline(route.polyline);
+      expect(path[0]).toEqual([OFFICE.lon, OFFICE.lat]);
+      expect(path).toHaveLength(route.stops.length + 2);
+      expect(route.stops).toHaveLength(15);
+      // The legs to each stop plus the way back to the office.
+      expect(route.distanceM).toBeGreaterThan(route.stops.reduce((sum, s) => sum + s.distanceM, 0));
+      expect(route.durationS).toBe((Date.parse(route.end.at) - Date.parse(route.start.at)) / 1000);
+    }
+  });
+
+  it('marks the visits assigned to their collector with the planned sequence and ETA', async () => {
+    const visits = (await t.api('GET', `/api/visits?date=${DATE}&teamId=${team}`, undefined, dispatcher)).body.visits as { id: number; collectorId: number | null; status: string }[];
+    for (const route of plan.routes) {
+      for (const s of route.stops) expect(visits.find((v) => v.id === s.visitId)).toMatchObject({ collectorId: route.collectorId, status: 'assigned' });
+    }
+    expect(visits.find((v) => v.id === skillVisit)).toMatchObject({ collectorId: null, status: 'planned' });
+    const first = plan.routes[0].stops[0];
+    const placed = await t.server.dbh.db.selectFrom('visit_plan').select(['sequence', 'eta', 'plan_id']).where('visit_id', '=', first.visitId).executeTakeFirstOrThrow();
+    expect({ sequence: placed.sequence, eta: new Date(placed.eta!).toISOString(), planId: placed.plan_id }).toEqual({ sequence: 1, eta: first.eta, planId: plan.id });
+  });
+
+  it('serves the current version and pushes it to the dashboard', async () => {
+    const r = await t.api('GET', `/api/plans/${DATE}`, undefined, dispatcher);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ ...plan, changedCollectorIds: [] });
+    const pushed = await until('live plan', () => livePlans.find((p) => p.version === 1));
+    expect(pushed.routes).toEqual(plan.routes);
+  });
+
+  it("retains each collector's plan for its phone, also when the phone subscribes afterwards", async () => {
+    const ana = await phone(collectors[0]);
+    const got = await until('retained plan', () => ana.plans[0]);
+    const route = routeOf(plan, collectors[0]);
+    expect(got).toEqual({
+      date: DATE,
+      version: 1,
+      collectorId: collectors[0],
+      timeZone: 'America/Mexico_City',
+      visits: route.stops.map((s) => ({
+        visitId: s.visitId,
+        sequence: s.sequence,
+        accountName: s.accountName,
+        address: s.address,
+        lat: s.lat,
+        lon: s.lon,
+        eta: s.eta,
+        window: s.window,
+        serviceMinutes: 10,
+        status: 'assigned',
+      })),
+    });
+    await ana.client.endAsync();
+  });
+});
+
+describe('POST /api/plans/{date}/reassign', () => {
+  it('moves a visit: both collectors re-planned, the third byte-identical, both phones get the new plan', async () => {
+    const [ana, beto, caro] = collectors;
+    const before = (await t.api('GET', `/api/plans/${DATE}`, undefined, dispatcher)).body as PlanOut;
+    const anaPhone = await phone(ana);
+    const betoPhone = await phone(beto);
+    await until('retained plans', () => (anaPhone.plans.length && betoPhone.plans.length ? true : undefined));
+    const moved = routeOf(before, ana).stops[2];
+
+    const r = await t.api('POST', `/api/plans/${DATE}/reassign`, { moves: [{ visitId: moved.visitId, toCollectorId: beto, version: moved.visitVersion }], options: SOLVE }, dispatcher);
+    expect(r.status).toBe(200);
+    const after = r.body as PlanOut;
+    expect(after).toMatchObject({ version: before.version + 1, kind: 'reassign', changedCollectorIds: [ana, beto] });
+    expect(routeOf(after, ana).stops.map((s) => s.visitId)).not.toContain(moved.visitId);
+    expect(routeOf(after, beto).stops.map((s) => s.visitId)).toContain(moved.visitId);
+    expect(routeOf(after, beto).stops.find((s) => s.visitId === moved.visitId)).toMatchObject({ pinned: true, visitVersion: moved.visitVersion + 1 });
+    expectFeasible(routeOf(after, ana));
+    expectFeasible(routeOf(after, beto));
+    expect(after.unassigned).toEqual(before.unassigned);
+    expect(await storedRoute(after.id, caro)).toBe(await storedRoute(before.id, caro));
+    const seen = await until('live visit event', () => liveVisits.find((v) => v.id === moved.visitId && v.collectorId === beto));
+    expect(seen).toMatchObject({ status: 'assigned', version: moved.visitVersion + 1 });
+
+    const anaNew = await until('new plan on Ana phone', () => anaPhone.plans.find((p) => p.version === after.version));
+    expect(anaNew.visits.map((v) => v.visitId)).toEqual(routeOf(after, ana).stops.map((s) => s.visitId));
+    const betoNew = await until('new plan on Beto phone', () => betoPhone.plans.find((p) => p.version === after.version));
+    expect(betoNew.visits.map((v) => v.visitId)).toEqual(routeOf(after, beto).stops.map((s) => s.visitId));
+    // Caro's phone still holds the first version: her route did not change.
+    const caroPhone = await phone(caro);
+    expect((await until('Caro retained plan', () => caroPhone.plans[0])).version).toBe(1);
+    await Promise.all([anaPhone.client.endAsync(), betoPhone.client.endAsync(), caroPhone.client.endAsync()]);
+  });
+
+  it('two dispatchers moving the same visit at once: one wins, the other gets 409', async () => {
+    const [ana, beto, caro] = collectors;
+    const current = (await t.api('GET', `/api/plans/${DATE}`, undefined, dispatcher)).body as PlanOut;
+    const target = routeOf(current, caro).stops[0];
+    const send = (to: number) => t.api('POST', `/api/plans/${DATE}/reassign`, { moves: [{ visitId: target.visitId, toCollectorId: to, version: target.visitVersion }], options: SOLVE }, dispatcher);
+    const results = await Promise.all([send(ana), send(beto)]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const lost = results.find((r) => r.status === 409)!;
+    expect(lost.body.message).toBe(
+      `visit ${target.visitId} was changed by Dora Dispatcher (dispatcher) at ${lost.body.message.match(/at (\S+) \(/)![1]} (it is now version ${target.visitVersion + 1}, your change was made on version ${target.visitVersion}); reload the plan and try again`,
+    );
+    const latest = (await t.api('GET', `/api/plans/${DATE}`, undefined, dispatcher)).body as PlanOut;
+    expect(latest.version).toBe(current.version + 1);
+    const holders = latest.routes.filter((r) => r.stops.some((s) => s.visitId === target.visitId)).map((r) => r.collectorId);
+    expect(holders).toHaveLength(1);
+    expect([ana, beto]).toContain(holders[0]);
+  });
+
+  it("keeps a dispatcher's order, and a cancelled visit leaves the plan", async () => {
+    const beto = collectors[1];
+    const current = (await t.api('GET', `/api/plans/${DATE}`, undefined, dispatcher)).body as PlanOut;
+    const stops = routeOf(current, beto).stops;
+    const reversed = stops.map((s) => s.visitId).reverse();
+    const cancelled = stops[0];
+    const order = reversed.filter((id) => id !== cancelled.visitId);
+    const r = await t.api('POST', `/api/plans/${DATE}/reassign`, { reorder: { collectorId: beto, visitIds: order }, cancel: [{ visitId: cancelled.visitId, version: cancelled.visitVersion }], options: SOLVE }, dispatcher);
+    expect(r.status).toBe(200);
+    expect(r.body.changedCollectorIds).toEqual([beto]);
+    expect(routeOf(r.body, beto).stops.map((s: { visitId: number }) => s.visitId)).toEqual(order);
+    expect(r.body.unassigned.map((u: { visitId: number }) => u.visitId)).not.toContain(cancelled.visitId);
+    const v = await t.api('GET', `/api/visits/${cancelled.visitId}`, undefined, dispatcher);
+    expect(v.body.status).toBe('cancelled');
+  });
+
+  it('a locked visit keeps its collector and its place, with everything before it', async () => {
+    const [ana, , caro] = collectors;
+    const current = (await t.api('GET', `/api/plans/${DATE}`, undefined, dispatcher)).body as PlanOut;
+    const head = routeOf(current, ana).stops.slice(0, 3).map((s) => s.visitId);
+    const incoming = routeOf(current, caro).stops[4];
+    const r = await t.api(
+      'POST',
+      `/api/plans/${DATE}/reassign`,
+      { lock: [head[2]], moves: [{ visitId: incoming.visitId, toCollectorId: ana, version: incoming.visitVersion }], options: SOLVE },
+      dispatcher,
+    );
+    expect(r.status).toBe(200);
+    const after = r.body as PlanOut;
+    expect(after.changedCollectorIds).toEqual([ana, caro]);
+    const anaStops = routeOf(after, ana).stops;
+    expect(anaStops.slice(0, 3).map((s) => s.visitId)).toEqual(head);
+    expect(anaStops[2].locked).toBe(true);
+    expect(anaStops.map((s) => s.visitId)).toContain(incoming.visitId);
+    expectFeasible(routeOf(after, ana));
+    expectFeasible(routeOf(after, caro));
+  });
+
+  it('refuses a stale version with a clear message and changes nothing', async () => {
+    const current = (await t.api('GET', `/api/plans/${DATE}`, undefined, dispatcher)).body as PlanOut;
+    const stop = routeOf(current, collectors[0]).stops[0];
+    const r = await t.api('POST', `/api/plans/${DATE}/reassign`, { moves: [{ visitId: stop.visitId, toCollectorId: collectors[2], version: stop.visitVersion - 1 }] }, dispatcher);
+    expect(r.status).toBe(409);
+    expect(r.body.message).toContain(`(it is now version ${stop.visitVersion}, your change was made on version ${stop.visitVersion - 1}); reload the plan and try again`);
+    const count = await sql<{ n: number }>`select count(*)::int as n from plans where team_id = ${team}`.execute(t.server.dbh.db);
+    expect(count.rows[0].n).toBe(current.version);
+  });
+});
+
+describe('a day under way', () => {
+  it("starts a collector's route from the latest position of the day, at the current time", async () => {
+    const norte = await createTeam(t, 'Norte');
+    const eva = await createCollector(t, 'Eva', norte);
+    const csv = ['external_id,name,address,lat,lon,balance_due,days_past_due,team', 'N-1,Nora,Calle 1,20.700000,-103.340000,500,10,Norte', 'N-2,Nico,Calle 2,20.705000,-103.345000,500,10,Norte'];
+    await fetch(`${t.baseUrl}/api/accounts/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${t.token}` }, body: csv.join('\n') + '\n' });
+    const accounts = (await t.api('GET', '/api/accounts?search=N-&limit=10')).body.accounts as { id: number }[];
+    for (const a of accounts) expect((await t.api('POST', '/api/visits', { accountId: a.id, date: DATE, priority: 40 })).status).toBe(201);
+    const device = await t.createDevice('eva-phone', eva);
+    // Eva reported at 10:00 local from 2 km north of the office; it is now 10:30 local.
+    await t.server.dbh.db
+      .insertInto('device_last')
+      .values({ device_id: device.id, collector_id: eva, device_time: new Date(MIDNIGHT + 600 * 60_000), lat: 20.695, lon: -103.3475, protocol: 'mqtt' })
+      .execute();
+    const published: { topic: string; payload: PhonePlan }[] = [];
+    const plans = new PlanService({
+      db: t.server.dbh.db,
+      provider: new HaversineProvider(),
+      solver: new SolverThread(),
+      log: t.server.log,
+      publishRetained: async (topic, payload) => void published.push({ topic, payload: JSON.parse(payload) }),
+      notify: () => undefined,
+      defaultOffice: [OFFICE.lon, OFFICE.lat],
+      now: () => MIDNIGHT + 630 * 60_000,
+    });
+    const plan = await plans.optimize({ kind: 'system', label: 'test' }, norte, { date: DATE, options: { iterations: 50, seed: 1 } });
+    const route = routeOf(plan, eva);
+    expect(route).toMatchObject({ startKind: 'position', start: { lat: 20.695, lon: -103.3475, at: '2030-03-12T16:30:00.000Z' }, end: { ...OFFICE } });
+    expect(route.stops).toHaveLength(2);
+    expect(localMin(route.stops[0].arrivalAt)).toBeGreaterThan(630);
+    expect(published.map((p) => [p.topic, p.payload.visits.length])).toEqual([['ronda/eva-phone/plan', 2]]);
+  });
+});
+
+describe('team scope', () => {
+  it('a dispatcher of another team can neither plan nor read this team', async () => {
+    const other = await createTeam(t, 'Poniente');
+    const stranger = await loginAs(t, 'dispatcher', other, 'Otro Dispatcher');
+    expect((await t.api('POST', '/api/plans/optimize', { date: DATE, teamId: team }, stranger)).status).toBe(403);
+    expect((await t.api('GET', `/api/plans/${DATE}?teamId=${team}`, undefined, stranger)).status).toBe(403);
+    expect((await t.api('GET', `/api/plans/${DATE}`, undefined, stranger)).status).toBe(404);
+  });
+});

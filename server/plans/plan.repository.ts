@@ -1,0 +1,262 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { CollectorPlanSettings, PlanOut, PlanRoute, TeamPlanSettings, UnassignedVisit } from '../contract/plan.ts';
+import type { Database } from '../db/database.ts';
+import type { LonLat } from '../routing/matrix/index.ts';
+import { notFound } from '../operations/errors.ts';
+import { visitQuery } from '../operations/visit.repository.ts';
+import { hhmmToMinutes } from './local-time.ts';
+import type { PlanningVisit } from './planning-problem.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Issue 4 defaults: 08:00–18:00, 25 visits a collector. */
+export const DEFAULT_SHIFT_MIN = [480, 1080] as const;
+export const DEFAULT_MAX_VISITS = 25;
+/** Arbitrary key of the advisory lock that numbers plan versions per team (pg_advisory_xact_lock(key, team)). */
+const PLAN_VERSION_LOCK = 40_404;
+
+export interface TeamPlanning {
+  id: number;
+  timeZone: string;
+  office: LonLat | null;
+  shiftStartMin: number;
+  shiftEndMin: number;
+  maxVisits: number;
+}
+
+export async function loadTeamPlanning(db: Db, teamId: number): Promise<TeamPlanning> {
+  const t = await db
+    .selectFrom('teams as t')
+    .leftJoin('team_plan_settings as s', 's.team_id', 't.id')
+    .select(['t.id', 't.time_zone', 's.office_lat', 's.office_lon', 's.shift_start_min', 's.shift_end_min', 's.max_visits'])
+    .where('t.id', '=', teamId)
+    .executeTakeFirst();
+  if (!t) throw notFound(`team ${teamId}`);
+  return {
+    id: t.id,
+    timeZone: t.time_zone,
+    office: t.office_lat !== null && t.office_lon !== null ? [t.office_lon, t.office_lat] : null,
+    shiftStartMin: t.shift_start_min ?? DEFAULT_SHIFT_MIN[0],
+    shiftEndMin: t.shift_end_min ?? DEFAULT_SHIFT_MIN[1],
+    maxVisits: t.max_visits ?? DEFAULT_MAX_VISITS,
+  };
+}
+
+export interface CollectorPlanning {
+  id: number;
+  name: string;
+  skills: string[];
+  shiftStartMin: number | null;
+  shiftEndMin: number | null;
+  maxVisits: number | null;
+}
+
+/** The team's active collectors (all of them, or those of `ids`), by id. */
+export async function loadCollectors(db: Db, teamId: number, ids: readonly number[] | null): Promise<CollectorPlanning[]> {
+  let q = db
+    .selectFrom('collectors as c')
+    .leftJoin('collector_plan_settings as s', 's.collector_id', 'c.id')
+    .select(['c.id', 'c.name', 's.skills', 's.shift_start_min', 's.shift_end_min', 's.max_visits'])
+    .where('c.team_id', '=', teamId)
+    .where('c.active', '=', true);
+  if (ids) q = q.where('c.id', 'in', ids.length ? [...ids] : [-1]);
+  const rows = await q.orderBy('c.id').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, skills: r.skills ?? [], shiftStartMin: r.shift_start_min, shiftEndMin: r.shift_end_min, maxVisits: r.max_visits }));
+}
+
+/** Each collector's newest position between two instants (the plan's day), from the per-device latest row. */
+export async function latestPositions(db: Db, collectorIds: readonly number[], fromMs: number, toMs: number): Promise<Map<number, { at: LonLat; ms: number }>> {
+  const out = new Map<number, { at: LonLat; ms: number }>();
+  if (collectorIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('device_last')
+    .select(['collector_id', 'lat', 'lon', 'device_time'])
+    .where('collector_id', 'in', [...collectorIds])
+    .where('device_time', '>=', new Date(fromMs))
+    .where('device_time', '<', new Date(toMs))
+    .execute();
+  for (const r of rows) {
+    const ms = new Date(r.device_time).getTime();
+    const prev = out.get(r.collector_id!);
+    if (!prev || ms > prev.ms) out.set(r.collector_id!, { at: [r.lon, r.lat], ms });
+  }
+  return out;
+}
+
+const OPEN = ['planned', 'assigned', 'en_route', 'arrived'] as const;
+
+/**
+ * The day's visits still to do, with their planning attributes. `collectors`
+ * null = every open visit of the team; otherwise those of these collectors,
+ * plus the unassigned ones when `withUnassigned`.
+ */
+export async function loadOpenVisits(
+  db: Db,
+  teamId: number,
+  date: string,
+  collectors: readonly number[] | null,
+  withUnassigned: boolean,
+): Promise<PlanningVisit[]> {
+  let q = visitQuery(db)
+    .leftJoin('visit_plan as p', 'p.visit_id', 'v.id')
+    .select(['p.required_skills', 'p.pinned', 'p.locked', 'p.sequence'])
+    .where('v.team_id', '=', teamId)
+    .where('v.visit_date', '=', date)
+    .where('v.status', 'in', [...OPEN]);
+  if (collectors) {
+    const ids = collectors.length ? [...collectors] : [-1];
+    q = q.where((eb) => (withUnassigned ? eb.or([eb('v.collector_id', 'in', ids), eb('v.collector_id', 'is', null)]) : eb('v.collector_id', 'in', ids)));
+  }
+  const rows = await q.orderBy('v.id').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    version: r.version,
+    accountId: r.account_id,
+    accountName: r.account_name,
+    address: r.address,
+    lat: r.lat,
+    lon: r.lon,
+    windowStartMin: r.window_start_min,
+    windowEndMin: r.window_end_min,
+    serviceMinutes: r.service_minutes,
+    priority: r.priority,
+    status: r.status,
+    collectorId: r.collector_id,
+    pinned: r.pinned ?? false,
+    locked: r.locked ?? false,
+    skills: r.required_skills ?? [],
+    sequence: r.sequence,
+  }));
+}
+
+export interface StoredPlan {
+  id: number;
+  version: number;
+  kind: 'optimize' | 'reassign';
+  provider: string;
+  createdBy: string;
+  createdAt: Date;
+  unassigned: UnassignedVisit[];
+  /** Route JSON text by collector, as stored. */
+  routes: Map<number, string>;
+}
+
+export async function latestPlan(db: Db, teamId: number, date: string): Promise<StoredPlan | null> {
+  const p = await db
+    .selectFrom('plans')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('plan_date', '=', date)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!p) return null;
+  const routes = await db.selectFrom('plan_routes').select(['collector_id', 'route']).where('plan_id', '=', p.id).orderBy('collector_id').execute();
+  return {
+    id: p.id,
+    version: p.version,
+    kind: p.kind,
+    provider: p.provider,
+    createdBy: p.created_by,
+    createdAt: new Date(p.created_at),
+    unassigned: JSON.parse(p.unassigned) as UnassignedVisit[],
+    routes: new Map(routes.map((r) => [r.collector_id, r.route])),
+  };
+}
+
+export function toPlanOut(p: StoredPlan, team: { id: number; timeZone: string }, date: string, changed: readonly number[]): PlanOut {
+  return {
+    id: p.id,
+    teamId: team.id,
+    date,
+    version: p.version,
+    kind: p.kind,
+    provider: p.provider,
+    timeZone: team.timeZone,
+    createdBy: p.createdBy,
+    createdAt: p.createdAt.toISOString(),
+    routes: [...p.routes.values()].map((text) => JSON.parse(text) as PlanRoute),
+    unassigned: p.unassigned,
+    changedCollectorIds: [...changed],
+  };
+}
+
+/** The next version of a team's day; the advisory lock makes concurrent writers number one after the other. */
+export async function insertPlan(
+  tx: Transaction<Database>,
+  p: { teamId: number; date: string; kind: 'optimize' | 'reassign'; provider: string; createdBy: string; unassigned: UnassignedVisit[]; routes: Map<number, string> },
+): Promise<StoredPlan> {
+  await sql`select pg_advisory_xact_lock(${PLAN_VERSION_LOCK}, ${p.teamId})`.execute(tx);
+  const last = await tx
+    .selectFrom('plans')
+    .select((eb) => eb.fn.max('version').as('v'))
+    .where('team_id', '=', p.teamId)
+    .where('plan_date', '=', p.date)
+    .executeTakeFirst();
+  const version = (last?.v ?? 0) + 1;
+  const row = await tx
+    .insertInto('plans')
+    .values({ team_id: p.teamId, plan_date: p.date, version, kind: p.kind, provider: p.provider, created_by: p.createdBy, unassigned: JSON.stringify(p.unassigned) })
+    .returning(['id', 'created_at'])
+    .executeTakeFirstOrThrow();
+  const routes = [...p.routes].sort((a, b) => a[0] - b[0]);
+  if (routes.length > 0) {
+    await tx.insertInto('plan_routes').values(routes.map(([collectorId, route]) => ({ plan_id: row.id, collector_id: collectorId, route }))).execute();
+  }
+  return { id: row.id, version, kind: p.kind, provider: p.provider, createdBy: p.createdBy, createdAt: new Date(row.created_at), unassigned: p.unassigned, routes: new Map(routes) };
+}
+
+/** Where the plan put each visit (sequence and ETA), or that it left it out (nulls), in one statement. */
+export async function setPlacements(tx: Transaction<Database>, planId: number, rows: { visitId: number; sequence: number | null; eta: Date | null }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx
+    .insertInto('visit_plan')
+    .values(rows.map((r) => ({ visit_id: r.visitId, plan_id: planId, sequence: r.sequence, eta: r.eta })))
+    .onConflict((oc) =>
+      oc.column('visit_id').doUpdateSet((eb) => ({ plan_id: eb.ref('excluded.plan_id'), sequence: eb.ref('excluded.sequence'), eta: eb.ref('excluded.eta') })),
+    )
+    .execute();
+}
+
+export async function setVisitFlags(db: Db, visitId: number, flags: { pinned?: boolean; locked?: boolean; skills?: string[] }): Promise<void> {
+  const set = {
+    ...(flags.pinned !== undefined ? { pinned: flags.pinned } : {}),
+    ...(flags.locked !== undefined ? { locked: flags.locked } : {}),
+    ...(flags.skills !== undefined ? { required_skills: flags.skills } : {}),
+  };
+  if (Object.keys(set).length === 0) return;
+  await db
+    .insertInto('visit_plan')
+    .values({ visit_id: visitId, ...set })
+    .onConflict((oc) => oc.column('visit_id').doUpdateSet(set))
+    .execute();
+}
+
+/** The unique ids of each collector's devices: where its plan is published (SPEC §5). */
+export async function devicesOf(db: Db, collectorIds: readonly number[]): Promise<Map<number, string[]>> {
+  const out = new Map<number, string[]>();
+  if (collectorIds.length === 0) return out;
+  const rows = await db.selectFrom('devices').select(['collector_id', 'unique_id']).where('collector_id', 'in', [...collectorIds]).orderBy('unique_id').execute();
+  for (const r of rows) out.set(r.collector_id!, [...(out.get(r.collector_id!) ?? []), r.unique_id]);
+  return out;
+}
+
+export async function saveTeamSettings(db: Db, teamId: number, s: TeamPlanSettings): Promise<void> {
+  const set = {
+    ...(s.office !== undefined ? { office_lat: s.office?.lat ?? null, office_lon: s.office?.lon ?? null } : {}),
+    ...(s.shift ? { shift_start_min: hhmmToMinutes(s.shift.start), shift_end_min: hhmmToMinutes(s.shift.end) } : {}),
+    ...(s.maxVisitsPerCollector !== undefined ? { max_visits: s.maxVisitsPerCollector } : {}),
+  };
+  const q = db.insertInto('team_plan_settings').values({ team_id: teamId, office_lat: null, office_lon: null, ...set });
+  await (Object.keys(set).length ? q.onConflict((oc) => oc.column('team_id').doUpdateSet(set)) : q.onConflict((oc) => oc.doNothing())).execute();
+}
+
+export async function saveCollectorSettings(db: Db, collectorId: number, s: CollectorPlanSettings): Promise<void> {
+  const set = {
+    ...(s.skills !== undefined ? { skills: s.skills } : {}),
+    ...(s.shift !== undefined ? { shift_start_min: s.shift ? hhmmToMinutes(s.shift.start) : null, shift_end_min: s.shift ? hhmmToMinutes(s.shift.end) : null } : {}),
+    ...(s.maxVisits !== undefined ? { max_visits: s.maxVisits } : {}),
+  };
+  const q = db.insertInto('collector_plan_settings').values({ collector_id: collectorId, shift_start_min: null, shift_end_min: null, max_visits: null, ...set });
+  await (Object.keys(set).length ? q.onConflict((oc) => oc.column('collector_id').doUpdateSet(set)) : q.onConflict((oc) => oc.doNothing())).execute();
+}

@@ -1,0 +1,279 @@
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { OptimizeRequest, PhonePlan, PlanOut, PlanRoute, ReassignRequest, UnassignedVisit } from '../contract/plan.ts';
+import type { Database } from '../db/database.ts';
+import { planTopic } from '../ingest/mqtt-topics.ts';
+import { actorLabel, assertCanWrite, type Actor } from '../operations/actor.ts';
+import { conflict, notFound } from '../operations/errors.ts';
+import type { LonLat, TravelMatrixProvider } from '../routing/matrix/index.ts';
+import type { SolveOptions } from '../routing/solver/index.ts';
+import type { NotifyRecord } from '../operations/live-events.ts';
+import { listVisits } from '../operations/visit.repository.ts';
+import { localMidnightMs } from './local-time.ts';
+import { computePlan, toUnassigned, type ComputedPlan } from './plan-builder.ts';
+import {
+  devicesOf,
+  insertPlan,
+  latestPlan,
+  latestPositions,
+  loadCollectors,
+  loadOpenVisits,
+  loadTeamPlanning,
+  setPlacements,
+  toPlanOut,
+  type TeamPlanning,
+} from './plan.repository.ts';
+import type { PlanningCollector, PlanningInput, PlanningVisit } from './planning-problem.ts';
+import { applyReassign } from './reassign-changes.ts';
+import type { SolverThread } from './solver-thread.ts';
+
+export interface PlanServiceDeps {
+  db: Kysely<Database>;
+  provider: TravelMatrixProvider;
+  solver: SolverThread;
+  log: Logger;
+  /** Retained MQTT publish (SPEC §5 `ronda/{uniqueId}/plan`). */
+  publishRetained(topic: string, payload: string): Promise<void>;
+  /** Live `visit` events for the visits a plan changed (collector, status), after commit (SPEC §7). */
+  notify: NotifyRecord;
+  /** Where a team without a configured office starts and ends its routes (the demo city centre). */
+  defaultOffice: LonLat;
+  now?: () => number;
+}
+
+/** Issue 4 budgets: a full optimization 2 s unless asked otherwise; a reassignment must answer within 1 s end to end. */
+const OPTIMIZE_LIMIT_MS = 2000;
+const REASSIGN_LIMIT_MS = 250;
+const DAY_MS = 86_400_000;
+/** Guadalajara Centro, the demo city's centre (the map's default centre too, server/api/map.routes.ts). */
+export const DEFAULT_OFFICE: LonLat = [-103.3475, 20.6767];
+
+type PlanListener = (plan: PlanOut) => void;
+
+/** A time limit unless the caller asked for a number of iterations only (reproducible plans). */
+function budget(o: { timeLimitMs?: number; seed?: number; iterations?: number } | undefined, defaultMs: number): SolveOptions {
+  const timeLimitMs = o?.timeLimitMs ?? (o?.iterations === undefined ? defaultMs : undefined);
+  return { timeLimitMs, iterations: o?.iterations, seed: o?.seed };
+}
+
+/**
+ * Day plans (issue 4): optimize a team's day, reassign with a warm re-plan of
+ * the collectors it touches, store each result as a new version, push each
+ * changed route to its collector's phones as a retained message, and tell
+ * listeners (the live stream, the deviation engine) after commit.
+ */
+export class PlanService {
+  private readonly listeners: PlanListener[] = [];
+  private readonly busy = new Map<string, Promise<unknown>>();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: PlanServiceDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Called with every stored plan, after commit (live `plan` event, deviation engine's setPlan). */
+  onStored(listener: PlanListener): void {
+    this.listeners.push(listener);
+  }
+
+  async current(teamId: number, date: string): Promise<PlanOut> {
+    const team = await loadTeamPlanning(this.deps.db, teamId);
+    const plan = await latestPlan(this.deps.db, teamId, date);
+    if (!plan) throw notFound(`a plan for team ${teamId} on ${date}`);
+    return toPlanOut(plan, team, date, []);
+  }
+
+  optimize(actor: Actor, teamId: number, req: OptimizeRequest): Promise<PlanOut> {
+    assertCanWrite(actor, teamId);
+    return this.exclusive(teamId, req.date, async () => {
+      const team = await loadTeamPlanning(this.deps.db, teamId);
+      const only = req.collectorIds ? [...new Set(req.collectorIds)] : null;
+      const collectors = await this.planningCollectors(team, req.date, only);
+      const missing = only?.find((id) => !collectors.some((c) => c.id === id));
+      if (missing !== undefined) throw notFound(`active collector ${missing} of team ${teamId}`);
+      const visits = await loadOpenVisits(this.deps.db, teamId, req.date, only, true);
+      const computed = await this.compute(team, req.date, { collectors, visits, warm: false }, budget(req.options, OPTIMIZE_LIMIT_MS));
+      return this.store(actor, team, req.date, 'optimize', visits, computed, only !== null, new Set());
+    });
+  }
+
+  reassign(actor: Actor, teamId: number, date: string, req: ReassignRequest): Promise<PlanOut> {
+    assertCanWrite(actor, teamId);
+    return this.exclusive(teamId, date, async () => {
+      const team = await loadTeamPlanning(this.deps.db, teamId);
+      const changes = await applyReassign(this.deps.db, teamId, date, req, actor);
+      const affected = [...changes.affected].sort((a, b) => a - b);
+      const collectors = await this.planningCollectors(team, date, affected);
+      const visits = await loadOpenVisits(this.deps.db, teamId, date, collectors.map((c) => c.id), false);
+      const input: PlanningInput = { collectors, visits, warm: true, orders: changes.orders, fresh: changes.moved };
+      const computed = await this.compute(team, date, input, budget(req.options, REASSIGN_LIMIT_MS));
+      const touched = new Set([...changes.moved, ...changes.cancelled]);
+      return this.store(actor, team, date, 'reassign', visits, computed, true, touched);
+    });
+  }
+
+  /** One plan change at a time per team and day in this process; across processes the row locks and version checks decide. */
+  private async exclusive<T>(teamId: number, date: string, work: () => Promise<T>): Promise<T> {
+    const key = `${teamId}:${date}`;
+    const before = this.busy.get(key) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(work);
+    const tail = mine.catch(() => undefined);
+    this.busy.set(key, tail);
+    try {
+      return await mine;
+    } finally {
+      if (this.busy.get(key) === tail) this.busy.delete(key);
+    }
+  }
+
+  private compute(team: TeamPlanning, date: string, input: PlanningInput, options: SolveOptions): Promise<ComputedPlan> {
+    return computePlan(this.deps, input, localMidnightMs(date, team.timeZone), options);
+  }
+
+  /**
+   * Start, end and hours of each collector: from the team office (or, once the
+   * day is under way, the collector's latest position of the day and now) to
+   * the office by the end of the shift.
+   */
+  private async planningCollectors(team: TeamPlanning, date: string, ids: number[] | null): Promise<PlanningCollector[]> {
+    const rows = await loadCollectors(this.deps.db, team.id, ids);
+    const midnight = localMidnightMs(date, team.timeZone);
+    const now = this.now();
+    const positions = await latestPositions(this.deps.db, rows.map((r) => r.id), midnight, Math.min(now + 1, midnight + DAY_MS));
+    const office = team.office ?? this.deps.defaultOffice;
+    const nowS = (now - midnight) / 1000;
+    return rows.map((r) => {
+      const shiftStartS = (r.shiftStartMin ?? team.shiftStartMin) * 60;
+      const shiftEndS = (r.shiftEndMin ?? team.shiftEndMin) * 60;
+      const today = nowS >= 0 && nowS < DAY_MS / 1000;
+      const position = positions.get(r.id);
+      return {
+        id: r.id,
+        name: r.name,
+        skills: r.skills,
+        start: position?.at ?? office,
+        startKind: position ? 'position' : 'office',
+        departS: today ? Math.max(shiftStartS, Math.ceil(nowS)) : shiftStartS,
+        shiftEndS,
+        end: office,
+        maxVisits: r.maxVisits ?? team.maxVisits,
+      };
+    });
+  }
+
+  /**
+   * Stores the result as the day's next version. Not `partial`: a full plan that
+   * replaces every route; otherwise the previous version's routes of collectors
+   * not planned now are carried over as stored (byte-identical), with the
+   * previous unassigned visits this run did not see (minus `touched` ones).
+   * Visits the run read must not have changed meanwhile (409 otherwise).
+   */
+  private async store(
+    actor: Actor,
+    team: TeamPlanning,
+    date: string,
+    kind: 'optimize' | 'reassign',
+    seen: PlanningVisit[],
+    computed: ComputedPlan,
+    partial: boolean,
+    touched: Set<number>,
+  ): Promise<PlanOut> {
+    const by = actorLabel(actor);
+    const now = new Date(this.now());
+    const seenById = new Map(seen.map((v) => [v.id, v]));
+    const changedVisits = new Set(touched);
+    const stored = await this.deps.db.transaction().execute(async (tx) => {
+      if (seen.length > 0) {
+        const current = await tx.selectFrom('visits').select(['id', 'version']).where('id', 'in', [...seenById.keys()]).orderBy('id').forUpdate().execute();
+        const versions = new Map(current.map((r) => [r.id, r.version]));
+        const moved = seen.find((v) => versions.get(v.id) !== v.version);
+        if (moved) throw conflict(`visit ${moved.id} changed while the plan was computed; run it again`);
+      }
+      const prev = await latestPlan(tx, team.id, date);
+      const routes = new Map<number, string>();
+      if (partial && prev) for (const [collectorId, text] of prev.routes) if (!computed.routes.has(collectorId)) routes.set(collectorId, text);
+
+      const assign = new Map<number, number[]>();
+      for (const route of computed.routes.values()) {
+        for (const stop of route.stops) {
+          const v = seenById.get(stop.visitId)!;
+          if (v.collectorId === route.collectorId && v.status !== 'planned') continue;
+          assign.set(route.collectorId, [...(assign.get(route.collectorId) ?? []), v.id]);
+          stop.visitVersion = v.version + 1;
+          if (stop.status === 'planned') stop.status = 'assigned';
+        }
+        routes.set(route.collectorId, JSON.stringify(route));
+      }
+      for (const [collectorId, ids] of assign) {
+        for (const id of ids) changedVisits.add(id);
+        await tx
+          .updateTable('visits')
+          .set({ collector_id: collectorId, status: sql`case when status = 'planned' then 'assigned' else status end`, version: sql`version + 1`, updated_by: by, updated_at: now })
+          .where('id', 'in', ids)
+          .execute();
+      }
+      // A visit left out is nobody's: back to "planned" so the day shows it still needs a collector.
+      const dropped = computed.unassigned.filter((u) => u.visit.collectorId !== null && u.visit.status === 'assigned').map((u) => u.visit.id);
+      for (const id of dropped) changedVisits.add(id);
+      if (dropped.length) {
+        await tx.updateTable('visits').set({ collector_id: null, status: 'planned', version: sql`version + 1`, updated_by: by, updated_at: now }).where('id', 'in', dropped).execute();
+      }
+
+      const carried: UnassignedVisit[] = partial && prev ? prev.unassigned.filter((u) => !seenById.has(u.visitId) && !touched.has(u.visitId)) : [];
+      const unassigned = [...toUnassigned(computed.unassigned), ...carried].sort((a, b) => b.priority - a.priority || a.visitId - b.visitId);
+      const plan = await insertPlan(tx, { teamId: team.id, date, kind, provider: this.deps.provider.name, createdBy: by, unassigned, routes });
+      await setPlacements(tx, plan.id, [
+        ...[...computed.routes.values()].flatMap((r) => r.stops.map((s) => ({ visitId: s.visitId, sequence: s.sequence, eta: new Date(s.eta) }))),
+        ...computed.unassigned.map((u) => ({ visitId: u.visit.id, sequence: null, eta: null })),
+      ]);
+      return plan;
+    });
+
+    const changed = [...computed.routes.keys()].sort((a, b) => a - b);
+    const out = toPlanOut(stored, team, date, changed);
+    await this.publish(out, changed);
+    for (const listener of this.listeners) listener(out);
+    if (changedVisits.size > 0) {
+      const visits = await listVisits(this.deps.db, { date, teamId: team.id, limit: 5000 }, null);
+      for (const v of visits) if (changedVisits.has(v.id)) this.deps.notify('visit', v.teamId, v);
+    }
+    return out;
+  }
+
+  /** Each changed collector's plan to each of its devices, retained: a phone that subscribes later still gets it. */
+  private async publish(plan: PlanOut, collectorIds: number[]): Promise<void> {
+    const devices = await devicesOf(this.deps.db, collectorIds);
+    const byCollector = new Map(plan.routes.map((r) => [r.collectorId, r]));
+    const sends: Promise<void>[] = [];
+    for (const [collectorId, uniqueIds] of devices) {
+      const route = byCollector.get(collectorId);
+      if (!route) continue;
+      const payload = JSON.stringify(phonePlan(plan, route));
+      for (const uniqueId of uniqueIds) sends.push(this.deps.publishRetained(planTopic(uniqueId), payload));
+    }
+    const failed = (await Promise.allSettled(sends)).filter((r) => r.status === 'rejected');
+    // The plan is stored either way; a phone that missed it gets the next one, and GET /api/plans serves it.
+    if (failed.length) this.deps.log.warn({ failed: failed.length, err: String((failed[0] as PromiseRejectedResult).reason) }, 'plan not published to every device');
+  }
+}
+
+export function phonePlan(plan: PlanOut, route: PlanRoute): PhonePlan {
+  return {
+    date: plan.date,
+    version: plan.version,
+    collectorId: route.collectorId,
+    timeZone: plan.timeZone,
+    visits: route.stops.map((s) => ({
+      visitId: s.visitId,
+      sequence: s.sequence,
+      accountName: s.accountName,
+      address: s.address,
+      lat: s.lat,
+      lon: s.lon,
+      eta: s.eta,
+      window: s.window,
+      serviceMinutes: s.serviceMinutes,
+      status: s.status,
+    })),
+  };
+}

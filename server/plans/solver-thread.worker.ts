@@ -1,0 +1,15 @@
+/**
+ * A long-lived solver thread: unlike solveInWorker (one Worker per solve), it
+ * stays up, so a dispatcher's reassignment does not pay the thread start and
+ * the TypeScript load again (1.5–2.5 s here), and its code stays JIT-warm.
+ */
+import { parentPort } from 'node:worker_threads';
+import { buildProblem, solve, type ProblemSpec, type SolveOptions } from '../routing/solver/index.ts';
+
+parentPort!.on('message', (message: { id: number; spec: ProblemSpec; options: SolveOptions }) => {
+  try {
+    parentPort!.postMessage({ id: message.id, ok: true, result: solve(buildProblem(message.spec), message.options) });
+  } catch (error) {
+    parentPort!.postMessage({ id: message.id, ok: false, error: (error as Error).message });
+  }
+});

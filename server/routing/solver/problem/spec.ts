@@ -1,0 +1,181 @@
+import type { Problem } from './problem.ts';
+
+/**
+ * What a caller (the VROOM adapter, the benchmark readers, the Ronda adapter)
+ * hands the solver. Units are the caller's: times and matrix entries share one
+ * unit (seconds for VROOM), locations are indices into the matrix.
+ */
+export interface JobSpec {
+  location: number;
+  service?: number;
+  /** [start, end] pairs; none means "any time within the shift". */
+  windows?: readonly (readonly [number, number])[];
+  /** 0–100, higher is served first when not everything fits. */
+  priority?: number;
+  delivery?: readonly number[];
+  pickup?: readonly number[];
+  skills?: readonly number[];
+  /** Index of the only vehicle allowed to serve this job. */
+  vehicle?: number;
+}
+
+export interface VehicleSpec {
+  start?: number;
+  end?: number;
+  shift?: readonly [number, number];
+  capacity?: readonly number[];
+  maxTasks?: number;
+  skills?: readonly number[];
+  /** Travel times are divided by this (VROOM's speed_factor). */
+  speedFactor?: number;
+  /** Which of ProblemSpec.durations/costs this vehicle uses (VROOM profiles). */
+  profile?: number;
+}
+
+export interface ProblemSpec {
+  /** Side of the square matrices. */
+  size: number;
+  /** Row-major size×size travel times, one per profile. */
+  durations: readonly ArrayLike<number>[];
+  /** Row-major travel costs per profile; defaults to the durations. */
+  costs?: readonly (ArrayLike<number> | undefined)[];
+  jobs: readonly JobSpec[];
+  vehicles: readonly VehicleSpec[];
+}
+
+function expand(size: number, m: ArrayLike<number>, factor: number, round: boolean): Float64Array {
+  const side = size + 1;
+  const out = new Float64Array(side * side);
+  for (let a = 0; a < size; a++) {
+    for (let b = 0; b < size; b++) {
+      const v = m[a * size + b] / factor;
+      out[a * side + b] = round ? Math.round(v) : v;
+    }
+  }
+  return out;
+}
+
+function isIntegral(m: ArrayLike<number>): boolean {
+  for (let i = 0; i < m.length; i++) if (!Number.isInteger(m[i])) return false;
+  return true;
+}
+
+export function buildProblem(spec: ProblemSpec): Problem {
+  const side = spec.size + 1;
+  const virtual = spec.size;
+  const V = spec.vehicles.length;
+  const J = spec.jobs.length;
+  const dims = Math.max(
+    1,
+    ...spec.jobs.map((j) => Math.max(j.delivery?.length ?? 0, j.pickup?.length ?? 0)),
+    ...spec.vehicles.map((v) => v.capacity?.length ?? 0),
+  );
+
+  const durationCache = new Map<string, Float64Array>();
+  const costCache = new Map<number, Float64Array>();
+  const durations: Float64Array[] = [];
+  const costs: Float64Array[] = [];
+  for (const v of spec.vehicles) {
+    const profile = v.profile ?? 0;
+    const factor = v.speedFactor ?? 1;
+    const key = `${profile}:${factor}`;
+    let d = durationCache.get(key);
+    if (!d) {
+      const m = spec.durations[profile];
+      // VROOM rounds scaled durations of an integer matrix; keep float matrices exact.
+      d = expand(spec.size, m, factor, factor !== 1 && isIntegral(m));
+      durationCache.set(key, d);
+    }
+    durations.push(d);
+    let c = costCache.get(profile);
+    if (!c) {
+      c = expand(spec.size, spec.costs?.[profile] ?? spec.durations[profile], 1, false);
+      costCache.set(profile, c);
+    }
+    costs.push(c);
+  }
+
+  const jobLocation = new Int32Array(J);
+  const jobService = new Float64Array(J);
+  const jobPriority = new Int32Array(J);
+  const windowOffset = new Int32Array(J + 1);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const jobDelivery = new Float64Array(J * dims);
+  const jobPickup = new Float64Array(J * dims);
+  let anyDelivery = false;
+  let anyPickup = false;
+  spec.jobs.forEach((job, j) => {
+    jobLocation[j] = job.location;
+    jobService[j] = job.service ?? 0;
+    jobPriority[j] = job.priority ?? 0;
+    windowOffset[j] = starts.length;
+    const windows = [...(job.windows ?? [[-Infinity, Infinity] as const])].sort((a, b) => a[0] - b[0]);
+    for (const [s, e] of windows) {
+      starts.push(s);
+      ends.push(e);
+    }
+    job.delivery?.forEach((q, d) => {
+      jobDelivery[j * dims + d] = q;
+      if (q) anyDelivery = true;
+    });
+    job.pickup?.forEach((q, d) => {
+      jobPickup[j * dims + d] = q;
+      if (q) anyPickup = true;
+    });
+  });
+  windowOffset[J] = starts.length;
+
+  const vehicleStart = new Int32Array(V);
+  const vehicleEnd = new Int32Array(V);
+  const shiftStart = new Float64Array(V);
+  const shiftEnd = new Float64Array(V);
+  const capacity = new Float64Array(V * dims).fill(Infinity);
+  const maxTasks = new Int32Array(V);
+  const vehicleClass = new Int32Array(V);
+  const classes = new Map<string, number>();
+  spec.vehicles.forEach((v, i) => {
+    vehicleStart[i] = v.start ?? virtual;
+    vehicleEnd[i] = v.end ?? virtual;
+    shiftStart[i] = v.shift?.[0] ?? 0;
+    shiftEnd[i] = v.shift?.[1] ?? Infinity;
+    v.capacity?.forEach((q, d) => (capacity[i * dims + d] = q));
+    maxTasks[i] = Math.min(v.maxTasks ?? J, 0x7fffffff);
+    const key = JSON.stringify([
+      vehicleStart[i], vehicleEnd[i], shiftStart[i], shiftEnd[i], v.capacity ?? [], maxTasks[i],
+      [...(v.skills ?? [])].sort(), v.speedFactor ?? 1, v.profile ?? 0,
+    ]);
+    if (!classes.has(key)) classes.set(key, classes.size);
+    vehicleClass[i] = classes.get(key)!;
+  });
+
+  const compatible = new Uint8Array(J * V);
+  let allCompatible = true;
+  spec.jobs.forEach((job, j) => {
+    spec.vehicles.forEach((v, i) => {
+      const skills = new Set(v.skills ?? []);
+      const ok = (job.skills ?? []).every((s) => skills.has(s)) && (job.vehicle === undefined || job.vehicle === i);
+      compatible[j * V + i] = ok ? 1 : 0;
+      if (!ok) allCompatible = false;
+    });
+  });
+
+  const sameHead = new Uint8Array(V * V);
+  const sameTail = new Uint8Array(V * V);
+  for (let a = 0; a < V; a++) {
+    for (let b = 0; b < V; b++) {
+      const sameClock = durations[a] === durations[b];
+      sameHead[a * V + b] = sameClock && vehicleStart[a] === vehicleStart[b] && shiftStart[a] === shiftStart[b] ? 1 : 0;
+      sameTail[a * V + b] = sameClock && vehicleEnd[a] === vehicleEnd[b] && shiftEnd[a] === shiftEnd[b] ? 1 : 0;
+    }
+  }
+
+  return {
+    side, virtual, durations, costs, uniformCosts: new Set(costs).size <= 1,
+    jobCount: J, jobLocation, jobService, jobPriority, windowOffset,
+    windowStart: Float64Array.from(starts), windowEnd: Float64Array.from(ends),
+    dimensions: dims, jobDelivery, jobPickup, mixedLoads: anyDelivery && anyPickup,
+    vehicleCount: V, vehicleStart, vehicleEnd, shiftStart, shiftEnd, capacity, maxTasks, vehicleClass,
+    compatible, allCompatible, sameHead, sameTail,
+  };
+}

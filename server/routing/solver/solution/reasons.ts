@@ -1,0 +1,44 @@
+import { startAfter, type Problem } from '../problem/problem.ts';
+import type { Solution } from './solution.ts';
+
+/**
+ * Why a job is left out (issue 4): `skill` no vehicle has its skills (or it is
+ * pinned to one that lacks them), `window` no vehicle can reach it inside one of
+ * its windows and still end its shift, `capacity` its load exceeds every such
+ * vehicle, `max_tasks` every such vehicle is at its visit limit, `shift_full`
+ * it could be served alone but there is no room left beside higher-priority jobs.
+ */
+export const unassignedReasons = ['skill', 'window', 'capacity', 'max_tasks', 'shift_full'] as const;
+export type UnassignedReason = (typeof unassignedReasons)[number];
+
+export function explainUnassigned(p: Problem, s: Solution, j: number): UnassignedReason {
+  const V = p.vehicleCount;
+  const dims = p.dimensions;
+  const side = p.side;
+  const l = p.jobLocation[j];
+  let skilled = false;
+  let reachable = false;
+  let roomy = false;
+  let underLimit = false;
+  for (let v = 0; v < V; v++) {
+    if (p.compatible[j * V + v] === 0) continue;
+    skilled = true;
+    const D = p.durations[v];
+    const s0 = startAfter(p, j, p.shiftStart[v] + D[p.vehicleStart[v] * side + l]);
+    if (s0 + p.jobService[j] + D[l * side + p.vehicleEnd[v]] > p.shiftEnd[v]) continue;
+    reachable = true;
+    let fits = p.maxTasks[v] > 0;
+    for (let d = 0; d < dims; d++) {
+      const cap = p.capacity[v * dims + d];
+      if (p.jobDelivery[j * dims + d] > cap || p.jobPickup[j * dims + d] > cap) fits = false;
+    }
+    if (!fits) continue;
+    roomy = true;
+    if (s.routes[v].size < p.maxTasks[v]) underLimit = true;
+  }
+  if (!skilled) return 'skill';
+  if (!reachable) return 'window';
+  if (!roomy) return 'capacity';
+  if (!underLimit) return 'max_tasks';
+  return 'shift_full';
+}

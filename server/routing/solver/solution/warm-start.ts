@@ -1,0 +1,53 @@
+import { loadsFit } from './route.ts';
+import type { Solution } from './solution.ts';
+
+/**
+ * Loads the current plans as the starting solution. Frozen leading jobs are kept
+ * as given (they are facts: done, in progress, locked); any other job that no
+ * longer fits (the change made the order infeasible) is left unassigned for
+ * construction to place again.
+ */
+export function startFrom(s: Solution, initial: readonly (readonly number[])[], frozen: readonly number[]): void {
+  const p = s.problem;
+  const taken = new Uint8Array(p.jobCount);
+  for (let r = 0; r < s.routes.length; r++) {
+    const given = (initial[r] ?? []).filter((j) => j >= 0 && j < p.jobCount && !taken[j]);
+    for (const j of given) taken[j] = 1;
+    const fixed = Math.min(frozen[r] ?? 0, given.length);
+    s.routes[r].fixed = fixed;
+    const kept = given.slice(0, fixed);
+    s.setJobs(r, kept);
+    for (const j of given.slice(fixed)) {
+      const tryJobs = [...kept, j];
+      if (s.setJobs(r, tryJobs) && tryJobs.length <= p.maxTasks[r] && compatible(s, r, j) && loadsFit(p, r, tryJobs)) kept.push(j);
+      else s.setJobs(r, kept.slice());
+    }
+    s.setJobs(r, kept);
+  }
+}
+
+function compatible(s: Solution, r: number, j: number): boolean {
+  const p = s.problem;
+  return p.compatible[j * p.vehicleCount + s.routes[r].vehicle] === 1;
+}
+
+/**
+ * Issue 4: leave unaffected collectors' plans unchanged when that costs nothing.
+ * A route that serves exactly the jobs it had before goes back to its previous
+ * order when that order is feasible and no more expensive.
+ */
+export function keepUnchangedRoutes(s: Solution, initial: readonly (readonly number[])[]): void {
+  for (let r = 0; r < s.routes.length; r++) {
+    const before = initial[r];
+    const now = s.routes[r].jobs;
+    if (!before || before.length !== now.length) continue;
+    const set = new Set(now);
+    if (!before.every((j) => set.has(j)) || before.every((j, i) => now[i] === j)) continue;
+    const cost = s.routes[r].cost;
+    const fixed = s.routes[r].fixed;
+    if (!(s.setJobs(r, before.slice()) && loadsFit(s.problem, r, before) && s.routes[r].cost <= cost + 1e-9)) {
+      s.setJobs(r, now);
+    }
+    s.routes[r].fixed = fixed;
+  }
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { solveInWorker } from './solve-in-worker.ts';
+import { solve } from './solve.ts';
+import { lineProblem } from './testing/line.ts';
+import type { ProblemSpec } from './problem/spec.ts';
+import { buildProblem } from './problem/spec.ts';
+
+/** Twelve jobs on a line between two depots (0 and 50), two vehicles. */
+function spec(): ProblemSpec {
+  const points = [0, 50, ...Array.from({ length: 12 }, (_, i) => 3 + i * 4)];
+  const n = points.length;
+  const m = Array.from({ length: n * n }, (_, k) => Math.abs(points[Math.floor(k / n)] - points[k % n]));
+  return {
+    size: n,
+    durations: [m],
+    jobs: points.slice(2).map((_, i) => ({ location: i + 2, service: 1, windows: i % 3 === 0 ? [[0, 40]] : undefined })),
+    vehicles: [
+      { start: 0, end: 0, shift: [0, 200], maxTasks: 7 },
+      { start: 1, end: 1, shift: [0, 200], maxTasks: 7 },
+    ],
+  };
+}
+
+describe('solve', () => {
+  it('is deterministic for a seed and an iteration budget', () => {
+    const a = solve(buildProblem(spec()), { iterations: 50, seed: 7 });
+    const b = solve(buildProblem(spec()), { iterations: 50, seed: 7 });
+    expect(a.routes).toEqual(b.routes);
+    expect(a.objective).toEqual(b.objective);
+    expect(a.objective.served).toBe(12);
+  });
+
+  it('drops the lowest priorities first', () => {
+    const p = lineProblem([0, 1, 2, 3], [
+      { location: 1, priority: 10 },
+      { location: 2, priority: 90 },
+      { location: 3, priority: 50 },
+    ], [{ start: 0, end: 0, maxTasks: 2 }]);
+    const r = solve(p, { iterations: 20 });
+    expect(r.routes[0].slice().sort()).toEqual([1, 2]);
+    expect(r.unassigned).toEqual([{ job: 0, reason: 'max_tasks' }]);
+    expect(r.objective).toEqual({ priority: 140, served: 2, cost: 6 });
+  });
+
+  it('says why a job is left out', () => {
+    const p = lineProblem([0, 1, 2, 3, 40], [
+      { location: 1, skills: [7] },
+      { location: 2, windows: [[500, 600]] },
+      { location: 3, delivery: [300] },
+      { location: 4, service: 15, priority: 5 },
+      { location: 4, service: 15 },
+    ], [{ start: 0, end: 0, shift: [0, 100], capacity: [200], skills: [1] }]);
+    const r = solve(p, { iterations: 20 });
+    expect(r.unassigned).toEqual([
+      { job: 0, reason: 'skill' },
+      { job: 1, reason: 'window' },
+      { job: 2, reason: 'capacity' },
+      { job: 4, reason: 'shift_full' },
+    ]);
+  });
+
+  it('keeps frozen jobs first and unaffected routes as they were', () => {
+    const problem = buildProblem(spec());
+    const cold = solve(problem, { iterations: 100, seed: 3 });
+    // Freeze the first two jobs of vehicle 0 and hand the plan back unchanged.
+    const warm = solve(problem, { iterations: 30, seed: 4, initial: cold.routes, frozen: [2, 0] });
+    expect(warm.routes[0].slice(0, 2)).toEqual(cold.routes[0].slice(0, 2));
+    expect(warm.routes).toEqual(cold.routes);
+  });
+
+  it('runs in a worker thread with the same result', async () => {
+    const options = { iterations: 40, seed: 5 };
+    const local = solve(buildProblem(spec()), options);
+    const remote = await solveInWorker(spec(), options);
+    expect(remote.routes).toEqual(local.routes);
+    expect(remote.objective).toEqual(local.objective);
+  });
+});

@@ -1,0 +1,178 @@
+import { insertGreedy } from './construction/insertion.ts';
+import { insertRegret } from './construction/regret.ts';
+import { SearchContext } from './local-search/context.ts';
+import { LocalSearch } from './local-search/local-search.ts';
+import { ruin } from './perturbation/ruin.ts';
+import { nearestNeighbours } from './problem/neighbors.ts';
+import type { Problem } from './problem/problem.ts';
+import { Random } from './random.ts';
+import { explainUnassigned, type UnassignedReason } from './solution/reasons.ts';
+import { better, Solution, type Objective } from './solution/solution.ts';
+import { keepUnchangedRoutes, startFrom } from './solution/warm-start.ts';
+
+export interface SolveOptions {
+  /** Wall-clock budget; the run stops at the first iteration boundary past it. */
+  timeLimitMs?: number;
+  /** Ruin-and-recreate iterations; with no time limit this makes a run exactly reproducible. */
+  iterations?: number;
+  seed?: number;
+  /**
+   * Measure the time limit in this process's CPU time instead of wall-clock time,
+   * so a benchmark on a busy machine gets the budget it asks for (VROOM's
+   * reference figures are CPU seconds).
+   */
+  cpuClock?: boolean;
+  /** Warm start: the current job order per vehicle (indices into problem jobs). */
+  initial?: readonly (readonly number[])[];
+  /** Per vehicle, how many leading jobs of `initial` are frozen (done, in progress, locked). */
+  frozen?: readonly number[];
+}
+
+export interface SolveResult {
+  /** Job indices per vehicle, in visiting order. */
+  routes: number[][];
+  unassigned: { job: number; reason: UnassignedReason }[];
+  objective: Objective;
+  iterations: number;
+  elapsedMs: number;
+}
+
+const LS_NEIGHBOURS = 20;
+const RUIN_NEIGHBOURS = 60;
+/** Start temperature as a fraction of the average arc cost of the first solution. */
+const TEMPERATURE = 0.3;
+const FIRST_CYCLE = 250;
+
+/**
+ * Solves a problem: construction (regret and greedy insertion, several seeds),
+ * granular local search, then ruin-and-recreate with simulated-annealing
+ * acceptance until the time or iteration budget runs out (Schrimpf et al. 2000;
+ * Christiaens & Vanden Berghe 2020). Sync and pure: same problem, options and
+ * seed give the same result, except where the clock ends a time-limited run.
+ */
+export function solve(problem: Problem, options: SolveOptions = {}): SolveResult {
+  const now = options.cpuClock ? cpuMs : () => performance.now();
+  const started = now();
+  const deadline = options.timeLimitMs === undefined ? Infinity : started + options.timeLimitMs;
+  const maxIterations = options.iterations ?? (options.timeLimitMs === undefined ? 1000 : Infinity);
+  const rng = new Random(options.seed ?? 1);
+  const related = nearestNeighbours(problem, RUIN_NEIGHBOURS);
+  const neighbours = related.map((n) => n.subarray(0, LS_NEIGHBOURS));
+
+  const s = new Solution(problem);
+  const ctx = new SearchContext(problem, s, neighbours);
+  const ls = new LocalSearch(ctx);
+  if (options.initial) startFrom(s, options.initial, options.frozen ?? []);
+  construct(s, rng);
+  ls.run(rng);
+
+  let best = s.routes.map((r) => r.jobs);
+  let bestObjective = s.objective();
+  let current = bestObjective;
+  const t0 = (TEMPERATURE * current.cost) / Math.max(1, current.served);
+  const average = Math.min(10, Math.max(2, Math.round(problem.jobCount / 10)));
+  // Annealing cycles of doubling length, each cooling from t0 to t0/100 and
+  // restarting from the best solution: iteration-based (so reproducible), and
+  // short runs still get complete cycles.
+  let cycleLength = FIRST_CYCLE;
+  let cycleStart = 0;
+  let iterations = 0;
+  while (iterations < maxIterations && now() < deadline && problem.jobCount > 0) {
+    if (iterations - cycleStart >= cycleLength) {
+      cycleStart = iterations;
+      cycleLength *= 2;
+      restoreChanged(s, best);
+      s.dirty.fill(0);
+      current = bestObjective;
+    }
+    const temperature = t0 * Math.pow(0.01, (iterations - cycleStart) / cycleLength);
+    const saved = s.routes.map((r) => r.jobs);
+    ruin(s, related, rng, average, 10);
+    recreate(s, rng);
+    ls.run(rng);
+    iterations++;
+    const next = s.objective();
+    const accept =
+      better(next, current) ||
+      (next.priority === current.priority &&
+        next.served === current.served &&
+        next.cost < current.cost - temperature * Math.log(rng.next()));
+    if (accept) {
+      current = next;
+      if (better(next, bestObjective)) {
+        bestObjective = next;
+        best = s.routes.map((r) => r.jobs);
+      }
+    } else {
+      // Back to the previous solution, which local search had already left with nothing to improve.
+      restoreChanged(s, saved);
+      s.dirty.fill(0);
+    }
+  }
+  restoreChanged(s, best);
+  if (options.initial) keepUnchangedRoutes(s, options.initial);
+  const unassigned = s.unassigned();
+  return {
+    routes: s.snapshot(),
+    unassigned: unassigned.map((job) => ({ job, reason: explainUnassigned(problem, s, job) })),
+    objective: s.objective(),
+    iterations,
+    elapsedMs: now() - started,
+  };
+}
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** Puts back every route whose job list differs from `routes` (job lists are never mutated in place). */
+function restoreChanged(s: Solution, routes: readonly number[][]): void {
+  for (let r = 0; r < routes.length; r++) if (s.routes[r].jobs !== routes[r]) s.setJobs(r, routes[r]);
+}
+
+/** Jobs sorted by priority, highest first, ties in the given order (Array.sort is stable). */
+function byPriority(p: Problem, jobs: number[]): number[] {
+  return jobs.sort((a, b) => p.jobPriority[b] - p.jobPriority[a]);
+}
+
+/** Inserts every unassigned job: best of several seeded constructions from the current routes. */
+function construct(s: Solution, rng: Random): void {
+  const p = s.problem;
+  const start = s.routes.map((r) => r.jobs);
+  const pending = s.unassigned();
+  if (pending.length === 0) return;
+  let best: number[][] | undefined;
+  let bestObjective: Objective | undefined;
+  const regretAffordable = pending.length * s.routes.length <= 100_000 && s.routes.length > 1;
+  const seeds = regretAffordable ? 3 : 2;
+  for (let k = 0; k < seeds; k++) {
+    restoreChanged(s, start);
+    if (regretAffordable && k < 2) insertRegret(s, byPriority(p, pending.slice()), rng, k * 0.5);
+    else insertGreedy(s, byPriority(p, rng.shuffle(pending.slice())), undefined, 0);
+    const objective = s.objective();
+    if (!bestObjective || better(objective, bestObjective)) {
+      bestObjective = objective;
+      best = s.routes.map((r) => r.jobs);
+    }
+  }
+  restoreChanged(s, best!);
+}
+
+/** Recreate step: unassigned jobs back in, highest priority first, in one of SISR's orders, with blinks. */
+function recreate(s: Solution, rng: Random): void {
+  const p = s.problem;
+  const jobs = s.unassigned();
+  const order = rng.int(4);
+  if (order === 0) rng.shuffle(jobs);
+  else if (order === 1) {
+    const load = (j: number) => p.jobDelivery[j * p.dimensions] + p.jobPickup[j * p.dimensions];
+    rng.shuffle(jobs).sort((a, b) => load(b) - load(a));
+  } else {
+    const C = p.costs[0];
+    const depot = p.vehicleStart[0];
+    const far = (j: number) => C[depot * p.side + p.jobLocation[j]];
+    rng.shuffle(jobs).sort((a, b) => (order === 2 ? far(b) - far(a) : far(a) - far(b)));
+  }
+  insertGreedy(s, byPriority(p, jobs), rng, 0.01);
+}

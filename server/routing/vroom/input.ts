@@ -1,0 +1,89 @@
+import type { JobSpec, ProblemSpec, VehicleSpec } from '../solver/problem/spec.ts';
+import type { VroomInput } from './types.ts';
+
+export class VroomInputError extends Error {}
+
+/** A matrix given as rows, flattened row-major; checks it is square. */
+function flatten(rows: number[][], what: string): Float64Array {
+  const n = rows.length;
+  const out = new Float64Array(n * n);
+  rows.forEach((row, a) => {
+    if (!Array.isArray(row) || row.length !== n) throw new VroomInputError(`${what}: row ${a} has ${row?.length} entries, expected ${n}`);
+    for (let b = 0; b < n; b++) out[a * n + b] = row[b];
+  });
+  return out;
+}
+
+/**
+ * VROOM input → the solver's ProblemSpec. Accepts `matrices.<profile>.durations`
+ * (and `costs`), or the older top-level `matrix`. Job and vehicle order is kept,
+ * so solver indices map back to the input arrays.
+ */
+export function parseVroom(input: VroomInput): ProblemSpec {
+  if (!input || !Array.isArray(input.jobs) || !Array.isArray(input.vehicles)) {
+    throw new VroomInputError('input needs "jobs" and "vehicles" arrays');
+  }
+  if (input.vehicles.length === 0) throw new VroomInputError('input has no vehicles');
+  const profiles = new Map<string, number>();
+  const durations: Float64Array[] = [];
+  const costs: (Float64Array | undefined)[] = [];
+  let size = -1;
+  const addProfile = (name: string, d: number[][] | undefined, c: number[][] | undefined) => {
+    const base = d ?? c;
+    if (!base) throw new VroomInputError(`profile "${name}" has neither durations nor costs`);
+    const dm = flatten(base, `${name}.durations`);
+    const n = base.length;
+    if (size >= 0 && n !== size) throw new VroomInputError(`profile "${name}" matrix is ${n}×${n}, others ${size}×${size}`);
+    size = n;
+    profiles.set(name, durations.length);
+    durations.push(dm);
+    costs.push(c ? flatten(c, `${name}.costs`) : undefined);
+  };
+  if (input.matrices) {
+    for (const [name, m] of Object.entries(input.matrices)) addProfile(name, m.durations, m.costs);
+  } else if (input.matrix) {
+    addProfile('car', input.matrix, undefined);
+  } else {
+    throw new VroomInputError('input has no "matrices" (or "matrix"); Ronda needs a matrix, it does not call a routing engine here');
+  }
+
+  const checkIndex = (i: number | undefined, what: string) => {
+    if (i !== undefined && (!Number.isInteger(i) || i < 0 || i >= size)) {
+      throw new VroomInputError(`${what}: index ${i} outside the ${size}×${size} matrix`);
+    }
+  };
+  const seenJobs = new Set<number>();
+  const jobs: JobSpec[] = input.jobs.map((job) => {
+    if (seenJobs.has(job.id)) throw new VroomInputError(`duplicate job id ${job.id}`);
+    seenJobs.add(job.id);
+    if (job.location_index === undefined) throw new VroomInputError(`job ${job.id} has no location_index`);
+    checkIndex(job.location_index, `job ${job.id}`);
+    return {
+      location: job.location_index,
+      // Setup and service both happen at the location; the solver knows one on-site time.
+      service: (job.service ?? 0) + (job.setup ?? 0),
+      windows: job.time_windows,
+      priority: job.priority ?? 0,
+      delivery: job.delivery ?? job.amount,
+      pickup: job.pickup,
+      skills: job.skills,
+    };
+  });
+  const vehicles: VehicleSpec[] = input.vehicles.map((v) => {
+    checkIndex(v.start_index, `vehicle ${v.id} start`);
+    checkIndex(v.end_index, `vehicle ${v.id} end`);
+    const profile = profiles.get(v.profile ?? 'car') ?? (profiles.size === 1 ? 0 : undefined);
+    if (profile === undefined) throw new VroomInputError(`vehicle ${v.id}: no matrix for profile "${v.profile ?? 'car'}"`);
+    return {
+      start: v.start_index,
+      end: v.end_index,
+      shift: v.time_window,
+      capacity: v.capacity,
+      maxTasks: v.max_tasks,
+      skills: v.skills,
+      speedFactor: v.speed_factor,
+      profile,
+    };
+  });
+  return { size, durations, costs, jobs, vehicles };
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { buildProblem } from '../solver/problem/spec.ts';
+import { solve } from '../solver/solve.ts';
+import { parseVroom, VroomInputError } from './input.ts';
+import { toVroomOutput } from './output.ts';
+import type { VroomInput } from './types.ts';
+
+const durations = [
+  [0, 100, 200],
+  [100, 0, 100],
+  [200, 100, 0],
+];
+
+describe('parseVroom', () => {
+  it('reads matrices.car durations and costs', () => {
+    const costs = durations.map((row) => row.map((d) => d * 2));
+    const spec = parseVroom({
+      vehicles: [{ id: 9, start_index: 0, end_index: 0, time_window: [0, 1000], capacity: [4], max_tasks: 3, skills: [1] }],
+      jobs: [{ id: 5, location_index: 2, service: 30, setup: 5, delivery: [2], priority: 80, skills: [1], time_windows: [[300, 400]] }],
+      matrices: { car: { durations, costs } },
+    });
+    expect(spec.size).toBe(3);
+    expect(Array.from(spec.costs![0]!)).toEqual(costs.flat());
+    expect(spec.jobs[0]).toEqual({
+      location: 2, service: 35, windows: [[300, 400]], priority: 80, delivery: [2], pickup: undefined, skills: [1],
+    });
+    expect(spec.vehicles[0]).toMatchObject({ start: 0, end: 0, shift: [0, 1000], capacity: [4], maxTasks: 3, skills: [1], profile: 0 });
+  });
+
+  it('accepts the older top-level matrix', () => {
+    const spec = parseVroom({ vehicles: [{ id: 1, start_index: 0 }], jobs: [{ id: 1, location_index: 1 }], matrix: durations });
+    expect(Array.from(spec.durations[0])).toEqual(durations.flat());
+  });
+
+  it('rejects what it cannot solve, naming the culprit', () => {
+    const base = { vehicles: [{ id: 1, start_index: 0 }], matrix: durations };
+    expect(() => parseVroom({ ...base, jobs: [{ id: 1, location_index: 3 }] })).toThrow(new VroomInputError('job 1: index 3 outside the 3×3 matrix'));
+    expect(() => parseVroom({ ...base, jobs: [{ id: 1, location_index: 1 }, { id: 1, location_index: 2 }] })).toThrow('duplicate job id 1');
+    expect(() => parseVroom({ vehicles: base.vehicles, jobs: [] } as VroomInput)).toThrow('input has no "matrices"');
+  });
+});
+
+describe('toVroomOutput', () => {
+  it('reports times, waiting, loads and cost per step', () => {
+    const input: VroomInput = {
+      vehicles: [{ id: 9, start_index: 0, end_index: 0, time_window: [0, 1000], capacity: [4] }],
+      jobs: [
+        { id: 5, location_index: 1, service: 10, delivery: [1], time_windows: [[300, 400]] },
+        { id: 6, location_index: 2, service: 20, pickup: [2], time_windows: [[450, 600]] },
+      ],
+      matrix: durations,
+    };
+    const problem = buildProblem(parseVroom(input));
+    const output = toVroomOutput(problem, input, solve(problem, { iterations: 5 }));
+    // Leaves at 200 so as to arrive at job 5 when it opens; waits 40 at job 6 (arrives 410, opens 450).
+    expect(output.routes[0].steps.map((s) => [s.type, s.id, s.arrival, s.waiting_time, s.duration, s.load[0]])).toEqual([
+      ['start', undefined, 200, 0, 0, 1],
+      ['job', 5, 300, 0, 100, 0],
+      ['job', 6, 410, 40, 200, 2],
+      ['end', undefined, 670, 0, 400, 2],
+    ]);
+    expect(output.summary).toMatchObject({ cost: 400, routes: 1, unassigned: 0, duration: 400, waiting_time: 40, service: 30 });
+  });
+});

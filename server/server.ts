@@ -1,0 +1,211 @@
+import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { App } from './api/app.ts';
+import pino, { type Logger } from 'pino';
+import { accountRoutes } from './api/account.routes.ts';
+import { authRoutes } from './api/auth.routes.ts';
+import { checkinRoutes } from './api/checkin.routes.ts';
+import { collectorRoutes } from './api/collector.routes.ts';
+import { createApp } from './api/app.ts';
+import { deviceRoutes } from './api/device.routes.ts';
+import { healthRoutes, type ListenerStatus } from './api/health.routes.ts';
+import { mapRoutes, type StreetsSource } from './api/map.routes.ts';
+import { paymentRoutes } from './api/payment.routes.ts';
+import { planRoutes } from './api/plan.routes.ts';
+import { promiseRoutes } from './api/promise.routes.ts';
+import { visitRoutes } from './api/visit.routes.ts';
+import { metricsRoutes } from './api/metrics.routes.ts';
+import { AuthService } from './auth/auth.service.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type DbHandle } from './db/connect.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { applyTimescalePolicies } from './db/timescale.ts';
+import { BatchWriter } from './ingest/batch-writer.ts';
+import { DeviceRegistry } from './ingest/device-registry.ts';
+import { IngestService } from './ingest/ingest-service.ts';
+import { IngestStats } from './ingest/ingest-stats.ts';
+import { createMqttBroker, type MqttBroker } from './ingest/mqtt-broker.ts';
+import { startTrackerListeners } from './ingest/listeners/tracker-listeners.ts';
+import { listenTcp } from './lib/listen.ts';
+import { LiveHub } from './live/live-hub.ts';
+import { DEFAULT_CHECKIN_OPTIONS } from './operations/checkin.service.ts';
+import type { NotifyRecord } from './operations/live-events.ts';
+import { startPromiseSettler } from './operations/promise.service.ts';
+import { createRecordHandlers } from './operations/record-handlers.ts';
+import { DEFAULT_OFFICE, PlanService } from './plans/plan.service.ts';
+import { SolverThread } from './plans/solver-thread.ts';
+import { createMatrixProvider, type StreetNetwork } from './routing/matrix/index.ts';
+
+export interface StartOptions {
+  logger?: Logger;
+  /** The demo city's streets for the offline map, when the demo runs. */
+  city?: StreetsSource | null;
+}
+
+export interface RondaServer {
+  config: Config;
+  dbh: DbHandle;
+  app: App;
+  broker: MqttBroker;
+  live: LiveHub;
+  plans: PlanService;
+  ingest: IngestService;
+  registry: DeviceRegistry;
+  auth: AuthService;
+  writer: BatchWriter;
+  ports: { http: number; mqtt: number; gt06: number; teltonika: number; h02: number; osmand: number };
+  log: Logger;
+  close(): Promise<void>;
+}
+
+/** Everything of SPEC §2 in one process, wired top to bottom (STYLE rule 7). */
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RondaServer> {
+  const log = opts.logger ?? pino({ level: config.LOG_LEVEL });
+
+  const dbh = await openDatabase({
+    databaseUrl: config.DATABASE_URL ?? null,
+    dataDir: config.DATABASE_URL ? null : config.DATA_DIR,
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
+  const applied = await migrateToLatest(dbh.db);
+  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  const timescale = await applyTimescalePolicies(dbh.db, {
+    compressAfterDays: config.POSITIONS_COMPRESS_AFTER_DAYS,
+    retainDays: config.POSITIONS_RETAIN_DAYS,
+  });
+  log.info({ database: dbh.kind, timescale }, 'database ready');
+
+  const auth = new AuthService(dbh.db);
+  const adminPassword = config.ADMIN_PASSWORD ?? 'ronda';
+  if (!config.ADMIN_PASSWORD) log.warn({ email: config.ADMIN_EMAIL }, 'ADMIN_PASSWORD not set: the bootstrap admin uses the demo password "ronda"');
+  await auth.ensureAdmin(config.ADMIN_EMAIL, adminPassword);
+
+  const registry = new DeviceRegistry(dbh.db);
+  const stats = new IngestStats();
+  let live: LiveHub | undefined;
+  const writer = new BatchWriter(
+    dbh.pool,
+    {
+      batchRows: config.WRITE_BATCH_ROWS,
+      flushMs: config.WRITE_FLUSH_MS,
+      queueMax: config.WRITE_QUEUE_MAX,
+      concurrency: dbh.kind === 'pglite' ? 1 : Math.min(3, config.DATABASE_POOL_SIZE),
+      dailyRollupTimeZone: timescale ? null : config.TIME_ZONE,
+    },
+    log.child({ part: 'writer' }),
+    (rows) => live?.onPositionsCommitted(rows),
+  );
+  const ingest = new IngestService(
+    registry,
+    writer,
+    {
+      invalid: config.FILTER_INVALID,
+      zero: config.FILTER_ZERO,
+      futureS: config.FILTER_FUTURE_S,
+      duplicate: config.FILTER_DUPLICATE,
+      accuracyM: config.FILTER_ACCURACY_M,
+      maxSpeedKph: config.FILTER_MAX_SPEED_KPH,
+    },
+    stats,
+    log.child({ part: 'ingest' }),
+  );
+  const notifyRecord: NotifyRecord = (event, teamId, payload) => live?.emitRecord(event, teamId, payload);
+  const records = createRecordHandlers({ db: dbh.db, notify: notifyRecord, log: log.child({ part: 'records' }), checkin: DEFAULT_CHECKIN_OPTIONS });
+  const broker = await createMqttBroker({ registry, ingest, log: log.child({ part: 'mqtt' }), records });
+  const promiseSettler = startPromiseSettler(dbh.db, log.child({ part: 'promises' }));
+  // SPEC §2: OSRM when OSRM_URL is set, else the demo city's road graph, else haversine.
+  const matrix = createMatrixProvider({ osrmUrl: config.OSRM_URL, streets: opts.city?.streets as StreetNetwork | undefined });
+  const solver = new SolverThread();
+  const plans = new PlanService({
+    db: dbh.db,
+    provider: matrix,
+    solver,
+    log: log.child({ part: 'plans' }),
+    publishRetained: broker.publishRetained,
+    notify: notifyRecord,
+    defaultOffice: opts.city?.center ?? DEFAULT_OFFICE,
+  });
+  plans.onStored((plan) => live?.emitRecord('plan', plan.teamId, plan));
+
+  const listeners: ListenerStatus[] = [];
+  // The thread that serves devices must never stall (issue 2): its delay is reported in /api/health.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const app = await createApp({ logger: log, mqttOverWebSocket: (stream) => broker.aedes.handle(stream) });
+  const refreshDirectory = () => void live?.refreshDirectory().catch(() => undefined);
+
+  await app.register(healthRoutes, {
+    db: dbh.db,
+    dbKind: dbh.kind,
+    listeners: () => listeners,
+    broker: () => ({ connectedClients: broker.connectedDevices() }),
+    ingest: () => ({ ...stats.toJSON(), writer: writer.getStats() }),
+    live: () => ({ clients: live?.connectedClients() ?? 0 }),
+    // Figures cover the time since the previous health check, so a monitor sees current stalls, not start-up.
+    eventLoop: () => {
+      const ms = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0);
+      const figures = { maxMs: ms(loopDelay.max), p99Ms: ms(loopDelay.percentile(99)), meanMs: ms(loopDelay.mean) };
+      loopDelay.reset();
+      return figures;
+    },
+  });
+  await app.register(authRoutes, { auth });
+  await app.register(deviceRoutes, { db: dbh.db, auth, registry, onDevicesChanged: refreshDirectory });
+  await app.register(collectorRoutes, { db: dbh.db, auth, onChanged: refreshDirectory });
+  await app.register(accountRoutes, { db: dbh.db, auth });
+  await app.register(visitRoutes, { db: dbh.db, auth, notify: notifyRecord });
+  await app.register(checkinRoutes, { db: dbh.db, auth, notify: notifyRecord, checkin: DEFAULT_CHECKIN_OPTIONS });
+  await app.register(paymentRoutes, { db: dbh.db, auth, notify: notifyRecord });
+  await app.register(promiseRoutes, { db: dbh.db, auth });
+  await app.register(planRoutes, { db: dbh.db, auth, plans });
+  await app.register(metricsRoutes, { db: dbh.db, auth, timeZone: config.TIME_ZONE, currency: config.CURRENCY });
+  await app.register(mapRoutes, {
+    auth,
+    city: opts.city ?? null,
+    config: { styleUrl: config.MAP_STYLE_URL ?? null, timeZone: config.TIME_ZONE, currency: config.CURRENCY },
+  });
+
+  await app.ready();
+  live = new LiveHub(app.server, { db: dbh.db, log: log.child({ part: 'live' }), verify: (t) => auth.verify(t) });
+  await live.refreshDirectory();
+
+  let httpPort: number;
+  try {
+    await app.listen({ port: config.PORT, host: config.HOST });
+    httpPort = (app.server.address() as AddressInfo).port;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new Error(e.code === 'EADDRINUSE' ? `PORT=${config.PORT}: port already in use; set PORT to a free port (0 = any)` : e.message);
+  }
+  const mqttPort = await listenTcp(broker.tcp, config.MQTT_PORT, config.HOST, 'MQTT_PORT');
+  listeners.push({ name: 'http', transport: 'http', port: httpPort }, { name: 'mqtt', transport: 'tcp', port: mqttPort }, { name: 'mqtt-ws', transport: 'ws', port: httpPort });
+  const trackers = await startTrackerListeners(config, ingest, log.child({ part: 'trackers' }));
+  listeners.push(...trackers.statuses);
+  log.info({ http: httpPort, mqtt: mqttPort, mqttWebSocket: `ws://localhost:${httpPort}/mqtt`, ...trackers.ports }, 'listening');
+
+  return {
+    config,
+    dbh,
+    app,
+    broker,
+    live,
+    plans,
+    ingest,
+    registry,
+    auth,
+    writer,
+    ports: { http: httpPort, mqtt: mqttPort, ...trackers.ports },
+    log,
+    async close() {
+      loopDelay.disable();
+      await trackers.close();
+      await broker.close();
+      await promiseSettler.stop();
+      await solver.close();
+      await live?.close();
+      await app.close();
+      await writer.close();
+      await dbh.close();
+    },
+  };
+}

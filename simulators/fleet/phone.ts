@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import { StreetWalker, type StreetGraph } from './street-walker.ts';
+
+/** The part of the retained plan (SPEC §5 `ronda/{uniqueId}/plan`) the phone acts on. */
+interface PlannedVisit {
+  visitId: number;
+  sequence: number;
+  lat: number;
+  lon: number;
+  serviceMinutes: number;
+  status: string;
+}
+
+const OPEN = new Set(['planned', 'assigned', 'en_route', 'arrived']);
+/** How visits end in the demo, roughly as a collection team sees them. */
+const OUTCOMES: [string, number][] = [['paid', 0.35], ['partial', 0.1], ['promise', 0.22], ['absent', 0.2], ['refused', 0.06], ['rescheduled', 0.07]];
+
+export interface PhoneCredentials {
+  uniqueId: string;
+  token: string;
+}
+
+export interface PhoneOptions {
+  brokerUrl: string;
+  intervalMs: number;
+  rand: () => number;
+  /** Chance per report of losing coverage for a few minutes (buffered, then sent as one array). */
+  dropoutChance: number;
+}
+
+interface Report {
+  ts: number;
+  lat: number;
+  lon: number;
+  speed: number;
+  course: number;
+  accuracy: number;
+  battery: number;
+}
+
+const SPEED_KPH = { walking: 5, moto: 28 } as const;
+
+/**
+ * A collector's phone running the Ronda app: walks or rides along streets,
+ * stops at addresses for a visit, reports at a fixed interval with GPS noise,
+ * and keeps reporting into a buffer when coverage drops (SPEC §1 tracker/phone).
+ */
+export class SimulatedPhone {
+  private client: MqttClient | null = null;
+  private walker: StreetWalker;
+  private buffer: Report[] = [];
+  private offlineUntil = 0;
+  private stoppedUntil = 0;
+  private battery: number;
+  private readonly mode: keyof typeof SPEED_KPH;
+  private timer: NodeJS.Timeout | null = null;
+  private visits: PlannedVisit[] = [];
+  private current: PlannedVisit | null = null;
+  private readonly done = new Set<number>();
+  sent = 0;
+
+  constructor(
+    readonly creds: PhoneCredentials,
+    graph: StreetGraph,
+    private readonly opts: PhoneOptions,
+  ) {
+    const r = opts.rand;
+    this.walker = new StreetWalker(graph, Math.floor(r() * graph.nodes.length), r);
+    this.battery = 55 + Math.floor(r() * 45);
+    this.mode = r() < 0.6 ? 'moto' : 'walking';
+  }
+
+  async start(): Promise<void> {
+    this.client = mqtt.connect(this.opts.brokerUrl, {
+      username: this.creds.uniqueId,
+      password: this.creds.token,
+      clientId: `sim-${this.creds.uniqueId}`,
+      reconnectPeriod: 2000,
+      clean: true,
+    });
+    this.client.on('error', () => undefined);
+    this.client.on('connect', () => this.client?.subscribe(`ronda/${this.creds.uniqueId}/plan`, { qos: 1 }));
+    this.client.on('message', (_topic, payload) => this.takePlan(payload));
+    this.timer = setInterval(() => this.tick(), this.opts.intervalMs);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.client?.end(true);
+  }
+
+  /** A new retained plan replaces the old one; visits already done here stay done. */
+  takePlan(payload: Buffer): void {
+    try {
+      const plan = JSON.parse(payload.toString()) as { visits?: PlannedVisit[] };
+      this.visits = (plan.visits ?? []).filter((v) => OPEN.has(v.status)).sort((a, b) => a.sequence - b.sequence);
+      if (this.current && !this.visits.some((v) => v.visitId === this.current!.visitId)) this.current = null;
+    } catch {
+      /* a plan the app cannot read is ignored, as the app would */
+    }
+  }
+
+  private startNextVisit(): void {
+    const next = this.visits.find((v) => !this.done.has(v.visitId));
+    if (!next) return;
+    this.current = next;
+    this.walker.goTo(this.walker.graph.nearestNode(next.lon, next.lat));
+  }
+
+  private finishVisit(now: number): void {
+    const v = this.current!;
+    this.current = null;
+    this.done.add(v.visitId);
+    const r = this.opts.rand;
+    let roll = r();
+    const outcome = OUTCOMES.find(([, p]) => (roll -= p) < 0)?.[0] ?? 'absent';
+    const [lon, lat] = this.walker.position;
+    const checkin: Record<string, unknown> = { id: randomUUID(), visitId: v.visitId, ts: new Date(now).toISOString(), lat: round6(lat), lon: round6(lon), outcome };
+    if (outcome === 'promise') {
+      checkin.promiseDate = new Date(now + (2 + Math.floor(r() * 10)) * 86_400_000).toISOString().slice(0, 10);
+      checkin.promiseAmount = 100 * (3 + Math.floor(r() * 15));
+    }
+    // Check-ins and payments are QoS 1 with client ids: mqtt.js resends until PUBACK, the server stores each once.
+    this.client?.publish(`ronda/${this.creds.uniqueId}/checkin`, JSON.stringify(checkin), { qos: 1 });
+    if (outcome === 'paid' || outcome === 'partial') {
+      const amount = 50 * (4 + Math.floor(r() * (outcome === 'paid' ? 30 : 10)));
+      const payment = { id: randomUUID(), visitId: v.visitId, ts: new Date(now).toISOString(), amount, currency: 'MXN', method: r() < 0.8 ? 'cash' : 'transfer' };
+      this.client?.publish(`ronda/${this.creds.uniqueId}/payment`, JSON.stringify(payment), { qos: 1 });
+    }
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const r = this.opts.rand;
+    const dt = this.opts.intervalMs / 1000;
+    let speed = 0;
+    if (now >= this.stoppedUntil) {
+      if (this.current && this.walker.arrived) this.finishVisit(now);
+      if (!this.current) this.startNextVisit();
+      if (!this.current && r() < 0.004) this.stoppedUntil = now + (3 + r() * 9) * 60_000; // no plan: a stop at some door
+      speed = SPEED_KPH[this.mode] * (0.7 + r() * 0.6);
+      this.walker.advance((speed / 3.6) * dt);
+      if (this.current && this.walker.arrived) {
+        // At the door: the visit takes a share of its planned minutes (the demo runs in real time).
+        this.stoppedUntil = now + Math.max(1, this.current.serviceMinutes * 0.25) * 60_000 * (0.6 + r() * 0.8);
+      }
+    }
+    this.battery = Math.max(3, this.battery - 0.0015 * dt);
+    const [lon, lat] = this.walker.position;
+    const noiseM = 3 + r() * 6;
+    const report: Report = {
+      ts: now,
+      lat: round6(lat + gauss(r) * noiseM * 9e-6),
+      lon: round6(lon + gauss(r) * noiseM * 9.6e-6),
+      speed: Math.round(speed * 10) / 10,
+      course: Math.round(this.walker.heading),
+      accuracy: Math.round(noiseM * 10) / 10,
+      battery: Math.round(this.battery),
+    };
+    if (now < this.offlineUntil || !this.client?.connected) {
+      this.buffer.push(report);
+      return;
+    }
+    if (r() < this.opts.dropoutChance) {
+      this.offlineUntil = now + (1 + r() * 3) * 60_000;
+      this.buffer.push(report);
+      return;
+    }
+    const batch = this.buffer.length > 0 ? [...this.buffer.splice(0), report] : report;
+    this.sent += Array.isArray(batch) ? batch.length : 1;
+    this.client.publish(`ronda/${this.creds.uniqueId}/position`, JSON.stringify(batch), { qos: 1 }, (err) => {
+      // Not acknowledged: keep it for the next attempt, as the app does.
+      if (err) this.buffer.unshift(...(Array.isArray(batch) ? batch : [batch]));
+    });
+  }
+}
+
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
+
+
+
+function gauss(r: () => number): number {
+  return Math.sqrt(-2 * Math.log(r() || 1e-9)) * Math.cos(2 * Math.PI * r());
+}

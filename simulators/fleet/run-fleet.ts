@@ -1,0 +1,47 @@
+/**
+ * The demo fleet as its own process, so it loads the server the way real
+ * devices do: over real sockets. Usage: run-fleet.ts FLEET.json
+ * FLEET.json = { mqttUrl, intervalMs, seed, phones: [{ uniqueId, token }],
+ *                trackers: [{ kind: 'gt06' | 'teltonika', imei, port }] }
+ */
+import { readFileSync } from 'node:fs';
+import { demoCity } from '../demo-city/index.ts';
+import { seededRandom } from '../demo-city/random.ts';
+import { SimulatedPhone, type PhoneCredentials } from './phone.ts';
+import { StreetGraph } from './street-walker.ts';
+import { SimulatedTracker, type TrackerSpec } from './tracker.ts';
+
+interface FleetFile {
+  mqttUrl: string;
+  intervalMs: number;
+  seed: number;
+  phones: PhoneCredentials[];
+  trackers?: TrackerSpec[];
+}
+
+const file = process.argv[2];
+if (!file) {
+  console.error('usage: run-fleet.ts FLEET.json');
+  process.exit(2);
+}
+const fleet = JSON.parse(readFileSync(file, 'utf8')) as FleetFile;
+const graph = new StreetGraph(demoCity().streets);
+const rand = seededRandom(fleet.seed);
+const phones = fleet.phones.map(
+  (creds) => new SimulatedPhone(creds, graph, { brokerUrl: fleet.mqttUrl, intervalMs: fleet.intervalMs, rand, dropoutChance: 0.0008 }),
+);
+// Trackers report less often than the app, as units configured for 5–10 s do.
+const trackers = (fleet.trackers ?? []).map((spec) => new SimulatedTracker(spec, graph, fleet.intervalMs * 5, rand));
+for (const p of phones) await p.start();
+for (const t of trackers) await t.start();
+console.log(JSON.stringify({ msg: 'fleet started', phones: phones.length, trackers: trackers.length, intervalMs: fleet.intervalMs }));
+
+const stop = () => {
+  for (const p of phones) p.stop();
+  for (const t of trackers) t.stop();
+  process.exit(0);
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+// Ends with its parent: a demo server that dies must not leave phones publishing.
+process.on('disconnect', stop);

@@ -1,0 +1,70 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../server/db/embedded.ts';
+import { createTestDatabase, type TestDatabase } from './support/test-database.ts';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
+import { startTestServer, type TestServer } from './support/test-server.ts';
+
+let tdb: TestDatabase;
+let embedded: EmbeddedPostgres | null = null;
+let proxy: TcpProxy;
+let t: TestServer;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  // The server reaches its database only through the proxy, PGlite and PostgreSQL alike.
+  if (!tdb.databaseUrl) embedded = await startEmbeddedPostgres(null);
+  const target = new URL(tdb.databaseUrl ?? embedded!.url);
+  proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+  target.hostname = '127.0.0.1';
+  target.port = String(proxy.port);
+  t = await startTestServer(
+    { DATABASE_URL: target.toString(), DATABASE_POOL_SIZE: embedded ? '1' : '4', WRITE_QUEUE_MAX: '20', WRITE_BATCH_ROWS: '10' },
+    { ...tdb, databaseUrl: target.toString(), drop: async () => undefined },
+  );
+});
+afterAll(async () => {
+  await t?.close();
+  await proxy?.close();
+  await embedded?.close();
+  await tdb?.drop();
+});
+
+async function phone(uniqueId: string): Promise<MqttClient> {
+  const { token } = await t.createDevice(uniqueId);
+  return mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: uniqueId, password: token, reconnectPeriod: 0 });
+}
+
+describe('database outage', () => {
+  it('stops acknowledging while the database is down, keeps the queue bounded, and stores everything once it is back', async () => {
+    const phones = await Promise.all([1, 2, 3, 4, 5].map((i) => phone(`outage-${i}`)));
+    const base = Date.now() - 600_000;
+    await phones[0].publishAsync('ronda/outage-1/position', JSON.stringify({ ts: base, lat: 20.6, lon: -103.3 }), { qos: 1 });
+
+    proxy.block();
+    const acked: string[] = [];
+    const pending: Promise<unknown>[] = [];
+    phones.forEach((c, p) => {
+      for (let i = 1; i <= 10; i++) {
+        const id = `outage-${p + 1}#${i}`;
+        pending.push(
+          c.publishAsync(`ronda/outage-${p + 1}/position`, JSON.stringify({ ts: base + i * 1000, lat: 20.6 + i * 1e-5, lon: -103.3 }), { qos: 1 }).then(() => acked.push(id)),
+        );
+      }
+    });
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(acked).toEqual([]);
+    const stats = t.server.writer.getStats();
+    expect(stats.queuedRows).toBeLessThanOrEqual(20);
+    expect(stats.failures).toBeGreaterThan(0);
+
+    proxy.unblock();
+    await Promise.all(pending);
+    expect(acked).toHaveLength(50);
+    for (let p = 1; p <= 5; p++) {
+      const r = await t.api('GET', `/api/devices/outage-${p}/positions?from=${new Date(base - 1).toISOString()}`);
+      expect(r.body.positions).toHaveLength(p === 1 ? 11 : 10);
+    }
+    await Promise.all(phones.map((c) => c.endAsync()));
+  });
+});

@@ -1,0 +1,47 @@
+import type { ChildProcess } from 'node:child_process';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../server/demo/seed-demo.ts';
+import { startFleet } from '../../server/demo/start-fleet.ts';
+import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
+
+let t: TestServer;
+let fleet: ChildProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  t = await startTestServer({}, undefined, { city: true });
+  const devices = await seedDemo(t.server.dbh.db, t.server.auth, 8);
+  await t.server.live.refreshDirectory();
+  fleet = startFleet(devices, { ports: t.server.ports, dataDir: t.db.dataDir, intervalMs: 1000, log: t.server.log });
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  fleet?.kill('SIGTERM');
+  await browser?.close();
+  await t?.close();
+});
+
+describe('the dashboard in Chromium', () => {
+  it('logs in and shows the demo collectors moving on the map and in the list', { timeout: 90_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const errors = watchErrors(page);
+    await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+
+    const canvas = page.locator('canvas.maplibregl-canvas');
+    await canvas.waitFor({ state: 'visible', timeout: 30_000 });
+    const rows = page.locator('li button .name');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(8);
+    // Every collector reports within a few seconds of the fleet starting: none may still say "never".
+    await expect.poll(async () => (await page.locator('li button .age').allTextContents()).filter((a) => /hace|ago|ahora|now/i.test(a)).length, { timeout: 30_000 }).toBe(8);
+
+    const first = await canvas.screenshot();
+    await page.waitForTimeout(3000);
+    const second = await canvas.screenshot();
+    expect(Buffer.compare(first, second)).not.toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

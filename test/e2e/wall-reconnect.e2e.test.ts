@@ -1,0 +1,76 @@
+import type { ChildProcess } from 'node:child_process';
+import pino from 'pino';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoDevice } from '../../server/demo/seed-demo.ts';
+import { startFleet } from '../../server/demo/start-fleet.ts';
+import { launchBrowser, watchErrors } from '../support/browser.ts';
+import { createStorage, startServerProcess, type ServerProcess, type Storage } from '../support/server-process.ts';
+
+const kind = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
+let storage: Storage;
+let server: ServerProcess;
+let fleet: ChildProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  storage = await createStorage(kind);
+  server = await startServerProcess(kind, {}, storage);
+  const { id: teamId } = await server.api('POST', '/api/teams', { name: 'Reconexión' });
+  const devices: DemoDevice[] = [];
+  for (let i = 1; i <= 3; i++) {
+    const { id: collectorId } = await server.api('POST', '/api/collectors', { name: `Cobrador ${i}`, teamId });
+    const uniqueId = `reconnect-phone-${i}`;
+    const { token } = await server.api('POST', '/api/devices', { uniqueId, name: uniqueId, collectorId });
+    devices.push({ uniqueId, token, collectorId, kind: 'phone' });
+  }
+  // Phones only: the fleet needs no tracker ports, and mqtt.js redials the same MQTT port after the restart.
+  const ports = { mqtt: server.mqttPort, gt06: 0, teltonika: 0 };
+  fleet = startFleet(devices, { ports, dataDir: storage.dataDir, intervalMs: 1000, log: pino({ level: 'silent' }) });
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  fleet?.kill('SIGTERM');
+  await browser?.close();
+  await server?.stop('SIGTERM');
+  await storage?.drop();
+});
+
+/** Page time of every frame in which the wall applied live positions (its `ronda:live-update` measures). */
+const LIVE_FRAMES = `
+  window.__liveFrames = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.name === 'ronda:live-update') window.__liveFrames.push(e.startTime);
+  }).observe({ type: 'measure' });
+`;
+const lastLiveFrame = (page: Page) => page.evaluate(() => (window as unknown as { __liveFrames: number[] }).__liveFrames.at(-1) ?? -1);
+
+describe('the wall across a server crash', () => {
+  it('goes reconnecting, then live again with positions flowing once the server is back on the same port', { timeout: 150_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+    const user = await server.api('GET', '/api/auth/me');
+    // The session the dashboard keeps in localStorage; it lives in the database, so it survives the restart.
+    await context.addInitScript((s) => localStorage.setItem('ronda.session', s), JSON.stringify({ token: server.token, user }));
+    await context.addInitScript(LIVE_FRAMES);
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.baseUrl}/`);
+    const badge = page.getByTestId('status-badge');
+    await expect.poll(() => badge.getAttribute('data-state'), { timeout: 30_000 }).toBe('live');
+    await expect.poll(() => lastLiveFrame(page), { timeout: 30_000 }).toBeGreaterThan(0);
+
+    const { httpPort, mqttPort } = server;
+    await server.stop('SIGKILL');
+    await expect.poll(() => badge.getAttribute('data-state'), { timeout: 30_000 }).toMatch(/^(reconnecting|stale)$/);
+    const downAt = await page.evaluate(() => performance.now());
+
+    // Same ports: the page's socket.io client and the phones redial the address they know.
+    server = await startServerProcess(kind, { PORT: String(httpPort), MQTT_PORT: String(mqttPort) }, storage);
+    await expect.poll(() => badge.getAttribute('data-state'), { timeout: 60_000 }).toBe('live');
+    await expect.poll(() => lastLiveFrame(page), { timeout: 30_000 }).toBeGreaterThan(downAt);
+    // The reconnect itself logs nothing but the browser's own failed-request lines while the server was down.
+    expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|Failed to load resource|net::/.test(e))).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,113 @@
+import type { CollectorList, CollectorSummary } from '$contract/collector.ts';
+import type { LivePosition } from '$contract/live.ts';
+import { api } from './api.ts';
+import { clock } from './clock.svelte.ts';
+import { COLLECTOR_STATES, collectorState, type CollectorState, type LastReport } from './collector-state.ts';
+import { live } from './live.svelte.ts';
+
+/** Case- and accent-insensitive key, so "jose" finds "José". */
+export function searchKey(text: string): string {
+  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+}
+
+/**
+ * One collector as the wall shows it. Only `last` is reactive, and raw (not deeply
+ * proxied): a new position replaces it, which re-renders this row and nothing else.
+ */
+export class CollectorRow {
+  readonly id: number;
+  readonly name: string;
+  readonly teamName: string | null;
+  readonly devices: CollectorSummary['devices'];
+  readonly key: string;
+  last = $state.raw<LivePosition | null>(null);
+  report = $state.raw<LastReport | null>(null);
+  readonly state: CollectorState = $derived(collectorState(this.report, clock.now));
+
+  constructor(summary: CollectorSummary) {
+    this.id = summary.id;
+    this.name = summary.name;
+    this.teamName = summary.teamName;
+    this.devices = summary.devices;
+    this.key = searchKey(summary.name);
+    if (summary.last) this.update(summary.last);
+  }
+
+  /** Keeps the newest report; a collector with a phone and a tracker reports through both. */
+  update(p: LivePosition): void {
+    const tsMs = Date.parse(p.ts);
+    if (this.report && tsMs < this.report.tsMs) return;
+    this.last = p;
+    this.report = { tsMs, speedKph: p.speedKph, batteryPct: p.batteryPct };
+  }
+}
+
+/** A collector id the list has not seen yet makes it reload, at most this often. */
+const RELOAD_MIN_INTERVAL_MS = 30_000;
+
+/** The team's collectors (GET /api/collectors) kept current by the live stream. */
+class Fleet {
+  rows = $state.raw<CollectorRow[]>([]);
+  loaded = $state(false);
+  loadError = $state<string | null>(null);
+  readonly counts: Record<CollectorState, number> = $derived(countStates(this.rows));
+
+  #byId = new Map<number, CollectorRow>();
+  #unsubscribe: (() => void) | null = null;
+  #lastLoadAt = 0;
+  #reloadTimer: ReturnType<typeof setTimeout> | null = null;
+
+  get(id: number): CollectorRow | undefined {
+    return this.#byId.get(id);
+  }
+
+  async load(): Promise<void> {
+    this.#lastLoadAt = Date.now();
+    try {
+      const { collectors } = await api<CollectorList>('/collectors');
+      const rows = collectors.map((c) => this.#byId.get(c.id) ?? new CollectorRow(c));
+      this.#byId = new Map(rows.map((r) => [r.id, r]));
+      this.rows = rows;
+      this.loaded = true;
+      this.loadError = null;
+    } catch (err) {
+      this.loadError = err instanceof Error ? err.message : String(err);
+    }
+    this.#unsubscribe ??= live.subscribe((batch) => this.#apply(batch));
+  }
+
+  stop(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    if (this.#reloadTimer) clearTimeout(this.#reloadTimer);
+    this.#reloadTimer = null;
+  }
+
+  #apply(batch: readonly LivePosition[]): void {
+    let unknown = false;
+    for (const p of batch) {
+      if (p.collectorId === null) continue; // a device not yet assigned to anyone
+      const row = this.#byId.get(p.collectorId);
+      if (row) row.update(p);
+      else unknown = true;
+    }
+    if (unknown && this.loaded) this.#reloadSoon();
+  }
+
+  #reloadSoon(): void {
+    if (this.#reloadTimer) return;
+    const wait = Math.max(0, this.#lastLoadAt + RELOAD_MIN_INTERVAL_MS - Date.now());
+    this.#reloadTimer = setTimeout(() => {
+      this.#reloadTimer = null;
+      void this.load();
+    }, wait);
+  }
+}
+
+function countStates(rows: readonly CollectorRow[]): Record<CollectorState, number> {
+  const counts = Object.fromEntries(COLLECTOR_STATES.map((s) => [s, 0])) as Record<CollectorState, number>;
+  for (const row of rows) counts[row.state]++;
+  return counts;
+}
+
+export const fleet = new Fleet();

@@ -1,0 +1,40 @@
+import { en } from './i18n/en.ts';
+import { es, type MessageKey } from './i18n/es.ts';
+import { makeFormatters } from './i18n/format.ts';
+
+export type { MessageKey };
+export const LOCALES = ['es', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { es, en };
+const LANGUAGE_TAGS: Record<Locale, string> = { es: 'es-MX', en: 'en-US' };
+const STORAGE_KEY = 'ronda.locale';
+
+function storedLocale(): Locale {
+  const saved = typeof localStorage === 'undefined' ? null : localStorage.getItem(STORAGE_KEY);
+  return LOCALES.find((l) => l === saved) ?? 'es';
+}
+
+/** UI language plus the account's time zone and currency (SPEC §1), as reactive state. */
+class I18n {
+  locale = $state<Locale>(storedLocale());
+  // Until /api/map/config answers: the defaults the spec names (es-MX, MXN).
+  timeZone = $state('America/Mexico_City');
+  currency = $state('MXN');
+
+  readonly languageTag = $derived(LANGUAGE_TAGS[this.locale]);
+  readonly format = $derived(makeFormatters(this.languageTag, this.timeZone, this.currency));
+
+  setLocale(locale: Locale): void {
+    this.locale = locale;
+    localStorage.setItem(STORAGE_KEY, locale);
+  }
+
+  /** Message `key` in the current language, with `{name}` placeholders filled from `vars`. */
+  t = (key: MessageKey, vars?: Record<string, string | number>): string => {
+    const text = DICTIONARIES[this.locale][key];
+    return vars ? text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`)) : text;
+  };
+}
+
+export const i18n = new I18n();

@@ -1,0 +1,64 @@
+/**
+ * Intl formatters for one locale, time zone and currency. Built once per change of
+ * any of the three (constructing Intl objects is the expensive part) and then
+ * called per row per second by the list.
+ */
+export interface Formatters {
+  /** A count, grouped the locale's way (1,234 / 1 234). */
+  count(n: number): string;
+  speed(kph: number): string;
+  percent(pct: number): string;
+  money(amount: number): string;
+  /** "hace 12 s" — the age of something that happened `ms` ago. */
+  ago(ms: number): string;
+  /** Date and time in the team's time zone. */
+  dateTime(epochMs: number): string;
+  /** Time of day in the team's time zone. */
+  time(epochMs: number): string;
+  distanceKm(km: number): string;
+  meters(m: number): string;
+  /** A span such as "2 h 05 min" (or "12 min"). */
+  duration(ms: number): string;
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export function makeFormatters(languageTag: string, timeZone: string, currency: string): Formatters {
+  const integer = new Intl.NumberFormat(languageTag, { maximumFractionDigits: 0 });
+  const speed = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'kilometer-per-hour', maximumFractionDigits: 0 });
+  const percent = new Intl.NumberFormat(languageTag, { style: 'percent', maximumFractionDigits: 0 });
+  const money = new Intl.NumberFormat(languageTag, { style: 'currency', currency });
+  const relative = new Intl.RelativeTimeFormat(languageTag, { numeric: 'always', style: 'narrow' });
+  const dateTime = new Intl.DateTimeFormat(languageTag, { timeZone, dateStyle: 'medium', timeStyle: 'medium' });
+  const time = new Intl.DateTimeFormat(languageTag, { timeZone, timeStyle: 'medium' });
+  const km = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'kilometer', maximumFractionDigits: 1 });
+  const meters = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'meter', maximumFractionDigits: 0 });
+  const hours = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'hour' });
+  const minutes = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'minute' });
+  return {
+    count: (n) => integer.format(n),
+    speed: (kph) => speed.format(kph),
+    percent: (pct) => percent.format(pct / 100),
+    money: (amount) => money.format(amount),
+    ago: (ms) => {
+      // A clock slightly behind the device's must not print "in 1 s".
+      const age = Math.max(0, ms);
+      if (age < MINUTE) return relative.format(-Math.floor(age / SECOND), 'second');
+      if (age < HOUR) return relative.format(-Math.floor(age / MINUTE), 'minute');
+      if (age < DAY) return relative.format(-Math.floor(age / HOUR), 'hour');
+      return relative.format(-Math.floor(age / DAY), 'day');
+    },
+    dateTime: (epochMs) => dateTime.format(epochMs),
+    time: (epochMs) => time.format(epochMs),
+    distanceKm: (value) => km.format(value),
+    meters: (value) => meters.format(value),
+    duration: (ms) => {
+      const total = Math.max(0, Math.round(ms / MINUTE));
+      const h = Math.floor(total / 60);
+      return h > 0 ? `${hours.format(h)} ${minutes.format(total % 60)}` : minutes.format(total);
+    },
+  };
+}

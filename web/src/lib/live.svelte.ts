@@ -1,0 +1,72 @@
+import { io, type Socket } from 'socket.io-client';
+import type { LivePosition, LiveServerEvents } from '$contract/live.ts';
+
+// Mirrors LIVE_PATH in server/contract/live.ts (types only cross into web, STYLE §1).
+const LIVE_PATH = '/live';
+/** With nothing received for longer than this the wall says its data is stale (issue 2). */
+export const STALE_AFTER_MS = 10_000;
+
+export type LinkStatus = 'connecting' | 'connected' | 'reconnecting';
+/** `snapshot` replaces everything known; `delta` updates the collectors it names (SPEC §7). */
+export type BatchKind = 'snapshot' | 'delta';
+export type BatchListener = (batch: readonly LivePosition[], kind: BatchKind) => void;
+
+/**
+ * The socket.io link to /live. Positions are not kept as reactive state: at 2,000
+ * collectors × 1 Hz that would be thousands of proxied writes a second. Consumers
+ * (the map source, the list rows) subscribe and apply batches their own cheap way;
+ * only the link status and the time of the last message are reactive.
+ */
+class Live {
+  status = $state<LinkStatus>('connecting');
+  /** Epoch ms of the last snapshot or batch; 0 before the first. */
+  lastMessageAt = $state(0);
+
+  #socket: Socket<LiveServerEvents> | null = null;
+  #listeners = new Set<BatchListener>();
+  /** Latest position per device, so a late subscriber (the map, once its style loads) starts complete. */
+  #latest = new Map<number, LivePosition>();
+
+  /** Opens the link; `onUnauthorized` runs when the server refuses the token. */
+  connect(token: string, onUnauthorized: () => void): void {
+    this.disconnect();
+    this.status = 'connecting';
+    // socket.io's default transports (long-polling, then upgrade to WebSocket): the link
+    // still works where a proxy, or another upgrade handler on the same port, breaks
+    // WebSocket — it just stays on polling.
+    const socket: Socket<LiveServerEvents> = io({ path: LIVE_PATH, auth: { token } });
+    socket.on('connect', () => (this.status = 'connected'));
+    socket.on('disconnect', () => (this.status = 'reconnecting'));
+    socket.on('connect_error', (err) => {
+      // The server's auth middleware rejects with an "unauthorized" error (SPEC §6).
+      if (/unauthori[sz]ed|invalid token|401/i.test(err.message)) onUnauthorized();
+      else this.status = socket.active ? 'reconnecting' : 'connecting';
+    });
+    socket.on('snapshot', ({ positions }) => this.#deliver(positions, 'snapshot'));
+    socket.on('positions', (batch) => this.#deliver(batch, 'delta'));
+    this.#socket = socket;
+  }
+
+  disconnect(): void {
+    this.#socket?.disconnect();
+    this.#socket = null;
+    this.lastMessageAt = 0;
+    this.#latest.clear();
+  }
+
+  /** `listener` gets every batch from now on, starting with the last snapshot seen if any. */
+  subscribe(listener: BatchListener): () => void {
+    this.#listeners.add(listener);
+    if (this.#latest.size > 0) listener([...this.#latest.values()], 'snapshot');
+    return () => this.#listeners.delete(listener);
+  }
+
+  #deliver(batch: readonly LivePosition[], kind: BatchKind): void {
+    this.lastMessageAt = Date.now();
+    if (kind === 'snapshot') this.#latest.clear();
+    for (const p of batch) this.#latest.set(p.deviceId, p);
+    for (const listener of this.#listeners) listener(batch, kind);
+  }
+}
+
+export const live = new Live();

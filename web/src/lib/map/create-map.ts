@@ -1,0 +1,36 @@
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import { api } from '../api.ts';
+import { loadMapConfig } from '../map-config.ts';
+import { offlineStyle, type Streets } from './offline-style.ts';
+
+let streets: Promise<Streets> | null = null;
+
+/** GET /api/map/streets once per session: every map page draws the same city. */
+function loadStreets(): Promise<Streets> {
+  streets ??= api<Streets>('/map/streets').catch((err: unknown) => {
+    streets = null;
+    throw err;
+  });
+  return streets;
+}
+
+/**
+ * A MapLibre map on the account's basemap (MAP_STYLE_URL, or the built-in offline
+ * style over our own streets), resolved once its style has loaded.
+ */
+export async function createMap(container: HTMLElement): Promise<MapLibreMap> {
+  // MapLibre is most of the bundle; loading it here keeps the login page light.
+  const [{ default: maplibregl }, config] = await Promise.all([import('maplibre-gl'), loadMapConfig()]);
+  const style = config.styleUrl ?? offlineStyle(await loadStreets());
+  const map = new maplibregl.Map({
+    container,
+    style,
+    center: config.center,
+    zoom: config.zoom,
+    attributionControl: config.styleUrl ? { compact: true } : false,
+    collectResourceTiming: false,
+  });
+  map.addControl(new maplibregl.NavigationControl({ visualizePitch: false }), 'bottom-right');
+  await map.once('load');
+  return map;
+}
