@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import type { Browser, Page } from 'playwright-core';
 import type { ServerProcess } from '../../../test/support/server-process.ts';
 

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import mqtt from 'mqtt';
 import type { Browser } from 'playwright-core';
 import type { ServerProcess } from '../../../test/support/server-process.ts';
