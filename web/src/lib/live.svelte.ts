@@ -26,6 +26,8 @@ class Live {
   #listeners = new Set<BatchListener>();
   /** Latest position per device, so a late subscriber (the map, once its style loads) starts complete. */
   #latest = new Map<number, LivePosition>();
+  /** Listeners of the other server events (`plan`, `visit`…), kept across reconnections. */
+  #handlers = new Map<string, Set<(payload: never) => void>>();
 
   /** Opens the link; `onUnauthorized` runs when the server refuses the token. */
   connect(token: string, onUnauthorized: () => void): void {
@@ -44,6 +46,9 @@ class Live {
     });
     socket.on('snapshot', ({ positions }) => this.#deliver(positions, 'snapshot'));
     socket.on('positions', (batch) => this.#deliver(batch, 'delta'));
+    socket.onAny((event: string, payload: never) => {
+      for (const listener of this.#handlers.get(event) ?? []) listener(payload);
+    });
     this.#socket = socket;
   }
 
@@ -59,6 +64,14 @@ class Live {
     this.#listeners.add(listener);
     if (this.#latest.size > 0) listener([...this.#latest.values()], 'snapshot');
     return () => this.#listeners.delete(listener);
+  }
+
+  /** `listener` gets every `event` the server sends from now on (a page may subscribe before the link opens). */
+  on<E extends keyof LiveServerEvents>(event: E, listener: LiveServerEvents[E]): () => void {
+    const set = this.#handlers.get(event) ?? new Set();
+    set.add(listener as (payload: never) => void);
+    this.#handlers.set(event, set);
+    return () => set.delete(listener as (payload: never) => void);
   }
 
   #deliver(batch: readonly LivePosition[], kind: BatchKind): void {
