@@ -58,6 +58,7 @@ export class SimulatedPhone {
   private visits: PlannedVisit[] = [];
   private current: PlannedVisit | null = null;
   private readonly done = new Set<number>();
+  private joined = false;
   sent = 0;
 
   constructor(
@@ -96,8 +97,29 @@ export class SimulatedPhone {
       const plan = JSON.parse(payload.toString()) as { visits?: PlannedVisit[] };
       this.visits = (plan.visits ?? []).filter((v) => OPEN.has(v.status)).sort((a, b) => a.sequence - b.sequence);
       if (this.current && !this.visits.some((v) => v.visitId === this.current!.visitId)) this.current = null;
+      if (!this.joined && this.visits.length > 0) this.joinDayInProgress(this.visits[0]);
     } catch {
       /* a plan the app cannot read is ignored, as the app would */
+    }
+  }
+
+  /**
+   * The demo opens on a day in progress, not at the office: with its first plan a phone is put at the
+   * door of its first visit (part-way through it) or a few streets away heading there, so a newcomer's
+   * first minutes already show visits ending, check-ins and payments.
+   */
+  private joinDayInProgress(first: PlannedVisit): void {
+    this.joined = true;
+    const r = this.opts.rand;
+    const graph = this.walker.graph;
+    const door = graph.nearestNode(first.lon, first.lat);
+    this.current = first;
+    if (r() < 0.5) {
+      this.walker.placeAt(door);
+      this.stoppedUntil = Date.now() + r() * 3 * 60_000;
+    } else {
+      this.walker.placeAt(graph.nodeAround(door, 250, 700, r));
+      this.walker.goTo(door);
     }
   }
 
@@ -143,7 +165,7 @@ export class SimulatedPhone {
       this.walker.advance((speed / 3.6) * dt);
       if (this.current && this.walker.arrived) {
         // At the door: the visit takes a share of its planned minutes (the demo runs in real time).
-        this.stoppedUntil = now + Math.max(1, this.current.serviceMinutes * 0.25) * 60_000 * (0.6 + r() * 0.8);
+        this.stoppedUntil = now + Math.max(1, this.current.serviceMinutes * 0.15) * 60_000 * (0.6 + r() * 0.8);
       }
     }
     this.battery = Math.max(3, this.battery - 0.0015 * dt);
@@ -177,8 +199,6 @@ export class SimulatedPhone {
 }
 
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
-
-
 
 function gauss(r: () => number): number {
   return Math.sqrt(-2 * Math.log(r() || 1e-9)) * Math.cos(2 * Math.PI * r());

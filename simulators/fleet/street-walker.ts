@@ -43,6 +43,17 @@ export class StreetGraph {
     return best;
   }
 
+  /** A random node between minM and maxM in a straight line from `node` (`node` itself when there is none). */
+  nodeAround(node: number, minM: number, maxM: number, rand: () => number): number {
+    const here = this.nodes[node];
+    const ring: number[] = [];
+    for (let i = 0; i < this.nodes.length; i++) {
+      const d = metres(here, this.nodes[i]);
+      if (d >= minM && d <= maxM) ring.push(i);
+    }
+    return ring.length > 0 ? ring[Math.floor(rand() * ring.length)] : node;
+  }
+
   /** Shortest path by street length (Dijkstra; the demo city has a few thousand nodes, so a linear-scan queue is enough). */
   path(from: number, to: number): number[] {
     const n = this.nodes.length;
@@ -151,11 +162,18 @@ export class StreetWalker {
     this.routing = this.from !== this.to;
   }
 
+  /** Stands still at a node (the demo placing a collector somewhere), wandering from there unless sent elsewhere. */
+  placeAt(node: number): void {
+    this.from = this.to = node;
+    this.along = 0;
+    this.route = [];
+    this.routing = false;
+  }
+
   /** At the destination of the last goTo (and not wandering). */
   get arrived(): boolean {
     return !this.routing && this.from === this.to;
   }
-
 
   private next(node: number, prev: number): number {
     const options = this.graph.adjacency[node];
