@@ -35,6 +35,8 @@ export const ConfigSchema = Type.Object({
   WRITE_BATCH_ROWS: Type.Integer({ minimum: 1, default: 2000 }),
   WRITE_FLUSH_MS: Type.Integer({ minimum: 1, default: 50 }),
   WRITE_QUEUE_MAX: Type.Integer({ minimum: 1, default: 50000 }),
+  /** How often the deviation engine's time-based rules (offline, end of shift) look at the clock. */
+  DEVIATION_TICK_S: Type.Number({ exclusiveMinimum: 0, default: 15 }),
   POSITIONS_COMPRESS_AFTER_DAYS: Type.Integer({ minimum: 1, default: 7 }),
   POSITIONS_RETAIN_DAYS: Type.Integer({ minimum: 0, default: 400 }),
 });

@@ -8,6 +8,7 @@ import { checkinRoutes } from './api/checkin.routes.ts';
 import { collectorRoutes } from './api/collector.routes.ts';
 import { createApp } from './api/app.ts';
 import { deviceRoutes } from './api/device.routes.ts';
+import { eventRoutes } from './api/event.routes.ts';
 import { healthRoutes, type ListenerStatus } from './api/health.routes.ts';
 import { mapRoutes, type StreetsSource } from './api/map.routes.ts';
 import { paymentRoutes } from './api/payment.routes.ts';
@@ -17,9 +18,13 @@ import { visitRoutes } from './api/visit.routes.ts';
 import { metricsRoutes } from './api/metrics.routes.ts';
 import { AuthService } from './auth/auth.service.ts';
 import type { Config } from './config.ts';
+import type { CheckinOut } from './contract/checkin.ts';
+import type { EventOut } from './contract/event.ts';
 import { openDatabase, type DbHandle } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { applyTimescalePolicies } from './db/timescale.ts';
+import { DeviationService } from './deviations/deviation.service.ts';
+import { listEvents } from './deviations/event.repository.ts';
 import { BatchWriter } from './ingest/batch-writer.ts';
 import { DeviceRegistry } from './ingest/device-registry.ts';
 import { IngestService } from './ingest/ingest-service.ts';
@@ -49,6 +54,7 @@ export interface RondaServer {
   broker: MqttBroker;
   live: LiveHub;
   plans: PlanService;
+  deviations: DeviationService;
   ingest: IngestService;
   registry: DeviceRegistry;
   auth: AuthService;
@@ -83,6 +89,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const registry = new DeviceRegistry(dbh.db);
   const stats = new IngestStats();
   let live: LiveHub | undefined;
+  const emitEvent = (teamId: number, event: EventOut) => live?.emitEvent(teamId, event);
+  const deviations = new DeviationService({ db: dbh.db, log: log.child({ part: 'deviations' }), emit: emitEvent, tickMs: config.DEVIATION_TICK_S * 1000 });
+  await deviations.start();
   const writer = new BatchWriter(
     dbh.pool,
     {
@@ -93,7 +102,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       dailyRollupTimeZone: timescale ? null : config.TIME_ZONE,
     },
     log.child({ part: 'writer' }),
-    (rows) => live?.onPositionsCommitted(rows),
+    (rows) => {
+      live?.onPositionsCommitted(rows);
+      deviations.onPositionsCommitted(rows);
+    },
   );
   const ingest = new IngestService(
     registry,
@@ -109,7 +121,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     stats,
     log.child({ part: 'ingest' }),
   );
-  const notifyRecord: NotifyRecord = (event, teamId, payload) => live?.emitRecord(event, teamId, payload);
+  const notifyRecord: NotifyRecord = (event, teamId, payload) => {
+    live?.emitRecord(event, teamId, payload);
+    if (event === 'checkin') deviations.onCheckin(payload as CheckinOut);
+  };
   const records = createRecordHandlers({ db: dbh.db, notify: notifyRecord, log: log.child({ part: 'records' }), checkin: DEFAULT_CHECKIN_OPTIONS });
   const broker = await createMqttBroker({ registry, ingest, log: log.child({ part: 'mqtt' }), records });
   const promiseSettler = startPromiseSettler(dbh.db, log.child({ part: 'promises' }));
@@ -125,7 +140,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     notify: notifyRecord,
     defaultOffice: opts.city?.center ?? DEFAULT_OFFICE,
   });
-  plans.onStored((plan) => live?.emitRecord('plan', plan.teamId, plan));
+  plans.onStored((plan) => {
+    live?.emitRecord('plan', plan.teamId, plan);
+    deviations.onPlanStored(plan);
+  });
 
   const listeners: ListenerStatus[] = [];
   // The thread that serves devices must never stall (issue 2): its delay is reported in /api/health.
@@ -158,6 +176,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   await app.register(paymentRoutes, { db: dbh.db, auth, notify: notifyRecord });
   await app.register(promiseRoutes, { db: dbh.db, auth });
   await app.register(planRoutes, { db: dbh.db, auth, plans });
+  await app.register(eventRoutes, { db: dbh.db, auth, deviations, emit: emitEvent });
   await app.register(metricsRoutes, { db: dbh.db, auth, timeZone: config.TIME_ZONE, currency: config.CURRENCY });
   await app.register(mapRoutes, {
     auth,
@@ -166,7 +185,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
 
   await app.ready();
-  live = new LiveHub(app.server, { db: dbh.db, log: log.child({ part: 'live' }), verify: (t) => auth.verify(t) });
+  live = new LiveHub(app.server, {
+    db: dbh.db,
+    log: log.child({ part: 'live' }),
+    verify: (t) => auth.verify(t),
+    openEvents: (team) => listEvents(dbh.db, { open: true }, team),
+  });
   await live.refreshDirectory();
 
   let httpPort: number;
@@ -190,6 +214,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     broker,
     live,
     plans,
+    deviations,
     ingest,
     registry,
     auth,
@@ -205,6 +230,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await live?.close();
       await app.close();
       await writer.close();
+      // After the writer: its last commits still reach the engine, and their events are stored.
+      await deviations.stop();
       await dbh.close();
     },
   };

@@ -62,7 +62,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
     },
   );
 
-  app.put(
+  // PATCH: the body is merged into the current settings, field by field.
+  app.patch(
     '/api/teams/:id/deviation-rules',
     { preHandler: requireUser(auth, ACKERS), schema: { tags: ['events'], params: Id, body: DeviationRulesPatch, response: { 200: DeviationRulesSchema, ...Errors } } },
     async (req) => {

@@ -94,7 +94,7 @@ export const DeviationRulesSchema = Type.Object({
 export type DeviationRules = Static<typeof DeviationRulesSchema>;
 
 const R = DeviationRulesSchema.properties;
-/** `PUT /api/teams/{id}/deviation-rules`: any subset of sections and fields; the rest keep their current values. */
+/** `PATCH /api/teams/{id}/deviation-rules`: any subset of sections and fields; the rest keep their current values. */
 export const DeviationRulesPatch = Type.Object(
   {
     offRoute: Type.Optional(Type.Partial(R.offRoute)),

@@ -28,13 +28,18 @@ export interface DeviationServiceDeps {
  * transitions are then written one after another (an incident's close never overtakes its open) and
  * each stored row is streamed as `event`.
  *
- * Plans: today's latest stored plan of every team is loaded at start, and every plan stored later
- * for today replaces it (onPlanStored, wired to the plans service). setPlan/removePlan take a plan
- * from anywhere else (tests, a dispatcher tool).
+ * Plans: today's latest stored plan of every team is loaded at start and again when the team's day
+ * turns over, and every plan stored later for today replaces it (onPlanStored, wired to the plans
+ * service). setPlan/removePlan take a plan from anywhere else (tests, a dispatcher tool).
  */
 export class DeviationService {
   readonly engine = new DeviationEngine();
+  /** Engine failures and events that could not be stored, since start (logged one by one). */
+  failures = 0;
   private ids = new Map<number, number>();
+  /** The local date whose plan is active, per team. */
+  private days = new Map<number, string>();
+  private ticking = false;
   private queue: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
@@ -45,15 +50,8 @@ export class DeviationService {
 
   async start(): Promise<void> {
     for (const [team, rules] of await loadTeamRules(this.deps.db)) this.engine.setTeamRules(team, rules);
-    const teams = await this.deps.db.selectFrom('teams').select(['id', 'time_zone']).execute();
-    for (const t of teams) {
-      const date = localDate(this.now(), t.time_zone);
-      const stored = await latestPlan(this.deps.db, t.id, date);
-      if (!stored) continue;
-      const routes = [...stored.routes.values()].map((json) => JSON.parse(json) as PlanRoute);
-      for (const p of activePlansOf({ teamId: t.id, date, timeZone: t.time_zone, routes })) this.engine.setPlan(p);
-    }
-    this.timer = setInterval(() => this.tick(this.now()), this.deps.tickMs ?? TICK_MS);
+    await this.loadDays();
+    this.timer = setInterval(() => void this.onTimer(), this.deps.tickMs ?? TICK_MS);
     this.timer.unref();
   }
 
@@ -65,26 +63,36 @@ export class DeviationService {
   onPlanStored(plan: PlanOut): void {
     if (plan.date !== localDate(this.now(), plan.timeZone)) return;
     const planned = new Set(plan.routes.map((r) => r.collectorId));
-    for (const id of this.engine.collectorsOfTeam(plan.teamId)) if (!planned.has(id)) this.removePlan(id);
-    for (const p of activePlansOf(plan)) this.engine.setPlan(p);
+    this.days.set(plan.teamId, plan.date);
+    this.guarded('plan', () => {
+      const closed = this.engine.collectorsOfTeam(plan.teamId).filter((id) => !planned.has(id)).flatMap((id) => this.engine.removePlan(id));
+      for (const p of activePlansOf(plan)) this.engine.setPlan(p);
+      return closed;
+    });
   }
 
   removePlan(collectorId: number): void {
     this.persist(this.engine.removePlan(collectorId));
   }
 
+  /**
+   * Called by the batch writer right after a commit, on its call stack: an engine failure is
+   * logged and counted here, never thrown back into the writer (its rows are already committed).
+   */
   onPositionsCommitted(rows: readonly PositionWrite[]): void {
     const positions: EnginePosition[] = [];
     for (const r of rows) {
       if (r.collectorId === null || !this.engine.hasPlan(r.collectorId)) continue;
       positions.push({ collectorId: r.collectorId, deviceId: r.deviceId, tsMs: r.deviceTimeMs, receivedMs: r.serverTimeMs, lat: r.lat, lon: r.lon, speedKph: r.speedKph, batteryPct: r.batteryPct });
     }
-    if (positions.length > 0) this.persist(this.engine.ingest(positions));
+    if (positions.length > 0) this.guarded('positions', () => this.engine.ingest(positions));
   }
 
+  /** A committed check-in (device topic or API), for the rules that wait for one. */
   onCheckin(c: CheckinOut): void {
     if (c.collectorId === null) return;
-    this.persist(this.engine.checkin({ collectorId: c.collectorId, visitId: c.visitId, tsMs: Date.parse(c.ts), lat: c.lat, lon: c.lon }));
+    const collectorId = c.collectorId;
+    this.guarded('checkin', () => this.engine.checkin({ collectorId, visitId: c.visitId, tsMs: Date.parse(c.ts), lat: c.lat, lon: c.lon }));
   }
 
   tick(nowMs: number): void {
@@ -115,6 +123,47 @@ export class DeviationService {
     await this.queue;
   }
 
+  /**
+   * Makes each team's plan of its current local day the active one: at start, and on the first
+   * tick after a team's midnight (a plan stored the evening before for "tomorrow" starts then).
+   */
+  private async loadDays(): Promise<void> {
+    const teams = await this.deps.db.selectFrom('teams').select(['id', 'time_zone']).execute();
+    for (const t of teams) {
+      const date = localDate(this.now(), t.time_zone);
+      if (this.days.get(t.id) === date) continue;
+      this.days.set(t.id, date);
+      for (const id of this.engine.collectorsOfTeam(t.id)) this.removePlan(id);
+      const stored = await latestPlan(this.deps.db, t.id, date);
+      if (!stored) continue;
+      const routes = [...stored.routes.values()].map((json) => JSON.parse(json) as PlanRoute);
+      for (const p of activePlansOf({ teamId: t.id, date, timeZone: t.time_zone, routes })) this.engine.setPlan(p);
+    }
+  }
+
+  private async onTimer(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.loadDays();
+      this.tick(this.now());
+    } catch (err) {
+      this.failures++;
+      this.deps.log.error({ err: (err as Error).message }, 'deviation tick failed');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private guarded(what: string, run: () => Transition[]): void {
+    try {
+      this.persist(run());
+    } catch (err) {
+      this.failures++;
+      this.deps.log.error({ err: (err as Error).message, what }, 'deviation engine failed on input');
+    }
+  }
+
   private persist(transitions: Transition[]): void {
     if (transitions.length === 0) return;
     this.queue = this.queue.then(async () => {
@@ -122,6 +171,7 @@ export class DeviationService {
         try {
           await this.store(t);
         } catch (err) {
+          this.failures++;
           this.deps.log.error({ err: (err as Error).message, type: t.event.type, collectorId: t.event.collectorId }, 'deviation event not stored');
         }
       }

@@ -1,0 +1,278 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import type { EventOut } from '../contract/event.ts';
+import { LIVE_PATH, type LiveSnapshot } from '../contract/live.ts';
+import type { PlanOut, PlanRoute } from '../contract/plan.ts';
+import { createCollector, createTeam, loginAs } from '../operations/testing/fixtures.ts';
+import { buildRouteGeometry, decodePolyline, nearestOnRoute } from '../routing/geometry/index.ts';
+import { localDate } from './plan-adapter.ts';
+
+/**
+ * Issue 5's deviation scenarios through the real ingest path: positions published by an MQTT
+ * client, committed by the batch writer, evaluated against a plan the optimizer stored, events
+ * stored, listed, streamed on /live and acknowledged.
+ *
+ * The plans are today's (the engine watches today's plans only), so their routes start at the
+ * moment they are planned. The simulated tracks run ahead of the wall clock from there: the engine
+ * measures durations on device time, so a five-minute excursion takes a second to publish.
+ * FILTER_FUTURE_S is raised so ingest accepts fixes up to an hour ahead.
+ */
+
+const OFFICE = { lat: 20.6767, lon: -103.3475 };
+const M_LAT = 111_195;
+const M_LON = M_LAT * Math.cos((OFFICE.lat * Math.PI) / 180);
+const STEP_MS = 30_000;
+
+/** An Etc zone where it is about noon now: today's plan then fits its team's default shift whenever the test runs. */
+function noonZone(): string {
+  const offset = 12 - new Date().getUTCHours();
+  return offset === 0 ? 'Etc/GMT' : offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+}
+
+let t: TestServer;
+let today: string;
+const team: Record<'north' | 'south', number> = { north: 0, south: 0 };
+let supervisor: string;
+let dispatcher: string;
+let southSupervisor: string;
+const collectors: number[] = [];
+let southCollector: number;
+const phones = new Map<number, { uniqueId: string; token: string }>();
+const routes = new Map<number, PlanRoute>();
+let wall: Socket;
+const wallEvents: { at: number; e: EventOut }[] = [];
+
+async function until<T>(what: string, probe: () => T | undefined | false, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function phone(collectorId: number): Promise<MqttClient> {
+  const { uniqueId, token } = phones.get(collectorId)!;
+  return mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: uniqueId, password: token, reconnectPeriod: 0, clean: true });
+}
+
+async function wallClient(token: string): Promise<{ socket: Socket; snapshot: LiveSnapshot }> {
+  const socket = io(t.baseUrl, { path: LIVE_PATH, auth: { token }, transports: ['websocket'] });
+  const snapshot = await new Promise<LiveSnapshot>((resolve) => socket.once('snapshot', resolve));
+  return { socket, snapshot };
+}
+
+/** Debtors 2.5–3 km east of the office: every route leaves the office eastwards on a long first leg. */
+async function plannedTeam(name: string, names: string[], accounts: number): Promise<{ teamId: number; dispatcher: string; collectorIds: number[] }> {
+  const teamId = await createTeam(t, name);
+  await t.server.dbh.db.updateTable('teams').set({ time_zone: noonZone() }).where('id', '=', teamId).execute();
+  const teamDispatcher = await loginAs(t, 'dispatcher', teamId, `${name} Dispatcher`);
+  const collectorIds: number[] = [];
+  for (const n of names) {
+    const id = await createCollector(t, n, teamId);
+    collectorIds.push(id);
+    const uniqueId = `${n.toLowerCase()}-phone`;
+    phones.set(id, { uniqueId, token: (await t.createDevice(uniqueId, id)).token });
+  }
+  const lines = ['external_id,name,address,lat,lon,balance_due,days_past_due,team'];
+  for (let i = 0; i < accounts; i++) {
+    const east = 2500 + (i % 3) * 250;
+    const north = (i - accounts / 2) * 120;
+    lines.push(`${name}-${i},Deudor ${i},Calle ${i},${(OFFICE.lat + north / M_LAT).toFixed(6)},${(OFFICE.lon + east / M_LON).toFixed(6)},${1000 + i},30,${name}`);
+  }
+  const res = await fetch(`${t.baseUrl}/api/accounts/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${t.token}` }, body: lines.join('\n') + '\n' });
+  expect(res.status).toBe(200);
+  const listed = (await t.api('GET', `/api/accounts?teamId=${teamId}&limit=100`)).body.accounts as { id: number }[];
+  for (const a of listed) expect((await t.api('POST', '/api/visits', { accountId: a.id, date: today, priority: 50, serviceMinutes: 10 }, teamDispatcher)).status).toBe(201);
+  const settings = { office: OFFICE, maxVisitsPerCollector: Math.ceil(accounts / names.length) };
+  expect((await t.api('PUT', `/api/plans/settings/teams/${teamId}`, settings, teamDispatcher)).status).toBe(204);
+  return { teamId, dispatcher: teamDispatcher, collectorIds };
+}
+
+async function optimize(token: string): Promise<PlanOut> {
+  const r = await t.api('POST', '/api/plans/optimize', { date: today, options: { iterations: 100, seed: 1 } }, token);
+  expect(r.status).toBe(200);
+  return r.body;
+}
+
+/**
+ * `count` fixes one every 30 s from the route's start, walking its first leg at 40 m a fix;
+ * fixes in `away` are `offsetM` to the side of the leg, on whichever side is farther from the route.
+ */
+function excursionTrack(route: PlanRoute, count: number, away: (i: number) => boolean, offsetM = 400) {
+  const path = decodePolyline(route.polyline);
+  const geometry = buildRouteGeometry(path);
+  const [[lon0, lat0], [lon1, lat1]] = path;
+  const dx = (lon1 - lon0) * M_LON;
+  const dy = (lat1 - lat0) * M_LAT;
+  const len = Math.hypot(dx, dy);
+  const point = (alongM: number, sideM: number) => ({
+    lon: lon0 + ((dx / len) * alongM - (dy / len) * sideM) / M_LON,
+    lat: lat0 + ((dy / len) * alongM + (dx / len) * sideM) / M_LAT,
+  });
+  const off = (side: number) => nearestOnRoute(geometry, point(300, side).lon, point(300, side).lat).distanceM;
+  const side = off(offsetM) > off(-offsetM) ? offsetM : -offsetM;
+  const start = Date.parse(route.start.at) + 1000;
+  const fixes = Array.from({ length: count }, (_, i) => ({ ts: start + i * STEP_MS, ...point(100 + i * 40, away(i) ? side : 0) }));
+  // Preconditions of the scenario: away is well out of the 100 m corridor, the rest on the line, no visit reached.
+  for (const [i, f] of fixes.entries()) {
+    const d = nearestOnRoute(geometry, f.lon, f.lat).distanceM;
+    if (away(i)) expect(d).toBeGreaterThan(250);
+    else expect(d).toBeLessThan(10);
+  }
+  expect(len).toBeGreaterThan(100 + count * 40 + 100);
+  return fixes;
+}
+
+const eventsOf = async (collectorId: number, token = supervisor): Promise<EventOut[]> => {
+  const r = await t.api('GET', `/api/events?collectorId=${collectorId}`, undefined, token);
+  expect(r.status).toBe(200);
+  return r.body.events;
+};
+
+beforeAll(async () => {
+  t = await startTestServer({ FILTER_FUTURE_S: '3600', DEVIATION_TICK_S: '0.2' });
+  today = localDate(Date.now(), noonZone());
+  const north = await plannedTeam('Norte', ['Ana', 'Beto'], 4);
+  const south = await plannedTeam('Sur', ['Caro'], 2);
+  team.north = north.teamId;
+  team.south = south.teamId;
+  dispatcher = north.dispatcher;
+  collectors.push(...north.collectorIds);
+  southCollector = south.collectorIds[0];
+  supervisor = await loginAs(t, 'supervisor', team.north, 'Sara Supervisor');
+  southSupervisor = await loginAs(t, 'supervisor', team.south, 'Sol Supervisor');
+  wall = (await wallClient(supervisor)).socket;
+  wall.on('event', (e: EventOut) => wallEvents.push({ at: Date.now(), e }));
+  for (const plan of [await optimize(north.dispatcher), await optimize(south.dispatcher)]) {
+    for (const r of plan.routes) routes.set(r.collectorId, r);
+  }
+}, 60_000);
+
+afterAll(async () => {
+  wall?.close();
+  await t?.close();
+});
+
+describe('deviation engine on the live ingest path', () => {
+  it("watches the plans the optimizer stores for today, one per routed collector", () => {
+    for (const id of [...collectors, southCollector]) {
+      expect(routes.get(id)?.stops.length).toBeGreaterThan(0);
+      expect(t.server.deviations.engine.hasPlan(id)).toBe(true);
+    }
+  });
+
+  it('a collector out of the corridor for 5 minutes makes exactly one off-route event, on the wall within 1 s of the commit, closed when back', async () => {
+    const ana = collectors[0];
+    // Fixes 4..13 (5 minutes) 400 m off the route: opens once 120 s out (fix 8), closes once 60 s back (fix 16).
+    const fixes = excursionTrack(routes.get(ana)!, 20, (i) => i >= 4 && i < 14);
+    const client = await phone(ana);
+    const topic = `ronda/${phones.get(ana)!.uniqueId}/position`;
+    const ofAna = () => wallEvents.filter((w) => w.e.collectorId === ana);
+    for (const [i, f] of fixes.entries()) {
+      const sentAt = Date.now();
+      await client.publishAsync(topic, JSON.stringify(f), { qos: 1 });
+      if (i === 8 || i === 16) {
+        // The PUBACK came after the commit: the commit happened after sentAt.
+        const got = await until(`event after fix ${i}`, () => ofAna()[i === 8 ? 0 : 1]);
+        expect(got.at - sentAt).toBeLessThanOrEqual(1000);
+      } else {
+        await new Promise((r) => setTimeout(r, 20));
+        expect(ofAna()).toHaveLength(i < 8 ? 0 : i < 16 ? 1 : 2);
+      }
+    }
+    await client.endAsync();
+
+    const [opened, closed] = ofAna().map((w) => w.e);
+    expect(opened).toMatchObject({ type: 'off_route', severity: 'warning', teamId: team.north, openedAt: new Date(fixes[4].ts).toISOString(), closedAt: null, acknowledgedBy: null });
+    expect(closed).toMatchObject({ id: opened.id, openedAt: opened.openedAt, closedAt: new Date(fixes[14].ts).toISOString() });
+    expect(closed.details).toMatchObject({ corridorM: 100, maxDistanceM: 400 });
+    expect(await eventsOf(ana)).toEqual([closed]);
+  });
+
+  it('a buffered history uploaded at once is judged on its own timestamps', async () => {
+    const beto = collectors[1];
+    const fixes = excursionTrack(routes.get(beto)!, 20, (i) => i >= 2 && i < 12);
+    const client = await phone(beto);
+    await client.publishAsync(`ronda/${phones.get(beto)!.uniqueId}/position`, JSON.stringify(fixes), { qos: 1 });
+    await client.endAsync();
+    await until('the buffered excursion closed', () => wallEvents.find((w) => w.e.collectorId === beto && w.e.closedAt !== null));
+    const events = await eventsOf(beto);
+    expect(events).toHaveLength(1);
+    // Five minutes out, though every fix arrived in the same instant.
+    expect(events[0]).toMatchObject({ type: 'off_route', openedAt: new Date(fixes[2].ts).toISOString(), closedAt: new Date(fixes[12].ts).toISOString() });
+  });
+
+  it("a supervisor acknowledges: who and when are stored and streamed; the first acknowledgement stands", async () => {
+    const [event] = await eventsOf(collectors[0]);
+    expect((await t.api('POST', `/api/events/${event.id}/ack`, undefined, dispatcher)).status).toBe(403);
+    expect((await t.api('POST', `/api/events/${event.id}/ack`, undefined, southSupervisor)).status).toBe(403);
+    expect((await t.api('POST', '/api/events/999999/ack', undefined, supervisor)).status).toBe(404);
+
+    const before = Date.now();
+    const r = await t.api('POST', `/api/events/${event.id}/ack`, undefined, supervisor);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: event.id, acknowledgedBy: 'Sara Supervisor (supervisor)' });
+    expect(Math.abs(Date.parse(r.body.acknowledgedAt) - before)).toBeLessThan(5000);
+    const streamed = await until('the acknowledgement on the wall', () => wallEvents.find((w) => w.e.id === event.id && w.e.acknowledgedAt !== null));
+    expect(streamed.e).toEqual(r.body);
+    expect(await eventsOf(collectors[0])).toEqual([r.body]);
+
+    const again = await t.api('POST', `/api/events/${event.id}/ack`, undefined, await loginAs(t, 'admin', null, 'Otra Admin'));
+    expect(again.body).toEqual(r.body);
+    await new Promise((res) => setTimeout(res, 100));
+    expect(wallEvents.filter((w) => w.e.id === event.id && w.e.acknowledgedAt !== null)).toHaveLength(1);
+  });
+
+  it('a device that goes quiet during the shift makes one offline event, listed to new wall clients, closed when it reports', async () => {
+    const client = await phone(southCollector);
+    const topic = `ronda/${phones.get(southCollector)!.uniqueId}/position`;
+    const [first, second] = excursionTrack(routes.get(southCollector)!, 2, () => false);
+    await client.publishAsync(topic, JSON.stringify(first), { qos: 1 });
+    const reportedAt = Date.now();
+    // Offline after 3 s instead of 10 minutes, so the scenario runs in seconds.
+    const patched = await t.api('PATCH', `/api/teams/${team.south}/deviation-rules`, { offline: { minutes: 0.05 } }, southSupervisor);
+    expect(patched.status).toBe(200);
+    expect(patched.body.offline).toEqual({ enabled: true, minutes: 0.05 });
+    expect(patched.body.offRoute.corridorM).toBe(100);
+    const southWall = await wallClient(southSupervisor);
+    const seen: EventOut[] = [];
+    southWall.socket.on('event', (e: EventOut) => seen.push(e));
+
+    const opened = await until('offline opened', () => seen.find((e) => e.type === 'offline'));
+    expect(opened).toMatchObject({ collectorId: southCollector, teamId: team.south, severity: 'critical', closedAt: null });
+    // Opened at the last report, once 3 s had passed without another.
+    expect(Date.parse(opened.openedAt)).toBeLessThanOrEqual(reportedAt);
+    expect(Date.parse(opened.openedAt)).toBeGreaterThan(reportedAt - 1000);
+    expect(Date.now() - Date.parse(opened.openedAt)).toBeGreaterThanOrEqual(3000);
+
+    const late = await wallClient(southSupervisor);
+    expect(late.snapshot.events).toEqual([opened]);
+    late.socket.close();
+    // The north supervisor's wall does not see another team's events.
+    expect(wallEvents.some((w) => w.e.collectorId === southCollector)).toBe(false);
+
+    await client.publishAsync(topic, JSON.stringify(second), { qos: 1 });
+    const closedEvent = await until('offline closed', () => seen.find((e) => e.id === opened.id && e.closedAt !== null));
+    expect((await t.api('PATCH', `/api/teams/${team.south}/deviation-rules`, { offline: { minutes: 60 } }, southSupervisor)).status).toBe(200);
+    await client.endAsync();
+    southWall.socket.close();
+    expect(await eventsOf(southCollector, southSupervisor)).toEqual([closedEvent]);
+  });
+
+  it('keeps per-team rules: read by the team, changed by its supervisor only, bad settings refused with a reason', async () => {
+    const north = await t.api('GET', `/api/teams/${team.north}/deviation-rules`, undefined, supervisor);
+    expect(north.status).toBe(200);
+    expect(north.body.offline.minutes).toBe(10);
+    expect((await t.api('GET', `/api/teams/${team.north}/deviation-rules`, undefined, southSupervisor)).status).toBe(403);
+    expect((await t.api('PATCH', `/api/teams/${team.north}/deviation-rules`, { offRoute: { corridorM: 150 } }, dispatcher)).status).toBe(403);
+    const bad = await t.api('PATCH', `/api/teams/${team.north}/deviation-rules`, { offRoute: { corridorM: -5 } }, supervisor);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/corridorM/);
+    expect((await t.api('PATCH', `/api/teams/${team.north}/deviation-rules`, { offRoute: { corridorM: 150 } }, supervisor)).body.offRoute).toMatchObject({ corridorM: 150, openAfterS: 120 });
+    expect((await t.api('GET', `/api/teams/${team.north}/deviation-rules`, undefined, supervisor)).body.offRoute.corridorM).toBe(150);
+  });
+});
