@@ -3,10 +3,10 @@ import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import { MetricsQuery, MetricsResponse } from '../contract/metrics.ts';
 import type { Database } from '../db/database.ts';
+import { readScope } from '../operations/actor.ts';
 import { metricsToCsv } from '../metrics/metrics-csv.ts';
 import { collectorDayMetrics } from '../metrics/metrics.repository.ts';
 import { requireUser } from './auth-hook.ts';
-import { teamScope } from './collector.routes.ts';
 import { ErrorBody } from './schemas.ts';
 
 const MAX_DAYS = 366;
@@ -27,8 +27,11 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
     '/api/metrics/collectors',
     { preHandler: readers, schema: { tags: ['metrics'], querystring: MetricsQuery, response: { 200: MetricsResponse, 400: ErrorBody } } },
     async (req, reply) => {
-      const rows = await load(req.query, teamScope(req.user));
+      const started = performance.now();
+      const rows = await load(req.query, readScope(req.user));
       if (!rows) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `from must not be after to, and the range at most ${MAX_DAYS} days` });
+      // The query's share of the answer, for the browser's network panel and bench:web (issue 6's "server time").
+      reply.header('server-timing', `db;dur=${(performance.now() - started).toFixed(1)}`);
       return { from: req.query.from, to: req.query.to, currency, rows };
     },
   );
@@ -37,7 +40,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
     '/api/metrics/collectors.csv',
     { preHandler: readers, schema: { tags: ['metrics'], querystring: MetricsQuery, produces: ['text/csv'] } },
     async (req, reply) => {
-      const rows = await load(req.query, teamScope(req.user));
+      const rows = await load(req.query, readScope(req.user));
       if (!rows) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `from must not be after to, and the range at most ${MAX_DAYS} days` });
       return reply
         .header('content-type', 'text/csv; charset=utf-8')

@@ -20,9 +20,13 @@ export const CollectorDayMetrics = Type.Object({
   collected: Num,
   promised: Num,
   due: Num,
-  /** Average minutes on site before a check-in. */
+  /** Check-ins whose trail shows the arrival at the address (server/operations/on-site.ts). */
+  timedVisits: Type.Integer(),
+  /** Minutes from arrival at the address to the check-in, summed over those check-ins. */
+  onSiteMin: Num,
+  /** onSiteMin ÷ timedVisits; null when no check-in could be timed. */
   avgVisitMin: NullableNum,
-  /** Minutes stopped away from visits. */
+  /** Minutes stopped (below 2 km/h) that were not time on site before a check-in. */
   idleMin: Num,
   movingMin: Num,
   firstReport: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),

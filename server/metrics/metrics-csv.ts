@@ -2,7 +2,7 @@ import type { CollectorDayMetrics } from '../contract/metrics.ts';
 
 const COLUMNS: (keyof CollectorDayMetrics)[] = [
   'day', 'collectorId', 'collectorName', 'teamId', 'teamName', 'plannedKm', 'drivenKm', 'visitsPlanned', 'visitsCompleted',
-  'visitsWithPayment', 'effectiveRate', 'collected', 'promised', 'due', 'avgVisitMin', 'idleMin', 'movingMin', 'firstReport', 'lastReport',
+  'visitsWithPayment', 'effectiveRate', 'collected', 'promised', 'due', 'timedVisits', 'onSiteMin', 'avgVisitMin', 'idleMin', 'movingMin', 'firstReport', 'lastReport',
 ];
 
 /** RFC 4180: quote fields holding a comma, quote or line break; double inner quotes. */

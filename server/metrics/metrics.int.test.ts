@@ -1,59 +1,89 @@
-import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import type { CollectorDayMetrics, MetricsResponse } from '../contract/metrics.ts';
+import { createCollector, createTeam, loginAs } from '../operations/testing/fixtures.ts';
+import { DAY, TIME_ZONE, expectedFigures, seedMetricsScenario, type MetricsScenario } from './testing/metrics-scenario.ts';
 
 let t: TestServer;
-let collectorId: number;
-let token: string;
+let s: MetricsScenario;
+let otherTeam: number;
 
 beforeAll(async () => {
-  t = await startTestServer({ TIME_ZONE: 'America/Mexico_City' });
-  const team = await t.api('POST', '/api/teams', { name: 'Metrics team' });
-  collectorId = (await t.api('POST', '/api/collectors', { name: 'Rosa Díaz', teamId: team.body.id })).body.id;
-  token = (await t.createDevice('metrics-phone', collectorId)).token;
-});
+  t = await startTestServer({ TIME_ZONE });
+  s = await seedMetricsScenario(t);
+  // Another team's collector with a visit the same day: outside a team filter and a team manager's view.
+  otherTeam = await createTeam(t, 'Sur');
+  const other = await createCollector(t, 'Otro Cobrador', otherTeam);
+  await t.server.dbh.db.insertInto('accounts').values({ team_id: otherTeam, external_id: 'SUR-1', name: 'Sur Uno', installment_amount: 999 }).execute();
+  const account = await t.server.dbh.db.selectFrom('accounts').select('id').where('external_id', '=', 'SUR-1').executeTakeFirstOrThrow();
+  expect((await t.api('POST', '/api/visits', { accountId: account.id, date: DAY, collectorId: other })).status).toBe(201);
+}, 60_000);
 afterAll(async () => t?.close());
 
-/** The hand computation: great-circle distance between consecutive rows (R = 6371.0088 km). */
-function handKm(points: { lat: number; lon: number }[]): number {
-  let m = 0;
-  for (let i = 1; i < points.length; i++) {
-    const [a, b] = [points[i - 1], points[i]];
-    const r = Math.PI / 180;
-    const h = Math.sin(((b.lat - a.lat) * r) / 2) ** 2 + Math.cos(a.lat * r) * Math.cos(b.lat * r) * Math.sin(((b.lon - a.lon) * r) / 2) ** 2;
-    m += 2 * 6371008.8 * Math.asin(Math.sqrt(h));
-  }
-  return m / 1000;
-}
+const metrics = async (query: string, token?: string) => t.api<MetricsResponse>('GET', `/api/metrics/collectors?${query}`, undefined, token);
+const rowOf = (rows: CollectorDayMetrics[], collectorId: number) => rows.find((r) => r.collectorId === collectorId);
 
-describe('manager metrics from positions', () => {
-  it('driven km, moving and stopped minutes, first and last report match the raw rows; a resend adds nothing', async () => {
-    // 2026-11-20 09:00 in Mexico City (UTC-6): 20 minutes riding north at one fix a minute, then 10 minutes parked.
-    const start = Date.parse('2026-11-20T15:00:00Z');
-    const track = [
-      ...Array.from({ length: 21 }, (_, i) => ({ ts: start + i * 60_000, lat: 20.66 + i * 0.004, lon: -103.35, speed: 26 })),
-      ...Array.from({ length: 10 }, (_, i) => ({ ts: start + (21 + i) * 60_000, lat: 20.74, lon: -103.35, speed: 0 })),
-    ];
-    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: 'metrics-phone', password: token });
-    await c.publishAsync('ronda/metrics-phone/position', JSON.stringify(track), { qos: 1 });
-    await c.publishAsync('ronda/metrics-phone/position', JSON.stringify(track.slice(5, 15)), { qos: 1 });
-    await c.endAsync();
-
-    const r = await t.api('GET', `/api/metrics/collectors?from=2026-11-20&to=2026-11-20&collectorId=${collectorId}`);
+describe('manager metrics for a seeded day', () => {
+  it('every figure equals the hand computation from the raw rows', async () => {
+    const r = await metrics(`from=${DAY}&to=${DAY}&teamId=${s.teamId}`);
     expect(r.status).toBe(200);
-    expect(r.body.rows).toHaveLength(1);
-    const row = r.body.rows[0];
-    expect(row.day).toBe('2026-11-20');
-    expect(row.drivenKm).toBeCloseTo(handKm(track), 2);
-    // A segment counts as moving by the speed its closing fix reports: 20 riding minutes, 10 parked ones.
-    expect(row.movingMin).toBe(20);
-    expect(row.idleMin).toBe(10);
-    expect(row.firstReport).toBe(new Date(track[0].ts).toISOString());
-    expect(row.lastReport).toBe(new Date(track.at(-1)!.ts).toISOString());
+    expect(r.body.currency).toBe('MXN');
+    expect(r.body.rows.map((x) => x.collectorId).sort()).toEqual([s.rosa, s.luis].sort());
+    const want = expectedFigures(s);
+    expect(rowOf(r.body.rows, s.rosa)).toEqual({ collectorId: s.rosa, collectorName: 'Rosa Díaz', teamId: s.teamId, teamName: 'Norte', day: DAY, ...want.rosa });
+    expect(rowOf(r.body.rows, s.luis)).toEqual({ collectorId: s.luis, collectorName: 'Luis Ortega', teamId: s.teamId, teamName: 'Norte', day: DAY, ...want.luis });
+  });
 
-    const csv = await fetch(`${t.baseUrl}/api/metrics/collectors.csv?from=2026-11-20&to=2026-11-20`, { headers: { authorization: `Bearer ${t.token}` } });
-    const lines = (await csv.text()).trim().split('\r\n');
-    expect(lines[0].split(',')).toContain('drivenKm');
-    expect(lines[1]).toContain('Rosa Díaz');
+  it('planned km come from the latest plan version, not the first', async () => {
+    const first = s.firstPlan.routes.find((r) => r.collectorId === s.rosa)!.distanceM;
+    const latest = s.latestPlan.routes.find((r) => r.collectorId === s.rosa)!.distanceM;
+    // Cancelling Elena's visit shortened Rosa's route; otherwise this test could not tell the versions apart.
+    expect(s.latestPlan.version).toBe(s.firstPlan.version + 1);
+    expect(latest).toBeLessThan(first);
+    const row = rowOf((await metrics(`from=${DAY}&to=${DAY}&collectorId=${s.rosa}`)).body.rows, s.rosa)!;
+    expect(row.plannedKm).toBe(Math.round(latest / 10) / 100);
+  });
+
+  it('filters by team and collector; a supervisor sees only their team, a collector nothing', async () => {
+    const all = (await metrics(`from=${DAY}&to=${DAY}`)).body.rows;
+    expect(all.some((r) => r.teamId === otherTeam)).toBe(true);
+    expect((await metrics(`from=${DAY}&to=${DAY}&collectorId=${s.luis}`)).body.rows.map((r) => r.collectorId)).toEqual([s.luis]);
+    const supervisor = await loginAs(t, 'supervisor', s.teamId, 'Sara Supervisor');
+    const scoped = (await metrics(`from=${DAY}&to=${DAY}&teamId=${otherTeam}`, supervisor)).body.rows;
+    expect(new Set(scoped.map((r) => r.teamId))).toEqual(new Set([s.teamId]));
+    expect((await metrics(`from=${DAY}&to=${DAY}`, await loginAs(t, 'collector', s.teamId, 'Rosa Login'))).status).toBe(403);
+  });
+
+  it('days outside the range have no rows; a reversed or over-long range is a clear 400', async () => {
+    expect((await metrics('from=2026-11-21&to=2026-11-30')).body.rows).toEqual([]);
+    const reversed = await metrics(`from=2026-11-21&to=${DAY}`);
+    expect(reversed.status).toBe(400);
+    expect((reversed.body as unknown as { message: string }).message).toMatch(/from must not be after to/);
+    expect((await metrics('from=2025-01-01&to=2026-11-20')).status).toBe(400);
+    expect((await metrics('from=yesterday&to=2026-11-20')).status).toBe(400);
+  });
+
+  it('the CSV export carries the same figures, one line per collector and day', async () => {
+    const res = await fetch(`${t.baseUrl}/api/metrics/collectors.csv?from=${DAY}&to=${DAY}&teamId=${s.teamId}`, { headers: { authorization: `Bearer ${t.token}` } });
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="ronda-metrics-${DAY}-${DAY}.csv"`);
+    const [header, ...lines] = (await res.text()).trim().split('\r\n');
+    const cols = header.split(',');
+    expect(lines).toHaveLength(2);
+    const rosa = Object.fromEntries(lines.map((l) => l.split(',')).find((f) => f[cols.indexOf('collectorName')] === 'Rosa Díaz')!.map((v, i) => [cols[i], v]));
+    const want = expectedFigures(s).rosa;
+    expect(rosa).toMatchObject({
+      day: DAY,
+      drivenKm: String(want.drivenKm),
+      plannedKm: String(want.plannedKm),
+      visitsCompleted: '3',
+      effectiveRate: '0.6667',
+      collected: '600',
+      promised: '600',
+      due: '1450',
+      avgVisitMin: '8.3',
+      idleMin: '15',
+      firstReport: want.firstReport,
+    });
   });
 });

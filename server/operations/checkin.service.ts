@@ -6,6 +6,7 @@ import type { Database } from '../db/database.ts';
 import { haversineM } from '../routing/geometry/haversine.ts';
 import { actorLabel, assertCanWrite } from './actor.ts';
 import { invalid, notFound } from './errors.ts';
+import { ON_SITE_LOOKBACK_MS, presenceAt, type Fix } from './on-site.ts';
 import { AlreadyStored, parseTs, type RecordSource } from './record-source.ts';
 import { getVisit } from './visit.repository.ts';
 
@@ -94,11 +95,14 @@ export async function recordCheckin(db: Kysely<Database>, input: CheckinIn, sour
 
       const flags: CheckinFlag[] = [];
       let distanceM: number | null = null;
+      let onSiteS: number | null = null;
       if (visit.lat !== null && visit.lon !== null) {
         const home: [number, number] = [visit.lon, visit.lat];
         distanceM = haversineM(home, [input.lon, input.lat]);
         if (distanceM > opts.radiusM) flags.push('far_from_address');
-        if (!(await presentNear(tx, collectorId, home, ts, opts))) flags.push('no_presence');
+        const presence = presenceAt(await trailAround(tx, collectorId, ts, opts), home, ts.getTime(), opts);
+        if (!presence.present) flags.push('no_presence');
+        onSiteS = presence.onSiteS;
       }
       if (source.collectorId !== null && visit.collector_id !== null && source.collectorId !== visit.collector_id) flags.push('not_assigned');
 
@@ -120,6 +124,7 @@ export async function recordCheckin(db: Kysely<Database>, input: CheckinIn, sour
           promise_amount: input.promiseAmount ?? null,
           distance_m: distanceM,
           flags,
+          on_site_s: onSiteS,
         })
         .onConflict((oc) => oc.column('id').doNothing())
         .returning('id')
@@ -167,16 +172,16 @@ export async function recordCheckin(db: Kysely<Database>, input: CheckinIn, sour
   }
 }
 
-/** Was any device of the collector within the radius of the address in the minutes around `ts`? */
-async function presentNear(tx: Db, collectorId: number | null, home: [number, number], ts: Date, opts: CheckinOptions): Promise<boolean> {
-  if (collectorId === null) return false;
-  const w = opts.presenceWindowMin * 60_000;
+/** The collector's fixes (every device) from the on-site lookback before `ts` to the presence window after it, oldest first. */
+async function trailAround(tx: Db, collectorId: number | null, ts: Date, opts: CheckinOptions): Promise<Fix[]> {
+  if (collectorId === null) return [];
   const rows = await tx
     .selectFrom('positions')
-    .select(['lat', 'lon'])
+    .select(['lat', 'lon', 'device_time'])
     .where('collector_id', '=', collectorId)
-    .where('device_time', '>=', new Date(ts.getTime() - w))
-    .where('device_time', '<=', new Date(ts.getTime() + w))
+    .where('device_time', '>=', new Date(ts.getTime() - ON_SITE_LOOKBACK_MS))
+    .where('device_time', '<=', new Date(ts.getTime() + opts.presenceWindowMin * 60_000))
+    .orderBy('device_time')
     .execute();
-  return rows.some((p) => haversineM(home, [p.lon, p.lat]) <= opts.radiusM);
+  return rows.map((r) => ({ ms: new Date(r.device_time).getTime(), lat: r.lat, lon: r.lon }));
 }

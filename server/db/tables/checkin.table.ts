@@ -20,6 +20,8 @@ export interface CheckinTable {
   promise_amount: number | null;
   distance_m: number | null;
   flags: ColumnType<CheckinFlag[], CheckinFlag[], CheckinFlag[]>;
+  /** Seconds at the address before checking in (migration 0005); null when the trail does not show it. */
+  on_site_s: number | null;
   received_at: Generated<Date>;
 }
 export type Checkin = Selectable<CheckinTable>;
