@@ -6,5 +6,6 @@ import type { MessageKey } from './i18n.svelte.ts';
  */
 export const NAV: readonly { href: string; label: MessageKey }[] = [
   { href: '/', label: 'nav.map' },
+  { href: '/board', label: 'nav.board' },
   { href: '/replay', label: 'nav.replay' },
 ];

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import type { PlanOut, PlanRoute, PlanStop } from '$contract/plan.ts';
+import { conflictAuthor, dropIndex, isNewerPlan, localDate, openIndexOf, placementOf, reorderedIds } from './board-plan.ts';
+
+function stop(visitId: number, status: PlanStop['status'] = 'assigned'): PlanStop {
+  return {
+    visitId,
+    visitVersion: 1,
+    sequence: 0,
+    accountId: visitId,
+    accountName: `Deudor ${visitId}`,
+    address: '',
+    lat: 20,
+    lon: -103,
+    status,
+    priority: 50,
+    window: null,
+    serviceMinutes: 10,
+    locked: false,
+    pinned: false,
+    arrivalAt: '2030-03-12T15:00:00.000Z',
+    waitS: 0,
+    eta: '2030-03-12T15:00:00.000Z',
+    departureAt: '2030-03-12T15:10:00.000Z',
+    travelS: 0,
+    distanceM: 0,
+  };
+}
+
+function route(collectorId: number, stops: PlanStop[]): PlanRoute {
+  const at = { lat: 20, lon: -103, at: '2030-03-12T14:00:00.000Z' };
+  return { collectorId, collectorName: `C${collectorId}`, startKind: 'office', start: at, end: at, stops, distanceM: 0, durationS: 0, travelS: 0, serviceS: 0, waitS: 0, polyline: '' };
+}
+
+const plan = (version: number, teamId = 1, date = '2030-03-12'): PlanOut => ({
+  id: version,
+  teamId,
+  date,
+  version,
+  kind: 'optimize',
+  provider: 'haversine',
+  timeZone: 'America/Mexico_City',
+  createdBy: 'x',
+  createdAt: '2030-03-12T13:00:00.000Z',
+  routes: [route(7, [stop(1), stop(2)]), route(8, [stop(3, 'completed'), stop(4), stop(5)])],
+  unassigned: [{ visitId: 9, accountName: 'Deudor 9', priority: 80, reason: 'window' }],
+  changedCollectorIds: [],
+});
+
+describe('placementOf', () => {
+  it('finds a visit on its route or among the unassigned', () => {
+    expect(placementOf(plan(1), 4)).toMatchObject({ collectorId: 8, index: 1, stop: { visitId: 4 } });
+    expect(placementOf(plan(1), 9)).toEqual({ collectorId: null, stop: null, index: 0 });
+    expect(placementOf(plan(1), 99)).toBeNull();
+  });
+});
+
+describe('reorderedIds', () => {
+  const r = route(8, [stop(3, 'completed'), stop(4), stop(5), stop(6, 'en_route')]);
+
+  it('moves a visit among the open ones and leaves done visits out of the request', () => {
+    expect(reorderedIds(r, 6, 0)).toEqual([6, 4, 5]);
+    expect(reorderedIds(r, 4, 1)).toEqual([5, 4, 6]);
+    expect(reorderedIds(r, 4, 2)).toEqual([5, 6, 4]);
+  });
+
+  it('clamps the target index and ignores a visit that is not open on the route', () => {
+    expect(reorderedIds(r, 4, 99)).toEqual([5, 6, 4]);
+    expect(reorderedIds(r, 5, -3)).toEqual([5, 4, 6]);
+    expect(reorderedIds(r, 3, 0)).toEqual([4, 5, 6]);
+  });
+
+  it('indexes among open visits, as reorderedIds expects', () => {
+    expect(openIndexOf(r, 5)).toBe(1);
+    expect(openIndexOf(r, 3)).toBe(-1);
+  });
+});
+
+describe('dropIndex', () => {
+  const r = route(8, [stop(3, 'completed'), stop(4), stop(5), stop(6)]);
+
+  it('puts the dragged visit before the card it is dropped on, or last', () => {
+    expect(reorderedIds(r, 6, dropIndex(r, 6, 4))).toEqual([6, 4, 5]);
+    expect(reorderedIds(r, 4, dropIndex(r, 4, 6))).toEqual([5, 4, 6]);
+    expect(reorderedIds(r, 4, dropIndex(r, 4, null))).toEqual([5, 6, 4]);
+  });
+
+  it('on a visit already done, lands before the next open one; on itself, stays', () => {
+    expect(reorderedIds(r, 5, dropIndex(r, 5, 3))).toEqual([5, 4, 6]);
+    expect(reorderedIds(r, 5, dropIndex(r, 5, 5))).toEqual([4, 5, 6]);
+  });
+});
+
+describe('isNewerPlan', () => {
+  it('takes only a later version of the team and day on screen', () => {
+    expect(isNewerPlan(null, plan(1), 1, '2030-03-12')).toBe(true);
+    expect(isNewerPlan(plan(2), plan(3), 1, '2030-03-12')).toBe(true);
+    expect(isNewerPlan(plan(3), plan(3), 1, '2030-03-12')).toBe(false);
+    expect(isNewerPlan(plan(3), plan(2), 1, '2030-03-12')).toBe(false);
+    expect(isNewerPlan(plan(1), plan(5, 2), 1, '2030-03-12')).toBe(false);
+    expect(isNewerPlan(plan(1), plan(5, 1, '2030-03-13'), 1, '2030-03-12')).toBe(false);
+  });
+});
+
+describe('conflictAuthor', () => {
+  it("reads who changed the visit and when from the server's 409 message", () => {
+    const message =
+      'visit 12 was changed by Dora Dispatcher (dispatcher) at 2030-03-12T15:04:05.123Z (it is now version 4, your change was made on version 3); reload the plan and try again';
+    expect(conflictAuthor(message)).toEqual({ by: 'Dora Dispatcher (dispatcher)', at: new Date('2030-03-12T15:04:05.123Z') });
+  });
+
+  it('is null for the other conflicts', () => {
+    expect(conflictAuthor("visit 12 is not on collector 3's route; move it there first")).toBeNull();
+    expect(conflictAuthor('visit 12 is completed; it can no longer be reassigned')).toBeNull();
+  });
+});
+
+describe('localDate', () => {
+  it("is the team's calendar day, not UTC's", () => {
+    expect(localDate('America/Mexico_City', new Date('2030-03-13T03:00:00Z'))).toBe('2030-03-12');
+    expect(localDate('UTC', new Date('2030-03-13T03:00:00Z'))).toBe('2030-03-13');
+  });
+});

@@ -1,0 +1,87 @@
+import type { PlanOut, PlanRoute, PlanStop } from '$contract/plan.ts';
+import type { VisitStatus } from '$contract/visit.ts';
+
+/** Statuses a dispatcher can still move, reorder, lock or cancel (server/plans/reassign-changes.ts `OPEN`). */
+export const OPEN_STATUSES: ReadonlySet<VisitStatus> = new Set(['planned', 'assigned', 'en_route', 'arrived']);
+
+/**
+ * One colour per route, by the collector's place in the plan, shared by the list
+ * and the map so a pin is found in its column at a glance. Picked to stay apart
+ * on the dark theme and from the state colours of the wall.
+ */
+export const ROUTE_COLORS = ['#38bdf8', '#f472b6', '#a3e635', '#fb923c', '#c084fc', '#facc15', '#2dd4bf', '#f87171', '#818cf8', '#4ade80', '#e879f9', '#fcd34d'] as const;
+export const UNASSIGNED_COLOR = '#94a3b8';
+
+export function routeColor(index: number): string {
+  return ROUTE_COLORS[index % ROUTE_COLORS.length];
+}
+
+/** Where a visit sits in a plan: on a collector's route (with its stop), or left unassigned. */
+export type Placement = { collectorId: number; stop: PlanStop; index: number } | { collectorId: null; stop: null; index: number };
+
+export function placementOf(plan: PlanOut, visitId: number): Placement | null {
+  for (const route of plan.routes) {
+    const index = route.stops.findIndex((s) => s.visitId === visitId);
+    if (index >= 0) return { collectorId: route.collectorId, stop: route.stops[index], index };
+  }
+  const index = plan.unassigned.findIndex((u) => u.visitId === visitId);
+  return index >= 0 ? { collectorId: null, stop: null, index } : null;
+}
+
+/**
+ * The route's open visits in the order the dispatcher asks for: `visitId` taken
+ * out and put at `toIndex` (an index into the open visits, clamped). Visits
+ * already done stay out of the request: the server keeps them where they are.
+ */
+export function reorderedIds(route: PlanRoute, visitId: number, toIndex: number): number[] {
+  const open = route.stops.filter((s) => OPEN_STATUSES.has(s.status)).map((s) => s.visitId);
+  const from = open.indexOf(visitId);
+  if (from < 0) return open;
+  open.splice(from, 1);
+  open.splice(Math.max(0, Math.min(toIndex, open.length)), 0, visitId);
+  return open;
+}
+
+/** The visit's index among the route's open visits, the index `reorderedIds` speaks in (−1 when not open). */
+export function openIndexOf(route: PlanRoute, visitId: number): number {
+  return route.stops.filter((s) => OPEN_STATUSES.has(s.status)).findIndex((s) => s.visitId === visitId);
+}
+
+/**
+ * The open index (as `reorderedIds` takes it) that puts `visitId` just before
+ * `beforeVisitId` on the route, or last when that is null: what a drop on a
+ * card of the same column means. A drop on a visit already done lands before
+ * the next open one.
+ */
+export function dropIndex(route: PlanRoute, visitId: number, beforeVisitId: number | null): number {
+  const others = route.stops.filter((s) => OPEN_STATUSES.has(s.status) && s.visitId !== visitId);
+  if (beforeVisitId === null) return others.length;
+  const at = route.stops.findIndex((s) => s.visitId === beforeVisitId);
+  if (at < 0) return others.length;
+  const next = route.stops.slice(at).find((s) => OPEN_STATUSES.has(s.status) && s.visitId !== visitId);
+  return next ? others.indexOf(next) : others.length;
+}
+
+/** Whether `incoming` (a live `plan` event or an answer) should replace what the board shows. */
+export function isNewerPlan(current: PlanOut | null, incoming: PlanOut, teamId: number, date: string): boolean {
+  if (incoming.teamId !== teamId || incoming.date !== date) return false;
+  return current === null || incoming.version > current.version;
+}
+
+/**
+ * Who made the change a 409 refers to, read from the server's message
+ * ("visit 12 was changed by Dora Dispatcher (dispatcher) at 2030-…Z (it is now
+ * version 4, …)", server/plans/reassign-changes.ts), so the board can say it in
+ * the user's language. Null for the other conflicts (a visit no longer open…).
+ */
+export function conflictAuthor(message: string): { by: string; at: Date } | null {
+  const m = /was changed by (.+) at (\d{4}-\d{2}-\d{2}T[\d:.]+Z) \(/.exec(message);
+  if (!m) return null;
+  const at = new Date(m[2]);
+  return Number.isNaN(at.getTime()) ? null : { by: m[1], at };
+}
+
+/** `YYYY-MM-DD` of `at` in `timeZone`: the board opens on the team's today. */
+export function localDate(timeZone: string, at: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}

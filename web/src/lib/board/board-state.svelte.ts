@@ -1,0 +1,230 @@
+import type { PlanOut, ReassignRequest } from '$contract/plan.ts';
+import type { VisitOut, VisitStatus } from '$contract/visit.ts';
+import { SvelteMap } from 'svelte/reactivity';
+import { ApiError, api } from '../api.ts';
+import { i18n } from '../i18n.svelte.ts';
+import { live } from '../live.svelte.ts';
+import { OPEN_STATUSES, conflictAuthor, dropIndex, isNewerPlan, placementOf, reorderedIds } from './board-plan.ts';
+
+/** What the board tells the dispatcher after an action; `conflict` is another dispatcher's edit winning. */
+export type BoardNotice =
+  | { kind: 'done'; ms: number }
+  | { kind: 'conflict'; by: string | null; at: Date | null; detail: string }
+  | { kind: 'error'; detail: string };
+
+/** A visit's newest version and status as the live stream reported them, newer than the plan's copy. */
+interface VisitLive {
+  version: number;
+  status: VisitStatus;
+}
+
+/**
+ * The dispatcher board's state for one team and day: the current plan version,
+ * the unassigned visits' details (their version and address, which the plan
+ * does not carry), the selection, and the actions. Every action is one
+ * `POST /api/plans/:date/reassign`; its answer is the new plan, shown at once.
+ * Live `plan` events from other dispatchers replace the plan when newer.
+ */
+export class BoardState {
+  /** The user's role may change plans (SPEC §6: admin, supervisor, dispatcher); managers only read. */
+  canWrite = $state(false);
+  teamId = $state<number | null>(null);
+  date = $state('');
+  plan = $state.raw<PlanOut | null>(null);
+  /** Unassigned visits by id, from GET /api/visits. */
+  pending = $state.raw<ReadonlyMap<number, VisitOut>>(new Map());
+  loading = $state(false);
+  /** No plan stored yet for the team and day (404). */
+  missing = $state(false);
+  loadError = $state<string | null>(null);
+  /** The visit an action is under way for (or 0 for a whole-day action); null when idle. */
+  busy = $state<number | null>(null);
+  notice = $state.raw<BoardNotice | null>(null);
+  selectedId = $state<number | null>(null);
+  /** Collectors whose route the last new plan changed, for a brief highlight. */
+  changed = $state.raw<ReadonlySet<number>>(new Set());
+
+  /** The visit being dragged, and the card it would land before (null: the end of the column). */
+  dragging = $state<number | null>(null);
+  dropTarget = $state.raw<{ collectorId: number; beforeVisitId: number | null } | null>(null);
+
+  /** ETAs as "09:40", in the plan's (the team's) time zone. */
+  readonly clock = $derived(
+    new Intl.DateTimeFormat(i18n.languageTag, { timeZone: this.plan?.timeZone ?? i18n.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+  );
+
+  #live = new SvelteMap<number, VisitLive>();
+  #off: (() => void)[] = [];
+
+  /** Follows live plans and visits; call once when the page mounts, `stop` when it goes. */
+  start(): void {
+    this.#off.push(
+      live.on('plan', (p) => {
+        if (this.teamId !== null && isNewerPlan(this.plan, p, this.teamId, this.date)) this.#show(p);
+      }),
+      live.on('visit', (v) => {
+        const seen = this.#live.get(v.id);
+        if (!seen || v.version > seen.version) this.#live.set(v.id, { version: v.version, status: v.status });
+      }),
+      // After a reconnection the board may have missed plans: read the current one again.
+      live.onSnapshot(() => {
+        if (this.plan) void this.load();
+      }),
+    );
+  }
+
+  stop(): void {
+    for (const off of this.#off) off();
+    this.#off = [];
+  }
+
+  async open(teamId: number, date: string): Promise<void> {
+    this.teamId = teamId;
+    this.date = date;
+    this.plan = null;
+    this.pending = new Map();
+    this.selectedId = null;
+    this.notice = null;
+    await this.load();
+  }
+
+  async load(): Promise<void> {
+    const { teamId, date } = this;
+    if (teamId === null) return;
+    this.loading = true;
+    try {
+      const plan = await api<PlanOut>(`/plans/${date}?teamId=${teamId}`);
+      if (teamId !== this.teamId || date !== this.date) return;
+      this.missing = false;
+      this.loadError = null;
+      // A reload after a conflict must show the server's plan even at the same version.
+      this.plan = null;
+      this.#show(plan);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) {
+        this.missing = true;
+        this.plan = null;
+        this.loadError = null;
+      } else {
+        this.loadError = err instanceof Error ? err.message : String(err);
+      }
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** The visit's version to send with a move or cancel: the newest the board has seen. */
+  versionOf(visitId: number): number | null {
+    const live = this.#live.get(visitId)?.version ?? 0;
+    const placement = this.plan ? placementOf(this.plan, visitId) : null;
+    const known = placement?.stop?.visitVersion ?? this.pending.get(visitId)?.version ?? null;
+    return known === null ? null : Math.max(known, live);
+  }
+
+  /** The stop's status, or the live one when the visit changed after the plan (a check-in, say). */
+  statusOf(stop: { visitId: number; visitVersion: number; status: VisitStatus }): VisitStatus {
+    const seen = this.#live.get(stop.visitId);
+    return seen && seen.version > stop.visitVersion ? seen.status : stop.status;
+  }
+
+  move(visitId: number, toCollectorId: number): Promise<void> {
+    const version = this.versionOf(visitId);
+    if (version === null) return Promise.resolve();
+    return this.#reassign(visitId, { moves: [{ visitId, toCollectorId, version }] });
+  }
+
+  /** Puts `visitId` at `toIndex` among its collector's open visits; that order is kept, the ETAs re-planned. */
+  reorder(visitId: number, toIndex: number): Promise<void> {
+    const placement = this.plan ? placementOf(this.plan, visitId) : null;
+    if (!placement || placement.collectorId === null) return Promise.resolve();
+    const route = this.plan!.routes.find((r) => r.collectorId === placement.collectorId)!;
+    const visitIds = reorderedIds(route, visitId, toIndex);
+    const current = route.stops.filter((s) => OPEN_STATUSES.has(s.status)).map((s) => s.visitId);
+    if (visitIds.every((id, i) => id === current[i])) return Promise.resolve();
+    return this.#reassign(visitId, { reorder: { collectorId: placement.collectorId, visitIds } });
+  }
+
+  cancel(visitId: number): Promise<void> {
+    const version = this.versionOf(visitId);
+    if (version === null) return Promise.resolve();
+    return this.#reassign(visitId, { cancel: [{ visitId, version }] });
+  }
+
+  lock(visitId: number): Promise<void> {
+    return this.#reassign(visitId, { lock: [visitId] });
+  }
+
+  /** Plans the whole day when no plan exists yet. */
+  async optimize(): Promise<void> {
+    if (this.teamId === null) return;
+    await this.#run(0, () => api<PlanOut>('/plans/optimize', { method: 'POST', body: JSON.stringify({ date: this.date, teamId: this.teamId }) }));
+    this.missing = this.plan === null;
+  }
+
+  /** Whether a dispatcher may still change the visit (moved, reordered, locked, cancelled). */
+  isOpen(stop: { visitId: number; visitVersion: number; status: VisitStatus }): boolean {
+    return OPEN_STATUSES.has(this.statusOf(stop));
+  }
+
+  /** A drop from drag and drop: on the visit's own column a reorder, on another a move. */
+  drop(visitId: number, collectorId: number, beforeVisitId: number | null): Promise<void> {
+    this.dragging = null;
+    this.dropTarget = null;
+    const placement = this.plan ? placementOf(this.plan, visitId) : null;
+    if (!placement) return Promise.resolve();
+    if (placement.collectorId !== collectorId) return this.move(visitId, collectorId);
+    const route = this.plan!.routes.find((r) => r.collectorId === collectorId)!;
+    return this.reorder(visitId, dropIndex(route, visitId, beforeVisitId));
+  }
+
+  #reassign(visitId: number, change: Omit<ReassignRequest, 'teamId'>): Promise<void> {
+    const body: ReassignRequest = { teamId: this.teamId ?? undefined, ...change };
+    return this.#run(visitId, () => api<PlanOut>(`/plans/${this.date}/reassign`, { method: 'POST', body: JSON.stringify(body) }));
+  }
+
+  async #run(visitId: number, request: () => Promise<PlanOut>): Promise<void> {
+    if (this.busy !== null) return;
+    this.busy = visitId;
+    this.notice = null;
+    const started = performance.now();
+    try {
+      const plan = await request();
+      if (this.teamId !== null && isNewerPlan(this.plan, plan, this.teamId, this.date)) this.#show(plan);
+      this.notice = { kind: 'done', ms: Math.round(performance.now() - started) };
+    } catch (err) {
+      const detail = err instanceof Error ? err.message : String(err);
+      if (err instanceof ApiError && err.status === 409) {
+        const author = conflictAuthor(detail);
+        this.notice = { kind: 'conflict', by: author?.by ?? null, at: author?.at ?? null, detail };
+        // The board was behind: show what the other dispatcher's edit left.
+        await this.load();
+      } else {
+        this.notice = { kind: 'error', detail };
+      }
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  #show(plan: PlanOut): void {
+    this.plan = plan;
+    this.missing = false;
+    this.changed = new Set(plan.changedCollectorIds);
+    void this.#loadPending(plan);
+  }
+
+  /** Versions and addresses of the unassigned visits (the plan names them only). */
+  async #loadPending(plan: PlanOut): Promise<void> {
+    if (plan.unassigned.length === 0) {
+      this.pending = new Map();
+      return;
+    }
+    try {
+      const { visits } = await api<{ visits: VisitOut[] }>(`/visits?date=${plan.date}&teamId=${plan.teamId}&status=planned&limit=5000`);
+      if (this.plan !== plan) return;
+      this.pending = new Map(visits.map((v) => [v.id, v]));
+    } catch {
+      // The list still shows the unassigned visits; only moving them waits for the next plan.
+    }
+  }
+}
