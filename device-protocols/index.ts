@@ -16,6 +16,7 @@ export { CODEC as TELTONIKA_CODEC } from './teltonika/teltonika-protocol.ts';
 export { createH02Framer, H02_MAX_FRAME } from './h02/h02-framer.ts';
 export { decodeH02, initialH02State, type H02State } from './h02/h02-decoder.ts';
 export * from './h02/h02-encoder.ts';
+export { H02_BINARY } from './h02/h02-binary.ts';
 
 export { decodeOsmAnd, parseTimestamp, type OsmAndRequest, type OsmAndResult } from './osmand/osmand-decoder.ts';
 export * from './osmand/osmand-encoder.ts';

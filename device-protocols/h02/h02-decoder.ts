@@ -2,14 +2,17 @@ import { protocolError, type DecodeResult } from '../codec.ts';
 import type { Alarm, Attributes, DeviceMessage, Position } from '../messages.ts';
 import { bytesToAscii } from '../shared/bytes.ts';
 import { KNOT_IN_KPH, utcFromFields } from '../shared/time.ts';
+import { decodeH02Binary, H02_BINARY } from './h02-binary.ts';
 import { FieldCursor } from './h02-fields.ts';
+import { applyH02Status } from './h02-status.ts';
 
 /**
  * H02 text protocol (the "H02 GPS tracker communication protocol" shared
  * by Sinotrack, Coban-H02 and many unbranded units):
  *   *HQ,IMEI,V1,HHMMSS,A,DDMM.MMMM,N,DDDMM.MMMM,E,knots,course,DDMMYY,status[,mcc,mnc,lac,cid]#
  * plus V4 (the device's answer to a command), NBR (cell towers only),
- * LINK / XT / HTBT (heartbeats). Every frame names its device.
+ * LINK / XT / HTBT (heartbeats). Every frame names its device, the binary
+ * form too.
  */
 
 export interface H02State {
@@ -29,20 +32,9 @@ const f = new FieldCursor();
 const F_ID = 1;
 const F_TYPE = 2;
 
-/**
- * Status word (4 bytes as 8 hex digits), negative logic: a bit at 0 is
- * active (H02 protocol, "vehicle_status"). Bit meanings vary by firmware;
- * these are the ones the common Sinotrack/H02 documents agree on.
- */
-const STATUS_ALARMS: ReadonlyArray<readonly [bit: number, alarm: string]> = [
-  [1, 'sos'],
-  [0, 'vibration'],
-  [2, 'overspeed'],
-  [19, 'powerCut'],
-];
-const STATUS_IGNITION_BIT = 10;
-
+/** One frame from the H02 framer: a `*…#` text frame or a `$` binary report (h02-binary.ts). */
 export function decodeH02(frame: Uint8Array, state: H02State): Result {
+  if (frame[0] === H02_BINARY.marker) return decodeH02Binary(frame, state);
   if (frame.length < 8 || frame[0] !== 0x2a || frame[frame.length - 1] !== 0x23) {
     return protocolError('h02', state, 'malformed', 'not a *…# text frame');
   }
@@ -139,14 +131,7 @@ function readV1(uniqueId: string, withCell: boolean): Position | Alarm | string 
   if (f.count > 12 && f.length(12) > 0) {
     const status = f.hex(12);
     if (Number.isNaN(status)) return 'V1 status word';
-    attributes.status = status;
-    attributes.ignition = (status & (1 << STATUS_IGNITION_BIT)) !== 0;
-    for (const [bit, name] of STATUS_ALARMS) {
-      if (((status >>> bit) & 1) === 0) {
-        alarm = name;
-        break;
-      }
-    }
+    alarm = applyH02Status(status, attributes);
   }
   if (withCell && f.count > 16) {
     attributes.mcc = f.int(13);

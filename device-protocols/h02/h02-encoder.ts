@@ -1,4 +1,6 @@
+import { writeBcdDigits, writeBcdNibbles } from '../shared/bcd.ts';
 import { asciiBytes } from '../shared/bytes.ts';
+import { H02_BINARY } from './h02-binary.ts';
 import { KNOT_IN_KPH, utcFields } from '../shared/time.ts';
 
 const two = (n: number) => String(n).padStart(2, '0');
@@ -73,6 +75,33 @@ export function encodeH02Position(imei: string, fix: H02Fix): Uint8Array {
     ddmmyy(fix.time),
     ((fix.status ?? 0xfffffbff) >>> 0).toString(16).toUpperCase().padStart(8, '0'),
   ]);
+}
+
+/** BCD digits of |value| as DDMM.MMMM without the point, minutes rounded to 4 decimals. */
+function ddmmDigits(value: number, degreeDigits: number): string {
+  return ddmm(value, degreeDigits).replace('.', '');
+}
+
+/**
+ * The 32-byte binary report (layout in h02-binary.ts) for a device whose id
+ * is 10 digits. `batteryLevel` is the firmware's raw battery byte. The three
+ * bytes after the status word are 0xFF 00 00, as in device frames.
+ */
+export function encodeH02BinaryPosition(id: string, fix: H02Fix & { batteryLevel?: number }): Uint8Array {
+  const out = new Uint8Array(H02_BINARY.shortLength);
+  const t = utcFields(fix.time);
+  out[0] = H02_BINARY.marker;
+  writeBcdDigits(id, out, 1, 5);
+  writeBcdNibbles(`${two(t.hour)}${two(t.minute)}${two(t.second)}${two(t.day)}${two(t.month)}${two(t.year2)}`, out, 12);
+  writeBcdNibbles(ddmmDigits(fix.lat, 2), out, 24);
+  out[16] = fix.batteryLevel ?? 0;
+  writeBcdNibbles(ddmmDigits(fix.lon, 3), out, 34);
+  out[21] |= (fix.valid ? 0x02 : 0) | (fix.lat >= 0 ? 0x04 : 0) | (fix.lon >= 0 ? 0x08 : 0);
+  const knots = Math.min(999, Math.round(fix.speedKph / KNOT_IN_KPH));
+  writeBcdNibbles(String(knots).padStart(3, '0') + String(Math.round(fix.courseDeg) % 360).padStart(3, '0'), out, 44);
+  new DataView(out.buffer).setUint32(25, (fix.status ?? 0xfffffbff) >>> 0);
+  out[29] = 0xff;
+  return out;
 }
 
 export interface H02Link {

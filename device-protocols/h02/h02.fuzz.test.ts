@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Position } from '../messages.ts';
-import { asciiBytes } from '../shared/bytes.ts';
+import { asciiBytes, hexToBytes } from '../shared/bytes.ts';
 import { assertSanePosition, fuzzProperty, type FuzzTarget } from '../shared/fuzz-harness.ts';
 import { decodeH02, type H02State } from './h02-decoder.ts';
 import { encodeH02Position } from './h02-encoder.ts';
@@ -16,6 +16,8 @@ const target: FuzzTarget<H02State> = {
     asciiBytes('*HQ,865205030330012,V1,145452,A,2240.55181,N,11358.32389,E,0.00,0,100815,FFFFFBFF#'),
     asciiBytes('*HQ,353505510000000,LINK,112223,25,0,84,120,0,150119,FFFFFBFF#'),
     asciiBytes('*HQ,355488020119695,NBR,112257,460,0,1,4,9338,3692,150,9338,3691,145,150519,FFFFFBFF#'),
+    hexToBytes('2427051711092133391406135002584900014337822e000000ffffffffff0000'),
+    hexToBytes('24410600082621532131081504419390060740418306000000fffffbfdff0015060000002c02dc0c000000001f'),
   ],
 };
 
@@ -49,6 +51,19 @@ describe('H02 properties', () => {
 
   it('fuzz: random and mutated streams never throw or over-buffer', () => {
     fc.assert(fuzzProperty(target), { numRuns: 500 });
+  });
+
+  it('fuzz: arbitrary 32-byte binary reports give messages or a typed error', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 31, maxLength: 44 }), fc.boolean(), (body, bcd) => {
+        // Half the runs keep every nibble decimal, so they get past the BCD check into the field checks.
+        const bytes = bcd ? body.map((b) => (((b >>> 4) % 10) << 4) | ((b & 0x0f) % 10)) : body;
+        const r = decodeH02(Uint8Array.from([0x24, ...bytes]), {});
+        expect(r.ok || typeof r.error.code === 'string').toBe(true);
+        if (r.ok) r.messages.forEach(assertSanePosition);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('fuzz: arbitrary printable *…# frames give messages or a typed error', () => {

@@ -22,3 +22,30 @@ export function writeBcdDigits(digits: string, out: Uint8Array, offset: number, 
     out[offset + i] = ((padded.charCodeAt(2 * i) - 48) << 4) | (padded.charCodeAt(2 * i + 1) - 48);
   }
 }
+
+/**
+ * `count` BCD digits starting at nibble `firstNibble` (nibble 2k is the high
+ * half of byte k) as a number; NaN when one is not 0–9. For fields that do
+ * not start or end on a byte boundary (H02 binary longitude, speed, course).
+ */
+export function readBcdNibbles(bytes: Uint8Array, firstNibble: number, count: number): number {
+  let value = 0;
+  for (let n = firstNibble; n < firstNibble + count; n++) {
+    const b = bytes[n >> 1];
+    const digit = n & 1 ? b & 0x0f : b >>> 4;
+    if (digit > 9) return NaN;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** Writes the decimal `digits` from nibble `firstNibble` on, leaving the other half of a shared byte as it is. */
+export function writeBcdNibbles(digits: string, out: Uint8Array, firstNibble: number): void {
+  if (!/^\d*$/.test(digits)) throw new RangeError(`not BCD digits: ${digits}`);
+  for (let k = 0; k < digits.length; k++) {
+    const n = firstNibble + k;
+    const digit = digits.charCodeAt(k) - 48;
+    const i = n >> 1;
+    out[i] = n & 1 ? (out[i] & 0xf0) | digit : (out[i] & 0x0f) | (digit << 4);
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readBcdDigits, writeBcdDigits } from './bcd.ts';
+import { readBcdDigits, readBcdNibbles, writeBcdDigits, writeBcdNibbles } from './bcd.ts';
 import { asciiBytes, bytesToAscii, bytesToHex, hexToBytes } from './bytes.ts';
 import { crc16Ibm, crc16X25 } from './crc.ts';
 import { StreamFramer } from './stream-framer.ts';
@@ -30,6 +30,19 @@ describe('bcd', () => {
   });
   it('rejects non-decimal nibbles', () => expect(readBcdDigits(hexToBytes('1a'), 0, 1)).toBeNull());
   it('refuses too many digits', () => expect(() => writeBcdDigits('123', new Uint8Array(1), 0, 1)).toThrow(RangeError));
+  it('reads digits that start and end inside a byte', () => {
+    // Nibbles 0 7 4 0 4 1 8 3 0 6: an H02 binary longitude (074°, 04.1830') followed by its flag nibble.
+    const b = hexToBytes('0740418306');
+    expect([readBcdNibbles(b, 0, 3), readBcdNibbles(b, 3, 6), readBcdNibbles(b, 9, 1)]).toEqual([74, 41830, 6]);
+    expect(readBcdNibbles(hexToBytes('1c'), 0, 2)).toBeNaN();
+  });
+  it('writes digits into half bytes without touching the other half', () => {
+    const b = hexToBytes('000e');
+    writeBcdNibbles('014', b, 0);
+    writeBcdNibbles('7', b, 3);
+    expect(bytesToHex(b)).toBe('0147');
+    expect(() => writeBcdNibbles('1a', b, 0)).toThrow(RangeError);
+  });
 });
 
 describe('bytes', () => {

@@ -33,4 +33,20 @@ describe('H02Device against a server using the H02 codec', () => {
     expect((server.messages.at(-1) as { text: string }).text.startsWith('S20,1,1,')).toBe(true);
     expect(server.errors).toEqual([]);
   });
+
+  it('in binary mode sends 32-byte $ reports the codec decodes to the same fix', async () => {
+    server = await startCodecServer({ framer: createH02Framer, initialState: initialH02State, decode: decodeH02 });
+    device = new H02Device({ host: '127.0.0.1', port: server.port, imei: '4106000826', binary: true });
+    await device.connect();
+    await device.sendPosition({ time: new Date('2025-06-01T12:00:05Z'), lat: 4.7, lon: -74.05, speedKph: 18.52, courseDeg: 270, ignition: false });
+    await device.sendPosition({ time: new Date('2025-06-01T12:00:15Z'), lat: 4.75, lon: -74.05, speedKph: 0, courseDeg: 0 });
+    await expect.poll(() => server!.messages.length).toBe(3);
+    const [login, ...positions] = server.messages;
+    expect(login).toEqual({ kind: 'login', uniqueId: '4106000826' });
+    expect(positions.map((m) => { const p = m as Position; return [p.fixTime.toISOString(), p.lat, p.lon, p.speedKph, p.courseDeg, p.attributes.ignition]; })).toEqual([
+      ['2025-06-01T12:00:05.000Z', 4.7, -74.05, 18.52, 270, false],
+      ['2025-06-01T12:00:15.000Z', 4.75, -74.05, 0, 0, false],
+    ]);
+    expect(server.errors).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { createH02Framer, encodeH02CommandReply, encodeH02Heartbeat, encodeH02Position, bytesToAscii, type H02Link } from '../../device-protocols/index.ts';
+import { createH02Framer, encodeH02BinaryPosition, encodeH02CommandReply, encodeH02Heartbeat, encodeH02Position, bytesToAscii, type H02Link } from '../../device-protocols/index.ts';
 import { TcpDevice, type TcpDeviceOptions } from './tcp-device.ts';
 import type { TrackerFix } from './tracker-fix.ts';
 
@@ -8,11 +8,18 @@ import type { TrackerFix } from './tracker-fix.ts';
  * written; reports made while disconnected wait for the next connection.
  * Server commands (`*HQ,IMEI,CMD,HHMMSS,…#`) are confirmed with V4.
  */
+export interface H02DeviceOptions extends TcpDeviceOptions {
+  /** Report positions as 32-byte binary `$` frames, as some firmwares do; the id must then be 10 digits. */
+  binary?: boolean;
+}
+
 export class H02Device extends TcpDevice {
   #framer = createH02Framer();
+  readonly #binary: boolean;
 
-  constructor(options: TcpDeviceOptions) {
+  constructor(options: H02DeviceOptions) {
     super(options);
+    this.#binary = options.binary ?? false;
   }
 
   protected handshakeFrame(): null {
@@ -35,7 +42,8 @@ export class H02Device extends TcpDevice {
   sendPosition(fix: TrackerFix): Promise<void> {
     // Status word: negative logic, bit 10 set = ignition on (see the decoder).
     const status = fix.ignition ? 0xffffffff : 0xfffffbff;
-    return this.send(null, encodeH02Position(this.options.imei, { time: fix.time, lat: fix.lat, lon: fix.lon, valid: fix.valid ?? true, speedKph: fix.speedKph, courseDeg: fix.courseDeg, status }));
+    const h02Fix = { time: fix.time, lat: fix.lat, lon: fix.lon, valid: fix.valid ?? true, speedKph: fix.speedKph, courseDeg: fix.courseDeg, status };
+    return this.send(null, this.#binary ? encodeH02BinaryPosition(this.options.imei, h02Fix) : encodeH02Position(this.options.imei, h02Fix));
   }
 
   sendHeartbeat(link: H02Link): Promise<void> {
