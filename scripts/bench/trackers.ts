@@ -3,8 +3,9 @@
  * Teltonika Codec 8) from a separate load process against a real server
  * process; every record is checked: sent → committed → acknowledged.
  *   npm run bench:trackers -- [--connections 10000] [--interval-s 10] [--duration-s 300] [--db postgres|pglite]
- * Prints records sent/committed/acknowledged, ACK latency p50/p99, the
- * server's RSS (VmRSS) at start/middle/end and lost records.
+ * Prints records sent/committed/acknowledged, committed positions per second,
+ * ACK latency p50/p99, the server's CPU time per position, its event-loop
+ * delay (from /api/health), its RSS (VmRSS) at start/middle/end and lost records.
  * The same file is the load process when started with `--load <json>`.
  */
 import { spawn } from 'node:child_process';
@@ -59,6 +60,16 @@ async function runBench(): Promise<void> {
     console.log(`${n} devices registered in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
     const rss = { start: server.rssMb(), samples: [] as number[] };
+    // Measured from the moment every connection is logged in: the reporting phase only.
+    const steady = { cpuStartUs: 0, startMs: 0, cpuUs: 0, ms: 0 };
+    const loop = { p99: [] as number[], maxMs: 0 };
+    const sampleLoop = async () => {
+      const h = (await server.api('GET', '/api/health')) as { eventLoop: { p99Ms: number; maxMs: number } };
+      loop.p99.push(h.eventLoop.p99Ms);
+      loop.maxMs = Math.max(loop.maxMs, h.eventLoop.maxMs);
+      return h.eventLoop;
+    };
+    const loopSamples: Promise<unknown>[] = [];
     const plan: LoadPlan = { host: '127.0.0.1', gt06Port: port('gt06'), teltonikaPort: port('teltonika'), imeis, intervalMs, durationMs };
     // Its own process, with as many descriptors as the hard limit allows (one per connection).
     const load = spawn('sh', ['-c', 'ulimit -n "$(ulimit -Hn)"; exec "$0" --import tsx scripts/bench/trackers.ts --load "$1"', process.execPath, JSON.stringify(plan)], {
@@ -74,15 +85,32 @@ async function runBench(): Promise<void> {
         buf = buf.slice(nl + 1);
         if (msg.type === 'connected') {
           rss.start = server.rssMb();
+          steady.cpuStartUs = server.cpuMicros();
+          steady.startMs = performance.now();
+          loopSamples.push(server.api('GET', '/api/health')); // opens the server's event-loop window
           console.log(`${msg.connections} connections logged in (${msg.failed} failed) in ${(msg.ms / 1000).toFixed(1)} s; server RSS ${Math.round(rss.start)} MB`);
         } else if (msg.type === 'window') {
           rss.samples.push(server.rssMb());
-          console.log(`t=${String(msg.t).padStart(4)}s open=${msg.open} sent=${msg.sent} acked=${msg.acked} ack p50=${msg.p50.toFixed(1)}ms p99=${msg.p99.toFixed(1)}ms rss=${Math.round(server.rssMb())}MB`);
-        } else done = msg;
+          const w = msg;
+          loopSamples.push(
+            sampleLoop().then((l) =>
+              console.log(
+                `t=${String(w.t).padStart(4)}s open=${w.open} sent=${w.sent} acked=${w.acked} ack p50=${w.p50.toFixed(1)}ms p99=${w.p99.toFixed(1)}ms ` +
+                  `loop p99=${l.p99Ms.toFixed(1)}ms max=${l.maxMs.toFixed(1)}ms rss=${Math.round(server.rssMb())}MB`,
+              ),
+            ),
+          );
+        } else {
+          done = msg;
+          steady.cpuUs = server.cpuMicros() - steady.cpuStartUs;
+          steady.ms = performance.now() - steady.startMs;
+        }
       }
     });
     await new Promise((r) => load.once('exit', r));
+    await Promise.all(loopSamples);
     if (!done) throw new Error('load process ended without a report');
+    const seconds = steady.ms / 1000;
     const result: Extract<Report, { type: 'done' }> = done;
 
     const committed = await committedRows(server.databaseUrl, server);
@@ -92,7 +120,11 @@ async function runBench(): Promise<void> {
     console.log(`records sent          ${result.sent}`);
     console.log(`records committed     ${committed}`);
     console.log(`records acknowledged  ${result.acked}`);
+    console.log(`positions/s           ${(committed / seconds).toFixed(0)} committed over ${seconds.toFixed(0)} s of reporting`);
     console.log(`ACK latency           p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms`);
+    console.log(`server CPU            ${((steady.cpuUs / 1e6 / seconds) * 100).toFixed(0)}% of one core, ${(steady.cpuUs / Math.max(1, committed)).toFixed(0)} µs per position`);
+    const sortedLoop = Float64Array.from(loop.p99).sort();
+    console.log(`server event loop     delay p99 per window: median ${percentile(sortedLoop, 50).toFixed(1)} ms, worst ${percentile(sortedLoop, 100).toFixed(1)} ms; max ${loop.maxMs.toFixed(1)} ms`);
     console.log(`server RSS            start ${Math.round(rss.start)} MB, middle ${Math.round(middle)} MB, end ${Math.round(end)} MB, max ${Math.round(Math.max(rss.start, end, ...rss.samples))} MB`);
     console.log(`lost records          ${result.sent - committed} (sent, not committed); acknowledged but not committed ${Math.max(0, result.acked - committed)}`);
     console.log(`connections closed by the server: ${result.closedByServer}`);
