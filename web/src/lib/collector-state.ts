@@ -12,15 +12,17 @@ export const LOW_BATTERY_PCT = 20;
 /** GPS speed jitters at rest; under this a collector counts as stopped. */
 export const MOVING_MIN_KPH = 3;
 
-export const COLLECTOR_STATES = ['moving', 'stopped', 'lowBattery', 'offline'] as const;
+/** Issue 6's marker states, most urgent first (the list's "by state" order and the legend follow it). */
+export const COLLECTOR_STATES = ['deviation', 'offline', 'atVisit', 'moving', 'idle'] as const;
 export type CollectorState = (typeof COLLECTOR_STATES)[number];
 
 /** Colour per state, shared by the map layer and the list so both read the same. */
 export const STATE_COLORS: Record<CollectorState, string> = {
-  moving: '#34d399',
-  stopped: '#60a5fa',
-  lowBattery: '#fbbf24',
+  deviation: '#f43f5e',
   offline: '#6b7280',
+  atVisit: '#60a5fa',
+  moving: '#34d399',
+  idle: '#fbbf24',
 };
 
 export interface LastReport {
@@ -30,9 +32,31 @@ export interface LastReport {
   batteryPct: number | null;
 }
 
-/** Offline outranks low battery, which outranks moving/stopped: the wall shows the most urgent. */
-export function collectorState(last: LastReport | null, nowMs: number): CollectorState {
+/** What the wall knows about a collector besides its last report. */
+export interface StateContext {
+  /** An open deviation event names this collector. */
+  inDeviation: boolean;
+  /** Stopped at (or checked in as arrived at) one of today's visits: see `isAtVisit`. */
+  atVisit: boolean;
+}
+
+export const NO_CONTEXT: StateContext = { inDeviation: false, atVisit: false };
+
+/**
+ * An open deviation outranks everything (it is what the supervisor must act on), then
+ * silence: a collector who stopped reporting cannot be said to be at a visit or idle.
+ */
+export function collectorState(last: LastReport | null, nowMs: number, ctx: StateContext = NO_CONTEXT): CollectorState {
+  if (ctx.inDeviation) return 'deviation';
   if (!last || nowMs - last.tsMs >= ONLINE_WINDOW_MS) return 'offline';
-  if (last.batteryPct !== null && last.batteryPct < LOW_BATTERY_PCT) return 'lowBattery';
-  return (last.speedKph ?? 0) >= MOVING_MIN_KPH ? 'moving' : 'stopped';
+  if (ctx.atVisit) return 'atVisit';
+  return isMoving(last.speedKph) ? 'moving' : 'idle';
+}
+
+export function isMoving(speedKph: number | null): boolean {
+  return (speedKph ?? 0) >= MOVING_MIN_KPH;
+}
+
+export function isLowBattery(batteryPct: number | null | undefined): boolean {
+  return batteryPct != null && batteryPct < LOW_BATTERY_PCT;
 }

@@ -4,6 +4,7 @@ import { api } from './api.ts';
 import { clock } from './clock.svelte.ts';
 import { COLLECTOR_STATES, collectorState, type CollectorState, type LastReport } from './collector-state.ts';
 import { live } from './live.svelte.ts';
+import { stateContext } from './wall/state-context.ts';
 
 /** Case- and accent-insensitive key, so "jose" finds "José". */
 export function searchKey(text: string): string {
@@ -17,16 +18,18 @@ export function searchKey(text: string): string {
 export class CollectorRow {
   readonly id: number;
   readonly name: string;
+  readonly teamId: number | null;
   readonly teamName: string | null;
   readonly devices: CollectorSummary['devices'];
   readonly key: string;
   last = $state.raw<LivePosition | null>(null);
   report = $state.raw<LastReport | null>(null);
-  readonly state: CollectorState = $derived(collectorState(this.report, clock.now));
+  readonly state: CollectorState = $derived.by(() => collectorState(this.report, clock.now, stateContext(this.id, this.last)));
 
   constructor(summary: CollectorSummary) {
     this.id = summary.id;
     this.name = summary.name;
+    this.teamId = summary.teamId;
     this.teamName = summary.teamName;
     this.devices = summary.devices;
     this.key = searchKey(summary.name);
@@ -50,7 +53,8 @@ class Fleet {
   rows = $state.raw<CollectorRow[]>([]);
   loaded = $state(false);
   loadError = $state<string | null>(null);
-  readonly counts: Record<CollectorState, number> = $derived(countStates(this.rows));
+  /** Teams of the collectors in scope, by id, in name order: the wall's team filter. */
+  readonly teams: { id: number; name: string }[] = $derived(teamsOf(this.rows));
 
   #byId = new Map<number, CollectorRow>();
   #unsubscribe: (() => void) | null = null;
@@ -104,7 +108,13 @@ class Fleet {
   }
 }
 
-function countStates(rows: readonly CollectorRow[]): Record<CollectorState, number> {
+function teamsOf(rows: readonly CollectorRow[]): { id: number; name: string }[] {
+  const byId = new Map<number, string>();
+  for (const r of rows) if (r.teamId !== null) byId.set(r.teamId, r.teamName ?? String(r.teamId));
+  return [...byId].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function countStates(rows: readonly CollectorRow[]): Record<CollectorState, number> {
   const counts = Object.fromEntries(COLLECTOR_STATES.map((s) => [s, 0])) as Record<CollectorState, number>;
   for (const row of rows) counts[row.state]++;
   return counts;

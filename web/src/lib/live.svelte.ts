@@ -1,5 +1,8 @@
+import { flushSync } from 'svelte';
 import { io, type Socket } from 'socket.io-client';
+import type { EventOut } from '$contract/event.ts';
 import type { LivePosition, LiveServerEvents } from '$contract/live.ts';
+import { addLiveWork } from './wall/live-perf.ts';
 
 // Mirrors LIVE_PATH in server/contract/live.ts (types only cross into web, STYLE §1).
 const LIVE_PATH = '/live';
@@ -28,6 +31,7 @@ class Live {
   #latest = new Map<number, LivePosition>();
   /** Listeners of the other server events (`plan`, `visit`…), kept across reconnections. */
   #handlers = new Map<string, Set<(payload: never) => void>>();
+  #snapshotListeners = new Set<(events: EventOut[] | undefined) => void>();
 
   /** Opens the link; `onUnauthorized` runs when the server refuses the token. */
   connect(token: string, onUnauthorized: () => void): void {
@@ -44,10 +48,17 @@ class Live {
       if (/unauthori[sz]ed|invalid token|401/i.test(err.message)) onUnauthorized();
       else this.status = socket.active ? 'reconnecting' : 'connecting';
     });
-    socket.on('snapshot', ({ positions }) => this.#deliver(positions, 'snapshot'));
+    // Every (re)connection starts with a snapshot: whoever keeps state besides positions
+    // (visits, plans, events, KPIs) re-syncs on it, so a wall left through a server
+    // restart or a network drop catches up with what it missed.
+    socket.on('snapshot', ({ positions, events }) => {
+      this.#deliver(positions, 'snapshot');
+      for (const listener of this.#snapshotListeners) listener(events);
+    });
     socket.on('positions', (batch) => this.#deliver(batch, 'delta'));
-    socket.onAny((event: string, payload: never) => {
-      for (const listener of this.#handlers.get(event) ?? []) listener(payload);
+    socket.onAny((event: string, payload: unknown) => {
+      this.lastMessageAt = Date.now();
+      for (const listener of this.#handlers.get(event) ?? []) listener(payload as never);
     });
     this.#socket = socket;
   }
@@ -74,11 +85,22 @@ class Live {
     return () => set.delete(listener as (payload: never) => void);
   }
 
+  /** `listener` runs after every snapshot, i.e. on each connection and reconnection, with its open events. */
+  onSnapshot(listener: (events: EventOut[] | undefined) => void): () => void {
+    this.#snapshotListeners.add(listener);
+    return () => this.#snapshotListeners.delete(listener);
+  }
+
   #deliver(batch: readonly LivePosition[], kind: BatchKind): void {
+    const start = performance.now();
     this.lastMessageAt = Date.now();
     if (kind === 'snapshot') this.#latest.clear();
     for (const p of batch) this.#latest.set(p.deviceId, p);
     for (const listener of this.#listeners) listener(batch, kind);
+    // Svelte would apply the DOM updates in a microtask anyway; doing it here lets the
+    // batch's whole main-thread cost be counted into its `ronda:live-update` measure.
+    flushSync();
+    addLiveWork(performance.now() - start);
   }
 }
 

@@ -1,13 +1,20 @@
 import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
+import type { FeatureCollection, Point } from 'geojson';
 import { COLLECTOR_STATES, STATE_COLORS } from '../collector-state.ts';
-import type { CollectorFeatures } from './collector-features.ts';
+import { endLiveFrame } from '../wall/live-perf.ts';
+import type { CollectorFeatures, CollectorProperties } from './collector-features.ts';
 
 const SOURCE = 'collectors';
 export const COLLECTOR_LAYER = 'collectors';
+export const CLUSTER_LAYER = 'collector-clusters';
+const CLUSTER_COUNT_LAYER = 'collector-cluster-count';
 const HALO_LAYER = 'collectors-selected';
 const HEADING_LAYER = 'collectors-heading';
+const LABEL_LAYER = 'collectors-label';
 const HEADING_IMAGE = 'ronda-heading';
 const NONE = -1;
+/** Past this zoom every collector is its own dot; at city-wide zooms nearby ones merge. */
+export const CLUSTER_MAX_ZOOM = 12;
 
 const stateColor: ExpressionSpecification = [
   'match',
@@ -16,9 +23,19 @@ const stateColor: ExpressionSpecification = [
   STATE_COLORS.offline,
 ] as unknown as ExpressionSpecification;
 
-const radius: ExpressionSpecification = ['interpolate', ['linear'], ['zoom'], 10, 3.5, 14, 6, 18, 9];
+/** Urgent states draw on top and win label collisions. */
+const urgency: ExpressionSpecification = [
+  'match',
+  ['get', 'state'],
+  ...COLLECTOR_STATES.flatMap((s, i) => [s, i]),
+  COLLECTOR_STATES.length,
+] as unknown as ExpressionSpecification;
+
+const radius: ExpressionSpecification = ['interpolate', ['linear'], ['zoom'], 10, 4, 14, 6.5, 18, 9];
 // A zoom curve must be the top-level expression, so the ring repeats it with 7 px added.
-const haloRadius: ExpressionSpecification = ['interpolate', ['linear'], ['zoom'], 10, 10.5, 14, 13, 18, 16];
+const haloRadius: ExpressionSpecification = ['interpolate', ['linear'], ['zoom'], 10, 11, 14, 13.5, 18, 16];
+const isCluster: ExpressionSpecification = ['has', 'point_count'];
+const isPoint: ExpressionSpecification = ['!', ['has', 'point_count']];
 
 /**
  * A heading arrow drawn on a canvas: a small triangle at the top edge of a square
@@ -47,28 +64,75 @@ function headingImage(pixelRatio: number): ImageData {
 }
 
 /**
- * The collectors on the map: a GeoJSON source with a circle layer coloured by state,
- * a heading-arrow symbol layer for moving collectors and a ring for the selected one.
- * Updates coalesce into one `setData` per animation frame however many batches arrive.
+ * The collectors on the map: a clustered GeoJSON source; each collector a circle
+ * coloured by state with a heading arrow when moving and a name label (with the age
+ * of its last report once that passes a minute); clusters coloured red when they hold
+ * a collector in deviation. Updates coalesce into one `setData` per animation frame
+ * however many batches arrive.
  */
 export class CollectorLayer {
   #map: MapLibreMap;
   #features: CollectorFeatures;
   #source: GeoJSONSource;
   #frame = 0;
-  #appliedMs = 0;
+  #team: number | null = null;
+  /** Called in the same frame, after the collectors' setData (the trail rides along). */
+  #afterFlush: ((frameStart: number) => void) | null = null;
+  #retire: (ids: string[]) => void;
 
-  constructor(map: MapLibreMap, features: CollectorFeatures) {
+  constructor(map: MapLibreMap, features: CollectorFeatures, retireLabels: (ids: string[]) => void) {
     this.#map = map;
     this.#features = features;
+    this.#retire = retireLabels;
     const pixelRatio = Math.max(1, Math.round(window.devicePixelRatio));
     map.addImage(HEADING_IMAGE, headingImage(pixelRatio), { pixelRatio });
-    map.addSource(SOURCE, { type: 'geojson', data: features.data });
+    map.addSource(SOURCE, {
+      type: 'geojson',
+      data: features.data,
+      cluster: true,
+      clusterMaxZoom: CLUSTER_MAX_ZOOM,
+      clusterRadius: 42,
+      clusterProperties: {
+        deviation: ['+', ['case', ['==', ['get', 'state'], 'deviation'], 1, 0]],
+        offline: ['+', ['case', ['==', ['get', 'state'], 'offline'], 1, 0]],
+      },
+    });
+    map.addLayer({
+      id: CLUSTER_LAYER,
+      type: 'circle',
+      source: SOURCE,
+      filter: isCluster,
+      paint: {
+        'circle-radius': ['step', ['get', 'point_count'], 14, 10, 18, 50, 23, 200, 28],
+        'circle-color': [
+          'case',
+          ['>', ['get', 'deviation'], 0],
+          STATE_COLORS.deviation,
+          ['==', ['get', 'offline'], ['get', 'point_count']],
+          STATE_COLORS.offline,
+          '#0f766e',
+        ],
+        'circle-opacity': 0.85,
+        'circle-stroke-color': 'rgba(226, 232, 240, 0.55)',
+        'circle-stroke-width': 2,
+      },
+    });
+    map.addLayer({
+      id: CLUSTER_COUNT_LAYER,
+      type: 'symbol',
+      source: SOURCE,
+      filter: isCluster,
+      layout: {
+        'icon-image': ['concat', 'count:', ['get', 'point_count_abbreviated']],
+        'icon-allow-overlap': true,
+        'icon-ignore-placement': true,
+      },
+    });
     map.addLayer({
       id: HALO_LAYER,
       type: 'circle',
       source: SOURCE,
-      filter: ['==', ['get', 'id'], NONE],
+      filter: ['all', isPoint, ['==', ['get', 'id'], NONE]],
       paint: {
         'circle-radius': haloRadius,
         'circle-color': 'rgba(56, 189, 248, 0.18)',
@@ -80,6 +144,8 @@ export class CollectorLayer {
       id: COLLECTOR_LAYER,
       type: 'circle',
       source: SOURCE,
+      filter: isPoint,
+      layout: { 'circle-sort-key': ['-', 10, urgency] },
       paint: {
         'circle-radius': radius,
         'circle-color': stateColor,
@@ -91,7 +157,7 @@ export class CollectorLayer {
       id: HEADING_LAYER,
       type: 'symbol',
       source: SOURCE,
-      filter: ['all', ['==', ['get', 'state'], 'moving'], ['>=', ['get', 'course'], 0]],
+      filter: ['all', isPoint, ['==', ['get', 'state'], 'moving'], ['>=', ['get', 'course'], 0]],
       layout: {
         'icon-image': HEADING_IMAGE,
         'icon-rotate': ['get', 'course'],
@@ -101,36 +167,63 @@ export class CollectorLayer {
         'icon-size': ['interpolate', ['linear'], ['zoom'], 10, 0.7, 14, 1, 18, 1.4],
       },
     });
+    map.addLayer({
+      id: LABEL_LAYER,
+      type: 'symbol',
+      source: SOURCE,
+      filter: isPoint,
+      layout: {
+        'icon-image': ['get', 'label'],
+        'icon-anchor': 'left',
+        'icon-offset': [11, 0],
+        'symbol-sort-key': urgency,
+      },
+    });
     this.#source = map.getSource(SOURCE) as GeoJSONSource;
   }
 
-  /**
-   * Marks the data changed; the map reads it once, on the next animation frame.
-   * `appliedMs`: main-thread time spent applying the batch, counted into that
-   * frame's `ronda:live-update` measure (a PerformanceObserver reads it: `npm run bench:web`).
-   */
-  invalidate(appliedMs = 0): void {
-    this.#appliedMs += appliedMs;
+  /** Marks the data changed; the map reads it once, on the next animation frame. */
+  invalidate(): void {
     if (this.#frame !== 0) return;
     this.#frame = requestAnimationFrame(() => {
       this.#frame = 0;
       const start = performance.now();
-      this.#source.setData(this.#features.data);
-      const duration = this.#appliedMs + performance.now() - start;
-      this.#appliedMs = 0;
-      performance.measure('ronda:live-update', { start, duration });
-      // Observers have the entry already; dropping it from the timeline keeps a wall left on for days from growing it.
-      performance.clearMeasures('ronda:live-update');
-      if (performance.getEntriesByName('ronda:first-live-frame').length === 0) performance.mark('ronda:first-live-frame');
+      this.#source.setData(this.#visible());
+      this.#retire(this.#features.takeRetiredLabels());
+      this.#afterFlush?.(start);
+      endLiveFrame(start, performance.now() - start);
     });
   }
 
+  /** Shows only one team's collectors (null: all). */
+  filterTeam(team: number | null): void {
+    if (team === this.#team) return;
+    this.#team = team;
+    this.invalidate();
+  }
+
+  onFlush(fn: (frameStart: number) => void): void {
+    this.#afterFlush = fn;
+  }
+
   select(id: number | null): void {
-    this.#map.setFilter(HALO_LAYER, ['==', ['get', 'id'], id ?? NONE]);
+    this.#map.setFilter(HALO_LAYER, ['all', isPoint, ['==', ['get', 'id'], id ?? NONE]]);
+  }
+
+  /** The cluster's members spread out past this zoom (a click on a cluster zooms there). */
+  expansionZoom(clusterId: number): Promise<number> {
+    return this.#source.getClusterExpansionZoom(clusterId);
   }
 
   destroy(): void {
     if (this.#frame !== 0) cancelAnimationFrame(this.#frame);
     this.#frame = 0;
+  }
+
+  #visible(): FeatureCollection<Point, CollectorProperties> {
+    const all = this.#features.data;
+    if (this.#team === null) return all;
+    const team = this.#team;
+    return { type: 'FeatureCollection', features: all.features.filter((f) => f.properties.team === team) };
   }
 }

@@ -1,0 +1,103 @@
+import type { Map as MapLibreMap } from 'maplibre-gl';
+
+const LABEL = 'label:';
+const COUNT = 'count:';
+
+export interface LabelText {
+  /** The collector's name, or undefined while the list has not loaded it. */
+  name(id: number): string | undefined;
+  /** "hace 5 min" for a label `minutes` old; only asked for minutes > 0. */
+  age(minutes: number): string;
+}
+
+/**
+ * Text on the map without glyphs: the built-in offline style has no font server (the
+ * wall may run with no internet, SPEC §4), so collector labels and cluster counts are
+ * drawn on a canvas the first time MapLibre asks for an image it does not have
+ * (`styleimagemissing`). Symbol collision still applies, so crowded labels hide.
+ */
+export class LabelImages {
+  #map: MapLibreMap;
+  #text: LabelText;
+  #pixelRatio = Math.max(1, Math.round(window.devicePixelRatio));
+  #ctx: CanvasRenderingContext2D;
+
+  constructor(map: MapLibreMap, text: LabelText) {
+    this.#map = map;
+    this.#text = text;
+    const ctx = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new Error('canvas 2d context unavailable');
+    this.#ctx = ctx;
+    map.on('styleimagemissing', ({ id }: { id: string }) => {
+      const image = this.#draw(id);
+      if (image && !map.hasImage(id)) map.addImage(id, image, { pixelRatio: this.#pixelRatio });
+    });
+  }
+
+  /** Frees images no feature uses any more (a label that aged into the next bucket). */
+  retire(ids: readonly string[]): void {
+    for (const id of ids) if (this.#map.hasImage(id)) this.#map.removeImage(id);
+  }
+
+  /** Drops every label (the language changed): MapLibre asks again for those in view. */
+  reset(): void {
+    for (const id of this.#map.listImages()) if (id.startsWith(LABEL)) this.#map.removeImage(id);
+  }
+
+  #draw(id: string): ImageData | null {
+    if (id.startsWith(COUNT)) return this.#count(id.slice(COUNT.length));
+    if (!id.startsWith(LABEL)) return null;
+    const [collector, minutes] = id.slice(LABEL.length).split(':').map(Number);
+    const name = this.#text.name(collector);
+    if (name === undefined) return null;
+    return this.#label(name, minutes > 0 ? this.#text.age(minutes) : '');
+  }
+
+  #label(name: string, age: string): ImageData {
+    const r = this.#pixelRatio;
+    const ctx = this.#ctx;
+    const nameFont = `600 ${12 * r}px system-ui, sans-serif`;
+    const ageFont = `400 ${11 * r}px system-ui, sans-serif`;
+    ctx.font = nameFont;
+    const nameW = ctx.measureText(name).width;
+    ctx.font = ageFont;
+    const ageW = age ? ctx.measureText(` · ${age}`).width : 0;
+    const pad = 6 * r;
+    const w = Math.ceil(nameW + ageW + 2 * pad);
+    const h = Math.ceil(18 * r);
+    ctx.canvas.width = w;
+    ctx.canvas.height = h;
+    ctx.fillStyle = 'rgba(5, 8, 15, 0.78)';
+    ctx.beginPath();
+    ctx.roundRect(0, 0, w, h, 5 * r);
+    ctx.fill();
+    ctx.textBaseline = 'middle';
+    ctx.font = nameFont;
+    ctx.fillStyle = '#e2e8f0';
+    ctx.fillText(name, pad, h / 2);
+    if (age) {
+      ctx.font = ageFont;
+      // Amber: a label that shows an age at all belongs to someone silent for a minute or more.
+      ctx.fillStyle = '#fbbf24';
+      ctx.fillText(` · ${age}`, pad + nameW, h / 2);
+    }
+    return ctx.getImageData(0, 0, w, h);
+  }
+
+  #count(text: string): ImageData {
+    const r = this.#pixelRatio;
+    const ctx = this.#ctx;
+    const font = `700 ${13 * r}px system-ui, sans-serif`;
+    ctx.font = font;
+    const w = Math.ceil(ctx.measureText(text).width + 4 * r);
+    const h = Math.ceil(16 * r);
+    ctx.canvas.width = w;
+    ctx.canvas.height = h;
+    ctx.font = font;
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'center';
+    ctx.fillStyle = '#f8fafc';
+    ctx.fillText(text, w / 2, h / 2);
+    return ctx.getImageData(0, 0, w, h);
+  }
+}
