@@ -84,4 +84,29 @@ describe('checkSolution', () => {
       'job 1: both served and unassigned',
     ]);
   });
+
+  describe('breaks', () => {
+    // A 10 s break starting in [26, 40], taken at job 1's door after its service.
+    const withBreak = { ...problem, vehicles: [{ ...problem.vehicles[0], breaks: [{ id: 3, time_windows: [[26, 40]], service: 10 }] }] };
+    function solutionWithBreak(breakArrival = 25, waiting = 1) {
+      const s = solution();
+      const resume = breakArrival + waiting + 10;
+      s.routes[0].steps.splice(2, 0, { type: 'break', id: 3, location_index: 1, arrival: breakArrival, waiting_time: waiting, service: 10 });
+      s.routes[0].steps[3].arrival = resume + 10;
+      s.routes[0].steps[4].arrival = resume + 25;
+      return s;
+    }
+
+    it('accepts a break taken where the vehicle is, inside its window', () => {
+      expect(checkSolution(withBreak, solutionWithBreak())).toEqual([]);
+    });
+
+    it('finds a break outside its window, at the wrong place, or missing', () => {
+      expect(checkSolution(withBreak, solutionWithBreak(25, 0))).toEqual(['vehicle 7: break 3 starts at 25, outside [[26,40]]']);
+      const moved = solutionWithBreak();
+      moved.routes[0].steps[2].location_index = 2;
+      expect(checkSolution(withBreak, moved)).toEqual(['vehicle 7: break 3 at 2, vehicle is at 1']);
+      expect(checkSolution(withBreak, solution())).toEqual(['vehicle 7: break 3 taken 0 times']);
+    });
+  });
 });

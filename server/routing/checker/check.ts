@@ -29,6 +29,7 @@ interface Vehicle {
   time_window?: number[];
   max_tasks?: number;
   speed_factor?: number;
+  breaks?: { id: number; time_windows?: number[][]; service?: number }[];
 }
 
 interface Problem {
@@ -130,6 +131,15 @@ export function checkSolution(problem: Problem, output: Output, options: CheckOp
     const overCapacity = () => load.some((q, d) => capacity[d] !== undefined && q > capacity[d] + tol);
     if (overCapacity()) errors.push(`${where}: leaves with ${load.join('/')} over capacity ${capacity.join('/')}`);
 
+    // Every break of a used vehicle, once each; a break is taken where the vehicle is, without travel.
+    const breaks = new Map((v.breaks ?? []).map((b) => [b.id, b]));
+    const breakSteps = steps.filter((s) => s.type === 'break');
+    for (const b of breaks.values()) {
+      const n = breakSteps.filter((s) => s.id === b.id).length;
+      if (jobSteps.length > 0 && n !== 1) errors.push(`${where}: break ${b.id} taken ${n} times`);
+    }
+    for (const s of breakSteps) if (!breaks.has(s.id!)) errors.push(`${where}: unknown break ${s.id}`);
+
     let time = -Infinity;
     let at: number | undefined;
     let cost = 0;
@@ -139,6 +149,24 @@ export function checkSolution(problem: Problem, output: Output, options: CheckOp
         if (s.arrival < shiftStart - tol) errors.push(`${where}: starts at ${s.arrival} before its shift ${shiftStart}`);
         time = s.arrival;
         at = s.location_index;
+        continue;
+      }
+      if (s.type === 'break') {
+        const b = breaks.get(s.id!);
+        if (!b) continue;
+        if (time === -Infinity) time = shiftStart;
+        if (s.location_index !== undefined && at !== undefined && s.location_index !== at) {
+          errors.push(`${where}: break ${b.id} at ${s.location_index}, vehicle is at ${at}`);
+        }
+        if (!near(s.arrival, time)) errors.push(`${where}: break ${b.id} arrival ${s.arrival}, expected ${time}`);
+        const begin = Math.max(time, s.arrival) + (s.waiting_time ?? 0);
+        if ((s.waiting_time ?? 0) < -tol) errors.push(`${where}: break ${b.id} negative waiting`);
+        const windows = b.time_windows ?? [];
+        if (windows.length > 0 && !windows.some(([a, e]) => begin >= a - tol && begin <= e + tol)) {
+          errors.push(`${where}: break ${b.id} starts at ${begin}, outside ${JSON.stringify(windows)}`);
+        }
+        if (s.service !== undefined && s.service !== (b.service ?? 0)) errors.push(`${where}: break ${b.id} service ${s.service}, expected ${b.service ?? 0}`);
+        time = begin + (b.service ?? 0);
         continue;
       }
       let loc = s.location_index;

@@ -68,6 +68,43 @@ describe('solve', () => {
     expect(warm.routes).toEqual(cold.routes);
   });
 
+  it('takes every used collector\'s break and drops the lowest priority to make room for it', () => {
+    // Four 20-minute visits near the office fit a 100-minute shift (88 min with travel); with a 30-minute break only three do.
+    const p = lineProblem([0, 1, 2, 3, 4], [
+      { location: 1, service: 20, priority: 40 },
+      { location: 2, service: 20, priority: 10 },
+      { location: 3, service: 20, priority: 30 },
+      { location: 4, service: 20, priority: 20 },
+    ], [
+      { start: 0, end: 0, shift: [0, 100], breaks: [{ windows: [[30, 60]], service: 30 }] },
+      { start: 0, end: 0, shift: [0, 100], breaks: [{ service: 5 }] },
+    ]);
+    // With a second collector whose break is short, the four fit on it alone.
+    const two = solve(p, { iterations: 50 });
+    expect(two.objective.served).toBe(4);
+    expect(two.breaks).toEqual([{ vehicle: 1, index: 0, after: expect.any(Number) }]);
+
+    const one = lineProblem([0, 1, 2, 3, 4], [
+      { location: 1, service: 20, priority: 40 },
+      { location: 2, service: 20, priority: 10 },
+      { location: 3, service: 20, priority: 30 },
+      { location: 4, service: 20, priority: 20 },
+    ], [{ start: 0, end: 0, shift: [0, 100], breaks: [{ windows: [[30, 60]], service: 30 }] }]);
+    const r = solve(one, { iterations: 50 });
+    expect(r.unassigned).toEqual([{ job: 1, reason: 'shift_full' }]);
+    expect(r.objective).toEqual({ priority: 90, served: 3, cost: 8 });
+    expect(r.breaks).toHaveLength(1);
+    expect(r.breaks[0].after).toBeGreaterThanOrEqual(1);
+  });
+
+  it('leaves an unused collector without its break', () => {
+    const p = lineProblem([0, 1], [{ location: 1 }], [{ start: 0, end: 0, breaks: [{ service: 5 }] }, { start: 0, end: 0, breaks: [{ service: 5 }] }]);
+    const r = solve(p, { iterations: 10 });
+    expect(r.routes.filter((route) => route.length > 0)).toHaveLength(1);
+    expect(r.breaks).toHaveLength(1);
+    expect(r.objective.cost).toBe(2);
+  });
+
   it('runs in a worker thread with the same result', async () => {
     const options = { iterations: 40, seed: 5 };
     const local = solve(buildProblem(spec()), options);

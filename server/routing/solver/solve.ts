@@ -28,9 +28,19 @@ export interface SolveOptions {
   frozen?: readonly number[];
 }
 
+/** Where a vehicle takes one of its breaks: `after` visits of its route (0 = before the first). */
+export interface BreakPlacement {
+  vehicle: number;
+  /** Index into that vehicle's `breaks`. */
+  index: number;
+  after: number;
+}
+
 export interface SolveResult {
-  /** Job indices per vehicle, in visiting order. */
+  /** Job indices per vehicle, in visiting order (breaks are in `breaks`). */
   routes: number[][];
+  /** Breaks of every used vehicle, in route order; an unused vehicle takes none. */
+  breaks: BreakPlacement[];
   unassigned: { job: number; reason: UnassignedReason }[];
   objective: Objective;
   iterations: number;
@@ -70,7 +80,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
   let bestObjective = s.objective();
   let current = bestObjective;
   const t0 = (TEMPERATURE * current.cost) / Math.max(1, current.served);
-  const average = Math.min(10, Math.max(2, Math.round(problem.jobCount / 10)));
+  const average = Math.min(10, Math.max(2, Math.round(problem.userJobCount / 10)));
   // Annealing cycles of doubling length, each cooling from t0 to t0/100 and
   // restarting from the best solution: iteration-based (so reproducible), and
   // short runs still get complete cycles.
@@ -111,13 +121,33 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
   }
   restoreChanged(s, best);
   if (options.initial) keepUnchangedRoutes(s, options.initial);
-  const unassigned = s.unassigned();
+  return { ...result(s), iterations, elapsedMs: now() - started };
+}
+
+/** The solution in the caller's terms: visits and breaks apart, the objective over visits only. */
+function result(s: Solution): Pick<SolveResult, 'routes' | 'breaks' | 'unassigned' | 'objective'> {
+  const p = s.problem;
+  const breaks: BreakPlacement[] = [];
+  const routes = s.routes.map((route, v) => {
+    // A vehicle that only takes breaks is not used at all.
+    if (p.hasBreaks && route.jobs.every((j) => p.isBreak[j] === 1)) s.setJobs(v, []);
+    const visits: number[] = [];
+    for (const j of route.jobs) {
+      if (p.isBreak[j] === 1) breaks.push({ vehicle: v, index: p.breakIndex[j], after: visits.length });
+      else visits.push(j);
+    }
+    return visits;
+  });
+  let priority = 0;
+  let cost = 0;
+  for (const route of s.routes) cost += route.cost;
+  for (const visits of routes) for (const j of visits) priority += p.jobPriority[j];
+  const unassigned = s.unassigned().filter((j) => p.isBreak[j] === 0);
   return {
-    routes: s.snapshot(),
-    unassigned: unassigned.map((job) => ({ job, reason: explainUnassigned(problem, s, job) })),
-    objective: s.objective(),
-    iterations,
-    elapsedMs: now() - started,
+    routes,
+    breaks,
+    unassigned: unassigned.map((job) => ({ job, reason: explainUnassigned(p, s, job) })),
+    objective: { priority, served: routes.reduce((n, r) => n + r.length, 0), cost },
   };
 }
 

@@ -52,12 +52,19 @@ export function parseVroom(input: VroomInput): ProblemSpec {
       throw new VroomInputError(`${what}: index ${i} outside the ${size}×${size} matrix`);
     }
   };
+  const checkWindows = (windows: [number, number][] | undefined, what: string) => {
+    if (windows === undefined) return;
+    if (!Array.isArray(windows) || windows.some((w) => !Array.isArray(w) || w.length !== 2 || !(w[0] <= w[1]))) {
+      throw new VroomInputError(`${what}: time_windows must be [start, end] pairs with start ≤ end`);
+    }
+  };
   const seenJobs = new Set<number>();
   const jobs: JobSpec[] = input.jobs.map((job) => {
     if (seenJobs.has(job.id)) throw new VroomInputError(`duplicate job id ${job.id}`);
     seenJobs.add(job.id);
     if (job.location_index === undefined) throw new VroomInputError(`job ${job.id} has no location_index`);
     checkIndex(job.location_index, `job ${job.id}`);
+    checkWindows(job.time_windows, `job ${job.id}`);
     return {
       location: job.location_index,
       // Setup and service both happen at the location; the solver knows one on-site time.
@@ -74,6 +81,14 @@ export function parseVroom(input: VroomInput): ProblemSpec {
     checkIndex(v.end_index, `vehicle ${v.id} end`);
     const profile = profiles.get(v.profile ?? 'car') ?? (profiles.size === 1 ? 0 : undefined);
     if (profile === undefined) throw new VroomInputError(`vehicle ${v.id}: no matrix for profile "${v.profile ?? 'car'}"`);
+    const breakIds = new Set<number>();
+    const breaks = (v.breaks ?? []).map((b) => {
+      if (breakIds.has(b.id)) throw new VroomInputError(`vehicle ${v.id}: duplicate break id ${b.id}`);
+      breakIds.add(b.id);
+      if (b.max_load !== undefined) throw new VroomInputError(`vehicle ${v.id} break ${b.id}: max_load is not supported`);
+      checkWindows(b.time_windows, `vehicle ${v.id} break ${b.id}`);
+      return { windows: b.time_windows, service: b.service ?? 0 };
+    });
     return {
       start: v.start_index,
       end: v.end_index,
@@ -83,6 +98,7 @@ export function parseVroom(input: VroomInput): ProblemSpec {
       skills: v.skills,
       speedFactor: v.speed_factor,
       profile,
+      breaks,
     };
   });
   return { size, durations, costs, jobs, vehicles };

@@ -4,6 +4,13 @@ import type { VroomInput, VroomOutput, VroomRoute, VroomStep } from './types.ts'
 
 const sum = (a: number[], b: readonly number[] | undefined) => a.map((x, d) => x + (b?.[d] ?? 0));
 
+/** Earliest start at or after t inside one of the windows (none given: any time). */
+function startWithin(windows: readonly [number, number][] | undefined, t: number): number {
+  if (!windows || windows.length === 0) return t;
+  const open = [...windows].sort((a, b) => a[0] - b[0]).find(([, end]) => t <= end);
+  return open ? Math.max(t, open[0]) : Infinity;
+}
+
 /**
  * Solver result → VROOM's solution JSON. Each vehicle leaves as late as it can
  * without delaying its first visit (no idle wait at the first door); every later
@@ -22,7 +29,9 @@ export function toVroomOutput(problem: Problem, input: VroomInput, result: Solve
     const startLoc = problem.vehicleStart[v];
     const firstLoc = problem.jobLocation[jobs[0]];
     const firstStart = startAfter(problem, jobs[0], problem.shiftStart[v] + D[startLoc * side + firstLoc]);
-    let t = Math.max(problem.shiftStart[v], firstStart - D[startLoc * side + firstLoc]);
+    const breaks = result.breaks.filter((b) => b.vehicle === v);
+    // A break before the first visit is timed from the shift start, as the solver timed it.
+    let t = breaks.some((b) => b.after === 0) ? problem.shiftStart[v] : Math.max(problem.shiftStart[v], firstStart - D[startLoc * side + firstLoc]);
     let at = startLoc;
     let travel = 0;
     let cost = 0;
@@ -43,7 +52,22 @@ export function toVroomOutput(problem: Problem, input: VroomInput, result: Solve
       violations: [], ...extra,
     });
     if (vehicle.start_index !== undefined) steps.push(step('start', vehicle.start_index, t, {}));
-    for (const j of jobs) {
+    // A break is taken where the vehicle is, before it drives on (see Problem.jobCount).
+    const takeBreaks = (after: number) => {
+      for (const b of breaks) {
+        if (b.after !== after) continue;
+        const brk = vehicle.breaks![b.index];
+        const begin = startWithin(brk.time_windows, t);
+        const taken = step('break', at, t, { id: brk.id, service: brk.service ?? 0, waiting_time: begin - t });
+        if (at === problem.virtual) delete taken.location_index;
+        steps.push(taken);
+        waiting += begin - t;
+        service += brk.service ?? 0;
+        t = begin + (brk.service ?? 0);
+      }
+    };
+    takeBreaks(0);
+    for (const [i, j] of jobs.entries()) {
       const l = problem.jobLocation[j];
       travel += D[at * side + l];
       cost += C[at * side + l];
@@ -59,6 +83,7 @@ export function toVroomOutput(problem: Problem, input: VroomInput, result: Solve
       priority += job.priority ?? 0;
       t = begin + problem.jobService[j];
       at = l;
+      takeBreaks(i + 1);
     }
     const endLoc = problem.vehicleEnd[v];
     travel += D[at * side + endLoc];

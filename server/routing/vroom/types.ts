@@ -18,6 +18,16 @@ export interface VroomJob {
   description?: string;
 }
 
+/** A driver break: `service` seconds starting inside one of `time_windows`. */
+export interface VroomBreak {
+  id: number;
+  time_windows?: [number, number][];
+  service?: number;
+  description?: string;
+  /** Not supported: refused with a clear error rather than ignored. */
+  max_load?: number[];
+}
+
 export interface VroomVehicle {
   id: number;
   profile?: string;
@@ -28,6 +38,7 @@ export interface VroomVehicle {
   time_window?: [number, number];
   max_tasks?: number;
   speed_factor?: number;
+  breaks?: VroomBreak[];
   description?: string;
 }
 
@@ -49,7 +60,8 @@ export interface VroomStep {
   type: 'start' | 'job' | 'break' | 'end';
   id?: number;
   job?: number;
-  location_index: number;
+  /** A break's is where the vehicle is when it takes it; absent before a vehicle without a start has moved. */
+  location_index?: number;
   setup: number;
   service: number;
   waiting_time: number;

@@ -37,6 +37,21 @@ describe('parseVroom', () => {
     expect(() => parseVroom({ ...base, jobs: [{ id: 1, location_index: 3 }] })).toThrow(new VroomInputError('job 1: index 3 outside the 3×3 matrix'));
     expect(() => parseVroom({ ...base, jobs: [{ id: 1, location_index: 1 }, { id: 1, location_index: 2 }] })).toThrow('duplicate job id 1');
     expect(() => parseVroom({ vehicles: base.vehicles, jobs: [] } as VroomInput)).toThrow('input has no "matrices"');
+    expect(() => parseVroom({ ...base, jobs: [{ id: 1, location_index: 1, time_windows: [[50, 10]] }] })).toThrow(
+      'job 1: time_windows must be [start, end] pairs with start ≤ end',
+    );
+    const withBreak = (b: object) => ({ ...base, jobs: [], vehicles: [{ id: 1, start_index: 0, breaks: [{ id: 4, ...b }] }] });
+    expect(() => parseVroom(withBreak({ max_load: [3] }))).toThrow('vehicle 1 break 4: max_load is not supported');
+    expect(() => parseVroom(withBreak({ time_windows: [[5]] }))).toThrow('vehicle 1 break 4: time_windows must be');
+  });
+
+  it('reads vehicle breaks', () => {
+    const spec = parseVroom({
+      vehicles: [{ id: 1, start_index: 0, breaks: [{ id: 4, time_windows: [[100, 200]], service: 60 }, { id: 5, service: 10 }] }],
+      jobs: [],
+      matrix: durations,
+    });
+    expect(spec.vehicles[0].breaks).toEqual([{ windows: [[100, 200]], service: 60 }, { windows: undefined, service: 10 }]);
   });
 });
 
@@ -60,5 +75,27 @@ describe('toVroomOutput', () => {
       ['end', undefined, 670, 0, 400, 2],
     ]);
     expect(output.summary).toMatchObject({ cost: 400, routes: 1, unassigned: 0, duration: 400, waiting_time: 40, service: 30 });
+  });
+
+  it('reports a break where the vehicle takes it, between two visits', () => {
+    const input: VroomInput = {
+      vehicles: [{ id: 9, start_index: 0, end_index: 0, time_window: [0, 1000], breaks: [{ id: 3, time_windows: [[320, 380]], service: 50 }] }],
+      jobs: [
+        { id: 5, location_index: 1, service: 10, time_windows: [[300, 400]] },
+        { id: 6, location_index: 2, service: 20, time_windows: [[450, 600]] },
+      ],
+      matrix: durations,
+    };
+    const problem = buildProblem(parseVroom(input));
+    const output = toVroomOutput(problem, input, solve(problem, { iterations: 5 }));
+    // Job 5 ends at 310; the break waits for 320 at job 5's door, ends at 370; job 6 is reached at 470, after it opens.
+    expect(output.routes[0].steps.map((s) => [s.type, s.id, s.location_index, s.arrival, s.waiting_time, s.duration])).toEqual([
+      ['start', undefined, 0, 200, 0, 0],
+      ['job', 5, 1, 300, 0, 100],
+      ['break', 3, 1, 310, 10, 100],
+      ['job', 6, 2, 470, 0, 200],
+      ['end', undefined, 0, 690, 0, 400],
+    ]);
+    expect(output.summary).toMatchObject({ cost: 400, unassigned: 0, waiting_time: 10, service: 80 });
   });
 });

@@ -23,6 +23,7 @@ export function routeAccepts(p: Problem, route: Route, j: number): boolean {
  * departure and backward latest-start caches.
  */
 export function insertionCost(p: Problem, route: Route, j: number, q: number): number {
+  if (p.hasBreaks) return insertionCostWithBreaks(p, route, j, q);
   const v = route.vehicle;
   const side = p.side;
   const D = p.durations[v];
@@ -32,6 +33,37 @@ export function insertionCost(p: Problem, route: Route, j: number, q: number): n
   const l = p.jobLocation[j];
   const s = startAfter(p, j, route.departure[q] + D[a * side + l]);
   if (s + p.jobService[j] + D[l * side + b] > route.latest[q + 1]) return Infinity;
+  return C[a * side + l] + C[l * side + b] - C[a * side + b];
+}
+
+/**
+ * insertionCost when breaks exist. Breaks right after the gap move with the new
+ * job (they are taken where it is), so they are timed one by one up to the next
+ * visit, whose latest start closes the check. Inserting a break costs no travel;
+ * its "cost" is the idle time it adds, so it goes where it waits least.
+ */
+function insertionCostWithBreaks(p: Problem, route: Route, j: number, q: number): number {
+  const v = route.vehicle;
+  const side = p.side;
+  const D = p.durations[v];
+  const C = p.costs[v];
+  const a = route.loc[q];
+  const stay = p.isBreak[j] === 1;
+  const l = stay ? a : p.jobLocation[j];
+  const s = startAfter(p, j, route.departure[q] + (stay ? 0 : D[a * side + l]));
+  if (s === Infinity) return Infinity;
+  let t = s + p.jobService[j];
+  let k = q + 1;
+  while (k <= route.size && p.isBreak[route.jobs[k - 1]] === 1) {
+    const b = route.jobs[k - 1];
+    const sb = startAfter(p, b, t);
+    if (sb === Infinity) return Infinity;
+    t = sb + p.jobService[b];
+    k++;
+  }
+  const b = route.loc[k];
+  if (t + D[l * side + b] > route.latest[k]) return Infinity;
+  if (stay) return s - route.departure[q];
   return C[a * side + l] + C[l * side + b] - C[a * side + b];
 }
 
@@ -83,7 +115,8 @@ export function insertGreedy(s: Solution, jobs: readonly number[], rng: Random |
     seen.fill(0);
     for (let r = 0; r < s.routes.length; r++) {
       const route = s.routes[r];
-      if (route.size === 0) {
+      // One empty route per class is enough, counting only routes j may use (pinned jobs, skills, breaks).
+      if (route.size === 0 && p.compatible[j * p.vehicleCount + route.vehicle] === 1) {
         const cls = p.vehicleClass[route.vehicle];
         if (seen[cls] === 1) continue;
         seen[cls] = 1;

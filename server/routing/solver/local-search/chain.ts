@@ -51,14 +51,18 @@ export class Chain {
     let at = p.vehicleStart[v];
     for (let k = 0; k < this.count; k++) {
       const route = routes[this.route[k]];
-      const from = this.from[k];
+      let from = this.from[k];
       const to = this.to[k];
       const rev = this.reversed[k] === 1;
+      // Breaks heading a piece are taken where the chain is (cost 0); the piece's cached costs apply from its first visit on.
+      if (p.hasBreaks && !rev) while (from <= to && p.isBreak[route.jobs[from - 1]] === 1) from++;
+      if (from > to) continue;
       cost += C[at * side + (rev ? route.loc[to] : route.loc[from])];
       if (p.uniformCosts || route.vehicle === v) {
         cost += rev ? route.revCost[to] - route.revCost[from] : route.cumCost[to] - route.cumCost[from];
       } else {
         for (let q = from; q < to; q++) {
+          if (p.isBreak[route.jobs[q]] === 1) continue;
           cost += rev ? C[route.loc[q + 1] * side + route.loc[q]] : C[route.loc[q] * side + route.loc[q + 1]];
         }
       }
@@ -97,14 +101,25 @@ export class Chain {
       const cap = p.capacity[v * dims + d];
       if (load[d] > cap || load[dims + d] > cap) return false;
     }
+    const isBreak = p.isBreak;
     for (let k = 0; k <= last; k++) {
       const route = routes[this.route[k]];
-      const from = this.from[k];
+      let from = this.from[k];
       const to = this.to[k];
       const rev = this.reversed[k] === 1;
       const rv = route.vehicle;
       if (rv !== v && !p.allCompatible) {
         for (let q = from; q <= to; q++) if (p.compatible[route.jobs[q - 1] * V + v] === 0) return false;
+      }
+      // Breaks heading a piece are taken where the chain is: timed here, then the piece goes on from its first visit.
+      if (p.hasBreaks && !rev && !(k === 0 && from === 1 && p.sameHead[rv * V + v] === 1)) {
+        while (from <= to && isBreak[route.jobs[from - 1]] === 1) {
+          const s = startAfter(p, route.jobs[from - 1], t);
+          if (s === Infinity) return false;
+          t = s + p.jobService[route.jobs[from - 1]];
+          from++;
+        }
+        if (from > to) continue;
       }
       if (!rev && k === 0 && from === 1 && p.sameHead[rv * V + v] === 1) {
         t = route.departure[to];
@@ -114,6 +129,8 @@ export class Chain {
       } else if (rev) {
         for (let q = to; q >= from; q--) {
           const j = route.jobs[q - 1];
+          // A break belongs after the step it follows; reversing would move it to the other end of a leg.
+          if (isBreak[j] === 1) return false;
           const s = startAfter(p, j, t + D[at * side + route.loc[q]]);
           if (s === Infinity) return false;
           t = s + p.jobService[j];
@@ -122,7 +139,7 @@ export class Chain {
       } else {
         for (let q = from; q <= to; q++) {
           const j = route.jobs[q - 1];
-          const s = startAfter(p, j, t + D[at * side + route.loc[q]]);
+          const s = startAfter(p, j, isBreak[j] === 1 ? t : t + D[at * side + route.loc[q]]);
           if (s === Infinity) return false;
           t = s + p.jobService[j];
           at = route.loc[q];

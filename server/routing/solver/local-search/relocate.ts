@@ -53,8 +53,8 @@ export function relocateToEmpty(ctx: SearchContext, u: number, seen: Uint8Array)
     const route = s.routes[r];
     const cls = p.vehicleClass[route.vehicle];
     if (route.size > 0 || r === ru || seen[cls] === 1 || !ctx.hasRoom(r, 1)) continue;
-    seen[cls] = 1;
     if (p.compatible[u * p.vehicleCount + route.vehicle] === 0) continue;
+    seen[cls] = 1;
     ctx.a.clear().add(ru, 1, pu - 1).add(ru, pu + 1, routeU.size);
     ctx.b.clear().add(ru, pu, pu);
     if (ctx.tryTwo(ru, r)) return true;

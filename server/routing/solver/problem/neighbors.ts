@@ -11,11 +11,16 @@ export function nearestNeighbours(p: Problem, k: number): Int32Array[] {
   const C = p.costs[0] ?? new Float64Array(p.side * p.side);
   const D = p.durations[0] ?? C;
   const side = p.side;
-  const count = Math.min(k, J - 1);
+  // Breaks have no place of their own: nobody's neighbour, and with none of their own.
+  const count = Math.max(0, Math.min(k, p.userJobCount - 1));
   const out: Int32Array[] = [];
   const score = new Float64Array(J);
   const order = new Int32Array(J);
   for (let a = 0; a < J; a++) {
+    if (p.isBreak[a] === 1) {
+      out.push(new Int32Array(0));
+      continue;
+    }
     const la = p.jobLocation[a];
     const ea = p.windowStart[p.windowOffset[a]];
     const lateA = p.windowEnd[p.windowOffset[a + 1] - 1];
@@ -27,7 +32,7 @@ export function nearestNeighbours(p: Problem, k: number): Int32Array[] {
       // Waiting if b is served right after a, and lateness (infeasibility) if it cannot be.
       const wait = Math.max(eb - p.jobService[a] - travel - lateA, 0);
       const late = Math.max(ea + p.jobService[a] + travel - lateB, 0);
-      score[b] = a === b ? Infinity : C[la * side + lb] + 0.2 * (Number.isFinite(wait) ? wait : 0) + (Number.isFinite(late) ? late : 0);
+      score[b] = a === b || p.isBreak[b] === 1 ? Infinity : C[la * side + lb] + 0.2 * (Number.isFinite(wait) ? wait : 0) + (Number.isFinite(late) ? late : 0);
       order[b] = b;
     }
     const sorted = Array.from(order).sort((x, y) => score[x] - score[y]);

@@ -19,7 +19,22 @@ export interface Problem {
   /** True when every vehicle uses the same cost array (route cost caches are then reusable across routes). */
   readonly uniformCosts: boolean;
 
+  /**
+   * Jobs the solver places: the caller's jobs (0 … userJobCount−1), then one per
+   * vehicle break. A break is a job pinned to its vehicle, with windows, a
+   * duration (service) and no place of its own: it is taken where the vehicle
+   * is after the step before it, before driving on (its travel is 0 and it
+   * carries its predecessor's location). Its priority outranks every caller job,
+   * so a used vehicle always takes its breaks.
+   */
   readonly jobCount: number;
+  readonly userJobCount: number;
+  /** isBreak[j] = 1 for break jobs; hasBreaks when any exists (hot loops skip the checks otherwise). */
+  readonly isBreak: Uint8Array;
+  readonly hasBreaks: boolean;
+  /** For break jobs: which break of its vehicle's list it is; −1 for caller jobs. */
+  readonly breakIndex: Int32Array;
+  /** Job location; breaks get `virtual` (their real place is their predecessor's). */
   readonly jobLocation: Int32Array;
   readonly jobService: Float64Array;
   readonly jobPriority: Int32Array;
@@ -41,6 +56,7 @@ export interface Problem {
   readonly shiftEnd: Float64Array;
   /** capacity[v * dimensions + d]. */
   readonly capacity: Float64Array;
+  /** Caller's max tasks plus the vehicle's breaks (a break is a job here, not a visit). */
   readonly maxTasks: Int32Array;
   /** Vehicles with equal class are interchangeable (same depots, shift, capacity, skills, speed). */
   readonly vehicleClass: Int32Array;

@@ -19,6 +19,14 @@ export interface JobSpec {
   vehicle?: number;
 }
 
+/** A driver break (VROOM's `breaks[]`): taken where the vehicle is, within one of its windows. */
+export interface BreakSpec {
+  /** [start, end] pairs for the break's start; none means any time in the shift. */
+  windows?: readonly (readonly [number, number])[];
+  /** Duration. */
+  service?: number;
+}
+
 export interface VehicleSpec {
   start?: number;
   end?: number;
@@ -30,6 +38,7 @@ export interface VehicleSpec {
   speedFactor?: number;
   /** Which of ProblemSpec.durations/costs this vehicle uses (VROOM profiles). */
   profile?: number;
+  breaks?: readonly BreakSpec[];
 }
 
 export interface ProblemSpec {
@@ -64,7 +73,13 @@ export function buildProblem(spec: ProblemSpec): Problem {
   const side = spec.size + 1;
   const virtual = spec.size;
   const V = spec.vehicles.length;
-  const J = spec.jobs.length;
+  const breakJobs = spec.vehicles.flatMap((v, i) =>
+    (v.breaks ?? []).map((b, k) => ({ vehicle: i, index: k, windows: b.windows, service: b.service })),
+  );
+  const U = spec.jobs.length;
+  const J = U + breakJobs.length;
+  // A break outranks every caller job together: a used vehicle keeps its breaks.
+  const breakPriority = 100 * (U + 1) + 1;
   const dims = Math.max(
     1,
     ...spec.jobs.map((j) => Math.max(j.delivery?.length ?? 0, j.pickup?.length ?? 0)),
@@ -95,6 +110,8 @@ export function buildProblem(spec: ProblemSpec): Problem {
     costs.push(c);
   }
 
+  const isBreak = new Uint8Array(J);
+  const breakIndex = new Int32Array(J).fill(-1);
   const jobLocation = new Int32Array(J);
   const jobService = new Float64Array(J);
   const jobPriority = new Int32Array(J);
@@ -105,16 +122,19 @@ export function buildProblem(spec: ProblemSpec): Problem {
   const jobPickup = new Float64Array(J * dims);
   let anyDelivery = false;
   let anyPickup = false;
-  spec.jobs.forEach((job, j) => {
-    jobLocation[j] = job.location;
-    jobService[j] = job.service ?? 0;
-    jobPriority[j] = job.priority ?? 0;
+  const addWindows = (j: number, given: JobSpec['windows']) => {
     windowOffset[j] = starts.length;
-    const windows = [...(job.windows ?? [[-Infinity, Infinity] as const])].sort((a, b) => a[0] - b[0]);
+    const windows = [...(given ?? [[-Infinity, Infinity] as const])].sort((a, b) => a[0] - b[0]);
     for (const [s, e] of windows) {
       starts.push(s);
       ends.push(e);
     }
+  };
+  spec.jobs.forEach((job, j) => {
+    jobLocation[j] = job.location;
+    jobService[j] = job.service ?? 0;
+    jobPriority[j] = job.priority ?? 0;
+    addWindows(j, job.windows);
     job.delivery?.forEach((q, d) => {
       jobDelivery[j * dims + d] = q;
       if (q) anyDelivery = true;
@@ -123,6 +143,15 @@ export function buildProblem(spec: ProblemSpec): Problem {
       jobPickup[j * dims + d] = q;
       if (q) anyPickup = true;
     });
+  });
+  breakJobs.forEach((b, k) => {
+    const j = U + k;
+    isBreak[j] = 1;
+    breakIndex[j] = b.index;
+    jobLocation[j] = virtual;
+    jobService[j] = b.service ?? 0;
+    jobPriority[j] = breakPriority;
+    addWindows(j, b.windows);
   });
   windowOffset[J] = starts.length;
 
@@ -140,10 +169,10 @@ export function buildProblem(spec: ProblemSpec): Problem {
     shiftStart[i] = v.shift?.[0] ?? 0;
     shiftEnd[i] = v.shift?.[1] ?? Infinity;
     v.capacity?.forEach((q, d) => (capacity[i * dims + d] = q));
-    maxTasks[i] = Math.min(v.maxTasks ?? J, 0x7fffffff);
+    maxTasks[i] = Math.min((v.maxTasks ?? U) + (v.breaks?.length ?? 0), 0x7fffffff);
     const key = JSON.stringify([
       vehicleStart[i], vehicleEnd[i], shiftStart[i], shiftEnd[i], v.capacity ?? [], maxTasks[i],
-      [...(v.skills ?? [])].sort(), v.speedFactor ?? 1, v.profile ?? 0,
+      [...(v.skills ?? [])].sort(), v.speedFactor ?? 1, v.profile ?? 0, v.breaks ?? [],
     ]);
     if (!classes.has(key)) classes.set(key, classes.size);
     vehicleClass[i] = classes.get(key)!;
@@ -159,6 +188,10 @@ export function buildProblem(spec: ProblemSpec): Problem {
       if (!ok) allCompatible = false;
     });
   });
+  breakJobs.forEach((b, k) => {
+    compatible[(U + k) * V + b.vehicle] = 1;
+    if (V > 1) allCompatible = false;
+  });
 
   const sameHead = new Uint8Array(V * V);
   const sameTail = new Uint8Array(V * V);
@@ -172,7 +205,7 @@ export function buildProblem(spec: ProblemSpec): Problem {
 
   return {
     side, virtual, durations, costs, uniformCosts: new Set(costs).size <= 1,
-    jobCount: J, jobLocation, jobService, jobPriority, windowOffset,
+    jobCount: J, userJobCount: U, isBreak, hasBreaks: breakJobs.length > 0, breakIndex, jobLocation, jobService, jobPriority, windowOffset,
     windowStart: Float64Array.from(starts), windowEnd: Float64Array.from(ends),
     dimensions: dims, jobDelivery, jobPickup, mixedLoads: anyDelivery && anyPickup,
     vehicleCount: V, vehicleStart, vehicleEnd, shiftStart, shiftEnd, capacity, maxTasks, vehicleClass,

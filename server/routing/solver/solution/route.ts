@@ -6,6 +6,9 @@ import { latestStart, startAfter, type Problem } from '../problem/problem.ts';
  * and departure, backward latest service start (Savelsbergh 1992 forward time /
  * slack), prefix costs forward and reversed, prefix loads.
  *
+ * A break (see Problem.jobCount) sits at its predecessor's location: no travel
+ * to it, and the leg after it is driven from there.
+ *
  * With several windows per job the feasible service starts at a position form
  * "windows ∩ (−∞, latest]", so an arrival a at position p is feasible exactly when
  * a ≤ latest[p]: the next window start at or after a is then ≤ latest[p].
@@ -56,8 +59,10 @@ export class Route {
     const C = p.costs[v];
     const side = p.side;
     const loc = this.loc;
+    const isBreak = p.isBreak;
     loc[0] = p.vehicleStart[v];
-    for (let i = 0; i < n; i++) loc[i + 1] = p.jobLocation[this.jobs[i]];
+    // A break carries its predecessor's location: it is taken there, before driving on.
+    for (let i = 0; i < n; i++) loc[i + 1] = isBreak[this.jobs[i]] === 1 ? loc[i] : p.jobLocation[this.jobs[i]];
     loc[n + 1] = p.vehicleEnd[v];
 
     this.earliest[0] = p.shiftStart[v];
@@ -71,9 +76,10 @@ export class Route {
     for (let q = 1; q < len; q++) {
       const a = loc[q - 1];
       const b = loc[q];
-      const arrival = this.departure[q - 1] + D[a * side + b];
-      this.cumCost[q] = this.cumCost[q - 1] + C[a * side + b];
-      this.revCost[q] = this.revCost[q - 1] + C[b * side + a];
+      const stay = q <= n && isBreak[this.jobs[q - 1]] === 1;
+      const arrival = this.departure[q - 1] + (stay ? 0 : D[a * side + b]);
+      this.cumCost[q] = this.cumCost[q - 1] + (stay ? 0 : C[a * side + b]);
+      this.revCost[q] = this.revCost[q - 1] + (stay ? 0 : C[b * side + a]);
       if (q <= n) {
         const j = this.jobs[q - 1];
         const s = startAfter(p, j, arrival);
@@ -89,12 +95,13 @@ export class Route {
       }
     }
     this.latest[n + 1] = p.shiftEnd[v];
+    const leg = (q: number) => (q <= n && isBreak[this.jobs[q - 1]] === 1 ? 0 : D[loc[q - 1] * side + loc[q]]);
     for (let q = n; q >= 1; q--) {
       const j = this.jobs[q - 1];
-      const t = this.latest[q + 1] - D[loc[q] * side + loc[q + 1]] - p.jobService[j];
+      const t = this.latest[q + 1] - leg(q + 1) - p.jobService[j];
       this.latest[q] = latestStart(p, j, t);
     }
-    this.latest[0] = this.latest[1] - D[loc[0] * side + loc[1]];
+    this.latest[0] = this.latest[1] - leg(1);
     this.cost = this.cumCost[n + 1];
     return this.earliest[n + 1] <= p.shiftEnd[v] && this.latest[0] >= p.shiftStart[v];
   }

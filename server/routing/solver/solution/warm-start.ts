@@ -1,3 +1,4 @@
+import { bestInsertion, insertAt, type Insertion } from '../construction/insertion.ts';
 import { loadsFit } from './route.ts';
 import type { Solution } from './solution.ts';
 
@@ -11,7 +12,7 @@ export function startFrom(s: Solution, initial: readonly (readonly number[])[], 
   const p = s.problem;
   const taken = new Uint8Array(p.jobCount);
   for (let r = 0; r < s.routes.length; r++) {
-    const given = (initial[r] ?? []).filter((j) => j >= 0 && j < p.jobCount && !taken[j]);
+    const given = (initial[r] ?? []).filter((j) => j >= 0 && j < p.userJobCount && !taken[j]);
     for (const j of given) taken[j] = 1;
     const fixed = Math.min(frozen[r] ?? 0, given.length);
     s.routes[r].fixed = fixed;
@@ -37,17 +38,26 @@ function compatible(s: Solution, r: number, j: number): boolean {
  * order when that order is feasible and no more expensive.
  */
 export function keepUnchangedRoutes(s: Solution, initial: readonly (readonly number[])[]): void {
+  const p = s.problem;
+  const insertion: Insertion = { cost: Infinity, position: -1 };
   for (let r = 0; r < s.routes.length; r++) {
     const before = initial[r];
     const now = s.routes[r].jobs;
-    if (!before || before.length !== now.length) continue;
-    const set = new Set(now);
-    if (!before.every((j) => set.has(j)) || before.every((j, i) => now[i] === j)) continue;
+    const visits = now.filter((j) => p.isBreak[j] === 0);
+    if (!before || before.length !== visits.length) continue;
+    const set = new Set(visits);
+    if (!before.every((j) => set.has(j)) || before.every((j, i) => visits[i] === j)) continue;
     const cost = s.routes[r].cost;
     const fixed = s.routes[r].fixed;
-    if (!(s.setJobs(r, before.slice()) && loadsFit(s.problem, r, before) && s.routes[r].cost <= cost + 1e-9)) {
-      s.setJobs(r, now);
+    // The previous order had no breaks (callers pass visits only): each goes back where it waits least.
+    let ok = s.setJobs(r, before.slice()) && loadsFit(p, r, before);
+    for (const b of now) {
+      if (!ok || p.isBreak[b] === 0) continue;
+      bestInsertion(p, s.routes[r], b, undefined, 0, insertion);
+      ok = insertion.position >= 0;
+      if (ok) insertAt(s, r, b, insertion.position);
     }
+    if (!(ok && s.routes[r].cost <= cost + 1e-9)) s.setJobs(r, now);
     s.routes[r].fixed = fixed;
   }
 }
