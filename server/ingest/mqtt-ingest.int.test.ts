@@ -44,6 +44,17 @@ describe('phone positions over MQTT', () => {
     await c.endAsync();
   });
 
+  it('keeps attributes byte for byte, quotes, backslashes and accents included, and empty optional fields as null', async () => {
+    const d = await t.createDevice('phone-attrs');
+    const c = await connect(tcpUrl(), 'phone-attrs', d.token);
+    const attrs = { note: 'dijo "mañana" \\ o {tal vez}', path: 'C:\\cobro\\', list: [1, null, 'a,b'], nested: { ok: true } };
+    const ts = new Date(Date.now() - 30_000).toISOString();
+    await c.publishAsync('ronda/phone-attrs/position', JSON.stringify({ ts, lat: 20.6, lon: -103.3, attrs }), { qos: 1 });
+    const r = await t.api('GET', `/api/devices/phone-attrs/positions?from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z`);
+    expect(r.body.positions).toEqual([expect.objectContaining({ ts, speedKph: null, batteryPct: null, satellites: null, attributes: attrs })]);
+    await c.endAsync();
+  });
+
   it('stores buffered history sent as an array, oldest first, and a resend creates no duplicates', async () => {
     const c = await connect(wsUrl(), 'phone-2', (await t.createDevice('phone-3')).token).catch(() => null);
     expect(c).toBeNull(); // phone-2 with phone-3's token is refused
