@@ -18,6 +18,8 @@ export const ConfigSchema = Type.Object({
   OSRM_URL: Type.Optional(Type.String()),
   REDIS_URL: Type.Optional(Type.String()),
   MQTT_URL: Type.Optional(Type.String()),
+  /** With MQTT_URL: this instance's session name at the external broker; keep it stable across restarts (default ronda-{hostname}). */
+  MQTT_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
   MAP_STYLE_URL: Type.Optional(Type.String()),
   ADMIN_EMAIL: Type.String({ default: 'admin@ronda.local' }),
   ADMIN_PASSWORD: Type.Optional(Type.String()),

@@ -10,6 +10,8 @@ const demo = process.argv.includes('--demo');
 
 try {
   const config = loadConfig();
+  // The simulated phones log in with device tokens, which only the embedded broker checks.
+  if (demo && config.MQTT_URL) throw new Error('MQTT_URL is set: the demo fleet needs the embedded broker; unset MQTT_URL for npm run demo');
   const city = demoCity();
   const server = await startServer(config, { city: { center: city.center, streets: city.streets } });
   let fleet: ReturnType<typeof startFleet> | null = null;

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { App } from './api/app.ts';
 import pino, { type Logger } from 'pino';
@@ -30,9 +31,13 @@ import { DeviceRegistry } from './ingest/device-registry.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import { IngestStats } from './ingest/ingest-stats.ts';
 import { createMqttBroker, type MqttBroker } from './ingest/mqtt-broker.ts';
+import { redisBrokerBackends } from './ingest/mqtt-broker-redis.ts';
+import { startExternalMqttIngest, type ExternalMqttIngest } from './ingest/mqtt-external-ingest.ts';
+import { createPublishHandler } from './ingest/mqtt-publish-handler.ts';
 import { startTrackerListeners } from './ingest/listeners/tracker-listeners.ts';
 import { listenTcp } from './lib/listen.ts';
 import { LiveHub } from './live/live-hub.ts';
+import { redisLiveAdapter } from './live/live-redis-adapter.ts';
 import { DEFAULT_CHECKIN_OPTIONS } from './operations/checkin.service.ts';
 import type { NotifyRecord } from './operations/live-events.ts';
 import { startPromiseSettler } from './operations/promise.service.ts';
@@ -51,7 +56,8 @@ export interface RondaServer {
   config: Config;
   dbh: DbHandle;
   app: App;
-  broker: MqttBroker;
+  /** The embedded broker; null when MQTT_URL points ingest at an external one. */
+  broker: MqttBroker | null;
   live: LiveHub;
   plans: PlanService;
   deviations: DeviationService;
@@ -59,6 +65,7 @@ export interface RondaServer {
   registry: DeviceRegistry;
   auth: AuthService;
   writer: BatchWriter;
+  /** `mqtt` is 0 when there is no embedded broker (MQTT_URL). */
   ports: { http: number; mqtt: number; gt06: number; teltonika: number; h02: number; osmand: number };
   log: Logger;
   close(): Promise<void>;
@@ -126,7 +133,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     if (event === 'checkin') deviations.onCheckin(payload as CheckinOut);
   };
   const records = createRecordHandlers({ db: dbh.db, notify: notifyRecord, log: log.child({ part: 'records' }), checkin: DEFAULT_CHECKIN_OPTIONS });
-  const broker = await createMqttBroker({ registry, ingest, log: log.child({ part: 'mqtt' }), records });
+  // SPEC §8: an external broker (MQTT_URL) replaces the embedded one; REDIS_URL makes embedded brokers share state.
+  const handlePublish = createPublishHandler(ingest, records);
+  const mqttLog = log.child({ part: 'mqtt' });
+  let broker: MqttBroker | null = null;
+  let external: ExternalMqttIngest | null = null;
+  if (config.MQTT_URL) {
+    const clientId = config.MQTT_CLIENT_ID ?? `ronda-${hostname()}`;
+    external = await startExternalMqttIngest({ url: config.MQTT_URL, clientId, registry, handlePublish, log: mqttLog });
+  } else {
+    const backends = config.REDIS_URL ? await redisBrokerBackends(config.REDIS_URL, mqttLog) : undefined;
+    broker = await createMqttBroker({ registry, handlePublish, log: mqttLog, backends });
+  }
+  const publishRetained = external?.publishRetained ?? broker!.publishRetained;
+  const liveRedis = config.REDIS_URL ? await redisLiveAdapter(config.REDIS_URL, log.child({ part: 'live' })) : null;
   const promiseSettler = startPromiseSettler(dbh.db, log.child({ part: 'promises' }));
   // SPEC §2: OSRM when OSRM_URL is set, else the demo city's road graph, else haversine.
   const matrix = createMatrixProvider({ osrmUrl: config.OSRM_URL, streets: opts.city?.streets as StreetNetwork | undefined });
@@ -136,7 +156,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     provider: matrix,
     solver,
     log: log.child({ part: 'plans' }),
-    publishRetained: broker.publishRetained,
+    publishRetained,
     notify: notifyRecord,
     defaultOffice: opts.city?.center ?? DEFAULT_OFFICE,
   });
@@ -149,16 +169,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // The thread that serves devices must never stall (issue 2): its delay is reported in /api/health.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
-  const app = await createApp({ logger: log, mqttOverWebSocket: (stream) => broker.aedes.handle(stream) });
+  const embedded = broker;
+  const app = await createApp({ logger: log, mqttOverWebSocket: embedded ? (stream) => embedded.aedes.handle(stream) : undefined });
   const refreshDirectory = () => void live?.refreshDirectory().catch(() => undefined);
 
   await app.register(healthRoutes, {
     db: dbh.db,
     dbKind: dbh.kind,
     listeners: () => listeners,
-    broker: () => ({ connectedClients: broker.connectedDevices() }),
+    broker: () => external?.status() ?? { mode: 'embedded', shared: config.REDIS_URL ? 'redis' : 'memory', connectedClients: embedded!.connectedDevices() },
     ingest: () => ({ ...stats.toJSON(), writer: writer.getStats() }),
-    live: () => ({ clients: live?.connectedClients() ?? 0 }),
+    live: () => ({ clients: live?.connectedClients() ?? 0, adapter: liveRedis ? 'redis' : 'memory' }),
     // Figures cover the time since the previous health check, so a monitor sees current stalls, not start-up.
     eventLoop: () => {
       const ms = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0);
@@ -190,6 +211,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     log: log.child({ part: 'live' }),
     verify: (t) => auth.verify(t),
     openEvents: (team) => listEvents(dbh.db, { open: true }, team),
+    adapter: liveRedis?.adapter,
   });
   await live.refreshDirectory();
 
@@ -201,11 +223,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const e = err as NodeJS.ErrnoException;
     throw new Error(e.code === 'EADDRINUSE' ? `PORT=${config.PORT}: port already in use; set PORT to a free port (0 = any)` : e.message);
   }
-  const mqttPort = await listenTcp(broker.tcp, config.MQTT_PORT, config.HOST, 'MQTT_PORT');
-  listeners.push({ name: 'http', transport: 'http', port: httpPort }, { name: 'mqtt', transport: 'tcp', port: mqttPort }, { name: 'mqtt-ws', transport: 'ws', port: httpPort });
+  const mqttPort = embedded ? await listenTcp(embedded.tcp, config.MQTT_PORT, config.HOST, 'MQTT_PORT') : 0;
+  listeners.push({ name: 'http', transport: 'http', port: httpPort });
+  if (embedded) listeners.push({ name: 'mqtt', transport: 'tcp', port: mqttPort }, { name: 'mqtt-ws', transport: 'ws', port: httpPort });
   const trackers = await startTrackerListeners(config, ingest, log.child({ part: 'trackers' }));
   listeners.push(...trackers.statuses);
-  log.info({ http: httpPort, mqtt: mqttPort, mqttWebSocket: `ws://localhost:${httpPort}/mqtt`, ...trackers.ports }, 'listening');
+  const mqttInfo = embedded ? { mqtt: mqttPort, mqttWebSocket: `ws://localhost:${httpPort}/mqtt` } : { mqtt: mqttPort, mqttBroker: external!.status().url };
+  log.info({ http: httpPort, ...mqttInfo, ...trackers.ports }, 'listening');
 
   return {
     config,
@@ -224,10 +248,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     async close() {
       loopDelay.disable();
       await trackers.close();
-      await broker.close();
+      await broker?.close();
+      await external?.close();
       await promiseSettler.stop();
       await solver.close();
       await live?.close();
+      await liveRedis?.close();
       await app.close();
       await writer.close();
       // After the writer: its last commits still reach the engine, and their events are stored.

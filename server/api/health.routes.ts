@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/database.ts';
 
@@ -12,20 +12,32 @@ export interface ListenerStatus {
   counters?: Record<string, number>;
 }
 
+/** SPEC §8: the embedded broker (its state in memory or shared through Redis) or an external one. */
+const BrokerStatus = Type.Union([
+  Type.Object({ mode: Type.Literal('embedded'), shared: Type.Union([Type.Literal('memory'), Type.Literal('redis')]), connectedClients: Type.Integer() }),
+  Type.Object({
+    mode: Type.Literal('external'),
+    url: Type.String(),
+    sessions: Type.Array(Type.Object({ clientId: Type.String(), connected: Type.Boolean() })),
+    retrying: Type.Integer(),
+  }),
+]);
+export type BrokerStatus = Static<typeof BrokerStatus>;
+
 interface Deps {
   db: Kysely<Database>;
   dbKind: string;
   listeners(): ListenerStatus[];
-  broker(): { connectedClients: number };
+  broker(): BrokerStatus;
   ingest(): unknown;
-  live(): { clients: number };
+  live(): { clients: number; adapter: 'memory' | 'redis' };
   eventLoop(): { maxMs: number; p99Ms: number; meanMs: number };
 }
 
 const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
   database: Type.Object({ kind: Type.String(), ok: Type.Boolean(), latencyMs: Type.Number(), error: Type.Optional(Type.String()) }),
-  broker: Type.Object({ connectedClients: Type.Integer() }),
+  broker: BrokerStatus,
   listeners: Type.Array(
     Type.Object({
       name: Type.String(),
@@ -36,7 +48,7 @@ const Health = Type.Object({
     }),
   ),
   ingest: Type.Unknown(),
-  live: Type.Object({ clients: Type.Integer() }),
+  live: Type.Object({ clients: Type.Integer(), adapter: Type.Union([Type.Literal('memory'), Type.Literal('redis')]) }),
   eventLoop: Type.Object({ maxMs: Type.Number(), p99Ms: Type.Number(), meanMs: Type.Number() }),
   memory: Type.Object({ rssMb: Type.Number(), heapUsedMb: Type.Number() }),
 });
@@ -50,10 +62,13 @@ export const healthRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, deps) =
     } catch (err) {
       error = (err as Error).message;
     }
+    const broker = deps.broker();
+    // Without a session at the external broker no device data comes in, though the API still answers.
+    const brokerDown = broker.mode === 'external' && !broker.sessions.some((s) => s.connected);
     const body = {
-      status: error ? ('degraded' as const) : ('ok' as const),
+      status: error || brokerDown ? ('degraded' as const) : ('ok' as const),
       database: { kind: deps.dbKind, ok: !error, latencyMs: Math.round((performance.now() - t) * 10) / 10, error },
-      broker: deps.broker(),
+      broker,
       listeners: deps.listeners(),
       ingest: deps.ingest(),
       live: deps.live(),

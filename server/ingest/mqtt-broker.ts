@@ -1,22 +1,18 @@
 import { createServer, type Server } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
-import { decodeOwnTracks } from '../../device-protocols/owntracks/owntracks-payload.ts';
-import { decodePositionPayload } from '../../device-protocols/ronda-json/position-payload.ts';
-import type { Position } from '../../device-protocols/messages.ts';
 import type { DeviceRegistry } from './device-registry.ts';
-import type { DeviceRef, RejectedPosition } from './ingest-port.ts';
-import type { IngestService } from './ingest-service.ts';
+import type { DeviceRef } from './ingest-port.ts';
+import type { BrokerBackends } from './mqtt-broker-redis.ts';
+import type { PublishHandler } from './mqtt-publish-handler.ts';
 import { parseDeviceTopic, planTopic } from './mqtt-topics.ts';
-
-/** Handles `ronda/{id}/checkin` and `ronda/{id}/payment`; resolves once the record is committed. */
-export type RecordHandler = (device: DeviceRef, payload: Buffer) => Promise<void>;
 
 export interface MqttBrokerDeps {
   registry: DeviceRegistry;
-  ingest: IngestService;
+  handlePublish: PublishHandler;
   log: Logger;
-  records?: Partial<Record<'checkin' | 'payment', RecordHandler>>;
+  /** Shared emitter and store (REDIS_URL); unset = in-process, as for a single instance. */
+  backends?: BrokerBackends;
 }
 
 export interface MqttBroker {
@@ -42,8 +38,9 @@ function authError(message: string, returnCode: number): AuthenticateError {
  * acknowledged report is always a stored one (SPEC §2).
  */
 export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker> {
-  const { registry, ingest, log } = deps;
+  const { registry, handlePublish, log, backends } = deps;
   const aedes = await Aedes.createBroker({
+    ...(backends ? { mq: backends.mq, persistence: backends.persistence } : {}),
     authenticate(client, username, password, done) {
       if (!username || !password) return done(authError('username and password required', 4), false);
       registry
@@ -86,31 +83,6 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
     },
   });
 
-  async function handlePublish(dev: DeviceRef, topic: NonNullable<ReturnType<typeof parseDeviceTopic>>, payload: Buffer): Promise<void> {
-    if (topic.kind === 'owntracks') {
-      const r = decodeOwnTracks(payload);
-      if (r.kind === 'position') await ingest.submitPositions(dev, 'owntracks', [r.position]);
-      else if (r.kind === 'error') ingest.noteRejected(dev, 'owntracks', [{ index: 0, reason: r.reason }]);
-      return;
-    }
-    if (topic.channel === 'position') {
-      const items = decodePositionPayload(payload);
-      const positions: Position[] = [];
-      const rejected: RejectedPosition[] = [];
-      for (const it of items) {
-        if (it.ok) positions.push(it.position);
-        else rejected.push({ index: it.index, reason: it.reason });
-      }
-      // A malformed item is refused with its reason; the rest of the batch is still stored.
-      if (rejected.length > 0) ingest.noteRejected(dev, 'mqtt', rejected);
-      if (positions.length > 0) await ingest.submitPositions(dev, 'mqtt', positions);
-      return;
-    }
-    const handler = deps.records?.[topic.channel];
-    if (!handler) throw new Error(`${topic.channel} is not handled by this server`);
-    await handler(dev, payload);
-  }
-
   aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'mqtt client error'));
   const tcp = createServer(aedes.handle);
 
@@ -128,6 +100,8 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
       // Clients first: a listening socket only finishes closing once its connections have.
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await new Promise<void>((resolve) => tcp.close(() => resolve()));
+      // aedes closes its emitter but leaves the store to its owner.
+      await backends?.persistence.destroy();
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { SessionUser } from '../contract/auth.ts';
 import type { EventOut } from '../contract/event.ts';
 import { LIVE_PATH, type LivePosition, type LiveRecordEvent, type LiveServerEvents } from '../contract/live.ts';
@@ -23,6 +23,13 @@ export interface LiveHubDeps {
   verify(token: string): Promise<SessionUser | null>;
   /** Open deviation events of a team (null = every team) for the snapshot. */
   openEvents?(teamId: number | null): Promise<EventOut[]>;
+  /** A socket.io adapter shared by every instance (REDIS_URL, SPEC §8); unset = this process only. */
+  adapter?: ServerOptions['adapter'];
+}
+
+/** Between instances: each one's coalesced positions, so every hub sends its clients one merged batch. */
+interface PeerEvents {
+  peerPositions: (batch: LivePosition[]) => void;
 }
 
 /**
@@ -31,15 +38,29 @@ export interface LiveHubDeps {
  * client first gets the current state (snapshot), then deltas.
  */
 export class LiveHub {
-  readonly io: Server<Record<string, never>, LiveServerEvents>;
+  readonly io: Server<Record<string, never>, LiveServerEvents, PeerEvents>;
+  /** Positions committed here, not yet sent. */
   private pending = new Map<number, LivePosition>();
+  /** Positions other instances committed, not yet sent to our clients. */
+  private fromPeers = new Map<number, LivePosition>();
+  private readonly clustered: boolean;
   private teamOfCollector = new Map<number, number | null>();
   private uniqueIdOfDevice = new Map<number, string>();
   private timer: NodeJS.Timeout;
 
   constructor(http: HttpServer, private readonly deps: LiveHubDeps) {
     // destroyUpgrade: false — other upgrade paths (/mqtt) belong to the broker, not to socket.io.
-    this.io = new Server(http, { path: LIVE_PATH, serveClient: false, cors: { origin: true }, destroyUpgrade: false });
+    this.io = new Server(http, {
+      path: LIVE_PATH,
+      serveClient: false,
+      cors: { origin: true },
+      destroyUpgrade: false,
+      ...(deps.adapter ? { adapter: deps.adapter } : {}),
+    });
+    this.clustered = deps.adapter !== undefined;
+    this.io.on('peerPositions', (batch) => {
+      for (const p of batch) keepNewest(this.fromPeers, p);
+    });
     this.io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown }).token;
       if (typeof token !== 'string') return next(new Error('unauthorized'));
@@ -125,7 +146,19 @@ export class LiveHub {
     }
   }
 
+  /**
+   * SPEC §7 allows 4 `positions` a second per client however many instances
+   * there are, so instances exchange their batches and each one emits a
+   * merged batch to its own clients only, rather than broadcasting through
+   * the adapter (which would multiply the rate by the number of instances).
+   */
   private flush(): void {
+    if (this.clustered && this.pending.size > 0) this.io.serverSideEmit('peerPositions', [...this.pending.values()]);
+    for (const p of this.fromPeers.values()) {
+      if (!p.uniqueId) p.uniqueId = this.uniqueIdOfDevice.get(p.deviceId) ?? '';
+      keepNewest(this.pending, p);
+    }
+    this.fromPeers.clear();
     if (this.pending.size === 0) return;
     const batch = [...this.pending.values()];
     this.pending.clear();
@@ -140,8 +173,13 @@ export class LiveHub {
       if (!list) byTeam.set(team, (list = []));
       list.push(p);
     }
-    this.io.to(ALL).emit('positions', batch);
-    for (const [team, list] of byTeam) this.io.to(teamRoom(team)).emit('positions', list);
+    this.io.local.to(ALL).emit('positions', batch);
+    for (const [team, list] of byTeam) this.io.local.to(teamRoom(team)).emit('positions', list);
     if (missing) void this.refreshDirectory().catch(() => undefined);
   }
+}
+
+function keepNewest(into: Map<number, LivePosition>, p: LivePosition): void {
+  const prev = into.get(p.deviceId);
+  if (!prev || Date.parse(prev.ts) < Date.parse(p.ts)) into.set(p.deviceId, p);
 }

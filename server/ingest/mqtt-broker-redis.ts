@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import { connectRedis } from '../lib/redis-connection.ts';
+
+export interface BrokerBackends {
+  /** aedes' `mq`: how a publish reaches subscribers connected to any instance. */
+  mq: unknown;
+  /** aedes' `persistence`: retained messages, subscriptions and QoS 1 sessions. */
+  persistence: { destroy(): Promise<void> };
+}
+
+/**
+ * SPEC §8: with REDIS_URL the embedded broker of every instance shares one
+ * emitter and one store, so a device may connect to any instance behind the
+ * load balancer and still get its retained plan and its queued QoS 1
+ * messages. Both packages are loaded here, on demand.
+ */
+export async function redisBrokerBackends(url: string, log: Logger): Promise<BrokerBackends> {
+  const [{ default: mqemitterRedis }, { default: RedisPersistence }] = await Promise.all([
+    import('mqemitter-redis'),
+    import('aedes-persistence-redis/asyncPersistence.js'),
+  ]);
+  const [pubConn, subConn, store] = await Promise.all([
+    connectRedis(url, 'mqtt-pub', log),
+    connectRedis(url, 'mqtt-sub', log),
+    connectRedis(url, 'mqtt-store', log),
+  ]);
+  return {
+    mq: mqemitterRedis({ pubConn, subConn }),
+    persistence: new RedisPersistence({ conn: store }),
+  };
+}

@@ -1,0 +1,34 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { redactUrl } from './redact-url.ts';
+
+/**
+ * One connection to REDIS_URL, ready to use. ioredis is imported here, on
+ * first use, so a single instance without REDIS_URL never loads it. A Redis
+ * that cannot be reached at start is a clear error naming the variable;
+ * later outages are logged and ioredis reconnects on its own.
+ */
+export async function connectRedis(url: string, name: string, log: Logger): Promise<Redis> {
+  const { Redis } = await import('ioredis');
+  const conn = new Redis(url, { lazyConnect: true, connectionName: `ronda-${name}` });
+  // Start-up failures are reported by the throw below; later ones once per outage, not per reconnect attempt.
+  let up = false;
+  let wasUp = false;
+  let lastError: Error | null = null;
+  conn.on('error', (err: Error) => {
+    lastError = err;
+    if (up) log.error({ redis: name, err: err.message }, 'redis connection lost; reconnecting');
+    up = false;
+  });
+  conn.on('ready', () => {
+    if (wasUp) log.info({ redis: name }, 'redis connection restored');
+    up = wasUp = true;
+  });
+  try {
+    await conn.connect();
+  } catch (err) {
+    conn.disconnect();
+    throw new Error(`REDIS_URL=${redactUrl(url)}: cannot connect: ${(lastError ?? (err as Error)).message}`);
+  }
+  return conn;
+}
