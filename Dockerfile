@@ -8,4 +8,4 @@ COPY . .
 RUN npm run build -w web
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
 EXPOSE 3000 1883 5023 5027 5027/udp 5013 5055
-CMD ["node", "--import", "tsx", "server/main.ts"]
+CMD ["node", "--max-semi-space-size=32", "--import", "tsx", "server/main.ts"]

@@ -9,6 +9,7 @@ if (!existsSync('web/build/index.html')) {
   const r = spawnSync('npm', ['run', 'build', '-w', 'web'], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { stdio: 'inherit' });
+// A larger young generation: ingest allocates many short-lived objects per report, and scavenges were ~20% of its CPU.
+const child = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', entry, ...args], { stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -62,7 +62,8 @@ export async function startServerProcess(kind: 'postgres' | 'pglite', env: Recor
   const store = storage ?? (await createStorage(kind));
   const { dataDir, databaseUrl } = store;
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
+  // Same flags as scripts/launch.mjs (npm start), so benches measure what production runs.
+  const child = spawn(process.execPath, [...profile, '--max-semi-space-size=32', '--import', 'tsx', 'server/main.ts'], {
     env: {
       ...process.env,
       DEMO_COLLECTORS: '0',
