@@ -7,7 +7,7 @@ import type { Database } from '../db/database.ts';
 import type { PositionWrite } from '../ingest/batch-writer.ts';
 import { DeviationEngine, type ActivePlan, type EnginePosition, type Transition } from './engine/index.ts';
 import { latestPlan } from '../plans/plan.repository.ts';
-import { closeEvent, completeRules, insertEvent, loadTeamRules, saveTeamRules } from './event.repository.ts';
+import { closeEvents, completeRules, insertEvents, loadTeamRules, saveTeamRules } from './event.repository.ts';
 import { activePlansOf, localDate } from './plan-adapter.ts';
 
 /** How often time-based rules (offline, end of shift) look at the clock. */
@@ -25,8 +25,8 @@ export interface DeviationServiceDeps {
 /**
  * Feeds the pure engine from the ingest path and stores what it says. The batch writer calls
  * onPositionsCommitted after each commit (in-process, synchronous and cheap per row); the engine's
- * transitions are then written one after another (an incident's close never overtakes its open) and
- * each stored row is streamed as `event`.
+ * transitions are then stored in order, in batches (see persist), and each stored row is streamed
+ * as `event`.
  *
  * Plans: today's latest stored plan of every team is loaded at start and again when the team's day
  * turns over, and every plan stored later for today replaces it (onPlanStored, wired to the plans
@@ -40,7 +40,9 @@ export class DeviationService {
   /** The local date whose plan is active, per team. */
   private days = new Map<number, string>();
   private ticking = false;
-  private queue: Promise<void> = Promise.resolve();
+  /** Transitions waiting to be stored, and the one loop storing them (see persist). */
+  private pending: Transition[] = [];
+  private draining: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
 
@@ -115,12 +117,12 @@ export class DeviationService {
 
   /** Resolves once every transition so far is stored and streamed. */
   flushed(): Promise<void> {
-    return this.queue;
+    return this.draining ?? Promise.resolve();
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.queue;
+    await this.flushed();
   }
 
   /**
@@ -164,32 +166,54 @@ export class DeviationService {
     }
   }
 
+  /**
+   * Transitions are stored by one loop, in the order the engine made them (an incident's close never
+   * overtakes its open). Whatever piles up while a batch is being written goes in the next one, in
+   * one insert and one update: under a burst (a writer batch that opens hundreds of incidents, or a
+   * busy single-session PGlite) the wall gets its events in a few round trips, not one per event.
+   */
   private persist(transitions: Transition[]): void {
     if (transitions.length === 0) return;
-    this.queue = this.queue.then(async () => {
-      for (const t of transitions) {
-        try {
-          await this.store(t);
-        } catch (err) {
-          this.failures++;
-          this.deps.log.error({ err: (err as Error).message, type: t.event.type, collectorId: t.event.collectorId }, 'deviation event not stored');
-        }
-      }
-    });
+    this.pending.push(...transitions);
+    this.draining ??= this.drain();
   }
 
-  private async store(t: Transition): Promise<void> {
-    const { db, emit } = this.deps;
-    if (t.kind === 'open') {
-      const stored = await insertEvent(db, t.event);
-      if (stored.closedAt === null) this.ids.set(t.incident, stored.id);
-      emit(stored.teamId, stored);
-      return;
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      try {
+        await this.store(batch);
+      } catch (err) {
+        this.failures++;
+        this.deps.log.error({ err: (err as Error).message, transitions: batch.length }, 'deviation events not stored');
+      }
     }
-    const id = this.ids.get(t.incident);
-    if (id === undefined) return;
-    this.ids.delete(t.incident);
-    const stored = await closeEvent(db, id, t.event.closedAtMs ?? this.now(), t.event.details);
-    if (stored) emit(stored.teamId, stored);
+    this.draining = null;
+  }
+
+  private async store(batch: Transition[]): Promise<void> {
+    const { db, emit } = this.deps;
+    const stored = new Map<Transition, EventOut>();
+    const opens = batch.filter((t) => t.kind === 'open');
+    const inserted = await insertEvents(db, opens.map((t) => t.event));
+    opens.forEach((t, i) => {
+      stored.set(t, inserted[i]);
+      if (inserted[i].closedAt === null) this.ids.set(t.incident, inserted[i].id);
+    });
+    const closes = batch.filter((t) => t.kind === 'close' && this.ids.has(t.incident));
+    const closed = await closeEvents(
+      db,
+      closes.map((t) => ({ id: this.ids.get(t.incident)!, closedAtMs: t.event.closedAtMs ?? this.now(), details: t.event.details })),
+    );
+    for (const t of closes) {
+      const row = closed.get(this.ids.get(t.incident)!);
+      this.ids.delete(t.incident);
+      if (row) stored.set(t, row);
+    }
+    for (const t of batch) {
+      const e = stored.get(t);
+      if (e) emit(e.teamId, e);
+    }
   }
 }

@@ -25,33 +25,47 @@ export function toEventOut(r: EventRow): EventOut {
   };
 }
 
-export async function insertEvent(db: Db, e: EngineEvent): Promise<EventOut> {
-  const row = await db
+/**
+ * Stores new incidents in one statement; returns them in the order given. Ids come from the serial
+ * column in VALUES order, so sorting the returned rows by id restores that order.
+ */
+export async function insertEvents(db: Db, events: readonly EngineEvent[]): Promise<EventOut[]> {
+  if (events.length === 0) return [];
+  const rows = await db
     .insertInto('events')
-    .values({
-      type: e.type,
-      severity: SEVERITY_OF[e.type],
-      team_id: e.teamId,
-      collector_id: e.collectorId,
-      visit_id: e.visitId ?? null,
-      opened_at: new Date(e.openedAtMs),
-      closed_at: e.closedAtMs === undefined ? null : new Date(e.closedAtMs),
-      details: JSON.stringify(e.details),
-    })
+    .values(
+      events.map((e) => ({
+        type: e.type,
+        severity: SEVERITY_OF[e.type],
+        team_id: e.teamId,
+        collector_id: e.collectorId,
+        visit_id: e.visitId ?? null,
+        opened_at: new Date(e.openedAtMs),
+        closed_at: e.closedAtMs === undefined ? null : new Date(e.closedAtMs),
+        details: JSON.stringify(e.details),
+      })),
+    )
     .returningAll()
-    .executeTakeFirstOrThrow();
-  return toEventOut(row);
+    .execute();
+  return rows.sort((a, b) => a.id - b.id).map(toEventOut);
 }
 
-export async function closeEvent(db: Db, id: number, closedAtMs: number, details: Record<string, unknown>): Promise<EventOut | null> {
-  const row = await db
-    .updateTable('events')
-    .set({ closed_at: new Date(closedAtMs), details: JSON.stringify(details) })
-    .where('id', '=', id)
-    .where('closed_at', 'is', null)
-    .returningAll()
-    .executeTakeFirst();
-  return row ? toEventOut(row) : null;
+export interface EventClose {
+  id: number;
+  closedAtMs: number;
+  details: Record<string, unknown>;
+}
+
+/** Closes open incidents in one statement; returns the closed rows by id (one already closed is left as it was). */
+export async function closeEvents(db: Db, closes: readonly EventClose[]): Promise<Map<number, EventOut>> {
+  if (closes.length === 0) return new Map();
+  const { rows } = await sql<EventRow>`
+    update events e set closed_at = to_timestamp(v.closed_ms / 1000.0), details = v.details::jsonb
+    from unnest(${closes.map((c) => c.id)}::int[], ${closes.map((c) => c.closedAtMs)}::float8[], ${closes.map((c) => JSON.stringify(c.details))}::text[])
+      as v(id, closed_ms, details)
+    where e.id = v.id and e.closed_at is null
+    returning e.*`.execute(db);
+  return new Map(rows.map((r) => [r.id, toEventOut(r)]));
 }
 
 /** team: the reader's scope (null = every team). */
