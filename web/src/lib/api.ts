@@ -41,6 +41,8 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
     throw await errorFrom(res);
   }
   if (!res.ok) throw await errorFrom(res);
+  // 204 No Content (the settings PUTs) has no body to parse.
+  if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }
 

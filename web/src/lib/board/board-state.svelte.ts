@@ -6,6 +6,9 @@ import { i18n } from '../i18n.svelte.ts';
 import { live } from '../live.svelte.ts';
 import { OPEN_STATUSES, conflictAuthor, dropIndex, isNewerPlan, placementOf, reorderedIds } from './board-plan.ts';
 
+/** The same budget the server gives a reassignment: the new route shows within a second. */
+const UNLOCK_REPLAN_MS = 250;
+
 /** What the board tells the dispatcher after an action; `conflict` is another dispatcher's edit winning. */
 export type BoardNotice =
   | { kind: 'done'; ms: number }
@@ -152,6 +155,19 @@ export class BoardState {
 
   lock(visitId: number): Promise<void> {
     return this.#reassign(visitId, { lock: [visitId] });
+  }
+
+  /**
+   * Lets the optimizer move the visit again. The reassign request can only add
+   * locks, so this clears the flag (PUT /api/plans/settings/visits/:id) and
+   * re-optimizes the collector's route, which is when the flag takes effect.
+   */
+  unlock(visitId: number, collectorId: number): Promise<void> {
+    return this.#run(visitId, async () => {
+      await api<null>(`/plans/settings/visits/${visitId}`, { method: 'PUT', body: JSON.stringify({ locked: false }) });
+      const body = { date: this.date, teamId: this.teamId, collectorIds: [collectorId], options: { timeLimitMs: UNLOCK_REPLAN_MS } };
+      return api<PlanOut>('/plans/optimize', { method: 'POST', body: JSON.stringify(body) });
+    });
   }
 
   /** Plans the whole day when no plan exists yet. */

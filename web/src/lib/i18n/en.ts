@@ -89,6 +89,7 @@ export const en: Record<MessageKey, string> = {
   'board.moveUp': 'Up',
   'board.moveDown': 'Down',
   'board.lock': 'Lock in place',
+  'board.unlock': 'Unlock',
   'board.cancel': 'Cancel visit',
   'board.cancelConfirm': 'Cancel the visit to {name}?',
   'board.cancelYes': 'Yes, cancel',

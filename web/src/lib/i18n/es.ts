@@ -87,6 +87,7 @@ export const es = {
   'board.moveUp': 'Subir',
   'board.moveDown': 'Bajar',
   'board.lock': 'Fijar en su lugar',
+  'board.unlock': 'Liberar',
   'board.cancel': 'Cancelar visita',
   'board.cancelConfirm': '¿Cancelar la visita a {name}?',
   'board.cancelYes': 'Sí, cancelar',

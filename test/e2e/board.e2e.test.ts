@@ -1,0 +1,180 @@
+import { mkdirSync } from 'node:fs';
+import mqtt from 'mqtt';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PhonePlan, PlanOut } from '../../server/contract/plan.ts';
+import { DEMO_PASSWORD, seedDemo } from '../../server/demo/seed-demo.ts';
+import { localDate, seedPortfolio } from '../../server/demo/seed-portfolio.ts';
+import { saveTeamSettings } from '../../server/plans/plan.repository.ts';
+import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+const TIME_ZONE = 'America/Mexico_City';
+const SECOND_DISPATCHER = { email: 'despacho2@ronda.local', name: 'Segunda Despachadora', password: 'ronda-2' };
+const SCREENSHOT = 'docs/screenshots/board.png';
+
+let t: TestServer;
+let browser: Browser;
+let date: string;
+let dispatcher: string;
+let teamId: number;
+const pages: Page[] = [];
+const phones = new Map<number, { uniqueId: string; token: string }>();
+
+const planNow = async (): Promise<PlanOut> => {
+  const r = await t.api('GET', `/api/plans/${date}`, undefined, dispatcher);
+  expect(r.status).toBe(200);
+  return r.body;
+};
+const stopsOf = (plan: PlanOut, collectorId: number) => plan.routes.find((r) => r.collectorId === collectorId)!.stops.map((s) => s.visitId);
+const card = (page: Page, visitId: number) => page.locator(`li[data-visit-id="${visitId}"]`);
+const column = (page: Page, collectorId: number) => page.locator(`section[data-collector-id="${collectorId}"]`);
+/** The visit ids a collector's column lists, top to bottom. */
+const columnIds = async (page: Page, collectorId: number) =>
+  (await column(page, collectorId).locator('li[data-visit-id]').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.visitId))));
+
+async function openBoard(email: string, password: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  pages.push(page);
+  const errors = watchErrors(page);
+  page.setDefaultTimeout(15_000);
+  await logIn(page, t.baseUrl, email, password);
+  await page.goto(`${t.baseUrl}/board`);
+  await page.locator('section[data-collector-id]').first().waitFor({ timeout: 30_000 });
+  return { page, errors };
+}
+
+/** A phone for `collectorId`, registered before any move: plans are published to the devices a collector has then. */
+async function addPhone(collectorId: number): Promise<void> {
+  const uniqueId = `board-phone-${collectorId}`;
+  phones.set(collectorId, { uniqueId, token: (await t.createDevice(uniqueId, collectorId)).token });
+}
+
+/** The retained plan the collector's phone receives when it subscribes now (SPEC §5). */
+async function retainedPlan(collectorId: number): Promise<PhonePlan> {
+  const { uniqueId, token } = phones.get(collectorId)!;
+  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: uniqueId, password: token, reconnectPeriod: 0 });
+  try {
+    const got = new Promise<PhonePlan>((resolve) => client.on('message', (_topic, payload) => resolve(JSON.parse(payload.toString()))));
+    await client.subscribeAsync(`ronda/${uniqueId}/plan`, { qos: 1 });
+    return await got;
+  } finally {
+    await client.endAsync();
+  }
+}
+
+beforeAll(async () => {
+  t = await startTestServer({}, undefined, { city: true });
+  await seedDemo(t.server.dbh.db, t.server.auth, 8);
+  // At most 7 visits a route: the day's 24 visits of each team spread over all four collectors.
+  for (const team of (await t.api('GET', '/api/teams')).body.teams) await saveTeamSettings(t.server.dbh.db, team.id, { maxVisitsPerCollector: 7 });
+  await seedPortfolio(t.server.dbh.db, t.server.plans, { timeZone: TIME_ZONE, accountsPerTeam: 40, visitsPerCollector: 6, log: t.server.log });
+  date = localDate(TIME_ZONE);
+  const login = await t.api('POST', '/api/auth/login', { email: 'despacho@ronda.local', password: DEMO_PASSWORD }, null);
+  dispatcher = login.body.token;
+  teamId = login.body.user.teamId;
+  await t.server.auth.createUser({ ...SECOND_DISPATCHER, role: 'dispatcher', teamId });
+  for (const route of (await planNow()).routes) await addPhone(route.collectorId);
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe('the dispatcher board in Chromium', () => {
+  it('moves visits between collectors by keyboard and by drag and drop; both plans and phones change', { timeout: 120_000 }, async () => {
+    const { page, errors } = await openBoard('despacho@ronda.local', DEMO_PASSWORD);
+    const first = await planNow();
+    expect(first.teamId).toBe(teamId);
+    const [a, b] = first.routes.map((r) => r.collectorId);
+    await expect.poll(() => page.locator('section[data-collector-id]').count()).toBe(first.routes.length);
+    expect(await columnIds(page, a)).toEqual(stopsOf(first, a));
+
+    // Keyboard: focus the visit, Enter selects it, Tab reaches "move to", Tab again the Move button.
+    const kbVisit = stopsOf(first, a)[0];
+    await card(page, kbVisit).locator('button.main').focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    const menu = card(page, kbVisit).locator('select');
+    expect(await menu.evaluate((el) => el === document.activeElement)).toBe(true);
+    await menu.selectOption(String(b));
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+
+    await expect.poll(() => columnIds(page, b), { timeout: 10_000 }).toContain(kbVisit);
+    expect(await columnIds(page, a)).not.toContain(kbVisit);
+    await page.getByRole('status').filter({ hasText: /Plan actualizado en/ }).waitFor();
+    const second = await planNow();
+    expect(second.version).toBe(first.version + 1);
+    expect(stopsOf(second, b)).toContain(kbVisit);
+    expect(stopsOf(second, a)).not.toContain(kbVisit);
+    // The board shows the new order with its new ETAs.
+    expect(await columnIds(page, b)).toEqual(stopsOf(second, b));
+    const movedStop = second.routes.find((r) => r.collectorId === b)!.stops.find((s) => s.visitId === kbVisit)!;
+    const eta = new Intl.DateTimeFormat('es-MX', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.parse(movedStop.eta));
+    expect(await card(page, kbVisit).locator('.eta').textContent()).toBe(eta);
+
+    // Drag and drop: a visit of B onto A's column.
+    const dndVisit = stopsOf(second, b).find((id) => id !== kbVisit)!;
+    await card(page, dndVisit).dragTo(column(page, a).locator('ol'));
+    await expect.poll(() => columnIds(page, a), { timeout: 10_000 }).toContain(dndVisit);
+    expect(await columnIds(page, b)).not.toContain(dndVisit);
+    const third = await planNow();
+    expect(third.version).toBe(second.version + 1);
+    expect(stopsOf(third, a)).toContain(dndVisit);
+    expect(stopsOf(third, b)).not.toContain(dndVisit);
+    expect(await columnIds(page, a)).toEqual(stopsOf(third, a));
+
+    // Each collector's phone holds the new plan, retained.
+    for (const collectorId of [a, b]) {
+      const phone = await retainedPlan(collectorId);
+      expect(phone).toMatchObject({ date, version: third.version, collectorId });
+      expect(phone.visits.map((v) => v.visitId)).toEqual(stopsOf(third, collectorId));
+    }
+
+    // Selecting a visit in the list rings it on the map and opens its actions: the screenshot for the README.
+    await card(page, stopsOf(third, a)[1]).locator('button.main').click();
+    await page.locator('canvas.maplibregl-canvas').waitFor({ state: 'visible' });
+    await page.waitForTimeout(800);
+    mkdirSync('docs/screenshots', { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+    expect(errors).toEqual([]);
+  });
+
+  it("tells the dispatcher whose edit lost to another's, and reloads the winning plan", { timeout: 90_000 }, async () => {
+    const one = await openBoard('despacho@ronda.local', DEMO_PASSWORD);
+    const two = await openBoard(SECOND_DISPATCHER.email, SECOND_DISPATCHER.password);
+    const before = await planNow();
+    const [a, b] = before.routes.map((r) => r.collectorId);
+    const c = before.routes.find((r) => r.collectorId !== a && r.collectorId !== b && r.stops.length > 0)!.collectorId;
+    const contested = stopsOf(before, c)[0];
+    for (const [{ page }, target] of [
+      [one, a],
+      [two, b],
+    ] as const) {
+      await card(page, contested).locator('button.main').click();
+      await card(page, contested).locator('select').selectOption(String(target));
+    }
+    // Both press "Move" on the same version of the visit: the server applies one, refuses the other.
+    await Promise.all([one, two].map(({ page }) => card(page, contested).getByRole('button', { name: 'Mover', exact: true }).click()));
+
+    const lostAlert = (page: Page) => page.getByRole('alert').filter({ hasText: 'cambió esta visita' });
+    // One of the two boards says it lost; by then both requests are answered.
+    await expect.poll(async () => (await lostAlert(one.page).count()) + (await lostAlert(two.page).count()), { timeout: 10_000 }).toBe(1);
+    const after = await planNow();
+    expect(after.version).toBe(before.version + 1);
+    const winner = stopsOf(after, a).includes(contested) ? a : b;
+    const [won, lost, winnerName] = winner === a ? [one, two, 'Despacho Centro'] : [two, one, SECOND_DISPATCHER.name];
+    expect(await lostAlert(lost.page).textContent()).toContain(`${winnerName} (dispatcher) cambió esta visita a las`);
+    expect(await won.page.getByRole('alert').count()).toBe(0);
+    // Both boards end on the winning plan: the visit in the winner's chosen column.
+    for (const { page } of [one, two]) await expect.poll(() => columnIds(page, winner), { timeout: 10_000 }).toEqual(stopsOf(after, winner));
+    expect(await columnIds(lost.page, c)).not.toContain(contested);
+
+    expect(won.errors).toEqual([]);
+    // The refused request's 409 is logged by Chromium itself; nothing else may be.
+    expect(lost.errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
+  });
+});
