@@ -143,6 +143,40 @@ describe('the dispatcher board in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('reorders with Alt+↓, locks, unlocks and cancels a visit, in Spanish and then English', { timeout: 90_000 }, async () => {
+    const { page, errors } = await openBoard('despacho@ronda.local', DEMO_PASSWORD);
+    const before = await planNow();
+    const route = before.routes.find((r) => r.stops.length >= 3)!;
+    const d = route.collectorId;
+    const [s0, s1, s2] = stopsOf(before, d);
+
+    await card(page, s0).locator('button.main').focus();
+    await page.keyboard.press('Alt+ArrowDown');
+    await expect.poll(() => columnIds(page, d), { timeout: 10_000 }).toEqual([s1, s0, ...stopsOf(before, d).slice(2)]);
+    expect(stopsOf(await planNow(), d).slice(0, 2)).toEqual([s1, s0]);
+
+    await card(page, s0).locator('button.main').click();
+    await card(page, s0).getByRole('button', { name: 'Fijar en su lugar' }).click();
+    await card(page, s0).locator('.tag.locked').waitFor({ timeout: 10_000 });
+    const stopOf = async (visitId: number) => (await planNow()).routes.flatMap((r) => r.stops).find((s) => s.visitId === visitId)!;
+    expect((await stopOf(s0)).locked).toBe(true);
+    await card(page, s0).getByRole('button', { name: 'Liberar' }).click();
+    await card(page, s0).locator('.tag.locked').waitFor({ state: 'detached', timeout: 10_000 });
+    expect((await stopOf(s0)).locked).toBe(false);
+
+    await card(page, s2).locator('button.main').click();
+    await card(page, s2).getByRole('button', { name: 'Cancelar visita' }).click();
+    await card(page, s2).getByRole('button', { name: 'Sí, cancelar' }).click();
+    await card(page, s2).waitFor({ state: 'detached', timeout: 10_000 });
+    expect((await t.api('GET', `/api/visits/${s2}`, undefined, dispatcher)).body.status).toBe('cancelled');
+    expect((await planNow()).routes.flatMap((r) => r.stops).map((s) => s.visitId)).not.toContain(s2);
+
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Dispatch board');
+    expect(await page.getByRole('link', { name: 'Dispatch', exact: true }).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
   it("tells the dispatcher whose edit lost to another's, and reloads the winning plan", { timeout: 90_000 }, async () => {
     const one = await openBoard('despacho@ronda.local', DEMO_PASSWORD);
     const two = await openBoard(SECOND_DISPATCHER.email, SECOND_DISPATCHER.password);
