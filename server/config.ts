@@ -20,6 +20,8 @@ export const ConfigSchema = Type.Object({
   MQTT_URL: Type.Optional(Type.String()),
   /** With MQTT_URL: this instance's session name at the external broker; keep it stable across restarts (default ronda-{hostname}). */
   MQTT_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  /** With MQTT_URL: the shared-subscription group every instance of one deployment joins; another deployment on the same broker needs its own. */
+  MQTT_SHARE_GROUP: Type.String({ pattern: '^[^/+#]+$', default: 'ronda' }),
   MAP_STYLE_URL: Type.Optional(Type.String()),
   ADMIN_EMAIL: Type.String({ default: 'admin@ronda.local' }),
   ADMIN_PASSWORD: Type.Optional(Type.String()),

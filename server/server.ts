@@ -140,7 +140,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   let external: ExternalMqttIngest | null = null;
   if (config.MQTT_URL) {
     const clientId = config.MQTT_CLIENT_ID ?? `ronda-${hostname()}`;
-    external = await startExternalMqttIngest({ url: config.MQTT_URL, clientId, registry, handlePublish, log: mqttLog });
+    external = await startExternalMqttIngest({ url: config.MQTT_URL, clientId, shareGroup: config.MQTT_SHARE_GROUP, registry, handlePublish, log: mqttLog });
   } else {
     const backends = config.REDIS_URL ? await redisBrokerBackends(config.REDIS_URL, mqttLog) : undefined;
     broker = await createMqttBroker({ registry, handlePublish, log: mqttLog, backends });

@@ -5,8 +5,6 @@ import type { DeviceRegistry } from './device-registry.ts';
 import type { PublishHandler } from './mqtt-publish-handler.ts';
 import { parseDeviceTopic } from './mqtt-topics.ts';
 
-/** Every Ronda instance joins this share group, so the broker hands each device message to one of them. */
-export const SHARE_GROUP = 'ronda';
 export const DEVICE_TOPICS = ['ronda/+/position', 'ronda/+/checkin', 'ronda/+/payment', 'owntracks/+/+'] as const;
 
 /**
@@ -29,6 +27,8 @@ export interface ExternalMqttDeps {
   url: string;
   /** Stable per instance: the broker finds this instance's session (and its unacknowledged messages) by it. */
   clientId: string;
+  /** Every instance joins this share group, so the broker hands each device message to one of them. */
+  shareGroup: string;
   registry: DeviceRegistry;
   handlePublish: PublishHandler;
   log: Logger;
@@ -123,7 +123,7 @@ export async function startExternalMqttIngest(deps: ExternalMqttDeps): Promise<E
     client.on('connect', (connack) => {
       log.info({ clientId, sessionPresent: connack.sessionPresent }, wasConnected ? 'external broker reconnected' : 'external broker connected');
       wasConnected = true;
-      const topics = Object.fromEntries(DEVICE_TOPICS.map((t) => [`$share/${SHARE_GROUP}/${t}`, { qos: 1 as const }]));
+      const topics = Object.fromEntries(DEVICE_TOPICS.map((t) => [`$share/${deps.shareGroup}/${t}`, { qos: 1 as const }]));
       client.subscribe(topics, (err, granted) => {
         const refused = (granted ?? []).filter((g) => g.qos > 2);
         if (err || refused.length > 0) log.error({ clientId, err: err?.message, refused: refused.map((g) => g.topic) }, 'external broker refused the device subscriptions');
