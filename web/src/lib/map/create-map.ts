@@ -29,6 +29,9 @@ export async function createMap(container: HTMLElement): Promise<MapLibreMap> {
     zoom: config.zoom,
     attributionControl: config.styleUrl ? { compact: true } : false,
     collectResourceTiming: false,
+    // Labels re-place on every live update (4 a second); fading them in and out would keep
+    // the map repainting without pause, which a wall on a modest GPU cannot afford.
+    fadeDuration: 0,
   });
   map.addControl(new maplibregl.NavigationControl({ visualizePitch: false }), 'bottom-right');
   await map.once('load');

@@ -1,0 +1,134 @@
+/// <reference lib="dom" />
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import mqtt from 'mqtt';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../server/demo/seed-demo.ts';
+import { seedPortfolio } from '../../server/demo/seed-portfolio.ts';
+import { startFleet } from '../../server/demo/start-fleet.ts';
+import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
+
+const COLLECTORS = 12;
+/** The wall's marker colours (web/src/lib/collector-state.ts STATE_COLORS), as RGB. */
+const MARKER_RGB = [
+  [0xf4, 0x3f, 0x5e],
+  [0x6b, 0x72, 0x80],
+  [0x60, 0xa5, 0xfa],
+  [0x34, 0xd3, 0x99],
+  [0xfb, 0xbf, 0x24],
+];
+
+let t: TestServer;
+let fleet: ChildProcess;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+/** A demo collector (with a plan, so the deviation engine watches it) whose phone this test drives by hand. */
+let probe: { uniqueId: string; token: string; collectorId: number; teamId: number; name: string };
+
+beforeAll(async () => {
+  t = await startTestServer({}, undefined, { city: true });
+  const devices = await seedDemo(t.server.dbh.db, t.server.auth, COLLECTORS);
+  await seedPortfolio(t.server.dbh.db, t.server.plans, { timeZone: t.server.config.TIME_ZONE, accountsPerTeam: 60, visitsPerCollector: 5, log: t.server.log });
+  const [first, ...others] = devices;
+  const collector = await t.server.dbh.db.selectFrom('collectors').select(['name', 'team_id']).where('id', '=', first.collectorId).executeTakeFirstOrThrow();
+  probe = { uniqueId: first.uniqueId, token: first.token, collectorId: first.collectorId, teamId: collector.team_id!, name: collector.name };
+  fleet = startFleet(others, { ports: t.server.ports, dataDir: t.db.dataDir, intervalMs: 1000, log: t.server.log });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  errors = watchErrors(page);
+  await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+}, 180_000);
+
+afterAll(async () => {
+  fleet?.kill('SIGTERM');
+  await browser?.close();
+  await t?.close();
+});
+
+/** Pixels of the map canvas in any marker colour: the WebGL layer drew the collectors. */
+async function markerPixels(png: Buffer): Promise<number> {
+  return page.evaluate(
+    async ({ b64, colours }) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const ctx = new OffscreenCanvas(img.width, img.height).getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const { data } = ctx.getImageData(0, 0, img.width, img.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (colours.some(([r, g, b]) => Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 12)) n++;
+      }
+      return n;
+    },
+    { b64: png.toString('base64'), colours: MARKER_RGB },
+  );
+}
+
+async function publishPosition(battery: number): Promise<void> {
+  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: probe.uniqueId, password: probe.token, reconnectPeriod: 0 });
+  const demoCenter = (await t.api('GET', '/api/map/config')).body.center as [number, number];
+  const fix = { ts: new Date().toISOString(), lat: demoCenter[1], lon: demoCenter[0], speed: 0, battery };
+  await client.publishAsync(`ronda/${probe.uniqueId}/position`, JSON.stringify(fix), { qos: 1 });
+  await client.endAsync();
+}
+
+describe('the map wall in Chromium with a live demo fleet', () => {
+  it('draws the collectors on a WebGL map, moving, with the day’s KPIs', { timeout: 120_000 }, async () => {
+    const canvas = page.locator('canvas.maplibregl-canvas');
+    await canvas.waitFor({ state: 'visible', timeout: 30_000 });
+    const rows = page.locator('li button .name');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(COLLECTORS);
+    // The demo's visits are loaded: "done / planned" has a plan behind it.
+    await expect.poll(() => page.getByTestId('kpi-visits').locator('strong').textContent(), { timeout: 30_000 }).toMatch(/^\d+ \/ [1-9]\d*$/);
+    await expect.poll(async () => markerPixels(await canvas.screenshot()), { timeout: 30_000 }).toBeGreaterThan((COLLECTORS - 1) * 40);
+
+    const first = await canvas.screenshot();
+    await page.waitForTimeout(3000);
+    const second = await canvas.screenshot();
+    expect(Buffer.compare(first, second)).not.toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a deviation in the open-events feed and acknowledges it', { timeout: 60_000 }, async () => {
+    await publishPosition(5); // under the low-battery rule's 15 %
+    const item = page.getByTestId('event').filter({ hasText: probe.name }).filter({ hasText: 'Batería baja' });
+    await item.waitFor({ timeout: 20_000 });
+    await item.getByRole('button', { name: 'Enterado' }).click();
+    await expect.poll(() => item.locator('.acked').textContent(), { timeout: 10_000 }).toContain('Visto por');
+
+    const { body } = await t.api('GET', `/api/events?collectorId=${probe.collectorId}&open=true&type=low_battery`);
+    expect(body.events).toHaveLength(1);
+    expect(body.events[0].acknowledgedBy).not.toBeNull();
+    expect(errors).toEqual([]);
+  });
+
+  it('puts a new payment at the head of the ticker and adds it to the collected KPI', { timeout: 60_000 }, async () => {
+    const collected = page.getByTestId('kpi-collected').locator('strong');
+    const amountOf = (text: string | null) => Number((text ?? '').replace(/[^\d.]/g, ''));
+    const before = amountOf(await collected.textContent());
+    const account = await t.server.dbh.db.selectFrom('accounts').select('id').where('team_id', '=', probe.teamId).orderBy('id').executeTakeFirstOrThrow();
+    const id = randomUUID();
+    const res = await t.api('POST', '/api/payments', { id, accountId: account.id, ts: new Date().toISOString(), amount: 1234.5, currency: 'MXN', method: 'cash' });
+    expect(res.status).toBe(201);
+
+    const entry = page.locator(`[data-testid=payment][data-payment-id="${id}"]`);
+    await entry.waitFor({ timeout: 10_000 });
+    expect(await entry.locator('strong').textContent()).toBe('$1,234.50');
+    expect(await page.getByTestId('payment').first().getAttribute('data-payment-id')).toBe(id);
+    await expect.poll(async () => amountOf(await collected.textContent()), { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 1234.5);
+    expect(errors).toEqual([]);
+  });
+
+  it('saves the README screenshot at 1080p once trails, an event and a payment are on it', { timeout: 60_000 }, async () => {
+    // Trails: the wall keeps a point every 15 s per collector, so give them a few.
+    await page.waitForTimeout(20_000);
+    mkdirSync('docs/screenshots', { recursive: true });
+    await page.screenshot({ path: 'docs/screenshots/wall.png' });
+    expect(errors).toEqual([]);
+  });
+});
