@@ -5,11 +5,13 @@
  *            main-thread time per live update (`ronda:live-update` measures), long
  *            tasks, navigation → `ronda:first-live-frame`
  *   replay   a day of 86,400 fixes played at the highest rate: long tasks, frame gaps
- *   metrics  GET /api/metrics/collectors over 500 collectors × 30 days
+ *   metrics  GET /api/metrics/collectors over 500 collectors × 30 days, on PGlite and on PostgreSQL
+ *            (a server of its own for each)
  *
  *   npm run bench:web -- [--only wall,replay,metrics] [--collectors 2000] [--wall-seconds 30]
  *                        [--replay-points 86400] [--replay-seconds 20]
  *                        [--metrics-collectors 500] [--metrics-days 30] [--metrics-calls 10]
+ *                        [--metrics-storage pglite,postgres]
  *
  * Chromium draws with SwiftShader (software WebGL, test/support/browser.ts), so
  * the map's frames cost more here than on a wall's GPU.
@@ -32,6 +34,7 @@ const { values: args } = parseArgs({
     'metrics-collectors': { type: 'string', default: '500' },
     'metrics-days': { type: 'string', default: '30' },
     'metrics-calls': { type: 'string', default: '10' },
+    'metrics-storage': { type: 'string', default: 'pglite,postgres' },
   },
 });
 const parts = new Set(args.only.split(','));
@@ -44,13 +47,16 @@ try {
   if (parts.has('wall')) await benchWall(server, browser!, { collectors: Number(args.collectors), seconds: Number(args['wall-seconds']) });
   if (parts.has('replay')) await benchReplay(server, browser!, { points: Number(args['replay-points']), seconds: Number(args['replay-seconds']), timeZone });
   if (parts.has('metrics')) {
-    await benchMetrics(server, {
-      collectors: Number(args['metrics-collectors']),
-      days: Number(args['metrics-days']),
-      calls: Number(args['metrics-calls']),
-      visitsPerDay: 12,
-      timeZone,
-    });
+    // Its own servers, one per storage: the embedded default and PostgreSQL.
+    for (const kind of args['metrics-storage'].split(',') as ('pglite' | 'postgres')[]) {
+      await benchMetrics(kind, {
+        collectors: Number(args['metrics-collectors']),
+        days: Number(args['metrics-days']),
+        calls: Number(args['metrics-calls']),
+        visitsPerDay: 12,
+        timeZone,
+      });
+    }
   }
 } finally {
   await browser?.close();

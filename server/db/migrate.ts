@@ -5,6 +5,7 @@ import * as m0003 from './migrations/0003-plans.ts';
 import * as m0004 from './migrations/0004-events.ts';
 import * as m0005 from './migrations/0005-metrics.ts';
 import * as m0006 from './migrations/0006-metrics-reads.ts';
+import * as m0007 from './migrations/0007-metrics-rollup.ts';
 
 /** Every migration by name, in order. Listed explicitly so bundling and tsx agree on what runs. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004-events': m0004,
   '0005-metrics': m0005,
   '0006-metrics-reads': m0006,
+  '0007-metrics-rollup': m0007,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import type { CollectorDayMetrics, MetricsResponse } from '../contract/metrics.ts';
@@ -86,4 +87,19 @@ describe('manager metrics for a seeded day', () => {
       firstReport: want.firstReport,
     });
   });
+
+  it('a write after a read shows on the next read, whoever made it', async () => {
+    const read = async () => rowOf((await metrics(`from=${DAY}&to=${DAY}&collectorId=${s.luis}`)).body.rows, s.luis)!;
+    const before = await read();
+    // Luis's phone syncs a second payment for Félix's visit a week late.
+    const late = await t.api('POST', '/api/payments', { id: randomUUID(), visitId: s.visits.get('MET-FELIX'), ts: '2026-11-20T17:30:00Z', amount: 50, currency: 'MXN', method: 'cash' });
+    expect(late.status).toBe(201);
+    // Someone corrects Félix's installment straight in the database.
+    await t.server.dbh.db.updateTable('accounts').set({ installment_amount: 260 }).where('id', '=', s.accounts.get('MET-FELIX')!).execute();
+    const after = await read();
+    expect(after.collected).toBe(before.collected + 50);
+    expect(after.due).toBe(260);
+    expect(after.visitsWithPayment).toBe(1); // still one visit, now with two payments
+  });
 });
+

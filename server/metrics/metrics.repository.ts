@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { CollectorDayMetrics } from '../contract/metrics.ts';
 import type { Database } from '../db/database.ts';
+import { refreshCollectorDays } from './collector-day-rollup.ts';
 
 export interface MetricsFilter {
   from: string;
@@ -34,21 +35,21 @@ interface Row {
 
 /**
  * Per collector per day, from the daily position rollup (or continuous
- * aggregate), the day's latest plan and the operations tables; every figure is
- * a sum a person can redo from the raw rows. Days are cut in `timeZone`, the
- * zone the position rollup was cut in (migration 0005).
+ * aggregate) and the operations rollup, brought up to date for the range
+ * first; every figure is a sum a person can redo from the raw rows. Days are
+ * cut in `timeZone`, the zone both rollups were cut in (migrations 0005, 0007).
  */
 export async function collectorDayMetrics(db: Kysely<Database>, f: MetricsFilter): Promise<CollectorDayMetrics[]> {
-  const tz = f.timeZone;
+  await refreshCollectorDays(db, f.from, f.to, f.timeZone);
   const from = sql`${f.from}::date`;
   const to = sql`${f.to}::date`;
-  const fromTs = sql`(${f.from}::date::timestamp at time zone ${tz})`;
-  const toTs = sql`((${f.to}::date + 1)::timestamp at time zone ${tz})`;
   const team = f.teamId ?? null;
   const collector = f.collectorId ?? null;
   const rows = await sql<Row>`
     with cs as (
       select id from collectors where (${team}::int is null or team_id = ${team}::int) and (${collector}::int is null or id = ${collector}::int)
+    ), ops as (
+      select * from collector_day_ops where day between ${from} and ${to} and collector_id in (select id from cs)
     ), track as (
       -- A collector with a phone and a tracker drove once: distance and time from the device that saw the most of
       -- the day; first and last report from any of them.
@@ -58,55 +59,17 @@ export async function collectorDayMetrics(db: Kysely<Database>, f: MetricsFilter
       where collector_id in (select id from cs) and day between ${from} and ${to}
       window w as (partition by collector_id, day)
       order by collector_id, day, points desc
-    ), paid_visits as (
-      -- A visit's payment is never recorded before its day, so payments from the range's start on are enough.
-      select distinct visit_id from payments where visit_id is not null and ts >= ${fromTs}
-    ), visit_days as (
-      select v.collector_id, v.visit_date as day,
-             count(*) filter (where v.status <> 'cancelled') as visits_planned,
-             count(*) filter (where v.status = 'completed') as visits_completed,
-             count(pv.visit_id) filter (where v.status = 'completed') as visits_paid,
-             coalesce(sum(a.installment_amount) filter (where v.status <> 'cancelled'), 0) as due
-      from visits v
-      join accounts a on a.id = v.account_id
-      left join paid_visits pv on pv.visit_id = v.id
-      where v.collector_id in (select id from cs) and v.visit_date between ${from} and ${to}
-      group by 1, 2
-    ), pay as (
-      select collector_id, (ts at time zone ${tz})::date as day, sum(amount) as collected
-      from payments where collector_id in (select id from cs) and ts >= ${fromTs} and ts < ${toTs} group by 1, 2
-    ), prom as (
-      select collector_id, (promised_at at time zone ${tz})::date as day, sum(amount) as promised
-      from promises where collector_id in (select id from cs) and promised_at >= ${fromTs} and promised_at < ${toTs} group by 1, 2
-    ), site as (
-      select collector_id, (ts at time zone ${tz})::date as day, count(on_site_s) as timed_visits, sum(on_site_s::float8) as on_site_s
-      from checkins where collector_id in (select id from cs) and ts >= ${fromTs} and ts < ${toTs} group by 1, 2
-    ), latest_plan as (
-      -- Every optimization or reassignment stores a new version of the team's day (migration 0003): the last one stands.
-      select distinct on (team_id, plan_date) id, plan_date from plans
-      where plan_date between ${from} and ${to} order by team_id, plan_date, version desc
-    ), planned as (
-      select r.collector_id, lp.plan_date as day, sum(r.distance_m) as planned_m
-      from latest_plan lp join plan_routes r on r.plan_id = lp.id
-      where r.collector_id in (select id from cs)
-      group by 1, 2
     ), keys as (
-      select collector_id, day from track union select collector_id, day from visit_days union select collector_id, day from pay
-      union select collector_id, day from prom union select collector_id, day from site union select collector_id, day from planned
+      select collector_id, day from ops union select collector_id, day from track
     )
     select k.collector_id, c.name as collector_name, c.team_id, t.name as team_name, to_char(k.day, 'YYYY-MM-DD') as day,
-           pl.planned_m, tr.driven_m, tr.moving_s, tr.stopped_s, tr.first_ts, tr.last_ts,
-           vd.visits_planned::int, vd.visits_completed::int, vd.visits_paid::int, pay.collected, prom.promised, vd.due,
-           site.timed_visits::int, site.on_site_s
+           o.planned_m, tr.driven_m, tr.moving_s, tr.stopped_s, tr.first_ts, tr.last_ts,
+           o.visits_planned, o.visits_completed, o.visits_paid, o.collected, o.promised, o.due, o.timed_visits, o.on_site_s
     from keys k
     join collectors c on c.id = k.collector_id
     left join teams t on t.id = c.team_id
+    left join ops o on o.collector_id = k.collector_id and o.day = k.day
     left join track tr on tr.collector_id = k.collector_id and tr.day = k.day
-    left join visit_days vd on vd.collector_id = k.collector_id and vd.day = k.day
-    left join pay on pay.collector_id = k.collector_id and pay.day = k.day
-    left join prom on prom.collector_id = k.collector_id and prom.day = k.day
-    left join site on site.collector_id = k.collector_id and site.day = k.day
-    left join planned pl on pl.collector_id = k.collector_id and pl.day = k.day
     order by k.day, c.name, k.collector_id`.execute(db);
   return rows.rows.map(toMetrics);
 }

@@ -82,6 +82,9 @@ export interface MetricsScenario {
   firstPlan: PlanOut;
   latestPlan: PlanOut;
   trail: ReturnType<typeof rosaTrail>;
+  /** Visit and account ids by external id (MET-ANA…). */
+  visits: Map<string, number>;
+  accounts: Map<string, number>;
 }
 
 async function ok<T>(what: string, p: Promise<{ status: number; body: T }>): Promise<T> {
@@ -142,7 +145,7 @@ export async function seedMetricsScenario(t: TestServer): Promise<MetricsScenari
   await checkin('MET-DARIO', '09:57', 20.706, 'absent');
   await checkin('MET-FELIX', '11:00', 20.64, 'paid');
   await pay('MET-FELIX', localMs('11:01'), 200);
-  return { teamId: team.id, rosa, luis, firstPlan, latestPlan, trail };
+  return { teamId: team.id, rosa, luis, firstPlan, latestPlan, trail, visits: visit, accounts: accountId };
 }
 
 const M_PER_MILLIDEGREE = (6_371_008.8 * Math.PI) / 180 / 1000;

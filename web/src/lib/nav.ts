@@ -8,4 +8,5 @@ export const NAV: readonly { href: string; label: MessageKey }[] = [
   { href: '/', label: 'nav.map' },
   { href: '/board', label: 'nav.board' },
   { href: '/replay', label: 'nav.replay' },
+  { href: '/metrics', label: 'nav.metrics' },
 ];

@@ -1,7 +1,9 @@
 import type { MessageKey } from './es.ts';
+import { metricsEn } from './metrics-en.ts';
 
 /** English, behind the language switch (SPEC §1). Typed against `es` so no key is missing. */
 export const en: Record<MessageKey, string> = {
+  ...metricsEn,
   'app.tagline': 'Field collection command center',
   'nav.label': 'Sections',
   'nav.map': 'Live map',

@@ -1,0 +1,70 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/database.ts';
+
+/** Arbitrary key of the advisory lock that lets one reader at a time recompute the rollup. */
+const ROLLUP_LOCK = 60_606;
+
+/**
+ * Recomputes the (collector, day) pairs of [from, to] that writes have marked
+ * since the last read (migration 0007), so `collector_day_ops` is exact for
+ * the range. A pair marked again while this runs stays marked for the next read.
+ * Returns how many pairs were recomputed.
+ */
+export async function refreshCollectorDays(db: Kysely<Database>, from: string, to: string, timeZone: string): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(${ROLLUP_LOCK})`.execute(tx);
+    const dirty = await sql<{ collector_id: number; day: string }>`
+      delete from collector_day_dirty where day between ${from}::date and ${to}::date
+      returning collector_id, to_char(day, 'YYYY-MM-DD') as day`.execute(tx);
+    if (dirty.rows.length === 0) return 0;
+    const keys = JSON.stringify(dirty.rows);
+    await sql`
+      delete from collector_day_ops o using json_to_recordset(${keys}::json) as k(collector_id int, day date)
+      where o.day = k.day and o.collector_id = k.collector_id`.execute(tx);
+    await sql`
+      with k as (
+        select collector_id, day, (day::timestamp at time zone ${timeZone}) as t0, ((day + 1)::timestamp at time zone ${timeZone}) as t1
+        from json_to_recordset(${keys}::json) as k(collector_id int, day date)
+      ), vd as (
+        select k.collector_id, k.day,
+               count(*) filter (where v.status <> 'cancelled') as visits_planned,
+               count(*) filter (where v.status = 'completed') as visits_completed,
+               count(*) filter (where v.status = 'completed' and exists (select 1 from payments p where p.visit_id = v.id)) as visits_paid,
+               coalesce(sum(a.installment_amount) filter (where v.status <> 'cancelled'), 0) as due
+        from k join visits v on v.collector_id = k.collector_id and v.visit_date = k.day
+        join accounts a on a.id = v.account_id
+        group by 1, 2
+      ), pay as (
+        select k.collector_id, k.day, sum(p.amount) as collected
+        from k join payments p on p.collector_id = k.collector_id and p.ts >= k.t0 and p.ts < k.t1 group by 1, 2
+      ), prom as (
+        select k.collector_id, k.day, sum(p.amount) as promised
+        from k join promises p on p.collector_id = k.collector_id and p.promised_at >= k.t0 and p.promised_at < k.t1 group by 1, 2
+      ), site as (
+        select k.collector_id, k.day, count(c.on_site_s) as timed_visits, coalesce(sum(c.on_site_s::float8), 0) as on_site_s
+        from k join checkins c on c.collector_id = k.collector_id and c.ts >= k.t0 and c.ts < k.t1 group by 1, 2
+      ), latest_plan as (
+        -- Every optimization or reassignment stores a new version of the team's day (migration 0003): the last one stands.
+        select distinct on (team_id, plan_date) id, plan_date from plans
+        where plan_date in (select distinct day from k) order by team_id, plan_date, version desc
+      ), planned as (
+        select r.collector_id, lp.plan_date as day, sum(r.distance_m) as planned_m
+        from latest_plan lp join plan_routes r on r.plan_id = lp.id
+        join k on k.collector_id = r.collector_id and k.day = lp.plan_date
+        group by 1, 2
+      )
+      insert into collector_day_ops (day, collector_id, planned_m, visits_planned, visits_completed, visits_paid, due, collected, promised, timed_visits, on_site_s)
+      select k.day, k.collector_id, pl.planned_m, coalesce(vd.visits_planned, 0), coalesce(vd.visits_completed, 0), coalesce(vd.visits_paid, 0),
+             coalesce(vd.due, 0), coalesce(pay.collected, 0), coalesce(prom.promised, 0), coalesce(site.timed_visits, 0), coalesce(site.on_site_s, 0)
+      from k
+      left join vd on vd.collector_id = k.collector_id and vd.day = k.day
+      left join pay on pay.collector_id = k.collector_id and pay.day = k.day
+      left join prom on prom.collector_id = k.collector_id and prom.day = k.day
+      left join site on site.collector_id = k.collector_id and site.day = k.day
+      left join planned pl on pl.collector_id = k.collector_id and pl.day = k.day
+      -- A pair whose rows all went away (a visit moved to another collector) leaves no row behind.
+      where vd.collector_id is not null or pay.collector_id is not null or prom.collector_id is not null
+         or site.collector_id is not null or pl.collector_id is not null`.execute(tx);
+    return dirty.rows.length;
+  });
+}

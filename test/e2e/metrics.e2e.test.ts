@@ -1,0 +1,100 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAY, TIME_ZONE, expectedFigures, seedMetricsScenario, type MetricsScenario } from '../../server/metrics/testing/metrics-scenario.ts';
+import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
+
+let t: TestServer;
+let s: MetricsScenario;
+let browser: Browser;
+
+beforeAll(async () => {
+  t = await startTestServer({ TIME_ZONE });
+  s = await seedMetricsScenario(t);
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+/** Intl puts no-break and narrow no-break spaces in "67%" or "8.3 min"; compare words, not space characters. */
+const text = async (page: Page, selector: string) => (await page.locator(selector).first().innerText()).replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+const cell = (page: Page, rowKey: string, col: string) => text(page, `tr[data-key="${rowKey}"] [data-col="${col}"]`);
+/** es-MX prints kilometres with up to two decimals and a point: 5.67 km, 13.1 km. */
+const km = (v: number) => `${Number(v.toFixed(2))} km`;
+
+describe('the metrics page for the seeded day', () => {
+  it('shows the hand-computed figures per collector and for the team, exports the CSV, and speaks English on the switch', { timeout: 120_000 }, async () => {
+    const want = expectedFigures(s);
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
+    const errors = watchErrors(page);
+    await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+    await page.goto(`${t.baseUrl}/metrics?from=${DAY}&to=${DAY}`);
+    await page.locator(`tr[data-key="c${s.rosa}"]`).waitFor({ timeout: 30_000 });
+
+    // Rosa, by hand (server/metrics/testing/metrics-scenario.ts): 0.051° of meridian, 3 of 4 visits done, 2 paid…
+    const rosa = `c${s.rosa}`;
+    expect(await cell(page, rosa, 'label')).toBe('Rosa Díaz');
+    expect(await cell(page, rosa, 'plannedKm')).toBe(km(want.rosa.plannedKm));
+    expect(await cell(page, rosa, 'drivenKm')).toBe('5.67 km');
+    expect(await cell(page, rosa, 'visitsCompleted')).toBe('3 / 4');
+    expect(await cell(page, rosa, 'effectiveRate')).toBe('67%');
+    expect(await cell(page, rosa, 'collected')).toBe('$600.00');
+    expect(await cell(page, rosa, 'promised')).toBe('$600.00');
+    expect(await cell(page, rosa, 'due')).toBe('$1,450.00');
+    expect(await cell(page, rosa, 'avgVisitMin')).toBe('8.3 min');
+    expect(await cell(page, rosa, 'idleMin')).toBe('15 min');
+    expect(await cell(page, rosa, 'movingMin')).toBe('17 min');
+    expect(await cell(page, rosa, 'firstReport')).toBe('09:00 a.m.');
+    expect(await cell(page, rosa, 'lastReport')).toBe('09:57 a.m.');
+
+    const luis = `c${s.luis}`;
+    expect(await cell(page, luis, 'plannedKm')).toBe(km(want.luis.plannedKm));
+    expect(await cell(page, luis, 'drivenKm')).toBe('0 km');
+    expect(await cell(page, luis, 'visitsCompleted')).toBe('1 / 1');
+    expect(await cell(page, luis, 'effectiveRate')).toBe('100%');
+    expect(await cell(page, luis, 'collected')).toBe('$200.00');
+    expect(await cell(page, luis, 'avgVisitMin')).toBe('—');
+    expect(await cell(page, luis, 'firstReport')).toBe('—');
+
+    // The team: 4 of 5 visits done, 3 of them paid = 75 %; 800 collected of 1,650 due; 25 min on site over 3 timed visits.
+    expect(await text(page, '[data-kpi="km"] .big')).toBe('5.67 km');
+    expect(await text(page, '[data-kpi="visits"]')).toContain('4 de 5 planeadas');
+    expect(await text(page, '[data-kpi="rate"] .big')).toBe('75%');
+    expect(await text(page, '[data-kpi="collected"]')).toBe('Cobrado $800.00 prometido $600.00 · exigible $1,650.00');
+    expect(await text(page, '[data-kpi="avg-visit"] .big')).toBe('8.3 min');
+    expect(await text(page, '[data-kpi="idle"] .big')).toBe('15 min');
+    await page.locator('.u-over').nth(1).waitFor();
+    mkdirSync('docs/screenshots', { recursive: true });
+    await page.screenshot({ path: 'docs/screenshots/metrics.png' });
+
+    const views = page.getByRole('group', { name: 'Agrupar la tabla por' });
+    await views.getByRole('button', { name: 'Equipo', exact: true }).click();
+    expect(await cell(page, `t${s.teamId}`, 'visitsCompleted')).toBe('4 / 5');
+    expect(await cell(page, `t${s.teamId}`, 'plannedKm')).toBe(km(want.rosa.plannedKm + want.luis.plannedKm));
+    await views.getByRole('button', { name: 'Cobrador', exact: true }).click();
+
+    // Sorting: collected, largest first on the first click.
+    await page.getByRole('button', { name: 'Cobrado', exact: true }).click();
+    expect(await text(page, 'table.metrics-table tbody tr:first-child th')).toBe('Rosa Díaz');
+    await page.getByRole('button', { name: 'Cobrado', exact: true }).click();
+    expect(await text(page, 'table.metrics-table tbody tr:first-child th')).toBe('Luis Ortega');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exportar CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe(`ronda-metrics-${DAY}-${DAY}.csv`);
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
+    expect(csv).toHaveLength(3);
+    expect(csv.find((l) => l.includes('Rosa Díaz'))).toContain(',5.67,');
+
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(await text(page, 'h1')).toBe('Route efficiency');
+    expect(await text(page, '[data-kpi="visits"]')).toContain('4 of 5 planned');
+    // English names the currency's country: pesos, not dollars.
+    expect(await cell(page, rosa, 'collected')).toBe('MX$600.00');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,47 @@
+import type { MetricsResponse } from '$contract/metrics.ts';
+import { ApiError, api, signOut } from './api.ts';
+import { session } from './session.svelte.ts';
+
+export interface MetricsQuery {
+  from: string;
+  to: string;
+  teamId: number | null;
+}
+
+export interface TeamOption {
+  id: number;
+  name: string;
+}
+
+function search(q: MetricsQuery): string {
+  const p = new URLSearchParams({ from: q.from, to: q.to });
+  if (q.teamId !== null) p.set('teamId', String(q.teamId));
+  return p.toString();
+}
+
+export const loadMetrics = (q: MetricsQuery): Promise<MetricsResponse> => api<MetricsResponse>(`/metrics/collectors?${search(q)}`);
+
+export const loadTeams = async (): Promise<TeamOption[]> => (await api<{ teams: TeamOption[] }>('/teams')).teams;
+
+/**
+ * The server's CSV for the same filter. Fetched with the bearer token (a plain
+ * link would carry none) and handed to the browser as a download.
+ */
+export async function downloadMetricsCsv(q: MetricsQuery): Promise<void> {
+  const res = await fetch(`/api/metrics/collectors.csv?${search(q)}`, { headers: { Authorization: `Bearer ${session.token ?? ''}` } });
+  if (res.status === 401) await signOut();
+  if (!res.ok) throw new ApiError(res.status, res.statusText);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `ronda-metrics-${q.from}-${q.to}.csv`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The calendar day `days` after `day` (YYYY-MM-DD; negative goes back). */
+export function addDays(day: string, days: number): string {
+  const d = new Date(`${day}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,44 @@
+/** How the metrics page prints its figures; built once per language, time zone and currency. */
+export interface MetricsFormat {
+  /** Two decimals: the API's precision, so a figure checked by hand reads the same here. */
+  km(v: number | null): string;
+  rate(v: number | null): string;
+  /** Minutes with one decimal (time per visit). */
+  minutes(v: number | null): string;
+  /** A span of minutes as "2 h 05 min". */
+  span(minutes: number): string;
+  /** A report time: time of day when the row is one day, date and time otherwise. */
+  report(epochMs: number | null, oneDay: boolean): string;
+  /** YYYY-MM-DD as the locale writes a date. */
+  day(isoDay: string): string;
+  /** Whole currency units, for chart axes. */
+  moneyAxis(v: number): string;
+}
+
+const DASH = '—';
+
+export function makeMetricsFormat(languageTag: string, timeZone: string, currency: string): MetricsFormat {
+  const moneyAxis = new Intl.NumberFormat(languageTag, { style: 'currency', currency, maximumFractionDigits: 0, minimumFractionDigits: 0 });
+  const km = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'kilometer', minimumFractionDigits: 0, maximumFractionDigits: 2 });
+  const pct = new Intl.NumberFormat(languageTag, { style: 'percent', maximumFractionDigits: 0 });
+  const min = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'minute', maximumFractionDigits: 1 });
+  const hours = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'hour' });
+  const wholeMin = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'minute', maximumFractionDigits: 0 });
+  const time = new Intl.DateTimeFormat(languageTag, { timeZone, hour: '2-digit', minute: '2-digit' });
+  const dateTime = new Intl.DateTimeFormat(languageTag, { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  // A calendar day, not an instant: format it at noon UTC so no zone moves it to the day before.
+  const day = new Intl.DateTimeFormat(languageTag, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' });
+  return {
+    km: (v) => (v === null ? DASH : km.format(v)),
+    rate: (v) => (v === null ? DASH : pct.format(v)),
+    minutes: (v) => (v === null ? DASH : min.format(v)),
+    span: (m) => {
+      const total = Math.max(0, Math.round(m));
+      const h = Math.floor(total / 60);
+      return h > 0 ? `${hours.format(h)} ${wholeMin.format(total % 60)}` : wholeMin.format(total);
+    },
+    report: (ms, oneDay) => (ms === null ? DASH : (oneDay ? time : dateTime).format(ms)),
+    day: (d) => day.format(Date.parse(`${d}T12:00:00Z`)),
+    moneyAxis: (v) => moneyAxis.format(v),
+  };
+}
