@@ -150,5 +150,7 @@ function jsonLocation(uniqueId: string, location: unknown, receivedAt: Date | un
   if (typeof location.is_moving === 'boolean') attributes.moving = location.is_moving;
   if (typeof location.event === 'string') attributes.event = location.event;
   if (finite(location.odometer)) attributes.odometerM = location.odometer;
+  if (isObject(location.activity) && typeof location.activity.type === 'string') attributes.activity = location.activity.type;
+  if (typeof location.mock === 'boolean') attributes.mock = location.mock;
   return position;
 }

@@ -90,6 +90,9 @@ describe('Traccar Client JSON body', () => {
       odometer: 1234.5,
       event: 'motionchange',
       battery: { level: 0.42, is_charging: false },
+      activity: { type: 'in_vehicle', confidence: 77 },
+      mock: true,
+      extras: {},
     },
   });
 
@@ -107,7 +110,8 @@ describe('Traccar Client JSON body', () => {
         altitudeM: 540,
         accuracyM: 8.5,
         batteryPct: 42,
-        attributes: { charging: false, moving: true, event: 'motionchange', odometerM: 1234.5 },
+        // mock: the phone reported a simulated location (Android developer option) — a supervisor should know.
+        attributes: { charging: false, moving: true, event: 'motionchange', odometerM: 1234.5, activity: 'in_vehicle', mock: true },
       },
     ]);
   });

@@ -80,7 +80,7 @@ describe('GT06 over TCP', () => {
     expect(rows[2].batteryPct).toBe(67);
 
     const health = (await t.api('GET', '/api/health')).body;
-    expect(listener(health, 'gt06', 'tcp')).toMatchObject({ port: t.server.ports.gt06, connections: 1, counters: expect.objectContaining({ frames: 5, acks: 5, errors: 0 }) });
+    expect(listener(health, 'gt06', 'tcp')).toMatchObject({ port: t.server.ports.gt06, connections: 1, counters: expect.objectContaining({ frames: 5, acks: 5, errors: 0, bytesOut: 5 * 10 }) });
     await c.end();
   });
 
@@ -150,11 +150,28 @@ describe('Teltonika over TCP', () => {
     await c.end();
   });
 
+  it('counts a record refused on purpose (no GPS fix) in the ACK, since it will never be stored, and stores the rest', async () => {
+    const imei = '352093081452254';
+    await t.createDevice(imei);
+    const times = recentTimes(2);
+    const c = await RawTcp.connect(t.server.ports.teltonika);
+    c.write(encodeTeltonikaImei(imei));
+    expect(await c.take(1)).toEqual(Uint8Array.of(0x01));
+    // Satellites 0: the device has no fix and repeats its last coordinates (wiki "Codec", GPS element); ingest refuses it.
+    c.write(encodeTeltonikaTcpPacket(TELTONIKA_CODEC.codec8, [{ ...record(times[0], SPOTS[0]), satellites: 0 }, record(times[1], SPOTS[1])]));
+    expect(await c.take(4)).toEqual(encodeTeltonikaAck(2));
+    expect((await rowsOf(t, imei)).map((r) => [r.ts, r.lat, r.lon])).toEqual([[times[1].toISOString(), SPOTS[1].lat, SPOTS[1].lon]]);
+    await c.end();
+  });
+
   it('answers an unknown IMEI with 0x00, closes, and lists it', async () => {
+    const bytesOutBefore = listener((await t.api('GET', '/api/health')).body, 'teltonika', 'tcp').counters!.bytesOut;
     const c = await RawTcp.connect(t.server.ports.teltonika);
     c.write(encodeTeltonikaImei('352093089999999'));
     await c.closed;
     expect(c.rest()).toEqual(Uint8Array.of(0x00));
+    // The refusal byte is counted like any reply.
+    expect(listener((await t.api('GET', '/api/health')).body, 'teltonika', 'tcp').counters!.bytesOut).toBe(bytesOutBefore + 1);
     expect((await unknownDevices(t)).find((d) => d.uniqueId === '352093089999999')).toMatchObject({ protocol: 'teltonika', remoteAddress: '127.0.0.1', count: 1 });
   });
 

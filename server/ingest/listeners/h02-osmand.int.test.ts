@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeH02Heartbeat, encodeH02Position, encodeOsmAndJson, encodeOsmAndQuery, type H02Fix } from '../../../device-protocols/index.ts';
+import { encodeH02BinaryPosition, encodeH02Heartbeat, encodeH02Position, encodeOsmAndJson, encodeOsmAndQuery, type H02Fix } from '../../../device-protocols/index.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
 import { H02_SPOTS, listener, recentTimes, rowsOf, SPOTS, unknownDevices } from './testing/fixes.ts';
 import { RawTcp, until } from './testing/raw-tcp.ts';
@@ -38,6 +38,25 @@ describe('H02 over TCP', () => {
     expect(rows[2].attributes.alarm).toBe('sos');
     // H02 devices expect no reply to V1 or LINK.
     expect(c.rest()).toEqual(new Uint8Array(0));
+    await c.end();
+  });
+
+  it('stores binary $ reports, written byte by byte and merged, next to the same device\'s text frames', async () => {
+    const id = '4106000826';
+    await t.createDevice(id);
+    const times = recentTimes(3, 120);
+    const c = await RawTcp.connect(t.server.ports.h02);
+    c.write(encodeH02Heartbeat(id, { time: times[0], gsmSignal: 4, satellites: 8, batteryPct: 90 }));
+    await c.writeBytewise(encodeH02BinaryPosition(id, { ...h02Fix(times[0], H02_SPOTS[0]), batteryLevel: 5 }));
+    c.write(Uint8Array.from([...encodeH02BinaryPosition(id, h02Fix(times[1], H02_SPOTS[1])), ...encodeH02BinaryPosition(id, h02Fix(times[2], H02_SPOTS[2], 0xfffffbfd))]));
+    await until(async () => (await rowsOf(t, id)).length === 3, 'three H02 binary rows');
+    const rows = await rowsOf(t, id);
+    expect(rows.map((r) => [r.ts, r.lat, r.lon, r.speedKph, r.courseDeg, r.protocol])).toEqual(
+      times.map((time, i) => [time.toISOString(), H02_SPOTS[i].lat, H02_SPOTS[i].lon, H02_KPH, 270, 'h02']),
+    );
+    expect(rows[0].attributes.batteryLevel).toBe(5);
+    expect(rows[2].attributes.alarm).toBe('sos');
+    expect(listener((await t.api('GET', '/api/health')).body, 'h02', 'tcp').counters).toMatchObject({ errors: 0 });
     await c.end();
   });
 

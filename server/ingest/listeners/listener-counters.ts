@@ -5,6 +5,8 @@ export class ListenerCounters {
   frames = 0;
   errors = 0;
   bytesIn = 0;
+  /** Replies written to devices: ACKs, handshake answers, refusals. */
+  bytesOut = 0;
   acks = 0;
   refused = 0;
   idleClosed = 0;
@@ -15,6 +17,7 @@ export class ListenerCounters {
       frames: this.frames,
       errors: this.errors,
       bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
       acks: this.acks,
       refused: this.refused,
       idleClosed: this.idleClosed,

@@ -128,6 +128,7 @@ export class TcpConnection<S> {
       if (reply && !this.closed) {
         this.socket.write(reply);
         this.counters.acks++;
+        this.counters.bytesOut += reply.length;
       }
     } catch (err) {
       // Not committed: no ACK, and no later frame may be acknowledged past this one (the device would drop it).
@@ -154,8 +155,10 @@ export class TcpConnection<S> {
     if (this.closed) return;
     this.closed = true;
     this.draining = true;
-    if (last) this.socket.end(last);
-    else this.socket.end();
+    if (last) {
+      this.socket.end(last);
+      this.counters.bytesOut += last.length;
+    } else this.socket.end();
     this.socket.setTimeout(CLOSE_GRACE_MS);
   }
 }

@@ -62,7 +62,13 @@ describe('TCP tracker connection', () => {
     expect(ingest.commits[1].positions[0].fixTime).toEqual(fix(2).time);
     ingest.commits[1].resolve({ stored: 1, rejected: [] });
     expect(await c.take(10)).toEqual(encodeGt06Ack(GT06_PROTOCOL.gpsLbs, 3));
-    expect(listener!.counters.toJSON()).toMatchObject({ frames: 3, acks: 3, errors: 0 });
+    expect(listener!.counters.toJSON()).toMatchObject({
+      frames: 3,
+      acks: 3,
+      errors: 0,
+      bytesIn: encodeGt06Login(IMEI, 1).length + encodeGt06Position(fix(1), 2).length + encodeGt06Position(fix(2), 3).length,
+      bytesOut: 3 * 10, // three 10-byte ACKs
+    });
     await c.end();
   });
 
@@ -101,5 +107,6 @@ describe('TCP tracker connection', () => {
     await c.closed;
     expect(c.rest()).toEqual(new Uint8Array(0));
     expect(listener!.counters.refused).toBe(1);
+    expect(listener!.counters.bytesOut).toBe(0);
   });
 });

@@ -74,6 +74,7 @@ export function createTeltonikaUdpListener(ingest: IngestPort, log: Logger, opts
         if (result.reply && !closed) {
           send(result.reply, remote);
           counters.acks++;
+          counters.bytesOut += result.reply.length;
         }
       } catch (err) {
         counters.commitFailures++;

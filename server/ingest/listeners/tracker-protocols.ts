@@ -30,7 +30,15 @@ export const gt06Spec: TcpProtocolSpec<Gt06State> = {
   closeOnBadFrame: false,
 };
 
-/** Teltonika TCP (wiki "Codec"): an unknown IMEI gets 0x00; the record count is the ACK the device deletes its buffer by. */
+/**
+ * Teltonika TCP (wiki "Codec"): an unknown IMEI gets 0x00; the record count
+ * is the ACK the device deletes its buffer by, written only once the
+ * packet's rows are committed; a failed commit closes the connection
+ * unanswered, so the device resends the whole packet. The count does cover
+ * records ingest refused on purpose (no fix, future time…; logged and
+ * counted): they will never be stored, and a count short of the packet's
+ * makes the device resend it for ever.
+ */
 export const teltonikaSpec: TcpProtocolSpec<TeltonikaState> = {
   protocol: 'teltonika',
   createFramer: () => createTeltonikaFramer(),
