@@ -180,8 +180,15 @@ describe('the dispatcher board in Chromium', () => {
   it("tells the dispatcher whose edit lost to another's, and reloads the winning plan", { timeout: 90_000 }, async () => {
     const one = await openBoard('despacho@ronda.local', DEMO_PASSWORD);
     const two = await openBoard(SECOND_DISPATCHER.email, SECOND_DISPATCHER.password);
+    // A change made elsewhere (here through the API) reaches both open boards by the live `plan` event.
+    const start = await planNow();
+    const [a, b] = start.routes.map((r) => r.collectorId);
+    const elsewhere = start.routes.find((r) => r.collectorId === b)!.stops[0];
+    const moved = await t.api('POST', `/api/plans/${date}/reassign`, { moves: [{ visitId: elsewhere.visitId, toCollectorId: a, version: elsewhere.visitVersion }] }, dispatcher);
+    expect(moved.status).toBe(200);
+    for (const { page } of [one, two]) await expect.poll(() => columnIds(page, a), { timeout: 5_000 }).toEqual(stopsOf(moved.body, a));
+
     const before = await planNow();
-    const [a, b] = before.routes.map((r) => r.collectorId);
     const c = before.routes.find((r) => r.collectorId !== a && r.collectorId !== b && r.stops.length > 0)!.collectorId;
     const contested = stopsOf(before, c)[0];
     for (const [{ page }, target] of [
