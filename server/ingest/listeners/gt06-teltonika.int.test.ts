@@ -204,6 +204,16 @@ describe('Teltonika over UDP', () => {
       [times[1].toISOString(), SPOTS[1].lat, SPOTS[1].lon, 'teltonika'],
     ]);
 
+    // A datagram that does not decode is counted and left unanswered; the next one from the same peer is answered as usual.
+    const errorsBefore = listener((await t.api('GET', '/api/health')).body, 'teltonika', 'udp').counters!.errors;
+    const truncated = encodeTeltonikaUdpPacket(0xcaff, 8, imei, TELTONIKA_CODEC.codec8, [record(times[1], SPOTS[2])]).subarray(0, 30);
+    const next = new Promise<Uint8Array>((resolve) => udp.once('message', (m) => resolve(Uint8Array.from(m))));
+    udp.send(truncated, t.server.ports.teltonika, '127.0.0.1');
+    udp.send(encodeTeltonikaUdpPacket(0xcb00, 9, imei, TELTONIKA_CODEC.codec8, [record(new Date(times[1].getTime() + 30_000), SPOTS[2])]), t.server.ports.teltonika, '127.0.0.1');
+    expect(await next).toEqual(encodeTeltonikaUdpAck(0xcb00, 9, 1));
+    expect(listener((await t.api('GET', '/api/health')).body, 'teltonika', 'udp').counters!.errors).toBe(errorsBefore + 1);
+    expect(await rowsOf(t, imei)).toHaveLength(3);
+
     udp.send(encodeTeltonikaUdpPacket(1, 1, '352093089999998', TELTONIKA_CODEC.codec8, [record(times[0], SPOTS[0])]), t.server.ports.teltonika, '127.0.0.1');
     await until(async () => (await unknownDevices(t)).some((d) => d.uniqueId === '352093089999998'), 'the unknown UDP device to be listed');
     expect((await unknownDevices(t)).find((d) => d.uniqueId === '352093089999998')).toMatchObject({ protocol: 'teltonika', count: 1 });
