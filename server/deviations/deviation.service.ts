@@ -133,11 +133,15 @@ export class DeviationService {
     const teams = await this.deps.db.selectFrom('teams').select(['id', 'time_zone']).execute();
     for (const t of teams) {
       const date = localDate(this.now(), t.time_zone);
-      if (this.days.get(t.id) === date) continue;
+      const previous = this.days.get(t.id);
+      if (previous === date) continue;
       this.days.set(t.id, date);
-      for (const id of this.engine.collectorsOfTeam(t.id)) this.removePlan(id);
+      // A new day: yesterday's plans end, closing what they left open.
+      if (previous !== undefined) for (const id of this.engine.collectorsOfTeam(t.id)) this.removePlan(id);
+      // Plans handed over directly (setPlan, or a plan stored while this one was being read) are newer.
+      if (this.engine.collectorsOfTeam(t.id).length > 0) continue;
       const stored = await latestPlan(this.deps.db, t.id, date);
-      if (!stored) continue;
+      if (!stored || this.engine.collectorsOfTeam(t.id).length > 0) continue;
       const routes = [...stored.routes.values()].map((json) => JSON.parse(json) as PlanRoute);
       for (const p of activePlansOf({ teamId: t.id, date, timeZone: t.time_zone, routes })) this.engine.setPlan(p);
     }

@@ -1,0 +1,78 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import type { EventOut } from '../contract/event.ts';
+import { openDatabase, type DbHandle } from '../db/connect.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import type { PositionWrite } from '../ingest/batch-writer.ts';
+import { DeviationService } from './deviation.service.ts';
+
+/** The service against a real database with its clock in the test's hands: what the day turning over does. */
+
+const DAY = Date.UTC(2030, 2, 12);
+const H = 3_600_000;
+const LAT = 20.67;
+const LON = -103.4;
+const M_LAT = 111_195;
+
+let tdb: TestDatabase;
+let dbh: DbHandle;
+let team: number;
+let collector: number;
+let device: number;
+
+function fix(tsMs: number, northM: number): PositionWrite {
+  return {
+    deviceId: device, collectorId: collector, deviceTimeMs: tsMs, serverTimeMs: tsMs, lat: LAT + northM / M_LAT, lon: LON + 0.01, speedKph: null, courseDeg: null,
+    altitudeM: null, accuracyM: null, batteryPct: null, satellites: null, valid: true, protocol: 'mqtt', attributesJson: '{}', segmentM: null, segmentS: null, moving: null,
+  };
+}
+
+async function until<T>(what: string, probe: () => T | undefined): Promise<T> {
+  const end = Date.now() + 5000;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  dbh = await openDatabase({ databaseUrl: tdb.databaseUrl ?? null, dataDir: tdb.databaseUrl ? null : tdb.dataDir, poolSize: 2 });
+  await migrateToLatest(dbh.db);
+  team = (await dbh.db.insertInto('teams').values({ name: 'Centro', time_zone: 'UTC' }).returning('id').executeTakeFirstOrThrow()).id;
+  collector = (await dbh.db.insertInto('collectors').values({ name: 'Ana', team_id: team }).returning('id').executeTakeFirstOrThrow()).id;
+  device = (await dbh.db.insertInto('devices').values({ unique_id: 'ana-phone', name: 'ana-phone', collector_id: collector, token_hash: 'x' }).returning('id').executeTakeFirstOrThrow()).id;
+});
+
+afterAll(async () => {
+  await dbh?.close();
+  await tdb?.drop();
+});
+
+describe('DeviationService and the calendar', () => {
+  it("keeps a plan handed over before its team's first tick, and ends it when the team's day turns over", async () => {
+    let clock = DAY + 10 * H;
+    const emitted: EventOut[] = [];
+    const service = new DeviationService({ db: dbh.db, log: pino({ level: 'silent' }), emit: (_team, e) => emitted.push(e), now: () => clock, tickMs: 10 });
+    await service.start();
+    service.setPlan({ collectorId: collector, teamId: team, shift: { startMs: DAY + 10 * H - 60_000, endMs: DAY + 18 * H }, route: [[LON, LAT], [LON + 0.02, LAT]], visits: [] });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(service.engine.hasPlan(collector)).toBe(true);
+
+    // Four minutes 300 m off the street: one off-route incident, still open.
+    service.onPositionsCommitted(Array.from({ length: 9 }, (_, i) => fix(clock + i * 30_000, 300)));
+    const opened = await until('off_route opened', () => emitted.find((e) => e.type === 'off_route'));
+    expect(opened).toMatchObject({ collectorId: collector, openedAt: new Date(clock).toISOString(), closedAt: null });
+
+    clock = DAY + 24 * H + 5 * 60_000;
+    const closed = await until('off_route closed by the new day', () => emitted.find((e) => e.id === opened.id && e.closedAt !== null));
+    expect(closed.details).toMatchObject({ closedBy: 'plan_removed' });
+    expect(service.engine.hasPlan(collector)).toBe(false);
+    await service.stop();
+    const stored = await dbh.db.selectFrom('events').select(['id', 'closed_at']).execute();
+    expect(stored).toEqual([{ id: opened.id, closed_at: new Date(DAY + 10 * H + 240_000) }]);
+  });
+});
