@@ -1,9 +1,8 @@
-// aedes-persistence-redis ships no types. Its async class is the interface aedes 1.x calls
-// (aedes docs/MIGRATION.md); the package's default export wraps it in a callback layer aedes 1.x no longer needs.
-declare module 'aedes-persistence-redis/asyncPersistence.js' {
+// aedes-persistence-redis ships no types. Its default export serves aedes 1.x: promise-returning
+// methods, and the Node streams aedes pipes retained messages, wills and sessions from.
+declare module 'aedes-persistence-redis' {
   import type { Redis } from 'ioredis';
-  export default class AsyncRedisPersistence {
-    constructor(opts: { conn: Redis; maxSessionDelivery?: number; packetTTL?: (packet: unknown) => number });
+  export default function aedesPersistenceRedis(opts: { conn: Redis; maxSessionDelivery?: number; packetTTL?: (packet: unknown) => number }): {
     destroy(): Promise<void>;
-  }
+  };
 }

@@ -15,10 +15,7 @@ export interface BrokerBackends {
  * messages. Both packages are loaded here, on demand.
  */
 export async function redisBrokerBackends(url: string, log: Logger): Promise<BrokerBackends> {
-  const [{ default: mqemitterRedis }, { default: RedisPersistence }] = await Promise.all([
-    import('mqemitter-redis'),
-    import('aedes-persistence-redis/asyncPersistence.js'),
-  ]);
+  const [{ default: mqemitterRedis }, { default: redisPersistence }] = await Promise.all([import('mqemitter-redis'), import('aedes-persistence-redis')]);
   const [pubConn, subConn, store] = await Promise.all([
     connectRedis(url, 'mqtt-pub', log),
     connectRedis(url, 'mqtt-sub', log),
@@ -26,6 +23,6 @@ export async function redisBrokerBackends(url: string, log: Logger): Promise<Bro
   ]);
   return {
     mq: mqemitterRedis({ pubConn, subConn }),
-    persistence: new RedisPersistence({ conn: store }),
+    persistence: redisPersistence({ conn: store }),
   };
 }

@@ -1,0 +1,150 @@
+import mqtt from 'mqtt';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LivePosition } from '../server/contract/live.ts';
+import type { PhonePlan, PlanOut } from '../server/contract/plan.ts';
+import { testRedisUrl } from './support/scale-services.ts';
+import { createStorage, startServerProcess, type ServerProcess, type Storage } from './support/server-process.ts';
+
+/**
+ * SPEC §8 with REDIS_URL: two instances behind one load balancer, one
+ * PostgreSQL, one Redis. Whatever a device does on one instance, a
+ * supervisor or a device on the other one sees.
+ */
+const DATE = '2030-03-12';
+let storage: Storage;
+let a: ServerProcess;
+let b: ServerProcess;
+let teamId: number;
+let collectorId: number;
+let phone: { uniqueId: string; token: string };
+const sockets: Socket[] = [];
+const clients: mqtt.MqttClient[] = [];
+
+beforeAll(async () => {
+  const redisUrl = await testRedisUrl();
+  storage = await createStorage('postgres').catch((err: Error) => {
+    throw new Error(`two instances need one PostgreSQL (TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test): ${err.message}`);
+  });
+  // One after the other: the first one migrates the shared database.
+  a = await startServerProcess('postgres', { REDIS_URL: redisUrl }, storage);
+  b = await startServerProcess('postgres', { REDIS_URL: redisUrl }, storage);
+
+  // Unique per run: the Redis database may hold other runs' retained plans.
+  const uniqueId = `scale-${process.pid}-${Date.now() % 100000}`;
+  teamId = ((await a.api('POST', '/api/teams', { name: `Escala ${uniqueId}` })) as { id: number }).id;
+  collectorId = ((await a.api('POST', '/api/collectors', { name: 'Ana García', teamId })) as { id: number }).id;
+  phone = { uniqueId, token: ((await a.api('POST', '/api/devices', { uniqueId, name: uniqueId, collectorId })) as { token: string }).token };
+}, 180_000);
+
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await Promise.all(clients.map((c) => c.endAsync(true)));
+  await a?.stop();
+  await b?.stop();
+  await storage?.drop();
+});
+
+async function until<T>(what: string, probe: () => T | undefined, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function watch(server: ServerProcess): Promise<{ positions: LivePosition[]; plans: PlanOut[] }> {
+  const socket = io(server.baseUrl, { path: '/live', auth: { token: server.token }, transports: ['websocket'], reconnection: false });
+  sockets.push(socket);
+  const seen = { positions: [] as LivePosition[], plans: [] as PlanOut[] };
+  socket.on('positions', (batch: LivePosition[]) => seen.positions.push(...batch));
+  socket.on('plan', (p: PlanOut) => seen.plans.push(p));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('snapshot', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return seen;
+}
+
+async function device(server: ServerProcess, opts: mqtt.IClientOptions = {}): Promise<mqtt.MqttClient> {
+  const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.mqttPort}`, { username: phone.uniqueId, password: phone.token, reconnectPeriod: 0, ...opts });
+  clients.push(c);
+  return c;
+}
+
+async function optimizeOn(server: ServerProcess): Promise<PlanOut> {
+  return (await server.api('POST', '/api/plans/optimize', { date: DATE, teamId, options: { iterations: 50, seed: 1 } })) as PlanOut;
+}
+
+describe('two instances sharing Redis', () => {
+  it('both report the Redis-backed broker and live adapter in /api/health', async () => {
+    for (const s of [a, b]) {
+      const h = (await (await fetch(`${s.baseUrl}/api/health`)).json()) as { broker: unknown; live: unknown };
+      expect(h.broker).toMatchObject({ mode: 'embedded', shared: 'redis' });
+      expect(h.live).toMatchObject({ adapter: 'redis' });
+    }
+  });
+
+  it('streams a position published to instance A to a supervisor connected to instance B', async () => {
+    const onB = await watch(b);
+    const onA = await watch(a);
+    const c = await device(a);
+    const ts = Date.now() - 30_000;
+    await c.publishAsync(`ronda/${phone.uniqueId}/position`, JSON.stringify({ ts, lat: 20.6701, lon: -103.3502, battery: 64 }), { qos: 1 });
+    const got = await until('the position on B', () => onB.positions.find((p) => p.uniqueId === phone.uniqueId));
+    expect(got).toMatchObject({ collectorId, ts: new Date(ts).toISOString(), lat: 20.6701, lon: -103.3502, batteryPct: 64, protocol: 'mqtt' });
+    // Exchanged between instances, not broadcast twice: A's own watcher gets it once too.
+    await until('the position on A', () => onA.positions.find((p) => p.uniqueId === phone.uniqueId));
+    await new Promise((r) => setTimeout(r, 600));
+    expect(onA.positions.filter((p) => p.uniqueId === phone.uniqueId)).toHaveLength(1);
+    expect(onB.positions.filter((p) => p.uniqueId === phone.uniqueId)).toHaveLength(1);
+  });
+
+  it("retains a plan made on A for the collector's phone when it subscribes on B, and streams it to B's watchers", async () => {
+    const account = (await fetch(`${a.baseUrl}/api/accounts/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${a.token}` },
+      body: `external_id,name,address,lat,lon,balance_due,days_past_due,team\nS-${phone.uniqueId},Deudor Escala,Calle 1 #2,20.6801,-103.3401,1500,30,Escala ${phone.uniqueId}\n`,
+    }).then((r) => r.json())) as unknown;
+    expect(account).toMatchObject({ created: 1 });
+    const accounts = (await a.api('GET', `/api/accounts?teamId=${teamId}&limit=10`)) as { accounts: { id: number; externalId: string }[] };
+    const accountId = accounts.accounts.find((x) => x.externalId === `S-${phone.uniqueId}`)!.id;
+    const visit = (await a.api('POST', '/api/visits', { accountId, date: DATE, serviceMinutes: 10 })) as { id: number };
+
+    const onB = await watch(b);
+    const plan = await optimizeOn(a);
+    expect(plan.routes.map((r) => r.stops.map((s) => s.visitId))).toEqual([[visit.id]]);
+    await until('the plan on B', () => onB.plans.find((p) => p.id === plan.id));
+
+    const c = await device(b, { clean: true });
+    const received: PhonePlan[] = [];
+    c.on('message', (_t, payload) => received.push(JSON.parse(payload.toString())));
+    await c.subscribeAsync(`ronda/${phone.uniqueId}/plan`, { qos: 1 });
+    const got = await until('the retained plan on B', () => received[0]);
+    expect(got).toMatchObject({ date: DATE, version: plan.version, collectorId, visits: [expect.objectContaining({ visitId: visit.id, sequence: 1 })] });
+  });
+
+  it('keeps a QoS 1 session across instances: a plan published while the phone was away reaches it on the other instance', async () => {
+    const clientId = `${phone.uniqueId}-session`;
+    const first = await device(a, { clientId, clean: false });
+    await first.subscribeAsync(`ronda/${phone.uniqueId}/plan`, { qos: 1 });
+    await first.endAsync();
+
+    // A new version while the phone is offline: a fresh visit changes the route.
+    const accounts = (await a.api('GET', `/api/accounts?teamId=${teamId}&limit=10`)) as { accounts: { id: number }[] };
+    await a.api('POST', '/api/visits', { accountId: accounts.accounts[0].id, date: '2030-03-13', serviceMinutes: 10 });
+    const plan = (await a.api('POST', '/api/plans/optimize', { date: '2030-03-13', teamId, options: { iterations: 50, seed: 1 } })) as PlanOut;
+    expect(plan.changedCollectorIds).toEqual([collectorId]);
+
+    const received: PhonePlan[] = [];
+    // Listening before CONNACK: the broker sends the session's messages right behind it.
+    const back = mqtt.connect(`mqtt://127.0.0.1:${b.mqttPort}`, { username: phone.uniqueId, password: phone.token, reconnectPeriod: 0, clientId, clean: false });
+    clients.push(back);
+    back.on('message', (_t, payload) => received.push(JSON.parse(payload.toString())));
+    // No SUBSCRIBE this time (a subscribe would fetch the retained copy): only the session can deliver it.
+    const got = await until('the queued plan on B', () => received.find((p) => p.date === '2030-03-13'));
+    expect(got).toMatchObject({ version: plan.version, collectorId });
+  });
+});
