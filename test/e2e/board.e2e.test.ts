@@ -143,7 +143,7 @@ describe('the dispatcher board in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('reorders with Alt+↓, locks, unlocks and cancels a visit, in Spanish and then English', { timeout: 90_000 }, async () => {
+  it('reorders with Alt+↓, locks, unlocks and cancels a visit, assigns a new one, in Spanish and then English', { timeout: 90_000 }, async () => {
     const { page, errors } = await openBoard('despacho@ronda.local', DEMO_PASSWORD);
     const before = await planNow();
     const route = before.routes.find((r) => r.stops.length >= 3)!;
@@ -170,6 +170,19 @@ describe('the dispatcher board in Chromium', () => {
     await card(page, s2).waitFor({ state: 'detached', timeout: 10_000 });
     expect((await t.api('GET', `/api/visits/${s2}`, undefined, dispatcher)).body.status).toBe('cancelled');
     expect((await planNow()).routes.flatMap((r) => r.stops).map((s) => s.visitId)).not.toContain(s2);
+
+    // A visit created after the plan waits in the unassigned column (live `visit` event) and can be given to a collector.
+    const account = (await t.api('GET', '/api/accounts?limit=1', undefined, dispatcher)).body.accounts[0];
+    const created = await t.api('POST', '/api/visits', { accountId: account.id, date }, dispatcher);
+    expect(created.status).toBe(201);
+    const fresh = page.locator('section[aria-labelledby="board-unassigned"]').locator(`li[data-visit-id="${created.body.id}"]`);
+    await fresh.getByText('Nueva: todavía no está en el plan').waitFor({ timeout: 10_000 });
+    await fresh.locator('button.main').click();
+    await fresh.locator('select').selectOption(String(d));
+    await fresh.getByRole('button', { name: 'Mover', exact: true }).click();
+    await expect.poll(() => columnIds(page, d), { timeout: 10_000 }).toContain(created.body.id);
+    expect(stopsOf(await planNow(), d)).toContain(created.body.id);
+    await fresh.waitFor({ state: 'detached' });
 
     await page.getByRole('button', { name: 'English' }).click();
     expect(await page.locator('h1').textContent()).toBe('Dispatch board');

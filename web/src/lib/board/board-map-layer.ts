@@ -14,7 +14,7 @@ const NONE = -1;
 
 type Feature = GeoJSON.Feature<GeoJSON.Geometry, Record<string, number | string>>;
 
-/** The plan as GeoJSON: one line per route, one point per visit (routed or, where it has coordinates, unassigned). */
+/** The plan as GeoJSON: one line per route, one point per visit (routed or, where it has coordinates, waiting for a collector). */
 export function planFeatures(plan: PlanOut, pending: ReadonlyMap<number, VisitOut>): { routes: GeoJSON.FeatureCollection; stops: GeoJSON.FeatureCollection } {
   const routes: Feature[] = [];
   const stops: Feature[] = [];
@@ -26,10 +26,11 @@ export function planFeatures(plan: PlanOut, pending: ReadonlyMap<number, VisitOu
       stops.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [s.lon, s.lat] }, properties: { visitId: s.visitId, collectorId: route.collectorId, color, routed: 1 } });
     }
   });
-  for (const u of plan.unassigned) {
-    const v = pending.get(u.visitId);
-    if (v?.lat == null || v.lon == null) continue;
-    stops.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [v.lon, v.lat] }, properties: { visitId: u.visitId, collectorId: NONE, color: UNASSIGNED_COLOR, routed: 0 } });
+  const routed = new Set(stops.map((f) => f.properties.visitId));
+  // The unassigned visits and those newer than the plan: every visit with no collector that has an address on the map.
+  for (const v of pending.values()) {
+    if (routed.has(v.id) || v.lat === null || v.lon === null) continue;
+    stops.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [v.lon, v.lat] }, properties: { visitId: v.id, collectorId: NONE, color: UNASSIGNED_COLOR, routed: 0 } });
   }
   return { routes: { type: 'FeatureCollection', features: routes }, stops: { type: 'FeatureCollection', features: stops } };
 }

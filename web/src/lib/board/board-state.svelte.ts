@@ -34,8 +34,10 @@ export class BoardState {
   teamId = $state<number | null>(null);
   date = $state('');
   plan = $state.raw<PlanOut | null>(null);
-  /** Unassigned visits by id, from GET /api/visits. */
+  /** The day's visits with no collector (status planned) by id, from GET /api/visits and kept by live `visit` events. */
   pending = $state.raw<ReadonlyMap<number, VisitOut>>(new Map());
+  /** Pending visits the plan does not know yet (created after it was computed): they wait in the unassigned column too. */
+  readonly unplanned: VisitOut[] = $derived(this.plan ? [...this.pending.values()].filter((v) => !placementOf(this.plan!, v.id)) : []);
   loading = $state(false);
   /** No plan stored yet for the team and day (404). */
   missing = $state(false);
@@ -67,7 +69,9 @@ export class BoardState {
       }),
       live.on('visit', (v) => {
         const seen = this.#live.get(v.id);
-        if (!seen || v.version > seen.version) this.#live.set(v.id, { version: v.version, status: v.status });
+        if (seen && v.version <= seen.version) return;
+        this.#live.set(v.id, { version: v.version, status: v.status });
+        if (v.teamId === this.teamId && v.date === this.date) this.#track(v);
       }),
       // After a reconnection the board may have missed plans: read the current one again.
       live.onSnapshot(() => {
@@ -229,16 +233,22 @@ export class BoardState {
     void this.#loadPending(plan);
   }
 
-  /** Versions and addresses of the unassigned visits (the plan names them only). */
+  /** Keeps `pending` to the visits still waiting for a collector. */
+  #track(v: VisitOut): void {
+    const waiting = v.status === 'planned' && v.collectorId === null;
+    if (!waiting && !this.pending.has(v.id)) return;
+    const next = new Map(this.pending);
+    if (waiting) next.set(v.id, v);
+    else next.delete(v.id);
+    this.pending = next;
+  }
+
+  /** Versions and addresses of the visits with no collector: the plan names its unassigned ones only, and not newer ones at all. */
   async #loadPending(plan: PlanOut): Promise<void> {
-    if (plan.unassigned.length === 0) {
-      this.pending = new Map();
-      return;
-    }
     try {
       const { visits } = await api<{ visits: VisitOut[] }>(`/visits?date=${plan.date}&teamId=${plan.teamId}&status=planned&limit=5000`);
       if (this.plan !== plan) return;
-      this.pending = new Map(visits.map((v) => [v.id, v]));
+      this.pending = new Map(visits.filter((v) => v.collectorId === null).map((v) => [v.id, v]));
     } catch {
       // The list still shows the unassigned visits; only moving them waits for the next plan.
     }

@@ -85,6 +85,7 @@ export const en: Record<MessageKey, string> = {
   'board.reason.shift_full': 'It fits no shift',
   'board.reason.no_location': 'The account has no location',
   'board.reason.no_collector': 'No active collector that day',
+  'board.reason.new': 'New: not in the plan yet',
   'board.actionsFor': 'Actions for {name}',
   'board.moveTo': 'Move to',
   'board.move': 'Move',

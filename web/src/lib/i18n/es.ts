@@ -84,6 +84,7 @@ export const es = {
   'board.reason.shift_full': 'No cabe en ningún turno',
   'board.reason.no_location': 'La cuenta no tiene ubicación',
   'board.reason.no_collector': 'No hay cobradores activos ese día',
+  'board.reason.new': 'Nueva: todavía no está en el plan',
   'board.actionsFor': 'Acciones para {name}',
   'board.moveTo': 'Mover a',
   'board.move': 'Mover',
