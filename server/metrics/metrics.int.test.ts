@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import type { CollectorDayMetrics, MetricsResponse } from '../contract/metrics.ts';
@@ -100,6 +101,22 @@ describe('manager metrics for a seeded day', () => {
     expect(after.collected).toBe(before.collected + 50);
     expect(after.due).toBe(260);
     expect(after.visitsWithPayment).toBe(1); // still one visit, now with two payments
+  });
+
+  it('a collector with two devices drove once: distance from the one that saw the most, first report from either', async () => {
+    const read = async () => rowOf((await metrics(`from=${DAY}&to=${DAY}&collectorId=${s.rosa}`)).body.rows, s.rosa)!;
+    const before = await read();
+    // A tracker in Rosa's car reports three fixes at the office before her phone starts, 08:55–08:57, 300 m apart.
+    const tracker = await t.createDevice('rosa-tracker', s.rosa);
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: 'rosa-tracker', password: tracker.token });
+    const fixes = [0, 1, 2].map((i) => ({ ts: Date.parse('2026-11-20T14:55:00Z') + i * 60_000, lat: 20.64 + i * 0.0027, lon: -103.35, speed: 15 }));
+    await c.publishAsync('ronda/rosa-tracker/position', JSON.stringify(fixes), { qos: 1 });
+    await c.endAsync();
+    const after = await read();
+    expect(after.drivenKm).toBe(before.drivenKm); // the phone's 58 fixes, not the tracker's 3
+    expect(after.movingMin).toBe(before.movingMin);
+    expect(after.firstReport).toBe('2026-11-20T14:55:00.000Z');
+    expect(after.lastReport).toBe(before.lastReport);
   });
 });
 

@@ -53,24 +53,27 @@ export async function collectorDayMetrics(db: Kysely<Database>, f: MetricsFilter
     ), track as (
       -- A collector with a phone and a tracker drove once: distance and time from the device that saw the most of
       -- the day; first and last report from any of them.
-      select distinct on (collector_id, day) collector_id, day, driven_m, moving_s, stopped_s,
-             min(first_ts) over w as first_ts, max(last_ts) over w as last_ts
+      select collector_id, day,
+             (array_agg(driven_m order by points desc))[1] as driven_m,
+             (array_agg(moving_s order by points desc))[1] as moving_s,
+             (array_agg(stopped_s order by points desc))[1] as stopped_s,
+             min(first_ts) as first_ts, max(last_ts) as last_ts
       from position_daily
       where collector_id in (select id from cs) and day between ${from} and ${to}
-      window w as (partition by collector_id, day)
-      order by collector_id, day, points desc
-    ), keys as (
-      select collector_id, day from ops union select collector_id, day from track
+      group by 1, 2
+    ), days as (
+      select coalesce(o.collector_id, tr.collector_id) as collector_id, coalesce(o.day, tr.day) as day,
+             o.planned_m, tr.driven_m, tr.moving_s, tr.stopped_s, tr.first_ts, tr.last_ts,
+             o.visits_planned, o.visits_completed, o.visits_paid, o.collected, o.promised, o.due, o.timed_visits, o.on_site_s
+      from ops o full join track tr on tr.collector_id = o.collector_id and tr.day = o.day
     )
-    select k.collector_id, c.name as collector_name, c.team_id, t.name as team_name, to_char(k.day, 'YYYY-MM-DD') as day,
-           o.planned_m, tr.driven_m, tr.moving_s, tr.stopped_s, tr.first_ts, tr.last_ts,
-           o.visits_planned, o.visits_completed, o.visits_paid, o.collected, o.promised, o.due, o.timed_visits, o.on_site_s
-    from keys k
-    join collectors c on c.id = k.collector_id
+    select d.collector_id, c.name as collector_name, c.team_id, t.name as team_name, to_char(d.day, 'YYYY-MM-DD') as day,
+           d.planned_m, d.driven_m, d.moving_s, d.stopped_s, d.first_ts, d.last_ts,
+           d.visits_planned, d.visits_completed, d.visits_paid, d.collected, d.promised, d.due, d.timed_visits, d.on_site_s
+    from days d
+    join collectors c on c.id = d.collector_id
     left join teams t on t.id = c.team_id
-    left join ops o on o.collector_id = k.collector_id and o.day = k.day
-    left join track tr on tr.collector_id = k.collector_id and tr.day = k.day
-    order by k.day, c.name, k.collector_id`.execute(db);
+    order by d.day, c.name, d.collector_id`.execute(db);
   return rows.rows.map(toMetrics);
 }
 
