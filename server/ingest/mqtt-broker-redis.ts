@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { connectRedis } from '../lib/redis-connection.ts';
 
@@ -21,8 +22,12 @@ export async function redisBrokerBackends(url: string, log: Logger): Promise<Bro
     connectRedis(url, 'mqtt-sub', log),
     connectRedis(url, 'mqtt-store', log),
   ]);
+  const mq = mqemitterRedis({ pubConn, subConn });
+  // mqemitter-redis repeats its connections' errors as 'error' events on `state`; unheard, one would
+  // end the process. connectRedis already logs each outage, and ioredis reconnects.
+  (mq as unknown as { state: EventEmitter }).state.on('error', () => undefined);
   return {
-    mq: mqemitterRedis({ pubConn, subConn }),
+    mq,
     persistence: redisPersistence({ conn: store }),
   };
 }
