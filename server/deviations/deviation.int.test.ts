@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +44,8 @@ const phones = new Map<number, { uniqueId: string; token: string }>();
 const routes = new Map<number, PlanRoute>();
 let wall: Socket;
 const wallEvents: { at: number; e: EventOut }[] = [];
+/** Ana's fixes, kept for her check-in. */
+let anaTrack: { ts: number; lat: number; lon: number }[] = [];
 
 async function until<T>(what: string, probe: () => T | undefined | false, ms = 10_000): Promise<T> {
   const end = Date.now() + ms;
@@ -169,6 +172,7 @@ describe('deviation engine on the live ingest path', () => {
     const ana = collectors[0];
     // Fixes 4..13 (5 minutes) 400 m off the route: opens once 120 s out (fix 8), closes once 60 s back (fix 16).
     const fixes = excursionTrack(routes.get(ana)!, 20, (i) => i >= 4 && i < 14);
+    anaTrack = fixes;
     const client = await phone(ana);
     const topic = `ronda/${phones.get(ana)!.uniqueId}/position`;
     const ofAna = () => wallEvents.filter((w) => w.e.collectorId === ana);
@@ -225,6 +229,23 @@ describe('deviation engine on the live ingest path', () => {
     expect(again.body).toEqual(r.body);
     await new Promise((res) => setTimeout(res, 100));
     expect(wallEvents.filter((w) => w.e.id === event.id && w.e.acknowledgedAt !== null)).toHaveLength(1);
+  });
+
+  it('a check-in from 2 km away is flagged on the record and raises checkin_without_presence on the wall', async () => {
+    const ana = collectors[0];
+    const visitId = routes.get(ana)!.stops[0].visitId;
+    // On the route just out of the office, with the address 2 km further on.
+    const at = anaTrack[2];
+    const client = await phone(ana);
+    const checkin = { id: randomUUID(), visitId, ts: at.ts, lat: at.lat, lon: at.lon, outcome: 'absent' };
+    await client.publishAsync(`ronda/${phones.get(ana)!.uniqueId}/checkin`, JSON.stringify(checkin), { qos: 1 });
+    await client.endAsync();
+    const [stored] = (await t.api('GET', `/api/checkins?visitId=${visitId}`, undefined, supervisor)).body.checkins;
+    expect(stored.flags).toEqual(['far_from_address', 'no_presence']);
+    const flagged = await until('checkin_without_presence on the wall', () => wallEvents.find((w) => w.e.type === 'checkin_without_presence'));
+    const instant = new Date(at.ts).toISOString();
+    expect(flagged.e).toMatchObject({ collectorId: ana, visitId, severity: 'critical', openedAt: instant, closedAt: instant });
+    expect(flagged.e.details.nearestPositionM).toBeGreaterThan(2000);
   });
 
   it('a device that goes quiet during the shift makes one offline event, listed to new wall clients, closed when it reports', async () => {
