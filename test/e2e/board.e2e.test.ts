@@ -7,7 +7,7 @@ import { DEMO_PASSWORD, seedDemo } from '../../server/demo/seed-demo.ts';
 import { localDate, seedPortfolio } from '../../server/demo/seed-portfolio.ts';
 import { saveTeamSettings } from '../../server/plans/plan.repository.ts';
 import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
 
 const TIME_ZONE = 'America/Mexico_City';
 const SECOND_DISPATCHER = { email: 'despacho2@ronda.local', name: 'Segunda Despachadora', password: 'ronda-2' };
@@ -187,6 +187,19 @@ describe('the dispatcher board in Chromium', () => {
     await page.getByRole('button', { name: 'English' }).click();
     expect(await page.locator('h1').textContent()).toBe('Dispatch board');
     expect(await page.getByRole('link', { name: 'Dispatch', exact: true }).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('lets an admin, who has no team of their own, pick the team to dispatch', { timeout: 60_000 }, async () => {
+    const { page, errors } = await openBoard(ADMIN.email, ADMIN.password);
+    const teams = (await t.api('GET', '/api/teams')).body.teams as { id: number; name: string }[];
+    const other = teams.find((team) => team.id !== teamId)!;
+    const picker = page.getByLabel('Equipo');
+    await picker.selectOption(String(other.id));
+    const theirs = (await t.api('GET', `/api/plans/${date}?teamId=${other.id}`)).body as PlanOut;
+    await expect.poll(() => page.locator('section[data-collector-id]').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.collectorId))), { timeout: 10_000 }).toEqual(
+      theirs.routes.map((r) => r.collectorId),
+    );
     expect(errors).toEqual([]);
   });
 
