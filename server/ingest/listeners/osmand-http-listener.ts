@@ -27,19 +27,22 @@ export interface OsmAndListener {
 export function createOsmAndListener(ingest: IngestPort, log: Logger): OsmAndListener {
   const counters = new ListenerCounters();
   const sockets = new Set<Socket>();
+  const respond = (res: ServerResponse, status: number, text: string) => {
+    counters.bytesOut += answer(res, status, text);
+  };
 
   const server = createServer((req, res) => {
     counters.frames++;
     if (req.method !== 'GET' && req.method !== 'POST') {
       counters.errors++;
       res.setHeader('allow', 'GET, POST');
-      return answer(res, 405, `method ${req.method} not allowed`);
+      return respond(res, 405, `method ${req.method} not allowed`);
     }
     readBody(req)
       .then((body) => handle(req, res, body))
       .catch((err: Error) => {
         counters.errors++;
-        answer(res, 413, err.message);
+        respond(res, 413, err.message);
         req.destroy();
       });
   });
@@ -62,25 +65,25 @@ export function createOsmAndListener(ingest: IngestPort, log: Logger): OsmAndLis
     if (!decoded.ok) {
       counters.errors++;
       log.warn({ remote: req.socket.remoteAddress, code: decoded.error.code, detail: decoded.error.detail }, 'protocol error');
-      return answer(res, 400, decoded.error.detail);
+      return respond(res, 400, decoded.error.detail);
     }
     const session = new DeviceSession(ingest, 'osmand', req.socket.remoteAddress ?? 'unknown', log);
     try {
       const outcome = await session.handle(decoded.messages);
       if (outcome.kind === 'refused') {
         counters.refused++;
-        return answer(res, 404, `unknown device id ${outcome.uniqueId}`);
+        return respond(res, 404, `unknown device id ${outcome.uniqueId}`);
       }
       if (outcome.kind === 'notLoggedIn') {
         counters.errors++;
-        return answer(res, 400, 'missing id');
+        return respond(res, 400, 'missing id');
       }
       counters.acks++;
-      answer(res, 200, '');
+      respond(res, 200, '');
     } catch (err) {
       counters.commitFailures++;
       log.error({ uniqueId: session.device?.uniqueId, err: (err as Error).message }, 'positions not committed');
-      answer(res, 503, 'not stored, retry later');
+      respond(res, 503, 'not stored, retry later');
     }
   }
 
@@ -96,10 +99,12 @@ export function createOsmAndListener(ingest: IngestPort, log: Logger): OsmAndLis
   };
 }
 
-function answer(res: ServerResponse, status: number, text: string): void {
-  if (res.headersSent || res.destroyed) return;
+/** Writes the plain-text answer; returns its body size, 0 when the response is already gone. */
+function answer(res: ServerResponse, status: number, text: string): number {
+  if (res.headersSent || res.destroyed) return 0;
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+  return Buffer.byteLength(text);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
