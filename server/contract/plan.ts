@@ -44,6 +44,9 @@ export type PlanStop = Static<typeof PlanStop>;
 
 const Place = Type.Object({ lat: Type.Number(), lon: Type.Number(), at: Instant });
 
+export const PlanBreak = Type.Object({ afterSequence: Type.Integer({ minimum: 0 }), startAt: Instant, endAt: Instant });
+export type PlanBreak = Static<typeof PlanBreak>;
+
 export const PlanRoute = Type.Object({
   collectorId: Type.Integer(),
   collectorName: Type.String(),
@@ -61,6 +64,8 @@ export const PlanRoute = Type.Object({
   waitS: Type.Number(),
   /** The road path start → stops → end, Google encoded polyline, 5 decimals, [lat, lon] order per that format. */
   polyline: Type.String(),
+  /** The collector's break, taken where they are after stop `afterSequence` (0: before the first), before driving on. */
+  breaks: Type.Optional(Type.Array(PlanBreak)),
 });
 export type PlanRoute = Static<typeof PlanRoute>;
 
@@ -145,6 +150,8 @@ export const TeamPlanSettings = Type.Object(
     office: Type.Optional(Nullable(Type.Object({ lat: Type.Number({ minimum: -90, maximum: 90 }), lon: Type.Number({ minimum: -180, maximum: 180 }) }))),
     shift: Type.Optional(Shift),
     maxVisitsPerCollector: Type.Optional(Type.Integer({ minimum: 0, maximum: 500 })),
+    /** Every collector's break (e.g. lunch): `minutes` long, starting between `start` and `end`; null removes it. */
+    break: Type.Optional(Nullable(Type.Object({ start: HHMM, end: HHMM, minutes: Type.Integer({ minimum: 1, maximum: 240 }) }))),
   },
   { additionalProperties: false },
 );
@@ -155,6 +162,8 @@ export const CollectorPlanSettings = Type.Object(
     skills: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40 }))),
     shift: Type.Optional(Nullable(Shift)),
     maxVisits: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 500 }))),
+    /** Travel times are divided by it (1.5 on a motorbike, 0.8 on foot); null = 1. */
+    speedFactor: Type.Optional(Nullable(Type.Number({ exclusiveMinimum: 0, maximum: 5 }))),
   },
   { additionalProperties: false },
 );
@@ -188,4 +197,5 @@ export interface PhonePlan {
     serviceMinutes: number;
     status: (typeof VISIT_STATUSES)[number];
   }[];
+  breaks: PlanBreak[];
 }

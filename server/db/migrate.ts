@@ -6,6 +6,7 @@ import * as m0004 from './migrations/0004-events.ts';
 import * as m0005 from './migrations/0005-metrics.ts';
 import * as m0006 from './migrations/0006-metrics-reads.ts';
 import * as m0007 from './migrations/0007-metrics-rollup.ts';
+import * as m0008 from './migrations/0008-plan-breaks.ts';
 
 /** Every migration by name, in order. Listed explicitly so bundling and tsx agree on what runs. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005-metrics': m0005,
   '0006-metrics-reads': m0006,
   '0007-metrics-rollup': m0007,
+  '0008-plan-breaks': m0008,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { PlanRoute, PlanStop, UnassignedReasonCode, UnassignedVisit } from '../contract/plan.ts';
 import { encodePolyline } from '../routing/geometry/polyline.ts';
 import type { LonLat, TravelMatrixProvider } from '../routing/matrix/index.ts';
-import type { SolveOptions } from '../routing/solver/index.ts';
+import type { BreakPlacement, SolveOptions } from '../routing/solver/index.ts';
 import { minutesToHhmm } from './local-time.ts';
 import { buildPlanningProblem, type PlanningCollector, type PlanningInput, type PlanningVisit } from './planning-problem.ts';
 import { scheduleRoute } from './schedule.ts';
@@ -42,6 +42,7 @@ export async function computePlan(deps: BuilderDeps, input: PlanningInput, midni
   const durations = table.durations.map(Math.round);
   const distances = table.distances.map(Math.round);
   let jobRoutes: number[][] = problem.collectors.map(() => []);
+  let breaks: BreakPlacement[] = [];
   let iterations = 0;
   if (problem.jobs.length > 0) {
     const warm = problem.initial.some((r) => r.length > 0);
@@ -50,6 +51,7 @@ export async function computePlan(deps: BuilderDeps, input: PlanningInput, midni
       { ...options, ...(warm ? { initial: problem.initial, frozen: problem.frozen } : {}) },
     );
     jobRoutes = result.routes;
+    breaks = result.breaks;
     iterations = result.iterations;
     for (const u of result.unassigned) unassigned.push({ visit: problem.jobVisits[u.job], reason: u.reason });
   }
@@ -65,6 +67,12 @@ export async function computePlan(deps: BuilderDeps, input: PlanningInput, midni
         vehicle.end!,
         vehicle.shift![0],
         jobRoutes[v].map((j) => ({ location: problem.jobs[j].location, serviceS: problem.jobs[j].service ?? 0, window: problem.jobs[j].windows?.[0] ?? null })),
+        {
+          speedFactor: c.speedFactor,
+          breaks: breaks
+            .filter((b) => b.vehicle === v)
+            .map((b) => ({ after: b.after, window: c.break!.windowS, durationS: c.break!.durationS })),
+        },
       );
       const stops: PlanStop[] = visits.map((visit, i) => {
         const s = sched.stops[i];
@@ -105,6 +113,7 @@ export async function computePlan(deps: BuilderDeps, input: PlanningInput, midni
         serviceS: sched.serviceS,
         waitS: sched.waitS,
         polyline: visits.length ? await geometry(deps, c, visits) : '',
+        ...(sched.breaks.length ? { breaks: sched.breaks.map((b) => ({ afterSequence: b.after, startAt: iso(b.startS), endAt: iso(b.endS) })) } : {}),
       });
     }),
   );

@@ -186,6 +186,7 @@ describe('POST /api/plans/optimize', () => {
         serviceMinutes: 10,
         status: 'assigned',
       })),
+      breaks: [],
     });
     await ana.client.endAsync();
   });
@@ -322,6 +323,50 @@ describe('a day under way', () => {
     expect(route.stops).toHaveLength(2);
     expect(localMin(route.stops[0].arrivalAt)).toBeGreaterThan(630);
     expect(published.map((p) => [p.topic, p.payload.visits.length])).toEqual([['ronda/eva-phone/plan', 2]]);
+  });
+});
+
+describe("collectors' break and speed factor", () => {
+  it('plans the team break inside its window where the collector is, and a faster collector drives faster', async () => {
+    const sur = await createTeam(t, 'Sur');
+    const [walker, biker] = [await createCollector(t, 'Walter', sur), await createCollector(t, 'Bibi', sur)];
+    const csv = ['external_id,name,address,lat,lon,balance_due,days_past_due,team'];
+    for (let i = 0; i < 10; i++) csv.push(`S-${i},Sur ${i},Calle ${i},${(OFFICE.lat - 0.01 - (i % 5) * 0.004).toFixed(6)},${(OFFICE.lon + (i - 5) * 0.003).toFixed(6)},500,10,Sur`);
+    await fetch(`${t.baseUrl}/api/accounts/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${t.token}` }, body: csv.join('\n') + '\n' });
+    const accounts = (await t.api('GET', '/api/accounts?search=S-&limit=20')).body.accounts as { id: number }[];
+    // Long visits, so that the break falls between two of them whatever the order.
+    for (const a of accounts) expect((await t.api('POST', '/api/visits', { accountId: a.id, date: DATE, priority: 40, serviceMinutes: 50 })).status).toBe(201);
+    const settings = (body: object) => t.api('PUT', `/api/plans/settings/teams/${sur}`, body);
+    expect((await settings({ break: { start: '13:00', end: '12:00', minutes: 45 } })).status).toBe(400);
+    expect((await settings({ maxVisitsPerCollector: 5, break: { start: '12:00', end: '13:30', minutes: 45 } })).status).toBe(204);
+    expect((await t.api('PUT', `/api/plans/settings/collectors/${biker}`, { speedFactor: 2 })).status).toBe(204);
+
+    const r = await t.api('POST', '/api/plans/optimize', { date: DATE, teamId: sur, options: { iterations: 100, seed: 1 } });
+    expect(r.status).toBe(200);
+    const plan = r.body as PlanOut;
+    expect(plan.unassigned).toEqual([]);
+    for (const route of plan.routes) {
+      expect(route.stops).toHaveLength(5);
+      expect(route.breaks).toHaveLength(1);
+      const pause = route.breaks![0];
+      expect(localMin(pause.startAt)).toBeGreaterThanOrEqual(12 * 60);
+      expect(localMin(pause.startAt)).toBeLessThanOrEqual(13 * 60 + 30);
+      expect(localMin(pause.endAt) - localMin(pause.startAt)).toBe(45);
+      // Taken after a visit and before driving to the next one.
+      const before = route.stops[pause.afterSequence - 1];
+      const after = route.stops[pause.afterSequence];
+      if (before) expect(Date.parse(before.departureAt)).toBeLessThanOrEqual(Date.parse(pause.startAt));
+      if (after) expect(Date.parse(after.arrivalAt)).toBe(Date.parse(pause.endAt) + after.travelS * 1000);
+    }
+    // Same straight-line speed for both, doubled for the biker (whole seconds, so within rounding).
+    const speed = (id: number) => {
+      const route = routeOf(plan, id);
+      return route.stops.reduce((m, s) => m + s.distanceM, 0) / route.stops.reduce((sec, s) => sec + s.travelS, 0);
+    };
+    expect(speed(biker) / speed(walker)).toBeCloseTo(2, 1);
+    await settings({ break: null });
+    const again = (await t.api('POST', '/api/plans/optimize', { date: DATE, teamId: sur, options: { iterations: 20, seed: 1 } })).body as PlanOut;
+    expect(again.routes.every((route) => route.breaks === undefined)).toBe(true);
   });
 });
 

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CollectorPlanSettings, PlanOut, PlanRoute, TeamPlanSettings, UnassignedVisit } from '../contract/plan.ts';
 import type { Database } from '../db/database.ts';
 import type { LonLat } from '../routing/matrix/index.ts';
-import { notFound } from '../operations/errors.ts';
+import { invalid, notFound } from '../operations/errors.ts';
 import { visitQuery } from '../operations/visit.repository.ts';
 import { hhmmToMinutes } from './local-time.ts';
 import type { PlanningVisit } from './planning-problem.ts';
@@ -22,13 +22,15 @@ export interface TeamPlanning {
   shiftStartMin: number;
   shiftEndMin: number;
   maxVisits: number;
+  /** Minutes after local midnight for the start window, and length in minutes. */
+  break: { startMin: number; endMin: number; minutes: number } | null;
 }
 
 export async function loadTeamPlanning(db: Db, teamId: number): Promise<TeamPlanning> {
   const t = await db
     .selectFrom('teams as t')
     .leftJoin('team_plan_settings as s', 's.team_id', 't.id')
-    .select(['t.id', 't.time_zone', 's.office_lat', 's.office_lon', 's.shift_start_min', 's.shift_end_min', 's.max_visits'])
+    .select(['t.id', 't.time_zone', 's.office_lat', 's.office_lon', 's.shift_start_min', 's.shift_end_min', 's.max_visits', 's.break_start_min', 's.break_end_min', 's.break_minutes'])
     .where('t.id', '=', teamId)
     .executeTakeFirst();
   if (!t) throw notFound(`team ${teamId}`);
@@ -39,6 +41,10 @@ export async function loadTeamPlanning(db: Db, teamId: number): Promise<TeamPlan
     shiftStartMin: t.shift_start_min ?? DEFAULT_SHIFT_MIN[0],
     shiftEndMin: t.shift_end_min ?? DEFAULT_SHIFT_MIN[1],
     maxVisits: t.max_visits ?? DEFAULT_MAX_VISITS,
+    break:
+      t.break_start_min !== null && t.break_end_min !== null && t.break_minutes
+        ? { startMin: t.break_start_min, endMin: t.break_end_min, minutes: t.break_minutes }
+        : null,
   };
 }
 
@@ -49,6 +55,7 @@ export interface CollectorPlanning {
   shiftStartMin: number | null;
   shiftEndMin: number | null;
   maxVisits: number | null;
+  speedFactor: number;
 }
 
 /** The team's active collectors (all of them, or those of `ids`), by id. */
@@ -56,12 +63,15 @@ export async function loadCollectors(db: Db, teamId: number, ids: readonly numbe
   let q = db
     .selectFrom('collectors as c')
     .leftJoin('collector_plan_settings as s', 's.collector_id', 'c.id')
-    .select(['c.id', 'c.name', 's.skills', 's.shift_start_min', 's.shift_end_min', 's.max_visits'])
+    .select(['c.id', 'c.name', 's.skills', 's.shift_start_min', 's.shift_end_min', 's.max_visits', 's.speed_factor'])
     .where('c.team_id', '=', teamId)
     .where('c.active', '=', true);
   if (ids) q = q.where('c.id', 'in', ids.length ? [...ids] : [-1]);
   const rows = await q.orderBy('c.id').execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, skills: r.skills ?? [], shiftStartMin: r.shift_start_min, shiftEndMin: r.shift_end_min, maxVisits: r.max_visits }));
+  return rows.map((r) => ({
+    id: r.id, name: r.name, skills: r.skills ?? [], shiftStartMin: r.shift_start_min, shiftEndMin: r.shift_end_min, maxVisits: r.max_visits,
+    speedFactor: r.speed_factor ?? 1,
+  }));
 }
 
 /** Each collector's newest position between two instants (the plan's day), from the per-device latest row. */
@@ -242,10 +252,18 @@ export async function devicesOf(db: Db, collectorIds: readonly number[]): Promis
 }
 
 export async function saveTeamSettings(db: Db, teamId: number, s: TeamPlanSettings): Promise<void> {
+  if (s.break && hhmmToMinutes(s.break.start) > hhmmToMinutes(s.break.end)) {
+    throw invalid(`break window ${s.break.start}–${s.break.end} ends before it starts`);
+  }
   const set = {
     ...(s.office !== undefined ? { office_lat: s.office?.lat ?? null, office_lon: s.office?.lon ?? null } : {}),
     ...(s.shift ? { shift_start_min: hhmmToMinutes(s.shift.start), shift_end_min: hhmmToMinutes(s.shift.end) } : {}),
     ...(s.maxVisitsPerCollector !== undefined ? { max_visits: s.maxVisitsPerCollector } : {}),
+    ...(s.break !== undefined
+      ? s.break
+        ? { break_start_min: hhmmToMinutes(s.break.start), break_end_min: hhmmToMinutes(s.break.end), break_minutes: s.break.minutes }
+        : { break_start_min: null, break_end_min: null, break_minutes: 0 }
+      : {}),
   };
   const q = db.insertInto('team_plan_settings').values({ team_id: teamId, office_lat: null, office_lon: null, ...set });
   await (Object.keys(set).length ? q.onConflict((oc) => oc.column('team_id').doUpdateSet(set)) : q.onConflict((oc) => oc.doNothing())).execute();
@@ -256,6 +274,7 @@ export async function saveCollectorSettings(db: Db, collectorId: number, s: Coll
     ...(s.skills !== undefined ? { skills: s.skills } : {}),
     ...(s.shift !== undefined ? { shift_start_min: s.shift ? hhmmToMinutes(s.shift.start) : null, shift_end_min: s.shift ? hhmmToMinutes(s.shift.end) : null } : {}),
     ...(s.maxVisits !== undefined ? { max_visits: s.maxVisits } : {}),
+    ...(s.speedFactor !== undefined ? { speed_factor: s.speedFactor } : {}),
   };
   const q = db.insertInto('collector_plan_settings').values({ collector_id: collectorId, shift_start_min: null, shift_end_min: null, max_visits: null, ...set });
   await (Object.keys(set).length ? q.onConflict((oc) => oc.column('collector_id').doUpdateSet(set)) : q.onConflict((oc) => oc.doNothing())).execute();

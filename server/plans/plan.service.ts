@@ -147,16 +147,21 @@ export class PlanService {
       const shiftEndS = (r.shiftEndMin ?? team.shiftEndMin) * 60;
       const today = nowS >= 0 && nowS < DAY_MS / 1000;
       const position = positions.get(r.id);
+      const departS = today ? Math.max(shiftStartS, Math.ceil(nowS)) : shiftStartS;
+      // A break whose window has passed by the time the collector sets off is not planned any more.
+      const pause = team.break && team.break.endMin * 60 >= departS ? team.break : null;
       return {
         id: r.id,
         name: r.name,
         skills: r.skills,
         start: position?.at ?? office,
         startKind: position ? 'position' : 'office',
-        departS: today ? Math.max(shiftStartS, Math.ceil(nowS)) : shiftStartS,
+        departS,
         shiftEndS,
         end: office,
         maxVisits: r.maxVisits ?? team.maxVisits,
+        speedFactor: r.speedFactor,
+        break: pause ? { windowS: [pause.startMin * 60, pause.endMin * 60] as const, durationS: pause.minutes * 60 } : null,
       };
     });
   }
@@ -275,5 +280,6 @@ export function phonePlan(plan: PlanOut, route: PlanRoute): PhonePlan {
       serviceMinutes: s.serviceMinutes,
       status: s.status,
     })),
+    breaks: route.breaks ?? [],
   };
 }

@@ -11,6 +11,8 @@ const collector = (id: number, skills: string[] = []): PlanningCollector => ({
   shiftEndS: 64_800,
   end: [-103.35, 20.67],
   maxVisits: 25,
+  speedFactor: 1,
+  break: null,
 });
 
 const visit = (id: number, over: Partial<PlanningVisit> = {}): PlanningVisit => ({
@@ -73,6 +75,15 @@ describe('buildPlanningProblem', () => {
     expect(p.vehicles.map((v) => v.skills)).toEqual([[], [0]]);
     expect(p.initial).toEqual([[0], [1]]);
     expect(p.frozen).toEqual([0, 0]);
+  });
+
+  it("hands each collector's speed factor and break to the solver", () => {
+    const biker = { ...collector(1), speedFactor: 1.5, break: { windowS: [46_800, 54_000] as const, durationS: 2_700 } };
+    const p = buildPlanningProblem({ collectors: [biker, collector(2)], visits: [visit(1)], warm: false });
+    expect(p.vehicles.map((v) => [v.speedFactor, v.breaks])).toEqual([
+      [1.5, [{ windows: [[46_800, 54_000]], service: 2_700 }]],
+      [1, undefined],
+    ]);
   });
 
   it('cold start keeps only the frozen head; visits just moved are left for construction', () => {

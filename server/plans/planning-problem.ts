@@ -36,6 +36,10 @@ export interface PlanningCollector {
   shiftEndS: number;
   end: LonLat;
   maxVisits: number;
+  /** Travel times are divided by it (VROOM's speed_factor). */
+  speedFactor: number;
+  /** Seconds after local midnight: when the break may start, and its length. */
+  break: { windowS: readonly [number, number]; durationS: number } | null;
 }
 
 export interface PlanningInput {
@@ -95,6 +99,8 @@ export function buildPlanningProblem(input: PlanningInput): PlanningProblem {
     shift: [Math.min(c.departS, c.shiftEndS), c.shiftEndS] as const,
     maxTasks: c.maxVisits,
     skills: c.skills.map(skillId),
+    speedFactor: c.speedFactor,
+    breaks: c.break ? [{ windows: [c.break.windowS], service: c.break.durationS }] : undefined,
   }));
 
   const jobOf = new Map(routable.map((v, j) => [v.id, j]));

@@ -20,6 +20,19 @@ describe('scheduleRoute', () => {
     expect(s).toMatchObject({ distanceM: 20_000, travelS: 2400, serviceS: 1500, waitS: 3000, returnTravelS: 1200 });
   });
 
+  it('takes a break where the collector is, waiting for its window, and drives faster with a speed factor', () => {
+    // 600 s legs at speed factor 1.5 take 400 s; the break may start from 09:00 and lasts 30 min.
+    const s = scheduleRoute({ size, durations, distances }, 0, 0, 8 * 3600, [
+      { location: 1, serviceS: 600, window: null },
+      { location: 2, serviceS: 600, window: null },
+    ], { speedFactor: 1.5, breaks: [{ after: 1, window: [9 * 3600, 13 * 3600], durationS: 1800 }] });
+    // Stop 1: arrive 08:06:40, leave 08:16:40; wait for 09:00 there, break until 09:30; stop 2 at 09:36:40.
+    expect(s.stops.map((x) => [x.arrivalS, x.travelS])).toEqual([[8 * 3600 + 400, 400], [9 * 3600 + 1800 + 400, 400]]);
+    expect(s.breaks).toEqual([{ after: 1, startS: 9 * 3600, endS: 9 * 3600 + 1800 }]);
+    expect(s.endS).toBe(9 * 3600 + 1800 + 400 + 600 + 800);
+    expect(s.waitS).toBe(9 * 3600 - (8 * 3600 + 1000));
+  });
+
   it('an empty route goes nowhere', () => {
     expect(scheduleRoute({ size, durations, distances }, 0, 2, 28_800, [])).toMatchObject({ stops: [], endS: 28_800, distanceM: 0 });
   });

@@ -1,7 +1,7 @@
 /**
  * ETAs along a route, with the solver's timing rules (VROOM's): leave the start
- * at `departS`, drive the matrix time, wait for the window to open, serve, move
- * on. A window bounds when service may start. All times are seconds since
+ * at `departS`, drive the matrix time (÷ speed factor), wait for the window to
+ * open, serve, take a break there if one is due, move on. A window bounds when service may start. All times are seconds since
  * local midnight.
  */
 export interface ScheduleStop {
@@ -19,8 +19,16 @@ export interface ScheduledStop {
   distanceM: number;
 }
 
+/** A break taken after `after` stops (0: before the first), where the collector is, before driving on. */
+export interface ScheduleBreak {
+  after: number;
+  window: readonly [number, number];
+  durationS: number;
+}
+
 export interface Schedule {
   stops: ScheduledStop[];
+  breaks: { after: number; startS: number; endS: number }[];
   endS: number;
   /** The last leg, back to the end. */
   returnTravelS: number;
@@ -37,7 +45,17 @@ export interface Matrix {
   distances: ArrayLike<number>;
 }
 
-export function scheduleRoute(m: Matrix, start: number, end: number, departS: number, stops: readonly ScheduleStop[]): Schedule {
+export interface ScheduleOptions {
+  /** Travel times are divided by it and rounded, as the solver does with a whole-second matrix. */
+  speedFactor?: number;
+  breaks?: readonly ScheduleBreak[];
+}
+
+export function scheduleRoute(
+  m: Matrix, start: number, end: number, departS: number, stops: readonly ScheduleStop[], options: ScheduleOptions = {},
+): Schedule {
+  const factor = options.speedFactor ?? 1;
+  const travel = (a: number, b: number) => (factor === 1 ? m.durations[a * m.size + b] : Math.round(m.durations[a * m.size + b] / factor));
   let at = departS;
   let here = start;
   let distanceM = 0;
@@ -45,8 +63,19 @@ export function scheduleRoute(m: Matrix, start: number, end: number, departS: nu
   let serviceS = 0;
   let waitS = 0;
   const out: ScheduledStop[] = [];
+  const breaks: Schedule['breaks'] = [];
+  const takeBreaks = (after: number) => {
+    for (const b of options.breaks ?? []) {
+      if (b.after !== after) continue;
+      const startS = Math.max(at, b.window[0]);
+      waitS += startS - at;
+      at = startS + b.durationS;
+      breaks.push({ after, startS, endS: at });
+    }
+  };
+  takeBreaks(0);
   for (const s of stops) {
-    const legS = m.durations[here * m.size + s.location];
+    const legS = travel(here, s.location);
     const legM = m.distances[here * m.size + s.location];
     const arrivalS = at + legS;
     const startS = Math.max(arrivalS, s.window?.[0] ?? -Infinity);
@@ -58,11 +87,13 @@ export function scheduleRoute(m: Matrix, start: number, end: number, departS: nu
     waitS += startS - arrivalS;
     at = departureS;
     here = s.location;
+    takeBreaks(out.length);
   }
-  const returnTravelS = stops.length === 0 ? 0 : m.durations[here * m.size + end];
+  const returnTravelS = stops.length === 0 ? 0 : travel(here, end);
   const returnDistanceM = stops.length === 0 ? 0 : m.distances[here * m.size + end];
   return {
     stops: out,
+    breaks,
     endS: at + returnTravelS,
     returnTravelS,
     returnDistanceM,

@@ -9,6 +9,10 @@ export interface TeamPlanSettingsTable {
   shift_start_min: Generated<number>;
   shift_end_min: Generated<number>;
   max_visits: Generated<number>;
+  /** The team's break: minutes long, starting within [start, end] (minutes after local midnight); no window = none. */
+  break_start_min: ColumnType<number | null, number | null | undefined, number | null>;
+  break_end_min: ColumnType<number | null, number | null | undefined, number | null>;
+  break_minutes: Generated<number>;
 }
 
 /** Per-collector overrides; null falls back to the team's setting. */
@@ -18,6 +22,8 @@ export interface CollectorPlanSettingsTable {
   shift_start_min: number | null;
   shift_end_min: number | null;
   max_visits: number | null;
+  /** Travel times are divided by it; null = 1. */
+  speed_factor: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface PlanTable {
