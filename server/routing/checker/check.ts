@@ -103,7 +103,11 @@ export function checkSolution(problem: Problem, output: Output, options: CheckOp
     const durations = matrixOf(v.profile, 'durations');
     const costs = matrixOf(v.profile, 'costs');
     const speed = v.speed_factor ?? 1;
-    const travel = (a: number, b: number) => (speed === 1 ? durations[a][b] : Math.round(durations[a][b] / speed));
+    const integral = durations.every((row) => row.every(Number.isInteger));
+    const travel = (a: number, b: number) => (speed === 1 ? durations[a][b] : integral ? Math.round(durations[a][b] / speed) : durations[a][b] / speed);
+    // Without a cost matrix a leg costs its travel time, speed factor included (VROOM's rule).
+    const hasCosts = costs !== durations;
+    const legCost = (a: number, b: number) => (hasCosts ? costs[a][b] : travel(a, b));
     const [shiftStart, shiftEnd] = v.time_window ?? [0, Infinity];
     const steps = route.steps;
     const jobSteps = steps.filter((s) => s.type === 'job');
@@ -186,7 +190,7 @@ export function checkSolution(problem: Problem, output: Output, options: CheckOp
       if (at !== undefined && loc !== undefined) {
         if (time === -Infinity) time = shiftStart;
         time += travel(at, loc);
-        cost += costs[at][loc];
+        cost += legCost(at, loc);
         duration += travel(at, loc);
       } else if (time === -Infinity) time = shiftStart;
       if (!near(s.arrival, time)) errors.push(`${where}: ${s.type} ${s.id ?? ''} arrival ${s.arrival}, expected ${time}`);

@@ -77,6 +77,18 @@ describe('toVroomOutput', () => {
     expect(output.summary).toMatchObject({ cost: 400, routes: 1, unassigned: 0, duration: 400, waiting_time: 40, service: 30 });
   });
 
+  it('costs a faster vehicle its shorter travel time when no cost matrix is given', () => {
+    const input: VroomInput = {
+      vehicles: [{ id: 9, start_index: 0, end_index: 0, speed_factor: 2 }],
+      jobs: [{ id: 5, location_index: 2 }],
+      matrix: durations,
+    };
+    const problem = buildProblem(parseVroom(input));
+    const output = toVroomOutput(problem, input, solve(problem, { iterations: 1 }));
+    expect(output.routes[0].steps.map((s) => s.arrival)).toEqual([0, 100, 200]);
+    expect(output.summary).toMatchObject({ cost: 200, duration: 200 });
+  });
+
   it('reports a break where the vehicle takes it, between two visits', () => {
     const input: VroomInput = {
       vehicles: [{ id: 9, start_index: 0, end_index: 0, time_window: [0, 1000], breaks: [{ id: 3, time_windows: [[320, 380]], service: 50 }] }],

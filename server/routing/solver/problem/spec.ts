@@ -102,9 +102,11 @@ export function buildProblem(spec: ProblemSpec): Problem {
       durationCache.set(key, d);
     }
     durations.push(d);
-    let c = costCache.get(profile);
+    // Without a cost matrix the cost is the vehicle's travel time, speed factor included (as VROOM's).
+    const given = spec.costs?.[profile];
+    let c = given ? costCache.get(profile) : d;
     if (!c) {
-      c = expand(spec.size, spec.costs?.[profile] ?? spec.durations[profile], 1, false);
+      c = expand(spec.size, given!, 1, false);
       costCache.set(profile, c);
     }
     costs.push(c);
