@@ -154,6 +154,10 @@ describe('the dispatcher board in Chromium', () => {
     await page.keyboard.press('Alt+ArrowDown');
     await expect.poll(() => columnIds(page, d), { timeout: 10_000 }).toEqual([s1, s0, ...stopsOf(before, d).slice(2)]);
     expect(stopsOf(await planNow(), d).slice(0, 2)).toEqual([s1, s0]);
+    // The card keeps the focus: the next press moves it back up.
+    await expect.poll(() => card(page, s0).locator('button.main').evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Alt+ArrowUp');
+    await expect.poll(() => columnIds(page, d), { timeout: 10_000 }).toEqual(stopsOf(before, d));
 
     await card(page, s0).locator('button.main').click();
     await card(page, s0).getByRole('button', { name: 'Fijar en su lugar' }).click();
