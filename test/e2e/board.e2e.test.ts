@@ -105,6 +105,8 @@ describe('the dispatcher board in Chromium', () => {
 
     await expect.poll(() => columnIds(page, b), { timeout: 10_000 }).toContain(kbVisit);
     expect(await columnIds(page, a)).not.toContain(kbVisit);
+    // The keyboard user lands on the moved visit in its new column.
+    await expect.poll(() => column(page, b).locator(`li[data-visit-id="${kbVisit}"] button.main`).evaluate((el) => el === document.activeElement)).toBe(true);
     await page.getByRole('status').filter({ hasText: /Plan actualizado en/ }).waitFor();
     const second = await planNow();
     expect(second.version).toBe(first.version + 1);

@@ -46,6 +46,12 @@ export class BoardState {
   busy = $state<number | null>(null);
   notice = $state.raw<BoardNotice | null>(null);
   selectedId = $state<number | null>(null);
+  /**
+   * The visit whose card takes the keyboard focus once it renders: a moved or
+   * reordered card is a new or moved DOM node, and the focus would otherwise
+   * fall back to the page.
+   */
+  refocus = $state<number | null>(null);
   /** Collectors whose route the last new plan changed, for a brief highlight. */
   changed = $state.raw<ReadonlySet<number>>(new Set());
 
@@ -210,6 +216,7 @@ export class BoardState {
     try {
       const plan = await request();
       if (this.teamId !== null && isNewerPlan(this.plan, plan, this.teamId, this.date)) this.#show(plan);
+      if (visitId !== 0) this.refocus = visitId;
       this.notice = { kind: 'done', ms: Math.round(performance.now() - started) };
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
