@@ -32,7 +32,10 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
       if (!rows) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `from must not be after to, and the range at most ${MAX_DAYS} days` });
       // The query's share of the answer, for the browser's network panel and bench:web (issue 6's "server time").
       reply.header('server-timing', `db;dur=${(performance.now() - started).toFixed(1)}`);
-      return { from: req.query.from, to: req.query.to, currency, rows };
+      const body: MetricsResponse = { from: req.query.from, to: req.query.to, currency, rows };
+      // A month of 500 collectors is 15,000 rows: the schema's serializer (nullable unions) takes 3-5 times as
+      // long as JSON.stringify on them. The schema still documents the answer; the type above still checks it.
+      return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(body);
     },
   );
 

@@ -30,6 +30,9 @@ describe('manager metrics for a seeded day', () => {
     const r = await metrics(`from=${DAY}&to=${DAY}&teamId=${s.teamId}`);
     expect(r.status).toBe(200);
     expect(r.body.currency).toBe('MXN');
+    const raw = await fetch(`${t.baseUrl}/api/metrics/collectors?from=${DAY}&to=${DAY}`, { headers: { authorization: `Bearer ${t.token}` } });
+    expect(raw.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(raw.headers.get('server-timing')).toMatch(/^db;dur=\d+(\.\d)?$/);
     expect(r.body.rows.map((x) => x.collectorId).sort()).toEqual([s.rosa, s.luis].sort());
     const want = expectedFigures(s);
     expect(rowOf(r.body.rows, s.rosa)).toEqual({ collectorId: s.rosa, collectorName: 'Rosa Díaz', teamId: s.teamId, teamName: 'Norte', day: DAY, ...want.rosa });

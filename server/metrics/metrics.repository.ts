@@ -21,8 +21,8 @@ interface Row {
   driven_m: number | null;
   moving_s: number | null;
   stopped_s: number | null;
-  first_ts: Date | null;
-  last_ts: Date | null;
+  first_ts: string | null;
+  last_ts: string | null;
   visits_planned: number | null;
   visits_completed: number | null;
   visits_paid: number | null;
@@ -68,7 +68,7 @@ export async function collectorDayMetrics(db: Kysely<Database>, f: MetricsFilter
       from ops o full join track tr on tr.collector_id = o.collector_id and tr.day = o.day
     )
     select d.collector_id, c.name as collector_name, c.team_id, t.name as team_name, to_char(d.day, 'YYYY-MM-DD') as day,
-           d.planned_m, d.driven_m, d.moving_s, d.stopped_s, d.first_ts, d.last_ts,
+           d.planned_m, d.driven_m, d.moving_s, d.stopped_s, ${iso('d.first_ts')} as first_ts, ${iso('d.last_ts')} as last_ts,
            d.visits_planned, d.visits_completed, d.visits_paid, d.collected, d.promised, d.due, d.timed_visits, d.on_site_s
     from days d
     join collectors c on c.id = d.collector_id
@@ -76,6 +76,9 @@ export async function collectorDayMetrics(db: Kysely<Database>, f: MetricsFilter
     order by d.day, c.name, d.collector_id`.execute(db);
   return rows.rows.map(toMetrics);
 }
+
+/** ISO 8601 in UTC, as the API sends it, made by the database: 30,000 Date round trips fewer per month of 500 collectors. */
+const iso = (col: string) => sql`to_char(${sql.ref(col)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 
@@ -105,7 +108,7 @@ function toMetrics(r: Row): CollectorDayMetrics {
     // Time stopped at an address before its check-in is visit time, not idle time.
     idleMin: round(Math.max(0, stoppedS - onSiteS) / 60, 1),
     movingMin: round(Number(r.moving_s ?? 0) / 60, 1),
-    firstReport: r.first_ts ? new Date(r.first_ts).toISOString() : null,
-    lastReport: r.last_ts ? new Date(r.last_ts).toISOString() : null,
+    firstReport: r.first_ts,
+    lastReport: r.last_ts,
   };
 }
