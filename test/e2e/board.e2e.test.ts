@@ -145,7 +145,7 @@ describe('the dispatcher board in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('reorders with Alt+↓, locks, unlocks and cancels a visit, assigns a new one, in Spanish and then English', { timeout: 90_000 }, async () => {
+  it('reorders with Alt+↑/↓ and by drag and drop, locks, unlocks and cancels a visit, assigns a new one, in Spanish and then English', { timeout: 90_000 }, async () => {
     const { page, errors } = await openBoard('despacho@ronda.local', DEMO_PASSWORD);
     const before = await planNow();
     const route = before.routes.find((r) => r.stops.length >= 3)!;
@@ -160,6 +160,13 @@ describe('the dispatcher board in Chromium', () => {
     await expect.poll(() => card(page, s0).locator('button.main').evaluate((el) => el === document.activeElement)).toBe(true);
     await page.keyboard.press('Alt+ArrowUp');
     await expect.poll(() => columnIds(page, d), { timeout: 10_000 }).toEqual(stopsOf(before, d));
+
+    // Drag and drop within the column: the last visit dropped on the top half of the first goes first.
+    const order = stopsOf(before, d);
+    const last = order[order.length - 1];
+    await card(page, last).dragTo(card(page, s0), { targetPosition: { x: 40, y: 6 } });
+    await expect.poll(() => columnIds(page, d), { timeout: 10_000 }).toEqual([last, ...order.slice(0, -1)]);
+    expect(stopsOf(await planNow(), d)).toEqual([last, ...order.slice(0, -1)]);
 
     await card(page, s0).locator('button.main').click();
     await card(page, s0).getByRole('button', { name: 'Fijar en su lugar' }).click();
