@@ -43,7 +43,7 @@ export interface PlanServiceDeps {
 
 /** Issue 4 budgets: a full optimization 2 s unless asked otherwise; a reassignment must answer within 1 s end to end. */
 const OPTIMIZE_LIMIT_MS = 2000;
-const REASSIGN_LIMIT_MS = 250;
+const REASSIGN_LIMIT_MS = 150;
 const DAY_MS = 86_400_000;
 /** Guadalajara Centro, the demo city's centre (the map's default centre too, server/api/map.routes.ts). */
 export const DEFAULT_OFFICE: LonLat = [-103.3475, 20.6767];
