@@ -96,7 +96,7 @@ export const PlanOut = Type.Object({
 export type PlanOut = Static<typeof PlanOut>;
 
 /**
- * Solver budget: a wall-clock limit (default 2,000 ms to optimize, 250 ms to
+ * Solver budget: a wall-clock limit (default 2,000 ms to optimize, 150 ms to
  * reassign), or a number of ruin-and-recreate iterations, which with a seed
  * gives the same plan on any machine (no default time limit then).
  */
