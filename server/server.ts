@@ -21,6 +21,7 @@ import { AuthService } from './auth/auth.service.ts';
 import type { Config } from './config.ts';
 import type { CheckinOut } from './contract/checkin.ts';
 import type { EventOut } from './contract/event.ts';
+import type { VisitOut } from './contract/visit.ts';
 import { openDatabase, type DbHandle } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { applyTimescalePolicies } from './db/timescale.ts';
@@ -131,6 +132,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const notifyRecord: NotifyRecord = (event, teamId, payload) => {
     live?.emitRecord(event, teamId, payload);
     if (event === 'checkin') deviations.onCheckin(payload as CheckinOut);
+    else if (event === 'visit') deviations.onVisit(payload as VisitOut);
   };
   const records = createRecordHandlers({ db: dbh.db, notify: notifyRecord, log: log.child({ part: 'records' }), checkin: DEFAULT_CHECKIN_OPTIONS });
   // SPEC §8: an external broker (MQTT_URL) replaces the embedded one; REDIS_URL makes embedded brokers share state.

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { CheckinOut } from '../contract/checkin.ts';
 import type { DeviationRules, DeviationRulesPatch, EventOut } from '../contract/event.ts';
 import type { PlanOut, PlanRoute } from '../contract/plan.ts';
+import type { VisitOut } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import type { PositionWrite } from '../ingest/batch-writer.ts';
 import { DeviationEngine, type ActivePlan, type EnginePosition, type Transition } from './engine/index.ts';
@@ -95,6 +96,14 @@ export class DeviationService {
     if (c.collectorId === null) return;
     const collectorId = c.collectorId;
     this.guarded('checkin', () => this.engine.checkin({ collectorId, visitId: c.visitId, tsMs: Date.parse(c.ts), lat: c.lat, lon: c.lon }));
+  }
+
+  /** A committed visit change (visits API, check-in): the active plan holding the visit follows it. */
+  onVisit(v: VisitOut): void {
+    this.guarded('visit', () => {
+      this.engine.updateVisit(v.id, v.status, v.collectorId);
+      return [];
+    });
   }
 
   tick(nowMs: number): void {

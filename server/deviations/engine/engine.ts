@@ -72,6 +72,22 @@ export class DeviationEngine {
     return this.run(() => c.closeAll(atMs ?? (Number.isFinite(c.clockMs) ? c.clockMs : c.plan.plan.shift.startMs), 'plan_removed'));
   }
 
+  /**
+   * A visit changed outside a new plan version (cancelled, completed or moved to another collector
+   * through the visits API): the plan holding it follows, so a cancelled or moved visit is not
+   * reported skipped. Incidents in progress carry over as for setPlan.
+   */
+  updateVisit(visitId: number, status: string, collectorId: number | null): void {
+    for (const c of [...this.collectors.values()]) {
+      const plan = c.plan.plan;
+      const i = c.plan.visitIndex.get(visitId);
+      // The plans service announces every visit of a plan it just set: those change nothing.
+      if (i === undefined || (collectorId === plan.collectorId && plan.visits[i].status === status)) continue;
+      const visits = collectorId === plan.collectorId ? plan.visits.map((v) => (v.visitId === visitId ? { ...v, status } : v)) : plan.visits.filter((v) => v.visitId !== visitId);
+      this.setPlan({ ...plan, visits });
+    }
+  }
+
   hasPlan(collectorId: number): boolean {
     return this.collectors.has(collectorId);
   }

@@ -63,6 +63,16 @@ describe('visit_skipped', () => {
     p.visits = p.visits.map((v) => ({ ...v, status: v.visitId === 101 ? 'cancelled' : 'done' }));
     expect(engine(p).tick(T0 + 61 * MIN)).toEqual([]);
   });
+
+  it('a visit cancelled or moved to another collector during the day is no longer expected; a status change keeps it', () => {
+    const e = engine(plan({ shift: { startMs: T0 - MIN, endMs: T0 + 60 * MIN } }));
+    e.ingest(tour(T0, [1000]));
+    e.updateVisit(102, 'cancelled', 7);
+    e.updateVisit(103, 'assigned', 8);
+    e.updateVisit(104, 'en_route', 7);
+    e.updateVisit(999, 'cancelled', 7);
+    expect(summary(e.tick(T0 + 60 * MIN), 'visit_skipped').map((s) => s.visitId)).toEqual([104]);
+  });
 });
 
 describe('arrived_no_checkin', () => {
