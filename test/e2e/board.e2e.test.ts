@@ -63,6 +63,21 @@ async function retainedPlan(collectorId: number): Promise<PhonePlan> {
   }
 }
 
+/**
+ * Where the board's map draws a point after its first fit to the plan's pins
+ * (BoardMapLayer: fitBounds, 30 px padding, zoom at most 15): Web Mercator with
+ * 512 px tiles, centred on the bounds' centre.
+ */
+function fittedProjection(points: { lon: number; lat: number }[], width: number, height: number): (lon: number, lat: number) => [number, number] {
+  const mx = (lon: number) => (lon + 180) / 360;
+  const my = (lat: number) => (1 - Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) / Math.PI) / 2;
+  const xs = points.map((p) => mx(p.lon));
+  const ys = points.map((p) => my(p.lat));
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const scale = Math.min(512 * 2 ** 15, (width - 60) / (x1 - x0), (height - 60) / (y1 - y0));
+  return (lon, lat) => [width / 2 + (mx(lon) - (x0 + x1) / 2) * scale, height / 2 + (my(lat) - (y0 + y1) / 2) * scale];
+}
+
 beforeAll(async () => {
   t = await startTestServer({}, undefined, { city: true });
   await seedDemo(t.server.dbh.db, t.server.auth, 8);
@@ -203,7 +218,7 @@ describe('the dispatcher board in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('lets an admin, who has no team of their own, pick the team to dispatch', { timeout: 60_000 }, async () => {
+  it('lets an admin, who has no team of their own, pick the team; a click on a map pin selects the visit in the list', { timeout: 60_000 }, async () => {
     const { page, errors } = await openBoard(ADMIN.email, ADMIN.password);
     const teams = (await t.api('GET', '/api/teams')).body.teams as { id: number; name: string }[];
     const other = teams.find((team) => team.id !== teamId)!;
@@ -213,6 +228,24 @@ describe('the dispatcher board in Chromium', () => {
     await expect.poll(() => page.locator('section[data-collector-id]').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.collectorId))), { timeout: 10_000 }).toEqual(
       theirs.routes.map((r) => r.collectorId),
     );
+
+    // A click on a pin of the map selects its visit in the list.
+    const canvas = page.locator('aside canvas.maplibregl-canvas');
+    await canvas.waitFor({ state: 'visible' });
+    await page.waitForTimeout(500);
+    const box = (await canvas.boundingBox())!;
+    const stops = theirs.routes.flatMap((r) => r.stops);
+    // The first fit covers the visits waiting for a collector too.
+    const waiting = ((await t.api('GET', `/api/visits?date=${date}&teamId=${other.id}&status=planned`)).body.visits as { collectorId: number | null; lat: number | null; lon: number | null }[])
+      .filter((v) => v.collectorId === null && v.lat !== null && v.lon !== null)
+      .map((v) => ({ lon: v.lon!, lat: v.lat! }));
+    const toPixel = fittedProjection([...stops, ...waiting], box.width, box.height);
+    const pixels = stops.map((s) => toPixel(s.lon, s.lat));
+    // A pin at least 20 px from any other, so the click cannot land on a neighbour.
+    const i = pixels.findIndex(([x, y], j) => pixels.every(([x2, y2], k) => k === j || Math.hypot(x - x2, y - y2) > 20));
+    expect(i).toBeGreaterThanOrEqual(0);
+    await canvas.click({ position: { x: pixels[i][0], y: pixels[i][1] } });
+    await expect.poll(() => card(page, stops[i].visitId).locator('button.main').getAttribute('aria-pressed'), { timeout: 5_000 }).toBe('true');
     expect(errors).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanOut, PlanRoute, PlanStop } from '$contract/plan.ts';
-import { conflictAuthor, dropIndex, isNewerPlan, localDate, openIndexOf, placementOf, reorderedIds } from './board-plan.ts';
+import { conflictAuthor, dropIndex, isNewerPlan, localDate, mergeWaiting, openIndexOf, placementOf, reorderedIds } from './board-plan.ts';
+import type { VisitOut } from '$contract/visit.ts';
 
 function stop(visitId: number, status: PlanStop['status'] = 'assigned'): PlanStop {
   return {
@@ -119,5 +120,26 @@ describe('localDate', () => {
   it("is the team's calendar day, not UTC's", () => {
     expect(localDate('America/Mexico_City', new Date('2030-03-13T03:00:00Z'))).toBe('2030-03-12');
     expect(localDate('UTC', new Date('2030-03-13T03:00:00Z'))).toBe('2030-03-13');
+  });
+});
+
+describe('mergeWaiting', () => {
+  const visit = (id: number, version: number, collectorId: number | null, status: VisitOut['status'] = collectorId === null ? 'planned' : 'assigned') =>
+    ({ id, version, collectorId, status }) as VisitOut;
+
+  it('keeps a visit created after the list was read, and drops one assigned meanwhile', () => {
+    const fetched = [visit(1, 1, null), visit(2, 3, null)];
+    const live = [visit(5, 1, null), visit(2, 4, 7)];
+    expect([...mergeWaiting(fetched, live).keys()]).toEqual([1, 5]);
+  });
+
+  it('trusts the list where it is newer than the event', () => {
+    const fetched = [visit(2, 5, null)];
+    expect([...mergeWaiting(fetched, [visit(2, 4, 7)]).keys()]).toEqual([2]);
+    expect(mergeWaiting([visit(3, 2, 7)], [visit(3, 1, null)]).size).toBe(0);
+  });
+
+  it('leaves out the visits of the list that are not waiting', () => {
+    expect(mergeWaiting([visit(1, 1, 7, 'planned'), visit(2, 1, null, 'cancelled')], []).size).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import type { PlanOut, PlanRoute, PlanStop } from '$contract/plan.ts';
-import type { VisitStatus } from '$contract/visit.ts';
+import type { VisitOut, VisitStatus } from '$contract/visit.ts';
 
 /** Statuses a dispatcher can still move, reorder, lock or cancel (server/plans/reassign-changes.ts `OPEN`). */
 export const OPEN_STATUSES: ReadonlySet<VisitStatus> = new Set(['planned', 'assigned', 'en_route', 'arrived']);
@@ -79,6 +79,26 @@ export function conflictAuthor(message: string): { by: string; at: Date } | null
   if (!m) return null;
   const at = new Date(m[2]);
   return Number.isNaN(at.getTime()) ? null : { by: m[1], at };
+}
+
+/** A visit still waiting for a collector: the unassigned column's and the map's hollow pins. */
+export function isWaiting(v: VisitOut): boolean {
+  return v.status === 'planned' && v.collectorId === null;
+}
+
+/**
+ * The waiting visits by id: a GET /api/visits answer, corrected by the live
+ * `visit` events of the same day, whichever is the newer version of each visit.
+ * The answer may have been read before an event the board already applied (a
+ * visit created meanwhile), and must not undo it.
+ */
+export function mergeWaiting(fetched: readonly VisitOut[], live: Iterable<VisitOut>): Map<number, VisitOut> {
+  const newest = new Map(fetched.map((v) => [v.id, v]));
+  for (const v of live) {
+    const known = newest.get(v.id);
+    if (!known || v.version > known.version) newest.set(v.id, v);
+  }
+  return new Map([...newest].filter(([, v]) => isWaiting(v)));
 }
 
 /** `YYYY-MM-DD` of `at` in `timeZone`: the board opens on the team's today. */

@@ -4,7 +4,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import { ApiError, api } from '../api.ts';
 import { i18n } from '../i18n.svelte.ts';
 import { live } from '../live.svelte.ts';
-import { OPEN_STATUSES, conflictAuthor, dropIndex, isNewerPlan, placementOf, reorderedIds } from './board-plan.ts';
+import { OPEN_STATUSES, conflictAuthor, dropIndex, isNewerPlan, isWaiting, mergeWaiting, placementOf, reorderedIds } from './board-plan.ts';
 
 /** The same budget the server gives a reassignment: the new route shows within a second. */
 const UNLOCK_REPLAN_MS = 250;
@@ -65,6 +65,8 @@ export class BoardState {
   );
 
   #live = new SvelteMap<number, VisitLive>();
+  /** The live `visit` events of the team and day on screen, newest per visit, to correct a slower GET /api/visits. */
+  #liveVisits = new Map<number, VisitOut>();
   #off: (() => void)[] = [];
 
   /** Follows live plans and visits; call once when the page mounts, `stop` when it goes. */
@@ -77,7 +79,10 @@ export class BoardState {
         const seen = this.#live.get(v.id);
         if (seen && v.version <= seen.version) return;
         this.#live.set(v.id, { version: v.version, status: v.status });
-        if (v.teamId === this.teamId && v.date === this.date) this.#track(v);
+        if (v.teamId === this.teamId && v.date === this.date) {
+          this.#liveVisits.set(v.id, v);
+          this.#track(v);
+        }
       }),
       // After a reconnection the board may have missed plans: read the current one again.
       live.onSnapshot(() => {
@@ -96,6 +101,7 @@ export class BoardState {
     this.date = date;
     this.plan = null;
     this.pending = new Map();
+    this.#liveVisits.clear();
     this.selectedId = null;
     this.notice = null;
     await this.load();
@@ -242,7 +248,7 @@ export class BoardState {
 
   /** Keeps `pending` to the visits still waiting for a collector. */
   #track(v: VisitOut): void {
-    const waiting = v.status === 'planned' && v.collectorId === null;
+    const waiting = isWaiting(v);
     if (!waiting && !this.pending.has(v.id)) return;
     const next = new Map(this.pending);
     if (waiting) next.set(v.id, v);
@@ -255,7 +261,7 @@ export class BoardState {
     try {
       const { visits } = await api<{ visits: VisitOut[] }>(`/visits?date=${plan.date}&teamId=${plan.teamId}&status=planned&limit=5000`);
       if (this.plan !== plan) return;
-      this.pending = new Map(visits.filter((v) => v.collectorId === null).map((v) => [v.id, v]));
+      this.pending = mergeWaiting(visits, this.#liveVisits.values());
     } catch {
       // The list still shows the unassigned visits; only moving them waits for the next plan.
     }
