@@ -1,7 +1,7 @@
 /**
- * A long-lived solver thread: unlike solveInWorker (one Worker per solve), it
- * stays up, so a dispatcher's reassignment does not pay the thread start and
- * the TypeScript load again (1.5–2.5 s here), and its code stays JIT-warm.
+ * A long-lived solver thread: it stays up, so a dispatcher's reassignment does
+ * not pay a thread start and the TypeScript load (1.5–2.5 s here) per solve,
+ * and its code stays JIT-warm.
  */
 import { parentPort } from 'node:worker_threads';
 import { buildProblem, solve, type ProblemSpec, type SolveOptions } from '../routing/solver/index.ts';

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { solveInWorker } from './solve-in-worker.ts';
 import { solve } from './solve.ts';
 import { lineProblem } from './testing/line.ts';
 import type { ProblemSpec } from './problem/spec.ts';
@@ -103,13 +102,5 @@ describe('solve', () => {
     expect(r.routes.filter((route) => route.length > 0)).toHaveLength(1);
     expect(r.breaks).toHaveLength(1);
     expect(r.objective.cost).toBe(2);
-  });
-
-  it('runs in a worker thread with the same result', async () => {
-    const options = { iterations: 40, seed: 5 };
-    const local = solve(buildProblem(spec()), options);
-    const remote = await solveInWorker(spec(), options);
-    expect(remote.routes).toEqual(local.routes);
-    expect(remote.objective).toEqual(local.objective);
   });
 });

@@ -97,6 +97,9 @@ export function buildProblem(spec: ProblemSpec): Problem {
     let d = durationCache.get(key);
     if (!d) {
       const m = spec.durations[profile];
+      if (!m || m.length !== spec.size * spec.size) {
+        throw new Error(`profile ${profile}: the duration matrix has ${m?.length ?? 0} entries, expected ${spec.size}×${spec.size}`);
+      }
       // VROOM rounds scaled durations of an integer matrix; keep float matrices exact.
       d = expand(spec.size, m, factor, factor !== 1 && isIntegral(m));
       durationCache.set(key, d);
