@@ -24,6 +24,14 @@ export function parseVroom(input: VroomInput): ProblemSpec {
     throw new VroomInputError('input needs "jobs" and "vehicles" arrays');
   }
   if (input.vehicles.length === 0) throw new VroomInputError('input has no vehicles');
+  // Refused rather than ignored: a solution that silently drops shipments or limits would look valid and be wrong.
+  const raw = input as unknown as { shipments?: unknown[]; vehicles: Record<string, unknown>[] };
+  if (raw.shipments?.length) throw new VroomInputError('shipments (pickup-and-delivery pairs) are not supported');
+  for (const v of raw.vehicles) {
+    for (const key of ['costs', 'max_travel_time', 'max_distance', 'steps']) {
+      if (v[key] !== undefined) throw new VroomInputError(`vehicle ${v.id}: "${key}" is not supported`);
+    }
+  }
   const profiles = new Map<string, number>();
   const durations: Float64Array[] = [];
   const costs: (Float64Array | undefined)[] = [];

@@ -37,6 +37,9 @@ describe('parseVroom', () => {
     expect(() => parseVroom({ ...base, jobs: [{ id: 1, location_index: 3 }] })).toThrow(new VroomInputError('job 1: index 3 outside the 3×3 matrix'));
     expect(() => parseVroom({ ...base, jobs: [{ id: 1, location_index: 1 }, { id: 1, location_index: 2 }] })).toThrow('duplicate job id 1');
     expect(() => parseVroom({ vehicles: base.vehicles, jobs: [] } as VroomInput)).toThrow('input has no "matrices"');
+    const unsupported = (extra: object) => parseVroom({ ...base, jobs: [], ...extra } as VroomInput);
+    expect(() => unsupported({ shipments: [{ pickup: {}, delivery: {} }] })).toThrow('shipments (pickup-and-delivery pairs) are not supported');
+    expect(() => unsupported({ vehicles: [{ id: 4, start_index: 0, max_travel_time: 3600 }] })).toThrow('vehicle 4: "max_travel_time" is not supported');
     expect(() => parseVroom({ ...base, jobs: [{ id: 1, location_index: 1, time_windows: [[50, 10]] }] })).toThrow(
       'job 1: time_windows must be [start, end] pairs with start ≤ end',
     );
