@@ -180,7 +180,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     dbKind: dbh.kind,
     listeners: () => listeners,
     broker: () => external?.status() ?? { mode: 'embedded', shared: config.REDIS_URL ? 'redis' : 'memory', connectedClients: embedded!.connectedDevices() },
-    ingest: () => ({ ...stats.toJSON(), writer: writer.getStats() }),
+    ingest: () => ({ ...stats.toJSON(), writer: writer.getStats(), deviations: deviations.stats() }),
     live: () => ({ clients: live?.connectedClients() ?? 0, adapter: liveRedis ? 'redis' : 'memory' }),
     // Figures cover the time since the previous health check, so a monitor sees current stalls, not start-up.
     eventLoop: () => {

@@ -168,6 +168,7 @@ describe('deviation engine on the live ingest path', () => {
     }
   });
 
+
   it('a collector out of the corridor for 5 minutes makes exactly one off-route event, on the wall within 1 s of the commit, closed when back', async () => {
     const ana = collectors[0];
     // Fixes 4..13 (5 minutes) 400 m off the route: opens once 120 s out (fix 8), closes once 60 s back (fix 16).
@@ -201,9 +202,13 @@ describe('deviation engine on the live ingest path', () => {
     const beto = collectors[1];
     const fixes = excursionTrack(routes.get(beto)!, 20, (i) => i >= 2 && i < 12);
     const client = await phone(beto);
-    await client.publishAsync(`ronda/${phones.get(beto)!.uniqueId}/position`, JSON.stringify(fixes), { qos: 1 });
-    await client.endAsync();
+    const topic = `ronda/${phones.get(beto)!.uniqueId}/position`;
+    await client.publishAsync(topic, JSON.stringify(fixes), { qos: 1 });
     await until('the buffered excursion closed', () => wallEvents.find((w) => w.e.collectorId === beto && w.e.closedAt !== null));
+    // The phone resends the whole buffer (it never saw the PUBACK): no second incident.
+    await client.publishAsync(topic, JSON.stringify(fixes), { qos: 1 });
+    await client.endAsync();
+    await t.server.deviations.flushed();
     const events = await eventsOf(beto);
     expect(events).toHaveLength(1);
     // Five minutes out, though every fix arrived in the same instant.
@@ -295,5 +300,12 @@ describe('deviation engine on the live ingest path', () => {
     expect(JSON.stringify(bad.body)).toMatch(/corridorM/);
     expect((await t.api('PATCH', `/api/teams/${team.north}/deviation-rules`, { offRoute: { corridorM: 150 } }, supervisor)).body.offRoute).toMatchObject({ corridorM: 150, openAfterS: 120 });
     expect((await t.api('GET', `/api/teams/${team.north}/deviation-rules`, undefined, supervisor)).body.offRoute.corridorM).toBe(150);
+  });
+
+  it('reports what it evaluated in /api/health', async () => {
+    const { deviations } = (await t.api('GET', '/api/health')).body.ingest;
+    expect(deviations).toMatchObject({ activePlans: 3, failures: 0, pendingTransitions: 0 });
+    // Ana's 20 fixes, Beto's 20, Caro's 2; Beto's resend is counted as late (older than his newest).
+    expect(deviations.positions - deviations.late).toBe(42);
   });
 });

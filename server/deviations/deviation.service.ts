@@ -110,6 +110,12 @@ export class DeviationService {
     this.persist(this.engine.tick(nowMs));
   }
 
+  /** For /api/health: what the engine has evaluated since start, and what could not be stored. */
+  stats(): { activePlans: number; positions: number; late: number; failures: number; pendingTransitions: number } {
+    const { positions, late } = this.engine.stats;
+    return { activePlans: this.engine.activePlans(), positions, late, failures: this.failures, pendingTransitions: this.pending.length };
+  }
+
   rulesOf(teamId: number): DeviationRules {
     return this.engine.rulesOf(teamId);
   }
