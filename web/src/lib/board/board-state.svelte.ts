@@ -116,8 +116,6 @@ export class BoardState {
       if (teamId !== this.teamId || date !== this.date) return;
       this.missing = false;
       this.loadError = null;
-      // A reload after a conflict must show the server's plan even at the same version.
-      this.plan = null;
       this.#show(plan);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) {
@@ -134,10 +132,10 @@ export class BoardState {
 
   /** The visit's version to send with a move or cancel: the newest the board has seen. */
   versionOf(visitId: number): number | null {
-    const live = this.#live.get(visitId)?.version ?? 0;
+    const seen = this.#live.get(visitId)?.version ?? 0;
     const placement = this.plan ? placementOf(this.plan, visitId) : null;
     const known = placement?.stop?.visitVersion ?? this.pending.get(visitId)?.version ?? null;
-    return known === null ? null : Math.max(known, live);
+    return known === null ? null : Math.max(known, seen);
   }
 
   /** The stop's status, or the live one when the visit changed after the plan (a check-in, say). */
