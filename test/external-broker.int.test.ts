@@ -1,5 +1,6 @@
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INGEST_CONNECTIONS } from '../server/ingest/mqtt-external-ingest.ts';
 import { startMosquitto, type Mosquitto } from './support/scale-services.ts';
 import { createStorage, startServerProcess, type ServerProcess, type Storage } from './support/server-process.ts';
 
@@ -47,7 +48,7 @@ describe(`ingest from an external MQTT broker (${kind})`, () => {
     const health = (await (await fetch(`${server!.baseUrl}/api/health`)).json()) as any;
     expect(health.status).toBe('ok');
     expect(health.broker).toMatchObject({ mode: 'external', url: broker.url, retrying: 0 });
-    expect(health.broker.sessions).toHaveLength(4);
+    expect(health.broker.sessions).toHaveLength(INGEST_CONNECTIONS);
     expect(health.broker.sessions.every((s: { connected: boolean }) => s.connected)).toBe(true);
     expect(health.listeners.map((l: { name: string }) => l.name)).not.toContain('mqtt');
     expect(server!.mqttPort).toBe(0);
@@ -93,7 +94,7 @@ describe(`ingest from an external MQTT broker (${kind})`, () => {
     // Faster than Ronda commits one message at a time per session: a backlog builds, and with it
     // messages delivered to Ronda but not yet committed when it dies.
     const pump = setInterval(() => {
-      for (let k = 0; k < 5; k++) {
+      for (let k = 0; k < 20; k++) {
         const ts = t0 + i * 1000;
         const payload = JSON.stringify({ ts, lat: 20.6 + i * 1e-5, lon: -103.3 });
         i++;

@@ -11,9 +11,12 @@ export const DEVICE_TOPICS = ['ronda/+/position', 'ronda/+/checkin', 'ronda/+/pa
  * mqtt.js hands a connection's messages over one at a time (its
  * `handleMessage` waits for our callback before the next), so a single
  * connection would wait out one batch-writer flush per message. Several
- * sessions per instance let commits overlap and batches fill.
+ * sessions per instance let commits overlap and batches fill: draining a
+ * 3,000-message backlog from Mosquitto into PostgreSQL (default 50 ms flush,
+ * 2 shared cores) ran at 63 msg/s with 4 sessions, 406 with 8, 829 with 16,
+ * 941 with 32.
  */
-export const INGEST_CONNECTIONS = 4;
+export const INGEST_CONNECTIONS = 16;
 /**
  * How long the broker keeps a session (and queues its share of messages)
  * while this instance is away — e.g. killed and restarting. The session is
