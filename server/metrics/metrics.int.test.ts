@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { FormatRegistry } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
-import type { CollectorDayMetrics, MetricsResponse } from '../contract/metrics.ts';
+import { MetricsResponse, type CollectorDayMetrics } from '../contract/metrics.ts';
 import { createCollector, createTeam, loginAs } from '../operations/testing/fixtures.ts';
 import { DAY, TIME_ZONE, expectedFigures, seedMetricsScenario, type MetricsScenario } from './testing/metrics-scenario.ts';
 
@@ -33,6 +35,11 @@ describe('manager metrics for a seeded day', () => {
     const raw = await fetch(`${t.baseUrl}/api/metrics/collectors?from=${DAY}&to=${DAY}`, { headers: { authorization: `Bearer ${t.token}` } });
     expect(raw.headers.get('content-type')).toMatch(/^application\/json/);
     expect(raw.headers.get('server-timing')).toMatch(/^db;dur=\d+(\.\d)?$/);
+    // The answer's JSON is written by the database (collectorDayMetricsJson): it must still be the contract's shape.
+    if (!FormatRegistry.Has('date')) FormatRegistry.Set('date', (v) => /^\d{4}-\d{2}-\d{2}$/.test(v));
+    if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (v) => !Number.isNaN(Date.parse(v)) && v.endsWith('Z'));
+    const body = await raw.json();
+    expect([...Value.Errors(MetricsResponse, body)].map((e) => `${e.path}: ${e.message}`)).toEqual([]);
     expect(r.body.rows.map((x) => x.collectorId).sort()).toEqual([s.rosa, s.luis].sort());
     const want = expectedFigures(s);
     expect(rowOf(r.body.rows, s.rosa)).toEqual({ collectorId: s.rosa, collectorName: 'Rosa Díaz', teamId: s.teamId, teamName: 'Norte', day: DAY, ...want.rosa });
