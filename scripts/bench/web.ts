@@ -20,7 +20,6 @@ import { parseArgs } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../../test/support/browser.ts';
 import { startServerProcess } from '../../test/support/server-process.ts';
-import { snapshotWebBuild } from '../../test/support/web-build.ts';
 import { benchMetrics } from './web/metrics.ts';
 import { benchReplay } from './web/replay.ts';
 import { benchWall } from './web/wall.ts';
@@ -41,9 +40,7 @@ const { values: args } = parseArgs({
 const parts = new Set(args.only.split(','));
 const timeZone = process.env.TIME_ZONE || 'America/Mexico_City';
 
-// Other work on this machine may rebuild web/build during a run; the server serves a copy.
-const web = snapshotWebBuild();
-const server = await startServerProcess('postgres', { TIME_ZONE: timeZone, RONDA_WEB_BUILD_DIR: web.dir });
+const server = await startServerProcess('postgres', { TIME_ZONE: timeZone });
 let browser: Browser | null = null;
 try {
   if (parts.has('wall') || parts.has('replay')) browser = await launchBrowser();
@@ -65,5 +62,4 @@ try {
 } finally {
   await browser?.close();
   await server.stop();
-  web.remove();
 }
