@@ -212,7 +212,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     db: dbh.db,
     log: log.child({ part: 'live' }),
     verify: (t) => auth.verify(t),
-    openEvents: (team) => listEvents(dbh.db, { open: true }, team),
+    // As many as GET /api/events serves at once: a snapshot cut at the default 200 would hide incidents.
+    openEvents: (team) => listEvents(dbh.db, { open: true, limit: 1000 }, team),
     adapter: liveRedis?.adapter,
   });
   await live.refreshDirectory();
