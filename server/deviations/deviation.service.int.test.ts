@@ -75,4 +75,20 @@ describe('DeviationService and the calendar', () => {
     const stored = await dbh.db.selectFrom('events').select(['id', 'closed_at']).execute();
     expect(stored).toEqual([{ id: opened.id, closed_at: new Date(DAY + 10 * H + 240_000) }]);
   });
+
+  it("keeps a team's rules across restarts, completed with the defaults", async () => {
+    const first = new DeviationService({ db: dbh.db, log: pino({ level: 'silent' }), emit: () => undefined });
+    await first.start();
+    await first.updateRules(team, { offline: { minutes: 25 }, speeding: { enabled: false } }, 'Sara Supervisor (supervisor)');
+    await first.stop();
+    const second = new DeviationService({ db: dbh.db, log: pino({ level: 'silent' }), emit: () => undefined });
+    await second.start();
+    const rules = second.rulesOf(team);
+    await second.stop();
+    expect(rules.offline).toEqual({ enabled: true, minutes: 25 });
+    expect(rules.speeding).toMatchObject({ enabled: false, limitKph: 80 });
+    expect(rules.offRoute).toEqual({ enabled: true, corridorM: 100, hysteresisM: 20, openAfterS: 120, closeAfterS: 60 });
+    const row = await dbh.db.selectFrom('deviation_rules').select('updated_by').where('team_id', '=', team).executeTakeFirstOrThrow();
+    expect(row.updated_by).toBe('Sara Supervisor (supervisor)');
+  });
 });
