@@ -126,4 +126,33 @@ describe(`ingest from an external MQTT broker (${kind})`, () => {
     expect(stored.length).toBe(have.size);
     expect(have).toEqual(new Set(all));
   });
+
+  it('survives the broker going away, reports it in /api/health, and ingests again once it is back', { timeout: 120_000 }, async () => {
+    const health = async () => {
+      const r = await fetch(`${server!.baseUrl}/api/health`);
+      return { code: r.status, body: (await r.json()) as any };
+    };
+    await broker.stop();
+    const down = await until('health to show the broker down', async () => {
+      const h = await health();
+      return h.body.status === 'degraded' ? h : undefined;
+    }, 20_000);
+    // The API still answers: only device data has stopped coming in.
+    expect(down.code).toBe(200);
+    expect(down.body.broker.sessions.some((s: { connected: boolean }) => s.connected)).toBe(false);
+
+    // A broker restarted empty (no sessions kept): Ronda must subscribe again by itself.
+    broker = await startMosquitto(broker.port);
+    await until('health ok again', async () => ((await health()).body.status === 'ok' ? true : undefined), 30_000);
+    await server!.api('POST', '/api/devices', { uniqueId: 'back-phone', name: 'back' });
+    const phone = await device('back-phone');
+    const ts = Date.now() - 120_000;
+    await phone.publishAsync('ronda/back-phone/position', JSON.stringify({ ts, lat: 20.61, lon: -103.31 }), { qos: 1 });
+    await phone.endAsync();
+    const stored = await until('the position stored', async () => {
+      const times = await storedTimes('back-phone', ts - 1000);
+      return times.length > 0 ? times : undefined;
+    }, 20_000);
+    expect(stored).toEqual([ts]);
+  });
 });

@@ -42,6 +42,7 @@ async function freePort(): Promise<number> {
 
 export interface Mosquitto {
   url: string;
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -50,9 +51,9 @@ export interface Mosquitto {
  * test leaves behind die with it instead of staying in the machine's broker
  * (where they would keep taking a share of every later run's messages).
  */
-export async function startMosquitto(): Promise<Mosquitto> {
+export async function startMosquitto(port?: number): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'ronda-mosquitto-'));
-  const port = await freePort();
+  port ??= await freePort();
   const conf = join(dir, 'mosquitto.conf');
   // Room for what queues while Ronda is down in a test; production brokers need the same thought (README).
   writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'max_queued_messages 100000', ''].join('\n'));
@@ -79,6 +80,7 @@ export async function startMosquitto(): Promise<Mosquitto> {
   }
   return {
     url: `mqtt://127.0.0.1:${port}`,
+    port,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
