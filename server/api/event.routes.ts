@@ -33,6 +33,10 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
     const scope = readScope(user);
     if (scope !== null && scope !== teamId) throw new OperationError(403, `team ${teamId} is not your team`);
   };
+  const assertTeamExists = async (teamId: number) => {
+    const team = await db.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst();
+    if (!team) throw new OperationError(404, `team ${teamId} not found`);
+  };
 
   app.get(
     '/api/events',
@@ -58,6 +62,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
     { preHandler: readers, schema: { tags: ['events'], params: Id, response: { 200: DeviationRulesSchema, ...Errors } } },
     async (req) => {
       assertCanRead(req.user, req.params.id);
+      await assertTeamExists(req.params.id);
       return deviations.rulesOf(req.params.id);
     },
   );
@@ -68,8 +73,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
     { preHandler: requireUser(auth, ACKERS), schema: { tags: ['events'], params: Id, body: DeviationRulesPatch, response: { 200: DeviationRulesSchema, ...Errors } } },
     async (req) => {
       assertCanWrite({ kind: 'user', user: req.user }, req.params.id);
-      const team = await db.selectFrom('teams').select('id').where('id', '=', req.params.id).executeTakeFirst();
-      if (!team) throw new OperationError(404, `team ${req.params.id} not found`);
+      await assertTeamExists(req.params.id);
       return deviations.updateRules(req.params.id, req.body, actorLabel({ kind: 'user', user: req.user }));
     },
   );

@@ -301,6 +301,8 @@ describe('deviation engine on the live ingest path', () => {
     expect(JSON.stringify(bad.body)).toMatch(/corridorM/);
     expect((await t.api('PATCH', `/api/teams/${team.north}/deviation-rules`, { offRoute: { corridorM: 150 } }, supervisor)).body.offRoute).toMatchObject({ corridorM: 150, openAfterS: 120 });
     expect((await t.api('GET', `/api/teams/${team.north}/deviation-rules`, undefined, supervisor)).body.offRoute.corridorM).toBe(150);
+    expect((await t.api('GET', '/api/teams/999999/deviation-rules')).status).toBe(404);
+    expect((await t.api('PATCH', '/api/teams/999999/deviation-rules', { offline: { minutes: 5 } })).status).toBe(404);
   });
 
   it('reports what it evaluated in /api/health', async () => {
