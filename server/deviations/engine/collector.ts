@@ -107,7 +107,9 @@ export class Collector implements RuleContext {
   }
 
   distanceM(lat: number, lon: number, x: number, y: number): number {
-    return Math.hypot((lon - this.plan.lon0) * this.plan.mPerDegLon - x, (lat - this.plan.lat0) * M_PER_DEG_LAT - y);
+    const dx = (lon - this.plan.lon0) * this.plan.mPerDegLon - x;
+    const dy = (lat - this.plan.lat0) * M_PER_DEG_LAT - y;
+    return Math.sqrt(dx * dx + dy * dy);
   }
 
   /** Projects p, measures it against every visit and advances the clock; false for a late position. */
@@ -118,7 +120,12 @@ export class Collector implements RuleContext {
     const { lon0, lat0, mPerDegLon, visitX, visitY } = this.plan;
     this.x = (p.lon - lon0) * mPerDegLon;
     this.y = (p.lat - lat0) * M_PER_DEG_LAT;
-    for (let i = 0; i < visitX.length; i++) this.visitDistM[i] = Math.hypot(visitX[i] - this.x, visitY[i] - this.y);
+    // sqrt, not Math.hypot: this runs for every visit of every position, and hypot's overflow care costs ~6x.
+    for (let i = 0; i < visitX.length; i++) {
+      const dx = visitX[i] - this.x;
+      const dy = visitY[i] - this.y;
+      this.visitDistM[i] = Math.sqrt(dx * dx + dy * dy);
+    }
     return true;
   }
 

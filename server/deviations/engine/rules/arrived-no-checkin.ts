@@ -22,6 +22,8 @@ export class ArrivedNoCheckinRule implements Rule {
       for (let i = 0; i < visits.length; i++) {
         const id = visits[i].visitId;
         const d = c.visitDistM[i];
+        // Most fixes are near no visit: no map lookup for them.
+        if (d > cfg.leaveRadiusM && this.arrivedAt.size === 0) continue;
         const stay = this.arrivedAt.get(id);
         if (d <= cfg.radiusM) {
           if (stay) stay.lastInsideMs = p.tsMs;

@@ -17,7 +17,7 @@ export class LongStopRule implements Rule {
     const cfg = c.config.longStop;
     if (!cfg.enabled || !c.inShift(p.tsMs)) return;
     const a = this.anchor;
-    const d = a ? Math.hypot(c.x - a.x, c.y - a.y) : Infinity;
+    const d = a ? Math.sqrt((c.x - a.x) ** 2 + (c.y - a.y) ** 2) : Infinity;
     if (this.incident >= 0 && a) {
       if (d <= cfg.radiusM) {
         this.awaySince = null;
@@ -42,7 +42,14 @@ export class LongStopRule implements Rule {
   private setAnchor(p: EnginePosition, c: RuleContext): void {
     let nearest = Infinity;
     for (let i = 0; i < c.visitDistM.length; i++) nearest = Math.min(nearest, c.visitDistM[i]);
-    this.anchor = { x: c.x, y: c.y, tsMs: p.tsMs, lat: p.lat, lon: p.lon, nearestVisitM: nearest };
+    // Moved in place: a moving collector re-anchors on nearly every fix.
+    const a = (this.anchor ??= { x: 0, y: 0, tsMs: 0, lat: 0, lon: 0, nearestVisitM: 0 });
+    a.x = c.x;
+    a.y = c.y;
+    a.tsMs = p.tsMs;
+    a.lat = p.lat;
+    a.lon = p.lon;
+    a.nearestVisitM = nearest;
     this.lastInsideMs = p.tsMs;
   }
 }

@@ -23,7 +23,7 @@ export class VisitOrderRule implements Rule {
       const v = visits[i];
       if (c.visited.has(v.visitId)) continue;
       if (c.visitDistM[i] > cfg.arriveRadiusM) {
-        this.dwellSince.delete(v.visitId);
+        if (this.dwellSince.size > 0) this.dwellSince.delete(v.visitId);
         continue;
       }
       const since = this.dwellSince.get(v.visitId) ?? p.tsMs;
