@@ -3,8 +3,10 @@
  * real MQTT/TCP (a lean MQTT 3.1.1 client, see lean-mqtt-client.ts)
  * publishing single positions at QoS 1, measuring publish →
  * PUBACK (= commit, since the server acknowledges after commit).
- * argv[2] = JSON { mqttPort, devices: [{uniqueId, token}], rate, durationS }
+ * argv[2] = JSON { mqttPort, devices: [{uniqueId, token}], rate, durationS }, or `@FILE` holding
+ * it (thousands of device tokens pass the kernel's limit on one argument, E2BIG).
  */
+import { readFileSync } from 'node:fs';
 import { LeanMqttClient } from './lean-mqtt-client.ts';
 
 interface LoadSpec {
@@ -14,7 +16,8 @@ interface LoadSpec {
   durationS: number;
 }
 
-const spec = JSON.parse(process.argv[2]) as LoadSpec;
+const arg = process.argv[2];
+const spec = JSON.parse(arg.startsWith('@') ? readFileSync(arg.slice(1), 'utf8') : arg) as LoadSpec;
 const clients: LeanMqttClient[] = [];
 for (let i = 0; i < spec.devices.length; i += 50) {
   const batch = spec.devices.slice(i, i + 50).map((d) => new LeanMqttClient(spec.mqttPort, d.uniqueId, d.token));

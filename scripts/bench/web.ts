@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../../test/support/browser.ts';
 import { startServerProcess } from '../../test/support/server-process.ts';
+import { snapshotWebBuild } from '../../test/support/web-build.ts';
 import { benchMetrics } from './web/metrics.ts';
 import { benchReplay } from './web/replay.ts';
 import { benchWall } from './web/wall.ts';
@@ -40,7 +41,9 @@ const { values: args } = parseArgs({
 const parts = new Set(args.only.split(','));
 const timeZone = process.env.TIME_ZONE || 'America/Mexico_City';
 
-const server = await startServerProcess('postgres', { TIME_ZONE: timeZone });
+// Other work on this machine may rebuild web/build during a run; the server serves a copy.
+const web = snapshotWebBuild();
+const server = await startServerProcess('postgres', { TIME_ZONE: timeZone, RONDA_WEB_BUILD_DIR: web.dir });
 let browser: Browser | null = null;
 try {
   if (parts.has('wall') || parts.has('replay')) browser = await launchBrowser();
@@ -62,4 +65,5 @@ try {
 } finally {
   await browser?.close();
   await server.stop();
+  web.remove();
 }

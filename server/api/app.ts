@@ -12,7 +12,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from 'pino';
 import { createWebSocketStream } from 'ws';
 
-export const WEB_BUILD_DIR = fileURLToPath(new URL('../../web/build/', import.meta.url));
+/**
+ * The dashboard's static build. RONDA_WEB_BUILD_DIR points elsewhere: benches and tests
+ * that must not see a rebuild of web/build mid-run serve a copy taken at their start.
+ */
+export const WEB_BUILD_DIR = process.env.RONDA_WEB_BUILD_DIR ?? fileURLToPath(new URL('../../web/build/', import.meta.url));
 
 export interface AppOptions {
   logger: Logger;

@@ -64,12 +64,16 @@ describe('the wall across a server crash', () => {
     const { httpPort, mqttPort } = server;
     await server.stop('SIGKILL');
     await expect.poll(() => badge.getAttribute('data-state'), { timeout: 30_000 }).toMatch(/^(reconnecting|stale)$/);
+    // Across the map too, where a wall seen from across the room shows it.
+    const banner = page.getByTestId('stale-banner');
+    await expect.poll(() => banner.isVisible(), { timeout: 15_000 }).toBe(true);
     const downAt = await page.evaluate(() => performance.now());
 
     // Same ports: the page's socket.io client and the phones redial the address they know.
     server = await startServerProcess(kind, { PORT: String(httpPort), MQTT_PORT: String(mqttPort) }, storage);
     await expect.poll(() => badge.getAttribute('data-state'), { timeout: 60_000 }).toBe('live');
     await expect.poll(() => lastLiveFrame(page), { timeout: 30_000 }).toBeGreaterThan(downAt);
+    expect(await banner.isVisible()).toBe(false);
     // The reconnect itself logs nothing but the browser's own failed-request lines while the server was down.
     expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|Failed to load resource|net::/.test(e))).toEqual([]);
     await context.close();

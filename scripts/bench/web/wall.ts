@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { ServerProcess } from '../../../test/support/server-process.ts';
 import { maxFrameGap, ms, pageTimings, signedInPage, stats } from './page-session.ts';
@@ -12,7 +15,10 @@ export interface WallOptions {
 
 /** Live positions at 1 Hz per collector from a separate process (bench:ingest's load generator). */
 function startLoad(server: ServerProcess, devices: { uniqueId: string; token: string }[], durationS: number): { child: ChildProcess; connected: Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/ingest-load.ts', JSON.stringify({ mqttPort: server.mqttPort, devices, rate: devices.length, durationS })], {
+  // Through a file: 2,000 device tokens are more than one command-line argument may hold.
+  const spec = join(mkdtempSync(join(tmpdir(), 'ronda-wall-')), 'load.json');
+  writeFileSync(spec, JSON.stringify({ mqttPort: server.mqttPort, devices, rate: devices.length, durationS }));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/ingest-load.ts', `@${spec}`], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const connected = new Promise<void>((resolve, reject) => {

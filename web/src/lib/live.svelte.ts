@@ -2,7 +2,7 @@ import { flushSync } from 'svelte';
 import { io, type Socket } from 'socket.io-client';
 import type { EventOut } from '$contract/event.ts';
 import type { LivePosition, LiveServerEvents } from '$contract/live.ts';
-import { addLiveWork } from './wall/live-perf.ts';
+import { measureLiveWork } from './wall/live-perf.ts';
 
 // Mirrors LIVE_PATH in server/contract/live.ts (types only cross into web, STYLE §1).
 const LIVE_PATH = '/live';
@@ -98,9 +98,9 @@ class Live {
     for (const p of batch) this.#latest.set(p.deviceId, p);
     for (const listener of this.#listeners) listener(batch, kind);
     // Svelte would apply the DOM updates in a microtask anyway; doing it here lets the
-    // batch's whole main-thread cost be counted into its `ronda:live-update` measure.
+    // batch's whole main-thread cost be counted in its `ronda:live-update` measure.
     flushSync();
-    addLiveWork(performance.now() - start);
+    measureLiveWork('batch', start, performance.now() - start);
   }
 }
 

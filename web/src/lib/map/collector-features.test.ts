@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LivePosition } from '$contract/live.ts';
-import { CollectorFeatures } from './collector-features.ts';
+import { CollectorFeatures, LABEL_ALL_MAX } from './collector-features.ts';
 
 const T0 = Date.UTC(2026, 10, 23, 18, 0, 0);
 
@@ -96,5 +96,15 @@ describe('CollectorFeatures', () => {
     f.apply([position(1, T0 + 5000, -103.35, 20.67)], T0 + 5000);
     f.apply([position(1, T0, -103.4, 20.7), position(1, T0 + 6000, -103.35, 20.67)], T0 + 6000);
     expect(fixes).toEqual([T0 + 5000, T0 + 6000]);
+  });
+
+  it('labels everyone in a small fleet, only those in deviation in a large one', () => {
+    const f = new CollectorFeatures({ context: (id) => ({ inDeviation: id === 7, atVisit: false }) });
+    const fleet = (n: number) => Array.from({ length: n }, (_, i) => position(i + 1, T0, -103.35 + i * 1e-4, 20.67));
+    f.apply(fleet(LABEL_ALL_MAX), T0);
+    expect(f.data.features.every((x) => x.properties.label !== '')).toBe(true);
+    f.apply(fleet(LABEL_ALL_MAX + 1), T0 + 1000);
+    f.refresh(T0 + 1000);
+    expect(f.data.features.filter((x) => x.properties.label !== '').map((x) => x.properties.id)).toEqual([7]);
   });
 });

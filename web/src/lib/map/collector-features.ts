@@ -9,7 +9,7 @@ export interface CollectorProperties {
   state: CollectorState;
   /** Degrees clockwise from north; -1 when the device sent none. */
   course: number;
-  /** Image id of the name label, which names its age bucket: see `labelAgeMinutes`. */
+  /** Image id of the name label, which names its age bucket (see `labelAgeMinutes`); '' for none. */
   label: string;
 }
 
@@ -27,6 +27,13 @@ export interface CollectorFeatureOptions {
 }
 
 const MINUTE = 60_000;
+/**
+ * Up to this many collectors every one has a name label. Past it only those in
+ * deviation do: each label is an image in the icon atlas MapLibre rebuilds with every
+ * update, and thousands of them (unreadable at once anyway) made each frame upload
+ * megabytes of texture. Names stay on hover, in the list and on the selected card.
+ */
+export const LABEL_ALL_MAX = 300;
 
 /**
  * The report age a label shows, in whole minutes, rounded down to a unit a glance can
@@ -139,7 +146,8 @@ export class CollectorFeatures {
     const [lon, lat] = entry.feature.geometry.coordinates;
     const ctx = this.#options.context?.(props.id, { lat, lon, speedKph: entry.speedKph }) ?? NO_CONTEXT;
     props.state = collectorState(entry.report, nowMs, ctx);
-    const label = labelImageId(props.id, labelAgeMinutes(nowMs - entry.report.tsMs));
+    const labelled = this.#byId.size <= LABEL_ALL_MAX || props.state === 'deviation';
+    const label = labelled ? labelImageId(props.id, labelAgeMinutes(nowMs - entry.report.tsMs)) : '';
     if (label !== props.label) {
       if (props.label) this.#retired.push(props.label);
       props.label = label;

@@ -1,7 +1,7 @@
 import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import type { FeatureCollection, Point } from 'geojson';
 import { COLLECTOR_STATES, STATE_COLORS } from '../collector-state.ts';
-import { endLiveFrame } from '../wall/live-perf.ts';
+import { liveFrameDrawn, measureLiveWork } from '../wall/live-perf.ts';
 import type { CollectorFeatures, CollectorProperties } from './collector-features.ts';
 
 const SOURCE = 'collectors';
@@ -13,6 +13,14 @@ const HEADING_LAYER = 'collectors-heading';
 const LABEL_LAYER = 'collectors-label';
 const HEADING_IMAGE = 'ronda-heading';
 const NONE = -1;
+/**
+ * A fleet this large redraws the map at most once per REDRAW_LARGE_FLEET_MS. Each
+ * collector reports about once a second, so drawing more often shows nothing new,
+ * while every map frame costs the GPU (and, in software WebGL, a read-back that
+ * blocks the main thread for tens of milliseconds).
+ */
+export const LARGE_FLEET = 500;
+const REDRAW_LARGE_FLEET_MS = 1000;
 /** Past this zoom every collector is its own dot; at city-wide zooms nearby ones merge. */
 export const CLUSTER_MAX_ZOOM = 12;
 
@@ -75,6 +83,8 @@ export class CollectorLayer {
   #features: CollectorFeatures;
   #source: GeoJSONSource;
   #frame = 0;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #lastFlush = 0;
   #team: number | null = null;
   /** Called in the same frame, after the collectors' setData (the trail rides along). */
   #afterFlush: ((frameStart: number) => void) | null = null;
@@ -171,7 +181,7 @@ export class CollectorLayer {
       id: LABEL_LAYER,
       type: 'symbol',
       source: SOURCE,
-      filter: isPoint,
+      filter: ['all', isPoint, ['!=', ['get', 'label'], '']],
       layout: {
         'icon-image': ['get', 'label'],
         'icon-anchor': 'left',
@@ -182,16 +192,26 @@ export class CollectorLayer {
     this.#source = map.getSource(SOURCE) as GeoJSONSource;
   }
 
-  /** Marks the data changed; the map reads it once, on the next animation frame. */
+  /** Marks the data changed; the map reads it once, on the next animation frame (or a later one, for a large fleet). */
   invalidate(): void {
-    if (this.#frame !== 0) return;
+    if (this.#frame !== 0 || this.#timer !== null) return;
+    const wait = this.#features.data.features.length > LARGE_FLEET ? this.#lastFlush + REDRAW_LARGE_FLEET_MS - performance.now() : 0;
+    if (wait > 0) {
+      this.#timer = setTimeout(() => {
+        this.#timer = null;
+        this.invalidate();
+      }, wait);
+      return;
+    }
     this.#frame = requestAnimationFrame(() => {
       this.#frame = 0;
       const start = performance.now();
+      this.#lastFlush = start;
       this.#source.setData(this.#visible());
       this.#retire(this.#features.takeRetiredLabels());
       this.#afterFlush?.(start);
-      endLiveFrame(start, performance.now() - start);
+      measureLiveWork('map', start, performance.now() - start);
+      liveFrameDrawn();
     });
   }
 
@@ -217,7 +237,9 @@ export class CollectorLayer {
 
   destroy(): void {
     if (this.#frame !== 0) cancelAnimationFrame(this.#frame);
+    if (this.#timer !== null) clearTimeout(this.#timer);
     this.#frame = 0;
+    this.#timer = null;
   }
 
   #visible(): FeatureCollection<Point, CollectorProperties> {

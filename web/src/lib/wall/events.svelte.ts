@@ -30,6 +30,8 @@ class OpenEvents {
         else void this.load();
       }),
     );
+    // The link may be up already (the wall opened from another page): no snapshot is coming.
+    if (live.status === 'connected') void this.load();
   }
 
   stop(): void {

@@ -7,13 +7,18 @@ import { mergePayments, TICKER_SIZE } from './records.ts';
 class RecentPayments {
   list = $state.raw<PaymentOut[]>([]);
   #stops: (() => void)[] = [];
+  #loadedAt = 0;
 
   start(): void {
     if (this.#stops.length > 0) return;
     this.#stops.push(
       live.on('payment', (p) => (this.list = mergePayments(this.list, [p]))),
-      live.onSnapshot(() => void this.load()),
+      // The first snapshot follows this start's own load; later ones are reconnections to catch up on.
+      live.onSnapshot(() => {
+        if (Date.now() - this.#loadedAt > 5000) void this.load();
+      }),
     );
+    void this.load();
   }
 
   stop(): void {
@@ -22,6 +27,7 @@ class RecentPayments {
   }
 
   async load(): Promise<void> {
+    this.#loadedAt = Date.now();
     try {
       const { payments } = await api<{ payments: PaymentOut[] }>(`/payments?limit=${TICKER_SIZE}`);
       this.list = mergePayments(this.list, payments);
