@@ -170,6 +170,26 @@ const prio = run(c101, { timeLimitMs: 2000 });
 row([`${prio.result.objective.served}/100`, prio.result.objective.priority, `≥ 2050 ${prio.result.objective.priority >= 2050 ? '✓' : '✗'}`,
   prio.result.objective.cost.toFixed(2), prio.violations === 0 ? 'ok' : `${prio.violations} violations`]);
 
+// Equal time: what we reach when stopped at VROOM -x 0's CPU time (its fastest setting). A
+// run never stops before its first construction and local search, so short budgets overrun.
+console.log("\n## At VROOM -x 0's CPU time\n");
+header(['instance', 'budget s', 'ours (gap)', 'CPU s', 'VROOM -x 0']);
+const quickRuns: [string, () => VroomInput, number, number, string][] = [
+  ['berlin52', () => readTsplib(text('tsplib/berlin52.tsp')), 0.01, tspBks.berlin52.best_known_cost, '4.30 %'],
+  ['kroA100', () => readTsplib(text('tsplib/kroA100.tsp')), 0.01, tspBks.kroA100.best_known_cost, '3.73 %'],
+  ['a280', () => readTsplib(text('tsplib/a280.tsp')), 0.03, tspBks.a280.best_known_cost, '1.12 %'],
+  ['rat783', () => readTsplib(text('tsplib/rat783.tsp')), 0.3, tspBks.rat783.best_known_cost, '3.46 %'],
+  ['C101', () => readSolomon(text('solomon/C101.txt')), 0.03, solomonBks.C101_distance.best_known_cost, '0 %'],
+  ['R101', () => readSolomon(text('solomon/R101.txt')), 0.12, solomonBks.R101_distance.best_known_cost, '1.25 %'],
+  ['RC201', () => readSolomon(text('solomon/RC201.txt')), 0.17, solomonBks.RC201_distance.best_known_cost, '6.82 %'],
+  ['field_160', () => json('vroom-json/field_160.json'), 0.14, 57361, '57,361 (reference)'],
+];
+for (const [name, load, limit, reference, vroom] of quickRuns) {
+  const { result, violations } = run(load(), { timeLimitMs: limit * 1000 });
+  row([name, limit, `${result.objective.cost.toFixed(2)} (${pct((result.objective.cost / reference - 1) * 100)})`, secs(result.elapsedMs),
+    `${vroom}${violations ? ` — ${violations} violations` : ''}`]);
+}
+
 // The service around the solver: the road-graph matrix of the demo city, and a dispatcher's
 // reassignment end to end (HTTP → warm re-plan in the solver thread → stored → answered).
 const script = (path: string, ...args: string[]) =>
