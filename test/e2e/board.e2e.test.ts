@@ -167,6 +167,17 @@ describe('the dispatcher board in Chromium', () => {
     const d = route.collectorId;
     const [s0, s1, s2] = stopsOf(before, d);
 
+    // Arrows travel between cards: down the column, then across to the next column's first visit.
+    const focusedVisit = () => page.evaluate(() => Number((document.activeElement?.closest('li[data-visit-id]') as HTMLElement | null)?.dataset.visitId));
+    await card(page, s0).locator('button.main').focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedVisit()).toBe(s1);
+    const next = before.routes[before.routes.indexOf(route) + 1] ?? null;
+    if (next?.stops.length) {
+      await page.keyboard.press('ArrowRight');
+      expect(await focusedVisit()).toBe(next.stops[0].visitId);
+    }
+
     await card(page, s0).locator('button.main').focus();
     await page.keyboard.press('Alt+ArrowDown');
     await expect.poll(() => columnIds(page, d), { timeout: 10_000 }).toEqual([s1, s0, ...stopsOf(before, d).slice(2)]);

@@ -60,7 +60,7 @@ export const en: Record<MessageKey, string> = {
   'board.loadFailed': 'Could not load the plan: {message}',
   'board.columns': "The day's routes",
   'board.map': 'Plan map',
-  'board.keyboardHint': 'Pick a visit (click or Enter) to move, cancel or lock it; drag it to another column; Alt+↑/↓ changes its order.',
+  'board.keyboardHint': 'Pick a visit (click or Enter) to move, cancel or lock it, or drag it to another column. With the keyboard: arrows go from visit to visit, Alt+↑/↓ changes its order.',
   'board.readOnly': 'Read only: your role cannot change the plan.',
   'board.unassigned': 'Unassigned',
   'board.unassignedEmpty': 'Every visit has a collector.',

@@ -59,7 +59,7 @@ export const es = {
   'board.loadFailed': 'No se pudo cargar el plan: {message}',
   'board.columns': 'Rutas del día',
   'board.map': 'Mapa del plan',
-  'board.keyboardHint': 'Elige una visita (clic o Enter) para moverla, cancelarla o fijarla; arrástrala a otra columna; Alt+↑/↓ cambia su orden.',
+  'board.keyboardHint': 'Elige una visita (clic o Enter) para moverla, cancelarla o fijarla, o arrástrala a otra columna. Con el teclado: flechas para ir de una visita a otra, Alt+↑/↓ para cambiar su orden.',
   'board.readOnly': 'Solo lectura: tu rol no puede cambiar el plan.',
   'board.unassigned': 'Sin asignar',
   'board.unassignedEmpty': 'Todas las visitas tienen cobrador.',
