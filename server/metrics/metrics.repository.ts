@@ -11,8 +11,8 @@ export interface MetricsFilter {
   collectorId?: number | null;
 }
 
-/** Rounded half away from zero, as a JSON number (float8 prints its shortest exact form). */
-const round = (expr: ReturnType<typeof sql>, digits: number) => sql`round((${expr})::numeric, ${sql.lit(digits)})::float8`;
+/** Rounded half up as JavaScript's Math.round does (the figures were computed in JS before; tests hold both to it). */
+const round = (expr: ReturnType<typeof sql>, digits: number) => sql`floor((${expr}) * ${sql.lit(10 ** digits)} + 0.5) / ${sql.lit(10 ** digits)}`;
 /** ISO 8601 in UTC, as the API sends instants. */
 const iso = (expr: ReturnType<typeof sql>) => sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -41,14 +41,15 @@ export async function collectorDayMetricsJson(db: Kysely<Database>, f: MetricsFi
     ), track as (
       -- A collector with a phone and a tracker drove once: distance and time from the device that saw the most of
       -- the day; first and last report from any of them.
-      select collector_id, day,
-             (array_agg(driven_m order by points desc))[1] as driven_m,
-             (array_agg(moving_s order by points desc))[1] as moving_s,
-             (array_agg(stopped_s order by points desc))[1] as stopped_s,
-             min(first_ts) as first_ts, max(last_ts) as last_ts
-      from position_daily
-      where collector_id in (select id from cs) and day between ${from} and ${to}
-      group by 1, 2
+      -- max() of [points, …] arrays picks the busiest device's row in one hash aggregate, with no sort.
+      select collector_id, day, busiest[2] as driven_m, busiest[3] as moving_s, busiest[4] as stopped_s, first_ts, last_ts
+      from (
+        select collector_id, day, max(array[points::float8, driven_m, moving_s, stopped_s]) as busiest,
+               min(first_ts) as first_ts, max(last_ts) as last_ts
+        from position_daily
+        where collector_id in (select id from cs) and day between ${from} and ${to}
+        group by 1, 2
+      ) per_day
     ), days as (
       select coalesce(o.collector_id, tr.collector_id) as collector_id, coalesce(o.day, tr.day) as day,
              o.planned_m, coalesce(tr.driven_m, 0) as driven_m, coalesce(tr.moving_s, 0) as moving_s, coalesce(tr.stopped_s, 0) as stopped_s,
@@ -58,25 +59,26 @@ export async function collectorDayMetricsJson(db: Kysely<Database>, f: MetricsFi
              coalesce(o.timed_visits, 0) as timed, coalesce(o.on_site_s, 0) as on_site_s
       from ops o full join track tr on tr.collector_id = o.collector_id and tr.day = o.day
     )
-    select coalesce(json_agg(json_build_object(
-             'collectorId', d.collector_id, 'collectorName', c.name, 'teamId', c.team_id, 'teamName', t.name,
-             'day', to_char(d.day, 'YYYY-MM-DD'),
-             'plannedKm', ${round(sql`d.planned_m / 1000`, 2)},
-             'drivenKm', ${round(sql`d.driven_m / 1000`, 2)},
-             'visitsPlanned', d.planned, 'visitsCompleted', d.completed, 'visitsWithPayment', d.paid,
-             'effectiveRate', case when d.completed > 0 then ${round(sql`d.paid::numeric / d.completed`, 4)} end,
-             'collected', d.collected::float8, 'promised', d.promised::float8, 'due', d.due::float8,
-             'timedVisits', d.timed,
-             'onSiteMin', ${round(sql`d.on_site_s / 60`, 1)},
-             'avgVisitMin', case when d.timed > 0 then ${round(sql`d.on_site_s / d.timed / 60`, 1)} end,
+    , answer as (
+      select d.collector_id as "collectorId", c.name as "collectorName", c.team_id as "teamId", t.name as "teamName",
+             d.day::text as "day",
+             ${round(sql`d.planned_m / 1000`, 2)} as "plannedKm",
+             ${round(sql`d.driven_m / 1000`, 2)} as "drivenKm",
+             d.planned as "visitsPlanned", d.completed as "visitsCompleted", d.paid as "visitsWithPayment",
+             case when d.completed > 0 then ${round(sql`d.paid::float8 / d.completed`, 4)} end as "effectiveRate",
+             d.collected::float8 as "collected", d.promised::float8 as "promised", d.due::float8 as "due",
+             d.timed as "timedVisits",
+             ${round(sql`d.on_site_s / 60`, 1)} as "onSiteMin",
+             case when d.timed > 0 then ${round(sql`d.on_site_s / d.timed / 60`, 1)} end as "avgVisitMin",
              -- Time stopped at an address before its check-in is visit time, not idle time.
-             'idleMin', ${round(sql`greatest(0, d.stopped_s - d.on_site_s) / 60`, 1)},
-             'movingMin', ${round(sql`d.moving_s / 60`, 1)},
-             'firstReport', ${iso(sql`d.first_ts`)}, 'lastReport', ${iso(sql`d.last_ts`)}
-           ) order by d.day, c.name, d.collector_id), '[]')::text as json
-    from days d
-    join collectors c on c.id = d.collector_id
-    left join teams t on t.id = c.team_id`.execute(db);
+             ${round(sql`greatest(0, d.stopped_s - d.on_site_s) / 60`, 1)} as "idleMin",
+             ${round(sql`d.moving_s / 60`, 1)} as "movingMin",
+             ${iso(sql`d.first_ts`)} as "firstReport", ${iso(sql`d.last_ts`)} as "lastReport"
+      from days d
+      join collectors c on c.id = d.collector_id
+      left join teams t on t.id = c.team_id
+    )
+    select coalesce(json_agg(a order by a."day", a."collectorName", a."collectorId"), '[]')::text as json from answer a`.execute(db);
   return rows[0].json;
 }
 
