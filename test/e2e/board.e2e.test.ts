@@ -260,6 +260,17 @@ describe('the dispatcher board in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows a manager the plan read-only: no drag, no actions', { timeout: 60_000 }, async () => {
+    const { page, errors } = await openBoard('gerencia@ronda.local', DEMO_PASSWORD);
+    await page.getByText('Solo lectura: tu rol no puede cambiar el plan.').waitFor();
+    const first = page.locator('section[data-collector-id] li[data-visit-id]').first();
+    await first.locator('button.main').click();
+    expect(await first.locator('button.main').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('li[data-visit-id] select').count()).toBe(0);
+    expect(await page.locator('li[draggable="true"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   it("tells the dispatcher whose edit lost to another's, and reloads the winning plan", { timeout: 90_000 }, async () => {
     const one = await openBoard('despacho@ronda.local', DEMO_PASSWORD);
     const two = await openBoard(SECOND_DISPATCHER.email, SECOND_DISPATCHER.password);
