@@ -127,8 +127,9 @@ describe('the dispatcher board in Chromium', () => {
     expect(second.version).toBe(first.version + 1);
     expect(stopsOf(second, b)).toContain(kbVisit);
     expect(stopsOf(second, a)).not.toContain(kbVisit);
-    // The board shows the new order with its new ETAs.
+    // The board shows the new order with its new ETAs, and what the move cost each route.
     expect(await columnIds(page, b)).toEqual(stopsOf(second, b));
+    for (const collectorId of [a, b]) expect(await column(page, collectorId).locator('header').textContent()).toMatch(/Cambio: [+−±][\d.,]+ km, regreso [+−±]\d+ min/);
     const movedStop = second.routes.find((r) => r.collectorId === b)!.stops.find((s) => s.visitId === kbVisit)!;
     const eta = new Intl.DateTimeFormat('es-MX', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.parse(movedStop.eta));
     expect(await card(page, kbVisit).locator('.eta').textContent()).toBe(eta);

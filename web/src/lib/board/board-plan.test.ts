@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanOut, PlanRoute, PlanStop } from '$contract/plan.ts';
-import { conflictAuthor, dropIndex, isNewerPlan, localDate, mergeWaiting, openIndexOf, placementOf, reorderedIds } from './board-plan.ts';
+import { conflictAuthor, dropIndex, isNewerPlan, localDate, mergeWaiting, openIndexOf, placementOf, reorderedIds, routeDeltas } from './board-plan.ts';
 import type { VisitOut } from '$contract/visit.ts';
 
 function stop(visitId: number, status: PlanStop['status'] = 'assigned'): PlanStop {
@@ -141,5 +141,20 @@ describe('mergeWaiting', () => {
 
   it('leaves out the visits of the list that are not waiting', () => {
     expect(mergeWaiting([visit(1, 1, 7, 'planned'), visit(2, 1, null, 'cancelled')], []).size).toBe(0);
+  });
+});
+
+describe('routeDeltas', () => {
+  it('compares each re-planned route with the version shown before', () => {
+    const before = plan(1);
+    const after = plan(2);
+    after.routes = after.routes.map((r) => (r.collectorId === 8 ? { ...r, distanceM: r.distanceM + 1500, end: { ...r.end, at: '2030-03-12T14:12:00.000Z' } } : r));
+    after.changedCollectorIds = [8];
+    expect(routeDeltas(before, after)).toEqual(new Map([[8, { distanceM: 1500, endS: 720 }]]));
+  });
+
+  it('is empty for a first plan, and skips a collector new to the plan', () => {
+    expect(routeDeltas(null, { ...plan(1), changedCollectorIds: [7] }).size).toBe(0);
+    expect(routeDeltas(plan(1), { ...plan(2), changedCollectorIds: [99] }).size).toBe(0);
   });
 });

@@ -81,6 +81,28 @@ export function conflictAuthor(message: string): { by: string; at: Date } | null
   return Number.isNaN(at.getTime()) ? null : { by: m[1], at };
 }
 
+/** How a re-plan changed one route: metres driven and when the collector is back, later (+) or earlier (−). */
+export interface RouteDelta {
+  distanceM: number;
+  endS: number;
+}
+
+/**
+ * What the new version changed on each route it re-planned, against the
+ * version the board showed before: the dispatcher sees the cost of a move at once.
+ */
+export function routeDeltas(before: PlanOut | null, after: PlanOut): Map<number, RouteDelta> {
+  const deltas = new Map<number, RouteDelta>();
+  if (!before) return deltas;
+  for (const collectorId of after.changedCollectorIds) {
+    const old = before.routes.find((r) => r.collectorId === collectorId);
+    const now = after.routes.find((r) => r.collectorId === collectorId);
+    if (!old || !now) continue;
+    deltas.set(collectorId, { distanceM: now.distanceM - old.distanceM, endS: (Date.parse(now.end.at) - Date.parse(old.end.at)) / 1000 });
+  }
+  return deltas;
+}
+
 /** A visit still waiting for a collector: the unassigned column's and the map's hollow pins. */
 export function isWaiting(v: VisitOut): boolean {
   return v.status === 'planned' && v.collectorId === null;

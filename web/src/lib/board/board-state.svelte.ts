@@ -4,7 +4,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import { ApiError, api } from '../api.ts';
 import { i18n } from '../i18n.svelte.ts';
 import { live } from '../live.svelte.ts';
-import { OPEN_STATUSES, conflictAuthor, dropIndex, isNewerPlan, isWaiting, mergeWaiting, placementOf, reorderedIds } from './board-plan.ts';
+import { OPEN_STATUSES, conflictAuthor, dropIndex, isNewerPlan, isWaiting, mergeWaiting, placementOf, reorderedIds, routeDeltas, type RouteDelta } from './board-plan.ts';
 
 /** The same budget the server gives a reassignment: the new route shows within a second. */
 const UNLOCK_REPLAN_MS = 250;
@@ -54,6 +54,8 @@ export class BoardState {
   refocus = $state<number | null>(null);
   /** Collectors whose route the last new plan changed, for a brief highlight. */
   changed = $state.raw<ReadonlySet<number>>(new Set());
+  /** What the last new plan changed on each of those routes (distance, return time). */
+  deltas = $state.raw<ReadonlyMap<number, RouteDelta>>(new Map());
 
   /** The visit being dragged, and the card it would land before (null: the end of the column). */
   dragging = $state<number | null>(null);
@@ -238,6 +240,7 @@ export class BoardState {
   }
 
   #show(plan: PlanOut): void {
+    this.deltas = routeDeltas(this.plan, plan);
     this.plan = plan;
     this.missing = false;
     this.changed = new Set(plan.changedCollectorIds);

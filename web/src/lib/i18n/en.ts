@@ -67,6 +67,7 @@ export const en: Record<MessageKey, string> = {
   'board.routeEmpty': 'No visits. Drag one here.',
   'board.routeSummary': '{km} · back {end}',
   'board.changed': 'Updated',
+  'board.delta': 'Change: {km}, back {minutes} min',
   'board.eta': 'Estimated arrival',
   'board.priority': 'Priority',
   'board.locked': 'Locked',

@@ -66,6 +66,7 @@ export const es = {
   'board.routeEmpty': 'Sin visitas. Arrastra una aquí.',
   'board.routeSummary': '{km} · regreso {end}',
   'board.changed': 'Actualizada',
+  'board.delta': 'Cambio: {km}, regreso {minutes} min',
   'board.eta': 'Hora estimada de llegada',
   'board.priority': 'Prioridad',
   'board.locked': 'Fijada',
