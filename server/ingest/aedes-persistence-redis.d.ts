@@ -2,7 +2,5 @@
 // methods, and the Node streams aedes pipes retained messages, wills and sessions from.
 declare module 'aedes-persistence-redis' {
   import type { Redis } from 'ioredis';
-  export default function aedesPersistenceRedis(opts: { conn: Redis; maxSessionDelivery?: number; packetTTL?: (packet: unknown) => number }): {
-    destroy(): Promise<void>;
-  };
+  export default function aedesPersistenceRedis(opts: { conn: Redis; maxSessionDelivery?: number; packetTTL?: (packet: unknown) => number }): unknown;
 }

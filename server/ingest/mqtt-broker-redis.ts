@@ -1,12 +1,14 @@
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { connectRedis } from '../lib/redis-connection.ts';
+import { closeRedis, connectRedis, withHandledQuit } from '../lib/redis-connection.ts';
 
 export interface BrokerBackends {
   /** aedes' `mq`: how a publish reaches subscribers connected to any instance. */
   mq: unknown;
   /** aedes' `persistence`: retained messages, subscriptions and QoS 1 sessions. */
-  persistence: { destroy(): Promise<void> };
+  persistence: unknown;
+  /** After aedes has closed (which closes `mq`): lets the store's last writes finish, then disconnects. */
+  close(): Promise<void>;
 }
 
 /**
@@ -22,12 +24,15 @@ export async function redisBrokerBackends(url: string, log: Logger): Promise<Bro
     connectRedis(url, 'mqtt-sub', log),
     connectRedis(url, 'mqtt-store', log),
   ]);
-  const mq = mqemitterRedis({ pubConn, subConn });
+  const mq = mqemitterRedis({ pubConn: withHandledQuit(pubConn), subConn: withHandledQuit(subConn) });
   // mqemitter-redis repeats its connections' errors as 'error' events on `state`; unheard, one would
   // end the process. connectRedis already logs each outage, and ioredis reconnects.
   (mq as unknown as { state: EventEmitter }).state.on('error', () => undefined);
   return {
     mq,
     persistence: redisPersistence({ conn: store }),
+    // Not the persistence's destroy(): it drops the connection with commands still pending (e.g. a
+    // disconnecting client's session cleanup), and their rejections have no handler in aedes.
+    close: () => closeRedis(store),
   };
 }

@@ -101,7 +101,7 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await new Promise<void>((resolve) => tcp.close(() => resolve()));
       // aedes closes its emitter but leaves the store to its owner.
-      await backends?.persistence.destroy();
+      await backends?.close();
     },
   };
 }

@@ -32,3 +32,24 @@ export async function connectRedis(url: string, name: string, log: Logger): Prom
   }
   return conn;
 }
+
+/** Lets pending commands finish, then disconnects; during an outage (QUIT cannot be answered) it just disconnects. */
+export async function closeRedis(conn: Redis): Promise<void> {
+  await conn.quit().catch(() => conn.disconnect());
+}
+
+/**
+ * For connections handed to a library that closes them with a bare `quit()`:
+ * while Redis is unreachable that promise rejects with no handler, and an
+ * unhandled rejection ends the process (mqemitter-redis, at shutdown).
+ */
+export function withHandledQuit(conn: Redis): Redis {
+  const quit = conn.quit.bind(conn);
+  conn.quit = ((...args: Parameters<Redis['quit']>) => {
+    const done = quit(...args);
+    done.catch(() => undefined);
+    return done;
+  }) as Redis['quit'];
+  return conn;
+}
+

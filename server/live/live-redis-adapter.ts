@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ServerOptions } from 'socket.io';
-import { connectRedis } from '../lib/redis-connection.ts';
+import { closeRedis, connectRedis } from '../lib/redis-connection.ts';
 
 export interface LiveRedisAdapter {
   adapter: ServerOptions['adapter'];
@@ -22,7 +22,7 @@ export async function redisLiveAdapter(url: string, log: Logger): Promise<LiveRe
     // A key of our own: other applications' socket.io servers may share this Redis.
     adapter: createAdapter(pub, sub, { key: 'ronda-live' }),
     async close() {
-      await Promise.all([pub.quit(), sub.quit()]);
+      await Promise.all([closeRedis(pub), closeRedis(sub)]);
     },
   };
 }

@@ -88,3 +88,40 @@ export async function startMosquitto(port?: number): Promise<Mosquitto> {
     },
   };
 }
+
+export interface RedisServer {
+  url: string;
+  /** SIGKILL: an outage, as when Redis crashes or its host goes away. */
+  kill(): Promise<void>;
+  /** A fresh, empty redis-server on the same port. */
+  restart(): Promise<void>;
+}
+
+/** A redis-server of our own (in memory) for outage tests: the machine's Redis is shared and never stopped. */
+export async function startRedisServer(): Promise<RedisServer> {
+  const port = await freePort();
+  let child: ReturnType<typeof spawn>;
+  const start = async () => {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const failed = new Promise<never>((_, reject) => child.once('error', (err) => reject(new Error(`cannot start redis-server (${err.message}); install the redis-server package`))));
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        await Promise.race([probe('127.0.0.1', port), failed]);
+        return;
+      } catch (err) {
+        if ((err as Error).message.startsWith('cannot start') || Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  };
+  await start();
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return { url: `redis://127.0.0.1:${port}`, kill, restart: start };
+}
+
