@@ -31,8 +31,8 @@ export async function redisBrokerBackends(url: string, log: Logger): Promise<Bro
   return {
     mq,
     persistence: redisPersistence({ conn: store }),
-    // Not the persistence's destroy(): it drops the connection with commands still pending (e.g. a
-    // disconnecting client's session cleanup), and their rejections have no handler in aedes.
+    // Not the persistence's destroy(): it disconnects at once, dropping writes still in flight
+    // (a client's session cleanup during shutdown); QUIT lets them finish first.
     close: () => closeRedis(store),
   };
 }
