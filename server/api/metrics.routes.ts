@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
-import { MetricsQuery, MetricsResponse } from '../contract/metrics.ts';
+import { MetricsQuery, MetricsResponse, MetricsSummaryQuery, MetricsSummaryResponse } from '../contract/metrics.ts';
 import type { Database } from '../db/database.ts';
 import { readScope } from '../operations/actor.ts';
 import { metricsToCsv } from '../metrics/metrics-csv.ts';
-import { collectorDayMetrics, collectorDayMetricsJson, type MetricsFilter } from '../metrics/metrics.repository.ts';
+import { collectorDayMetrics, collectorDayMetricsJson, metricsSummaryJson, type MetricsFilter } from '../metrics/metrics.repository.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
 
@@ -40,6 +40,21 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
       // database, not re-serialized. The schema still documents the answer; the integration test checks it.
       const body = `${head},"rows":${rows}}`;
       return reply.type('application/json; charset=utf-8').serializer((text: string) => text).send(body as unknown as MetricsResponse);
+    },
+  );
+
+  app.get(
+    '/api/metrics/summary',
+    { preHandler: readers, schema: { tags: ['metrics'], querystring: MetricsSummaryQuery, response: { 200: MetricsSummaryResponse, 400: ErrorBody } } },
+    async (req, reply) => {
+      const started = performance.now();
+      const f = filter(req.query, readScope(req.user));
+      if (!f) return reply.code(400).send(BAD_RANGE);
+      const rows = await metricsSummaryJson(db, f, req.query.groupBy);
+      reply.header('server-timing', `db;dur=${(performance.now() - started).toFixed(1)}`);
+      const head = JSON.stringify({ from: f.from, to: f.to, currency, groupBy: req.query.groupBy }).slice(0, -1);
+      // As for /collectors: the rows are JSON from the database, in the contract's shape.
+      return reply.type('application/json; charset=utf-8').serializer((text: string) => text).send(`${head},"rows":${rows}}` as unknown as MetricsSummaryResponse);
     },
   );
 

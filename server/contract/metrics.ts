@@ -49,3 +49,52 @@ export const MetricsResponse = Type.Object({
   rows: Type.Array(CollectorDayMetrics),
 });
 export type MetricsResponse = Static<typeof MetricsResponse>;
+
+export const METRICS_GROUPS = ['collector', 'team', 'day', 'total'] as const;
+export type MetricsGroup = (typeof METRICS_GROUPS)[number];
+
+export const MetricsSummaryQuery = Type.Composite([MetricsQuery, Type.Object({ groupBy: Type.Union(METRICS_GROUPS.map((g) => Type.Literal(g))) })]);
+export type MetricsSummaryQuery = Static<typeof MetricsSummaryQuery>;
+
+/**
+ * Collector-days summed over a group, aggregated by the database: what the
+ * metrics page shows without fetching every collector-day. Ratios come from
+ * the sums (visits with payment ÷ visits completed; minutes on site ÷ timed
+ * visits), not as averages of daily ratios.
+ */
+export const MetricsSummaryRow = Type.Object({
+  /** `c{collectorId}`, `t{teamId}` (`t` alone: no team), the day, or `total`. */
+  key: Type.String(),
+  /** Collector name, team name, the day; null for "no team" and for the total. */
+  label: Type.Union([Type.Null(), Type.String()]),
+  /** The day or team every summed collector-day shares; null when they differ. */
+  day: Type.Union([Type.Null(), Type.String({ format: 'date' })]),
+  teamName: Type.Union([Type.Null(), Type.String()]),
+  collectors: Type.Integer(),
+  plannedKm: NullableNum,
+  drivenKm: Num,
+  visitsPlanned: Type.Integer(),
+  visitsCompleted: Type.Integer(),
+  visitsWithPayment: Type.Integer(),
+  effectiveRate: NullableNum,
+  collected: Num,
+  promised: Num,
+  due: Num,
+  timedVisits: Type.Integer(),
+  onSiteMin: Num,
+  avgVisitMin: NullableNum,
+  idleMin: Num,
+  movingMin: Num,
+  firstReport: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
+  lastReport: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
+});
+export type MetricsSummaryRow = Static<typeof MetricsSummaryRow>;
+
+export const MetricsSummaryResponse = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  currency: Type.String(),
+  groupBy: Type.String(),
+  rows: Type.Array(MetricsSummaryRow),
+});
+export type MetricsSummaryResponse = Static<typeof MetricsSummaryResponse>;

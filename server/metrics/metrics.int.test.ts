@@ -4,7 +4,7 @@ import { Value } from '@sinclair/typebox/value';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
-import { MetricsResponse, type CollectorDayMetrics } from '../contract/metrics.ts';
+import { MetricsResponse, type CollectorDayMetrics, type MetricsSummaryResponse } from '../contract/metrics.ts';
 import { createCollector, createTeam, loginAs } from '../operations/testing/fixtures.ts';
 import { DAY, TIME_ZONE, expectedFigures, seedMetricsScenario, type MetricsScenario } from './testing/metrics-scenario.ts';
 
@@ -97,6 +97,31 @@ describe('manager metrics for a seeded day', () => {
       idleMin: '15',
       firstReport: want.firstReport,
     });
+  });
+
+  it('the summary sums the same collector-days per team, collector, day and in total, rounded once', async () => {
+    const summary = async (groupBy: string, range = `from=${DAY}&to=${DAY}`) =>
+      t.api<MetricsSummaryResponse>('GET', `/api/metrics/summary?${range}&teamId=${s.teamId}&groupBy=${groupBy}`);
+    const distance = (id: number) => s.latestPlan.routes.find((r) => r.collectorId === id)!.distanceM;
+    // The team by hand: both collectors' figures in the file header, added up.
+    const team = {
+      day: DAY, teamName: 'Norte', collectors: 2,
+      plannedKm: Math.round((distance(s.rosa) + distance(s.luis)) / 10) / 100,
+      drivenKm: 5.67, visitsPlanned: 4 + 1, visitsCompleted: 3 + 1, visitsWithPayment: 2 + 1, effectiveRate: 0.75,
+      collected: 600 + 200, promised: 600, due: 1450 + 200, timedVisits: 3, onSiteMin: 25, avgVisitMin: 8.3, idleMin: 15, movingMin: 17,
+      firstReport: '2026-11-20T15:00:00.000Z', lastReport: '2026-11-20T15:57:00.000Z',
+    };
+    const byTeam = await summary('team');
+    expect(byTeam.status).toBe(200);
+    expect(byTeam.body.rows).toEqual([{ key: `t${s.teamId}`, label: 'Norte', ...team }]);
+    expect((await summary('total')).body.rows).toEqual([{ key: 'total', label: null, ...team }]);
+    expect((await summary('day')).body.rows).toEqual([{ key: DAY, label: DAY, ...team }]);
+    const byCollector = (await summary('collector')).body.rows;
+    expect(byCollector.map((r) => [r.key, r.label, r.collected, r.avgVisitMin])).toEqual([[`c${s.luis}`, 'Luis Ortega', 200, null], [`c${s.rosa}`, 'Rosa Díaz', 600, 8.3]]);
+    // Nothing in the range: the total is zeros, not nulls.
+    const empty = (await summary('total', 'from=2026-12-01&to=2026-12-02')).body.rows;
+    expect(empty).toMatchObject([{ key: 'total', collectors: 0, drivenKm: 0, visitsPlanned: 0, collected: 0, effectiveRate: null, plannedKm: null, firstReport: null }]);
+    expect((await t.api('GET', `/api/metrics/summary?from=${DAY}&to=${DAY}&groupBy=week`)).status).toBe(400);
   });
 
   it('a write after a read shows on the next read, whoever made it', async () => {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { CollectorDayMetrics } from '../contract/metrics.ts';
+import type { CollectorDayMetrics, MetricsGroup } from '../contract/metrics.ts';
 import type { Database } from '../db/database.ts';
 import { refreshCollectorDays } from './collector-day-rollup.ts';
 
@@ -17,23 +17,17 @@ const round = (expr: ReturnType<typeof sql>, digits: number) => sql`floor((${exp
 const iso = (expr: ReturnType<typeof sql>) => sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * Per collector per day, from the daily position rollup (or continuous
- * aggregate) and the operations rollup, brought up to date for the range
- * first; every figure is a sum a person can redo from the raw rows. Days are
- * cut in `timeZone`, the zone both rollups were cut in (migrations 0005, 0007).
- *
- * The database writes the JSON array of `CollectorDayMetrics` itself: a month
- * of 500 collectors is 15,000 rows, and parsing them into objects only to
- * stringify them again cost the server's event loop (which also serves the
- * devices) more than the query.
+ * One row per collector and day over the filter: the daily position rollup
+ * (or continuous aggregate) joined with the operations rollup, which the
+ * caller brought up to date first. Both are cut in `timeZone` (migrations
+ * 0005, 0007). Every figure is a sum a person can redo from the raw rows.
  */
-export async function collectorDayMetricsJson(db: Kysely<Database>, f: MetricsFilter): Promise<string> {
-  await refreshCollectorDays(db, f.from, f.to, f.timeZone);
+function collectorDays(f: MetricsFilter) {
   const from = sql`${f.from}::date`;
   const to = sql`${f.to}::date`;
   const team = f.teamId ?? null;
   const collector = f.collectorId ?? null;
-  const { rows } = await sql<{ json: string }>`
+  return sql`
     with cs as (
       select id from collectors where (${team}::int is null or team_id = ${team}::int) and (${collector}::int is null or id = ${collector}::int)
     ), ops as (
@@ -58,7 +52,19 @@ export async function collectorDayMetricsJson(db: Kysely<Database>, f: MetricsFi
              coalesce(o.collected, 0) as collected, coalesce(o.promised, 0) as promised, coalesce(o.due, 0) as due,
              coalesce(o.timed_visits, 0) as timed, coalesce(o.on_site_s, 0) as on_site_s
       from ops o full join track tr on tr.collector_id = o.collector_id and tr.day = o.day
-    )
+    )`;
+}
+
+/**
+ * The collector-day rows as the JSON array of `CollectorDayMetrics`, written
+ * by the database: a month of 500 collectors is 15,000 rows, and parsing them
+ * into objects only to stringify them again would cost the event loop that
+ * also serves the devices.
+ */
+export async function collectorDayMetricsJson(db: Kysely<Database>, f: MetricsFilter): Promise<string> {
+  await refreshCollectorDays(db, f.from, f.to, f.timeZone);
+  const { rows } = await sql<{ json: string }>`
+    ${collectorDays(f)}
     , answer as (
       select d.collector_id as "collectorId", c.name as "collectorName", c.team_id as "teamId", t.name as "teamName",
              d.day::text as "day",
@@ -84,4 +90,49 @@ export async function collectorDayMetricsJson(db: Kysely<Database>, f: MetricsFi
 
 export async function collectorDayMetrics(db: Kysely<Database>, f: MetricsFilter): Promise<CollectorDayMetrics[]> {
   return JSON.parse(await collectorDayMetricsJson(db, f)) as CollectorDayMetrics[];
+}
+
+const GROUP_KEY: Record<MetricsGroup, { key: RawSql; label: RawSql; order: RawSql }> = {
+  collector: { key: sql`'c' || d.collector_id`, label: sql`c.name`, order: sql`min(c.name), d.collector_id` },
+  team: { key: sql`'t' || coalesce(c.team_id::text, '')`, label: sql`t.name`, order: sql`min(t.name) nulls last, c.team_id` },
+  day: { key: sql`d.day::text`, label: sql`d.day::text`, order: sql`d.day::text` },
+  total: { key: sql`'total'`, label: sql`null::text`, order: sql`1` },
+};
+type RawSql = ReturnType<typeof sql>;
+
+/**
+ * The collector-days summed per collector, team, day or in total, by the
+ * database: the metrics page's tables, charts and totals without moving
+ * every collector-day. Rounded once, after summing.
+ */
+export async function metricsSummaryJson(db: Kysely<Database>, f: MetricsFilter, groupBy: MetricsGroup): Promise<string> {
+  await refreshCollectorDays(db, f.from, f.to, f.timeZone);
+  const g = GROUP_KEY[groupBy];
+  const groupCols = groupBy === 'collector' ? sql`d.collector_id` : groupBy === 'team' ? sql`c.team_id` : groupBy === 'day' ? sql`d.day` : sql`()`;
+  const { rows } = await sql<{ json: string }>`
+    ${collectorDays(f)}
+    , grouped as (
+      select ${g.key} as "key", min(${g.label}) as "label",
+             case when min(d.day) = max(d.day) then min(d.day)::text end as "day",
+             case when min(coalesce(c.team_id, 0)) = max(coalesce(c.team_id, 0)) then min(t.name) end as "teamName",
+             count(distinct d.collector_id)::int as "collectors",
+             case when count(d.planned_m) > 0 then ${round(sql`sum(d.planned_m) / 1000`, 2)} end as "plannedKm",
+             ${round(sql`coalesce(sum(d.driven_m), 0) / 1000`, 2)} as "drivenKm",
+             coalesce(sum(d.planned), 0)::int as "visitsPlanned", coalesce(sum(d.completed), 0)::int as "visitsCompleted", coalesce(sum(d.paid), 0)::int as "visitsWithPayment",
+             case when sum(d.completed) > 0 then ${round(sql`sum(d.paid)::float8 / sum(d.completed)`, 4)} end as "effectiveRate",
+             coalesce(sum(d.collected), 0)::float8 as "collected", coalesce(sum(d.promised), 0)::float8 as "promised", coalesce(sum(d.due), 0)::float8 as "due",
+             coalesce(sum(d.timed), 0)::int as "timedVisits",
+             ${round(sql`coalesce(sum(d.on_site_s), 0) / 60`, 1)} as "onSiteMin",
+             case when sum(d.timed) > 0 then ${round(sql`sum(d.on_site_s) / sum(d.timed) / 60`, 1)} end as "avgVisitMin",
+             ${round(sql`coalesce(sum(greatest(0, d.stopped_s - d.on_site_s)), 0) / 60`, 1)} as "idleMin",
+             ${round(sql`coalesce(sum(d.moving_s), 0) / 60`, 1)} as "movingMin",
+             ${iso(sql`min(d.first_ts)`)} as "firstReport", ${iso(sql`max(d.last_ts)`)} as "lastReport",
+             row_number() over (order by ${g.order}) as ord
+      from days d
+      join collectors c on c.id = d.collector_id
+      left join teams t on t.id = c.team_id
+      group by ${groupCols}
+    )
+    select coalesce(json_agg(to_jsonb(g) - 'ord' order by g.ord), '[]')::text as json from grouped g`.execute(db);
+  return rows[0].json;
 }
