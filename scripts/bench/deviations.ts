@@ -8,14 +8,16 @@
  *    there) and drain their battery, so every rule does real work. Positions per second of wall and of CPU time. Target: ≥ 50,000/s against
  *    1,000 plans on one core.
  * 2. Commit → dashboard latency: a real server in this process (PGlite, or PostgreSQL at
- *    TEST_DATABASE_URL), collectors publishing 1 fix/s over MQTT (QoS 1) and crossing their corridor
- *    every 10 s, a socket.io client on /live. Each event is matched to the fix that caused it: from
+ *    TEST_DATABASE_URL), collectors publishing 1 fix/s over MQTT (QoS 1) from another process
+ *    (deviations-load.ts) and crossing their corridor every 10 s, a socket.io client on /live. Each event is matched to the fix that caused it: from
  *    that fix's commit (the writer's commit callback) to the event's arrival on the socket, and
  *    from its publish (which includes ingest and commit). Target: p99 ≤ 1 s.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { io } from 'socket.io-client';
@@ -26,7 +28,6 @@ import { DeviationEngine, type ActivePlan, type EnginePosition, type LonLat } fr
 import type { PositionWrite } from '../../server/ingest/batch-writer.ts';
 import { startServer } from '../../server/server.ts';
 import { createStorage, percentile } from '../../test/support/server-process.ts';
-import { LeanMqttClient } from './lean-mqtt-client.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -181,8 +182,8 @@ async function latency(kind: 'pglite' | 'postgres', collectors: number, duration
       );
       phones.push(...batch);
     }
-    // A straight street per collector, 500 m apart, with one visit at its far end; the track runs
-    // along it and steps 150 m north of it (out of the 100 m corridor) every other 10 s.
+    // A straight street per collector, 500 m apart, with one visit at its far end (the tracks:
+    // deviations-load.ts).
     const now = Date.now();
     for (const p of phones) {
       const [lon, lat] = toLonLat(5000, p.y);
@@ -205,61 +206,49 @@ async function latency(kind: 'pglite' | 'postgres', collectors: number, duration
     };
     const socket = io(base, { path: LIVE_PATH, auth: { token }, transports: ['websocket'] });
     await new Promise<void>((resolve) => socket.once('snapshot', () => resolve()));
-    const fromCommit: number[] = [];
-    const fromPublish: number[] = [];
-    const publishedAt = new Map<string, number>();
-    let unmatched = 0;
+    const arrivals: { key: string; perf: number; wall: number }[] = [];
     socket.on('event', (e: EventOut) => {
-      const arrived = performance.now();
-      const key = `${e.collectorId}:${Date.parse(e.closedAt ?? e.openedAt)}`;
-      const c = committedAt.get(key);
-      const p = publishedAt.get(key);
-      if (c === undefined || p === undefined) return void unmatched++;
-      fromCommit.push(arrived - c);
-      fromPublish.push(arrived - p);
+      arrivals.push({ key: `${e.collectorId}:${Date.parse(e.closedAt ?? e.openedAt)}`, perf: performance.now(), wall: Date.now() });
     });
 
-    const clients = phones.map((p) => ({ p, c: new LeanMqttClient(server.ports.mqtt, p.uniqueId, p.token) }));
-    for (const { c } of clients) await c.connect();
+    const specFile = join(dataDir, 'load.json');
+    writeFileSync(specFile, JSON.stringify({ mqttPort: server.ports.mqtt, phones, durationS }));
+    const publishedAt = new Map<string, number>();
     let failed = 0;
-    let outstanding = 0;
-    let expected = 0;
-    const start = Date.now();
     const cpu0 = process.cpuUsage();
-    for (let s = 0; s < durationS; s++) {
-      const tick = start + s * 1000;
-      await new Promise((r) => setTimeout(r, Math.max(0, tick - Date.now())));
-      for (const [i, { p, c }] of clients.entries()) {
-        // Spread over the second; each collector 10 s on the street, 10 s off it, phases staggered.
-        const ts = tick + Math.floor((i / clients.length) * 1000);
-        const off = Math.floor((s + i) / 10) % 2 === 1;
-        if (off !== (s > 0 && Math.floor((s - 1 + i) / 10) % 2 === 1)) expected++;
-        const [lon, lat] = toLonLat(-4000 + s * 20, p.y + (off ? 150 : 0));
-        setTimeout(() => {
-          publishedAt.set(`${p.collectorId}:${ts}`, performance.now());
-          outstanding++;
-          c.publish(`ronda/${p.uniqueId}/position`, JSON.stringify({ ts, lat, lon }), (err) => {
-            outstanding--;
-            if (err) failed++;
-          });
-        }, Math.max(0, ts - Date.now()));
-      }
-    }
+    const started = Date.now();
+    const load = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/deviations-load.ts', `@${specFile}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: load.stdout! });
+    lines.on('line', (line) => {
+      const msg = JSON.parse(line) as { type: 'edge'; collectorId: number; ts: number; publishedAt: number } | { type: 'done'; failed: number };
+      if (msg.type === 'edge') publishedAt.set(`${msg.collectorId}:${msg.ts}`, msg.publishedAt);
+      else failed = msg.failed;
+    });
+    await new Promise((r) => load.once('exit', r));
     // Every fix acknowledged (so committed and evaluated), every event stored, then a second for the sockets.
-    await new Promise((r) => setTimeout(r, 1000));
-    while (outstanding > 0) await new Promise((r) => setTimeout(r, 50));
     await server.deviations.flushed();
     await new Promise((r) => setTimeout(r, 1000));
     const cpu = process.cpuUsage(cpu0);
-    const elapsedS = (Date.now() - start) / 1000;
+    const elapsedS = (Date.now() - started) / 1000;
+    const fromCommit: number[] = [];
+    const fromPublish: number[] = [];
+    let unmatched = 0;
+    for (const a of arrivals) {
+      const c = committedAt.get(a.key);
+      const p = publishedAt.get(a.key);
+      if (c === undefined || p === undefined) unmatched++;
+      else {
+        fromCommit.push(a.perf - c);
+        fromPublish.push(a.wall - p);
+      }
+    }
     const sorted = (a: number[]) => Float64Array.from(a).sort();
     const c = sorted(fromCommit);
     const pub = sorted(fromPublish);
     const ms = (x: number) => x.toFixed(0);
     console.log(
-      `| ${kind} | ${collectors} | ${c.length} / ${expected} | ${ms(percentile(c, 50))} / ${ms(percentile(c, 99))} / ${ms(c[c.length - 1])} | ${ms(percentile(pub, 50))} / ${ms(percentile(pub, 99))} / ${ms(pub[pub.length - 1])} | ${unmatched} / ${failed} | ${(((cpu.user + cpu.system) / 1e6 / elapsedS) * 100).toFixed(0)} % |`,
+      `| ${kind} | ${collectors} | ${c.length} / ${publishedAt.size} | ${ms(percentile(c, 50))} / ${ms(percentile(c, 99))} / ${ms(c[c.length - 1])} | ${ms(percentile(pub, 50))} / ${ms(percentile(pub, 99))} / ${ms(pub[pub.length - 1])} | ${unmatched} / ${failed} | ${(((cpu.user + cpu.system) / 1e6 / elapsedS) * 100).toFixed(0)} % |`,
     );
-    for (const { c } of clients) c.end();
     socket.close();
   } finally {
     await server.close();
@@ -277,7 +266,7 @@ const collectors = Number(args.collectors);
 const durationS = Number(args.duration);
 const kinds = args.db === 'none' ? [] : args.db === 'both' ? (['pglite', 'postgres'] as const) : ([args.db] as ('pglite' | 'postgres')[]);
 if (kinds.length > 0) console.log(`\n== Commit → dashboard: ${collectors} collectors at 1 fix/s over MQTT QoS 1 for ${durationS} s, each crossing its corridor every 10 s ==\n`);
-if (kinds.length > 0) console.log('| database | collectors (= active plans) | events received / expected | commit → socket ms p50 / p99 / max | publish → socket ms p50 / p99 / max | events unmatched / publishes failed | process CPU |');
+if (kinds.length > 0) console.log('| database | collectors (= active plans) | events received / expected | commit → socket ms p50 / p99 / max | publish → socket ms p50 / p99 / max | events unmatched / publishes failed | server process CPU |');
 if (kinds.length > 0) console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const kind of kinds) await latency(kind, collectors, durationS);
 process.exit(0);
