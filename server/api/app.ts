@@ -55,7 +55,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   }
 
   if (existsSync(WEB_BUILD_DIR)) {
-    await app.register(fastifyStatic, { root: WEB_BUILD_DIR, wildcard: false });
+    // preCompressed: the build's .br/.gz siblings (web/svelte.config.js `precompress`).
+    await app.register(fastifyStatic, { root: WEB_BUILD_DIR, wildcard: false, preCompressed: true });
     // The dashboard is a single-page app: unknown non-API paths get its shell.
     app.setNotFoundHandler((req, reply) => {
       if (req.url.startsWith('/api/') || req.method !== 'GET') {

@@ -15,13 +15,25 @@ function loadStreets(): Promise<Streets> {
 }
 
 /**
+ * Starts downloading MapLibre (most of the bundle) without waiting for a map page to
+ * mount: the layout calls this, so the chunk loads alongside the page's own code.
+ * `createMap`'s own import then resolves from the same module load.
+ */
+export function preloadMapLibre(): Promise<unknown> {
+  return import('maplibre-gl');
+}
+
+/**
  * A MapLibre map on the account's basemap (MAP_STYLE_URL, or the built-in offline
  * style over our own streets), resolved once its style has loaded.
  */
 export async function createMap(container: HTMLElement): Promise<MapLibreMap> {
   // MapLibre is most of the bundle; loading it here keeps the login page light.
+  // The streets load while MapLibre downloads; with MAP_STYLE_URL set they are not needed.
+  const streetsFor = loadMapConfig().then((config) => (config.styleUrl ? null : loadStreets()));
+  streetsFor.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   const [{ default: maplibregl }, config] = await Promise.all([import('maplibre-gl'), loadMapConfig()]);
-  const style = config.styleUrl ?? offlineStyle(await loadStreets());
+  const style = config.styleUrl ?? offlineStyle((await streetsFor)!);
   const map = new maplibregl.Map({
     container,
     style,
