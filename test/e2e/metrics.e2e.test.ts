@@ -74,7 +74,12 @@ describe('the metrics page for the seeded day', () => {
     const views = page.getByRole('group', { name: 'Agrupar la tabla por' });
     await views.getByRole('button', { name: 'Equipo', exact: true }).click();
     expect(await cell(page, `t${s.teamId}`, 'visitsCompleted')).toBe('4 / 5');
-    expect(await cell(page, `t${s.teamId}`, 'plannedKm')).toBe(km(want.rosa.plannedKm + want.luis.plannedKm));
+    const routeM = (id: number) => s.latestPlan.routes.find((r) => r.collectorId === id)!.distanceM;
+    expect(await cell(page, `t${s.teamId}`, 'plannedKm')).toBe(km((routeM(s.rosa) + routeM(s.luis)) / 1000));
+    // Every collector-day (the API's rows, not the server's sums): the same day, so the same figures.
+    await views.getByRole('button', { name: 'Cobrador y día', exact: true }).click();
+    expect(await cell(page, `${s.rosa}:${DAY}`, 'drivenKm')).toBe('5.67 km');
+    expect(await cell(page, `${s.rosa}:${DAY}`, 'idleMin')).toBe('15 min');
     await views.getByRole('button', { name: 'Cobrador', exact: true }).click();
 
     // Sorting: collected, largest first on the first click.

@@ -1,4 +1,4 @@
-import type { MetricsResponse } from '$contract/metrics.ts';
+import type { MetricsGroup, MetricsResponse, MetricsSummaryResponse } from '$contract/metrics.ts';
 import { ApiError, api, signOut } from './api.ts';
 import { session } from './session.svelte.ts';
 
@@ -20,6 +20,9 @@ function search(q: MetricsQuery): string {
 }
 
 export const loadMetrics = (q: MetricsQuery): Promise<MetricsResponse> => api<MetricsResponse>(`/metrics/collectors?${search(q)}`);
+
+export const loadSummary = (q: MetricsQuery, groupBy: MetricsGroup): Promise<MetricsSummaryResponse> =>
+  api<MetricsSummaryResponse>(`/metrics/summary?${search(q)}&groupBy=${groupBy}`);
 
 export const loadTeams = async (): Promise<TeamOption[]> => (await api<{ teams: TeamOption[] }>('/teams')).teams;
 

@@ -7,8 +7,8 @@ export interface MetricsFormat {
   minutes(v: number | null): string;
   /** A span of minutes as "2 h 05 min". */
   span(minutes: number): string;
-  /** A report time: time of day when the row is one day, date and time otherwise. */
-  report(epochMs: number | null, oneDay: boolean): string;
+  /** A report instant (ISO 8601): time of day when the row is one day, date and time otherwise. */
+  report(iso: string | null, oneDay: boolean): string;
   /** YYYY-MM-DD as the locale writes a date. */
   day(isoDay: string): string;
   /** Whole currency units, for chart axes. */
@@ -37,7 +37,7 @@ export function makeMetricsFormat(languageTag: string, timeZone: string, currenc
       const h = Math.floor(total / 60);
       return h > 0 ? `${hours.format(h)} ${wholeMin.format(total % 60)}` : wholeMin.format(total);
     },
-    report: (ms, oneDay) => (ms === null ? DASH : (oneDay ? time : dateTime).format(ms)),
+    report: (iso, oneDay) => (iso === null ? DASH : (oneDay ? time : dateTime).format(Date.parse(iso))),
     day: (d) => day.format(Date.parse(`${d}T12:00:00Z`)),
     moneyAxis: (v) => moneyAxis.format(v),
   };
