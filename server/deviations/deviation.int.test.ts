@@ -38,6 +38,7 @@ const team: Record<'north' | 'south', number> = { north: 0, south: 0 };
 let supervisor: string;
 let dispatcher: string;
 let southSupervisor: string;
+let southDispatcher: string;
 const collectors: number[] = [];
 let southCollector: number;
 const phones = new Map<number, { uniqueId: string; token: string }>();
@@ -146,6 +147,7 @@ beforeAll(async () => {
   dispatcher = north.dispatcher;
   collectors.push(...north.collectorIds);
   southCollector = south.collectorIds[0];
+  southDispatcher = south.dispatcher;
   supervisor = await loginAs(t, 'supervisor', team.north, 'Sara Supervisor');
   southSupervisor = await loginAs(t, 'supervisor', team.south, 'Sol Supervisor');
   wall = (await wallClient(supervisor)).socket;
@@ -310,5 +312,17 @@ describe('deviation engine on the live ingest path', () => {
     expect(deviations).toMatchObject({ activePlans: 3, failures: 0, pendingTransitions: 0 });
     // Ana's 20 fixes, Beto's 20, Caro's 2; Beto's resend is counted as late (older than his newest).
     expect(deviations.positions - deviations.late).toBe(42);
+  });
+
+  it('a visit cancelled through the visits API is not reported skipped when the shift ends; its sibling is', async () => {
+    const route = routes.get(southCollector)!;
+    const [first, second] = route.stops;
+    const { version } = (await t.api('GET', `/api/visits/${first.visitId}`, undefined, southDispatcher)).body;
+    expect((await t.api('POST', `/api/visits/${first.visitId}/cancel`, { version }, southDispatcher)).status).toBe(200);
+    // The clock at the end of Caro's route, as the service's timer will see it then.
+    t.server.deviations.tick(Date.parse(route.end.at));
+    await t.server.deviations.flushed();
+    const skipped = (await eventsOf(southCollector, southSupervisor)).filter((e) => e.type === 'visit_skipped');
+    expect(skipped.map((e) => e.visitId)).toEqual([second.visitId]);
   });
 });
