@@ -61,7 +61,9 @@ class Fleet {
   #lastLoadAt = 0;
   #reloadTimer: ReturnType<typeof setTimeout> | null = null;
 
+  /** Reactive: a `$derived` that looks a collector up before the list has loaded runs again once it has. */
   get(id: number): CollectorRow | undefined {
+    void this.rows;
     return this.#byId.get(id);
   }
 
