@@ -124,60 +124,81 @@ async function seededServer(kind: 'postgres' | 'pglite', o: MetricsOptions, from
   return { server, storage, counts, seedS: (Date.now() - t0) / 1000 };
 }
 
-async function measure(server: ServerProcess, path: string, calls: number) {
-  const total: number[] = [];
-  const db: number[] = [];
-  let rows = 0;
-  let bytes = 0;
-  for (let i = 0; i < calls; i++) {
-    const started = performance.now();
-    const res = await fetch(server.baseUrl + path, { headers: { authorization: `Bearer ${server.token}` } });
-    const body = await res.text();
-    total.push(performance.now() - started);
-    if (res.status !== 200) throw new Error(`metrics ${res.status}: ${body.slice(0, 200)}`);
-    db.push(Number(/db;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1] ?? NaN));
-    bytes = body.length;
-    rows = (JSON.parse(body) as { rows: unknown[] }).rows.length;
-  }
-  return { rows, bytes, total: stats(total), db: stats(db) };
+interface Call {
+  ms: number;
+  db: number;
+  bytes: number;
+  rows: number;
 }
 
+async function get(server: ServerProcess, path: string): Promise<Call> {
+  const started = performance.now();
+  const res = await fetch(server.baseUrl + path, { headers: { authorization: `Bearer ${server.token}` } });
+  const body = await res.text();
+  const elapsed = performance.now() - started;
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${body.slice(0, 200)}`);
+  const db = Number(/db;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1] ?? NaN);
+  return { ms: elapsed, db, bytes: body.length, rows: (JSON.parse(body) as { rows: unknown[] }).rows.length };
+}
+
+/**
+ * `calls` times: the requests of one page load in parallel, as the page sends them. `page` = until the last
+ * answer's last byte; `db` = the slowest request's Server-Timing (query and JSON in the database); `cpu` = the
+ * server process's CPU time over the load, which on PGlite includes the database (a thread of that process).
+ */
+async function measure(server: ServerProcess, paths: string[], calls: number, before: (i: number) => Promise<void> = async () => {}) {
+  const page: number[] = [];
+  const db: number[] = [];
+  const cpu: number[] = [];
+  let last: Call[] = [];
+  for (let i = 0; i < calls; i++) {
+    await before(i);
+    const cpu0 = server.cpuMicros();
+    const started = performance.now();
+    last = await Promise.all(paths.map((p) => get(server, p)));
+    page.push(performance.now() - started);
+    cpu.push((server.cpuMicros() - cpu0) / 1000);
+    db.push(Math.max(...last.map((c) => c.db)));
+  }
+  return { page: stats(page), db: stats(db), cpu: stats(cpu), last };
+}
+
+const line = (label: string, m: Awaited<ReturnType<typeof measure>>) =>
+  `  ${label.padEnd(44)} p50 ${ms(m.page.p50)}, p95 ${ms(m.page.p95)}, max ${ms(m.page.max)}; database p50 ${ms(m.db.p50)}; server CPU p50 ${ms(m.cpu.p50)}`;
+
 export async function benchMetrics(kind: 'postgres' | 'pglite', o: MetricsOptions): Promise<void> {
-  console.log(`\n== metrics on ${kind}: ${o.collectors} collectors × ${o.days} days, ${o.calls} calls ==`);
+  console.log(`\n== metrics on ${kind}: ${o.collectors} collectors × ${o.days} days, ${o.calls} calls each ==`);
   const to = isoDay(Date.now() - 11 * 86_400_000);
   const from = isoDay(Date.now() - (10 + o.days) * 86_400_000);
   const { server, storage, counts, seedS } = await seededServer(kind, o, from, to);
   try {
     console.log(`  seeded ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')} + ${o.collectors * o.days} rollup rows in ${seedS.toFixed(1)} s`);
-    const path = `/api/metrics/collectors?from=${from}&to=${to}`;
+    const range = `from=${from}&to=${to}`;
+    // What /metrics asks for when it opens (web/src/routes/(app)/metrics/+page.svelte): totals, the per-day charts,
+    // the table by collector.
+    const pagePaths = ['total', 'day', 'collector'].map((g) => `/api/metrics/summary?${range}&groupBy=${g}`);
+    const rowsPath = `/api/metrics/collectors?${range}`;
     // The first read after the bulk load recomputes every (collector, day) pair the load marked (migration 0007);
     // after that a read recomputes only what was written since the last one.
-    const first = await measure(server, path, 1);
-    console.log(`  first read (recomputes ${o.collectors * o.days} collector-days): query ${ms(first.db.max)}, request ${ms(first.total.max)}`);
-    const r = await measure(server, path, o.calls);
-    console.log(`  GET ${path} → ${r.rows} rows, ${(r.bytes / 1e6).toFixed(1)} MB JSON`);
-    console.log(`  query (Server-Timing db):        p50 ${ms(r.db.p50)}, p95 ${ms(r.db.p95)}, max ${ms(r.db.max)}`);
-    console.log(`  request → last byte (localhost): p50 ${ms(r.total.p50)}, p95 ${ms(r.total.p95)}, max ${ms(r.total.max)} over ${r.total.n} calls (target ≤ 500 ms)`);
-    // A working day: payments keep arriving between reads, each marking its collector's day for recomputation.
+    console.log(line(`first page load (recomputes ${o.collectors * o.days} collector-days)`, await measure(server, pagePaths, 1)));
+    const page = await measure(server, pagePaths, o.calls);
+    console.log(`  page load = ${page.last.map((c) => `${c.rows} rows`).join(' + ')} (${(page.last.reduce((n, c) => n + c.bytes, 0) / 1e3).toFixed(0)} kB), target ≤ 500 ms:`);
+    console.log(line('page load', page));
+
+    // A working day: payments keep arriving between page loads, each marking its collector's day for recomputation.
     const visits = ((await server.api('GET', `/api/visits?date=${to}&status=completed&limit=5000`)) as { visits: { id: number; collectorId: number }[] }).visits;
     const perCollector = [...new Map(visits.map((v) => [v.collectorId, v.id])).values()];
-    const live: number[] = [];
-    const liveDb: number[] = [];
-    for (let i = 0; i < o.calls; i++) {
+    const pay = async (i: number) => {
       const batch = perCollector.slice((i * o.writesPerRead) % perCollector.length).slice(0, o.writesPerRead);
       await Promise.all(
-        batch.map((visitId) =>
-          server.api('POST', '/api/payments', { id: randomUUID(), visitId, ts: `${to}T20:00:00Z`, amount: 10, currency: 'MXN', method: 'cash' }),
-        ),
+        batch.map((visitId) => server.api('POST', '/api/payments', { id: randomUUID(), visitId, ts: `${to}T20:00:00Z`, amount: 10, currency: 'MXN', method: 'cash' })),
       );
-      const m = await measure(server, path, 1);
-      live.push(m.total.max);
-      liveDb.push(m.db.max);
-    }
-    const l = stats(live);
-    console.log(`  with ${o.writesPerRead} payments recorded before each read: query p50 ${ms(stats(liveDb).p50)}, request p50 ${ms(l.p50)}, p95 ${ms(l.p95)}`);
-    const one = await measure(server, `${path}&collectorId=${(await server.api('GET', '/api/collectors')).collectors?.[0]?.id ?? 1}`, o.calls);
-    console.log(`  one collector's 30 days:         p50 ${ms(one.total.p50)}, p95 ${ms(one.total.p95)} (${one.rows} rows)`);
+    };
+    console.log(line(`page load after ${o.writesPerRead} new payments`, await measure(server, pagePaths, o.calls, pay)));
+
+    const rows = await measure(server, [rowsPath], o.calls);
+    console.log(`  every collector-day (detail view, CSV): ${rows.last[0].rows} rows, ${(rows.last[0].bytes / 1e6).toFixed(1)} MB JSON`);
+    console.log(line('every collector-day', rows));
   } finally {
     await server.stop();
     await storage.drop();
