@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { closeRedis, connectRedis, withHandledQuit } from '../lib/redis-connection.ts';
+import { closeRedis, connectRedis, withHandledRejections } from '../lib/redis-connection.ts';
 
 export interface BrokerBackends {
   /** aedes' `mq`: how a publish reaches subscribers connected to any instance. */
@@ -24,7 +24,7 @@ export async function redisBrokerBackends(url: string, log: Logger): Promise<Bro
     connectRedis(url, 'mqtt-sub', log),
     connectRedis(url, 'mqtt-store', log),
   ]);
-  const mq = mqemitterRedis({ pubConn: withHandledQuit(pubConn), subConn: withHandledQuit(subConn) });
+  const mq = mqemitterRedis({ pubConn: withHandledRejections(pubConn, ['quit']), subConn: withHandledRejections(subConn, ['quit']) });
   // mqemitter-redis repeats its connections' errors as 'error' events on `state`; unheard, one would
   // end the process. connectRedis already logs each outage, and ioredis reconnects.
   (mq as unknown as { state: EventEmitter }).state.on('error', () => undefined);

@@ -39,17 +39,21 @@ export async function closeRedis(conn: Redis): Promise<void> {
 }
 
 /**
- * For connections handed to a library that closes them with a bare `quit()`:
- * while Redis is unreachable that promise rejects with no handler, and an
- * unhandled rejection ends the process (mqemitter-redis, at shutdown).
+ * For connections handed to a library that calls `quit()` or `publish()`
+ * without handling the promise (mqemitter-redis at shutdown, socket.io's
+ * Redis adapter on every broadcast): while Redis is unreachable those reject
+ * — a publish after ioredis' 20 retries — with no handler, and an unhandled
+ * rejection ends the process. What is lost is a live delta, never a report:
+ * reports are committed to the database before anything is published.
  */
-export function withHandledQuit(conn: Redis): Redis {
-  const quit = conn.quit.bind(conn);
-  conn.quit = ((...args: Parameters<Redis['quit']>) => {
-    const done = quit(...args);
-    done.catch(() => undefined);
-    return done;
-  }) as Redis['quit'];
+export function withHandledRejections(conn: Redis, methods: ('quit' | 'publish')[]): Redis {
+  for (const method of methods) {
+    const original = (conn[method] as (...args: unknown[]) => Promise<unknown>).bind(conn);
+    (conn as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      const done = original(...args);
+      done.catch(() => undefined);
+      return done;
+    };
+  }
   return conn;
 }
-

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ServerOptions } from 'socket.io';
-import { closeRedis, connectRedis } from '../lib/redis-connection.ts';
+import { closeRedis, connectRedis, withHandledRejections } from '../lib/redis-connection.ts';
 
 export interface LiveRedisAdapter {
   adapter: ServerOptions['adapter'];
@@ -20,7 +20,7 @@ export async function redisLiveAdapter(url: string, log: Logger): Promise<LiveRe
   const [pub, sub] = await Promise.all([connectRedis(url, 'live-pub', log), connectRedis(url, 'live-sub', log)]);
   return {
     // A key of our own: other applications' socket.io servers may share this Redis.
-    adapter: createAdapter(pub, sub, { key: 'ronda-live' }),
+    adapter: createAdapter(withHandledRejections(pub, ['publish']), sub, { key: 'ronda-live' }),
     async close() {
       await Promise.all([closeRedis(pub), closeRedis(sub)]);
     },
