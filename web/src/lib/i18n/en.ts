@@ -171,4 +171,12 @@ export const en: Record<MessageKey, string> = {
   'wall.visitStatus.missed': 'Missed',
   'wall.visitStatus.cancelled': 'Cancelled',
   'wall.priority': 'priority {priority}',
+  'legend.label': 'Map legend',
+  'legend.routeAhead': 'Route ahead',
+  'legend.routeDone': 'Route done',
+  'legend.trail': 'Last 30 min',
+  'legend.visitOpen': 'Visit to do',
+  'legend.visitDone': 'Visit done',
+  'legend.visitMissed': 'Visit missed',
+  'legend.highPriority': 'High priority',
 };

@@ -170,6 +170,14 @@ export const es = {
   'wall.visitStatus.missed': 'No realizada',
   'wall.visitStatus.cancelled': 'Cancelada',
   'wall.priority': 'prioridad {priority}',
+  'legend.label': 'Leyenda del mapa',
+  'legend.routeAhead': 'Ruta por recorrer',
+  'legend.routeDone': 'Ruta recorrida',
+  'legend.trail': 'Últimos 30 min',
+  'legend.visitOpen': 'Visita pendiente',
+  'legend.visitDone': 'Visita realizada',
+  'legend.visitMissed': 'Visita no realizada',
+  'legend.highPriority': 'Prioridad alta',
 } as const;
 
 export type MessageKey = keyof typeof es;
