@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -16,11 +16,15 @@ export interface WallOptions {
 /** Live positions at 1 Hz per collector from a separate process (bench:ingest's load generator). */
 function startLoad(server: ServerProcess, devices: { uniqueId: string; token: string }[], durationS: number): { child: ChildProcess; connected: Promise<void> } {
   // Through a file: 2,000 device tokens are more than one command-line argument may hold.
-  const spec = join(mkdtempSync(join(tmpdir(), 'ronda-wall-')), 'load.json');
+  const dir = mkdtempSync(join(tmpdir(), 'ronda-wall-'));
+  const spec = join(dir, 'load.json');
   writeFileSync(spec, JSON.stringify({ mqttPort: server.mqttPort, devices, rate: devices.length, durationS }));
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/ingest-load.ts', `@${spec}`], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // The file holds device tokens: gone once the load process has read it (it says "connected") or has ended.
+  const removeSpec = () => rmSync(dir, { recursive: true, force: true });
+  child.once('exit', removeSpec);
   const connected = new Promise<void>((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -29,7 +33,10 @@ function startLoad(server: ServerProcess, devices: { uniqueId: string; token: st
       while ((nl = buf.indexOf('\n')) >= 0) {
         const msg = JSON.parse(buf.slice(0, nl));
         buf = buf.slice(nl + 1);
-        if (msg.type === 'connected') resolve();
+        if (msg.type === 'connected') {
+          removeSpec();
+          resolve();
+        }
         if (msg.type === 'window') console.log(`  load t=${msg.t}s sent=${msg.sent} acked=${msg.acked} publish→commit p50=${msg.p50} ms p99=${msg.p99} ms`);
       }
     });
