@@ -1,0 +1,90 @@
+/// <reference lib="dom" />
+import type { ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../server/demo/seed-demo.ts';
+import { startFleet } from '../../server/demo/start-fleet.ts';
+import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
+
+/**
+ * MAP_STYLE_URL (SPEC §4): the wall on a basemap of the account's choosing instead of
+ * the built-in one. The style here is served by a second origin, as a tile provider's
+ * would be, and has neither glyphs nor sprite: the wall's own labels must not need them.
+ */
+const BASEMAP_RGB = [0x2a, 0x1b, 0x3d] as const;
+const STYLE = {
+  version: 8,
+  sources: {},
+  layers: [{ id: 'basemap-background', type: 'background', paint: { 'background-color': `rgb(${BASEMAP_RGB.join(',')})` } }],
+};
+const MOVING_RGB = [0x34, 0xd3, 0x99] as const;
+
+let styleServer: Server;
+let t: TestServer;
+let fleet: ChildProcess;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  styleServer = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+    res.end(JSON.stringify(STYLE));
+  });
+  await new Promise<void>((resolve) => styleServer.listen(0, '127.0.0.1', resolve));
+  const styleUrl = `http://127.0.0.1:${(styleServer.address() as AddressInfo).port}/style.json`;
+  t = await startTestServer({ MAP_STYLE_URL: styleUrl }, undefined, { city: true });
+  const devices = await seedDemo(t.server.dbh.db, t.server.auth, 6);
+  await t.server.live.refreshDirectory();
+  fleet = startFleet(devices, { ports: t.server.ports, dataDir: t.db.dataDir, intervalMs: 1000, log: t.server.log });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+}, 120_000);
+
+afterAll(async () => {
+  fleet?.kill('SIGTERM');
+  await browser?.close();
+  await t?.close();
+  await new Promise((resolve) => styleServer?.close(resolve));
+});
+
+/** Pixels of the map canvas within a small distance of each colour. */
+async function countColours(png: Buffer, colours: readonly (readonly number[])[]): Promise<number[]> {
+  return page.evaluate(
+    async ({ b64, colours }) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const ctx = new OffscreenCanvas(img.width, img.height).getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const { data } = ctx.getImageData(0, 0, img.width, img.height);
+      const n = colours.map(() => 0);
+      for (let i = 0; i < data.length; i += 4) {
+        colours.forEach(([r, g, b], k) => {
+          if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 12) n[k]++;
+        });
+      }
+      return n;
+    },
+    { b64: png.toString('base64'), colours },
+  );
+}
+
+describe('the wall on a basemap from MAP_STYLE_URL', () => {
+  it('draws the account’s basemap under the live collectors, with no console errors', { timeout: 90_000 }, async () => {
+    const errors = watchErrors(page);
+    await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+    const canvas = page.locator('canvas.maplibregl-canvas');
+    await canvas.waitFor({ state: 'visible', timeout: 30_000 });
+    await expect
+      .poll(async () => {
+        const [basemap, moving] = await countColours(await canvas.screenshot(), [BASEMAP_RGB, MOVING_RGB]);
+        // Mostly basemap (the built-in style's background is another colour), and collectors on it.
+        return basemap > 100_000 && moving > 40;
+      }, { timeout: 40_000 })
+      .toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
