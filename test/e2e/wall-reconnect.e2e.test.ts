@@ -56,8 +56,11 @@ describe('the wall across a server crash', () => {
     await context.addInitScript(LIVE_FRAMES);
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${server.baseUrl}/`);
+    // Kiosk mode, as a wall screen runs: no top bar, the link status on the wall itself.
+    await page.goto(`${server.baseUrl}/?kiosk`);
     const badge = page.getByTestId('status-badge');
+    await badge.waitFor({ timeout: 30_000 });
+    expect(await page.locator('header.bar').count()).toBe(0);
     await expect.poll(() => badge.getAttribute('data-state'), { timeout: 30_000 }).toBe('live');
     await expect.poll(() => lastLiveFrame(page), { timeout: 30_000 }).toBeGreaterThan(0);
 
