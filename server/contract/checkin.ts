@@ -65,6 +65,10 @@ export const CheckinListQuery = Type.Object({
   visitId: Type.Optional(Type.Integer()),
   accountId: Type.Optional(Type.Integer()),
   flagged: Type.Optional(Type.Boolean()),
+  collectorId: Type.Optional(Type.Integer()),
+  /** [from, to) on the check-in's time: a collector's day for the track replay. */
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
 });
 

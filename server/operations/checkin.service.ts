@@ -55,12 +55,19 @@ function toCheckinOut(r: Awaited<ReturnType<ReturnType<typeof checkinQuery>['exe
   };
 }
 
-export async function listCheckins(db: Db, f: { visitId?: number; accountId?: number; flagged?: boolean; limit?: number }, scope: number | null): Promise<CheckinOut[]> {
+export async function listCheckins(
+  db: Db,
+  f: { visitId?: number; accountId?: number; flagged?: boolean; collectorId?: number; from?: string; to?: string; limit?: number },
+  scope: number | null,
+): Promise<CheckinOut[]> {
   let q = checkinQuery(db);
   if (scope !== null) q = q.where('team_id', '=', scope);
   if (f.visitId !== undefined) q = q.where('visit_id', '=', f.visitId);
   if (f.accountId !== undefined) q = q.where('account_id', '=', f.accountId);
   if (f.flagged !== undefined) q = q.where(sql<boolean>`(cardinality(flags) > 0)`, '=', f.flagged);
+  if (f.collectorId !== undefined) q = q.where('collector_id', '=', f.collectorId);
+  if (f.from !== undefined) q = q.where('ts', '>=', new Date(f.from));
+  if (f.to !== undefined) q = q.where('ts', '<', new Date(f.to));
   return (await q.orderBy('ts', 'desc').limit(f.limit ?? 200).execute()).map(toCheckinOut);
 }
 

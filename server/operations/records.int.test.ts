@@ -139,6 +139,18 @@ describe('check-ins over MQTT', () => {
     expect((await t.api('GET', '/api/checkins?flagged=true')).body.checkins.map((x: { visitId: number }) => x.visitId)).toEqual([visitId]);
   });
 
+  it("lists one collector's check-ins of a time span, for the track replay", async () => {
+    const visitId = await visit(await account('CHK-3', 1000));
+    const id = uuid();
+    await publish('checkin', { id, visitId, ts: ago(20), ...HOME, outcome: 'absent' });
+    const span = (from: number, to: number) => `from=${encodeURIComponent(ago(from))}&to=${encodeURIComponent(ago(to))}`;
+    const ids = async (query: string) => (await t.api('GET', `/api/checkins?${query}`)).body.checkins.map((c: { id: string }) => c.id);
+    await expect.poll(() => ids(`collectorId=${ana}&${span(25, 15)}`)).toEqual([id]);
+    expect(await ids(`collectorId=${ana}&${span(19, 0)}`)).not.toContain(id);
+    expect(await ids(`collectorId=${ana + 1000}&${span(25, 15)}`)).toEqual([]);
+    expect((await t.api('GET', '/api/checkins?from=yesterday')).status).toBe(400);
+  });
+
   it('refuses a promise without its date and amount through the API with a 400', async () => {
     const visitId = await visit(await account('CHK-3', 1000));
     const r = await t.api('POST', '/api/checkins', { id: uuid(), visitId, ts: '2026-11-23T17:00:00Z', ...HOME, outcome: 'promise' });
