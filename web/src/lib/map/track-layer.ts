@@ -3,6 +3,8 @@ import type { Feature, LineString, Point } from 'geojson';
 import { haversineM, type TrackPoint } from '../replay/track.ts';
 
 const TRAIL = 'replay-trail';
+/** The driven line's layer id, for layers drawn under it. */
+export const TRACK_LINE_LAYER = TRAIL;
 const CURSOR = 'replay-cursor';
 const DONE = '#38bdf8';
 // A dim cyan, not grey: the part still to play must not read as one more street.
