@@ -1,0 +1,90 @@
+import mqtt from 'mqtt';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createCollector, createTeam } from '../../server/operations/testing/fixtures.ts';
+import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
+
+// No DST since 2022: the replayed day is 06:00 UTC to 06:00 UTC.
+const TIME_ZONE = 'America/Mexico_City';
+/** The debtor's door; the collector drives up the meridian 300 m west of it. */
+const HOME = { lat: 20.6767, lon: -103.3445 };
+const ROAD_LON = -103.3475;
+
+let t: TestServer;
+let browser: Browser;
+let ana: number;
+let day: string;
+/** 11:00 local on `day` plus `min` minutes. */
+const at = (min: number) => new Date(Date.parse(`${day}T17:00:00Z`) + min * 60_000).toISOString();
+
+beforeAll(async () => {
+  t = await startTestServer({ TIME_ZONE });
+  day = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE }).format(Date.now() - 2 * 86_400_000);
+  const team = await createTeam(t, 'Centro');
+  ana = await createCollector(t, 'Ana', team);
+  const dev = await t.createDevice('ana-phone', ana);
+  const csv = `external_id,name,address,lat,lon,balance_due,days_past_due,team\nR-1,Rosa Díaz,Av. Juárez 100,${HOME.lat},${HOME.lon},1000,45,Centro\n`;
+  const imported = await fetch(`${t.baseUrl}/api/accounts/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${t.token}` }, body: csv });
+  expect(imported.status).toBe(200);
+  const accountId = (await t.api('GET', '/api/accounts?search=R-1')).body.accounts[0].id;
+  const visit = await t.api('POST', '/api/visits', { accountId, date: day, collectorId: ana });
+  expect(visit.status).toBe(201);
+  const plan = await t.api('POST', '/api/plans/optimize', { date: day, teamId: team, options: { iterations: 10, seed: 1 } });
+  expect(plan.status).toBe(200);
+
+  // Ten minutes driving north, eight parked at the door's corner, ten more minutes north.
+  const track = [];
+  for (let m = 0; m < 10; m++) track.push({ ts: at(m), lat: HOME.lat - (10 - m) * 0.001, lon: ROAD_LON });
+  for (let m = 10; m <= 18; m++) track.push({ ts: at(m), lat: HOME.lat, lon: ROAD_LON });
+  for (let m = 19; m <= 28; m++) track.push({ ts: at(m), lat: HOME.lat + (m - 18) * 0.001, lon: ROAD_LON });
+  const phone = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: 'ana-phone', password: dev.token, reconnectPeriod: 0 });
+  await phone.publishAsync('ronda/ana-phone/position', JSON.stringify(track), { qos: 1 });
+  const checkin = { id: '00000000-0000-4000-8000-000000000001', visitId: visit.body.id, ts: at(14), ...HOME, outcome: 'paid' };
+  await phone.publishAsync('ronda/ana-phone/checkin', JSON.stringify(checkin), { qos: 1 });
+  await phone.endAsync();
+  await vi.waitFor(async () => expect((await t.api('GET', `/api/checkins?collectorId=${ana}`)).body.checkins).toHaveLength(1), { timeout: 10_000 });
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe('track replay', () => {
+  it('marks the stop and the paid visit under the slider, seeks to them on a click, and counts the planned visit', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const errors = watchErrors(page);
+    await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+    await page.goto(`${t.baseUrl}/replay`);
+    await page.locator(`form select option[value="${ana}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+    await page.locator('form select').first().selectOption(String(ana));
+    await page.locator('input[type=date]').fill(day);
+    await page.locator('form button[type=submit]').click();
+    await page.locator('.timeline .mark.visit').waitFor({ timeout: 20_000 });
+
+    expect(await page.locator('.buttons select option').allTextContents()).toEqual(['1×', '5×', '15×', '30×', '60×']);
+    const slider = page.locator('input[type=range]');
+    expect(await slider.getAttribute('max')).toBe('28');
+
+    // Parked from the 10th to the 18th point: a stop of 8 min starting at 11:10.
+    const stop = page.locator('.timeline .mark.stop');
+    expect(await stop.count()).toBe(1);
+    expect(await stop.getAttribute('aria-label')).toMatch(/^Parada a las 11:10.*8 min$/);
+    // Its left end: the visit's dot sits on the middle of the bar.
+    await stop.click({ position: { x: 2, y: 9 } });
+    expect(await slider.inputValue()).toBe('10');
+
+    const visit = page.locator('.timeline .mark.visit');
+    expect(await visit.getAttribute('data-outcome')).toBe('paid');
+    expect(await visit.getAttribute('aria-label')).toMatch(/^Visita a las 11:14.*pagó$/);
+    await visit.click();
+    expect(await slider.inputValue()).toBe('14');
+
+    // One visit planned, one made; the plan's key shows because the route was found.
+    expect((await page.locator('.stats').innerText()).replace(/\s+/g, ' ')).toContain('Paradas 1 Visitas hechas 1 de 1');
+    expect(await page.locator('.legend').innerText()).toContain('Ruta planeada');
+    expect(errors).toEqual([]);
+  });
+});
