@@ -2,7 +2,7 @@ import type { GeoJSONSource, LngLatBoundsLike, Map as MapLibreMap, MapLayerMouse
 import type { PlanOut } from '$contract/plan.ts';
 import type { VisitOut } from '$contract/visit.ts';
 import { UNASSIGNED_COLOR, routeColor } from './board-plan.ts';
-import { decodeRoutePath } from './board-polyline.ts';
+import { decodeRoutePath } from '../map/route-polyline.ts';
 
 const ROUTES = 'board-routes';
 const STOPS = 'board-stops';

@@ -2,7 +2,8 @@ import type { ExpressionSpecification, GeoJSONSource, Map as MapLibreMap } from 
 import type { Feature, FeatureCollection, LineString, Point } from 'geojson';
 import type { PlanOut } from '$contract/plan.ts';
 import type { VisitOut, VisitStatus } from '$contract/visit.ts';
-import { decodePolyline, splitRoute } from '../wall/route-progress.ts';
+import { splitRoute } from '../wall/route-progress.ts';
+import { decodeRoutePath } from './route-polyline.ts';
 import type { TrailFeature } from '../wall/trail.ts';
 
 const ROUTES = 'plan-routes';
@@ -137,7 +138,7 @@ export class OperationsLayers {
         const key = `${plan.id}:${route.collectorId}`;
         used.add(key);
         let path = this.#paths.get(key);
-        if (!path) this.#paths.set(key, (path = decodePolyline(route.polyline)));
+        if (!path) this.#paths.set(key, (path = decodeRoutePath(route.polyline)));
         const stops = route.stops.map((s) => ({ lat: s.lat, lon: s.lon, status: this.#visits.get(s.visitId)?.status ?? s.status }));
         const { done, remaining } = splitRoute(path, stops);
         const props = (part: RouteProperties['part']) => ({ collector: route.collectorId, team: plan.teamId, part });

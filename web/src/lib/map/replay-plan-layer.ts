@@ -1,7 +1,7 @@
 import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import type { CheckinOut } from '$contract/checkin.ts';
 import type { PlanRoute } from '$contract/plan.ts';
-import { decodeRoutePath } from '../board/board-polyline.ts';
+import { decodeRoutePath } from './route-polyline.ts';
 import { OUTCOME_COLORS } from '../replay/timeline.ts';
 
 const PLAN = 'replay-plan';

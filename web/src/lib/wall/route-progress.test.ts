@@ -1,21 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePolyline, splitRoute } from './route-progress.ts';
-
-describe('decodePolyline', () => {
-  it('decodes Google’s documented example to [lon, lat] pairs', () => {
-    // developers.google.com/maps/documentation/utilities/polylinealgorithm
-    expect(decodePolyline('_p~iF~ps|U_ulLnnqC_mqNvxq`@')).toEqual([
-      [-120.2, 38.5],
-      [-120.95, 40.7],
-      [-126.453, 43.252],
-    ]);
-  });
-
-  it('stops at a truncated pair instead of inventing a point', () => {
-    expect(decodePolyline('_p~iF~ps|U_ulL')).toEqual([[-120.2, 38.5]]);
-    expect(decodePolyline('')).toEqual([]);
-  });
-});
+import { splitRoute } from './route-progress.ts';
 
 describe('splitRoute', () => {
   // A straight street west → east, one vertex per 0.001°, with stops at vertices 2, 5 and 8.

@@ -1,38 +1,5 @@
 import type { VisitStatus } from '$contract/visit.ts';
 
-/**
- * Google's encoded polyline (5 decimals, [lat, lon] pairs, as PlanRoute.polyline
- * stores it) to GeoJSON [lon, lat] coordinates.
- */
-export function decodePolyline(encoded: string): [number, number][] {
-  const out: [number, number][] = [];
-  let index = 0;
-  let lat = 0;
-  let lon = 0;
-  const next = (): number | null => {
-    let result = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      if (index >= encoded.length) return null;
-      byte = encoded.charCodeAt(index++) - 63;
-      result |= (byte & 0x1f) << shift;
-      shift += 5;
-    } while (byte >= 0x20);
-    return result & 1 ? ~(result >> 1) : result >> 1;
-  };
-  while (index < encoded.length) {
-    const dLat = next();
-    const dLon = next();
-    // A truncated string ends the line rather than inventing a point.
-    if (dLat === null || dLon === null) break;
-    lat += dLat;
-    lon += dLon;
-    out.push([lon / 1e5, lat / 1e5]);
-  }
-  return out;
-}
-
 /** Statuses after which the collector has been to (or given up on) the stop. */
 const REACHED: ReadonlySet<VisitStatus> = new Set(['arrived', 'completed', 'missed']);
 

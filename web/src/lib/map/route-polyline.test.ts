@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRoutePath } from './board-polyline.ts';
+import { decodeRoutePath } from './route-polyline.ts';
 
 describe('decodeRoutePath', () => {
   it("decodes Google's documented example to [lon, lat] pairs", () => {
