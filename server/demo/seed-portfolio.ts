@@ -58,7 +58,12 @@ export async function seedPortfolio(
     .map(Number);
   const startMin = Math.max(0, h * 60 + m - 15);
   const hhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
-  for (const team of teams) await saveTeamSettings(db, team.id, { shift: { start: hhmm(startMin), end: hhmm(Math.min(1440, startMin + 600)) } });
+  // A cap near the fair share: left free, the optimizer serves the day with half the team and the
+  // other collectors walk the demo with no plan.
+  const maxVisitsPerCollector = opts.visitsPerCollector + 2;
+  for (const team of teams) {
+    await saveTeamSettings(db, team.id, { shift: { start: hhmm(startMin), end: hhmm(Math.min(1440, startMin + 600)) }, maxVisitsPerCollector });
+  }
 
   const today = await db.selectFrom('visits').select((eb) => eb.fn.countAll<number>().as('n')).where('visit_date', '=', date).executeTakeFirstOrThrow();
   if (Number(today.n) > 0) return;
