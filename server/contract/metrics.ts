@@ -3,13 +3,10 @@ import { Type, type Static } from '@sinclair/typebox';
 const Num = Type.Number();
 const NullableNum = Type.Union([Type.Null(), Type.Number()]);
 
-/** One collector on one day: what a manager compares (issue 6, manager metrics). */
-export const CollectorDayMetrics = Type.Object({
-  collectorId: Type.Integer(),
-  collectorName: Type.String(),
-  teamId: Type.Union([Type.Null(), Type.Integer()]),
-  teamName: Type.Union([Type.Null(), Type.String()]),
-  day: Type.String({ format: 'date' }),
+const DateTime = Type.Union([Type.Null(), Type.String({ format: 'date-time' })]);
+
+/** The figures a manager compares, for one collector-day or summed over a group (issue 6, manager metrics). */
+const MetricFigures = Type.Object({
   plannedKm: NullableNum,
   drivenKm: Num,
   visitsPlanned: Type.Integer(),
@@ -29,9 +26,21 @@ export const CollectorDayMetrics = Type.Object({
   /** Minutes stopped (below 2 km/h) that were not time on site before a check-in. */
   idleMin: Num,
   movingMin: Num,
-  firstReport: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
-  lastReport: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
+  firstReport: DateTime,
+  lastReport: DateTime,
 });
+
+/** One collector on one day. */
+export const CollectorDayMetrics = Type.Composite([
+  Type.Object({
+    collectorId: Type.Integer(),
+    collectorName: Type.String(),
+    teamId: Type.Union([Type.Null(), Type.Integer()]),
+    teamName: Type.Union([Type.Null(), Type.String()]),
+    day: Type.String({ format: 'date' }),
+  }),
+  MetricFigures,
+]);
 export type CollectorDayMetrics = Static<typeof CollectorDayMetrics>;
 
 export const MetricsQuery = Type.Object({
@@ -62,32 +71,19 @@ export type MetricsSummaryQuery = Static<typeof MetricsSummaryQuery>;
  * the sums (visits with payment ÷ visits completed; minutes on site ÷ timed
  * visits), not as averages of daily ratios.
  */
-export const MetricsSummaryRow = Type.Object({
-  /** `c{collectorId}`, `t{teamId}` (`t` alone: no team), the day, or `total`. */
-  key: Type.String(),
-  /** Collector name, team name, the day; null for "no team" and for the total. */
-  label: Type.Union([Type.Null(), Type.String()]),
-  /** The day or team every summed collector-day shares; null when they differ. */
-  day: Type.Union([Type.Null(), Type.String({ format: 'date' })]),
-  teamName: Type.Union([Type.Null(), Type.String()]),
-  collectors: Type.Integer(),
-  plannedKm: NullableNum,
-  drivenKm: Num,
-  visitsPlanned: Type.Integer(),
-  visitsCompleted: Type.Integer(),
-  visitsWithPayment: Type.Integer(),
-  effectiveRate: NullableNum,
-  collected: Num,
-  promised: Num,
-  due: Num,
-  timedVisits: Type.Integer(),
-  onSiteMin: Num,
-  avgVisitMin: NullableNum,
-  idleMin: Num,
-  movingMin: Num,
-  firstReport: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
-  lastReport: Type.Union([Type.Null(), Type.String({ format: 'date-time' })]),
-});
+export const MetricsSummaryRow = Type.Composite([
+  Type.Object({
+    /** `c{collectorId}`, `t{teamId}` (`t` alone: no team), the day, or `total`. */
+    key: Type.String(),
+    /** Collector name, team name, the day; null for "no team" and for the total. */
+    label: Type.Union([Type.Null(), Type.String()]),
+    /** The day or team every summed collector-day shares; null when they differ. */
+    day: Type.Union([Type.Null(), Type.String({ format: 'date' })]),
+    teamName: Type.Union([Type.Null(), Type.String()]),
+    collectors: Type.Integer(),
+  }),
+  MetricFigures,
+]);
 export type MetricsSummaryRow = Static<typeof MetricsSummaryRow>;
 
 export const MetricsSummaryResponse = Type.Object({
