@@ -18,7 +18,15 @@ try {
   if (demo) {
     const devices = await seedDemo(server.dbh.db, server.auth, Number(process.env.DEMO_COLLECTORS ?? 25));
     await server.live.refreshDirectory();
-    await seedPortfolio(server.dbh.db, server.plans, { timeZone: config.TIME_ZONE, accountsPerTeam: 180, visitsPerCollector: 12, log: server.log });
+    await seedPortfolio(server.dbh.db, server.plans, {
+      timeZone: config.TIME_ZONE,
+      accountsPerTeam: 180,
+      visitsPerCollector: 12,
+      // Near the fair share: left free, the optimizer serves the day with half the team and the
+      // other collectors walk the demo with no plan.
+      maxVisitsPerCollector: 14,
+      log: server.log,
+    });
     mkdirSync(config.DATA_DIR, { recursive: true });
     fleet = startFleet(devices, {
       ports: server.ports,

@@ -28,7 +28,14 @@ export function localDate(timeZone: string, at = new Date()): string {
 export async function seedPortfolio(
   db: Kysely<Database>,
   plans: PlanService,
-  opts: { timeZone: string; accountsPerTeam: number; visitsPerCollector: number; log: Logger },
+  opts: {
+    timeZone: string;
+    accountsPerTeam: number;
+    visitsPerCollector: number;
+    /** Caps each collector's route (team plan setting); unset leaves the team's own setting. */
+    maxVisitsPerCollector?: number;
+    log: Logger;
+  },
 ): Promise<void> {
   const teams = await db.selectFrom('teams').select(['id', 'name']).orderBy('id').execute();
   const rand = seededRandom(2026);
@@ -58,9 +65,7 @@ export async function seedPortfolio(
     .map(Number);
   const startMin = Math.max(0, h * 60 + m - 15);
   const hhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
-  // A cap near the fair share: left free, the optimizer serves the day with half the team and the
-  // other collectors walk the demo with no plan.
-  const maxVisitsPerCollector = opts.visitsPerCollector + 2;
+  const { maxVisitsPerCollector } = opts;
   for (const team of teams) {
     await saveTeamSettings(db, team.id, { shift: { start: hhmm(startMin), end: hhmm(Math.min(1440, startMin + 600)) }, maxVisitsPerCollector });
   }
