@@ -8,6 +8,10 @@ export class SearchContext {
   readonly b: Chain;
   /** Moves count as improving only beyond this (absorbs float noise). */
   readonly epsilon: number;
+  /** Whether operators may cost moves in closed form (delta.ts): no breaks, one cost matrix. */
+  readonly closedForm: boolean;
+  private readonly costs: Float64Array;
+  private readonly side: number;
 
   constructor(
     readonly problem: Problem,
@@ -17,6 +21,14 @@ export class SearchContext {
     this.a = new Chain(problem, solution);
     this.b = new Chain(problem, solution);
     this.epsilon = 1e-6;
+    this.closedForm = !problem.hasBreaks && problem.uniformCosts;
+    this.costs = problem.costs[0] ?? new Float64Array(0);
+    this.side = problem.side;
+  }
+
+  /** Travel cost from location a to b (closed-form costing only). */
+  arc(a: number, b: number): number {
+    return this.costs[a * this.side + b];
   }
 
   /** Position of job j in its route (1-based) and whether it may move. */
@@ -29,7 +41,14 @@ export class SearchContext {
   tryOne(r: number): boolean {
     const route = this.solution.routes[r];
     const v = route.vehicle;
-    if (!(this.a.cost(v) < route.cost - this.epsilon) || !this.a.feasible(v) || !this.a.loadsFit(v)) return false;
+    if (!(this.a.cost(v) < route.cost - this.epsilon)) return false;
+    return this.commitOne(r);
+  }
+
+  /** Replaces route r by chain a when that is feasible; the caller has checked that it pays. */
+  commitOne(r: number): boolean {
+    const v = this.solution.routes[r].vehicle;
+    if (!this.a.feasible(v) || !this.a.loadsFit(v)) return false;
     this.solution.setJobs(r, this.a.jobs());
     return true;
   }
@@ -50,6 +69,13 @@ export class SearchContext {
     const va = routeA.vehicle;
     const vb = routeB.vehicle;
     if (!(costA + this.b.cost(vb) < routeA.cost + routeB.cost - this.epsilon)) return false;
+    return this.commitTwo(ra, rb);
+  }
+
+  /** Replaces routes ra and rb by chains a and b when both are feasible; the caller has checked that it pays. */
+  commitTwo(ra: number, rb: number): boolean {
+    const va = this.solution.routes[ra].vehicle;
+    const vb = this.solution.routes[rb].vehicle;
     if (!this.a.feasible(va) || !this.b.feasible(vb) || !this.a.loadsFit(va) || !this.b.loadsFit(vb)) return false;
     const jobsA = this.a.jobs();
     const jobsB = this.b.jobs();

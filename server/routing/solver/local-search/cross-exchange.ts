@@ -1,3 +1,4 @@
+import { crossDelta } from './delta.ts';
 import type { SearchContext } from './context.ts';
 
 /**
@@ -19,9 +20,10 @@ export function crossExchange(ctx: SearchContext, u: number, v: number): boolean
       if ((lu === 1 && lv === 1) || (lv > lu && !ctx.hasRoom(ru, lv - lu)) || (lu > lv && !ctx.hasRoom(rv, lu - lv))) continue;
       const eu = pu + lu - 1;
       const ev = pv + lv - 1;
+      if (ctx.closedForm && !(crossDelta(ctx, ru, pu, eu, rv, pv, ev) < -ctx.epsilon)) continue;
       ctx.a.clear().add(ru, 1, pu - 1).add(rv, pv, ev).add(ru, eu + 1, sizeU);
       ctx.b.clear().add(rv, 1, pv - 1).add(ru, pu, eu).add(rv, ev + 1, sizeV);
-      if (ctx.tryTwo(ru, rv)) return true;
+      if (ctx.closedForm ? ctx.commitTwo(ru, rv) : ctx.tryTwo(ru, rv)) return true;
     }
   }
   return false;

@@ -1,3 +1,4 @@
+import { relocateDelta } from './delta.ts';
 import type { SearchContext } from './context.ts';
 
 /**
@@ -14,25 +15,28 @@ export function relocate(ctx: SearchContext, u: number, v: number): boolean {
   const pu = s.posOf[u];
   const pv = s.posOf[v];
   if (pu <= routeU.fixed) return false;
+  const closed = ctx.closedForm;
   for (let len = 1; len <= 3; len++) {
     const end = pu + len - 1;
     if (end > routeU.size) return false;
     if (ru === rv && pv >= pu && pv <= end) return false;
     if (ru !== rv && !ctx.hasRoom(rv, len)) return false;
-    const costU = ru !== rv ? ctx.a.clear().add(ru, 1, pu - 1).add(ru, end + 1, routeU.size).cost(routeU.vehicle) : 0;
+    const costU = ru !== rv && !closed ? ctx.a.clear().add(ru, 1, pu - 1).add(ru, end + 1, routeU.size).cost(routeU.vehicle) : 0;
     for (let rev = 0; rev < (len === 1 ? 1 : 2); rev++) {
       for (let side = 0; side < 2; side++) {
         const q = side === 0 ? pv : pv - 1; // insert after position q
         if (q < routeV.fixed) continue;
+        if (ru === rv && q >= pu - 1 && q <= end) continue;
+        if (closed && !(relocateDelta(ctx, ru, pu, end, rev === 1, rv, q) < -ctx.epsilon)) continue;
         if (ru !== rv) {
+          if (closed) ctx.a.clear().add(ru, 1, pu - 1).add(ru, end + 1, routeU.size);
           ctx.b.clear().add(rv, 1, q).add(ru, pu, end, rev === 1).add(rv, q + 1, routeV.size);
-          if (ctx.tryTwo(ru, rv, costU)) return true;
+          if (closed ? ctx.commitTwo(ru, rv) : ctx.tryTwo(ru, rv, costU)) return true;
         } else {
-          if (q >= pu - 1 && q <= end) continue;
           const a = ctx.a.clear();
           if (q < pu) a.add(ru, 1, q).add(ru, pu, end, rev === 1).add(ru, q + 1, pu - 1).add(ru, end + 1, routeU.size);
           else a.add(ru, 1, pu - 1).add(ru, end + 1, q).add(ru, pu, end, rev === 1).add(ru, q + 1, routeU.size);
-          if (ctx.tryOne(ru)) return true;
+          if (closed ? ctx.commitOne(ru) : ctx.tryOne(ru)) return true;
         }
       }
     }

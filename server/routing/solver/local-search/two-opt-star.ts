@@ -1,3 +1,4 @@
+import { twoOptStarDelta } from './delta.ts';
 import type { SearchContext } from './context.ts';
 
 /**
@@ -14,16 +15,17 @@ export function twoOptStar(ctx: SearchContext, u: number, v: number): boolean {
   const pu = s.posOf[u];
   const pv = s.posOf[v];
   // u → v: U keeps 1..pu then V's pv..; V keeps 1..pv-1 then U's pu+1..
-  if (pu >= s.routes[ru].fixed && pv - 1 >= s.routes[rv].fixed) {
+  const closed = ctx.closedForm;
+  if (pu >= s.routes[ru].fixed && pv - 1 >= s.routes[rv].fixed && (!closed || twoOptStarDelta(ctx, ru, pu, rv, pv - 1) < -ctx.epsilon)) {
     ctx.a.clear().add(ru, 1, pu).add(rv, pv, sizeV);
     ctx.b.clear().add(rv, 1, pv - 1).add(ru, pu + 1, sizeU);
-    if (ctx.tryTwo(ru, rv)) return true;
+    if (closed ? ctx.commitTwo(ru, rv) : ctx.tryTwo(ru, rv)) return true;
   }
   // v → u: V keeps 1..pv then U's pu..; U keeps 1..pu-1 then V's pv+1..
-  if (pv >= s.routes[rv].fixed && pu - 1 >= s.routes[ru].fixed) {
+  if (pv >= s.routes[rv].fixed && pu - 1 >= s.routes[ru].fixed && (!closed || twoOptStarDelta(ctx, ru, pu - 1, rv, pv) < -ctx.epsilon)) {
     ctx.a.clear().add(ru, 1, pu - 1).add(rv, pv + 1, sizeV);
     ctx.b.clear().add(rv, 1, pv).add(ru, pu, sizeU);
-    if (ctx.tryTwo(ru, rv)) return true;
+    if (closed ? ctx.commitTwo(ru, rv) : ctx.tryTwo(ru, rv)) return true;
   }
   return false;
 }

@@ -1,3 +1,4 @@
+import { twoOptDelta } from './delta.ts';
 import type { SearchContext } from './context.ts';
 
 /**
@@ -14,13 +15,14 @@ export function twoOpt(ctx: SearchContext, u: number, v: number): boolean {
   const lo = Math.min(s.posOf[u], s.posOf[v]);
   const hi = Math.max(s.posOf[u], s.posOf[v]);
   if (hi === lo + 1) return false;
-  if (lo >= route.fixed) {
+  const closed = ctx.closedForm;
+  if (lo >= route.fixed && (!closed || twoOptDelta(ctx, ru, lo + 1, hi) < -ctx.epsilon)) {
     ctx.a.clear().add(ru, 1, lo).add(ru, lo + 1, hi, true).add(ru, hi + 1, route.size);
-    if (ctx.tryOne(ru)) return true;
+    if (closed ? ctx.commitOne(ru) : ctx.tryOne(ru)) return true;
   }
-  if (lo - 1 >= route.fixed) {
+  if (lo - 1 >= route.fixed && (!closed || twoOptDelta(ctx, ru, lo, hi - 1) < -ctx.epsilon)) {
     ctx.a.clear().add(ru, 1, lo - 1).add(ru, lo, hi - 1, true).add(ru, hi, route.size);
-    if (ctx.tryOne(ru)) return true;
+    if (closed ? ctx.commitOne(ru) : ctx.tryOne(ru)) return true;
   }
   return false;
 }
