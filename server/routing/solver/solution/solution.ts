@@ -33,7 +33,13 @@ export class Solution {
     this.routeOf = new Int32Array(problem.jobCount).fill(-1);
     this.posOf = new Int32Array(problem.jobCount);
     this.dirty = new Uint8Array(problem.jobCount);
-    for (const r of this.routes) r.update();
+    for (const r of this.routes) {
+      // A second store makes V8 track `fixed` as mutable from the first solve on. Left
+      // const-tracked, the first warm start's store would deoptimize every hot function
+      // that reads it, and re-optimizing costs ~100 ms: most of a re-plan's budget.
+      r.fixed = 0;
+      r.update();
+    }
   }
 
   /**
