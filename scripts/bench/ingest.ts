@@ -1,9 +1,12 @@
 /**
  * bench:ingest — real MQTT clients in a separate process → committed rows,
  * against a real server process, for PostgreSQL and PGlite.
- *   npm run bench:ingest -- [--db postgres|pglite|both] [--devices 1000] [--rate 10000] [--pglite-rate 3000] [--duration 300] [--overload]
+ * Diagnostics: BENCH_CPU_PROF=DIR profiles the server, BENCH_NODE_FLAGS adds Node flags to it
+ * (e.g. --trace-gc), BENCH_SERVER_LOG=FILE keeps its stdout.
+ *   npm run bench:ingest -- [--db postgres|pglite|both] [--devices 1000] [--rate 10000] [--pglite-rate 3000] [--warmup 10] [--duration 300] [--window 10] [--overload]
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startServerProcess } from '../../test/support/server-process.ts';
 
@@ -14,13 +17,16 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '10000' },
     'pglite-rate': { type: 'string', default: '3000' },
     duration: { type: 'string', default: '300' },
+    warmup: { type: 'string', default: '10' },
     overload: { type: 'boolean', default: false },
+    window: { type: 'string', default: '10' },
   },
 });
 
 const kinds = args.db === 'both' ? (['postgres', 'pglite'] as const) : ([args.db] as ('postgres' | 'pglite')[]);
 const devicesN = Number(args.devices);
 const durationS = Number(args.duration);
+const warmupS = Number(args.warmup);
 
 for (const kind of kinds) {
   const base = kind === 'postgres' ? Number(args.rate) : Number(args['pglite-rate']);
@@ -29,7 +35,7 @@ for (const kind of kinds) {
 }
 
 async function runOne(kind: 'postgres' | 'pglite', rate: number): Promise<void> {
-  console.log(`\n== ${kind}: ${devicesN} devices, ${rate} positions/s target, ${durationS} s, QoS 1 ==`);
+  console.log(`\n== ${kind}: ${devicesN} devices, ${rate} positions/s target, ${warmupS} s warm-up + ${durationS} s measured, QoS 1 ==`);
   const server = await startServerProcess(kind);
   try {
     const devices: { uniqueId: string; token: string }[] = [];
@@ -42,53 +48,97 @@ async function runOne(kind: 'postgres' | 'pglite', rate: number): Promise<void> 
       );
       devices.push(...batch);
     }
-    await server.api('GET', '/api/health'); // resets the event-loop window
-    const cpu0 = server.cpuMicros();
+    const health = () => server.api('GET', '/api/health');
+    if (!(await health()).ingest) throw new Error('health has no ingest figures');
     const rss: number[] = [server.rssMb()];
-    let maxLoopMs = 0;
-    const h0 = await server.api('GET', '/api/health');
-    if (!h0.ingest) throw new Error(`health: ${JSON.stringify(h0)}`);
-    let committedAtStart = h0.ingest.writer.committedRows as number;
-    const load = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/ingest-load.ts', JSON.stringify({ mqttPort: server.mqttPort, devices, rate, durationS })], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const loop = { connect: 0, warmup: 0, measured: 0 };
+    let phase: keyof typeof loop = 'connect';
+    const at = { committedConnected: 0, committedMeasuring: 0, cpuMeasuring: 0, pgMeasuring: 0 };
+    const load = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/bench/ingest-load.ts', JSON.stringify({ mqttPort: server.mqttPort, devices, rate, warmupS, durationS, windowS: Number(args.window) })],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     let done: any = null;
-    let buf = '';
-    load.stdout!.on('data', async (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        const msg = JSON.parse(line);
-        if (msg.type === 'window') {
-          const h = await server.api('GET', '/api/health');
-          maxLoopMs = Math.max(maxLoopMs, h.eventLoop.maxMs);
-          rss.push(server.rssMb());
-          console.log(
-            `t=${String(msg.t).padStart(3)}s sent=${msg.sent} acked=${msg.acked} inflight=${msg.inflight} p50=${msg.p50}ms p99=${msg.p99}ms ` +
-              `queued=${h.ingest.writer.queuedRows} loopMax=${h.eventLoop.maxMs.toFixed(1)}ms rss=${Math.round(server.rssMb())}MB`,
-          );
-        } else if (msg.type === 'done') done = msg;
-        else if (msg.type === 'connected') {
-          committedAtStart = (await server.api('GET', '/api/health')).ingest.writer.committedRows;
-          console.log(`${msg.clients} MQTT clients connected`);
+    const finished = new Promise<void>((resolve) => {
+      let buf = '';
+      let chain = Promise.resolve();
+      load.stdout!.on('data', (d: Buffer) => {
+        buf += d.toString();
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const msg = JSON.parse(buf.slice(0, nl));
+          buf = buf.slice(nl + 1);
+          // Handled one after the other: each health read closes the server's event-loop window of the phase before it.
+          chain = chain.then(() => onMessage(msg)).then(() => (msg.type === 'done' ? resolve() : undefined));
         }
-      }
+      });
     });
+    const onMessage = async (msg: any) => {
+      const h = await health();
+      loop[phase] = Math.max(loop[phase], h.eventLoop.maxMs);
+      if (msg.type === 'connected') {
+        at.committedConnected = h.ingest.writer.committedRows;
+        console.log(`${msg.clients} MQTT clients connected (event-loop max while connecting ${loop.connect.toFixed(1)} ms)`);
+        phase = 'warmup';
+      } else if (msg.type === 'measuring') {
+        at.committedMeasuring = h.ingest.writer.committedRows;
+        at.cpuMeasuring = server.cpuMicros();
+        at.pgMeasuring = postgresCpuMicros();
+        console.log(`warm-up over (event-loop max ${loop.warmup.toFixed(1)} ms); measuring`);
+        phase = 'measured';
+      } else if (msg.type === 'window') {
+        rss.push(server.rssMb());
+        console.log(
+          `t=${String(msg.t).padStart(3)}s sent=${msg.sent} acked=${msg.acked} inflight=${msg.inflight} p50=${msg.p50}ms p99=${msg.p99}ms ` +
+            `queued=${h.ingest.writer.queuedRows} loopMax=${h.eventLoop.maxMs.toFixed(1)}ms rss=${Math.round(server.rssMb())}MB`,
+        );
+      } else if (msg.type === 'done') {
+        done = { ...msg, committed: h.ingest.writer.committedRows, cpu: server.cpuMicros(), pg: postgresCpuMicros() };
+      }
+    };
+    await finished;
+    // Now every device disconnects at once: measured on its own, it is not ingest.
+    await health();
+    load.stdin!.end('go\n');
     await new Promise((r) => load.once('exit', r));
-    const cpu = server.cpuMicros() - cpu0;
-    const h = await server.api('GET', '/api/health');
-    maxLoopMs = Math.max(maxLoopMs, h.eventLoop.maxMs);
-    const committed = h.ingest.writer.committedRows - committedAtStart;
-    console.log(`\n${kind} result:`);
+    await new Promise((r) => setTimeout(r, 500));
+    const teardownLoopMs = (await health()).eventLoop.maxMs as number;
+    const committedMeasured = done.committed - at.committedMeasuring;
+    const committedAll = done.committed - at.committedConnected;
+    const per = (micros: number) => (micros / Math.max(1, committedMeasured)).toFixed(1);
+    console.log(`\n${kind} result (measured ${durationS} s after ${warmupS} s warm-up):`);
     console.log(`  sustained          ${(done.acked / durationS).toFixed(0)} positions/s acknowledged-after-commit (target ${rate})`);
-    console.log(`  sent/acked/lost    ${done.sent} / ${done.acked} / ${done.sent - committed > 0 ? done.sent - committed : 0} (committed ${committed}; acked but not committed: ${Math.max(0, done.acked - committed)})`);
+    console.log(
+      `  sent/acked/lost    ${done.total.sent} / ${done.total.acked} / ${Math.max(0, done.total.sent - committedAll)} over warm-up and measured ` +
+        `(committed ${committedAll}; acked but not committed: ${Math.max(0, done.total.acked - committedAll)})`,
+    );
     console.log(`  publish→commit     p50 ${done.p50} ms, p99 ${done.p99} ms, max ${Math.round(done.max)} ms`);
-    console.log(`  server CPU         ${(cpu / Math.max(1, committed)).toFixed(1)} µs per position`);
-    console.log(`  event-loop max     ${maxLoopMs.toFixed(1)} ms (thread serving devices)`);
+    console.log(`  server CPU         ${per(done.cpu - at.cpuMeasuring)} µs per position`);
+    if (kind === 'postgres') console.log(`  PostgreSQL CPU     ${per(done.pg - at.pgMeasuring)} µs per position (all postgres processes)`);
+    console.log(`  generator CPU      ${(done.cpuUs / Math.max(1, done.sent)).toFixed(1)} µs per position (load process)`);
+    console.log(`  event-loop max     ${loop.measured.toFixed(1)} ms measured (thread serving devices); warm-up ${loop.warmup.toFixed(1)} ms; ${devicesN} devices disconnecting at once ${teardownLoopMs.toFixed(1)} ms`);
     console.log(`  server RSS         ${rss.map((r) => Math.round(r)).join(' → ')} MB`);
   } finally {
     await server.stop();
   }
+}
+
+/** User + system CPU of every PostgreSQL process on the machine so far, in microseconds (from /proc). */
+function postgresCpuMicros(): number {
+  const tick = 1e6 / 100; // USER_HZ is 100 on Linux
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+      const fields = stat.slice(close + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * tick;
+    } catch {
+      // the process ended between listing and reading
+    }
+  }
+  return total;
 }

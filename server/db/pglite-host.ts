@@ -8,12 +8,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { lowerThreadPriority, BACKGROUND_NICENESS } from '../lib/thread-priority.ts';
 
 interface HostData {
   dataDir: string | null;
 }
 
 const { dataDir } = workerData as HostData;
+lowerThreadPriority(BACKGROUND_NICENESS);
 const db = await PGlite.create(dataDir ?? undefined);
 const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
 await server.start();

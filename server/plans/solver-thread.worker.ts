@@ -4,7 +4,10 @@
  * and its code stays JIT-warm.
  */
 import { parentPort } from 'node:worker_threads';
+import { lowerThreadPriority, BACKGROUND_NICENESS } from '../lib/thread-priority.ts';
 import { buildProblem, solve, type ProblemSpec, type SolveOptions } from '../routing/solver/index.ts';
+
+lowerThreadPriority(BACKGROUND_NICENESS);
 
 parentPort!.on('message', (message: { id: number; spec: ProblemSpec; options: SolveOptions }) => {
   try {

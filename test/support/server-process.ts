@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -62,8 +62,10 @@ export async function startServerProcess(kind: 'postgres' | 'pglite', env: Recor
   const store = storage ?? (await createStorage(kind));
   const { dataDir, databaseUrl } = store;
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  // After ours, so a diagnostic run can also override them.
+  const extra = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   // Same flags as scripts/launch.mjs (npm start), so benches measure what production runs.
-  const child = spawn(process.execPath, [...profile, '--max-semi-space-size=32', '--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...profile, '--max-semi-space-size=32', ...extra, '--import', 'tsx', 'server/main.ts'], {
     env: {
       ...process.env,
       DEMO_COLLECTORS: '0',
@@ -100,7 +102,8 @@ export async function startServerProcess(kind: 'postgres' | 'pglite', env: Recor
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
-  child.stdout!.resume();
+  if (process.env.BENCH_SERVER_LOG) child.stdout!.pipe(createWriteStream(process.env.BENCH_SERVER_LOG));
+  else child.stdout!.resume();
   const baseUrl = `http://127.0.0.1:${ports.http}`;
   const login = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
   const { token } = (await login.json()) as { token: string };

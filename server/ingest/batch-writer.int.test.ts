@@ -1,0 +1,59 @@
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+import { openDatabase, type DbHandle } from '../db/connect.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { BatchWriter, type PositionWrite } from './batch-writer.ts';
+
+let tdb: TestDatabase | undefined;
+let handle: DbHandle | undefined;
+afterAll(async () => {
+  await handle?.close();
+  await tdb?.drop();
+});
+
+function fix(deviceId: number, deviceTimeMs: number): PositionWrite {
+  return {
+    deviceId, collectorId: null, deviceTimeMs, serverTimeMs: deviceTimeMs, lat: 20.67, lon: -103.35, speedKph: 10, courseDeg: null,
+    altitudeM: null, accuracyM: 5, batteryPct: 80, satellites: null, valid: true, protocol: 'mqtt', attributesJson: '{}',
+    segmentM: null, segmentS: null, moving: null,
+  };
+}
+
+describe('BatchWriter', () => {
+  it('acknowledges a large batch in order, a slice per event-loop turn, and hands every committed row on once', async () => {
+    tdb = await createTestDatabase();
+    handle = await openDatabase({ databaseUrl: tdb.databaseUrl ?? null, dataDir: tdb.databaseUrl ? null : tdb.dataDir });
+    await migrateToLatest(handle.db);
+    const handedOn: number[] = [];
+    const writer = new BatchWriter(
+      handle.pool,
+      { batchRows: 2000, flushMs: 50, queueMax: 10_000, concurrency: 1, dailyRollupTimeZone: null },
+      pino({ level: 'silent' }),
+      (rows) => handedOn.push(...rows.map((r) => r.deviceTimeMs)),
+    );
+    // Counts turns of the event loop while the acknowledgements arrive.
+    let turns = 0;
+    let counting = true;
+    const tick = () => {
+      turns++;
+      if (counting) setImmediate(tick);
+    };
+    const resolved: number[] = [];
+    const t0 = Date.UTC(2026, 10, 29, 12);
+    const writes = Array.from({ length: 2000 }, (_, i) => writer.write([fix(1 + (i % 50), t0 + i * 1000)]).then(() => resolved.push(i)));
+    let turnsAtFirst = -1;
+    void writes[0].then(() => (turnsAtFirst = turns));
+    setImmediate(tick);
+    await Promise.all(writes);
+    counting = false;
+
+    expect(resolved).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+    expect(handedOn).toHaveLength(2000);
+    // 2,000 acknowledgements took at least 2000/250 - 1 further turns instead of one long task.
+    expect(turns - turnsAtFirst).toBeGreaterThanOrEqual(7);
+    const { rows } = await handle.pool.query('select count(*)::int as n from positions');
+    expect(rows[0].n).toBe(2000);
+    await writer.close();
+  });
+});
