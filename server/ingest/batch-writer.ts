@@ -103,7 +103,7 @@ const ROLLUP_CTE = `rollup as (
   ),`;
 
 /** Rows whose writers are resolved in one turn of the event loop (see settle). */
-const SETTLE_SLICE_ROWS = 250;
+const SETTLE_SLICE_ROWS = 500;
 
 const INSERT_SQL = insertSql(false);
 const INSERT_WITH_ROLLUP_SQL = insertSql(true);
@@ -117,6 +117,8 @@ const INSERT_WITH_ROLLUP_SQL = insertSql(true);
 export class BatchWriter {
   private queue: Pending[] = [];
   private queuedRows = 0;
+  /** Committed rows whose writers are not resolved yet; they hold queue space too, so a backlog of acknowledgements holds devices back. */
+  private settlingRows = 0;
   private inFlight = 0;
   private timer: NodeJS.Timeout | null = null;
   private spaceWaiters: (() => void)[] = [];
@@ -135,7 +137,7 @@ export class BatchWriter {
 
   async write(rows: PositionWrite[]): Promise<void> {
     if (rows.length === 0) return;
-    while (!this.closed && this.queuedRows > 0 && this.queuedRows + rows.length > this.opts.queueMax) {
+    while (!this.closed && this.queuedRows + this.settlingRows > 0 && this.queuedRows + this.settlingRows + rows.length > this.opts.queueMax) {
       await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
     }
     if (this.closed) throw new Error('writer is closed');
@@ -197,7 +199,7 @@ export class BatchWriter {
       this.stats.committedRows += rows.length;
       this.stats.batches++;
       this.queuedRows -= rows.length;
-      this.releaseSpace();
+      this.settlingRows += rows.length;
     } catch (err) {
       this.stats.failures++;
       this.stats.lastError = (err as Error).message;
@@ -236,6 +238,8 @@ export class BatchWriter {
         for (const r of p.rows) slice.push(r);
         p.resolve();
       }
+      this.settlingRows -= slice.length;
+      this.releaseSpace();
       try {
         this.onCommitted(slice);
       } catch (err) {
@@ -247,7 +251,7 @@ export class BatchWriter {
   }
 
   private releaseSpace(): void {
-    while (this.spaceWaiters.length > 0 && this.queuedRows < this.opts.queueMax) this.spaceWaiters.shift()!();
+    while (this.spaceWaiters.length > 0 && this.queuedRows + this.settlingRows < this.opts.queueMax) this.spaceWaiters.shift()!();
   }
 
   private async insert(rows: PositionWrite[]): Promise<void> {
