@@ -3,11 +3,13 @@ import type { Attributes, Position } from '../messages.ts';
 /** Either a decoded position or why the item was refused (index = place in the payload array). */
 export type PayloadItem = { ok: true; position: Position } | { ok: false; index: number; reason: string };
 
+const utf8 = new TextDecoder();
+
 /** SPEC §5 `ronda/{uniqueId}/position`: one object or an array of buffered history. */
 export function decodePositionPayload(payload: Uint8Array | string): PayloadItem[] {
   let json: unknown;
   try {
-    json = JSON.parse(typeof payload === 'string' ? payload : new TextDecoder().decode(payload));
+    json = JSON.parse(typeof payload === 'string' ? payload : utf8.decode(payload));
   } catch {
     return [{ ok: false, index: 0, reason: 'payload is not valid JSON' }];
   }
@@ -15,6 +17,16 @@ export function decodePositionPayload(payload: Uint8Array | string): PayloadItem
   if (items.length === 0) return [{ ok: false, index: 0, reason: 'empty array' }];
   return items.map((item, index) => decodeItem(item, index));
 }
+
+/** Optional numeric fields and their accepted ranges. */
+const OPTIONAL_RANGES: readonly (readonly [string, number, number])[] = [
+  ['speed', 0, 2000],
+  ['course', 0, 360],
+  ['alt', -1000, 20000],
+  ['accuracy', 0, 1e6],
+  ['battery', 0, 100],
+  ['sats', 0, 255],
+];
 
 function decodeItem(item: unknown, index: number): PayloadItem {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
@@ -31,15 +43,7 @@ function decodeItem(item: unknown, index: number): PayloadItem {
   if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) {
     return { ok: false, index, reason: 'lon missing or outside -180..180' };
   }
-  const optional: [string, number, number][] = [
-    ['speed', 0, 2000],
-    ['course', 0, 360],
-    ['alt', -1000, 20000],
-    ['accuracy', 0, 1e6],
-    ['battery', 0, 100],
-    ['sats', 0, 255],
-  ];
-  for (const [key, min, max] of optional) {
+  for (const [key, min, max] of OPTIONAL_RANGES) {
     const v = o[key];
     if (v === undefined || v === null) continue;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {

@@ -173,8 +173,10 @@ export class LiveHub {
       if (!list) byTeam.set(team, (list = []));
       list.push(p);
     }
-    this.io.local.to(ALL).emit('positions', batch);
-    for (const [team, list] of byTeam) this.io.local.to(teamRoom(team)).emit('positions', list);
+    // socket.io encodes a broadcast even for an empty room; nobody watching costs nothing.
+    const rooms = this.io.of('/').adapter.rooms;
+    if (rooms.has(ALL)) this.io.local.to(ALL).emit('positions', batch);
+    for (const [team, list] of byTeam) if (rooms.has(teamRoom(team))) this.io.local.to(teamRoom(team)).emit('positions', list);
     if (missing) void this.refreshDirectory().catch(() => undefined);
   }
 }
