@@ -56,4 +56,29 @@ describe('BatchWriter', () => {
     expect(rows[0].n).toBe(2000);
     await writer.close();
   });
+
+  it('holds writes beyond the queue bound and admits them in arrival order as space frees, committing each once', async () => {
+    const writer = new BatchWriter(
+      handle!.pool,
+      { batchRows: 50, flushMs: 5, queueMax: 100, concurrency: 2, dailyRollupTimeZone: null },
+      pino({ level: 'silent' }),
+      () => undefined,
+    );
+    const t0 = Date.UTC(2026, 10, 30, 12);
+    const resolved: number[] = [];
+    let peakWaiting = 0;
+    const writes = Array.from({ length: 1000 }, (_, i) => {
+      const w = writer.write([fix(100 + (i % 7), t0 + i * 1000)]).then(() => resolved.push(i));
+      peakWaiting = Math.max(peakWaiting, writer.getStats().waitingWriters);
+      return w;
+    });
+    await Promise.all(writes);
+    expect(peakWaiting).toBe(900);
+    expect(writer.getStats().waitingWriters).toBe(0);
+    // A device's acknowledgements go out in the order it published (MQTT 3.1.1 §4.6).
+    expect(resolved).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    const { rows } = await handle!.pool.query('select count(*)::int as n from positions where device_id >= 100');
+    expect(rows[0].n).toBe(1000);
+    await writer.close();
+  });
 });

@@ -121,7 +121,8 @@ export class BatchWriter {
   private settlingRows = 0;
   private inFlight = 0;
   private timer: NodeJS.Timeout | null = null;
-  private spaceWaiters: (() => void)[] = [];
+  /** Writes waiting for queue space, in arrival order; their devices get no ACK meanwhile. */
+  private waiting: Pending[] = [];
   private backoffMs = 0;
   private paused = false;
   private closed = false;
@@ -135,22 +136,32 @@ export class BatchWriter {
     private readonly onCommitted: (rows: PositionWrite[]) => void,
   ) {}
 
-  async write(rows: PositionWrite[]): Promise<void> {
-    if (rows.length === 0) return;
-    while (!this.closed && this.queuedRows + this.settlingRows > 0 && this.queuedRows + this.settlingRows + rows.length > this.opts.queueMax) {
-      await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
-    }
-    if (this.closed) throw new Error('writer is closed');
+  write(rows: PositionWrite[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    if (this.closed) return Promise.reject(new Error('writer is closed'));
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ rows, resolve, reject });
-      this.queuedRows += rows.length;
-      if (this.queuedRows >= this.opts.batchRows) this.pump();
-      else this.timer ??= setTimeout(() => this.pump(), this.opts.flushMs);
+      const pending = { rows, resolve, reject };
+      // First come, first queued: behind the writers already waiting, or when the queue is full.
+      if (this.waiting.length > 0 || !this.hasRoomFor(rows.length)) this.waiting.push(pending);
+      else this.enqueue(pending);
     });
   }
 
+  /** Rows queued or committed-but-unacknowledged; an empty writer takes any write, however large. */
+  private hasRoomFor(rows: number): boolean {
+    const used = this.queuedRows + this.settlingRows;
+    return used === 0 || used + rows <= this.opts.queueMax;
+  }
+
+  private enqueue(pending: Pending): void {
+    this.queue.push(pending);
+    this.queuedRows += pending.rows.length;
+    if (this.queuedRows >= this.opts.batchRows) this.pump();
+    else this.timer ??= setTimeout(() => this.pump(), this.opts.flushMs);
+  }
+
   getStats(): WriterStats {
-    return { ...this.stats, queuedRows: this.queuedRows, waitingWriters: this.spaceWaiters.length };
+    return { ...this.stats, queuedRows: this.queuedRows, waitingWriters: this.waiting.length };
   }
 
   /** Flushes what is queued, then refuses new writes. */
@@ -162,7 +173,7 @@ export class BatchWriter {
       if (this.paused && this.inFlight === 0) break;
     }
     await this.settling;
-    for (const w of this.spaceWaiters.splice(0)) w();
+    for (const p of this.waiting.splice(0)) p.reject(new Error('writer closed before commit'));
     for (const p of this.queue.splice(0)) p.reject(new Error('writer closed before commit'));
   }
 
@@ -174,7 +185,10 @@ export class BatchWriter {
     while (this.inFlight < this.opts.concurrency && this.queue.length > 0 && !this.paused) {
       const batch = this.take();
       this.inFlight++;
-      void this.commit(batch);
+      const committed = this.commit(batch);
+      // Acknowledged in the order taken, even when transactions finish out of order (concurrency > 1):
+      // a device's PUBACKs must follow the order of its publishes (MQTT 3.1.1 §4.6).
+      this.settling = this.settling.then(() => committed).then((ok) => (ok ? this.settle(batch) : undefined));
     }
   }
 
@@ -189,7 +203,8 @@ export class BatchWriter {
     return batch;
   }
 
-  private async commit(batch: Pending[]): Promise<void> {
+  /** Writes one batch; true once committed, false when it went back to the queue. */
+  private async commit(batch: Pending[]): Promise<boolean> {
     const rows = batch.flatMap((p) => p.rows);
     let committed = false;
     try {
@@ -219,8 +234,7 @@ export class BatchWriter {
       if (this.queuedRows >= this.opts.batchRows || (this.queue.length > 0 && this.inFlight === 0)) this.pump();
       else if (this.queue.length > 0) this.timer ??= setTimeout(() => this.pump(), this.opts.flushMs);
     }
-    // Batches are settled in commit order, while the next batch is already being written.
-    if (committed) this.settling = this.settling.then(() => this.settle(batch));
+    return committed;
   }
 
   /**
@@ -250,9 +264,11 @@ export class BatchWriter {
     }
   }
 
+  /** Moves waiting writes into the queue while they fit (each wake-up admits a write for good: no thundering herd). */
   private releaseSpace(): void {
-    while (this.spaceWaiters.length > 0 && this.queuedRows + this.settlingRows < this.opts.queueMax) this.spaceWaiters.shift()!();
+    while (this.waiting.length > 0 && this.hasRoomFor(this.waiting[0].rows.length)) this.enqueue(this.waiting.shift()!);
   }
+
 
   private async insert(rows: PositionWrite[]): Promise<void> {
     const n = rows.length;
