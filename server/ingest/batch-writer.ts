@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { Fifo } from '../lib/fifo.ts';
 
 /** A row as the writer takes it: times in epoch milliseconds, attributes already JSON text. */
 export interface PositionWrite {
@@ -115,14 +116,14 @@ const INSERT_WITH_ROLLUP_SQL = insertSql(true);
  * stays bounded; nothing acknowledged is lost, nothing is dropped.
  */
 export class BatchWriter {
-  private queue: Pending[] = [];
+  private queue = new Fifo<Pending>();
   private queuedRows = 0;
   /** Committed rows whose writers are not resolved yet; they hold queue space too, so a backlog of acknowledgements holds devices back. */
   private settlingRows = 0;
   private inFlight = 0;
   private timer: NodeJS.Timeout | null = null;
   /** Writes waiting for queue space, in arrival order; their devices get no ACK meanwhile. */
-  private waiting: Pending[] = [];
+  private waiting = new Fifo<Pending>();
   private backoffMs = 0;
   private paused = false;
   private closed = false;
@@ -173,8 +174,8 @@ export class BatchWriter {
       if (this.paused && this.inFlight === 0) break;
     }
     await this.settling;
-    for (const p of this.waiting.splice(0)) p.reject(new Error('writer closed before commit'));
-    for (const p of this.queue.splice(0)) p.reject(new Error('writer closed before commit'));
+    for (const p of this.waiting.drain()) p.reject(new Error('writer closed before commit'));
+    for (const p of this.queue.drain()) p.reject(new Error('writer closed before commit'));
   }
 
   private pump(): void {
@@ -195,7 +196,7 @@ export class BatchWriter {
   private take(): Pending[] {
     const batch: Pending[] = [];
     let n = 0;
-    while (this.queue.length > 0 && (n === 0 || n + this.queue[0].rows.length <= this.opts.batchRows)) {
+    while (this.queue.length > 0 && (n === 0 || n + this.queue.peek()!.rows.length <= this.opts.batchRows)) {
       const p = this.queue.shift()!;
       n += p.rows.length;
       batch.push(p);
@@ -219,7 +220,7 @@ export class BatchWriter {
       this.stats.failures++;
       this.stats.lastError = (err as Error).message;
       // Back to the head of the queue: order kept, nothing dropped, no ACK sent.
-      this.queue.unshift(...batch);
+      this.queue.unshiftAll(batch);
       this.backoffMs = Math.min(5000, Math.max(100, this.backoffMs * 2));
       this.log.warn({ err: (err as Error).message, rows: rows.length, retryInMs: this.backoffMs }, 'position batch failed; will retry');
       if (!this.paused) {
@@ -266,7 +267,7 @@ export class BatchWriter {
 
   /** Moves waiting writes into the queue while they fit (each wake-up admits a write for good: no thundering herd). */
   private releaseSpace(): void {
-    while (this.waiting.length > 0 && this.hasRoomFor(this.waiting[0].rows.length)) this.enqueue(this.waiting.shift()!);
+    while (this.waiting.length > 0 && this.hasRoomFor(this.waiting.peek()!.rows.length)) this.enqueue(this.waiting.shift()!);
   }
 
 
