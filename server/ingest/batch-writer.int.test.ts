@@ -57,7 +57,7 @@ describe('BatchWriter', () => {
     await writer.close();
   });
 
-  it('holds writes beyond the queue bound and admits them in arrival order as space frees, committing each once', async () => {
+  it('holds writes beyond the queue bound, admits them in arrival order as space frees and holds new messages meanwhile, committing each once', async () => {
     const writer = new BatchWriter(
       handle!.pool,
       { batchRows: 50, flushMs: 5, queueMax: 100, concurrency: 2, dailyRollupTimeZone: null },
@@ -72,7 +72,14 @@ describe('BatchWriter', () => {
       peakWaiting = Math.max(peakWaiting, writer.getStats().waitingWriters);
       return w;
     });
+    // A new message is held (not yet decoded) until every waiting write is queued.
+    const held = writer.admission();
+    expect(held).toBeInstanceOf(Promise);
+    let acknowledgedWhenAdmitted = -1;
+    void held!.then(() => (acknowledgedWhenAdmitted = resolved.length));
     await Promise.all(writes);
+    expect(acknowledgedWhenAdmitted).toBeGreaterThanOrEqual(800);
+    expect(writer.admission()).toBeUndefined();
     expect(peakWaiting).toBe(900);
     expect(writer.getStats().waitingWriters).toBe(0);
     // A device's acknowledgements go out in the order it published (MQTT 3.1.1 §4.6).

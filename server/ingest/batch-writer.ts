@@ -124,6 +124,8 @@ export class BatchWriter {
   private timer: NodeJS.Timeout | null = null;
   /** Writes waiting for queue space, in arrival order; their devices get no ACK meanwhile. */
   private waiting = new Fifo<Pending>();
+  /** Publishes not yet decoded, held while writes wait (see admission). */
+  private admissions = new Fifo<() => void>();
   private backoffMs = 0;
   private paused = false;
   private closed = false;
@@ -146,6 +148,17 @@ export class BatchWriter {
       if (this.waiting.length > 0 || !this.hasRoomFor(rows.length)) this.waiting.push(pending);
       else this.enqueue(pending);
     });
+  }
+
+  /**
+   * Undefined when a write would be taken now; otherwise a promise that resolves
+   * when it would. A caller awaits it before decoding a message, so under
+   * overload what waits is the raw message, not its decoded rows: memory stays
+   * bounded by what the broker has read, not multiplied by decoding it.
+   */
+  admission(): Promise<void> | undefined {
+    if (this.waiting.length === 0 && this.admissions.length === 0) return undefined;
+    return new Promise<void>((resolve) => this.admissions.push(resolve));
   }
 
   /** Rows queued or committed-but-unacknowledged; an empty writer takes any write, however large. */
@@ -175,6 +188,8 @@ export class BatchWriter {
     }
     await this.settling;
     for (const p of this.waiting.drain()) p.reject(new Error('writer closed before commit'));
+    // Held messages go on to write and are refused: the writer is closed.
+    for (const admit of this.admissions.drain()) admit();
     for (const p of this.queue.drain()) p.reject(new Error('writer closed before commit'));
   }
 
@@ -268,6 +283,9 @@ export class BatchWriter {
   /** Moves waiting writes into the queue while they fit (each wake-up admits a write for good: no thundering herd). */
   private releaseSpace(): void {
     while (this.waiting.length > 0 && this.hasRoomFor(this.waiting.peek()!.rows.length)) this.enqueue(this.waiting.shift()!);
+    // Then held messages, about one row each, as many as there is room for now.
+    let room = this.opts.queueMax - this.queuedRows - this.settlingRows;
+    while (this.waiting.length === 0 && this.admissions.length > 0 && room-- > 0) this.admissions.shift()!();
   }
 
 

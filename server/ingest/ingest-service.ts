@@ -38,6 +38,11 @@ export class IngestService implements IngestPort {
     }
   }
 
+  /** See BatchWriter.admission: await it (when defined) before decoding a message. */
+  admission(): Promise<void> | undefined {
+    return this.writer.admission();
+  }
+
   async submitPositions(device: DeviceRef, protocol: Protocol, positions: Position[]): Promise<SubmitResult> {
     const nowMs = this.now();
     const rejected: RejectedPosition[] = [];

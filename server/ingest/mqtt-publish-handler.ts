@@ -20,6 +20,11 @@ export type PublishHandler = (device: DeviceRef, topic: DeviceTopic, payload: Bu
  */
 export function createPublishHandler(ingest: IngestService, records: RecordHandlers = {}): PublishHandler {
   return async function handlePublish(dev, topic, payload) {
+    // Under overload, wait before decoding: a held message costs its bytes, a decoded one much more.
+    if (topic.kind === 'owntracks' || topic.channel === 'position') {
+      const admitted = ingest.admission();
+      if (admitted) await admitted;
+    }
     if (topic.kind === 'owntracks') {
       const r = decodeOwnTracks(payload);
       if (r.kind === 'position') await ingest.submitPositions(dev, 'owntracks', [r.position]);
