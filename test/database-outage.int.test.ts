@@ -1,33 +1,19 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../server/db/embedded.ts';
-import { createTestDatabase, type TestDatabase } from './support/test-database.ts';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
-import { startTestServer, type TestServer } from './support/test-server.ts';
+import { startServerBehindProxy, type ServerBehindProxy } from './support/server-behind-proxy.ts';
+import type { TcpProxy } from './support/tcp-proxy.ts';
+import type { TestServer } from './support/test-server.ts';
 
-let tdb: TestDatabase;
-let embedded: EmbeddedPostgres | null = null;
+let stack: ServerBehindProxy | undefined;
 let proxy: TcpProxy;
 let t: TestServer;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  // The server reaches its database only through the proxy, PGlite and PostgreSQL alike.
-  if (!tdb.databaseUrl) embedded = await startEmbeddedPostgres(null);
-  const target = new URL(tdb.databaseUrl ?? embedded!.url);
-  proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
-  target.hostname = '127.0.0.1';
-  target.port = String(proxy.port);
-  t = await startTestServer(
-    { DATABASE_URL: target.toString(), DATABASE_POOL_SIZE: embedded ? '1' : '4', WRITE_QUEUE_MAX: '20', WRITE_BATCH_ROWS: '10' },
-    { ...tdb, databaseUrl: target.toString(), drop: async () => undefined },
-  );
+  stack = await startServerBehindProxy({ WRITE_QUEUE_MAX: '20', WRITE_BATCH_ROWS: '10' });
+  ({ t, proxy } = stack);
 });
 afterAll(async () => {
-  await t?.close();
-  await proxy?.close();
-  await embedded?.close();
-  await tdb?.drop();
+  await stack?.close();
 });
 
 async function phone(uniqueId: string): Promise<MqttClient> {

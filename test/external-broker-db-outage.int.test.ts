@@ -1,49 +1,27 @@
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../server/db/embedded.ts';
 import { startMosquitto, type Mosquitto } from './support/scale-services.ts';
-import { createTestDatabase, type TestDatabase } from './support/test-database.ts';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.ts';
-import { startTestServer, type TestServer } from './support/test-server.ts';
+import { startServerBehindProxy, type ServerBehindProxy } from './support/server-behind-proxy.ts';
+import type { TcpProxy } from './support/tcp-proxy.ts';
+import type { TestServer } from './support/test-server.ts';
+import { until } from './support/until.ts';
 
 /** SPEC §2 + §8: with MQTT_URL, nothing is acknowledged to the broker while the database cannot commit it. */
 let broker: Mosquitto;
-let tdb: TestDatabase;
-let embedded: EmbeddedPostgres | null = null;
+let stack: ServerBehindProxy | undefined;
 let proxy: TcpProxy;
 let t: TestServer;
 
 beforeAll(async () => {
   broker = await startMosquitto();
-  tdb = await createTestDatabase();
-  if (!tdb.databaseUrl) embedded = await startEmbeddedPostgres(null);
-  const target = new URL(tdb.databaseUrl ?? embedded!.url);
-  proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
-  target.hostname = '127.0.0.1';
-  target.port = String(proxy.port);
-  t = await startTestServer(
-    { DATABASE_URL: target.toString(), DATABASE_POOL_SIZE: embedded ? '1' : '4', MQTT_URL: broker.url, MQTT_CLIENT_ID: `ronda-dbout-${process.pid}` },
-    { ...tdb, databaseUrl: target.toString(), drop: async () => undefined },
-  );
+  stack = await startServerBehindProxy({ MQTT_URL: broker.url, MQTT_CLIENT_ID: `ronda-dbout-${process.pid}` });
+  ({ t, proxy } = stack);
 }, 120_000);
 
 afterAll(async () => {
-  await t?.close();
-  await proxy?.close();
-  await embedded?.close();
-  await tdb?.drop();
+  await stack?.close();
   await broker?.stop();
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('external broker, database outage', () => {
   it('holds every message unacknowledged while the database is down and stores each once when it is back', { timeout: 120_000 }, async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INGEST_CONNECTIONS } from '../server/ingest/mqtt-external-ingest.ts';
 import { startMosquitto, type Mosquitto } from './support/scale-services.ts';
 import { createStorage, startServerProcess, type ServerProcess, type Storage } from './support/server-process.ts';
+import { until } from './support/until.ts';
 
 /** SPEC §8 with MQTT_URL: devices talk to an external broker; Ronda ingests through a shared subscription. */
 const kind = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -31,16 +32,6 @@ async function storedTimes(uniqueId: string, fromMs: number): Promise<number[]> 
     positions: { ts: string }[];
   };
   return r.positions.map((p) => Date.parse(p.ts));
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe(`ingest from an external MQTT broker (${kind})`, () => {

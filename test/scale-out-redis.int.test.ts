@@ -5,6 +5,7 @@ import type { LivePosition } from '../server/contract/live.ts';
 import type { PhonePlan, PlanOut } from '../server/contract/plan.ts';
 import { testRedisUrl } from './support/scale-services.ts';
 import { createStorage, startServerProcess, type ServerProcess, type Storage } from './support/server-process.ts';
+import { until } from './support/until.ts';
 
 /**
  * SPEC §8 with REDIS_URL: two instances behind one load balancer, one
@@ -45,16 +46,6 @@ afterAll(async () => {
   await storage?.drop();
 });
 
-async function until<T>(what: string, probe: () => T | undefined, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 async function watch(server: ServerProcess): Promise<{ positions: LivePosition[]; plans: PlanOut[] }> {
   const socket = io(server.baseUrl, { path: '/live', auth: { token: server.token }, transports: ['websocket'], reconnection: false });
   sockets.push(socket);
@@ -93,10 +84,10 @@ describe('two instances sharing Redis', () => {
     const c = await device(a);
     const ts = Date.now() - 30_000;
     await c.publishAsync(`ronda/${phone.uniqueId}/position`, JSON.stringify({ ts, lat: 20.6701, lon: -103.3502, battery: 64 }), { qos: 1 });
-    const got = await until('the position on B', () => onB.positions.find((p) => p.uniqueId === phone.uniqueId));
+    const got = await until('the position on B', () => onB.positions.find((p) => p.uniqueId === phone.uniqueId), 15_000);
     expect(got).toMatchObject({ collectorId, ts: new Date(ts).toISOString(), lat: 20.6701, lon: -103.3502, batteryPct: 64, protocol: 'mqtt' });
     // Exchanged between instances, not broadcast twice: A's own watcher gets it once too.
-    await until('the position on A', () => onA.positions.find((p) => p.uniqueId === phone.uniqueId));
+    await until('the position on A', () => onA.positions.find((p) => p.uniqueId === phone.uniqueId), 15_000);
     await new Promise((r) => setTimeout(r, 600));
     expect(onA.positions.filter((p) => p.uniqueId === phone.uniqueId)).toHaveLength(1);
     expect(onB.positions.filter((p) => p.uniqueId === phone.uniqueId)).toHaveLength(1);
@@ -116,13 +107,13 @@ describe('two instances sharing Redis', () => {
     const onB = await watch(b);
     const plan = await optimizeOn(a);
     expect(plan.routes.map((r) => r.stops.map((s) => s.visitId))).toEqual([[visit.id]]);
-    await until('the plan on B', () => onB.plans.find((p) => p.id === plan.id));
+    await until('the plan on B', () => onB.plans.find((p) => p.id === plan.id), 15_000);
 
     const c = await device(b, { clean: true });
     const received: PhonePlan[] = [];
     c.on('message', (_t, payload) => received.push(JSON.parse(payload.toString())));
     await c.subscribeAsync(`ronda/${phone.uniqueId}/plan`, { qos: 1 });
-    const got = await until('the retained plan on B', () => received[0]);
+    const got = await until('the retained plan on B', () => received[0], 15_000);
     expect(got).toMatchObject({ date: DATE, version: plan.version, collectorId, visits: [expect.objectContaining({ visitId: visit.id, sequence: 1 })] });
   });
 
@@ -144,7 +135,7 @@ describe('two instances sharing Redis', () => {
     clients.push(back);
     back.on('message', (_t, payload) => received.push(JSON.parse(payload.toString())));
     // No SUBSCRIBE this time (a subscribe would fetch the retained copy): only the session can deliver it.
-    const got = await until('the queued plan on B', () => received.find((p) => p.date === '2030-03-13'));
+    const got = await until('the queued plan on B', () => received.find((p) => p.date === '2030-03-13'), 15_000);
     expect(got).toMatchObject({ version: plan.version, collectorId });
   });
 });

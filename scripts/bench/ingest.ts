@@ -6,7 +6,6 @@
  *   npm run bench:ingest -- [--db postgres|pglite|both] [--devices 1000] [--rate 10000] [--pglite-rate 3000] [--warmup 10] [--duration 300] [--window 10] [--overload]
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startServerProcess } from '../../test/support/server-process.ts';
 
@@ -53,7 +52,7 @@ async function runOne(kind: 'postgres' | 'pglite', rate: number): Promise<void> 
     const rss: number[] = [server.rssMb()];
     const loop = { connect: 0, warmup: 0, measured: 0 };
     let phase: keyof typeof loop = 'connect';
-    const at = { committedConnected: 0, committedMeasuring: 0, cpuMeasuring: 0, pgMeasuring: 0 };
+    const at = { committedConnected: 0, committedMeasuring: 0, cpuMeasuring: 0 };
     const load = spawn(
       process.execPath,
       ['--import', 'tsx', 'scripts/bench/ingest-load.ts', JSON.stringify({ mqttPort: server.mqttPort, devices, rate, warmupS, durationS, windowS: Number(args.window) })],
@@ -84,7 +83,6 @@ async function runOne(kind: 'postgres' | 'pglite', rate: number): Promise<void> 
       } else if (msg.type === 'measuring') {
         at.committedMeasuring = h.ingest.writer.committedRows;
         at.cpuMeasuring = server.cpuMicros();
-        at.pgMeasuring = postgresCpuMicros();
         console.log(`warm-up over (event-loop max ${loop.warmup.toFixed(1)} ms); measuring`);
         phase = 'measured';
       } else if (msg.type === 'window') {
@@ -94,7 +92,7 @@ async function runOne(kind: 'postgres' | 'pglite', rate: number): Promise<void> 
             `queued=${h.ingest.writer.queuedRows} loopMax=${h.eventLoop.maxMs.toFixed(1)}ms rss=${Math.round(server.rssMb())}MB`,
         );
       } else if (msg.type === 'done') {
-        done = { ...msg, committed: h.ingest.writer.committedRows, cpu: server.cpuMicros(), pg: postgresCpuMicros() };
+        done = { ...msg, committed: h.ingest.writer.committedRows, cpu: server.cpuMicros() };
       }
     };
     await finished;
@@ -117,30 +115,10 @@ async function runOne(kind: 'postgres' | 'pglite', rate: number): Promise<void> 
     );
     console.log(`  publish→commit     p50 ${done.p50} ms, p99 ${done.p99} ms, max ${Math.round(done.max)} ms`);
     console.log(`  server CPU         ${per(done.cpu - at.cpuMeasuring)} µs per position`);
-    if (kind === 'postgres') console.log(`  PostgreSQL CPU     ${per(done.pg - at.pgMeasuring)} µs per position (all postgres processes)`);
     console.log(`  generator CPU      ${(done.cpuUs / Math.max(1, done.sent)).toFixed(1)} µs per position (load process)`);
     console.log(`  event-loop max     ${loop.measured.toFixed(1)} ms measured (thread serving devices); warm-up ${loop.warmup.toFixed(1)} ms; ${devicesN} devices disconnecting at once ${teardownLoopMs.toFixed(1)} ms`);
     console.log(`  server RSS         ${rss.map((r) => Math.round(r)).join(' → ')} MB`);
   } finally {
     await server.stop();
   }
-}
-
-/** User + system CPU of every PostgreSQL process on the machine so far, in microseconds (from /proc). */
-function postgresCpuMicros(): number {
-  const tick = 1e6 / 100; // USER_HZ is 100 on Linux
-  let total = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
-      const fields = stat.slice(close + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) * tick;
-    } catch {
-      // the process ended between listing and reading
-    }
-  }
-  return total;
 }

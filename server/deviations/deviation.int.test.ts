@@ -9,6 +9,7 @@ import type { PlanOut, PlanRoute } from '../contract/plan.ts';
 import { createCollector, createTeam, loginAs } from '../operations/testing/fixtures.ts';
 import { buildRouteGeometry, decodePolyline, nearestOnRoute } from '../routing/geometry/index.ts';
 import { localDate } from './plan-adapter.ts';
+import { until } from '../../test/support/until.ts';
 
 /**
  * Issue 5's deviation scenarios through the real ingest path: positions published by an MQTT
@@ -47,16 +48,6 @@ let wall: Socket;
 const wallEvents: { at: number; e: EventOut }[] = [];
 /** Ana's fixes, kept for her check-in. */
 let anaTrack: { ts: number; lat: number; lon: number }[] = [];
-
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function phone(collectorId: number): Promise<MqttClient> {
   const { uniqueId, token } = phones.get(collectorId)!;
@@ -170,7 +161,6 @@ describe('deviation engine on the live ingest path', () => {
       expect(t.server.deviations.engine.hasPlan(id)).toBe(true);
     }
   });
-
 
   it('a collector out of the corridor for 5 minutes makes exactly one off-route event, on the wall within 1 s of the commit, closed when back', async () => {
     const ana = collectors[0];

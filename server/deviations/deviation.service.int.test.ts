@@ -6,6 +6,7 @@ import { openDatabase, type DbHandle } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import type { PositionWrite } from '../ingest/batch-writer.ts';
 import { DeviationService } from './deviation.service.ts';
+import { until } from '../../test/support/until.ts';
 
 /** The service against a real database with its clock in the test's hands: what the day turning over does. */
 
@@ -26,16 +27,6 @@ function fix(tsMs: number, northM: number): PositionWrite {
     deviceId: device, collectorId: collector, deviceTimeMs: tsMs, serverTimeMs: tsMs, lat: LAT + northM / M_LAT, lon: LON + 0.01, speedKph: null, courseDeg: null,
     altitudeM: null, accuracyM: null, batteryPct: null, satellites: null, valid: true, protocol: 'mqtt', attributesJson: '{}', segmentM: null, segmentS: null, moving: null,
   };
-}
-
-async function until<T>(what: string, probe: () => T | undefined): Promise<T> {
-  const end = Date.now() + 5000;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 beforeAll(async () => {

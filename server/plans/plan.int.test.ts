@@ -10,6 +10,7 @@ import { decodePolyline } from '../routing/geometry/polyline.ts';
 import { HaversineProvider } from '../routing/matrix/index.ts';
 import { PlanService } from './plan.service.ts';
 import { SolverThread } from './solver-thread.ts';
+import { until } from '../../test/support/until.ts';
 
 /** A Tuesday in the future: routes start at the office at 08:00, no position of that day exists. */
 const DATE = '2030-03-12';
@@ -32,16 +33,6 @@ let earlyVisit: number;
 let live: Socket;
 const livePlans: PlanOut[] = [];
 const liveVisits: { id: number; collectorId: number | null; status: string; version: number }[] = [];
-
-async function until<T>(what: string, probe: () => T | undefined, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The collector's phone, subscribed to its plan topic, keeping every plan it receives. */
 async function phone(collectorId: number): Promise<{ client: MqttClient; plans: PhonePlan[] }> {

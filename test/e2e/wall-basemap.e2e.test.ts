@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../server/demo/seed-demo.ts';
 import { startFleet } from '../../server/demo/start-fleet.ts';
-import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { countColours, launchBrowser, logIn, watchErrors } from '../support/browser.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
 
 /**
@@ -50,28 +50,6 @@ afterAll(async () => {
   await new Promise((resolve) => styleServer?.close(resolve));
 });
 
-/** Pixels of the map canvas within a small distance of each colour. */
-async function countColours(png: Buffer, colours: readonly (readonly number[])[]): Promise<number[]> {
-  return page.evaluate(
-    async ({ b64, colours }) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
-      await img.decode();
-      const ctx = new OffscreenCanvas(img.width, img.height).getContext('2d')!;
-      ctx.drawImage(img, 0, 0);
-      const { data } = ctx.getImageData(0, 0, img.width, img.height);
-      const n = colours.map(() => 0);
-      for (let i = 0; i < data.length; i += 4) {
-        colours.forEach(([r, g, b], k) => {
-          if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 12) n[k]++;
-        });
-      }
-      return n;
-    },
-    { b64: png.toString('base64'), colours },
-  );
-}
-
 describe('the wall on a basemap from MAP_STYLE_URL', () => {
   it('draws the account’s basemap under the live collectors, with no console errors', { timeout: 90_000 }, async () => {
     const errors = watchErrors(page);
@@ -80,7 +58,7 @@ describe('the wall on a basemap from MAP_STYLE_URL', () => {
     await canvas.waitFor({ state: 'visible', timeout: 30_000 });
     await expect
       .poll(async () => {
-        const [basemap, moving] = await countColours(await canvas.screenshot(), [BASEMAP_RGB, MOVING_RGB]);
+        const [basemap, moving] = await countColours(page, await canvas.screenshot(), [BASEMAP_RGB, MOVING_RGB]);
         // Mostly basemap (the built-in style's background is another colour), and collectors on it.
         return basemap > 100_000 && moving > 40;
       }, { timeout: 40_000 })

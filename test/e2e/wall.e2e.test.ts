@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../server/demo/seed-demo.ts';
 import { seedPortfolio } from '../../server/demo/seed-portfolio.ts';
 import { startFleet } from '../../server/demo/start-fleet.ts';
-import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { countColours, launchBrowser, logIn, watchErrors } from '../support/browser.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
 
 const COLLECTORS = 12;
@@ -49,24 +49,9 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** Pixels of the map canvas in any marker colour: the WebGL layer drew the collectors. */
+/** Pixels of the map canvas in any marker colour: the WebGL layer drew the collectors (the colours are far apart, so no pixel counts twice). */
 async function markerPixels(png: Buffer): Promise<number> {
-  return page.evaluate(
-    async ({ b64, colours }) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
-      await img.decode();
-      const ctx = new OffscreenCanvas(img.width, img.height).getContext('2d')!;
-      ctx.drawImage(img, 0, 0);
-      const { data } = ctx.getImageData(0, 0, img.width, img.height);
-      let n = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        if (colours.some(([r, g, b]) => Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 12)) n++;
-      }
-      return n;
-    },
-    { b64: png.toString('base64'), colours: MARKER_RGB },
-  );
+  return (await countColours(page, png, MARKER_RGB)).reduce((a, b) => a + b, 0);
 }
 
 async function publishPosition(battery: number): Promise<void> {

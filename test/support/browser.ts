@@ -40,3 +40,25 @@ export async function logIn(page: Page, baseUrl: string, email: string, password
   await page.locator('form button[type=submit]').click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
+
+/** Pixels of a screenshot within a small distance of each colour (decoded in the page: no image library here). */
+export async function countColours(page: Page, png: Buffer, colours: readonly (readonly number[])[]): Promise<number[]> {
+  return page.evaluate(
+    async ({ b64, colours }) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const ctx = new OffscreenCanvas(img.width, img.height).getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const { data } = ctx.getImageData(0, 0, img.width, img.height);
+      const n = colours.map(() => 0);
+      for (let i = 0; i < data.length; i += 4) {
+        colours.forEach(([r, g, b], k) => {
+          if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 12) n[k]++;
+        });
+      }
+      return n;
+    },
+    { b64: png.toString('base64'), colours },
+  );
+}

@@ -14,7 +14,8 @@ import {
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
 import { recentTimes, rowsOf, SPOTS } from './testing/fixes.ts';
-import { RawTcp, until } from './testing/raw-tcp.ts';
+import { RawTcp } from './testing/raw-tcp.ts';
+import { until } from '../../../test/support/until.ts';
 
 let db: TestDatabase | undefined;
 let t: TestServer | undefined;
@@ -57,7 +58,7 @@ describe('ACK only after commit (SPEC §2)', () => {
       () => 'no answer',
     );
     const server = t.server;
-    await until(() => server.writer.getStats().queuedRows === 3 && server.writer.getStats().failures > 0, 'all three records to reach the writer and fail to commit');
+    await until('all three records to reach the writer and fail to commit', () => server.writer.getStats().queuedRows === 3 && server.writer.getStats().failures > 0);
 
     await t.close();
     t = undefined;

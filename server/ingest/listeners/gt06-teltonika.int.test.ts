@@ -19,7 +19,8 @@ import {
 } from '../../../device-protocols/index.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
 import { listener, recentTimes, rowsOf, SPOTS, unknownDevices } from './testing/fixes.ts';
-import { RawTcp, until } from './testing/raw-tcp.ts';
+import { RawTcp } from './testing/raw-tcp.ts';
+import { until } from '../../../test/support/until.ts';
 
 let t: TestServer;
 
@@ -215,7 +216,7 @@ describe('Teltonika over UDP', () => {
     expect(await rowsOf(t, imei)).toHaveLength(3);
 
     udp.send(encodeTeltonikaUdpPacket(1, 1, '352093089999998', TELTONIKA_CODEC.codec8, [record(times[0], SPOTS[0])]), t.server.ports.teltonika, '127.0.0.1');
-    await until(async () => (await unknownDevices(t)).some((d) => d.uniqueId === '352093089999998'), 'the unknown UDP device to be listed');
+    await until('the unknown UDP device to be listed', async () => (await unknownDevices(t)).some((d) => d.uniqueId === '352093089999998'));
     expect((await unknownDevices(t)).find((d) => d.uniqueId === '352093089999998')).toMatchObject({ protocol: 'teltonika', count: 1 });
     udp.close();
   });

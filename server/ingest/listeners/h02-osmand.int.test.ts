@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeH02BinaryPosition, encodeH02Heartbeat, encodeH02Position, encodeOsmAndJson, encodeOsmAndQuery, type H02Fix } from '../../../device-protocols/index.ts';
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
 import { H02_SPOTS, listener, recentTimes, rowsOf, SPOTS, unknownDevices } from './testing/fixes.ts';
-import { RawTcp, until } from './testing/raw-tcp.ts';
+import { RawTcp } from './testing/raw-tcp.ts';
+import { until } from '../../../test/support/until.ts';
 
 let t: TestServer;
 
@@ -30,7 +31,7 @@ describe('H02 over TCP', () => {
     await c.writeBytewise(encodeH02Position(id, h02Fix(times[1], H02_SPOTS[1])));
     // Status word bit 1 at 0 = SOS (negative logic); stored as the alarm's position.
     c.write(encodeH02Position(id, h02Fix(times[2], H02_SPOTS[2], 0xfffffbfd)));
-    await until(async () => (await rowsOf(t, id)).length === 3, 'three H02 rows');
+    await until('three H02 rows', async () => (await rowsOf(t, id)).length === 3);
     const rows = await rowsOf(t, id);
     expect(rows.map((r) => [r.ts, r.lat, r.lon, r.speedKph, r.courseDeg, r.protocol])).toEqual(
       times.map((time, i) => [time.toISOString(), H02_SPOTS[i].lat, H02_SPOTS[i].lon, H02_KPH, 270, 'h02']),
@@ -49,7 +50,7 @@ describe('H02 over TCP', () => {
     c.write(encodeH02Heartbeat(id, { time: times[0], gsmSignal: 4, satellites: 8, batteryPct: 90 }));
     await c.writeBytewise(encodeH02BinaryPosition(id, { ...h02Fix(times[0], H02_SPOTS[0]), batteryLevel: 5 }));
     c.write(Uint8Array.from([...encodeH02BinaryPosition(id, h02Fix(times[1], H02_SPOTS[1])), ...encodeH02BinaryPosition(id, h02Fix(times[2], H02_SPOTS[2], 0xfffffbfd))]));
-    await until(async () => (await rowsOf(t, id)).length === 3, 'three H02 binary rows');
+    await until('three H02 binary rows', async () => (await rowsOf(t, id)).length === 3);
     const rows = await rowsOf(t, id);
     expect(rows.map((r) => [r.ts, r.lat, r.lon, r.speedKph, r.courseDeg, r.protocol])).toEqual(
       times.map((time, i) => [time.toISOString(), H02_SPOTS[i].lat, H02_SPOTS[i].lon, H02_KPH, 270, 'h02']),

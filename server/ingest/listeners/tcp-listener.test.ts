@@ -12,8 +12,9 @@ import {
 } from '../../../device-protocols/index.ts';
 import type { DeviceRef, IngestPort, SubmitResult } from '../ingest-port.ts';
 import { createTcpListener, type TcpListener } from './tcp-listener.ts';
-import { RawTcp, until } from './testing/raw-tcp.ts';
+import { RawTcp } from './testing/raw-tcp.ts';
 import { gt06Spec } from './tracker-protocols.ts';
+import { until } from '../../../test/support/until.ts';
 
 /** An ingest whose commits the test resolves or fails by hand, one per submitted frame. */
 class ManualIngest implements IngestPort {
@@ -54,11 +55,11 @@ describe('TCP tracker connection', () => {
     const ingest = new ManualIngest();
     const c = await loggedIn(await start(ingest));
     c.write(encodeGt06Position(fix(1), 2), encodeGt06Position(fix(2), 3));
-    await until(() => ingest.commits.length === 1, 'the first frame to be submitted');
+    await until('the first frame to be submitted', () => ingest.commits.length === 1);
     expect(c.rest()).toEqual(new Uint8Array(0));
     ingest.commits[0].resolve({ stored: 1, rejected: [] });
     expect(await c.take(10)).toEqual(encodeGt06Ack(GT06_PROTOCOL.gpsLbs, 2));
-    await until(() => ingest.commits.length === 2, 'the second frame to be submitted');
+    await until('the second frame to be submitted', () => ingest.commits.length === 2);
     expect(ingest.commits[1].positions[0].fixTime).toEqual(fix(2).time);
     ingest.commits[1].resolve({ stored: 1, rejected: [] });
     expect(await c.take(10)).toEqual(encodeGt06Ack(GT06_PROTOCOL.gpsLbs, 3));
@@ -76,7 +77,7 @@ describe('TCP tracker connection', () => {
     const ingest = new ManualIngest();
     const c = await loggedIn(await start(ingest));
     c.write(encodeGt06Position(fix(1), 2), encodeGt06Position(fix(2), 3));
-    await until(() => ingest.commits.length === 1, 'the first frame to be submitted');
+    await until('the first frame to be submitted', () => ingest.commits.length === 1);
     ingest.commits[0].reject(new Error('database down'));
     await c.closed;
     expect(c.rest()).toEqual(new Uint8Array(0));
@@ -88,7 +89,7 @@ describe('TCP tracker connection', () => {
     const c = await loggedIn(await start(new ManualIngest(), { idleTimeoutMs: 200 }));
     await c.closed;
     expect(listener!.counters.idleClosed).toBe(1);
-    await until(() => listener!.connections() === 0, 'the server side to drop the connection');
+    await until('the server side to drop the connection', () => listener!.connections() === 0);
   });
 
   it('closes a connection whose partial frame outgrows the buffer cap, as a counted protocol error', async () => {

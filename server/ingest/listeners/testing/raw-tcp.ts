@@ -76,12 +76,3 @@ export class RawTcp {
     for (const w of this.waiters.splice(0)) w();
   }
 }
-
-/** Polls `probe` until it returns true: for server-side effects a test cannot await directly (a frame reaching the writer). */
-export async function until(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
