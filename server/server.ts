@@ -172,14 +172,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const embedded = broker;
-  const app = await createApp({ logger: log, mqttOverWebSocket: embedded ? (stream) => embedded.aedes.handle(stream) : undefined });
+  const app = await createApp({ logger: log, mqttOverWebSocket: embedded ? (stream) => embedded.handle(stream) : undefined });
   const refreshDirectory = () => void live?.refreshDirectory().catch(() => undefined);
 
   await app.register(healthRoutes, {
     db: dbh.db,
     dbKind: dbh.kind,
     listeners: () => listeners,
-    broker: () => external?.status() ?? { mode: 'embedded', shared: config.REDIS_URL ? 'redis' : 'memory', connectedClients: embedded!.connectedDevices() },
+    broker: () => external?.status() ?? { mode: 'embedded', shared: config.REDIS_URL ? 'redis' : 'memory', connectedClients: embedded!.connectedDevices(), heldPublishes: embedded!.heldPublishes() },
     ingest: () => ({ ...stats.toJSON(), writer: writer.getStats(), deviations: deviations.stats() }),
     live: () => ({ clients: live?.connectedClients() ?? 0, adapter: liveRedis ? 'redis' : 'memory' }),
     // Figures cover the time since the previous health check, so a monitor sees current stalls, not start-up.

@@ -53,4 +53,28 @@ describe('database outage', () => {
     }
     await Promise.all(phones.map((c) => c.endAsync()));
   });
+
+  it('reads no further from a device whose publishes wait for the database: the rest stay in its TCP window, then all are stored', async () => {
+    const c = await phone('outage-steady');
+    const base = Date.now() - 300_000;
+    proxy.block();
+    const pending: Promise<unknown>[] = [];
+    for (let i = 0; i < 60; i++) {
+      pending.push(c.publishAsync('ronda/outage-steady/position', JSON.stringify({ ts: base + i * 1000, lat: 20.6 + i * 1e-5, lon: -103.3 }), { qos: 1 }));
+      // One publish per TCP segment, as a phone sends them.
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const held = (await t.api('GET', '/api/health')).body.broker.heldPublishes;
+    // aedes used to read every new segment: all 60 held here.
+    expect(held).toBeGreaterThan(0);
+    expect(held).toBeLessThanOrEqual(3);
+
+    proxy.unblock();
+    await Promise.all(pending);
+    const r = await t.api('GET', `/api/devices/outage-steady/positions?from=${new Date(base - 1).toISOString()}`);
+    expect(r.body.positions).toHaveLength(60);
+    expect((await t.api('GET', '/api/health')).body.broker.heldPublishes).toBe(0);
+    await c.endAsync();
+  });
 });

@@ -14,7 +14,7 @@ export interface ListenerStatus {
 
 /** SPEC §8: the embedded broker (its state in memory or shared through Redis) or an external one. */
 const BrokerStatus = Type.Union([
-  Type.Object({ mode: Type.Literal('embedded'), shared: Type.Union([Type.Literal('memory'), Type.Literal('redis')]), connectedClients: Type.Integer() }),
+  Type.Object({ mode: Type.Literal('embedded'), shared: Type.Union([Type.Literal('memory'), Type.Literal('redis')]), connectedClients: Type.Integer(), heldPublishes: Type.Integer() }),
   Type.Object({
     mode: Type.Literal('external'),
     url: Type.String(),

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import type { DeviceRegistry } from './device-registry.ts';
@@ -18,9 +19,13 @@ export interface MqttBrokerDeps {
 export interface MqttBroker {
   aedes: Aedes;
   tcp: Server;
+  /** Serves one device connection (TCP or WebSocket). */
+  handle(stream: Duplex): void;
   /** Publishes a retained message to a device (its plan). */
   publishRetained(topic: string, payload: string): Promise<void>;
   connectedDevices(): number;
+  /** Publishes read from devices and not yet acknowledged (held until committed). */
+  heldPublishes(): number;
   close(): Promise<void>;
 }
 
@@ -39,6 +44,8 @@ function authError(message: string, returnCode: number): AuthenticateError {
  */
 export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker> {
   const { registry, handlePublish, log, backends } = deps;
+  let held = 0;
+  let warned = false;
   const aedes = await Aedes.createBroker({
     ...(backends ? { mq: backends.mq, persistence: backends.persistence } : {}),
     authenticate(client, username, password, done) {
@@ -68,9 +75,14 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
         log.warn({ uniqueId: dev?.uniqueId, topic: packet.topic }, 'mqtt publish refused: foreign or unknown topic');
         return done(new Error(`not authorized to publish to ${packet.topic}`));
       }
+      held++;
       handlePublish(dev, topic, packet.payload as Buffer)
-        .then(() => done(null))
+        .then(() => {
+          held--;
+          done(null);
+        })
         .catch((err: Error) => {
+          held--;
           log.error({ uniqueId: dev.uniqueId, err: err.message }, 'publish not committed; no PUBACK');
           done(err);
         });
@@ -84,11 +96,18 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
   });
 
   aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'mqtt client error'));
-  const tcp = createServer(aedes.handle);
+  const handle = (stream: Duplex) => {
+    if (!readOneBatchAtATime(aedes.handle(stream), stream) && !warned) {
+      warned = true;
+      log.error('aedes Client internals changed (_nextBatch/_parsingBatch): device reads are not bounded under overload');
+    }
+  };
+  const tcp = createServer(handle);
 
   return {
     aedes,
     tcp,
+    handle,
     publishRetained: (topic, payload) =>
       new Promise((resolve, reject) =>
         aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: true, dup: false }, (err) =>
@@ -96,6 +115,7 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
         ),
       ),
     connectedDevices: () => aedes.connectedClients,
+    heldPublishes: () => held,
     async close() {
       // Clients first: a listening socket only finishes closing once its connections have.
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
@@ -104,6 +124,33 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
       await backends?.close();
     },
   };
+}
+
+/** The parts of aedes' Client (1.x) that pace its reads. */
+interface ClientReads {
+  _parsingBatch: number;
+  _nextBatch: () => void;
+}
+
+/**
+ * aedes reads a connection's next bytes only once every packet of the last
+ * read is handled — except that each 'readable' event also counts as one
+ * handled packet. A device that keeps sending was thus read ahead without
+ * bound: under overload its unacknowledged publishes piled up in this heap
+ * (0.8 GB live after 60 s at 2× the rate) instead of in its TCP window.
+ * Reading on 'readable' only when nothing is in flight restores the bound.
+ */
+function readOneBatchAtATime(client: unknown, stream: Duplex): boolean {
+  const reads = client as Partial<ClientReads>;
+  const nextBatch = reads._nextBatch;
+  if (typeof nextBatch !== 'function' || typeof reads._parsingBatch !== 'number' || !stream.listeners('readable').includes(nextBatch)) return false;
+  stream.removeListener('readable', nextBatch);
+  // aedes starts at 1 for the first 'readable' event to take away; nothing is read yet.
+  reads._parsingBatch = 0;
+  stream.on('readable', () => {
+    if (reads._parsingBatch === 0) nextBatch();
+  });
+  return true;
 }
 
 function remoteOf(client: Client): string {
