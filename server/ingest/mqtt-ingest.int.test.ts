@@ -1,4 +1,6 @@
+import { connect as tcpConnect } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
+import { LeanMqttClient } from '../../scripts/bench/lean-mqtt-client.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 
@@ -69,6 +71,20 @@ describe('phone positions over MQTT', () => {
     await ws.endAsync();
   });
 
+  it('stores a long buffered history (tens of KB in one publish) sent over TCP right after a few small publishes', async () => {
+    const d = await t.createDevice('phone-long');
+    const c = await connect(tcpUrl(), 'phone-long', d.token);
+    const base = Date.now() - 6 * 3600_000;
+    const history = Array.from({ length: 300 }, (_, i) => ({ ts: base + i * 60_000, lat: 20.67 + i * 1e-4, lon: -103.34, accuracy: 8, battery: 90 }));
+    await Promise.all([
+      ...[1, 2, 3].map((k) => c.publishAsync('ronda/phone-long/position', JSON.stringify({ ts: base - k * 60_000, lat: 20.67, lon: -103.34 }), { qos: 1 })),
+      c.publishAsync('ronda/phone-long/position', JSON.stringify(history), { qos: 1 }),
+    ]);
+    expect(JSON.stringify(history).length).toBeGreaterThan(16_000);
+    expect(await positions('phone-long')).toHaveLength(303);
+    await c.endAsync();
+  });
+
   it('refuses a wrong password and an unknown device, and lists the unknown one for admins', async () => {
     await expect(connect(tcpUrl(), 'phone-1', 'wrong')).rejects.toThrow(/Bad username or password|Not authorized/i);
     await expect(connect(tcpUrl(), 'ghost-77', 'whatever')).rejects.toThrow();
@@ -129,5 +145,24 @@ describe('API authentication', () => {
     expect((await t.api('GET', '/api/devices', undefined, null)).status).toBe(401);
     expect((await t.api('GET', '/api/health', undefined, null)).status).toBe(200);
     expect((await t.api('POST', '/api/auth/login', { email: 'admin@test.local', password: 'nope' }, null)).status).toBe(401);
+  });
+
+  it('serves a whole fleet reconnecting at once, even with connections reset before they are served', async () => {
+    const fleet = await Promise.all(Array.from({ length: 100 }, (_, i) => t.createDevice(`storm-${i}`).then((d) => ({ uniqueId: `storm-${i}`, token: d.token }))));
+    // Raw sockets, all opened in one tick: the server accepts them in one go.
+    const clients = fleet.map((d) => new LeanMqttClient(t.server.ports.mqtt, d.uniqueId, d.token));
+    const connected = clients.map((c) => c.connect());
+    for (let i = 0; i < 10; i++) {
+      const s = tcpConnect(t.server.ports.mqtt, '127.0.0.1');
+      s.on('error', () => undefined);
+      s.on('connect', () => s.resetAndDestroy());
+    }
+    await Promise.all(connected);
+    const ts = Date.now() - 1000;
+    await Promise.all(
+      clients.map((c, i) => new Promise<void>((resolve, reject) => c.publish(`ronda/storm-${i}/position`, JSON.stringify({ ts, lat: 20.6, lon: -103.3 }), (err) => (err ? reject(err) : resolve())))),
+    );
+    for (const i of [0, 50, 99]) expect(await positions(`storm-${i}`)).toHaveLength(1);
+    for (const c of clients) c.end();
   });
 });
