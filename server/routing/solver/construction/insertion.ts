@@ -4,10 +4,10 @@ import { loadsFit, type Route } from '../solution/route.ts';
 import type { Solution } from '../solution/solution.ts';
 
 /** Whether route r can take job j at all: skills/pinning, max tasks, total load. */
-export function routeAccepts(p: Problem, route: Route, j: number): boolean {
+export function routeAccepts(p: Problem, route: Route, j: number, limit = p.maxTasks[route.vehicle]): boolean {
   const v = route.vehicle;
   if (p.compatible[j * p.vehicleCount + v] === 0) return false;
-  if (route.size >= p.maxTasks[v]) return false;
+  if (route.size >= limit) return false;
   const dims = p.dimensions;
   for (let d = 0; d < dims; d++) {
     const cap = p.capacity[v * dims + d];
@@ -73,13 +73,16 @@ export interface Insertion {
 }
 
 /** Cheapest feasible place for j in the route; each place is skipped with probability `blink` (SISR). */
-export function bestInsertion(p: Problem, route: Route, j: number, rng: Random | undefined, blink: number, out: Insertion): Insertion {
+export function bestInsertion(
+  p: Problem, route: Route, j: number, rng: Random | undefined, blink: number, out: Insertion, limit = p.maxTasks[route.vehicle], penalty = 0,
+): Insertion {
   out.cost = Infinity;
   out.position = -1;
-  if (!routeAccepts(p, route, j)) return out;
+  if (!routeAccepts(p, route, j, limit)) return out;
+  const over = route.size >= p.maxTasks[route.vehicle] ? penalty : 0;
   for (let q = route.fixed; q <= route.size; q++) {
     if (rng && blink > 0 && rng.next() < blink) continue;
-    const c = insertionCost(p, route, j, q);
+    const c = insertionCost(p, route, j, q) + over;
     if (c < out.cost) {
       if (p.mixedLoads) {
         const jobs = route.jobs.slice();
@@ -121,7 +124,7 @@ export function insertGreedy(s: Solution, jobs: readonly number[], rng: Random |
         if (seen[cls] === 1) continue;
         seen[cls] = 1;
       }
-      bestInsertion(p, route, j, rng, blink, best);
+      bestInsertion(p, route, j, rng, blink, best, s.taskLimit[route.vehicle], s.taskPenalty);
       if (best.cost < bestCost) {
         bestCost = best.cost;
         bestRoute = r;

@@ -96,7 +96,7 @@ export class Chain {
         load[dims + d] += route.cumPickup[to * dims + d] - route.cumPickup[(from - 1) * dims + d];
       }
     }
-    if (tasks > p.maxTasks[v]) return false;
+    if (tasks > this.solution.taskLimit[v]) return false;
     for (let d = 0; d < dims; d++) {
       const cap = p.capacity[v * dims + d];
       if (load[d] > cap || load[dims + d] > cap) return false;
@@ -148,6 +148,13 @@ export class Chain {
       at = rev ? route.loc[from] : route.loc[to];
     }
     return timed || t + D[at * side + p.vehicleEnd[v]] <= p.shiftEnd[v];
+  }
+
+  /** Number of jobs in the chain. */
+  size(): number {
+    let n = 0;
+    for (let k = 0; k < this.count; k++) n += this.to[k] - this.from[k] + 1;
+    return n;
   }
 
   /** The chain as a job list (allocates: call only for a move being applied). */

@@ -56,7 +56,7 @@ export class SearchContext {
   /** Whether route r may grow by `extra` jobs (max tasks). */
   hasRoom(r: number, extra: number): boolean {
     const route = this.solution.routes[r];
-    return route.size + extra <= this.problem.maxTasks[route.vehicle];
+    return route.size + extra <= this.solution.taskLimit[route.vehicle];
   }
 
   /**
@@ -68,7 +68,9 @@ export class SearchContext {
     const routeB = this.solution.routes[rb];
     const va = routeA.vehicle;
     const vb = routeB.vehicle;
-    if (!(costA + this.b.cost(vb) < routeA.cost + routeB.cost - this.epsilon)) return false;
+    const s = this.solution;
+    const penalty = s.taskPenalty === 0 ? 0 : s.excessCost(ra, this.a.size()) + s.excessCost(rb, this.b.size());
+    if (!(costA + this.b.cost(vb) + penalty < routeA.cost + routeB.cost - this.epsilon)) return false;
     return this.commitTwo(ra, rb);
   }
 

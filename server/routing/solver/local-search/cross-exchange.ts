@@ -20,7 +20,8 @@ export function crossExchange(ctx: SearchContext, u: number, v: number): boolean
       if ((lu === 1 && lv === 1) || (lv > lu && !ctx.hasRoom(ru, lv - lu)) || (lu > lv && !ctx.hasRoom(rv, lu - lv))) continue;
       const eu = pu + lu - 1;
       const ev = pv + lv - 1;
-      if (ctx.closedForm && !(crossDelta(ctx, ru, pu, eu, rv, pv, ev) < -ctx.epsilon)) continue;
+      const penalty = lu === lv ? 0 : s.excessCost(ru, sizeU - lu + lv) + s.excessCost(rv, sizeV - lv + lu);
+      if (ctx.closedForm && !(crossDelta(ctx, ru, pu, eu, rv, pv, ev) + penalty < -ctx.epsilon)) continue;
       ctx.a.clear().add(ru, 1, pu - 1).add(rv, pv, ev).add(ru, eu + 1, sizeU);
       ctx.b.clear().add(rv, 1, pv - 1).add(ru, pu, eu).add(rv, ev + 1, sizeV);
       if (ctx.closedForm ? ctx.commitTwo(ru, rv) : ctx.tryTwo(ru, rv)) return true;

@@ -3,6 +3,7 @@ import type { SearchContext } from './context.ts';
 import { crossExchange } from './cross-exchange.ts';
 import { exchange } from './exchange.ts';
 import { relocate, relocateToEmpty } from './relocate.ts';
+import { routeSwap } from './route-swap.ts';
 import { SwapStar } from './swap-star.ts';
 import { twoOptStar } from './two-opt-star.ts';
 import { twoOpt } from './two-opt.ts';
@@ -30,6 +31,8 @@ export class LocalSearch {
     let active = true;
     while (active) {
       active = false;
+      // Marks the jobs of swapped routes dirty, so the pass below looks at them again.
+      routeSwap(ctx);
       for (const u of order) {
         if (dirty[u] === 0) continue;
         dirty[u] = 0;

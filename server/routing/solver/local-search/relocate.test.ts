@@ -47,6 +47,27 @@ describe('relocate', () => {
     expect(routesOf(ctx)).toEqual([[0, 1, 2, 3]]);
   });
 
+  it('overfills a full route only when the move saves more than the max-tasks penalty', () => {
+    // The layout above with vehicle 1 limited to one job: X may go over the limit during
+    // annealing (task limit 2), paying the penalty per job over max tasks.
+    const layout = () => lineProblem([0, 100, 1, 99, 101], [{ location: 2 }, { location: 3 }, { location: 4 }], [
+      { start: 0, end: 0 },
+      { start: 1, end: 1, maxTasks: 1 },
+    ]);
+    const strict = contextFor(layout(), [[0, 1], [2]]);
+    expect(relocate(strict, 1, 2)).toBe(false);
+    const costly = contextFor(layout(), [[0, 1], [2]]);
+    costly.solution.taskLimit[1] = 2;
+    costly.solution.taskPenalty = 200;
+    expect(relocate(costly, 1, 2)).toBe(false);
+    const cheap = contextFor(layout(), [[0, 1], [2]]);
+    cheap.solution.taskLimit[1] = 2;
+    cheap.solution.taskPenalty = 100;
+    expect(relocate(cheap, 1, 2)).toBe(true);
+    expect(routesOf(cheap)).toEqual([[0], [2, 1]]);
+    expect(cheap.solution.excess()).toBe(1);
+  });
+
   it('leaves frozen jobs where they are', () => {
     const p = lineProblem([0, 1, 2, 3], [{ location: 1 }, { location: 2 }, { location: 3 }], [{ start: 0, end: 0 }]);
     const ctx = contextFor(p, [[2, 0, 1]]);

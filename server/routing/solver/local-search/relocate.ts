@@ -27,7 +27,8 @@ export function relocate(ctx: SearchContext, u: number, v: number): boolean {
         const q = side === 0 ? pv : pv - 1; // insert after position q
         if (q < routeV.fixed) continue;
         if (ru === rv && q >= pu - 1 && q <= end) continue;
-        if (closed && !(relocateDelta(ctx, ru, pu, end, rev === 1, rv, q) < -ctx.epsilon)) continue;
+        const penalty = ru === rv ? 0 : s.excessCost(ru, routeU.size - len) + s.excessCost(rv, routeV.size + len);
+        if (closed && !(relocateDelta(ctx, ru, pu, end, rev === 1, rv, q) + penalty < -ctx.epsilon)) continue;
         if (ru !== rv) {
           if (closed) ctx.a.clear().add(ru, 1, pu - 1).add(ru, end + 1, routeU.size);
           ctx.b.clear().add(rv, 1, q).add(ru, pu, end, rev === 1).add(rv, q + 1, routeV.size);

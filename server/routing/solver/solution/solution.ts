@@ -27,12 +27,19 @@ export class Solution {
   readonly posOf: Int32Array;
   /** Jobs whose neighbourhood changed since local search last looked at them. */
   readonly dirty: Uint8Array;
+  /**
+   * Per route, how many jobs it may hold during search: max tasks, plus a slack while
+   * the search may overfill routes at `taskPenalty` per job over max tasks.
+   */
+  readonly taskLimit: Int32Array;
+  taskPenalty = 0;
 
   constructor(readonly problem: Problem) {
     this.routes = Array.from({ length: problem.vehicleCount }, (_, v) => new Route(problem, v));
     this.routeOf = new Int32Array(problem.jobCount).fill(-1);
     this.posOf = new Int32Array(problem.jobCount);
     this.dirty = new Uint8Array(problem.jobCount);
+    this.taskLimit = Int32Array.from(problem.maxTasks);
     for (const r of this.routes) {
       // A second store makes V8 track `fixed` as mutable from the first solve on. Left
       // const-tracked, the first warm start's store would deoptimize every hot function
@@ -78,6 +85,20 @@ export class Solution {
       for (const j of r.jobs) priority += p.jobPriority[j];
     }
     return { priority, served, cost };
+  }
+
+  /** Jobs over max tasks, summed over routes (0 when feasible). */
+  excess(): number {
+    let n = 0;
+    for (const r of this.routes) n += Math.max(0, r.jobs.length - this.problem.maxTasks[r.vehicle]);
+    return n;
+  }
+
+  /** Penalty change when route r goes from its size to `size` jobs. */
+  excessCost(r: number, size: number): number {
+    if (this.taskPenalty === 0) return 0;
+    const max = this.problem.maxTasks[this.routes[r].vehicle];
+    return this.taskPenalty * (Math.max(0, size - max) - Math.max(0, this.routes[r].jobs.length - max));
   }
 
   unassigned(): number[] {

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { contextFor, lineProblem, routesOf, totalCost } from '../testing/line.ts';
+import { routeSwap } from './route-swap.ts';
+
+describe('route swap', () => {
+  // Depots at 0 and 100; jobs 0 and 1 at 1 and 2, jobs 2 and 3 at 101 and 102.
+  const points = [0, 100, 1, 2, 101, 102];
+  const jobs = [2, 3, 4, 5].map((location) => ({ location }));
+
+  it('gives each vehicle the route that passes next to its depot', () => {
+    const p = lineProblem(points, jobs, [
+      { start: 0, end: 0 },
+      { start: 1, end: 1 },
+    ]);
+    const ctx = contextFor(p, [[2, 3], [0, 1]]);
+    expect(totalCost(ctx)).toBe(204 + 198);
+    expect(routeSwap(ctx)).toBe(true);
+    expect(routesOf(ctx)).toEqual([[0, 1], [2, 3]]);
+    expect(totalCost(ctx)).toBe(4 + 4);
+  });
+
+  it('drives a route reversed when that is cheaper from its new depot', () => {
+    // Vehicle 0 runs from 0 to 10, vehicle 1 from 100 to 90; jobs 0, 1 at 1, 9 and 2, 3 at 99, 91.
+    const p = lineProblem([0, 100, 10, 90, 1, 9, 99, 91], [4, 5, 6, 7].map((location) => ({ location })), [
+      { start: 0, end: 2 },
+      { start: 1, end: 3 },
+    ]);
+    const ctx = contextFor(p, [[3, 2], [1, 0]]);
+    expect(totalCost(ctx)).toBe(188 + 188);
+    expect(routeSwap(ctx)).toBe(true);
+    expect(routesOf(ctx)).toEqual([[0, 1], [2, 3]]);
+    expect(totalCost(ctx)).toBe(10 + 10);
+  });
+
+  it('leaves interchangeable vehicles and frozen routes alone', () => {
+    const same = lineProblem(points, jobs, [
+      { start: 0, end: 0 },
+      { start: 0, end: 0 },
+    ]);
+    expect(routeSwap(contextFor(same, [[2, 3], [0, 1]]))).toBe(false);
+    const p = lineProblem(points, jobs, [
+      { start: 0, end: 0 },
+      { start: 1, end: 1 },
+    ]);
+    const ctx = contextFor(p, [[2, 3], [0, 1]]);
+    ctx.solution.routes[1].fixed = 1;
+    expect(routeSwap(ctx)).toBe(false);
+    expect(routesOf(ctx)).toEqual([[2, 3], [0, 1]]);
+  });
+});
