@@ -33,7 +33,8 @@ export interface MqttBroker {
 const DEVICE = Symbol('device');
 /**
  * Work for devices — serving a new connection, reading a connection's next
- * bytes — runs in event-loop turns of about this many milliseconds each. A
+ * bytes — runs at once while the event-loop turn has spent less than this
+ * many milliseconds on it, then waits for the next turns. A
  * connect costs ~0.5 ms, a disconnect ~0.2 ms, and they come in storms (a
  * fleet reconnecting after a restart, a network cut); acknowledging a
  * committed batch frees hundreds of connections to read at once. Unpaced,
@@ -56,7 +57,7 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
   const { registry, handlePublish, log, backends } = deps;
   let held = 0;
   let warned = false;
-  const later = pacedBy(DEVICE_WORK_MS);
+  const soon = withBudget(DEVICE_WORK_MS);
   const aedes = await Aedes.createBroker({
     ...(backends ? { mq: backends.mq, persistence: backends.persistence } : {}),
     authenticate(client, username, password, done) {
@@ -108,7 +109,7 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
 
   aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'mqtt client error'));
   const handle = (stream: Duplex) => {
-    if (!readOneSliceAtATime(aedes.handle(stream), stream, later) && !warned) {
+    if (!readOneSliceAtATime(aedes.handle(stream), stream, soon) && !warned) {
       warned = true;
       log.error('aedes Client internals changed (_nextBatch/_parsingBatch/_parser): device reads are not bounded under overload');
     }
@@ -116,7 +117,7 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
   // Accepted sockets are created paused: nothing is read until aedes adds its listener.
   const tcp = createServer(
     { pauseOnConnect: true },
-    (socket: Socket) => later(() => socket.destroyed || handle(socket)),
+    (socket: Socket) => soon(() => socket.destroyed || handle(socket)),
   );
 
   return {
@@ -142,26 +143,29 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
 }
 
 /**
- * Runs the work pushed to it in the order pushed, in turns of the event loop
- * that each spend about `budgetMs` on it (at least one piece a turn).
+ * Runs work at once while this turn of the event loop has spent less than
+ * `budgetMs` on it, and otherwise queues it for the next turns, which get
+ * `budgetMs` each, in the order queued.
  */
-function pacedBy(budgetMs: number): (work: () => void) => void {
+function withBudget(budgetMs: number): (work: () => void) => void {
   const waiting = new Fifo<() => void>();
-  let scheduled = false;
-  const drain = () => {
-    const until = performance.now() + budgetMs;
-    // Work may push more work: it runs this turn while the budget lasts.
+  /** End of this turn's budget; -1 while none is open. */
+  let until = -1;
+  const nextTurn = () => {
+    until = -1;
+    if (waiting.length === 0) return;
+    until = performance.now() + budgetMs;
+    setImmediate(nextTurn);
     do waiting.shift()!();
     while (waiting.length > 0 && performance.now() < until);
-    scheduled = waiting.length > 0;
-    if (scheduled) setImmediate(drain);
   };
   return (work) => {
-    waiting.push(work);
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(drain);
+    if (until < 0) {
+      until = performance.now() + budgetMs;
+      setImmediate(nextTurn);
     }
+    if (waiting.length === 0 && performance.now() < until) work();
+    else waiting.push(work);
   };
 }
 
@@ -185,10 +189,10 @@ const READ_SLICE = 4096;
  * after 60 s at 2× the rate) instead of in its TCP window. Here the next bytes
  * are read only when nothing of the connection is in flight, and at most
  * READ_SLICE of them at a time, so a waiting device holds a few KB here.
- * Reads run through `later` (see DEVICE_WORK_MS).
+ * Reads run through `soon` (see DEVICE_WORK_MS).
  * Returns false when aedes' internals are not the ones this was written for.
  */
-function readOneSliceAtATime(client: unknown, stream: Duplex, later: (read: () => void) => void): boolean {
+function readOneSliceAtATime(client: unknown, stream: Duplex, soon: (read: () => void) => void): boolean {
   const c = client as Partial<ClientReads>;
   const original = c._nextBatch;
   if (typeof original !== 'function' || typeof c._parsingBatch !== 'number' || typeof c._parser?.parse !== 'function' || !stream.listeners('readable').includes(original)) {
@@ -215,14 +219,14 @@ function readOneSliceAtATime(client: unknown, stream: Duplex, later: (read: () =
     if (reads._paused) return;
     if (--reads._parsingBatch <= 0) {
       reads._parsingBatch = 0;
-      later(feed);
+      soon(feed);
     }
   };
   stream.removeListener('readable', original);
   // aedes starts at 1, for the first 'readable' event to take away; nothing is read yet.
   reads._parsingBatch = 0;
   // Even a disconnect waits its turn: 'end' (and aedes' close) follows only once the bytes before it are read.
-  stream.on('readable', () => later(feed));
+  stream.on('readable', () => soon(feed));
   return true;
 }
 
