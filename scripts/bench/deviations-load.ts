@@ -7,7 +7,7 @@
  * argv[2] = `@FILE` holding { mqttPort, phones: [{ collectorId, uniqueId, token, y }], durationS }.
  */
 import { readFileSync } from 'node:fs';
-import { LeanMqttClient } from './lean-mqtt-client.ts';
+import { LeanMqttClient } from '../../test/support/lean-mqtt-client.ts';
 
 interface LoadSpec {
   mqttPort: number;

@@ -1,6 +1,6 @@
 /**
  * Load generator for bench:ingest, run as its own process: N phones over
- * real MQTT/TCP (a lean MQTT 3.1.1 client, see lean-mqtt-client.ts)
+ * real MQTT/TCP (a lean MQTT 3.1.1 client, see test/support/lean-mqtt-client.ts)
  * publishing single positions at QoS 1, measuring publish →
  * PUBACK (= commit, since the server acknowledges after commit).
  * argv[2] = JSON LoadSpec, or `@FILE` holding it (thousands of device tokens
@@ -12,7 +12,7 @@
  * the server's figures for the run before the disconnect storm begins.
  */
 import { readFileSync } from 'node:fs';
-import { LeanMqttClient } from './lean-mqtt-client.ts';
+import { LeanMqttClient } from '../../test/support/lean-mqtt-client.ts';
 
 interface LoadSpec {
   mqttPort: number;

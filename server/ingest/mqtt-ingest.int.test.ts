@@ -1,6 +1,6 @@
 import { connect as tcpConnect } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
-import { LeanMqttClient } from '../../scripts/bench/lean-mqtt-client.ts';
+import { LeanMqttClient } from '../../test/support/lean-mqtt-client.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 
