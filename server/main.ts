@@ -13,7 +13,7 @@ try {
   // The simulated phones log in with device tokens, which only the embedded broker checks.
   if (demo && config.MQTT_URL) throw new Error('MQTT_URL is set: the demo fleet needs the embedded broker; unset MQTT_URL for npm run demo');
   const city = demoCity();
-  const server = await startServer(config, { city: { center: city.center, streets: city.streets } });
+  const server = await startServer(config, { city: { center: city.center, streets: city.streets }, warmSolver: true });
   let fleet: ReturnType<typeof startFleet> | null = null;
   if (demo) {
     const devices = await seedDemo(server.dbh.db, server.auth, Number(process.env.DEMO_COLLECTORS ?? 25));

@@ -51,6 +51,12 @@ export interface StartOptions {
   logger?: Logger;
   /** The demo city's streets for the offline map, when the demo runs. */
   city?: StreetsSource | null;
+  /**
+   * Start the solver thread at boot and let it practise (solver-warm-up.ts), so that the
+   * first re-plans get the full search. Off in tests: many servers start there, each
+   * would spend ~1 s of CPU.
+   */
+  warmSolver?: boolean;
 }
 
 export interface RondaServer {
@@ -152,7 +158,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const promiseSettler = startPromiseSettler(dbh.db, log.child({ part: 'promises' }));
   // SPEC §2: OSRM when OSRM_URL is set, else the demo city's road graph, else haversine.
   const matrix = createMatrixProvider({ osrmUrl: config.OSRM_URL, streets: opts.city?.streets as StreetNetwork | undefined });
-  const solver = new SolverThread();
+  const solver = new SolverThread({ warmUp: opts.warmSolver });
+  if (opts.warmSolver) solver.prepare();
   const plans = new PlanService({
     db: dbh.db,
     provider: matrix,

@@ -40,6 +40,19 @@ describe('SolverThread', () => {
     expect(ticks).toBeGreaterThan(20);
   });
 
+  it('answers the same after warming up on its practice days (a broken practice would kill the thread)', async () => {
+    const warmed = new SolverThread({ warmUp: true });
+    try {
+      warmed.prepare();
+      const options = { iterations: 40, seed: 5 };
+      const remote = await warmed.solve(spec(), options);
+      const local = solve(buildProblem(spec()), options);
+      expect(remote.routes).toEqual(local.routes);
+    } finally {
+      await warmed.close();
+    }
+  });
+
   it('fails a solve it cannot do with the reason, and keeps serving', async () => {
     const broken = { ...spec(), durations: [] };
     await expect(thread.solve(broken, { iterations: 1 })).rejects.toThrow('profile 0: the duration matrix has 0 entries, expected 61×61');

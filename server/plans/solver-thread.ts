@@ -15,6 +15,17 @@ export class SolverThread {
   private worker: { thread: Worker; pending: Map<number, Waiter> } | null = null;
   private nextId = 1;
 
+  /**
+   * `warmUp`: each new worker first practises (solver-warm-up.ts, ~1 s of CPU at low
+   * priority), so that the first re-plans a dispatcher asks for get the full search.
+   */
+  constructor(private readonly options: { warmUp?: boolean } = {}) {}
+
+  /** Starts the worker now instead of on the first solve, so that its warm-up runs while nobody waits. */
+  prepare(): void {
+    if (!this.worker) this.start();
+  }
+
   solve(spec: ProblemSpec, options: SolveOptions): Promise<SolveResult> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
@@ -51,6 +62,7 @@ export class SolverThread {
     };
     thread.on('error', fail);
     thread.on('exit', (code) => fail(new Error(`solver thread exited with code ${code}`)));
+    if (this.options.warmUp) thread.postMessage({ warmUp: true });
     this.worker = worker;
     return worker;
   }

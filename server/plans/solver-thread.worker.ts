@@ -6,10 +6,17 @@
 import { parentPort } from 'node:worker_threads';
 import { lowerThreadPriority, BACKGROUND_NICENESS } from '../lib/thread-priority.ts';
 import { buildProblem, solve, type ProblemSpec, type SolveOptions } from '../routing/solver/index.ts';
+import { warmUpSolver } from './solver-warm-up.ts';
 
 lowerThreadPriority(BACKGROUND_NICENESS);
 
-parentPort!.on('message', (message: { id: number; spec: ProblemSpec; options: SolveOptions }) => {
+type Message = { id: number; spec: ProblemSpec; options: SolveOptions } | { warmUp: true };
+
+parentPort!.on('message', (message: Message) => {
+  if ('warmUp' in message) {
+    warmUpSolver();
+    return;
+  }
   try {
     parentPort!.postMessage({ id: message.id, ok: true, result: solve(buildProblem(message.spec), message.options) });
   } catch (error) {
