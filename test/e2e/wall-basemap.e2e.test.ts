@@ -23,6 +23,8 @@ const STYLE = {
 const MOVING_RGB = [0x34, 0xd3, 0x99] as const;
 
 let styleServer: Server;
+/** The tile provider's outage: its style answers 503 while this is set. */
+let styleDown = false;
 let t: TestServer;
 let fleet: ChildProcess;
 let browser: Browser;
@@ -30,6 +32,11 @@ let page: Page;
 
 beforeAll(async () => {
   styleServer = createServer((_req, res) => {
+    if (styleDown) {
+      res.writeHead(503, { 'access-control-allow-origin': '*' });
+      res.end();
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
     res.end(JSON.stringify(STYLE));
   });
@@ -64,5 +71,26 @@ describe('the wall on a basemap from MAP_STYLE_URL', () => {
       }, { timeout: 40_000 })
       .toBe(true);
     expect(errors).toEqual([]);
+  });
+
+  it('says so when the basemap cannot load, and Retry draws it once the provider is back', { timeout: 60_000 }, async () => {
+    const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      styleDown = true;
+      await logIn(other, t.baseUrl, ADMIN.email, ADMIN.password);
+      const alert = other.getByRole('alert').filter({ hasText: 'No se pudo cargar el mapa.' });
+      await alert.waitFor({ state: 'visible', timeout: 30_000 });
+      styleDown = false;
+      await alert.getByRole('button', { name: 'Reintentar' }).click();
+      const canvas = other.locator('canvas.maplibregl-canvas');
+      await canvas.waitFor({ state: 'visible', timeout: 30_000 });
+      await expect.poll(async () => (await countColours(other, await canvas.screenshot(), [BASEMAP_RGB]))[0], { timeout: 30_000 }).toBeGreaterThan(100_000);
+      expect(await alert.count()).toBe(0);
+      // The failed attempt's map was removed, not left under the new one.
+      expect(await other.locator('canvas.maplibregl-canvas').count()).toBe(1);
+    } finally {
+      styleDown = false;
+      await other.close();
+    }
   });
 });

@@ -46,6 +46,38 @@ export async function createMap(container: HTMLElement): Promise<MapLibreMap> {
     fadeDuration: 0,
   });
   map.addControl(new maplibregl.NavigationControl({ visualizePitch: false }), 'bottom-right');
-  await map.once('load');
+  try {
+    await firstRender(map);
+  } catch (err) {
+    map.remove();
+    throw err;
+  }
   return map;
+}
+
+/**
+ * Resolves on the map's first complete render. Rejects when the style itself cannot
+ * load (MAP_STYLE_URL down or invalid): MapLibre then never fires 'load', and the page
+ * would wait on an empty map with no error and no retry. A tile or sprite that fails
+ * is logged as MapLibre logs it and the map goes on without it.
+ */
+function firstRender(map: MapLibreMap): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (e: { error: Error }) => {
+      // getStyle() stays undefined until the style document has loaded and validated.
+      if (map.getStyle() !== undefined) {
+        console.error(e.error);
+        return;
+      }
+      map.off('error', failed);
+      map.off('load', loaded);
+      reject(e.error);
+    };
+    const loaded = () => {
+      map.off('error', failed);
+      resolve();
+    };
+    map.on('error', failed);
+    map.once('load', loaded);
+  });
 }
