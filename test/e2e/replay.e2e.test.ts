@@ -87,4 +87,26 @@ describe('track replay', () => {
     expect(await page.locator('.legend').innerText()).toContain('Ruta planeada');
     expect(errors).toEqual([]);
   });
+
+  it('puts the replayed day in the address, and that address opens the same day by itself', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+    await page.goto(`${t.baseUrl}/replay`);
+    await page.locator(`form select option[value="${ana}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+    await page.locator('form select').first().selectOption(String(ana));
+    await page.locator('input[type=date]').fill(day);
+    await page.locator('form button[type=submit]').click();
+    await page.locator('.timeline .mark.visit').waitFor({ timeout: 20_000 });
+    const address = new URL(page.url());
+    expect(Object.fromEntries(address.searchParams)).toEqual({ collector: String(ana), date: day });
+
+    // Shared or reloaded: no form to fill, the same track and marks.
+    const other = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await logIn(other, t.baseUrl, ADMIN.email, ADMIN.password);
+    await other.goto(address.href);
+    await other.locator('.timeline .mark.visit').waitFor({ timeout: 20_000 });
+    expect(await other.locator('input[type=date]').inputValue()).toBe(day);
+    expect(await other.locator('input[type=range]').getAttribute('max')).toBe('28');
+    await Promise.all([page.close(), other.close()]);
+  });
 });
