@@ -1,5 +1,5 @@
 import mqtt from 'mqtt';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCollector, createTeam } from '../../server/operations/testing/fixtures.ts';
 import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
@@ -52,17 +52,22 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** Opens the replay page as a user does: Ana, the replayed day, Show; waits for the visit's mark. */
+async function showAnasDay(page: Page): Promise<void> {
+  await page.goto(`${t.baseUrl}/replay`);
+  await page.locator(`form select option[value="${ana}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+  await page.locator('form select').first().selectOption(String(ana));
+  await page.locator('input[type=date]').fill(day);
+  await page.locator('form button[type=submit]').click();
+  await page.locator('.timeline .mark.visit').waitFor({ timeout: 20_000 });
+}
+
 describe('track replay', () => {
   it('marks the stop and the paid visit under the slider, seeks to them on a click, and counts the planned visit', { timeout: 60_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     const errors = watchErrors(page);
     await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
-    await page.goto(`${t.baseUrl}/replay`);
-    await page.locator(`form select option[value="${ana}"]`).waitFor({ state: 'attached', timeout: 30_000 });
-    await page.locator('form select').first().selectOption(String(ana));
-    await page.locator('input[type=date]').fill(day);
-    await page.locator('form button[type=submit]').click();
-    await page.locator('.timeline .mark.visit').waitFor({ timeout: 20_000 });
+    await showAnasDay(page);
 
     expect(await page.locator('.buttons select option').allTextContents()).toEqual(['1×', '5×', '15×', '30×', '60×']);
     const slider = page.locator('input[type=range]');
@@ -91,12 +96,7 @@ describe('track replay', () => {
   it('puts the replayed day in the address, and that address opens the same day by itself', { timeout: 60_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
-    await page.goto(`${t.baseUrl}/replay`);
-    await page.locator(`form select option[value="${ana}"]`).waitFor({ state: 'attached', timeout: 30_000 });
-    await page.locator('form select').first().selectOption(String(ana));
-    await page.locator('input[type=date]').fill(day);
-    await page.locator('form button[type=submit]').click();
-    await page.locator('.timeline .mark.visit').waitFor({ timeout: 20_000 });
+    await showAnasDay(page);
     const address = new URL(page.url());
     expect(Object.fromEntries(address.searchParams)).toEqual({ collector: String(ana), date: day });
 
