@@ -17,10 +17,10 @@ import { checkSolution } from '../../server/routing/checker/check.ts';
 import { SolverThread } from '../../server/plans/solver-thread.ts';
 import { buildProblem } from '../../server/routing/solver/problem/spec.ts';
 import { solve, type SolveOptions, type SolveResult } from '../../server/routing/solver/solve.ts';
-import { Random } from '../../server/routing/solver/random.ts';
 import { parseVroom } from '../../server/routing/vroom/input.ts';
 import { toVroomOutput } from '../../server/routing/vroom/output.ts';
 import type { VroomInput } from '../../server/routing/vroom/types.ts';
+import { changeDay } from './field-changes.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -136,18 +136,7 @@ const replans: { change: string; changed: VroomInput; initial: number[][]; seed:
 for (const planSeed of quick ? [seed] : [seed, seed + 1, seed + 2]) {
   const base = solve(fieldProblem, { seed: planSeed, timeLimitMs: 5000, cpuClock: true });
   for (const change of ['cancel', 'move'] as const) {
-    const rng = new Random(planSeed + (change === 'cancel' ? 11 : 23));
-    const picked = new Set<number>();
-    while (picked.size < 5) picked.add(rng.int(field.jobs.length));
-    const changed: VroomInput = structuredClone(field);
-    // Cancelling removes the visit; moving sends it to the address of another visit.
-    if (change === 'move') for (const j of picked) changed.jobs[j].location_index = field.jobs[rng.int(field.jobs.length)].location_index;
-    const keep = field.jobs.map((_, j) => change === 'move' || !picked.has(j));
-    if (change === 'cancel') changed.jobs = field.jobs.filter((_, j) => keep[j]);
-    const index = new Map<number, number>();
-    field.jobs.forEach((job, j) => keep[j] && index.set(j, changed.jobs.indexOf(changed.jobs.find((c) => c.id === job.id)!)));
-    // The current plans minus the changed visits, which the re-solve places again.
-    const initial = base.routes.map((jobs) => jobs.filter((j) => index.has(j) && !picked.has(j)).map((j) => index.get(j)!));
+    const { changed, initial } = changeDay(field, base.routes, planSeed, change);
     const cold = run(changed, { timeLimitMs: 5000, seed: planSeed });
     const warm = run(changed, { timeLimitMs: 150, initial, seed: planSeed });
     const kept = warm.result.routes.filter((r, v) => r.length === initial[v].length && r.every((j, i) => j === initial[v][i])).length;
