@@ -27,6 +27,10 @@ interface LoadSpec {
 
 const arg = process.argv[2];
 const spec = JSON.parse(arg.startsWith('@') ? readFileSync(arg.slice(1), 'utf8') : arg) as LoadSpec;
+// A field left out made the schedule NaN: connected, then silently sent nothing.
+for (const field of ['mqttPort', 'rate', 'warmupS', 'durationS', 'windowS'] as const) {
+  if (!Number.isFinite(spec[field])) throw new Error(`load spec: ${field} must be a number, got ${JSON.stringify(spec[field])}`);
+}
 const clients: LeanMqttClient[] = [];
 for (let i = 0; i < spec.devices.length; i += 50) {
   const batch = spec.devices.slice(i, i + 50).map((d) => new LeanMqttClient(spec.mqttPort, d.uniqueId, d.token));

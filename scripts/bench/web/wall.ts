@@ -18,7 +18,7 @@ function startLoad(server: ServerProcess, devices: { uniqueId: string; token: st
   // Through a file: 2,000 device tokens are more than one command-line argument may hold.
   const dir = mkdtempSync(join(tmpdir(), 'ronda-wall-'));
   const spec = join(dir, 'load.json');
-  writeFileSync(spec, JSON.stringify({ mqttPort: server.mqttPort, devices, rate: devices.length, durationS }));
+  writeFileSync(spec, JSON.stringify({ mqttPort: server.mqttPort, devices, rate: devices.length, warmupS: 0, durationS, windowS: 10 }));
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/ingest-load.ts', `@${spec}`], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
