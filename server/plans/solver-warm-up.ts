@@ -47,9 +47,9 @@ export function practiceDay(breaks: boolean): ProblemSpec {
  * result after visits were cancelled or moved) on practice days, by iteration
  * counts. Inputs are cloned as postMessage clones them: V8 optimizes for the shapes
  * it has seen, and the service's specs and plans always arrive cloned. Without it a
- * fresh thread's first two 150 ms re-plans of field_160 ran 101–189 iterations
- * instead of ~500 (with it 503–565), most of the code being unoptimized or
- * deoptimized on shapes it had not met.
+ * fresh thread's first two 150 ms re-plans of field_160 ran 13–257 iterations
+ * instead of ~500 (with it 454–565: bench:routing, "First re-plans of a fresh solver
+ * thread"), the code being unoptimized or deoptimized on shapes it had not met.
  */
 export function warmUpSolver(): void {
   for (const breaks of [false, true]) {
