@@ -294,6 +294,18 @@ describe('the dispatcher board in Chromium', () => {
       await card(page, contested).locator('select').selectOption(String(target));
     }
     // Both press "Move" on the same version of the visit: the server applies one, refuses the other.
+    // Each request waits until the other is sent too: under load the second click could otherwise
+    // come after the first move reached its board, and rightly carry the newer version.
+    let release!: () => void;
+    const bothSent = new Promise<void>((resolve) => (release = resolve));
+    let sent = 0;
+    for (const { page } of [one, two]) {
+      await page.route('**/api/plans/*/reassign', async (route) => {
+        if (++sent === 2) release();
+        await bothSent;
+        await route.continue();
+      });
+    }
     await Promise.all([one, two].map(({ page }) => card(page, contested).getByRole('button', { name: 'Mover', exact: true }).click()));
 
     const lostAlert = (page: Page) => page.getByRole('alert').filter({ hasText: 'cambió esta visita' });
