@@ -45,7 +45,23 @@ export class BoardState {
   /** The visit an action is under way for (or 0 for a whole-day action); null when idle. */
   busy = $state<number | null>(null);
   notice = $state.raw<BoardNotice | null>(null);
-  selectedId = $state<number | null>(null);
+  #selectedId = $state<number | null>(null);
+  /** The selected visit's version when it was selected: what its card's actions were decided on. */
+  #decidedOn: number | null = null;
+
+  /**
+   * The visit whose card is open (a click on its card or map pin, or a drag). Selecting
+   * notes the visit's version then, and a move or cancel of it is sent with that version:
+   * if another dispatcher changed the visit while the card was open, the server refuses
+   * (409, "X changed this visit…") instead of applying this over it.
+   */
+  get selectedId(): number | null {
+    return this.#selectedId;
+  }
+  set selectedId(id: number | null) {
+    this.#selectedId = id;
+    this.#decidedOn = id === null ? null : this.versionOf(id);
+  }
   /**
    * The visit whose card takes the keyboard focus once it renders: a moved or
    * reordered card is a new or moved DOM node, and the focus would otherwise
@@ -132,7 +148,7 @@ export class BoardState {
     }
   }
 
-  /** The visit's version to send with a move or cancel: the newest the board has seen. */
+  /** The newest version of the visit the board has seen (plan, unassigned list or live stream). */
   versionOf(visitId: number): number | null {
     const seen = this.#live.get(visitId)?.version ?? 0;
     const placement = this.plan ? placementOf(this.plan, visitId) : null;
@@ -146,8 +162,13 @@ export class BoardState {
     return seen && seen.version > stop.visitVersion ? seen.status : stop.status;
   }
 
+  /** The version a move or cancel is sent with: for the selected visit, the one seen when it was selected. */
+  #versionToSend(visitId: number): number | null {
+    return visitId === this.#selectedId && this.#decidedOn !== null ? this.#decidedOn : this.versionOf(visitId);
+  }
+
   move(visitId: number, toCollectorId: number): Promise<void> {
-    const version = this.versionOf(visitId);
+    const version = this.#versionToSend(visitId);
     if (version === null) return Promise.resolve();
     return this.#reassign(visitId, { moves: [{ visitId, toCollectorId, version }] });
   }
@@ -164,7 +185,7 @@ export class BoardState {
   }
 
   cancel(visitId: number): Promise<void> {
-    const version = this.versionOf(visitId);
+    const version = this.#versionToSend(visitId);
     if (version === null) return Promise.resolve();
     return this.#reassign(visitId, { cancel: [{ visitId, version }] });
   }
@@ -236,6 +257,9 @@ export class BoardState {
       }
     } finally {
       this.busy = null;
+      // The dispatcher now sees what their action on the open card (or on the whole day) left, their change or
+      // after a 409 the other one: a next action on that card is decided on it. Other visits keep theirs.
+      if (this.#selectedId !== null && (visitId === this.#selectedId || visitId === 0)) this.#decidedOn = this.versionOf(this.#selectedId);
     }
   }
 
