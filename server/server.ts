@@ -158,7 +158,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const promiseSettler = startPromiseSettler(dbh.db, log.child({ part: 'promises' }));
   // SPEC §2: OSRM when OSRM_URL is set, else the demo city's road graph, else haversine.
   const matrix = createMatrixProvider({ osrmUrl: config.OSRM_URL, streets: opts.city?.streets as StreetNetwork | undefined });
-  const solver = new SolverThread({ warmUp: opts.warmSolver });
+  const solverLog = log.child({ part: 'solver' });
+  const solver = new SolverThread({
+    warmUp: opts.warmSolver,
+    onWarmUp: (error) => (error ? solverLog.warn({ error }, 'solver warm-up failed: the first re-plans run slower') : solverLog.debug('solver warmed up')),
+  });
   if (opts.warmSolver) solver.prepare();
   const plans = new PlanService({
     db: dbh.db,

@@ -40,12 +40,15 @@ describe('SolverThread', () => {
     expect(ticks).toBeGreaterThan(20);
   });
 
-  it('answers the same after warming up on its practice days (a broken practice would kill the thread)', async () => {
-    const warmed = new SolverThread({ warmUp: true });
+  it('warms up on its practice days before the first solve, and answers the same after', async () => {
+    const outcomes: (string | null)[] = [];
+    const warmed = new SolverThread({ warmUp: true, onWarmUp: (error) => outcomes.push(error) });
     try {
       warmed.prepare();
       const options = { iterations: 40, seed: 5 };
       const remote = await warmed.solve(spec(), options);
+      // The worker takes messages in order: the practice's outcome came before this answer.
+      expect(outcomes).toEqual([null]);
       const local = solve(buildProblem(spec()), options);
       expect(remote.routes).toEqual(local.routes);
     } finally {

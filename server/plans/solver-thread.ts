@@ -3,7 +3,21 @@ import { spawnWorker } from '../lib/spawn-worker.ts';
 import type { ProblemSpec, SolveOptions, SolveResult } from '../routing/solver/index.ts';
 
 type Waiter = { resolve(r: SolveResult): void; reject(e: Error): void };
-type Reply = { id: number; ok: true; result: SolveResult } | { id: number; ok: false; error: string };
+type Reply =
+  | { id: number; ok: true; result: SolveResult }
+  | { id: number; ok: false; error: string }
+  | { warmUp: 'done' }
+  | { warmUp: 'failed'; error: string };
+
+export interface SolverThreadOptions {
+  /**
+   * Each new worker first practises (solver-warm-up.ts, ~1 s of CPU at low priority),
+   * so that the first re-plans a dispatcher asks for get the full search.
+   */
+  warmUp?: boolean;
+  /** How the practice went: null when done, else why it failed (the thread serves solves either way). */
+  onWarmUp?: (error: string | null) => void;
+}
 
 /**
  * Solves off the main thread (ingest and the live stream never wait on a
@@ -15,11 +29,7 @@ export class SolverThread {
   private worker: { thread: Worker; pending: Map<number, Waiter> } | null = null;
   private nextId = 1;
 
-  /**
-   * `warmUp`: each new worker first practises (solver-warm-up.ts, ~1 s of CPU at low
-   * priority), so that the first re-plans a dispatcher asks for get the full search.
-   */
-  constructor(private readonly options: { warmUp?: boolean } = {}) {}
+  constructor(private readonly options: SolverThreadOptions = {}) {}
 
   /** Starts the worker now instead of on the first solve, so that its warm-up runs while nobody waits. */
   prepare(): void {
@@ -48,6 +58,10 @@ export class SolverThread {
     thread.unref();
     const worker = { thread, pending: new Map<number, Waiter>() };
     thread.on('message', (reply: Reply) => {
+      if ('warmUp' in reply) {
+        this.options.onWarmUp?.(reply.warmUp === 'done' ? null : reply.error);
+        return;
+      }
       const p = worker.pending.get(reply.id);
       if (!p) return;
       worker.pending.delete(reply.id);

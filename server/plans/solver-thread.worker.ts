@@ -14,7 +14,13 @@ type Message = { id: number; spec: ProblemSpec; options: SolveOptions } | { warm
 
 parentPort!.on('message', (message: Message) => {
   if ('warmUp' in message) {
-    warmUpSolver();
+    // A practice that fails costs only speed: the thread goes on serving solves.
+    try {
+      warmUpSolver();
+      parentPort!.postMessage({ warmUp: 'done' });
+    } catch (error) {
+      parentPort!.postMessage({ warmUp: 'failed', error: (error as Error).message });
+    }
     return;
   }
   try {
