@@ -125,10 +125,13 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
     recreate(s, rng);
     ls.run(rng);
     iterations++;
-    if (s.taskPenalty > 0 && s.excess() > 0) repair(s, ls, rng);
+    let excess = s.taskPenalty > 0 ? s.excess() : 0;
+    if (excess > 0) {
+      repair(s, ls, rng);
+      excess = s.excess();
+    }
     const next = s.objective();
     // An overfull solution competes at its penalised cost but never becomes the best.
-    const excess = s.taskPenalty > 0 ? s.excess() : 0;
     next.cost += s.taskPenalty * excess;
     const accept =
       better(next, current) ||

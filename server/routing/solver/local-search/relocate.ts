@@ -22,12 +22,12 @@ export function relocate(ctx: SearchContext, u: number, v: number): boolean {
     if (ru === rv && pv >= pu && pv <= end) return false;
     if (ru !== rv && !ctx.hasRoom(rv, len)) return false;
     const costU = ru !== rv && !closed ? ctx.a.clear().add(ru, 1, pu - 1).add(ru, end + 1, routeU.size).cost(routeU.vehicle) : 0;
+    const penalty = ru === rv ? 0 : s.excessCost(ru, routeU.size - len) + s.excessCost(rv, routeV.size + len);
     for (let rev = 0; rev < (len === 1 ? 1 : 2); rev++) {
       for (let side = 0; side < 2; side++) {
         const q = side === 0 ? pv : pv - 1; // insert after position q
         if (q < routeV.fixed) continue;
         if (ru === rv && q >= pu - 1 && q <= end) continue;
-        const penalty = ru === rv ? 0 : s.excessCost(ru, routeU.size - len) + s.excessCost(rv, routeV.size + len);
         if (closed && !(relocateDelta(ctx, ru, pu, end, rev === 1, rv, q) + penalty < -ctx.epsilon)) continue;
         if (ru !== rv) {
           if (closed) ctx.a.clear().add(ru, 1, pu - 1).add(ru, end + 1, routeU.size);

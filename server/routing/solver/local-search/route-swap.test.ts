@@ -6,12 +6,14 @@ describe('route swap', () => {
   // Depots at 0 and 100; jobs 0 and 1 at 1 and 2, jobs 2 and 3 at 101 and 102.
   const points = [0, 100, 1, 2, 101, 102];
   const jobs = [2, 3, 4, 5].map((location) => ({ location }));
+  /** Each vehicle starts and ends at its own depot. */
+  const ownDepots = [
+    { start: 0, end: 0 },
+    { start: 1, end: 1 },
+  ];
 
   it('gives each vehicle the route that passes next to its depot', () => {
-    const p = lineProblem(points, jobs, [
-      { start: 0, end: 0 },
-      { start: 1, end: 1 },
-    ]);
+    const p = lineProblem(points, jobs, ownDepots);
     const ctx = contextFor(p, [[2, 3], [0, 1]]);
     expect(totalCost(ctx)).toBe(204 + 198);
     expect(routeSwap(ctx)).toBe(true);
@@ -38,10 +40,7 @@ describe('route swap', () => {
       { start: 0, end: 0 },
     ]);
     expect(routeSwap(contextFor(same, [[2, 3], [0, 1]]))).toBe(false);
-    const p = lineProblem(points, jobs, [
-      { start: 0, end: 0 },
-      { start: 1, end: 1 },
-    ]);
+    const p = lineProblem(points, jobs, ownDepots);
     const ctx = contextFor(p, [[2, 3], [0, 1]]);
     ctx.solution.routes[1].fixed = 1;
     expect(routeSwap(ctx)).toBe(false);
