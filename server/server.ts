@@ -113,7 +113,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       flushMs: config.WRITE_FLUSH_MS,
       queueMax: config.WRITE_QUEUE_MAX,
       concurrency: dbh.kind === 'pglite' ? 1 : Math.min(3, config.DATABASE_POOL_SIZE),
-      dailyRollupTimeZone: timescale ? null : config.TIME_ZONE,
+      dailyRollup: !timescale,
     },
     log.child({ part: 'writer' }),
     (rows) => {
@@ -203,7 +203,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
   await app.register(authRoutes, { auth });
   await app.register(deviceRoutes, { db: dbh.db, auth, registry, onDevicesChanged: refreshDirectory });
-  await app.register(collectorRoutes, { db: dbh.db, auth, onChanged: refreshDirectory });
+  await app.register(collectorRoutes, { db: dbh.db, auth, teamDefaults: { timeZone: config.TIME_ZONE, currency: config.CURRENCY }, onChanged: refreshDirectory });
   await app.register(accountRoutes, { db: dbh.db, auth });
   await app.register(visitRoutes, { db: dbh.db, auth, notify: notifyRecord });
   await app.register(checkinRoutes, { db: dbh.db, auth, notify: notifyRecord, checkin: DEFAULT_CHECKIN_OPTIONS });
@@ -211,7 +211,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   await app.register(promiseRoutes, { db: dbh.db, auth });
   await app.register(planRoutes, { db: dbh.db, auth, plans });
   await app.register(eventRoutes, { db: dbh.db, auth, deviations, emit: emitEvent });
-  await app.register(metricsRoutes, { db: dbh.db, auth, timeZone: config.TIME_ZONE, currency: config.CURRENCY });
+  await app.register(metricsRoutes, { db: dbh.db, auth, currency: config.CURRENCY });
   await app.register(mapRoutes, {
     auth,
     city: opts.city ?? null,

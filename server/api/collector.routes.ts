@@ -13,8 +13,34 @@ import { ErrorBody } from './schemas.ts';
 export const teamScope = (u: SessionUser): number | null => (u.role === 'admin' || u.role === 'manager' || u.teamId === null ? null : u.teamId);
 
 const Team = Type.Object({ id: Type.Integer(), name: Type.String(), timeZone: Type.String(), currency: Type.String() });
+const TeamFields = {
+  name: Type.String({ minLength: 1, maxLength: 120 }),
+  /** IANA zone: the team's plans, days and metrics are cut in it. */
+  timeZone: Type.String({ minLength: 1, maxLength: 64 }),
+  currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+};
 
-export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService; onChanged(): void }> = async (app, { db, auth, onChanged }) => {
+export interface TeamDefaults {
+  timeZone: string;
+  currency: string;
+}
+
+/** A zone both Intl (the dashboard) and PostgreSQL (the days in the database, which checks too) know. */
+const knownZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const UNKNOWN_ZONE = (zone: string) => ({ statusCode: 400, error: 'Bad Request', message: `unknown time zone "${zone}" (an IANA name such as America/Tijuana)` });
+const isCheckViolation = (e: unknown) => (e as { code?: string }).code === '23514';
+
+export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService; teamDefaults: TeamDefaults; onChanged(): void }> = async (
+  app,
+  { db, auth, teamDefaults, onChanged },
+) => {
   const anyone = requireUser(auth);
   const admins = requireUser(auth, ['admin', 'supervisor']);
 
@@ -83,12 +109,59 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
     return { teams: rows.map((t) => ({ id: t.id, name: t.name, timeZone: t.time_zone, currency: t.currency })) };
   });
 
+  const teamAdmins = requireUser(auth, ['admin']);
   app.post(
     '/api/teams',
-    { preHandler: requireUser(auth, ['admin']), schema: { tags: ['teams'], body: Type.Object({ name: Type.String({ minLength: 1 }) }), response: { 201: Type.Object({ id: Type.Integer() }) } } },
+    {
+      preHandler: teamAdmins,
+      schema: {
+        tags: ['teams'],
+        body: Type.Object({ name: TeamFields.name, timeZone: Type.Optional(TeamFields.timeZone), currency: Type.Optional(TeamFields.currency) }),
+        response: { 201: Type.Object({ id: Type.Integer() }), 400: ErrorBody },
+      },
+    },
     async (req, reply) => {
-      const row = await db.insertInto('teams').values({ name: req.body.name }).returning('id').executeTakeFirstOrThrow();
-      return reply.code(201).send({ id: row.id });
+      const { name, timeZone = teamDefaults.timeZone, currency = teamDefaults.currency } = req.body;
+      if (!knownZone(timeZone)) return reply.code(400).send(UNKNOWN_ZONE(timeZone));
+      try {
+        const row = await db.insertInto('teams').values({ name, time_zone: timeZone, currency }).returning('id').executeTakeFirstOrThrow();
+        return reply.code(201).send({ id: row.id });
+      } catch (e) {
+        if (isCheckViolation(e)) return reply.code(400).send(UNKNOWN_ZONE(timeZone));
+        throw e;
+      }
+    },
+  );
+
+  // A new zone re-cuts the team's days: metrics of past days move with it (migration 0009).
+  app.patch(
+    '/api/teams/:id',
+    {
+      preHandler: teamAdmins,
+      schema: {
+        tags: ['teams'],
+        params: Type.Object({ id: Type.Integer() }),
+        body: Type.Partial(Type.Object(TeamFields), { minProperties: 1 }),
+        response: { 200: Team, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      const { name, timeZone, currency } = req.body;
+      if (timeZone !== undefined && !knownZone(timeZone)) return reply.code(400).send(UNKNOWN_ZONE(timeZone));
+      try {
+        const row = await db
+          .updateTable('teams')
+          .set({ name, time_zone: timeZone, currency })
+          .where('id', '=', req.params.id)
+          .returningAll()
+          .executeTakeFirst();
+        if (!row) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no team ${req.params.id}` });
+        onChanged();
+        return { id: row.id, name: row.name, timeZone: row.time_zone, currency: row.currency };
+      } catch (e) {
+        if (isCheckViolation(e)) return reply.code(400).send(UNKNOWN_ZONE(timeZone ?? ''));
+        throw e;
+      }
     },
   );
 };

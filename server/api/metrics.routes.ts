@@ -11,9 +11,9 @@ import { ErrorBody } from './schemas.ts';
 
 const MAX_DAYS = 366;
 
-export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService; timeZone: string; currency: string }> = async (
+export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService; currency: string }> = async (
   app,
-  { db, auth, timeZone, currency },
+  { db, auth, currency },
 ) => {
   const readers = requireUser(auth, ['admin', 'manager', 'supervisor', 'dispatcher']);
 
@@ -22,7 +22,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
   function filter(q: MetricsQuery, scope: number | null): MetricsFilter | null {
     const days = (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000;
     if (!(days >= 0 && days < MAX_DAYS)) return null;
-    return { from: q.from, to: q.to, timeZone, teamId: scope ?? q.teamId, collectorId: q.collectorId };
+    return { from: q.from, to: q.to, teamId: scope ?? q.teamId, collectorId: q.collectorId };
   }
 
   app.get(

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { openDatabase, type DbHandle } from './connect.ts';
-import { migrateToLatest } from './migrate.ts';
+import { migrateTo, migrateToLatest } from './migrate.ts';
 
 let tdb: TestDatabase;
 let h: DbHandle;
@@ -32,5 +32,31 @@ describe('migrations', () => {
     expect(pk.rows.map((r) => r.col)).toEqual(['device_id', 'device_time']);
     const idx = await sql<{ def: string }>`select indexdef as def from pg_indexes where tablename = 'positions'`.execute(h.db);
     expect(idx.rows.some((r) => /brin \(device_time\)|device_time/.test(r.def))).toBe(true);
+  });
+
+  it("re-cuts the days stored before 0009 in each collector's team time zone", async () => {
+    const old = await createTestDatabase();
+    const o = await openDatabase({ databaseUrl: old.databaseUrl ?? null, dataDir: old.dataDir });
+    try {
+      await migrateTo(o.db, '0008-plan-breaks');
+      // What the writer stored before: a Tijuana collector's evening, its day cut in Mexico City time (the 21st).
+      await sql`
+        insert into teams (id, name, time_zone) values (1, 'Pacífico', 'America/Tijuana');
+        insert into collectors (id, team_id, name) values (1, 1, 'Inés');
+        insert into devices (id, unique_id, name, token_hash, protocol, collector_id) values (1, 'ines-phone', 'Inés', 'x', 'mqtt', 1);
+        insert into positions (device_id, collector_id, device_time, server_time, lat, lon, valid, protocol, segment_m, segment_s, moving)
+        select 1, 1, t, t, 32.5, -117, true, 'mqtt', 100, 60, true
+        from generate_series(timestamptz '2026-11-21 07:30Z', timestamptz '2026-11-21 07:50Z', interval '1 minute') t;
+        insert into position_daily_rollup (device_id, collector_id, day, driven_m, moving_s, stopped_s, points, first_ts, last_ts)
+        values (1, 1, '2026-11-21', 2100, 1260, 0, 21, '2026-11-21 07:30Z', '2026-11-21 07:50Z');
+      `.execute(o.db);
+      expect(await migrateToLatest(o.db)).toContain('0009-team-days');
+      const days = await sql<{ day: string; driven_m: number; points: number }>`
+        select day::text as day, driven_m, points from position_daily order by day`.execute(o.db);
+      expect(days.rows).toEqual([{ day: '2026-11-20', driven_m: 2100, points: 21 }]);
+    } finally {
+      await o.close();
+      await old.drop();
+    }
   });
 });

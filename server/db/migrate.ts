@@ -7,6 +7,7 @@ import * as m0005 from './migrations/0005-metrics.ts';
 import * as m0006 from './migrations/0006-metrics-reads.ts';
 import * as m0007 from './migrations/0007-metrics-rollup.ts';
 import * as m0008 from './migrations/0008-plan-breaks.ts';
+import * as m0009 from './migrations/0009-team-days.ts';
 
 /** Every migration by name, in order. Listed explicitly so bundling and tsx agree on what runs. */
 const migrations: Record<string, Migration> = {
@@ -18,12 +19,22 @@ const migrations: Record<string, Migration> = {
   '0006-metrics-reads': m0006,
   '0007-metrics-rollup': m0007,
   '0008-plan-breaks': m0008,
+  '0009-team-days': m0009,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  return migrate(db, (m) => m.migrateToLatest());
+}
+
+/** Up to and including `name`: an upgrade test starts from the schema a release had. */
+export async function migrateTo(db: Kysely<any>, name: string): Promise<string[]> {
+  return migrate(db, (m) => m.migrateTo(name));
+}
+
+async function migrate(db: Kysely<any>, run: (m: Migrator) => ReturnType<Migrator['migrateToLatest']>): Promise<string[]> {
   // Parts land in parallel (0003 may arrive after 0005 ran on a dev database): order by name, but accept late ones.
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await run(migrator);
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -28,7 +28,7 @@ describe('BatchWriter', () => {
     const handedOn: number[] = [];
     const writer = new BatchWriter(
       handle.pool,
-      { batchRows: 2000, flushMs: 50, queueMax: 10_000, concurrency: 1, dailyRollupTimeZone: null },
+      { batchRows: 2000, flushMs: 50, queueMax: 10_000, concurrency: 1, dailyRollup: false },
       pino({ level: 'silent' }),
       (rows) => handedOn.push(...rows.map((r) => r.deviceTimeMs)),
     );
@@ -60,7 +60,7 @@ describe('BatchWriter', () => {
   it('holds writes beyond the queue bound, admits them in arrival order as space frees and holds new messages meanwhile, committing each once', async () => {
     const writer = new BatchWriter(
       handle!.pool,
-      { batchRows: 50, flushMs: 5, queueMax: 100, concurrency: 2, dailyRollupTimeZone: null },
+      { batchRows: 50, flushMs: 5, queueMax: 100, concurrency: 2, dailyRollup: false },
       pino({ level: 'silent' }),
       () => undefined,
     );

@@ -34,9 +34,10 @@ export interface BatchWriterOptions {
   concurrency: number;
   /**
    * Keep position_daily_rollup in the same transaction (no TimescaleDB: with
-   * it, a continuous aggregate does this). Days are cut in this time zone.
+   * it, a continuous aggregate does this). Days are cut in each collector's
+   * team time zone (migration 0009).
    */
-  dailyRollupTimeZone: string | null;
+  dailyRollup: boolean;
 }
 
 interface Pending {
@@ -92,10 +93,10 @@ function insertSql(withRollup: boolean): string {
 // Only rows actually inserted count: a resend must not add its distance twice.
 const ROLLUP_CTE = `rollup as (
     insert into position_daily_rollup as r (device_id, collector_id, day, driven_m, moving_s, stopped_s, points, first_ts, last_ts)
-    select device_id, max(collector_id), (device_time at time zone $19)::date, coalesce(sum(segment_m), 0),
-           coalesce(sum(segment_s) filter (where moving), 0), coalesce(sum(segment_s) filter (where not moving), 0),
-           count(*), min(device_time), max(device_time)
-    from inserted
+    select i.device_id, max(i.collector_id), (i.device_time at time zone coalesce(t.time_zone, collector_time_zone(null)))::date,
+           coalesce(sum(i.segment_m), 0), coalesce(sum(i.segment_s) filter (where i.moving), 0),
+           coalesce(sum(i.segment_s) filter (where not i.moving), 0), count(*), min(i.device_time), max(i.device_time)
+    from inserted i left join collectors c on c.id = i.collector_id left join teams t on t.id = c.team_id
     group by 1, 3
     on conflict (device_id, day) do update set
       collector_id = coalesce(excluded.collector_id, r.collector_id),
@@ -317,8 +318,7 @@ export class BatchWriter {
       numbers(pick((r) => r.segmentS)),
       booleans(pick((r) => r.moving)),
     ];
-    if (this.opts.dailyRollupTimeZone === null) await this.pool.query(INSERT_SQL, params);
-    else await this.pool.query(INSERT_WITH_ROLLUP_SQL, [...params, this.opts.dailyRollupTimeZone]);
+    await this.pool.query(this.opts.dailyRollup ? INSERT_WITH_ROLLUP_SQL : INSERT_SQL, params);
   }
 }
 

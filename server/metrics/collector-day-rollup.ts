@@ -6,11 +6,12 @@ const ROLLUP_LOCK = 60_606;
 
 /**
  * Recomputes the (collector, day) pairs of [from, to] that writes have marked
- * since the last read (migration 0007), so `collector_day_ops` is exact for
- * the range. A pair marked again while this runs stays marked for the next read.
+ * since the last read (migration 0007), each day in the collector's team time
+ * zone (0009), so `collector_day_ops` is exact for the range. A pair marked
+ * again while this runs stays marked for the next read.
  * Returns how many pairs were recomputed.
  */
-export async function refreshCollectorDays(db: Kysely<Database>, from: string, to: string, timeZone: string): Promise<number> {
+export async function refreshCollectorDays(db: Kysely<Database>, from: string, to: string): Promise<number> {
   return db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(${ROLLUP_LOCK})`.execute(tx);
     const dirty = await sql<{ collector_id: number; day: string }>`
@@ -23,8 +24,8 @@ export async function refreshCollectorDays(db: Kysely<Database>, from: string, t
       where o.day = k.day and o.collector_id = k.collector_id`.execute(tx);
     await sql`
       with k as (
-        select collector_id, day, (day::timestamp at time zone ${timeZone}) as t0, ((day + 1)::timestamp at time zone ${timeZone}) as t1
-        from json_to_recordset(${keys}::json) as k(collector_id int, day date)
+        select collector_id, day, (day::timestamp at time zone zone) as t0, ((day + 1)::timestamp at time zone zone) as t1
+        from json_to_recordset(${keys}::json) as k(collector_id int, day date), collector_time_zone(collector_id) as zone
       ), vd as (
         select k.collector_id, k.day,
                count(*) filter (where v.status <> 'cancelled') as visits_planned,

@@ -153,5 +153,41 @@ describe('manager metrics for a seeded day', () => {
     expect(after.firstReport).toBe('2026-11-20T14:55:00.000Z');
     expect(after.lastReport).toBe(before.lastReport);
   });
-});
 
+  it("cuts each collector's day in their team's time zone, and re-cuts it when the zone changes", async () => {
+    // Tijuana is UTC−8 in November, two hours behind the server's Mexico City: 23:30 there is 01:30 of the next day here.
+    const zoneErr = await t.api<{ message: string }>('POST', '/api/teams', { name: 'Nowhere', timeZone: 'Mars/Olympus' });
+    expect(zoneErr.status).toBe(400);
+    expect(zoneErr.body.message).toMatch(/unknown time zone "Mars\/Olympus"/);
+    const team = await t.api<{ id: number }>('POST', '/api/teams', { name: 'Pacífico', timeZone: 'America/Tijuana' });
+    expect(team.status).toBe(201);
+    const ines = await createCollector(t, 'Inés Tijuana', team.body.id);
+    const phone = await t.createDevice('ines-phone', ines);
+    await t.server.dbh.db.insertInto('accounts').values({ team_id: team.body.id, external_id: 'PAC-1', name: 'Pac Uno', installment_amount: 300 }).execute();
+    const account = await t.server.dbh.db.selectFrom('accounts').select('id').where('external_id', '=', 'PAC-1').executeTakeFirstOrThrow();
+    const visit = await t.api<{ id: number }>('POST', '/api/visits', { accountId: account.id, date: DAY, collectorId: ines });
+    expect(visit.status).toBe(201);
+    const tijuana = (hhmm: string) => Date.parse(`${DAY}T${hhmm}:00-08:00`);
+    // 23:30–23:50 local, one fix a minute northward, 0.001° (111 m) each.
+    const fixes = Array.from({ length: 21 }, (_, i) => ({ ts: tijuana('23:30') + i * 60_000, lat: 32.5 + i * 0.001, lon: -117.0, speed: 7 }));
+    const mq = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: 'ines-phone', password: phone.token });
+    await mq.publishAsync('ronda/ines-phone/position', JSON.stringify(fixes), { qos: 1 });
+    await mq.endAsync();
+    const at = new Date(tijuana('23:45')).toISOString();
+    expect((await t.api('POST', '/api/checkins', { id: randomUUID(), visitId: visit.body.id, ts: at, lat: 32.52, lon: -117.0, outcome: 'paid' })).status).toBe(201);
+    expect((await t.api('POST', '/api/payments', { id: randomUUID(), visitId: visit.body.id, ts: at, amount: 300, currency: 'MXN', method: 'cash' })).status).toBe(201);
+
+    const day = async (date: string) => rowOf((await metrics(`from=${date}&to=${date}&collectorId=${ines}`)).body.rows, ines);
+    const next = '2026-11-21';
+    expect(await day(DAY)).toMatchObject({ visitsCompleted: 1, visitsWithPayment: 1, collected: 300, drivenKm: 2.22, firstReport: new Date(tijuana('23:30')).toISOString() });
+    expect(await day(next)).toBeUndefined();
+
+    // The team turns out to work on Mexico City time: the same payment and trail now fall on the 21st there.
+    const moved = await t.api<{ timeZone: string }>('PATCH', `/api/teams/${team.body.id}`, { timeZone: 'America/Mexico_City' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.timeZone).toBe('America/Mexico_City');
+    expect(await day(DAY)).toMatchObject({ visitsCompleted: 1, visitsWithPayment: 1, collected: 0, drivenKm: 0, firstReport: null });
+    expect(await day(next)).toMatchObject({ visitsCompleted: 0, collected: 300, drivenKm: 2.22 });
+    expect((await t.api('PATCH', `/api/teams/${team.body.id}`, { timeZone: 'Nowhere/Else' })).status).toBe(400);
+  });
+});

@@ -6,7 +6,6 @@ import { refreshCollectorDays } from './collector-day-rollup.ts';
 export interface MetricsFilter {
   from: string;
   to: string;
-  timeZone: string;
   teamId?: number | null;
   collectorId?: number | null;
 }
@@ -19,8 +18,8 @@ const iso = (expr: ReturnType<typeof sql>) => sql`to_char(${expr} at time zone '
 /**
  * One row per collector and day over the filter: the daily position rollup
  * (or continuous aggregate) joined with the operations rollup, which the
- * caller brought up to date first. Both are cut in `timeZone` (migrations
- * 0005, 0007). Every figure is a sum a person can redo from the raw rows.
+ * caller brought up to date first. Both cut each collector's days in their
+ * team's time zone (migration 0009). Every figure is a sum a person can redo from the raw rows.
  */
 function collectorDays(f: MetricsFilter) {
   const from = sql`${f.from}::date`;
@@ -62,7 +61,7 @@ function collectorDays(f: MetricsFilter) {
  * also serves the devices.
  */
 export async function collectorDayMetricsJson(db: Kysely<Database>, f: MetricsFilter): Promise<string> {
-  await refreshCollectorDays(db, f.from, f.to, f.timeZone);
+  await refreshCollectorDays(db, f.from, f.to);
   const { rows } = await sql<{ json: string }>`
     ${collectorDays(f)}
     , answer as (
@@ -106,7 +105,7 @@ type RawSql = ReturnType<typeof sql>;
  * every collector-day. Rounded once, after summing.
  */
 export async function metricsSummaryJson(db: Kysely<Database>, f: MetricsFilter, groupBy: MetricsGroup): Promise<string> {
-  await refreshCollectorDays(db, f.from, f.to, f.timeZone);
+  await refreshCollectorDays(db, f.from, f.to);
   const g = GROUP_KEY[groupBy];
   const groupCols = groupBy === 'collector' ? sql`d.collector_id` : groupBy === 'team' ? sql`c.team_id` : groupBy === 'day' ? sql`d.day` : sql`()`;
   const { rows } = await sql<{ json: string }>`
