@@ -37,12 +37,20 @@ async function runOne(kind: 'postgres' | 'pglite', rate: number): Promise<void> 
   console.log(`\n== ${kind}: ${devicesN} devices, ${rate} positions/s target, ${warmupS} s warm-up + ${durationS} s measured, QoS 1 ==`);
   const server = await startServerProcess(kind);
   try {
+    // Each device is a collector's, in two teams of different time zones, as in the field: the writer
+    // cuts each row's day in its collector's team zone.
+    const teams: number[] = [];
+    for (const [name, timeZone] of [['Bench Centro', 'America/Mexico_City'], ['Bench Pacífico', 'America/Tijuana']]) {
+      teams.push((await server.api('POST', '/api/teams', { name, timeZone })).id);
+    }
     const devices: { uniqueId: string; token: string }[] = [];
     for (let i = 0; i < devicesN; i += 100) {
       const batch = await Promise.all(
-        Array.from({ length: Math.min(100, devicesN - i) }, (_, k) => {
+        Array.from({ length: Math.min(100, devicesN - i) }, async (_, k) => {
           const uniqueId = `bench-${i + k}`;
-          return server.api('POST', '/api/devices', { uniqueId, name: uniqueId }).then((d: { token: string }) => ({ uniqueId, token: d.token }));
+          const collector = await server.api('POST', '/api/collectors', { name: `Cobrador ${i + k}`, teamId: teams[(i + k) % 2] });
+          const d = await server.api('POST', '/api/devices', { uniqueId, name: uniqueId, collectorId: collector.id });
+          return { uniqueId, token: d.token as string };
         }),
       );
       devices.push(...batch);
