@@ -49,7 +49,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
     let q = db
       .selectFrom('collectors as c')
       .leftJoin('teams as t', 't.id', 'c.team_id')
-      .select(['c.id', 'c.name', 'c.team_id', 't.name as team_name'])
+      .select(['c.id', 'c.name', 'c.team_id', 't.name as team_name', 't.time_zone'])
       .where('c.active', '=', true)
       .orderBy('c.name');
     if (team !== null) q = q.where('c.team_id', '=', team);
@@ -72,6 +72,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
         name: c.name,
         teamId: c.team_id,
         teamName: c.team_name,
+        timeZone: c.time_zone,
         devices: (devicesOf.get(c.id) ?? []).map((d) => ({ uniqueId: d.unique_id, protocol: d.protocol })),
         last: lastOf.get(c.id) ?? null,
       })),

@@ -6,6 +6,8 @@ export const CollectorSummary = Type.Object({
   name: Type.String(),
   teamId: Type.Union([Type.Integer(), Type.Null()]),
   teamName: Type.Union([Type.String(), Type.Null()]),
+  /** The team's IANA time zone (the collector's days and times), null without a team. */
+  timeZone: Type.Union([Type.String(), Type.Null()]),
   devices: Type.Array(Type.Object({ uniqueId: Type.String(), protocol: Type.Union([Type.String(), Type.Null()]) })),
   last: Type.Union([LivePosition, Type.Null()]),
 });

@@ -20,6 +20,8 @@ export class CollectorRow {
   readonly name: string;
   readonly teamId: number | null;
   readonly teamName: string | null;
+  /** The team's time zone, null without a team (then the dashboard's). */
+  readonly timeZone: string | null;
   readonly devices: CollectorSummary['devices'];
   readonly key: string;
   last = $state.raw<LivePosition | null>(null);
@@ -31,6 +33,7 @@ export class CollectorRow {
     this.name = summary.name;
     this.teamId = summary.teamId;
     this.teamName = summary.teamName;
+    this.timeZone = summary.timeZone;
     this.devices = summary.devices;
     this.key = searchKey(summary.name);
     if (summary.last) this.update(summary.last);
