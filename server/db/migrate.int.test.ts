@@ -34,14 +34,14 @@ describe('migrations', () => {
     expect(idx.rows.some((r) => /brin \(device_time\)|device_time/.test(r.def))).toBe(true);
   });
 
-  it("re-cuts the days stored before 0009 in each collector's team time zone", async () => {
+  it("re-cuts the days stored before 0009 in each collector's team time zone, and keeps unknown zones out", async () => {
     const old = await createTestDatabase();
     const o = await openDatabase({ databaseUrl: old.databaseUrl ?? null, dataDir: old.dataDir });
     try {
       await migrateTo(o.db, '0008-plan-breaks');
       // What the writer stored before: a Tijuana collector's evening, its day cut in Mexico City time (the 21st).
       await sql`
-        insert into teams (id, name, time_zone) values (1, 'Pacífico', 'America/Tijuana');
+        insert into teams (id, name, time_zone) values (1, 'Pacífico', 'America/Tijuana'), (2, 'Typo', 'America/Tijuanna');
         insert into collectors (id, team_id, name) values (1, 1, 'Inés');
         insert into devices (id, unique_id, name, token_hash, protocol, collector_id) values (1, 'ines-phone', 'Inés', 'x', 'mqtt', 1);
         insert into positions (device_id, collector_id, device_time, server_time, lat, lon, valid, protocol, segment_m, segment_s, moving)
@@ -54,6 +54,9 @@ describe('migrations', () => {
       const days = await sql<{ day: string; driven_m: number; points: number }>`
         select day::text as day, driven_m, points from position_daily order by day`.execute(o.db);
       expect(days.rows).toEqual([{ day: '2026-11-20', driven_m: 2100, points: 21 }]);
+      // A zone PostgreSQL does not know would stop the position writer: the upgrade replaces it, and the database refuses new ones.
+      expect((await sql<{ time_zone: string }>`select time_zone from teams where id = 2`.execute(o.db)).rows[0].time_zone).toBe(process.env.TIME_ZONE || 'America/Mexico_City');
+      await expect(sql`update teams set time_zone = 'Mars/Olympus' where id = 1`.execute(o.db)).rejects.toThrow(/teams_time_zone_known/);
     } finally {
       await o.close();
       await old.drop();

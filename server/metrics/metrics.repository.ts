@@ -39,8 +39,8 @@ function collectorDays(f: MetricsFilter) {
       from (
         select collector_id, day, max(array[points::float8, driven_m, moving_s, stopped_s]) as busiest,
                min(first_ts) as first_ts, max(last_ts) as last_ts
-        from position_daily
-        where collector_id in (select id from cs) and day between ${from} and ${to}
+        from position_days(${from}, ${to})
+        where collector_id in (select id from cs)
         group by 1, 2
       ) per_day
     ), days as (

@@ -18,6 +18,8 @@ import { hasTimescale } from '../timescale.ts';
  * - TimescaleDB: a continuous aggregate buckets in one fixed zone, so it now keeps hours and
  *   `position_daily` sums them into each collector's local days (zones of whole hours; a
  *   :30 or :45 zone's day would start up to 45 minutes off there).
+ * - `position_days(from, to)`: the days of a range, read by time on TimescaleDB (a filter on
+ *   the computed day alone would read every hour ever aggregated); metrics read this.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const fallback = sql.lit(process.env.TIME_ZONE || 'America/Mexico_City');
@@ -30,6 +32,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     exception when others then
       return false;
     end $fn$`.execute(db);
+  // A zone typed by hand that PostgreSQL does not know already failed every plan of its team; it must not also stop the upgrade.
+  await sql`update teams set time_zone = ${fallback} where not is_time_zone(time_zone)`.execute(db);
   await sql`alter table teams add constraint teams_time_zone_known check (is_time_zone(time_zone))`.execute(db);
   await sql`
     create function collector_time_zone(collector integer) returns text language sql stable as $fn$
@@ -118,12 +122,24 @@ export async function up(db: Kysely<any>): Promise<void> {
              count(*) as points, min(device_time) as first_ts, max(device_time) as last_ts
       from positions group by 1, 2, 3 with no data`.execute(db);
     await sql`select add_continuous_aggregate_policy('position_hourly_cagg', start_offset => interval '3 days', end_offset => interval '1 hour', schedule_interval => interval '15 minutes')`.execute(db);
-    await sql`
-      create view position_daily as
+    const hoursToDays = (where: ReturnType<typeof sql>) => sql`
       select device_id, max(collector_id) as collector_id, ((bucket at time zone collector_time_zone(collector_id))::date) as day,
-             sum(driven_m) as driven_m, sum(moving_s) as moving_s, sum(stopped_s) as stopped_s, sum(points)::int as points,
-             min(first_ts) as first_ts, max(last_ts) as last_ts
-      from position_hourly_cagg group by device_id, 3`.execute(db);
+             sum(driven_m)::float8 as driven_m, sum(moving_s)::float8 as moving_s, sum(stopped_s)::float8 as stopped_s,
+             sum(points)::int as points, min(first_ts) as first_ts, max(last_ts) as last_ts
+      from position_hourly_cagg ${where} group by device_id, 3`;
+    await sql`create view position_daily as ${hoursToDays(sql``)}`.execute(db);
+    // Zones run from −12 to +14 hours: a local day's hours lie within a day of the same UTC
+    // day, so the aggregate is read by its time index, not whole.
+    await sql`
+      create function position_days(from_day date, to_day date) returns setof position_daily language sql stable as $fn$
+        select * from (${hoursToDays(sql`where bucket >= from_day - interval '1 day' and bucket < to_day + interval '2 days'`)}) d
+        where day between from_day and to_day
+      $fn$`.execute(db);
+  } else {
+    await sql`
+      create function position_days(from_day date, to_day date) returns setof position_daily language sql stable as $fn$
+        select * from position_daily where day between from_day and to_day
+      $fn$`.execute(db);
   }
   await sql`select recut_collector_days(array(select id from collectors))`.execute(db);
 }
