@@ -213,6 +213,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   await app.register(eventRoutes, { db: dbh.db, auth, deviations, emit: emitEvent });
   await app.register(metricsRoutes, { db: dbh.db, auth, currency: config.CURRENCY });
   await app.register(mapRoutes, {
+    db: dbh.db,
     auth,
     city: opts.city ?? null,
     config: { styleUrl: config.MAP_STYLE_URL ?? null, timeZone: config.TIME_ZONE, currency: config.CURRENCY },

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import { MapConfig } from '../contract/map.ts';
+import type { Database } from '../db/database.ts';
 import { requireUser } from './auth-hook.ts';
 
 export interface StreetsSource {
@@ -10,18 +12,26 @@ export interface StreetsSource {
   streets: unknown;
 }
 
-export const mapRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: Omit<MapConfig, 'center' | 'zoom'>; city: StreetsSource | null }> = async (
-  app,
-  { auth, config, city },
-) => {
+export const mapRoutes: FastifyPluginAsyncTypebox<{
+  db: Kysely<Database>;
+  auth: AuthService;
+  config: Omit<MapConfig, 'center' | 'zoom'>;
+  city: StreetsSource | null;
+}> = async (app, { db, auth, config, city }) => {
   const anyone = requireUser(auth);
   const streetsJson = JSON.stringify(city?.streets ?? { type: 'FeatureCollection', features: [] });
 
-  app.get('/api/map/config', { preHandler: anyone, schema: { tags: ['map'], response: { 200: MapConfig } } }, async () => ({
-    ...config,
-    center: city?.center ?? [-103.3475, 20.6767],
-    zoom: 14,
-  }));
+  // A team's people see its clock and money (SPEC §1: times in the team's time zone); the rest, the server's defaults.
+  app.get('/api/map/config', { preHandler: anyone, schema: { tags: ['map'], response: { 200: MapConfig } } }, async (req) => {
+    const team =
+      req.user.teamId === null ? undefined : await db.selectFrom('teams').select(['time_zone', 'currency']).where('id', '=', req.user.teamId).executeTakeFirst();
+    return {
+      ...config,
+      ...(team && { timeZone: team.time_zone, currency: team.currency }),
+      center: city?.center ?? [-103.3475, 20.6767],
+      zoom: 14,
+    };
+  });
 
   app.get('/api/map/streets', { preHandler: anyone, schema: { tags: ['map'], response: { 200: Type.Unknown() } } }, async (_req, reply) =>
     reply.header('content-type', 'application/geo+json').header('cache-control', 'private, max-age=3600').send(streetsJson),

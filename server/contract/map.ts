@@ -6,6 +6,7 @@ export const MapConfig = Type.Object({
   styleUrl: Type.Union([Type.String(), Type.Null()]),
   center: Type.Tuple([Type.Number(), Type.Number()]),
   zoom: Type.Number(),
+  /** The user's team's zone and currency; TIME_ZONE / CURRENCY for users of no team (admins, managers). */
   timeZone: Type.String(),
   currency: Type.String(),
 });

@@ -156,9 +156,6 @@ describe('manager metrics for a seeded day', () => {
 
   it("cuts each collector's day in their team's time zone, and re-cuts it when the zone changes", async () => {
     // Tijuana is UTC−8 in November, two hours behind the server's Mexico City: 23:30 there is 01:30 of the next day here.
-    const zoneErr = await t.api<{ message: string }>('POST', '/api/teams', { name: 'Nowhere', timeZone: 'Mars/Olympus' });
-    expect(zoneErr.status).toBe(400);
-    expect(zoneErr.body.message).toMatch(/unknown time zone "Mars\/Olympus"/);
     const team = await t.api<{ id: number }>('POST', '/api/teams', { name: 'Pacífico', timeZone: 'America/Tijuana' });
     expect(team.status).toBe(201);
     const ines = await createCollector(t, 'Inés Tijuana', team.body.id);
@@ -188,6 +185,5 @@ describe('manager metrics for a seeded day', () => {
     expect(moved.body.timeZone).toBe('America/Mexico_City');
     expect(await day(DAY)).toMatchObject({ visitsCompleted: 1, visitsWithPayment: 1, collected: 0, drivenKm: 0, firstReport: null });
     expect(await day(next)).toMatchObject({ visitsCompleted: 0, collected: 300, drivenKm: 2.22 });
-    expect((await t.api('PATCH', `/api/teams/${team.body.id}`, { timeZone: 'Nowhere/Else' })).status).toBe(400);
   });
 });
