@@ -16,7 +16,7 @@ try {
   const server = await startServer(config, { city: { center: city.center, streets: city.streets }, warmSolver: true });
   let fleet: ReturnType<typeof startFleet> | null = null;
   if (demo) {
-    const devices = await seedDemo(server.dbh.db, server.auth, Number(process.env.DEMO_COLLECTORS ?? 25));
+    const devices = await seedDemo(server.dbh.db, server.auth, Number(process.env.DEMO_COLLECTORS ?? 25), config.TIME_ZONE);
     await server.live.refreshDirectory();
     await seedPortfolio(server.dbh.db, server.plans, {
       timeZone: config.TIME_ZONE,

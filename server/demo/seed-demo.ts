@@ -36,12 +36,13 @@ function deviceKind(i: number, collectors: number): DemoDevice['kind'] {
  * the same DATA_DIR reuses them; device tokens are re-issued each start
  * because only their hashes are stored.
  */
-export async function seedDemo(db: Kysely<Database>, auth: AuthService, collectors = 25): Promise<DemoDevice[]> {
+export async function seedDemo(db: Kysely<Database>, auth: AuthService, collectors = 25, timeZone = 'America/Mexico_City'): Promise<DemoDevice[]> {
   const teamIds: number[] = [];
   for (const name of TEAMS) {
+    // The portfolio's dates are cut in TIME_ZONE: the teams work in it (a zone changed since stays).
     const row = await db
       .insertInto('teams')
-      .values({ name })
+      .values({ name, time_zone: timeZone })
       .onConflict((oc) => oc.column('name').doUpdateSet({ name }))
       .returning('id')
       .executeTakeFirstOrThrow();

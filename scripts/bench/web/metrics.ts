@@ -29,7 +29,8 @@ export async function seed(databaseUrl: string, o: MetricsOptions, from: string,
   await c.connect();
   try {
     await c.query('begin');
-    const team = (await c.query(`insert into teams (name) values ('Bench metrics') returning id`)).rows[0].id as number;
+    // The team's zone is the one its days are cut in (migration 0009): the seed's local times are in it.
+    const team = (await c.query(`insert into teams (name, time_zone) values ('Bench metrics', $1) returning id`, [o.timeZone])).rows[0].id as number;
     await c.query(`insert into collectors (team_id, name) select $1, 'Métricas ' || lpad(g::text, 4, '0') from generate_series(1, $2) g`, [team, o.collectors]);
     await c.query(
       `insert into accounts (team_id, external_id, name, lat, lon, balance_due, installment_amount)
