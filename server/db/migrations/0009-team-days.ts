@@ -83,12 +83,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       devs := array(select device_id from position_daily_rollup where collector_id = any(ids)
                     union select id from devices where collector_id = any(ids));
       delete from position_daily_rollup where device_id = any(devs);
+      -- Joined, not collector_time_zone() per row: at upgrade this reads every position ever stored.
       insert into position_daily_rollup (device_id, collector_id, day, driven_m, moving_s, stopped_s, points, first_ts, last_ts)
-      select device_id, max(collector_id), ${localDay('device_time')}, coalesce(sum(segment_m), 0),
-             coalesce(sum(segment_s) filter (where moving), 0), coalesce(sum(segment_s) filter (where not moving), 0),
-             count(*), min(device_time), max(device_time)
-      from positions where device_id = any(devs)
-      group by device_id, 3;`}
+      select p.device_id, max(p.collector_id), (p.device_time at time zone coalesce(t.time_zone, ${fallback}))::date,
+             coalesce(sum(p.segment_m), 0), coalesce(sum(p.segment_s) filter (where p.moving), 0),
+             coalesce(sum(p.segment_s) filter (where not p.moving), 0), count(*), min(p.device_time), max(p.device_time)
+      from positions p left join collectors c on c.id = p.collector_id left join teams t on t.id = c.team_id
+      where p.device_id = any(devs)
+      group by p.device_id, 3;`}
     end $fn$`.execute(db);
 
   await sql`
