@@ -110,7 +110,7 @@ describe('track replay', () => {
     await Promise.all([page.close(), other.close()]);
   });
 
-  it("replays a collector's day in their team's time zone", { timeout: 60_000 }, async () => {
+  it("replays a collector's day in their team's time zone, and their supervisor's metrics keep that clock", { timeout: 60_000 }, async () => {
     // Tijuana is two hours behind the dashboard's zone: 22:30–22:50 there is already the next day in Mexico City.
     const team = await t.api<{ id: number }>('POST', '/api/teams', { name: 'Pacífico', timeZone: 'America/Tijuana' });
     const ines = await createCollector(t, 'Inés', team.body.id);
@@ -133,5 +133,16 @@ describe('track replay', () => {
     // Inés had no visits, so no plan: the track shows alone, with no failed request in the console.
     expect(errors).toEqual([]);
     await page.close();
+
+    // Her supervisor's dashboard keeps Tijuana's clock too: the metrics of that day say she started at 10:30 p.m.
+    const supervisor = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const supervisorErrors = watchErrors(supervisor);
+    await t.server.auth.createUser({ email: 'sup.pacifico@test.local', name: 'Supervisión Pacífico', password: 'pw-123456', role: 'supervisor', teamId: team.body.id });
+    await logIn(supervisor, t.baseUrl, 'sup.pacifico@test.local', 'pw-123456');
+    await supervisor.goto(`${t.baseUrl}/metrics?from=${day}&to=${day}`);
+    const row = supervisor.locator('tr', { hasText: 'Inés' });
+    await expect.poll(async () => (await row.count()) > 0 && (await row.innerText()), { timeout: 20_000 }).toMatch(/10:30\sp\.\s?m\./);
+    expect(supervisorErrors).toEqual([]);
+    await supervisor.close();
   });
 });
