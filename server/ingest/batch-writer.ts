@@ -93,7 +93,7 @@ function insertSql(withRollup: boolean): string {
 // Only rows actually inserted count: a resend must not add its distance twice.
 const ROLLUP_CTE = `rollup as (
     insert into position_daily_rollup as r (device_id, collector_id, day, driven_m, moving_s, stopped_s, points, first_ts, last_ts)
-    select i.device_id, max(i.collector_id), (i.device_time at time zone coalesce(t.time_zone, collector_time_zone(null)))::date,
+    select i.device_id, max(i.collector_id), (i.device_time at time zone coalesce(t.time_zone, default_time_zone()))::date,
            coalesce(sum(i.segment_m), 0), coalesce(sum(i.segment_s) filter (where i.moving), 0),
            coalesce(sum(i.segment_s) filter (where not i.moving), 0), count(*), min(i.device_time), max(i.device_time)
     from inserted i left join collectors c on c.id = i.collector_id left join teams t on t.id = c.team_id

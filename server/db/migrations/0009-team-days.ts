@@ -10,7 +10,7 @@ import { hasTimescale } from '../timescale.ts';
  * - `is_time_zone(text)` guards `teams.time_zone`: a zone PostgreSQL does not know would make
  *   every `at time zone` below fail, and the position writer with it.
  * - `collector_time_zone(id)`: the team's zone; a collector without a team keeps the TIME_ZONE
- *   in force when this migration ran, as before.
+ *   in force when this migration ran (`default_time_zone()`), as before.
  * - The (collector, day) marks of check-ins, payments and promises use the collector's zone.
  * - `recut_collector_days(ids)` marks every day of those collectors for recomputation and, on
  *   plain PostgreSQL, rebuilds their devices' daily position rollup from the positions; it runs
@@ -23,6 +23,8 @@ import { hasTimescale } from '../timescale.ts';
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const fallback = sql.lit(process.env.TIME_ZONE || 'America/Mexico_City');
+  // Immutable and a plain literal: inlined and folded where a query uses it, even per row.
+  await sql`create function default_time_zone() returns text language sql immutable as $fn$ select ${fallback}::text $fn$`.execute(db);
   // Declared immutable so a check constraint may use it: what zone names mean does not change under a running server.
   await sql`
     create function is_time_zone(zone text) returns boolean language plpgsql immutable as $fn$
@@ -33,11 +35,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       return false;
     end $fn$`.execute(db);
   // A zone typed by hand that PostgreSQL does not know already failed every plan of its team; it must not also stop the upgrade.
-  await sql`update teams set time_zone = ${fallback} where not is_time_zone(time_zone)`.execute(db);
+  await sql`update teams set time_zone = default_time_zone() where not is_time_zone(time_zone)`.execute(db);
   await sql`alter table teams add constraint teams_time_zone_known check (is_time_zone(time_zone))`.execute(db);
   await sql`
     create function collector_time_zone(collector integer) returns text language sql stable as $fn$
-      select coalesce((select t.time_zone from collectors c join teams t on t.id = c.team_id where c.id = collector), ${fallback})
+      select coalesce((select t.time_zone from collectors c join teams t on t.id = c.team_id where c.id = collector), default_time_zone())
     $fn$`.execute(db);
 
   const localDay = (col: string) => sql`((${sql.ref(col)} at time zone collector_time_zone(collector_id))::date)`;
@@ -85,7 +87,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       delete from position_daily_rollup where device_id = any(devs);
       -- Joined, not collector_time_zone() per row: at upgrade this reads every position ever stored.
       insert into position_daily_rollup (device_id, collector_id, day, driven_m, moving_s, stopped_s, points, first_ts, last_ts)
-      select p.device_id, max(p.collector_id), (p.device_time at time zone coalesce(t.time_zone, ${fallback}))::date,
+      select p.device_id, max(p.collector_id), (p.device_time at time zone coalesce(t.time_zone, default_time_zone()))::date,
              coalesce(sum(p.segment_m), 0), coalesce(sum(p.segment_s) filter (where p.moving), 0),
              coalesce(sum(p.segment_s) filter (where not p.moving), 0), count(*), min(p.device_time), max(p.device_time)
       from positions p left join collectors c on c.id = p.collector_id left join teams t on t.id = c.team_id
@@ -103,7 +105,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       for each row when (old.time_zone is distinct from new.time_zone) execute function recut_team_days();
     create function recut_moved_collector_days() returns trigger language plpgsql as $fn$
     begin
-      if collector_time_zone(new.id) is distinct from coalesce((select time_zone from teams where id = old.team_id), ${fallback}) then
+      if collector_time_zone(new.id) is distinct from coalesce((select time_zone from teams where id = old.team_id), default_time_zone()) then
         perform recut_collector_days(array[new.id]);
       end if;
       return null;
