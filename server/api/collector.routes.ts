@@ -105,8 +105,12 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
     },
   );
 
-  app.get('/api/teams', { preHandler: anyone, schema: { tags: ['teams'], response: { 200: Type.Object({ teams: Type.Array(Team) }) } } }, async () => {
-    const rows = await db.selectFrom('teams').selectAll().orderBy('name').execute();
+  // Scoped like every other read: a team's people pick from their own team only (the board's and metrics' filters).
+  app.get('/api/teams', { preHandler: anyone, schema: { tags: ['teams'], response: { 200: Type.Object({ teams: Type.Array(Team) }) } } }, async (req) => {
+    const team = teamScope(req.user);
+    let q = db.selectFrom('teams').selectAll().orderBy('name');
+    if (team !== null) q = q.where('id', '=', team);
+    const rows = await q.execute();
     return { teams: rows.map((t) => ({ id: t.id, name: t.name, timeZone: t.time_zone, currency: t.currency })) };
   });
 

@@ -40,12 +40,15 @@ describe('teams: time zone and currency', () => {
     expect(await teamOf(id)).toMatchObject({ timeZone: 'America/Cancun' });
   });
 
-  it("a team's people get its clock and money on the dashboard, and its collectors carry its zone", async () => {
+  it("a team's people get its clock and money on the dashboard and only their team to pick, and its collectors carry its zone", async () => {
     const id = (await t.api<{ id: number }>('POST', '/api/teams', { name: 'Baja', timeZone: 'America/Tijuana', currency: 'USD' })).body.id;
     const ines = await createCollector(t, 'Inés', id);
     const supervisor = await loginAs(t, 'supervisor', id, 'Baja supervisor');
     expect((await t.api('GET', '/api/map/config', undefined, supervisor)).body).toMatchObject({ timeZone: 'America/Tijuana', currency: 'USD' });
     expect((await t.api('GET', '/api/map/config')).body).toMatchObject({ timeZone: 'America/Monterrey', currency: 'MXN' });
+    // Their team filters offer their team only; an admin's, every team.
+    expect((await t.api<{ teams: { id: number }[] }>('GET', '/api/teams', undefined, supervisor)).body.teams.map((x) => x.id)).toEqual([id]);
+    expect((await t.api<{ teams: { id: number }[] }>('GET', '/api/teams')).body.teams.length).toBeGreaterThan(1);
     const collectors = (await t.api<{ collectors: { id: number; timeZone: string | null }[] }>('GET', '/api/collectors')).body.collectors;
     expect(collectors.find((c) => c.id === ines)?.timeZone).toBe('America/Tijuana');
   });
