@@ -57,7 +57,7 @@ class Fleet {
   loaded = $state(false);
   loadError = $state<string | null>(null);
   /** Teams of the collectors in scope, by id, in name order: the wall's team filter. */
-  readonly teams: { id: number; name: string }[] = $derived(teamsOf(this.rows));
+  readonly teams: FleetTeam[] = $derived(teamsOf(this.rows));
 
   #byId = new Map<number, CollectorRow>();
   #unsubscribe: (() => void) | null = null;
@@ -113,10 +113,16 @@ class Fleet {
   }
 }
 
-function teamsOf(rows: readonly CollectorRow[]): { id: number; name: string }[] {
-  const byId = new Map<number, string>();
-  for (const r of rows) if (r.teamId !== null) byId.set(r.teamId, r.teamName ?? String(r.teamId));
-  return [...byId].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name));
+export interface FleetTeam {
+  id: number;
+  name: string;
+  timeZone: string | null;
+}
+
+function teamsOf(rows: readonly CollectorRow[]): FleetTeam[] {
+  const byId = new Map<number, FleetTeam>();
+  for (const r of rows) if (r.teamId !== null) byId.set(r.teamId, { id: r.teamId, name: r.teamName ?? String(r.teamId), timeZone: r.timeZone });
+  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export function countStates(rows: readonly CollectorRow[]): Record<CollectorState, number> {

@@ -6,7 +6,7 @@ import { api, ApiError } from '../api.ts';
 import { clock } from '../clock.svelte.ts';
 import { i18n } from '../i18n.svelte.ts';
 import { live } from '../live.svelte.ts';
-import { todayIn, zonedDay } from '../replay/track.ts';
+import { dayOf, isTeamToday, sameDays, teamDays, type TeamDays, type TeamZone } from './team-days.ts';
 
 /** The metrics query aggregates the day in the database; once a minute is plenty between live payments. */
 const METRICS_EVERY_MS = 60_000;
@@ -29,10 +29,15 @@ export interface CollectorMoney {
  * Today's operations for the wall: visits (GET /api/visits), each team's current plan
  * (GET /api/plans/:date) and money per collector (GET /api/metrics/collectors),
  * kept current by the live `visit`, `plan` and `payment` records and re-read on
- * every (re)connection, so a wall that was offline catches up.
+ * every (re)connection, so a wall that was offline catches up. "Today" is each
+ * team's own, in its time zone (see team-days.ts).
  */
 class Operations {
+  /** The dashboard's today; empty until the first load. */
   date = $state('');
+  days: TeamDays | null = null;
+  /** Counts loads: an answer to an older one is dropped. */
+  #generation = 0;
   visits = $state.raw<ReadonlyMap<number, VisitOut>>(new Map());
   plans = $state.raw<ReadonlyMap<number, PlanOut>>(new Map());
   money = $state.raw<ReadonlyMap<number, CollectorMoney>>(new Map());
@@ -44,16 +49,15 @@ class Operations {
 
   readonly visitsByCollector: ReadonlyMap<number, VisitOut[]> = $derived(groupByCollector(this.visits));
 
-  #teamIds: () => number[] = () => [];
+  #teams: () => TeamZone[] = () => [];
   #stops: (() => void)[] = [];
   #metricsTimer: ReturnType<typeof setInterval> | null = null;
-  #dayEnd = 0;
   #loadedAt = 0;
   #firstMoney: ReturnType<typeof setTimeout> | null = null;
 
-  /** `teamIds`: the teams whose plans to load (an admin's plan request must name one). */
-  start(teamIds: () => number[]): void {
-    this.#teamIds = teamIds;
+  /** `teams`: the teams whose plans to load (an admin's plan request must name one), with their zones. */
+  start(teams: () => TeamZone[]): void {
+    this.#teams = teams;
     if (this.#stops.length > 0) return;
     this.#stops.push(
       live.onSnapshot(() => {
@@ -64,8 +68,8 @@ class Operations {
       live.on('payment', (p) => this.#putPayment(p)),
     );
     this.#metricsTimer = setInterval(() => {
-      // Past midnight in the team's time zone everything starts over.
-      if (Date.now() >= this.#dayEnd) void this.load();
+      // Past midnight in a team's time zone its day starts over.
+      if (this.days && clock.now >= this.days.endsAt) void this.load();
       else void this.loadMoney().catch(() => {}); // the next minute tries again
     }, METRICS_EVERY_MS);
     void this.load(false);
@@ -84,11 +88,12 @@ class Operations {
   /** Everything for today; `withMoney` false leaves the metrics query for later (see METRICS_FIRST_AFTER_MS). */
   async load(withMoney = true): Promise<void> {
     this.#loadedAt = Date.now();
-    const date = todayIn(i18n.timeZone, clock.now);
-    this.date = date;
-    this.#dayEnd = zonedDay(date, i18n.timeZone)[1];
+    const days = teamDays(this.#teams(), i18n.timeZone, clock.now);
+    this.days = days;
+    this.date = days.fallback;
+    const generation = ++this.#generation;
     // Visits first: they tell which teams can have a plan at all (see loadPlans).
-    const results = await Promise.allSettled([this.#loadVisits(date).then(() => this.loadPlans()), withMoney ? this.loadMoney() : null]);
+    const results = await Promise.allSettled([this.#loadVisits(days, generation).then(() => this.loadPlans()), withMoney ? this.loadMoney() : null]);
     const failed = results.find((r) => r.status === 'rejected');
     this.loadError = failed ? String((failed as PromiseRejectedResult).reason?.message ?? failed) : null;
   }
@@ -99,55 +104,75 @@ class Operations {
    * show as a console error). A plan stored later arrives live.
    */
   async loadPlans(): Promise<void> {
-    const date = this.date;
+    const days = this.days;
+    if (!days) return;
+    const generation = this.#generation;
     const plans = new Map<number, PlanOut>();
     const assigned = new Set<number>();
     for (const v of this.visits.values()) if (v.collectorId !== null) assigned.add(v.teamId);
     await Promise.all(
-      this.#teamIds().filter((teamId) => assigned.has(teamId)).map(async (teamId) => {
+      this.#teams().filter((team) => assigned.has(team.id)).map(async ({ id: teamId }) => {
         try {
-          plans.set(teamId, await api<PlanOut>(`/plans/${date}?teamId=${teamId}`));
+          plans.set(teamId, await api<PlanOut>(`/plans/${dayOf(days, teamId)}?teamId=${teamId}`));
         } catch (err) {
           // No plan for a team today is normal; anything else is worth saying.
           if (!(err instanceof ApiError && err.status === 404)) throw err;
         }
       }),
     );
-    if (date === this.date) this.plans = plans;
+    if (generation === this.#generation) this.plans = plans;
+  }
+
+  /**
+   * The wall's teams changed (the collector list loaded, or a collector joined): their
+   * plans, and everything when a new team's today is another day than the wall loaded.
+   */
+  async teamsChanged(): Promise<void> {
+    if (!this.days) return;
+    const days = teamDays(this.#teams(), i18n.timeZone, clock.now);
+    if (!sameDays(this.days, days)) return this.load();
+    this.days = days; // the same dates, now with the teams' zones
+    await this.loadPlans();
   }
 
   async loadMoney(): Promise<void> {
-    const date = this.date;
-    const { rows } = await api<MetricsResponse>(`/metrics/collectors?from=${date}&to=${date}`);
-    if (date !== this.date) return;
+    const days = this.days;
+    if (!days) return;
+    const generation = this.#generation;
+    // One query per distinct day; each collector counts on their own team's.
+    const answers = await Promise.all(days.dates.map((date) => api<MetricsResponse>(`/metrics/collectors?from=${date}&to=${date}`)));
+    if (generation !== this.#generation) return;
+    const rows = answers.flatMap(({ rows }, k) => rows.filter((r) => dayOf(days, r.teamId) === days.dates[k]));
     this.money = new Map(rows.map((r) => [r.collectorId, { teamId: r.teamId, collected: r.collected, due: r.due }]));
     this.paymentsSince = new Map();
     this.moneyLoaded = true;
   }
 
-  async #loadVisits(date: string): Promise<void> {
-    const { visits } = await api<{ visits: VisitOut[] }>(`/visits?date=${date}&limit=5000`);
-    if (date === this.date) this.visits = new Map(visits.map((v) => [v.id, v]));
+  async #loadVisits(days: TeamDays, generation: number): Promise<void> {
+    const answers = await Promise.all(days.dates.map((date) => api<{ visits: VisitOut[] }>(`/visits?date=${date}&limit=5000`)));
+    if (generation !== this.#generation) return;
+    const visits = answers.flatMap(({ visits }) => visits.filter((v) => v.date === dayOf(days, v.teamId)));
+    this.visits = new Map(visits.map((v) => [v.id, v]));
   }
 
   #putVisit(v: VisitOut): void {
     const known = this.visits.get(v.id);
     if (known && known.version > v.version) return;
     const next = new Map(this.visits);
-    if (v.date === this.date) next.set(v.id, v);
+    if (this.days && v.date === dayOf(this.days, v.teamId)) next.set(v.id, v);
     else next.delete(v.id); // moved to another day
     this.visits = next;
   }
 
   #putPlan(p: PlanOut): void {
-    if (p.date !== this.date) return;
+    if (!this.days || p.date !== dayOf(this.days, p.teamId)) return;
     const known = this.plans.get(p.teamId);
     if (known && known.version > p.version) return;
     this.plans = new Map(this.plans).set(p.teamId, p);
   }
 
   #putPayment(p: PaymentOut): void {
-    if (todayIn(i18n.timeZone, Date.parse(p.ts)) !== this.date || this.paymentsSince.has(p.id)) return;
+    if (!this.days || !isTeamToday(this.days, p.teamId, Date.parse(p.ts)) || this.paymentsSince.has(p.id)) return;
     this.paymentsSince = new Map(this.paymentsSince).set(p.id, p);
   }
 }
