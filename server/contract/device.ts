@@ -45,4 +45,6 @@ export const PositionOut = Type.Object({
   valid: Type.Boolean(),
   protocol: Type.String(),
   attributes: Type.Record(Type.String(), Type.Unknown()),
+  /** Driven distance this fix added to its day (GPS scatter excluded, see server/ingest/odometer.ts); null for the first fix of a chain. */
+  segmentM: Type.Union([Type.Number(), Type.Null()]),
 });

@@ -4,11 +4,13 @@ import type { BatchWriter, PositionWrite } from './batch-writer.ts';
 import type { DeviceRegistry } from './device-registry.ts';
 import type { DeviceRef, IngestPort, RejectedPosition, SubmitResult } from './ingest-port.ts';
 import type { IngestStats } from './ingest-stats.ts';
-import { filterPosition, haversineM, type FilterConfig, type LastFix } from './position-filter.ts';
+import { advance, MOVING_KPH, startMark, type OdometerMark } from './odometer.ts';
+import { filterPosition, type FilterConfig, type LastFix } from './position-filter.ts';
 
 /** Validate → filter → batch-commit, for every listener (SPEC §2). */
 export class IngestService implements IngestPort {
   private readonly lastFix = new Map<number, LastFix>();
+  private readonly odometer = new Map<number, OdometerMark>();
 
   constructor(
     private readonly registry: DeviceRegistry,
@@ -48,6 +50,7 @@ export class IngestService implements IngestPort {
     const rejected: RejectedPosition[] = [];
     const rows: PositionWrite[] = [];
     let last = this.lastFix.get(device.deviceId);
+    let mark = this.odometer.get(device.deviceId);
     // Buffered history arrives oldest first; judge each fix against the newest accepted before it.
     for (let i = 0; i < positions.length; i++) {
       const p = positions[i];
@@ -63,14 +66,18 @@ export class IngestService implements IngestPort {
         continue;
       }
       const t = p.fixTime.getTime();
-      rows.push(toWrite(device, protocol, p, nowMs, last));
+      const written = toWrite(device, protocol, p, nowMs, last, mark);
+      rows.push(written.row);
+      mark = written.mark;
       if (!last || t > last.timeMs) last = { timeMs: t, lat: p.lat, lon: p.lon };
     }
     if (rejected.length > 0) {
       this.log.info({ uniqueId: device.uniqueId, protocol, rejected }, 'positions rejected');
     }
     await this.writer.write(rows);
+    // Only once stored: a batch that failed is sent again and must count its distance then.
     if (last) this.lastFix.set(device.deviceId, last);
+    if (mark) this.odometer.set(device.deviceId, mark);
     this.stats.stored += rows.length;
     return { stored: rows.length, rejected };
   }
@@ -80,18 +87,32 @@ const orNull = (v: number | undefined): number | null => (v === undefined || !Nu
 
 /** A gap longer than this is time offline, neither moving nor stopped. */
 const MAX_SEGMENT_S = 600;
-/** Below this a collector counts as stopped (GPS noise makes a parked phone "move" a little). */
-const MOVING_KPH = 2;
 
-function toWrite(device: DeviceRef, protocol: Protocol, p: Position, nowMs: number, prev: LastFix | undefined): PositionWrite {
+function toWrite(
+  device: DeviceRef,
+  protocol: Protocol,
+  p: Position,
+  nowMs: number,
+  prev: LastFix | undefined,
+  mark: OdometerMark | undefined,
+): { row: PositionWrite; mark: OdometerMark | undefined } {
   const t = p.fixTime.getTime();
   // Segments chain fixes in time order; a fix older than the newest one (late history) starts none.
   const chained = prev !== undefined && t > prev.timeMs;
-  const segmentM = chained ? haversineM(prev.lat, prev.lon, p.lat, p.lon) : null;
   const gapS = chained ? (t - prev.timeMs) / 1000 : null;
   const segmentS = gapS !== null && gapS <= MAX_SEGMENT_S ? gapS : null;
-  const kph = p.speedKph ?? (segmentM !== null && segmentS ? (segmentM / segmentS) * 3.6 : undefined);
-  return {
+  let segmentM: number | null = null;
+  let kph = p.speedKph;
+  if (chained && mark) {
+    // A fix without GPS lock (stored when the invalid filter is off) moves nobody.
+    const step = p.valid ? advance(mark, { lat: p.lat, lon: p.lon, timeMs: t, speedKph: p.speedKph, accuracyM: p.accuracyM }) : { distanceM: 0, kph: 0, mark };
+    segmentM = step.distanceM;
+    kph ??= step.kph;
+    mark = step.mark;
+  } else if (!mark && p.valid) {
+    mark = startMark(p.lat, p.lon, t);
+  }
+  const row: PositionWrite = {
     segmentM,
     segmentS,
     moving: kph === undefined ? null : kph >= MOVING_KPH,
@@ -111,4 +132,5 @@ function toWrite(device: DeviceRef, protocol: Protocol, p: Position, nowMs: numb
     protocol,
     attributesJson: JSON.stringify(p.buffered ? { ...p.attributes, buffered: true } : p.attributes),
   };
+  return { row, mark };
 }

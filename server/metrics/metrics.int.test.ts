@@ -154,6 +154,33 @@ describe('manager metrics for a seeded day', () => {
     expect(after.lastReport).toBe(before.lastReport);
   });
 
+  it('a collector parked ten minutes at a visit drove nothing, however the phone scatters; the drive after counts its 2 km', async () => {
+    const team = await createTeam(t, 'Oeste');
+    const paula = await createCollector(t, 'Paula Reyes', team);
+    const phone = await t.createDevice('paula-phone', paula);
+    // 600 fixes once a second scattered ±9 m around her car (reported speed 0), then 240 s north at 30 km/h.
+    let seed = 1;
+    const uniform = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const scatter = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()) * 9 / 111_195;
+    const start = Date.parse(`${DAY}T16:00:00Z`);
+    const fixes = Array.from({ length: 841 }, (_, s) => {
+      const north = s < 600 ? 0 : ((s - 600) * 30) / 3.6;
+      return { ts: start + s * 1000, lat: 20.65 + north / 111_195 + scatter(), lon: -103.35 + scatter(), speed: s < 600 ? 0 : 30, accuracy: 9 };
+    });
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: 'paula-phone', password: phone.token });
+    await c.publishAsync('ronda/paula-phone/position', JSON.stringify(fixes.slice(0, 600)), { qos: 1 });
+    const parked = rowOf((await metrics(`from=${DAY}&to=${DAY}&collectorId=${paula}`)).body.rows, paula)!;
+    expect(parked.drivenKm).toBe(0);
+    expect(parked.movingMin).toBe(0);
+    await c.publishAsync('ronda/paula-phone/position', JSON.stringify(fixes.slice(600)), { qos: 1 });
+    await c.endAsync();
+    const after = rowOf((await metrics(`from=${DAY}&to=${DAY}&collectorId=${paula}`)).body.rows, paula)!;
+    // Within 10 % at this poor accuracy (the scatter across 36 m chords still adds a little). Summed fix to fix, the parked ten minutes alone made 9.1 km.
+    expect(after.drivenKm).toBeGreaterThan(1.9);
+    expect(after.drivenKm).toBeLessThan(2.2);
+    expect(after.movingMin).toBeCloseTo(4, 1);
+  });
+
   it("cuts each collector's day in their team's time zone, and re-cuts it when the zone changes", async () => {
     // Tijuana is UTC−8 in November, two hours behind the server's Mexico City: 23:30 there is 01:30 of the next day here.
     const team = await t.api<{ id: number }>('POST', '/api/teams', { name: 'Pacífico', timeZone: 'America/Tijuana' });

@@ -16,6 +16,7 @@ export interface PositionOut {
   valid: boolean;
   protocol: string;
   attributes: Record<string, unknown>;
+  segmentM: number | null;
 }
 
 export async function positionsOfDevice(db: Kysely<Database>, deviceId: number, from: Date, to: Date, limit: number): Promise<PositionOut[]> {
@@ -42,6 +43,7 @@ export async function positionsOfDevice(db: Kysely<Database>, deviceId: number, 
     valid: r.valid,
     protocol: r.protocol,
     attributes: r.attributes,
+    segmentM: r.segment_m,
   }));
 }
 

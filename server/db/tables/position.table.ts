@@ -19,6 +19,10 @@ export interface PositionTable {
   valid: boolean;
   protocol: string;
   attributes: ColumnType<Record<string, unknown>, string, string>;
+  /** Driven distance this fix added (the ingest odometer), seconds since the previous fix, and whether it was moving: migration 0005. */
+  segment_m: number | null;
+  segment_s: number | null;
+  moving: boolean | null;
 }
 export type PositionRow = Selectable<PositionTable>;
 export type NewPositionRow = Insertable<PositionTable>;

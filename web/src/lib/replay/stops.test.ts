@@ -5,7 +5,7 @@ import type { TrackPoint } from './track.ts';
 /** 0.0001° of latitude is about 11 m. */
 function at(minute: number, lat: number, lon = -103.35, valid = true): TrackPoint {
   const ts = new Date(Date.UTC(2026, 10, 23, 15, minute)).toISOString();
-  return { ts, serverTime: ts, lat, lon, speedKph: null, courseDeg: null, altitudeM: null, accuracyM: null, batteryPct: null, satellites: null, valid, protocol: 'osmand', attributes: {} };
+  return { ts, serverTime: ts, lat, lon, speedKph: null, courseDeg: null, altitudeM: null, accuracyM: null, batteryPct: null, satellites: null, valid, protocol: 'osmand', attributes: {}, segmentM: null };
 }
 
 describe('findStops', () => {

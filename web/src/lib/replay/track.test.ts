@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { haversineM, indexAt, todayIn, trackStats, zonedDay, type TrackPoint } from './track.ts';
 
-function point(ts: string, lat: number, lon: number, speedKph: number | null, valid = true): TrackPoint {
-  return { ts, serverTime: ts, lat, lon, speedKph, courseDeg: null, altitudeM: null, accuracyM: null, batteryPct: null, satellites: null, valid, protocol: 'osmand', attributes: {} };
+function point(ts: string, lat: number, lon: number, speedKph: number | null, segmentM: number | null, valid = true): TrackPoint {
+  return { ts, serverTime: ts, lat, lon, speedKph, courseDeg: null, altitudeM: null, accuracyM: null, batteryPct: null, satellites: null, valid, protocol: 'osmand', attributes: {}, segmentM };
 }
 
 describe('track', () => {
@@ -10,13 +10,14 @@ describe('track', () => {
     expect(Math.round(haversineM(20, -103, 21, -103))).toBe(111_195);
   });
 
-  it('sums distance over valid fixes only, with duration and top speed', () => {
+  it("sums the server's driven distance of each fix, not the scatter between them, with duration and top speed", () => {
     const stats = trackStats([
-      point('2026-11-23T15:00:00Z', 20.0, -103.0, 0),
-      point('2026-11-23T15:10:00Z', 25.0, -90.0, 80, false), // a bad fix far away
-      point('2026-11-23T15:20:00Z', 20.01, -103.0, 30),
+      point('2026-11-23T15:00:00Z', 20.0, -103.0, 0, null),
+      point('2026-11-23T15:10:00Z', 20.0002, -103.0, 0, 0), // parked: 22 m of scatter, no distance
+      point('2026-11-23T15:15:00Z', 25.0, -90.0, 80, 0, false), // a bad fix far away
+      point('2026-11-23T15:20:00Z', 20.01, -103.0, 30, 1112),
     ]);
-    expect(stats.points).toBe(3);
+    expect(stats.points).toBe(4);
     expect(stats.distanceKm.toFixed(3)).toBe('1.112');
     expect(stats.durationMs).toBe(20 * 60_000);
     expect(stats.maxSpeedKph).toBe(80);

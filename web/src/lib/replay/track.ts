@@ -23,16 +23,17 @@ export interface TrackStats {
   maxSpeedKph: number | null;
 }
 
-/** Totals over the points the device flagged valid (an invalid fix would add phantom kilometres). */
+/**
+ * Totals of a track. The distance is the server's odometer (each fix's `segmentM`),
+ * the same the metrics count: summed fix to fix, a parked phone's GPS scatter made
+ * kilometres.
+ */
 export function trackStats(points: readonly TrackPoint[]): TrackStats {
   let distanceM = 0;
   let maxSpeedKph: number | null = null;
-  let prev: TrackPoint | null = null;
   for (const p of points) {
     if (p.speedKph !== null) maxSpeedKph = Math.max(maxSpeedKph ?? 0, p.speedKph);
-    if (!p.valid) continue;
-    if (prev) distanceM += haversineM(prev.lat, prev.lon, p.lat, p.lon);
-    prev = p;
+    distanceM += p.segmentM ?? 0;
   }
   const durationMs = points.length > 1 ? Date.parse(points[points.length - 1].ts) - Date.parse(points[0].ts) : 0;
   return { points: points.length, distanceKm: distanceM / 1000, durationMs, maxSpeedKph };
