@@ -14,7 +14,7 @@ import { requireUser } from './auth-hook.ts';
 import { teamScope } from './collector.routes.ts';
 import { ErrorBody } from './schemas.ts';
 
-const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
 /** The team a request acts on: a user's own, or for admins and managers the one they name. */
 function teamOf(user: SessionUser, teamId: number | undefined): number {

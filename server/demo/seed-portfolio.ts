@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/database.ts';
 import { importAccounts } from '../operations/account-import.ts';
 import type { Actor } from '../operations/actor.ts';
+import { OperationError } from '../operations/errors.ts';
 import { generateVisits } from '../operations/visit-generate.ts';
 import { saveTeamSettings } from '../plans/plan.repository.ts';
 import type { PlanService } from '../plans/plan.service.ts';
@@ -75,7 +76,13 @@ export async function seedPortfolio(
   const generated = await generateVisits(db, { date, teamIds: teams.map((t) => t.id), maxPerCollector: opts.visitsPerCollector, actor: DEMO });
   opts.log.info({ date, visits: generated.created }, 'demo visits');
   for (const team of teams) {
-    const plan = await plans.optimize(DEMO, team.id, { date, options: { timeLimitMs: 3000 } });
-    opts.log.info({ team: team.name, routes: plan.routes.length, unassigned: plan.unassigned.length }, 'demo plan');
+    try {
+      const plan = await plans.optimize(DEMO, team.id, { date, options: { timeLimitMs: 3000 } });
+      opts.log.info({ team: team.name, routes: plan.routes.length, unassigned: plan.unassigned.length }, 'demo plan');
+    } catch (err) {
+      // A team someone added without collectors or debtors got no visits: nothing to plan.
+      if (!(err instanceof OperationError && err.statusCode === 422)) throw err;
+      opts.log.info({ team: team.name }, 'demo plan skipped: no visits');
+    }
   }
 }

@@ -362,6 +362,13 @@ describe("collectors' break and speed factor", () => {
 });
 
 describe('team scope', () => {
+  it('refuses to plan a day with nothing left to visit instead of storing an empty plan', async () => {
+    const r = await t.api('POST', '/api/plans/optimize', { date: '2030-03-20', teamId: team });
+    expect(r.status).toBe(422);
+    expect(r.body.message).toBe(`team ${team} has no open visits on 2030-03-20 to plan`);
+    expect((await t.api('GET', `/api/plans/2030-03-20?teamId=${team}`)).status).toBe(404);
+  });
+
   it('a dispatcher of another team can neither plan nor read this team', async () => {
     const other = await createTeam(t, 'Poniente');
     const stranger = await loginAs(t, 'dispatcher', other, 'Otro Dispatcher');

@@ -4,7 +4,7 @@ import type { OptimizeRequest, PhonePlan, PlanOut, PlanRoute, ReassignRequest, U
 import type { Database } from '../db/database.ts';
 import { planTopic } from '../ingest/mqtt-topics.ts';
 import { actorLabel, assertCanWrite, type Actor } from '../operations/actor.ts';
-import { conflict, notFound } from '../operations/errors.ts';
+import { conflict, notFound, OperationError } from '../operations/errors.ts';
 import type { LonLat, TravelMatrixProvider } from '../routing/matrix/index.ts';
 import type { SolveOptions } from '../routing/solver/index.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
@@ -92,6 +92,8 @@ export class PlanService {
       const missing = only?.find((id) => !collectors.some((c) => c.id === id));
       if (missing !== undefined) throw notFound(`active collector ${missing} of team ${teamId}`);
       const visits = await loadOpenVisits(this.deps.db, teamId, req.date, only, true);
+      // A whole day with nothing left to visit would only store an empty plan over the last one.
+      if (visits.length === 0 && only === null) throw new OperationError(422, `team ${teamId} has no open visits on ${req.date} to plan`);
       const computed = await this.compute(team, req.date, { collectors, visits, warm: false }, budget(req.options, OPTIMIZE_LIMIT_MS));
       return this.store(actor, team, req.date, 'optimize', visits, computed, only !== null, new Set());
     });

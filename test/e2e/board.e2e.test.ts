@@ -26,6 +26,7 @@ const planNow = async (): Promise<PlanOut> => {
   expect(r.status).toBe(200);
   return r.body;
 };
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const stopsOf = (plan: PlanOut, collectorId: number) => plan.routes.find((r) => r.collectorId === collectorId)!.stops.map((s) => s.visitId);
 const card = (page: Page, visitId: number) => page.locator(`li[data-visit-id="${visitId}"]`);
 const column = (page: Page, collectorId: number) => page.locator(`section[data-collector-id="${collectorId}"]`);
@@ -270,6 +271,36 @@ describe('the dispatcher board in Chromium', () => {
     expect(await page.locator('li[data-visit-id] select').count()).toBe(0);
     expect(await page.locator('li[draggable="true"]').count()).toBe(0);
     expect(errors).toEqual([]);
+  });
+
+  it('offers to plan only a day that has visits and is not over, without failed requests', { timeout: 60_000 }, async () => {
+    const { page, errors } = await openBoard('despacho@ronda.local', DEMO_PASSWORD);
+    const dateInput = page.locator('input[type=date]');
+    const button = page.getByRole('button', { name: 'Planificar el día' });
+    // A day ahead with no visits: nothing to plan, and no plan asked for (its 404 would be a console error).
+    await dateInput.fill(addDays(date, 30));
+    await dateInput.dispatchEvent('change');
+    await page.getByText('No hay visitas para este día: nada que planificar.').waitFor();
+    expect(await button.count()).toBe(0);
+    expect(errors).toEqual([]);
+    // Yesterday had a visit but no plan: it is history now.
+    const yesterday = addDays(date, -1);
+    const account = (await t.api('GET', '/api/accounts?limit=1', undefined, dispatcher)).body.accounts[0].id;
+    expect((await t.api('POST', '/api/visits', { accountId: account, date: yesterday }, dispatcher)).status).toBe(201);
+    await dateInput.fill(yesterday);
+    await dateInput.dispatchEvent('change');
+    await page.getByText('Este día ya pasó y no tuvo plan.').waitFor();
+    expect(await button.count()).toBe(0);
+    // Tomorrow with a visit and no plan yet: the button, which plans it.
+    const tomorrow = addDays(date, 1);
+    expect((await t.api('POST', '/api/visits', { accountId: account, date: tomorrow }, dispatcher)).status).toBe(201);
+    await dateInput.fill(tomorrow);
+    await dateInput.dispatchEvent('change');
+    await button.click();
+    await page.locator('section[data-collector-id] li[data-visit-id]').first().waitFor();
+    // Only the plan requests of the two days that had visits but no plan yet answered 404.
+    expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
+    await page.close();
   });
 
   it('refuses a move chosen before another dispatcher changed the visit, says who did, and lets the dispatcher try again', { timeout: 90_000 }, async () => {

@@ -41,6 +41,8 @@ export class BoardState {
   loading = $state(false);
   /** No plan stored yet for the team and day (404). */
   missing = $state(false);
+  /** The team has no visits that day at all: nothing to plan (and no plan to ask for, whose 404 would only be a console error). */
+  noVisits = $state(false);
   loadError = $state<string | null>(null);
   /** The visit an action is under way for (or 0 for a whole-day action); null when idle. */
   busy = $state<number | null>(null);
@@ -100,6 +102,7 @@ export class BoardState {
         if (v.teamId === this.teamId && v.date === this.date) {
           this.#liveVisits.set(v.id, v);
           this.#track(v);
+          this.noVisits = false;
         }
       }),
       // After a reconnection the board may have missed plans: read the current one again.
@@ -130,6 +133,16 @@ export class BoardState {
     if (teamId === null) return;
     this.loading = true;
     try {
+      // A plan routes the day's visits, so a day without any has none.
+      const { visits } = await api<{ visits: VisitOut[] }>(`/visits?date=${date}&teamId=${teamId}&limit=1`);
+      if (teamId !== this.teamId || date !== this.date) return;
+      this.noVisits = visits.length === 0;
+      if (this.noVisits) {
+        this.missing = true;
+        this.plan = null;
+        this.loadError = null;
+        return;
+      }
       const plan = await api<PlanOut>(`/plans/${date}?teamId=${teamId}`);
       if (teamId !== this.teamId || date !== this.date) return;
       this.missing = false;
@@ -252,6 +265,9 @@ export class BoardState {
         this.notice = { kind: 'conflict', by: author?.by ?? null, at: author?.at ?? null, detail };
         // The board was behind: show what the other dispatcher's edit left.
         await this.load();
+      } else if (err instanceof ApiError && err.status === 422 && visitId === 0) {
+        // Planning the day found every visit done or cancelled.
+        this.notice = { kind: 'error', detail: i18n.t('board.nothingToPlan') };
       } else {
         this.notice = { kind: 'error', detail };
       }
