@@ -44,4 +44,16 @@ describe('the dashboard in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('answers an address that is no page with a page that says so and leads back to the map', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const errors = watchErrors(page);
+    await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+    await page.goto(`${t.baseUrl}/cobranza/vieja`);
+    await page.getByRole('heading', { name: 'Esta página no existe.' }).waitFor({ timeout: 20_000 });
+    await page.getByRole('link', { name: 'Volver al mapa' }).click();
+    await page.locator('canvas.maplibregl-canvas').waitFor({ state: 'visible', timeout: 30_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
