@@ -71,6 +71,8 @@ describe('the map wall in Chromium with a live demo fleet', () => {
     // The demo's visits are loaded: "done / planned" has a plan behind it.
     await expect.poll(() => page.getByTestId('kpi-visits').locator('strong').textContent(), { timeout: 30_000 }).toMatch(/^\d+ \/ [1-9]\d*$/);
     await expect.poll(async () => markerPixels(await canvas.screenshot()), { timeout: 30_000 }).toBeGreaterThan((COLLECTORS - 1) * 40);
+    // The map's own controls speak the dashboard's language.
+    expect(await page.locator('.maplibregl-ctrl-zoom-in').getAttribute('title')).toBe('Acercar');
 
     const first = await canvas.screenshot();
     await page.waitForTimeout(3000);
@@ -85,6 +87,10 @@ describe('the map wall in Chromium with a live demo fleet', () => {
     await item.waitFor({ timeout: 20_000 });
     await item.getByRole('button', { name: 'Enterado' }).click();
     await expect.poll(() => item.locator('.acked').textContent(), { timeout: 10_000 }).toContain('Visto por');
+    // The note goes under the event, which keeps its one line with name and time.
+    const [what, acked] = await Promise.all([item.locator('.what').boundingBox(), item.locator('.acked').boundingBox()]);
+    expect(acked!.y).toBeGreaterThanOrEqual(what!.y + what!.height - 1);
+    expect(await item.locator('.who').textContent()).toMatch(new RegExp(`^${probe.name} · `));
 
     const { body } = await t.api('GET', `/api/events?collectorId=${probe.collectorId}&open=true&type=low_battery`);
     expect(body.events).toHaveLength(1);

@@ -1,5 +1,6 @@
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { api } from '../api.ts';
+import { i18n } from '../i18n.svelte.ts';
 import { loadMapConfig } from '../map-config.ts';
 import { offlineStyle, type Streets } from './offline-style.ts';
 
@@ -44,6 +45,14 @@ export async function createMap(container: HTMLElement): Promise<MapLibreMap> {
     // Labels re-place on every live update (4 a second); fading them in and out would keep
     // the map repainting without pause, which a wall on a modest GPU cannot afford.
     fadeDuration: 0,
+    // The controls' tooltips and labels in the dashboard's language (MapLibre's are English).
+    locale: {
+      'Map.Title': i18n.t('map.label'),
+      'NavigationControl.ZoomIn': i18n.t('map.zoomIn'),
+      'NavigationControl.ZoomOut': i18n.t('map.zoomOut'),
+      'NavigationControl.ResetBearing': i18n.t('map.resetBearing'),
+      'AttributionControl.ToggleAttribution': i18n.t('map.attribution'),
+    },
   });
   map.addControl(new maplibregl.NavigationControl({ visualizePitch: false }), 'bottom-right');
   try {
