@@ -45,6 +45,19 @@ describe('the dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('shows every section of the menu on a portrait tablet', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 820, height: 1180 } });
+    await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+    const links = page.locator('header nav a');
+    await links.first().waitFor();
+    expect(await links.count()).toBe(4);
+    // None scrolled out of the menu's box (it scrolls sideways rather than push "sign out" off screen).
+    const nav = await page.locator('header nav').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(nav.scroll).toBeLessThanOrEqual(nav.client);
+    await expect.poll(() => page.getByRole('button', { name: 'Salir' }).isVisible()).toBe(true);
+    await page.close();
+  });
+
   it('answers an address that is no page with a page that says so and leads back to the map', { timeout: 60_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     const errors = watchErrors(page);
