@@ -273,6 +273,23 @@ describe('the dispatcher board in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('marks a visit the collector has not reached ten minutes after its ETA as late', { timeout: 60_000 }, async () => {
+    const route = (await planNow()).routes.find((r) => r.stops.length > 0)!;
+    const first = route.stops[0];
+    const at = Date.parse(first.eta) + 15 * 60_000;
+    // Near midnight that instant is tomorrow, whose board has no plan: nothing to check then.
+    if (localDate(TIME_ZONE, new Date(at)) !== date) return;
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.clock.setFixedTime(at);
+    await logIn(page, t.baseUrl, 'despacho@ronda.local', DEMO_PASSWORD);
+    await page.goto(`${t.baseUrl}/board`);
+    const late = card(page, first.visitId).locator('.late');
+    await late.waitFor({ timeout: 30_000 });
+    expect(await late.textContent()).toBe('+15 min');
+    expect(await late.getAttribute('title')).toBe('Sin llegar 15 min después de la hora planeada');
+    await page.close();
+  });
+
   it('offers to plan only a day that has visits and is not over, without failed requests', { timeout: 60_000 }, async () => {
     const { page, errors } = await openBoard('despacho@ronda.local', DEMO_PASSWORD);
     const dateInput = page.locator('input[type=date]');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanOut, PlanRoute, PlanStop } from '$contract/plan.ts';
-import { conflictAuthor, dropIndex, isNewerPlan, localDate, mergeWaiting, openIndexOf, placementOf, reorderedIds, routeDeltas } from './board-plan.ts';
+import { conflictAuthor, dropIndex, isNewerPlan, lateMinutes, localDate, mergeWaiting, openIndexOf, placementOf, reorderedIds, routeDeltas } from './board-plan.ts';
 import type { VisitOut } from '$contract/visit.ts';
 
 function stop(visitId: number, status: PlanStop['status'] = 'assigned'): PlanStop {
@@ -156,5 +156,17 @@ describe('routeDeltas', () => {
   it('is empty for a first plan, and skips a collector new to the plan', () => {
     expect(routeDeltas(null, { ...plan(1), changedCollectorIds: [7] }).size).toBe(0);
     expect(routeDeltas(plan(1), { ...plan(2), changedCollectorIds: [99] }).size).toBe(0);
+  });
+});
+
+describe('late visits on the board', () => {
+  const eta = Date.parse('2026-11-30T17:00:00Z');
+  it('marks a visit not yet reached ten minutes after its ETA, in whole minutes', () => {
+    expect(lateMinutes('assigned', eta, eta + 9 * 60_000)).toBeNull();
+    expect(lateMinutes('assigned', eta, eta + 10 * 60_000)).toBe(10);
+    expect(lateMinutes('en_route', eta, eta + 25.5 * 60_000)).toBe(25);
+  });
+  it('does not mark a visit the collector reached or closed', () => {
+    for (const status of ['arrived', 'completed', 'missed', 'cancelled'] as const) expect(lateMinutes(status, eta, eta + 3_600_000)).toBeNull();
   });
 });

@@ -124,6 +124,20 @@ export function mergeWaiting(fetched: readonly VisitOut[], live: Iterable<VisitO
 }
 
 /** `YYYY-MM-DD` of `at` in `timeZone`: the board opens on the team's today. */
+/** A visit not yet reached this long after its planned start is late on the board. */
+const LATE_AFTER_MS = 10 * 60_000;
+const NOT_REACHED: ReadonlySet<VisitStatus> = new Set(['planned', 'assigned', 'en_route']);
+
+/**
+ * Whole minutes a visit is behind its planned start, or null when it is not late:
+ * reached already (arrived, closed) or within LATE_AFTER_MS of the ETA. The plan's
+ * ETAs are not rewritten as the day slips; this tells the dispatcher which ones did.
+ */
+export function lateMinutes(status: VisitStatus, etaMs: number, nowMs: number): number | null {
+  if (!NOT_REACHED.has(status) || nowMs - etaMs < LATE_AFTER_MS) return null;
+  return Math.floor((nowMs - etaMs) / 60_000);
+}
+
 export function localDate(timeZone: string, at: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }

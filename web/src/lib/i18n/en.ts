@@ -67,6 +67,8 @@ export const en: Record<MessageKey, string> = {
   'board.missingPast': 'This day is over and had no plan.',
   'board.noVisits': 'There are no visits on this day: nothing to plan.',
   'board.nothingToPlan': 'no open visits are left to plan that day',
+  'board.late': '+{minutes} min',
+  'board.lateTitle': 'Not reached {minutes} min after the planned time',
   'board.optimize': 'Plan the day',
   'board.loadFailed': 'Could not load the plan: {message}',
   'board.columns': "The day's routes",

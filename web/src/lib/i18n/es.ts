@@ -66,6 +66,8 @@ export const es = {
   'board.missingPast': 'Este día ya pasó y no tuvo plan.',
   'board.noVisits': 'No hay visitas para este día: nada que planificar.',
   'board.nothingToPlan': 'no queda ninguna visita abierta que planificar ese día',
+  'board.late': '+{minutes} min',
+  'board.lateTitle': 'Sin llegar {minutes} min después de la hora planeada',
   'board.optimize': 'Planificar el día',
   'board.loadFailed': 'No se pudo cargar el plan: {message}',
   'board.columns': 'Rutas del día',
