@@ -133,15 +133,16 @@ export class BoardState {
     if (teamId === null) return;
     this.loading = true;
     try {
-      // A plan routes the day's visits, so a day without any has none.
-      const { visits } = await api<{ visits: VisitOut[] }>(`/visits?date=${date}&teamId=${teamId}&limit=1`);
-      if (teamId !== this.teamId || date !== this.date) return;
-      this.noVisits = visits.length === 0;
-      if (this.noVisits) {
-        this.missing = true;
-        this.plan = null;
-        this.loadError = null;
-        return;
+      // A plan routes the day's visits, so a day without any has none. (A reload of a day on screen has its plan.)
+      if (!this.plan) {
+        const { visits } = await api<{ visits: VisitOut[] }>(`/visits?date=${date}&teamId=${teamId}&limit=1`);
+        if (teamId !== this.teamId || date !== this.date) return;
+        this.noVisits = visits.length === 0;
+        if (this.noVisits) {
+          this.missing = true;
+          this.loadError = null;
+          return;
+        }
       }
       const plan = await api<PlanOut>(`/plans/${date}?teamId=${teamId}`);
       if (teamId !== this.teamId || date !== this.date) return;
