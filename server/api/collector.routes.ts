@@ -13,6 +13,7 @@ import { ErrorBody } from './schemas.ts';
 export const teamScope = (u: SessionUser): number | null => (u.role === 'admin' || u.role === 'manager' || u.teamId === null ? null : u.teamId);
 
 const Team = Type.Object({ id: Type.Integer(), name: Type.String(), timeZone: Type.String(), currency: Type.String() });
+const toTeam = (t: { id: number; name: string; time_zone: string; currency: string }) => ({ id: t.id, name: t.name, timeZone: t.time_zone, currency: t.currency });
 const TeamFields = {
   name: Type.String({ minLength: 1, maxLength: 120 }),
   /** IANA zone: the team's plans, days and metrics are cut in it. */
@@ -111,7 +112,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
     let q = db.selectFrom('teams').selectAll().orderBy('name');
     if (team !== null) q = q.where('id', '=', team);
     const rows = await q.execute();
-    return { teams: rows.map((t) => ({ id: t.id, name: t.name, timeZone: t.time_zone, currency: t.currency })) };
+    return { teams: rows.map(toTeam) };
   });
 
   const teamAdmins = requireUser(auth, ['admin']);
@@ -162,7 +163,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
           .executeTakeFirst();
         if (!row) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no team ${req.params.id}` });
         onChanged();
-        return { id: row.id, name: row.name, timeZone: row.time_zone, currency: row.currency };
+        return toTeam(row);
       } catch (e) {
         if (isCheckViolation(e)) return reply.code(400).send(UNKNOWN_ZONE(timeZone ?? ''));
         throw e;

@@ -118,7 +118,7 @@ function toWrite(
     moving: kph === undefined ? null : kph >= MOVING_KPH,
     deviceId: device.deviceId,
     collectorId: device.collectorId,
-    deviceTimeMs: p.fixTime.getTime(),
+    deviceTimeMs: t,
     serverTimeMs: nowMs,
     lat: p.lat,
     lon: p.lon,

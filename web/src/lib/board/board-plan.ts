@@ -1,5 +1,6 @@
 import type { PlanOut, PlanRoute, PlanStop } from '$contract/plan.ts';
 import type { VisitOut, VisitStatus } from '$contract/visit.ts';
+import { todayIn } from '../replay/track.ts';
 
 /** Statuses a dispatcher can still move, reorder, lock or cancel (server/plans/reassign-changes.ts `OPEN`). */
 export const OPEN_STATUSES: ReadonlySet<VisitStatus> = new Set(['planned', 'assigned', 'en_route', 'arrived']);
@@ -123,7 +124,6 @@ export function mergeWaiting(fetched: readonly VisitOut[], live: Iterable<VisitO
   return new Map([...newest].filter(([, v]) => isWaiting(v)));
 }
 
-/** `YYYY-MM-DD` of `at` in `timeZone`: the board opens on the team's today. */
 /** A visit not yet reached this long after its planned start is late on the board. */
 const LATE_AFTER_MS = 10 * 60_000;
 const NOT_REACHED: ReadonlySet<VisitStatus> = new Set(['planned', 'assigned', 'en_route']);
@@ -138,6 +138,7 @@ export function lateMinutes(status: VisitStatus, etaMs: number, nowMs: number): 
   return Math.floor((nowMs - etaMs) / 60_000);
 }
 
+/** `YYYY-MM-DD` of `at` in `timeZone`: the board opens on the team's today. */
 export function localDate(timeZone: string, at: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return todayIn(timeZone, at.getTime());
 }

@@ -33,9 +33,10 @@ export interface CollectorMoney {
  * team's own, in its time zone (see team-days.ts).
  */
 class Operations {
-  /** The dashboard's today; empty until the first load. */
-  date = $state('');
-  days: TeamDays | null = null;
+  /** Each team's today (see team-days.ts); null until the first load. */
+  days = $state.raw<TeamDays | null>(null);
+  /** The dashboard's own today; empty until the first load. */
+  readonly date = $derived(this.days?.fallback ?? '');
   /** Counts loads: an answer to an older one is dropped. */
   #generation = 0;
   visits = $state.raw<ReadonlyMap<number, VisitOut>>(new Map());
@@ -90,7 +91,6 @@ class Operations {
     this.#loadedAt = Date.now();
     const days = teamDays(this.#teams(), i18n.timeZone, clock.now);
     this.days = days;
-    this.date = days.fallback;
     const generation = ++this.#generation;
     // Visits first: they tell which teams can have a plan at all (see loadPlans).
     const results = await Promise.allSettled([this.#loadVisits(days, generation).then(() => this.loadPlans()), withMoney ? this.loadMoney() : null]);
