@@ -48,13 +48,18 @@ export const MetricsQuery = Type.Object({
   to: Type.String({ format: 'date' }),
   teamId: Type.Optional(Type.Integer()),
   collectorId: Type.Optional(Type.Integer()),
+  /** The currency of the money figures (ISO 4217); by default the team's, or the server's. */
+  currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
 });
 export type MetricsQuery = Static<typeof MetricsQuery>;
 
 export const MetricsResponse = Type.Object({
   from: Type.String(),
   to: Type.String(),
+  /** The currency of every money figure in `rows`. */
   currency: Type.String(),
+  /** Every currency with money under the filter, most collector-days first: ask for another with `currency`. */
+  currencies: Type.Array(Type.String()),
   rows: Type.Array(CollectorDayMetrics),
 });
 export type MetricsResponse = Static<typeof MetricsResponse>;
@@ -90,6 +95,7 @@ export const MetricsSummaryResponse = Type.Object({
   from: Type.String(),
   to: Type.String(),
   currency: Type.String(),
+  currencies: Type.Array(Type.String()),
   groupBy: Type.String(),
   rows: Type.Array(MetricsSummaryRow),
 });

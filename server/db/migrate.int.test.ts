@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { openDatabase, type DbHandle } from './connect.ts';
+import { refreshCollectorDays } from '../metrics/collector-day-rollup.ts';
 import { migrateTo, migrateToLatest } from './migrate.ts';
 
 let tdb: TestDatabase;
@@ -57,6 +58,33 @@ describe('migrations', () => {
       // A zone PostgreSQL does not know would stop the position writer: the upgrade replaces it, and the database refuses new ones.
       expect((await sql<{ time_zone: string }>`select time_zone from teams where id = 2`.execute(o.db)).rows[0].time_zone).toBe(process.env.TIME_ZONE || 'America/Mexico_City');
       await expect(sql`update teams set time_zone = 'Mars/Olympus' where id = 1`.execute(o.db)).rejects.toThrow(/teams_time_zone_known/);
+    } finally {
+      await o.close();
+      await old.drop();
+    }
+  });
+
+  it('recomputes the money stored before 0010 per currency', async () => {
+    const old = await createTestDatabase();
+    const o = await openDatabase({ databaseUrl: old.databaseUrl ?? null, dataDir: old.dataDir });
+    try {
+      await migrateTo(o.db, '0009-team-days');
+      // A dollar account's visit and payment, read once by the old rollup (which summed every currency into one figure).
+      await sql`
+        insert into teams (id, name, currency) values (1, 'Frontera', 'USD');
+        insert into collectors (id, team_id, name) values (1, 1, 'Beto');
+        insert into accounts (id, team_id, external_id, name, installment_amount, currency) values (1, 1, 'FRO-1', 'Fro Uno', 80, 'USD');
+        insert into visits (id, account_id, team_id, collector_id, visit_date, priority, status) values (1, 1, 1, 1, '2026-11-20', 50, 'completed');
+        insert into payments (id, visit_id, account_id, team_id, collector_id, ts, amount, currency, method, receipt_number)
+        values ('00000000-0000-4000-8000-000000000001', 1, 1, 1, 1, '2026-11-20 18:00Z', 75, 'USD', 'cash', 1);
+        delete from collector_day_dirty;
+        insert into collector_day_ops (day, collector_id, planned_m, visits_planned, visits_completed, visits_paid, due, collected, promised, timed_visits, on_site_s)
+        values ('2026-11-20', 1, null, 1, 1, 1, 80, 75, 0, 0, 0);
+      `.execute(o.db);
+      expect(await migrateToLatest(o.db)).toEqual(['0010-money-by-currency']);
+      expect(await refreshCollectorDays(o.db, '2026-11-20', '2026-11-20')).toBe(1);
+      const money = await sql`select day::text as day, collector_id, currency, due::float8 as due, collected::float8 as collected from collector_day_money`.execute(o.db);
+      expect(money.rows).toEqual([{ day: '2026-11-20', collector_id: 1, currency: 'USD', due: 80, collected: 75 }]);
     } finally {
       await o.close();
       await old.drop();

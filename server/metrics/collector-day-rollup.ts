@@ -23,6 +23,9 @@ export async function refreshCollectorDays(db: Kysely<Database>, from: string, t
       delete from collector_day_ops o using json_to_recordset(${keys}::json) as k(collector_id int, day date)
       where o.day = k.day and o.collector_id = k.collector_id`.execute(tx);
     await sql`
+      delete from collector_day_money o using json_to_recordset(${keys}::json) as k(collector_id int, day date)
+      where o.day = k.day and o.collector_id = k.collector_id`.execute(tx);
+    await sql`
       with k as (
         select collector_id, day, (day::timestamp at time zone zone) as t0, ((day + 1)::timestamp at time zone zone) as t1
         from json_to_recordset(${keys}::json) as k(collector_id int, day date), collector_time_zone(collector_id) as zone
@@ -30,17 +33,29 @@ export async function refreshCollectorDays(db: Kysely<Database>, from: string, t
         select k.collector_id, k.day,
                count(*) filter (where v.status <> 'cancelled') as visits_planned,
                count(*) filter (where v.status = 'completed') as visits_completed,
-               count(*) filter (where v.status = 'completed' and exists (select 1 from payments p where p.visit_id = v.id)) as visits_paid,
-               coalesce(sum(a.installment_amount) filter (where v.status <> 'cancelled'), 0) as due
+               count(*) filter (where v.status = 'completed' and exists (select 1 from payments p where p.visit_id = v.id)) as visits_paid
         from k join visits v on v.collector_id = k.collector_id and v.visit_date = k.day
-        join accounts a on a.id = v.account_id
         group by 1, 2
-      ), pay as (
-        select k.collector_id, k.day, sum(p.amount) as collected
-        from k join payments p on p.collector_id = k.collector_id and p.ts >= k.t0 and p.ts < k.t1 group by 1, 2
-      ), prom as (
-        select k.collector_id, k.day, sum(p.amount) as promised
-        from k join promises p on p.collector_id = k.collector_id and p.promised_at >= k.t0 and p.promised_at < k.t1 group by 1, 2
+      ), money as (
+        -- Amounts of different currencies are never added together (migration 0010).
+        select collector_id, day, currency, sum(due) as due, sum(collected) as collected, sum(promised) as promised
+        from (
+          select k.collector_id, k.day, a.currency, a.installment_amount as due, 0 as collected, 0 as promised
+          from k join visits v on v.collector_id = k.collector_id and v.visit_date = k.day and v.status <> 'cancelled'
+          join accounts a on a.id = v.account_id
+          union all
+          select k.collector_id, k.day, p.currency, 0, p.amount, 0
+          from k join payments p on p.collector_id = k.collector_id and p.ts >= k.t0 and p.ts < k.t1
+          union all
+          select k.collector_id, k.day, a.currency, 0, 0, p.amount
+          from k join promises p on p.collector_id = k.collector_id and p.promised_at >= k.t0 and p.promised_at < k.t1
+          join accounts a on a.id = p.account_id
+        ) m
+        group by 1, 2, 3
+      ), money_rows as (
+        insert into collector_day_money (day, collector_id, currency, due, collected, promised)
+        select day, collector_id, currency, due, collected, promised from money
+        returning collector_id, day
       ), site as (
         select k.collector_id, k.day, count(c.on_site_s) as timed_visits, coalesce(sum(c.on_site_s::float8), 0) as on_site_s
         from k join checkins c on c.collector_id = k.collector_id and c.ts >= k.t0 and c.ts < k.t1 group by 1, 2
@@ -54,18 +69,16 @@ export async function refreshCollectorDays(db: Kysely<Database>, from: string, t
         join k on k.collector_id = r.collector_id and k.day = lp.plan_date
         group by 1, 2
       )
-      insert into collector_day_ops (day, collector_id, planned_m, visits_planned, visits_completed, visits_paid, due, collected, promised, timed_visits, on_site_s)
+      insert into collector_day_ops (day, collector_id, planned_m, visits_planned, visits_completed, visits_paid, timed_visits, on_site_s)
       select k.day, k.collector_id, pl.planned_m, coalesce(vd.visits_planned, 0), coalesce(vd.visits_completed, 0), coalesce(vd.visits_paid, 0),
-             coalesce(vd.due, 0), coalesce(pay.collected, 0), coalesce(prom.promised, 0), coalesce(site.timed_visits, 0), coalesce(site.on_site_s, 0)
+             coalesce(site.timed_visits, 0), coalesce(site.on_site_s, 0)
       from k
       left join vd on vd.collector_id = k.collector_id and vd.day = k.day
-      left join pay on pay.collector_id = k.collector_id and pay.day = k.day
-      left join prom on prom.collector_id = k.collector_id and prom.day = k.day
       left join site on site.collector_id = k.collector_id and site.day = k.day
       left join planned pl on pl.collector_id = k.collector_id and pl.day = k.day
       -- A pair whose rows all went away (a visit moved to another collector) leaves no row behind.
-      where vd.collector_id is not null or pay.collector_id is not null or prom.collector_id is not null
-         or site.collector_id is not null or pl.collector_id is not null`.execute(tx);
+      where vd.collector_id is not null or site.collector_id is not null or pl.collector_id is not null
+         or exists (select 1 from money_rows m where m.collector_id = k.collector_id and m.day = k.day)`.execute(tx);
     return dirty.rows.length;
   });
 }

@@ -1,8 +1,11 @@
 import type { CollectorDayMetrics } from '../contract/metrics.ts';
 
-const COLUMNS: (keyof CollectorDayMetrics)[] = [
+type Row = CollectorDayMetrics & { currency: string };
+
+/** `currency` names the unit of the three money columns after it, so a spreadsheet never sums two currencies unawares. */
+const COLUMNS: (keyof Row)[] = [
   'day', 'collectorId', 'collectorName', 'teamId', 'teamName', 'plannedKm', 'drivenKm', 'visitsPlanned', 'visitsCompleted',
-  'visitsWithPayment', 'effectiveRate', 'collected', 'promised', 'due', 'timedVisits', 'onSiteMin', 'avgVisitMin', 'idleMin', 'movingMin', 'firstReport', 'lastReport',
+  'visitsWithPayment', 'effectiveRate', 'currency', 'collected', 'promised', 'due', 'timedVisits', 'onSiteMin', 'avgVisitMin', 'idleMin', 'movingMin', 'firstReport', 'lastReport',
 ];
 
 /** RFC 4180: quote fields holding a comma, quote or line break; double inner quotes. */
@@ -14,8 +17,11 @@ function field(v: unknown): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function metricsToCsv(rows: CollectorDayMetrics[]): string {
+export function metricsToCsv(rows: CollectorDayMetrics[], currency: string): string {
   const lines = [COLUMNS.join(',')];
-  for (const r of rows) lines.push(COLUMNS.map((c) => field(r[c])).join(','));
+  for (const r of rows) {
+    const row: Row = { ...r, currency };
+    lines.push(COLUMNS.map((c) => field(row[c])).join(','));
+  }
   return lines.join('\r\n') + '\r\n';
 }

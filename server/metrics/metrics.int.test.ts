@@ -78,7 +78,7 @@ describe('manager metrics for a seeded day', () => {
   it('the CSV export carries the same figures, one line per collector and day', async () => {
     const res = await fetch(`${t.baseUrl}/api/metrics/collectors.csv?from=${DAY}&to=${DAY}&teamId=${s.teamId}`, { headers: { authorization: `Bearer ${t.token}` } });
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
-    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="ronda-metrics-${DAY}-${DAY}.csv"`);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="ronda-metrics-${DAY}-${DAY}-MXN.csv"`);
     const [header, ...lines] = (await res.text()).trim().split('\r\n');
     const cols = header.split(',');
     expect(lines).toHaveLength(2);
@@ -90,6 +90,7 @@ describe('manager metrics for a seeded day', () => {
       plannedKm: String(want.plannedKm),
       visitsCompleted: '3',
       effectiveRate: '0.6667',
+      currency: 'MXN',
       collected: '600',
       promised: '600',
       due: '1450',
@@ -212,5 +213,37 @@ describe('manager metrics for a seeded day', () => {
     expect(moved.body.timeZone).toBe('America/Mexico_City');
     expect(await day(DAY)).toMatchObject({ visitsCompleted: 1, visitsWithPayment: 1, collected: 0, drivenKm: 0, firstReport: null });
     expect(await day(next)).toMatchObject({ visitsCompleted: 0, collected: 300, drivenKm: 2.22 });
+  });
+
+  it('never adds pesos to dollars: money is read in one currency at a time, the team\'s by default', async () => {
+    const summary = async (query: string) => t.api<MetricsSummaryResponse>('GET', `/api/metrics/summary?from=${DAY}&to=${DAY}&groupBy=total${query}`);
+    const pesosBefore = (await summary('')).body.rows[0];
+    const team = await t.api<{ id: number }>('POST', '/api/teams', { name: 'Frontera', currency: 'USD' });
+    expect(team.status).toBe(201);
+    const beto = await createCollector(t, 'Beto Frontera', team.body.id);
+    await t.server.dbh.db.insertInto('accounts').values({ team_id: team.body.id, external_id: 'FRO-1', name: 'Fro Uno', installment_amount: 80, currency: 'USD' }).execute();
+    const account = await t.server.dbh.db.selectFrom('accounts').select('id').where('external_id', '=', 'FRO-1').executeTakeFirstOrThrow();
+    const visit = await t.api<{ id: number }>('POST', '/api/visits', { accountId: account.id, date: DAY, collectorId: beto });
+    expect((await t.api('POST', '/api/payments', { id: randomUUID(), visitId: visit.body.id, ts: `${DAY}T18:00:00Z`, amount: 75, currency: 'USD', method: 'cash' })).status).toBe(201);
+
+    // All teams: the server's pesos, the dollars one query away; the visit counts whatever the currency.
+    const pesos = await summary('');
+    expect(pesos.body).toMatchObject({ currency: 'MXN', currencies: ['MXN', 'USD'] });
+    expect(pesos.body.rows[0]).toMatchObject({ collected: pesosBefore.collected, due: pesosBefore.due, visitsPlanned: pesosBefore.visitsPlanned + 1 });
+    expect((await summary('&currency=USD')).body.rows[0]).toMatchObject({ collected: 75, due: 80, promised: 0 });
+    // One team: its own currency without asking.
+    const frontera = await summary(`&teamId=${team.body.id}`);
+    expect(frontera.body).toMatchObject({ currency: 'USD', currencies: ['USD'] });
+    expect(frontera.body.rows[0]).toMatchObject({ collected: 75, due: 80 });
+    const csv = await fetch(`${t.baseUrl}/api/metrics/collectors.csv?from=${DAY}&to=${DAY}&teamId=${team.body.id}`, { headers: { authorization: `Bearer ${t.token}` } });
+    const [header, line] = (await csv.text()).trim().split('\r\n');
+    const row = Object.fromEntries(line.split(',').map((v, i) => [header.split(',')[i], v]));
+    expect(row).toMatchObject({ collectorName: 'Beto Frontera', currency: 'USD', collected: '75', due: '80' });
+    expect((await summary('&currency=usd')).status).toBe(400);
+
+    // The account turns out to be kept in pesos: its installment moves to the peso figures on the next read.
+    await t.server.dbh.db.updateTable('accounts').set({ currency: 'MXN' }).where('id', '=', account.id).execute();
+    expect((await summary('')).body.rows[0]).toMatchObject({ due: pesosBefore.due + 80, collected: pesosBefore.collected });
+    expect((await summary('&currency=USD')).body.rows[0]).toMatchObject({ collected: 75, due: 0 });
   });
 });

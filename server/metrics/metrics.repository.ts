@@ -10,6 +10,39 @@ export interface MetricsFilter {
   collectorId?: number | null;
 }
 
+/** A filter whose money figures are read in one currency: amounts of different currencies are never added. */
+export interface MoneyFilter extends MetricsFilter {
+  currency: string;
+}
+
+/** The currency a read's money figures are in, and every currency with money under its filter (most rows first). */
+export interface MetricsCurrencies {
+  currency: string;
+  currencies: string[];
+}
+
+const collectorsOf = (f: MetricsFilter) => {
+  const team = f.teamId ?? null;
+  const collector = f.collectorId ?? null;
+  return sql`select id from collectors where (${team}::int is null or team_id = ${team}::int) and (${collector}::int is null or id = ${collector}::int)`;
+};
+
+/**
+ * Brings the rollup up to date for the filter's days and picks the currency of its money
+ * figures: the one asked for, else `preferred` (the team's, or the server's) when it has
+ * money there or none has any, else the currency with the most collector-days.
+ */
+export async function prepareMetrics(db: Kysely<Database>, f: MetricsFilter, asked: string | null, preferred: string): Promise<MetricsCurrencies> {
+  await refreshCollectorDays(db, f.from, f.to);
+  const { rows } = await sql<{ currency: string }>`
+    select currency from collector_day_money
+    where day between ${f.from}::date and ${f.to}::date and collector_id in (${collectorsOf(f)})
+    group by currency order by count(*) desc, currency`.execute(db);
+  const currencies = rows.map((r) => r.currency);
+  const currency = asked ?? (currencies.length === 0 || currencies.includes(preferred) ? preferred : currencies[0]);
+  return { currency, currencies };
+}
+
 /** Rounded half up as JavaScript's Math.round does (the figures were computed in JS before; tests hold both to it). */
 const round = (expr: ReturnType<typeof sql>, digits: number) => sql`floor((${expr}) * ${sql.lit(10 ** digits)} + 0.5) / ${sql.lit(10 ** digits)}`;
 /** ISO 8601 in UTC, as the API sends instants. */
@@ -18,19 +51,19 @@ const iso = (expr: ReturnType<typeof sql>) => sql`to_char(${expr} at time zone '
 /**
  * One row per collector and day over the filter: the daily position rollup
  * (or continuous aggregate) joined with the operations rollup, which the
- * caller brought up to date first. Both cut each collector's days in their
+ * caller brought up to date first (`prepareMetrics`); money in the filter's currency. Both cut each collector's days in their
  * team's time zone (migration 0009). Every figure is a sum a person can redo from the raw rows.
  */
-function collectorDays(f: MetricsFilter) {
+function collectorDays(f: MoneyFilter) {
   const from = sql`${f.from}::date`;
   const to = sql`${f.to}::date`;
-  const team = f.teamId ?? null;
-  const collector = f.collectorId ?? null;
   return sql`
     with cs as (
-      select id from collectors where (${team}::int is null or team_id = ${team}::int) and (${collector}::int is null or id = ${collector}::int)
+      ${collectorsOf(f)}
     ), ops as (
       select * from collector_day_ops where day between ${from} and ${to} and collector_id in (select id from cs)
+    ), cash as (
+      select * from collector_day_money where day between ${from} and ${to} and currency = ${f.currency} and collector_id in (select id from cs)
     ), track as (
       -- A collector with a phone and a tracker drove once: distance and time from the device that saw the most of
       -- the day; first and last report from any of them.
@@ -48,9 +81,11 @@ function collectorDays(f: MetricsFilter) {
              o.planned_m, coalesce(tr.driven_m, 0) as driven_m, coalesce(tr.moving_s, 0) as moving_s, coalesce(tr.stopped_s, 0) as stopped_s,
              tr.first_ts, tr.last_ts,
              coalesce(o.visits_planned, 0) as planned, coalesce(o.visits_completed, 0) as completed, coalesce(o.visits_paid, 0) as paid,
-             coalesce(o.collected, 0) as collected, coalesce(o.promised, 0) as promised, coalesce(o.due, 0) as due,
+             coalesce(m.collected, 0) as collected, coalesce(m.promised, 0) as promised, coalesce(m.due, 0) as due,
              coalesce(o.timed_visits, 0) as timed, coalesce(o.on_site_s, 0) as on_site_s
       from ops o full join track tr on tr.collector_id = o.collector_id and tr.day = o.day
+      -- Money rows come with an ops row (collector-day-rollup.ts).
+      left join cash m on m.collector_id = o.collector_id and m.day = o.day
     )`;
 }
 
@@ -60,8 +95,7 @@ function collectorDays(f: MetricsFilter) {
  * into objects only to stringify them again would cost the event loop that
  * also serves the devices.
  */
-export async function collectorDayMetricsJson(db: Kysely<Database>, f: MetricsFilter): Promise<string> {
-  await refreshCollectorDays(db, f.from, f.to);
+export async function collectorDayMetricsJson(db: Kysely<Database>, f: MoneyFilter): Promise<string> {
   const { rows } = await sql<{ json: string }>`
     ${collectorDays(f)}
     , answer as (
@@ -87,7 +121,7 @@ export async function collectorDayMetricsJson(db: Kysely<Database>, f: MetricsFi
   return rows[0].json;
 }
 
-export async function collectorDayMetrics(db: Kysely<Database>, f: MetricsFilter): Promise<CollectorDayMetrics[]> {
+export async function collectorDayMetrics(db: Kysely<Database>, f: MoneyFilter): Promise<CollectorDayMetrics[]> {
   return JSON.parse(await collectorDayMetricsJson(db, f)) as CollectorDayMetrics[];
 }
 
@@ -104,8 +138,7 @@ type RawSql = ReturnType<typeof sql>;
  * database: the metrics page's tables, charts and totals without moving
  * every collector-day. Rounded once, after summing.
  */
-export async function metricsSummaryJson(db: Kysely<Database>, f: MetricsFilter, groupBy: MetricsGroup): Promise<string> {
-  await refreshCollectorDays(db, f.from, f.to);
+export async function metricsSummaryJson(db: Kysely<Database>, f: MoneyFilter, groupBy: MetricsGroup): Promise<string> {
   const g = GROUP_KEY[groupBy];
   const groupCols = groupBy === 'collector' ? sql`d.collector_id` : groupBy === 'team' ? sql`c.team_id` : groupBy === 'day' ? sql`d.day` : sql`()`;
   const { rows } = await sql<{ json: string }>`

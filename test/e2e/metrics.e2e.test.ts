@@ -2,6 +2,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, TIME_ZONE, expectedFigures, seedMetricsScenario, type MetricsScenario } from '../../server/metrics/testing/metrics-scenario.ts';
+import { randomUUID } from 'node:crypto';
+import { createCollector } from '../../server/operations/testing/fixtures.ts';
 import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -89,7 +91,7 @@ describe('the metrics page for the seeded day', () => {
     expect(await text(page, 'table.metrics-table tbody tr:first-child th')).toBe('Luis Ortega');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exportar CSV' }).click()]);
-    expect(download.suggestedFilename()).toBe(`ronda-metrics-${DAY}-${DAY}.csv`);
+    expect(download.suggestedFilename()).toBe(`ronda-metrics-${DAY}-${DAY}-MXN.csv`);
     const csv = readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
     expect(csv).toHaveLength(3);
     expect(csv.find((l) => l.includes('Rosa Díaz'))).toContain(',5.67,');
@@ -99,6 +101,33 @@ describe('the metrics page for the seeded day', () => {
     expect(await text(page, '[data-kpi="visits"]')).toContain('4 of 5 planned');
     // English names the currency's country: pesos, not dollars.
     expect(await cell(page, rosa, 'collected')).toBe('MX$600.00');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('reads the money of one currency at a time, with a choice of the others', { timeout: 120_000 }, async () => {
+    const team = (await t.api('POST', '/api/teams', { name: 'Frontera', currency: 'USD' })).body.id as number;
+    const beto = await createCollector(t, 'Beto Frontera', team);
+    await t.server.dbh.db.insertInto('accounts').values({ team_id: team, external_id: 'FRO-1', name: 'Fro Uno', installment_amount: 80, currency: 'USD' }).execute();
+    const account = await t.server.dbh.db.selectFrom('accounts').select('id').where('external_id', '=', 'FRO-1').executeTakeFirstOrThrow();
+    const visit = (await t.api('POST', '/api/visits', { accountId: account.id, date: DAY, collectorId: beto })).body.id as number;
+    expect((await t.api('POST', '/api/payments', { id: randomUUID(), visitId: visit, ts: `${DAY}T18:00:00Z`, amount: 75, currency: 'USD', method: 'cash' })).status).toBe(201);
+
+    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const errors = watchErrors(page);
+    await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+    await page.goto(`${t.baseUrl}/metrics?from=${DAY}&to=${DAY}`);
+    await page.locator(`tr[data-key="c${beto}"]`).waitFor({ timeout: 30_000 });
+    // Pesos first (the server's currency): the team's 800 collected, not 875.
+    expect(await text(page, '[data-kpi="collected"]')).toBe('Cobrado $800.00 prometido $600.00 · exigible $1,650.00');
+    expect(await cell(page, `c${beto}`, 'collected')).toBe('$0.00');
+    expect(await cell(page, `c${beto}`, 'visitsCompleted')).toBe('0 / 1');
+
+    await page.getByLabel('Moneda').selectOption('USD');
+    await expect.poll(() => text(page, '[data-kpi="collected"]'), { timeout: 10_000 }).toBe('Cobrado USD 75.00 prometido USD 0.00 · exigible USD 80.00');
+    expect(await cell(page, `c${beto}`, 'collected')).toBe('USD 75.00');
+    expect(await cell(page, `c${s.rosa}`, 'collected')).toBe('USD 0.00');
+    expect(new URL(page.url()).searchParams.get('currency')).toBe('USD');
     expect(errors).toEqual([]);
     await page.close();
   });

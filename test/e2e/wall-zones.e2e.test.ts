@@ -103,4 +103,27 @@ describe("an admin's wall across time zones", () => {
     await expect.poll(() => kpi('kpi-collected').textContent(), { timeout: 20_000 }).toBe('$750.00');
     expect(errors).toEqual([]);
   });
+
+  it('keeps a dollar team\'s money apart from the pesos: beside them on the all-teams wall, the headline on its own', { timeout: 60_000 }, async () => {
+    const frontera = (await t.api('POST', '/api/teams', { name: 'Frontera', timeZone: TIME_ZONE, currency: 'USD' })).body.id;
+    const beto = await createCollector(t, 'Beto', frontera);
+    const csv = ['external_id,name,address,lat,lon,balance_due,installment,days_past_due,team', 'F-1,Fro Uno,Calle 4 400,20.6800,-103.3500,900,80,30,Frontera'].join('\n');
+    expect((await postCsv(t, csv)).status).toBe(200);
+    const account = (await t.api('GET', '/api/accounts?search=F-1')).body.accounts[0].id as number;
+    const visit = (await t.api('POST', '/api/visits', { accountId: account, date: mexicoDay, collectorId: beto })).body.id as number;
+    expect((await t.api('POST', '/api/plans/optimize', { date: mexicoDay, teamId: frontera, options: { iterations: 10, seed: 1 } })).status).toBe(200);
+    const paid = await t.api('POST', '/api/payments', { id: randomUUID(), visitId: visit, ts: new Date(wallTime - 1_800_000).toISOString(), amount: 75, currency: 'USD', method: 'cash' });
+    expect(paid.status).toBe(201);
+    await page.reload();
+
+    await showTeam('Todos los equipos');
+    await expect.poll(() => kpi('kpi-collected').textContent(), { timeout: 20_000 }).toBe('$750.00');
+    // Intl separates "USD" from the amount with a no-break space.
+    const words = async (text: Promise<string | null>) => (await text)?.replace(/[\s\u00a0]+/g, ' ');
+    await expect.poll(() => words(page.getByTestId('kpi-other-money').textContent()), { timeout: 20_000 }).toBe('+ USD 75.00 de USD 80.00');
+    await showTeam('Frontera');
+    await expect.poll(() => words(kpi('kpi-collected').textContent()), { timeout: 20_000 }).toBe('USD 75.00');
+    expect(await page.getByTestId('kpi-other-money').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
 });

@@ -6,6 +6,8 @@ export interface MetricsQuery {
   from: string;
   to: string;
   teamId: number | null;
+  /** The money figures' currency; null lets the server choose (the team's, or its own). */
+  currency: string | null;
 }
 
 export interface TeamOption {
@@ -16,6 +18,7 @@ export interface TeamOption {
 function search(q: MetricsQuery): string {
   const p = new URLSearchParams({ from: q.from, to: q.to });
   if (q.teamId !== null) p.set('teamId', String(q.teamId));
+  if (q.currency !== null) p.set('currency', q.currency);
   return p.toString();
 }
 
@@ -30,14 +33,14 @@ export const loadTeams = async (): Promise<TeamOption[]> => (await api<{ teams: 
  * The server's CSV for the same filter. Fetched with the bearer token (a plain
  * link would carry none) and handed to the browser as a download.
  */
-export async function downloadMetricsCsv(q: MetricsQuery): Promise<void> {
+export async function downloadMetricsCsv(q: MetricsQuery & { currency: string }): Promise<void> {
   const res = await fetch(`/api/metrics/collectors.csv?${search(q)}`, { headers: { Authorization: `Bearer ${session.token ?? ''}` } });
   if (res.status === 401) await signOut();
   if (!res.ok) throw new ApiError(res.status, res.statusText);
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
   a.href = url;
-  a.download = `ronda-metrics-${q.from}-${q.to}.csv`;
+  a.download = `ronda-metrics-${q.from}-${q.to}-${q.currency}.csv`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

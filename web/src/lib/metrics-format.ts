@@ -11,6 +11,8 @@ export interface MetricsFormat {
   report(iso: string | null, oneDay: boolean): string;
   /** YYYY-MM-DD as the locale writes a date. */
   day(isoDay: string): string;
+  /** An amount in the figures' currency, with cents. */
+  money(v: number): string;
   /** Whole currency units, for chart axes. */
   moneyAxis(v: number): string;
 }
@@ -18,6 +20,7 @@ export interface MetricsFormat {
 const DASH = '—';
 
 export function makeMetricsFormat(languageTag: string, timeZone: string, currency: string): MetricsFormat {
+  const money = new Intl.NumberFormat(languageTag, { style: 'currency', currency });
   const moneyAxis = new Intl.NumberFormat(languageTag, { style: 'currency', currency, maximumFractionDigits: 0, minimumFractionDigits: 0 });
   const km = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'kilometer', minimumFractionDigits: 0, maximumFractionDigits: 2 });
   const pct = new Intl.NumberFormat(languageTag, { style: 'percent', maximumFractionDigits: 0 });
@@ -39,6 +42,7 @@ export function makeMetricsFormat(languageTag: string, timeZone: string, currenc
     },
     report: (iso, oneDay) => (iso === null ? DASH : (oneDay ? time : dateTime).format(Date.parse(iso))),
     day: (d) => day.format(Date.parse(`${d}T12:00:00Z`)),
+    money: (v) => money.format(v),
     moneyAxis: (v) => moneyAxis.format(v),
   };
 }

@@ -6,6 +6,7 @@ export const metricsEn: Record<keyof typeof metricsEs, string> = {
   'metrics.title': 'Route efficiency',
   'metrics.from': 'From',
   'metrics.to': 'To',
+  'metrics.currency': 'Currency',
   'metrics.team': 'Team',
   'metrics.allTeams': 'All teams',
   'metrics.apply': 'Show',

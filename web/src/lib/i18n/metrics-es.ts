@@ -4,6 +4,7 @@ export const metricsEs = {
   'metrics.title': 'Eficiencia de rutas',
   'metrics.from': 'Desde',
   'metrics.to': 'Hasta',
+  'metrics.currency': 'Moneda',
   'metrics.team': 'Equipo',
   'metrics.allTeams': 'Todos los equipos',
   'metrics.apply': 'Ver',

@@ -1,17 +1,25 @@
 import type { VisitStatus } from '$contract/visit.ts';
 import type { CollectorState } from '../collector-state.ts';
 
-export interface KpiInputs {
+/** Money of one currency: amounts of different currencies are never added. */
+export interface CurrencyMoney {
+  currency: string;
   /** Collected today per the metrics API when last loaded, plus live payments since. */
   collected: number;
   /** Installments due on today's visits: what the team set out to collect. */
   goal: number;
+}
+
+export interface KpiInputs {
+  /** What `totalsByCurrency` returns: the headline currency first. */
+  money: readonly CurrencyMoney[];
   visits: readonly { status: VisitStatus }[];
   states: readonly CollectorState[];
   openEvents: number;
 }
 
 export interface Kpis {
+  currency: string;
   collected: number;
   goal: number;
   /** collected ÷ goal, 0–∞ (a good day passes 100 %); null with no goal. */
@@ -23,6 +31,25 @@ export interface Kpis {
   activeCollectors: number;
   collectors: number;
   openEvents: number;
+  /** The other currencies' money in view, each on its own. */
+  otherMoney: CurrencyMoney[];
+}
+
+/**
+ * Sums amounts per currency, headline first: `preferred` (the person's team's currency)
+ * when it has any money in view or nothing has, else the currency with the largest goal.
+ */
+export function totalsByCurrency(amounts: Iterable<CurrencyMoney>, preferred: string): CurrencyMoney[] {
+  const sums = new Map<string, CurrencyMoney>();
+  for (const a of amounts) {
+    const sum = sums.get(a.currency) ?? { currency: a.currency, collected: 0, goal: 0 };
+    sum.collected += a.collected;
+    sum.goal += a.goal;
+    sums.set(a.currency, sum);
+  }
+  const byGoal = [...sums.values()].sort((a, b) => b.goal - a.goal || b.collected - a.collected || a.currency.localeCompare(b.currency));
+  const headline = sums.get(preferred) ?? byGoal[0] ?? { currency: preferred, collected: 0, goal: 0 };
+  return [headline, ...byGoal.filter((m) => m !== headline)];
 }
 
 /** The wall's header figures for whatever the filter leaves in view. */
@@ -36,14 +63,17 @@ export function computeKpis(input: KpiInputs): Kpis {
   }
   let active = 0;
   for (const s of input.states) if (s !== 'offline') active++;
+  const [money, ...otherMoney] = input.money;
   return {
-    collected: input.collected,
-    goal: input.goal,
-    goalPct: input.goal > 0 ? (100 * input.collected) / input.goal : null,
+    currency: money.currency,
+    collected: money.collected,
+    goal: money.goal,
+    goalPct: money.goal > 0 ? (100 * money.collected) / money.goal : null,
     visitsDone,
     visitsPlanned,
     activeCollectors: active,
     collectors: input.states.length,
     openEvents: input.openEvents,
+    otherMoney,
   };
 }

@@ -20,7 +20,10 @@ const RESYNC_MIN_GAP_MS = 5000;
 
 /** What one collector has collected and owes today, per the metrics API (issue 6, manager metrics). */
 export interface CollectorMoney {
+  collectorId: number;
   teamId: number | null;
+  /** One row per currency the collector has money in today. */
+  currency: string;
   collected: number;
   due: number;
 }
@@ -41,7 +44,7 @@ class Operations {
   #generation = 0;
   visits = $state.raw<ReadonlyMap<number, VisitOut>>(new Map());
   plans = $state.raw<ReadonlyMap<number, PlanOut>>(new Map());
-  money = $state.raw<ReadonlyMap<number, CollectorMoney>>(new Map());
+  money = $state.raw<readonly CollectorMoney[]>([]);
   /** Payments that arrived live after `money` was read, by payment id (a resend must not count twice). */
   paymentsSince = $state.raw<ReadonlyMap<string, PaymentOut>>(new Map());
   /** False until the first metrics answer: the KPI shows a dash, not a false zero. */
@@ -139,11 +142,17 @@ class Operations {
     const days = this.days;
     if (!days) return;
     const generation = this.#generation;
-    // One query per distinct day; each collector counts on their own team's.
-    const answers = await Promise.all(days.dates.map((date) => api<MetricsResponse>(`/metrics/collectors?from=${date}&to=${date}`)));
+    // One query per distinct day, and per further currency that day has money in; each collector counts on their own team's day.
+    const read = (date: string, currency?: string) =>
+      api<MetricsResponse>(`/metrics/collectors?from=${date}&to=${date}${currency ? `&currency=${currency}` : ''}`).then((answer) => ({ date, answer }));
+    const first = await Promise.all(days.dates.map((date) => read(date)));
+    const more = await Promise.all(first.flatMap(({ date, answer }) => answer.currencies.filter((c) => c !== answer.currency).map((c) => read(date, c))));
     if (generation !== this.#generation) return;
-    const rows = answers.flatMap(({ rows }, k) => rows.filter((r) => dayOf(days, r.teamId) === days.dates[k]));
-    this.money = new Map(rows.map((r) => [r.collectorId, { teamId: r.teamId, collected: r.collected, due: r.due }]));
+    this.money = [...first, ...more].flatMap(({ date, answer }) =>
+      answer.rows
+        .filter((r) => dayOf(days, r.teamId) === date && (r.collected !== 0 || r.due !== 0))
+        .map((r) => ({ collectorId: r.collectorId, teamId: r.teamId, currency: answer.currency, collected: r.collected, due: r.due })),
+    );
     this.paymentsSince = new Map();
     this.moneyLoaded = true;
   }
