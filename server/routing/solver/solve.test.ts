@@ -31,6 +31,16 @@ describe('solve', () => {
     expect(a.routes.map((r) => r.length <= 7)).toEqual([true, true]);
   });
 
+  it('stops after `patience` iterations without a better solution, with what the full run had by then', () => {
+    const full = solve(buildProblem(spec()), { iterations: 3000, seed: 3 });
+    const patient = solve(buildProblem(spec()), { iterations: 3000, seed: 3, patience: 100 });
+    expect(full.iterations).toBe(3000);
+    expect(patient.iterations).toBeLessThan(3000);
+    // The same run cut short: what an iteration budget of that length finds.
+    expect(patient.routes).toEqual(solve(buildProblem(spec()), { iterations: patient.iterations, seed: 3 }).routes);
+    expect(patient.objective.served).toBe(12);
+  });
+
   it('drops the lowest priorities first', () => {
     const p = lineProblem([0, 1, 2, 3], [
       { location: 1, priority: 10 },

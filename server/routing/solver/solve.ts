@@ -26,6 +26,8 @@ export interface SolveOptions {
   initial?: readonly (readonly number[])[];
   /** Per vehicle, how many leading jobs of `initial` are frozen (done, in progress, locked). */
   frozen?: readonly number[];
+  /** Stop once this many iterations in a row found no better solution (before the budget runs out). */
+  patience?: number;
 }
 
 /** Where a vehicle takes one of its breaks: `after` visits of its route (0 = before the first). */
@@ -111,7 +113,9 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
   let cycleLength = FIRST_CYCLE;
   let cycleStart = 0;
   let iterations = 0;
-  while (iterations < maxIterations && now() < deadline && problem.jobCount > 0) {
+  let lastBetter = 0;
+  const patience = options.patience ?? Infinity;
+  while (iterations < maxIterations && now() < deadline && problem.jobCount > 0 && iterations - lastBetter < patience) {
     if (iterations - cycleStart >= cycleLength) {
       cycleStart = iterations;
       cycleLength *= 2;
@@ -141,6 +145,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
     if (accept) {
       current = next;
       if (excess === 0 && better(next, bestObjective)) {
+        lastBetter = iterations;
         bestObjective = next;
         best = s.routes.map((r) => r.jobs);
       }
