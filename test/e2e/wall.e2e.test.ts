@@ -85,6 +85,19 @@ describe('the map wall in Chromium with a live demo fleet', () => {
     await publishPosition(5); // under the low-battery rule's 15 %
     const item = page.getByTestId('event').filter({ hasText: probe.name }).filter({ hasText: 'Batería baja' });
     await item.waitFor({ timeout: 20_000 });
+
+    // The team's dispatcher sees it too, with no button, and is told who acknowledges.
+    await t.server.auth.createUser({ email: 'despacho.wall@test.local', name: 'Despacho Wall', password: 'pw-123456', role: 'dispatcher', teamId: probe.teamId });
+    const dispatcher = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const dispatcherErrors = watchErrors(dispatcher);
+    await logIn(dispatcher, t.baseUrl, 'despacho.wall@test.local', 'pw-123456');
+    const seen = dispatcher.getByTestId('event').filter({ hasText: probe.name }).filter({ hasText: 'Batería baja' });
+    await seen.waitFor({ timeout: 20_000 });
+    expect(await seen.getByRole('button', { name: 'Enterado' }).count()).toBe(0);
+    expect(await dispatcher.getByTestId('ack-hint').textContent()).toBe('Los supervisores marcan los eventos como vistos.');
+    expect(dispatcherErrors).toEqual([]);
+    await dispatcher.close();
+
     await item.getByRole('button', { name: 'Enterado' }).click();
     await expect.poll(() => item.locator('.acked').textContent(), { timeout: 10_000 }).toContain('Visto por');
     // The note goes under the event, which keeps its one line with name and time.

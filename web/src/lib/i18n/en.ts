@@ -172,6 +172,7 @@ export const en: Record<MessageKey, string> = {
   'events.none': 'No open events.',
   'events.loadFailed': 'Could not load the events.',
   'events.ack': 'Acknowledge',
+  'events.ackBySupervisors': 'Supervisors acknowledge events.',
   'events.ackedBy': 'Seen by {who}',
   'events.ackFailed': 'Could not acknowledge: {message}',
   'wall.event.off_route': 'Off route',

@@ -171,6 +171,7 @@ export const es = {
   'events.none': 'Sin eventos abiertos.',
   'events.loadFailed': 'No se pudieron cargar los eventos.',
   'events.ack': 'Enterado',
+  'events.ackBySupervisors': 'Los supervisores marcan los eventos como vistos.',
   'events.ackedBy': 'Visto por {who}',
   'events.ackFailed': 'No se pudo marcar como visto: {message}',
   'wall.event.off_route': 'Fuera de ruta',
