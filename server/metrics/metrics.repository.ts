@@ -10,13 +10,20 @@ export interface MetricsFilter {
   collectorId?: number | null;
 }
 
-/** A filter whose money figures are read in one currency: amounts of different currencies are never added. */
-export interface MoneyFilter extends MetricsFilter {
-  currency: string;
+/**
+ * Which currency a read's money figures are in (amounts of different currencies are never
+ * added): `asked`, else the filtered team's currency, else `fallback` (the server's) — either
+ * only when it has money under the filter or no currency has — else the currency with the
+ * most collector-days.
+ */
+export interface MoneyChoice {
+  asked: string | null;
+  fallback: string;
 }
 
-/** The currency a read's money figures are in, and every currency with money under its filter (most rows first). */
-export interface MetricsCurrencies {
+/** A read's rows as JSON (written by the database), the currency of their money, and every currency with money under the filter. */
+export interface MetricsAnswer {
+  rows: string;
   currency: string;
   currencies: string[];
 }
@@ -27,22 +34,6 @@ const collectorsOf = (f: MetricsFilter) => {
   return sql`select id from collectors where (${team}::int is null or team_id = ${team}::int) and (${collector}::int is null or id = ${collector}::int)`;
 };
 
-/**
- * Brings the rollup up to date for the filter's days and picks the currency of its money
- * figures: the one asked for, else `preferred` (the team's, or the server's) when it has
- * money there or none has any, else the currency with the most collector-days.
- */
-export async function prepareMetrics(db: Kysely<Database>, f: MetricsFilter, asked: string | null, preferred: string): Promise<MetricsCurrencies> {
-  await refreshCollectorDays(db, f.from, f.to);
-  const { rows } = await sql<{ currency: string }>`
-    select currency from collector_day_money
-    where day between ${f.from}::date and ${f.to}::date and collector_id in (${collectorsOf(f)})
-    group by currency order by count(*) desc, currency`.execute(db);
-  const currencies = rows.map((r) => r.currency);
-  const currency = asked ?? (currencies.length === 0 || currencies.includes(preferred) ? preferred : currencies[0]);
-  return { currency, currencies };
-}
-
 /** Rounded half up as JavaScript's Math.round does (the figures were computed in JS before; tests hold both to it). */
 const round = (expr: ReturnType<typeof sql>, digits: number) => sql`floor((${expr}) * ${sql.lit(10 ** digits)} + 0.5) / ${sql.lit(10 ** digits)}`;
 /** ISO 8601 in UTC, as the API sends instants. */
@@ -51,19 +42,31 @@ const iso = (expr: ReturnType<typeof sql>) => sql`to_char(${expr} at time zone '
 /**
  * One row per collector and day over the filter: the daily position rollup
  * (or continuous aggregate) joined with the operations rollup, which the
- * caller brought up to date first (`prepareMetrics`); money in the filter's currency. Both cut each collector's days in their
+ * caller brought up to date first, money in the chosen currency (`MoneyChoice`;
+ * CTEs `currencies` and `chosen`, chosen in the same statement). Both cut each collector's days in their
  * team's time zone (migration 0009). Every figure is a sum a person can redo from the raw rows.
  */
-function collectorDays(f: MoneyFilter) {
+function collectorDays(f: MetricsFilter, money: MoneyChoice) {
   const from = sql`${f.from}::date`;
   const to = sql`${f.to}::date`;
+  const team = f.teamId ?? null;
   return sql`
     with cs as (
       ${collectorsOf(f)}
+    ), currencies as (
+      select currency, count(*) as n from collector_day_money
+      where day between ${from} and ${to} and collector_id in (select id from cs) group by currency
+    ), preferred as (
+      select coalesce((select currency from teams where id = ${team}::int), ${money.fallback}::text) as currency
+    ), chosen as (
+      select coalesce(${money.asked}::text, case
+        when not exists (select 1 from currencies) or exists (select 1 from currencies where currency = (select currency from preferred))
+        then (select currency from preferred)
+        else (select currency from currencies order by n desc, currency limit 1) end) as currency
     ), ops as (
       -- Money rows come with an ops row (collector-day-rollup.ts). Joined here rather than as a CTE of their own: ~10 % faster.
       select o.*, m.due, m.collected, m.promised from collector_day_ops o
-      left join collector_day_money m on m.day = o.day and m.collector_id = o.collector_id and m.currency = ${f.currency}
+      left join collector_day_money m on m.day = o.day and m.collector_id = o.collector_id and m.currency = (select currency from chosen)
       where o.day between ${from} and ${to} and o.collector_id in (select id from cs)
     ), track as (
       -- A collector with a phone and a tracker drove once: distance and time from the device that saw the most of
@@ -94,9 +97,10 @@ function collectorDays(f: MoneyFilter) {
  * into objects only to stringify them again would cost the event loop that
  * also serves the devices.
  */
-export async function collectorDayMetricsJson(db: Kysely<Database>, f: MoneyFilter): Promise<string> {
-  const { rows } = await sql<{ json: string }>`
-    ${collectorDays(f)}
+export async function collectorDayMetricsJson(db: Kysely<Database>, f: MetricsFilter, money: MoneyChoice): Promise<MetricsAnswer> {
+  await refreshCollectorDays(db, f.from, f.to);
+  const { rows } = await sql<AnswerRow>`
+    ${collectorDays(f, money)}
     , answer as (
       select d.collector_id as "collectorId", c.name as "collectorName", c.team_id as "teamId", t.name as "teamName",
              d.day::text as "day",
@@ -116,13 +120,19 @@ export async function collectorDayMetricsJson(db: Kysely<Database>, f: MoneyFilt
       join collectors c on c.id = d.collector_id
       left join teams t on t.id = c.team_id
     )
-    select coalesce(json_agg(a order by a."day", a."collectorName", a."collectorId"), '[]')::text as json from answer a`.execute(db);
-  return rows[0].json;
+    select (select coalesce(json_agg(a order by a."day", a."collectorName", a."collectorId"), '[]')::text from answer a) as json, ${chosenCurrencies}`.execute(db);
+  return answer(rows[0]);
 }
 
-export async function collectorDayMetrics(db: Kysely<Database>, f: MoneyFilter): Promise<CollectorDayMetrics[]> {
-  return JSON.parse(await collectorDayMetricsJson(db, f)) as CollectorDayMetrics[];
+export async function collectorDayMetrics(db: Kysely<Database>, f: MetricsFilter, money: MoneyChoice): Promise<{ rows: CollectorDayMetrics[]; currency: string }> {
+  const a = await collectorDayMetricsJson(db, f, money);
+  return { rows: JSON.parse(a.rows) as CollectorDayMetrics[], currency: a.currency };
 }
+
+type AnswerRow = { json: string; currency: string; currencies: string[] };
+const chosenCurrencies = sql`(select currency from chosen) as currency,
+  array(select currency from currencies order by n desc, currency) as currencies`;
+const answer = (r: AnswerRow): MetricsAnswer => ({ rows: r.json, currency: r.currency, currencies: r.currencies });
 
 const GROUP_KEY: Record<MetricsGroup, { key: RawSql; label: RawSql; order: RawSql }> = {
   collector: { key: sql`'c' || d.collector_id`, label: sql`c.name`, order: sql`min(c.name), d.collector_id` },
@@ -137,11 +147,12 @@ type RawSql = ReturnType<typeof sql>;
  * database: the metrics page's tables, charts and totals without moving
  * every collector-day. Rounded once, after summing.
  */
-export async function metricsSummaryJson(db: Kysely<Database>, f: MoneyFilter, groupBy: MetricsGroup): Promise<string> {
+export async function metricsSummaryJson(db: Kysely<Database>, f: MetricsFilter, groupBy: MetricsGroup, money: MoneyChoice): Promise<MetricsAnswer> {
+  await refreshCollectorDays(db, f.from, f.to);
   const g = GROUP_KEY[groupBy];
   const groupCols = groupBy === 'collector' ? sql`d.collector_id` : groupBy === 'team' ? sql`c.team_id` : groupBy === 'day' ? sql`d.day` : sql`()`;
-  const { rows } = await sql<{ json: string }>`
-    ${collectorDays(f)}
+  const { rows } = await sql<AnswerRow>`
+    ${collectorDays(f, money)}
     , grouped as (
       select ${g.key} as "key", min(${g.label}) as "label",
              case when min(d.day) = max(d.day) then min(d.day)::text end as "day",
@@ -164,6 +175,6 @@ export async function metricsSummaryJson(db: Kysely<Database>, f: MoneyFilter, g
       left join teams t on t.id = c.team_id
       group by ${groupCols}
     )
-    select coalesce(json_agg(to_jsonb(g) - 'ord' order by g.ord), '[]')::text as json from grouped g`.execute(db);
-  return rows[0].json;
+    select (select coalesce(json_agg(to_jsonb(g) - 'ord' order by g.ord), '[]')::text from grouped g) as json, ${chosenCurrencies}`.execute(db);
+  return answer(rows[0]);
 }
