@@ -27,7 +27,7 @@ export const metricsEn: Record<keyof typeof metricsEs, string> = {
   'metrics.kpi.collected': 'Collected',
   'metrics.kpi.collectedDetail': 'promised {promised} · due {due}',
   'metrics.kpi.avgVisit': 'Time per visit',
-  'metrics.kpi.avgVisitDetail': 'average of {count} timed visits',
+  'metrics.kpi.avgVisitDetail': 'average of {count} timed visits, completed or not',
   'metrics.kpi.idle': 'Idle time',
   'metrics.kpi.idleDetail': '{collectors} collectors active',
   'metrics.chart.km': 'Planned and driven km per day',

@@ -25,7 +25,7 @@ export const metricsEs = {
   'metrics.kpi.collected': 'Cobrado',
   'metrics.kpi.collectedDetail': 'prometido {promised} · exigible {due}',
   'metrics.kpi.avgVisit': 'Tiempo por visita',
-  'metrics.kpi.avgVisitDetail': 'promedio de {count} visitas medidas',
+  'metrics.kpi.avgVisitDetail': 'promedio de {count} visitas medidas, realizadas o no',
   'metrics.kpi.idle': 'Tiempo ocioso',
   'metrics.kpi.idleDetail': '{collectors} cobradores con actividad',
   'metrics.chart.km': 'Km planeados y recorridos por día',
