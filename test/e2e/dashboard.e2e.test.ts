@@ -58,6 +58,21 @@ describe('the dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('signs out from the busy wall without an error, and the token no longer opens the API', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const errors = watchErrors(page);
+    let token = '';
+    page.on('request', (r) => (token = r.headers().authorization ?? token));
+    await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+    await page.locator('canvas.maplibregl-canvas').waitFor({ state: 'visible', timeout: 30_000 });
+    await page.getByRole('button', { name: 'Salir' }).click();
+    await page.waitForURL((u) => u.pathname === '/login', { timeout: 10_000 });
+    expect(token).toMatch(/^Bearer /);
+    await expect.poll(async () => (await fetch(`${t.baseUrl}/api/teams`, { headers: { authorization: token } })).status, { timeout: 10_000 }).toBe(401);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('answers an address that is no page with a page that says so and leads back to the map', { timeout: 60_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     const errors = watchErrors(page);

@@ -23,11 +23,14 @@ export async function signOut(): Promise<void> {
   await goto('/login');
 }
 
-/** The user's own "sign out": revokes the token on the server too (best effort), then signs out. */
+/**
+ * The user's own "sign out": leaves the pages first, then revokes the token on the server
+ * (best effort). Revoking first let the page's own requests of that moment come back 401.
+ */
 export async function logout(): Promise<void> {
   const token = session.token;
-  if (token) await fetch('/api/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${token}` } }).catch(() => {});
   await signOut();
+  if (token) await fetch('/api/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${token}` } }).catch(() => {});
 }
 
 /** GET/POST `path` under /api with the session's bearer token; a 401 signs the user out. */
