@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { SessionUser } from '../contract/auth.ts';
-import { CollectorPlanSettings, OptimizeRequest, PlanDateParams, PlanOut, PlanQuery, ReassignRequest, TeamPlanSettings, VisitPlanSettings } from '../contract/plan.ts';
+import { CollectorPlanSettings, DayPlans, DayPlansQuery, OptimizeRequest, PlanDateParams, PlanOut, PlanQuery, ReassignRequest, TeamPlanSettings, VisitPlanSettings } from '../contract/plan.ts';
 import type { Database } from '../db/database.ts';
 import { assertCanWrite, type Actor } from '../operations/actor.ts';
 import { OperationError, invalid, notFound } from '../operations/errors.ts';
@@ -39,6 +39,15 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
     '/api/plans/optimize',
     { preHandler: writers, schema: { tags: ['plans'], body: OptimizeRequest, response: { 200: PlanOut, ...Errors } } },
     async (req) => plans.optimize(actorOf(req.user), teamOf(req.user, req.body.teamId), req.body),
+  );
+
+  app.get(
+    '/api/plans',
+    { preHandler: readers, schema: { tags: ['plans'], querystring: DayPlansQuery, response: { 200: DayPlans, ...Errors } } },
+    async (req) => {
+      const everyTeam = teamScope(req.user) === null && req.query.teamId === undefined;
+      return { plans: await plans.ofDay(everyTeam ? null : teamOf(req.user, req.query.teamId), req.query.date) };
+    },
   );
 
   app.get(

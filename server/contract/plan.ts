@@ -142,6 +142,10 @@ export type ReassignRequest = Static<typeof ReassignRequest>;
 
 export const PlanQuery = Type.Object({ teamId: Type.Optional(Type.Integer()) });
 export const PlanDateParams = Type.Object({ date: DateOnly });
+/** GET /api/plans: the day's current plan of every team in the reader's scope (or of `teamId`); none is an empty list, not a 404. */
+export const DayPlansQuery = Type.Object({ date: DateOnly, teamId: Type.Optional(Type.Integer()) });
+export const DayPlans = Type.Object({ plans: Type.Array(PlanOut) });
+export type DayPlans = Static<typeof DayPlans>;
 
 const Shift = Type.Object({ start: HHMM, end: HHMM });
 

@@ -375,5 +375,24 @@ describe('team scope', () => {
     expect((await t.api('POST', '/api/plans/optimize', { date: DATE, teamId: team }, stranger)).status).toBe(403);
     expect((await t.api('GET', `/api/plans/${DATE}?teamId=${team}`, undefined, stranger)).status).toBe(403);
     expect((await t.api('GET', `/api/plans/${DATE}`, undefined, stranger)).status).toBe(404);
+    // The day's plans in one answer: the stranger's scope has none (an empty list, not a 404), naming this team is refused.
+    expect((await t.api('GET', `/api/plans?date=${DATE}`, undefined, stranger)).body).toEqual({ plans: [] });
+    expect((await t.api('GET', `/api/plans?date=${DATE}&teamId=${team}`, undefined, stranger)).status).toBe(403);
+  });
+
+  it("lists the day's current plans: every team for an admin, one team when named, none on a day without", async () => {
+    const current = (await t.api('GET', `/api/plans/${DATE}?teamId=${team}`)).body;
+    const all = await t.api('GET', `/api/plans?date=${DATE}`);
+    expect(all.status).toBe(200);
+    // This file's other tests planned the same day for teams of their own: one current plan each.
+    const teams = all.body.plans.map((p: { teamId: number }) => p.teamId);
+    expect(teams.length).toBeGreaterThan(1);
+    expect(new Set(teams).size).toBe(teams.length);
+    expect(all.body.plans.every((p: { date: string }) => p.date === DATE)).toBe(true);
+    expect(all.body.plans.find((p: { teamId: number }) => p.teamId === team)).toEqual(current);
+    expect((await t.api('GET', `/api/plans?date=${DATE}&teamId=${team}`)).body.plans).toHaveLength(1);
+    expect((await t.api('GET', `/api/plans?date=${DATE}`, undefined, dispatcher)).body.plans.map((p: { teamId: number }) => p.teamId)).toEqual([team]);
+    expect((await t.api('GET', '/api/plans?date=2030-03-21')).body).toEqual({ plans: [] });
+    expect((await t.api('GET', '/api/plans?date=tomorrow')).status).toBe(400);
   });
 });

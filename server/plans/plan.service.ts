@@ -90,6 +90,14 @@ export class PlanService {
     return toPlanOut(plan, team, date, []);
   }
 
+  /** The current plan of `teamId` (of every team when null) on `date`, for each team that has one. */
+  async ofDay(teamId: number | null, date: string): Promise<PlanOut[]> {
+    let q = this.deps.db.selectFrom('plans').select('team_id').distinct().where('plan_date', '=', date);
+    if (teamId !== null) q = q.where('team_id', '=', teamId);
+    const teams = await q.orderBy('team_id').execute();
+    return Promise.all(teams.map((t) => this.current(t.team_id, date)));
+  }
+
   optimize(actor: Actor, teamId: number, req: OptimizeRequest): Promise<PlanOut> {
     assertCanWrite(actor, teamId);
     return this.exclusive(teamId, req.date, async () => {

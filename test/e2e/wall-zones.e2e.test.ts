@@ -111,7 +111,7 @@ describe("an admin's wall across time zones", () => {
     expect((await postCsv(t, csv)).status).toBe(200);
     const account = (await t.api('GET', '/api/accounts?search=F-1')).body.accounts[0].id as number;
     const visit = (await t.api('POST', '/api/visits', { accountId: account, date: mexicoDay, collectorId: beto })).body.id as number;
-    expect((await t.api('POST', '/api/plans/optimize', { date: mexicoDay, teamId: frontera, options: { iterations: 10, seed: 1 } })).status).toBe(200);
+    // Assigned by hand and never optimized: the team has no plan, which the wall must take without a failed request.
     const paid = await t.api('POST', '/api/payments', { id: randomUUID(), visitId: visit, ts: new Date(wallTime - 1_800_000).toISOString(), amount: 75, currency: 'USD', method: 'cash' });
     expect(paid.status).toBe(201);
     await page.reload();

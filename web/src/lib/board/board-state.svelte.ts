@@ -1,4 +1,4 @@
-import type { PlanOut, ReassignRequest } from '$contract/plan.ts';
+import type { DayPlans, PlanOut, ReassignRequest } from '$contract/plan.ts';
 import type { VisitOut, VisitStatus } from '$contract/visit.ts';
 import { SvelteMap } from 'svelte/reactivity';
 import { ApiError, api } from '../api.ts';
@@ -144,19 +144,15 @@ export class BoardState {
           return;
         }
       }
-      const plan = await api<PlanOut>(`/plans/${date}?teamId=${teamId}`);
+      // The list answers a day without a plan (visits assigned by hand, or not yet optimized) with none, not a 404.
+      const [plan] = (await api<DayPlans>(`/plans?date=${date}&teamId=${teamId}`)).plans;
       if (teamId !== this.teamId || date !== this.date) return;
-      this.missing = false;
       this.loadError = null;
-      this.#show(plan);
+      this.missing = plan === undefined;
+      if (plan) this.#show(plan);
+      else this.plan = null;
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404) {
-        this.missing = true;
-        this.plan = null;
-        this.loadError = null;
-      } else {
-        this.loadError = err instanceof Error ? err.message : String(err);
-      }
+      this.loadError = err instanceof Error ? err.message : String(err);
     } finally {
       this.loading = false;
     }

@@ -1,8 +1,8 @@
 import type { MetricsResponse } from '$contract/metrics.ts';
 import type { PaymentOut } from '$contract/payment.ts';
-import type { PlanOut } from '$contract/plan.ts';
+import type { DayPlans, PlanOut } from '$contract/plan.ts';
 import type { VisitOut } from '$contract/visit.ts';
-import { api, ApiError } from '../api.ts';
+import { api } from '../api.ts';
 import { clock } from '../clock.svelte.ts';
 import { i18n } from '../i18n.svelte.ts';
 import { live } from '../live.svelte.ts';
@@ -101,41 +101,26 @@ class Operations {
     this.loadError = failed ? String((failed as PromiseRejectedResult).reason?.message ?? failed) : null;
   }
 
-  /**
-   * Plans of the teams in scope that have assigned visits today: a plan assigns every
-   * visit it routes, so a team with none has no plan to ask for (the 404 would only
-   * show as a console error). A plan stored later arrives live.
-   */
+  /** Today's plan of every team in scope: one request per distinct day, each team's plan kept for its own day. A plan stored later arrives live. */
   async loadPlans(): Promise<void> {
     const days = this.days;
     if (!days) return;
     const generation = this.#generation;
-    const plans = new Map<number, PlanOut>();
-    const assigned = new Set<number>();
-    for (const v of this.visits.values()) if (v.collectorId !== null) assigned.add(v.teamId);
-    await Promise.all(
-      this.#teams().filter((team) => assigned.has(team.id)).map(async ({ id: teamId }) => {
-        try {
-          plans.set(teamId, await api<PlanOut>(`/plans/${dayOf(days, teamId)}?teamId=${teamId}`));
-        } catch (err) {
-          // No plan for a team today is normal; anything else is worth saying.
-          if (!(err instanceof ApiError && err.status === 404)) throw err;
-        }
-      }),
-    );
-    if (generation === this.#generation) this.plans = plans;
+    const answers = await Promise.all(days.dates.map((date) => api<DayPlans>(`/plans?date=${date}`)));
+    if (generation !== this.#generation) return;
+    const plans = answers.flatMap((a, k) => a.plans.filter((p) => dayOf(days, p.teamId) === days.dates[k]));
+    this.plans = new Map(plans.map((p) => [p.teamId, p]));
   }
 
   /**
-   * The wall's teams changed (the collector list loaded, or a collector joined): their
-   * plans, and everything when a new team's today is another day than the wall loaded.
+   * The wall's teams changed (the collector list loaded, or a collector joined): everything
+   * again when a team's today is another day than the wall loaded (plans are read per day).
    */
   async teamsChanged(): Promise<void> {
     if (!this.days) return;
     const days = teamDays(this.#teams(), i18n.timeZone, clock.now);
     if (!sameDays(this.days, days)) return this.load();
     this.days = days; // the same dates, now with the teams' zones
-    await this.loadPlans();
   }
 
   async loadMoney(): Promise<void> {
