@@ -9,6 +9,7 @@ import { seedDemo } from '../../server/demo/seed-demo.ts';
 import { seedPortfolio } from '../../server/demo/seed-portfolio.ts';
 import { startFleet } from '../../server/demo/start-fleet.ts';
 import { countColours, launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { daytimeZone } from '../support/daytime-zone.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
 
 const COLLECTORS = 12;
@@ -30,8 +31,10 @@ let errors: string[];
 let probe: { uniqueId: string; token: string; collectorId: number; teamId: number; name: string };
 
 beforeAll(async () => {
-  t = await startTestServer({}, undefined, { city: true });
-  const devices = await seedDemo(t.server.dbh.db, t.server.auth, COLLECTORS);
+  // Mid-morning there, so the seeded day has hours of work left whenever this runs.
+  const timeZone = daytimeZone();
+  t = await startTestServer({ TIME_ZONE: timeZone }, undefined, { city: true });
+  const devices = await seedDemo(t.server.dbh.db, t.server.auth, COLLECTORS, timeZone);
   await seedPortfolio(t.server.dbh.db, t.server.plans, { timeZone: t.server.config.TIME_ZONE, accountsPerTeam: 60, visitsPerCollector: 5, log: t.server.log });
   const [first, ...others] = devices;
   const collector = await t.server.dbh.db.selectFrom('collectors').select(['name', 'team_id']).where('id', '=', first.collectorId).executeTakeFirstOrThrow();
