@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_PATH } from '../contract/live.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { settlePromises } from './promise.service.ts';
+import { computedPriority } from './visit.service.ts';
 import { createCollector, createTeam, loginAs } from './testing/fixtures.ts';
 
 /** The debtor's door, Av. Juárez in Guadalajara's centre. */
@@ -168,7 +169,11 @@ describe('promises to pay', () => {
       await publish('checkin', { id: uuid(), visitId, ts: '2026-11-23T17:00:00Z', ...HOME, outcome: 'promise', promiseDate: '2026-11-27', promiseAmount: 500 });
       await publish('payment', { id: uuid(), accountId: acc, visitId, ts: '2026-11-25T17:00:00Z', amount: pay, currency: 'MXN', method: 'transfer' });
     }
-    const before = (await t.api('POST', '/api/visits', { accountId: brokenAcc, date: '2026-11-30' })).body.priority;
+    // Priority counts the days since the last contact up to now, so both sides are read at one instant: the API's
+    // own figures, taken a few ms apart, round either side of a half point depending on the hour the test runs.
+    const at = new Date('2026-12-01T12:00:00Z');
+    const before = await computedPriority(t.server.dbh.db, brokenAcc, at);
+    const visitBefore = (await t.api('POST', '/api/visits', { accountId: brokenAcc, date: '2026-11-30' })).body.priority;
     // Mexico City, 23:00 on the due date: not passed yet, the short one stays pending.
     expect(await settlePromises(t.server.dbh.db, new Date('2026-11-28T05:00:00Z'))).toEqual({ kept: 1, broken: 0 });
     expect(await settlePromises(t.server.dbh.db, new Date('2026-11-28T06:30:00Z'))).toEqual({ kept: 0, broken: 1 });
@@ -178,8 +183,8 @@ describe('promises to pay', () => {
       [brokenAcc, 'broken', 200, '2026-11-27'],
     ]);
     expect((await t.api('GET', `/api/accounts/${brokenAcc}`)).body.brokenPromises).toBe(1);
-    const after = (await t.api('POST', '/api/visits', { accountId: brokenAcc, date: '2026-12-01' })).body.priority;
-    expect(after - before).toBe(7);
+    expect(await computedPriority(t.server.dbh.db, brokenAcc, at)).toBe(before + 7); // 20 points per 3 broken promises
+    expect((await t.api('POST', '/api/visits', { accountId: brokenAcc, date: '2026-12-01' })).body.priority).toBeGreaterThan(visitBefore);
   });
 });
 
