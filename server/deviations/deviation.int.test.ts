@@ -10,6 +10,7 @@ import { createCollector, createTeam, loginAs } from '../operations/testing/fixt
 import { buildRouteGeometry, decodePolyline, nearestOnRoute } from '../routing/geometry/index.ts';
 import { localDate } from './plan-adapter.ts';
 import { until } from '../../test/support/until.ts';
+import { daytimeZone } from '../../test/support/daytime-zone.ts';
 
 /**
  * Issue 5's deviation scenarios through the real ingest path: positions published by an MQTT
@@ -28,10 +29,7 @@ const M_LON = M_LAT * Math.cos((OFFICE.lat * Math.PI) / 180);
 const STEP_MS = 30_000;
 
 /** An Etc zone where it is about noon now: today's plan then fits its team's default shift whenever the test runs. */
-function noonZone(): string {
-  const offset = 12 - new Date().getUTCHours();
-  return offset === 0 ? 'Etc/GMT' : offset > 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
-}
+const noonZone = () => daytimeZone(12);
 
 let t: TestServer;
 let today: string;
