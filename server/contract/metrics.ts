@@ -14,9 +14,10 @@ const MetricFigures = Type.Object({
   visitsWithPayment: Type.Integer(),
   /** visits with a payment ÷ visits completed; null when none were completed. */
   effectiveRate: NullableNum,
-  collected: Num,
-  promised: Num,
-  due: Num,
+  /** Money in the answer's currency; null where there is none in it (another currency's team, or nothing at all). */
+  collected: NullableNum,
+  promised: NullableNum,
+  due: NullableNum,
   /** Check-ins whose trail shows the arrival at the address (server/operations/on-site.ts). */
   timedVisits: Type.Integer(),
   /** Minutes from arrival at the address to the check-in, summed over those check-ins. */

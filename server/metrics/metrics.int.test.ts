@@ -119,9 +119,9 @@ describe('manager metrics for a seeded day', () => {
     expect((await summary('day')).body.rows).toEqual([{ key: DAY, label: DAY, ...team }]);
     const byCollector = (await summary('collector')).body.rows;
     expect(byCollector.map((r) => [r.key, r.label, r.collected, r.avgVisitMin])).toEqual([[`c${s.luis}`, 'Luis Ortega', 200, null], [`c${s.rosa}`, 'Rosa Díaz', 600, 8.3]]);
-    // Nothing in the range: the total is zeros, not nulls.
+    // Nothing in the range: counts are zeros; money, like the ratios, has no figure (no amount in any currency).
     const empty = (await summary('total', 'from=2026-12-01&to=2026-12-02')).body.rows;
-    expect(empty).toMatchObject([{ key: 'total', collectors: 0, drivenKm: 0, visitsPlanned: 0, collected: 0, effectiveRate: null, plannedKm: null, firstReport: null }]);
+    expect(empty).toMatchObject([{ key: 'total', collectors: 0, drivenKm: 0, visitsPlanned: 0, collected: null, effectiveRate: null, plannedKm: null, firstReport: null }]);
     expect((await t.api('GET', `/api/metrics/summary?from=${DAY}&to=${DAY}&groupBy=week`)).status).toBe(400);
   });
 
@@ -134,7 +134,7 @@ describe('manager metrics for a seeded day', () => {
     // Someone corrects Félix's installment straight in the database.
     await t.server.dbh.db.updateTable('accounts').set({ installment_amount: 260 }).where('id', '=', s.accounts.get('MET-FELIX')!).execute();
     const after = await read();
-    expect(after.collected).toBe(before.collected + 50);
+    expect(after.collected).toBe(before.collected! + 50);
     expect(after.due).toBe(260);
     expect(after.visitsWithPayment).toBe(1); // still one visit, now with two payments
   });
@@ -231,6 +231,10 @@ describe('manager metrics for a seeded day', () => {
     expect(pesos.body).toMatchObject({ currency: 'MXN', currencies: ['MXN', 'USD'] });
     expect(pesos.body.rows[0]).toMatchObject({ collected: pesosBefore.collected, due: pesosBefore.due, visitsPlanned: pesosBefore.visitsPlanned + 1 });
     expect((await summary('&currency=USD')).body.rows[0]).toMatchObject({ collected: 75, due: 80, promised: 0 });
+    // A peso collector read in dollars has no amount, which is not "owes USD 0".
+    const inDollars = (await metrics(`from=${DAY}&to=${DAY}&currency=USD`)).body.rows;
+    expect(rowOf(inDollars, s.rosa)).toMatchObject({ visitsCompleted: 3, collected: null, promised: null, due: null });
+    expect(rowOf(inDollars, beto)).toMatchObject({ collected: 75, due: 80 });
     // One team: its own currency without asking.
     const frontera = await summary(`&teamId=${team.body.id}`);
     expect(frontera.body).toMatchObject({ currency: 'USD', currencies: ['USD'] });
@@ -243,7 +247,7 @@ describe('manager metrics for a seeded day', () => {
 
     // The account turns out to be kept in pesos: its installment moves to the peso figures on the next read.
     await t.server.dbh.db.updateTable('accounts').set({ currency: 'MXN' }).where('id', '=', account.id).execute();
-    expect((await summary('')).body.rows[0]).toMatchObject({ due: pesosBefore.due + 80, collected: pesosBefore.collected });
+    expect((await summary('')).body.rows[0]).toMatchObject({ due: pesosBefore.due! + 80, collected: pesosBefore.collected });
     expect((await summary('&currency=USD')).body.rows[0]).toMatchObject({ collected: 75, due: 0 });
   });
 });

@@ -85,7 +85,8 @@ function collectorDays(f: MetricsFilter, money: MoneyChoice) {
              o.planned_m, coalesce(tr.driven_m, 0) as driven_m, coalesce(tr.moving_s, 0) as moving_s, coalesce(tr.stopped_s, 0) as stopped_s,
              tr.first_ts, tr.last_ts,
              coalesce(o.visits_planned, 0) as planned, coalesce(o.visits_completed, 0) as completed, coalesce(o.visits_paid, 0) as paid,
-             coalesce(o.collected, 0) as collected, coalesce(o.promised, 0) as promised, coalesce(o.due, 0) as due,
+             -- Null, not 0, where the collector-day has no amount in the chosen currency: "none in USD" is not "USD 0 owed".
+             o.collected, o.promised, o.due,
              coalesce(o.timed_visits, 0) as timed, coalesce(o.on_site_s, 0) as on_site_s
       from ops o full join track tr on tr.collector_id = o.collector_id and tr.day = o.day
     )`;
@@ -162,7 +163,7 @@ export async function metricsSummaryJson(db: Kysely<Database>, f: MetricsFilter,
              ${round(sql`coalesce(sum(d.driven_m), 0) / 1000`, 2)} as "drivenKm",
              coalesce(sum(d.planned), 0)::int as "visitsPlanned", coalesce(sum(d.completed), 0)::int as "visitsCompleted", coalesce(sum(d.paid), 0)::int as "visitsWithPayment",
              case when sum(d.completed) > 0 then ${round(sql`sum(d.paid)::float8 / sum(d.completed)`, 4)} end as "effectiveRate",
-             coalesce(sum(d.collected), 0)::float8 as "collected", coalesce(sum(d.promised), 0)::float8 as "promised", coalesce(sum(d.due), 0)::float8 as "due",
+             sum(d.collected)::float8 as "collected", sum(d.promised)::float8 as "promised", sum(d.due)::float8 as "due",
              coalesce(sum(d.timed), 0)::int as "timedVisits",
              ${round(sql`coalesce(sum(d.on_site_s), 0) / 60`, 1)} as "onSiteMin",
              case when sum(d.timed) > 0 then ${round(sql`sum(d.on_site_s) / sum(d.timed) / 60`, 1)} end as "avgVisitMin",

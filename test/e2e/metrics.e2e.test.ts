@@ -120,13 +120,15 @@ describe('the metrics page for the seeded day', () => {
     await page.locator(`tr[data-key="c${beto}"]`).waitFor({ timeout: 30_000 });
     // Pesos first (the server's currency): the team's 800 collected, not 875.
     expect(await text(page, '[data-kpi="collected"]')).toBe('Cobrado $800.00 prometido $600.00 · exigible $1,650.00');
-    expect(await cell(page, `c${beto}`, 'collected')).toBe('$0.00');
+    // Beto's money is all in dollars: no figure in pesos, rather than "$0.00 owed".
+    expect(await cell(page, `c${beto}`, 'collected')).toBe('—');
+    expect(await cell(page, `c${beto}`, 'due')).toBe('—');
     expect(await cell(page, `c${beto}`, 'visitsCompleted')).toBe('0 / 1');
 
     await page.getByLabel('Moneda').selectOption('USD');
     await expect.poll(() => text(page, '[data-kpi="collected"]'), { timeout: 10_000 }).toBe('Cobrado USD 75.00 prometido USD 0.00 · exigible USD 80.00');
     expect(await cell(page, `c${beto}`, 'collected')).toBe('USD 75.00');
-    expect(await cell(page, `c${s.rosa}`, 'collected')).toBe('USD 0.00');
+    expect(await cell(page, `c${s.rosa}`, 'collected')).toBe('—');
     expect(new URL(page.url()).searchParams.get('currency')).toBe('USD');
     expect(errors).toEqual([]);
     await page.close();

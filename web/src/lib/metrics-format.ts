@@ -11,8 +11,8 @@ export interface MetricsFormat {
   report(iso: string | null, oneDay: boolean): string;
   /** YYYY-MM-DD as the locale writes a date. */
   day(isoDay: string): string;
-  /** An amount in the figures' currency, with cents. */
-  money(v: number): string;
+  /** An amount in the figures' currency, with cents; a dash where there is no amount in it. */
+  money(v: number | null): string;
   /** Whole currency units, for chart axes. */
   moneyAxis(v: number): string;
 }
@@ -42,7 +42,7 @@ export function makeMetricsFormat(languageTag: string, timeZone: string, currenc
     },
     report: (iso, oneDay) => (iso === null ? DASH : (oneDay ? time : dateTime).format(Date.parse(iso))),
     day: (d) => day.format(Date.parse(`${d}T12:00:00Z`)),
-    money: (v) => money.format(v),
+    money: (v) => (v === null ? DASH : money.format(v)),
     moneyAxis: (v) => moneyAxis.format(v),
   };
 }

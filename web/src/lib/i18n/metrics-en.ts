@@ -29,6 +29,7 @@ export const metricsEn: Record<keyof typeof metricsEs, string> = {
   'metrics.kpi.avgVisit': 'Time per visit',
   'metrics.kpi.avgVisitDetail': 'average of {count} timed visits, completed or not',
   'metrics.kpi.idle': 'Idle time',
+  'metrics.kpi.idleDetailOne': '1 collector active',
   'metrics.kpi.idleDetail': '{collectors} collectors active',
   'metrics.chart.km': 'Planned and driven km per day',
   'metrics.chart.money': 'Collected, promised and due per day',

@@ -27,6 +27,7 @@ export const metricsEs = {
   'metrics.kpi.avgVisit': 'Tiempo por visita',
   'metrics.kpi.avgVisitDetail': 'promedio de {count} visitas medidas, realizadas o no',
   'metrics.kpi.idle': 'Tiempo ocioso',
+  'metrics.kpi.idleDetailOne': '1 cobrador con actividad',
   'metrics.kpi.idleDetail': '{collectors} cobradores con actividad',
   'metrics.chart.km': 'Km planeados y recorridos por día',
   'metrics.chart.money': 'Cobrado, prometido y exigible por día',

@@ -135,8 +135,8 @@ class Operations {
     if (generation !== this.#generation) return;
     this.money = [...first, ...more].flatMap(({ date, answer }) =>
       answer.rows
-        .filter((r) => dayOf(days, r.teamId) === date && (r.collected !== 0 || r.due !== 0))
-        .map((r) => ({ collectorId: r.collectorId, teamId: r.teamId, currency: answer.currency, collected: r.collected, due: r.due })),
+        .filter((r) => dayOf(days, r.teamId) === date && (r.collected || r.due))
+        .map((r) => ({ collectorId: r.collectorId, teamId: r.teamId, currency: answer.currency, collected: r.collected ?? 0, due: r.due ?? 0 })),
     );
     this.paymentsSince = new Map();
     this.moneyLoaded = true;
