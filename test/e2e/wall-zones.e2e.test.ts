@@ -94,6 +94,8 @@ describe("an admin's wall across time zones", () => {
 
     await showTeam('Centro');
     await expect.poll(() => kpi('kpi-visits').textContent(), { timeout: 20_000 }).toBe('0 / 1');
+    // Pacífico was paid today; Centro, on screen, was not.
+    expect(await page.getByTestId('payment-ticker').locator('.none').textContent()).toBe('Ningún pago hoy en esta vista.');
     expect(errors).toEqual([]);
   });
 

@@ -185,6 +185,7 @@ export const en: Record<MessageKey, string> = {
   'wall.event.low_battery': 'Low battery',
   'wall.event.speeding': 'Speeding',
   'payments.title': 'Payments',
+  'payments.noneInView': 'No payments today in this view.',
   'payments.none': 'No payments yet today.',
   'payments.office': 'At the office',
   'wall.team': 'Team',

@@ -184,6 +184,7 @@ export const es = {
   'wall.event.low_battery': 'Batería baja',
   'wall.event.speeding': 'Exceso de velocidad',
   'payments.title': 'Pagos',
+  'payments.noneInView': 'Ningún pago hoy en esta vista.',
   'payments.none': 'Aún no hay pagos hoy.',
   'payments.office': 'En oficina',
   'wall.team': 'Equipo',
