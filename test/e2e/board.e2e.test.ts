@@ -337,7 +337,7 @@ describe('the dispatcher board in Chromium', () => {
     await card(page, contested.visitId).getByRole('button', { name: 'Mover', exact: true }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'cambió esta visita' });
     await alert.waitFor({ timeout: 10_000 });
-    expect(await alert.textContent()).toContain('Despacho Centro (dispatcher) cambió esta visita a las');
+    expect(await alert.textContent()).toContain('Despacho Centro (despacho) cambió esta visita a las');
     const after = await planNow();
     expect(after.version).toBe(moved.body.version);
     expect(stopsOf(after, elsewhere)).toContain(contested.visitId);
@@ -380,7 +380,7 @@ describe('the dispatcher board in Chromium', () => {
     expect(after.version).toBe(before.version + 1);
     const winner = stopsOf(after, a).includes(contested) ? a : b;
     const [won, lost, winnerName] = winner === a ? [one, two, 'Despacho Centro'] : [two, one, SECOND_DISPATCHER.name];
-    expect(await lostAlert(lost.page).textContent()).toContain(`${winnerName} (dispatcher) cambió esta visita a las`);
+    expect(await lostAlert(lost.page).textContent()).toContain(`${winnerName} (despacho) cambió esta visita a las`);
     expect(await won.page.getByRole('alert').count()).toBe(0);
     // Both boards end on the winning plan: the visit in the winner's chosen column.
     for (const { page } of [one, two]) await expect.poll(() => columnIds(page, winner), { timeout: 10_000 }).toEqual(stopsOf(after, winner));

@@ -102,7 +102,8 @@ describe('the map wall in Chromium with a live demo fleet', () => {
     await dispatcher.close();
 
     await item.getByRole('button', { name: 'Enterado' }).click();
-    await expect.poll(() => item.locator('.acked').textContent(), { timeout: 10_000 }).toContain('Visto por');
+    // The admin's role in Spanish, as the rest of the screen.
+    await expect.poll(() => item.locator('.acked').textContent(), { timeout: 10_000 }).toBe('Visto por Admin (administración)');
     // The note goes under the event, which keeps its one line with name and time.
     const [what, acked] = await Promise.all([item.locator('.what').boundingBox(), item.locator('.acked').boundingBox()]);
     expect(acked!.y).toBeGreaterThanOrEqual(what!.y + what!.height - 1);
