@@ -1,6 +1,7 @@
+import { ROLES } from '$contract/auth.ts';
 import type { MessageKey } from './i18n/es.ts';
 
-const ROLES = new Set(['admin', 'manager', 'supervisor', 'dispatcher', 'collector']);
+const ROLE_NAMES: ReadonlySet<string> = new Set(ROLES);
 
 /**
  * Who made a change, as the server labels users ("Dora López (dispatcher)", server/operations/actor.ts),
@@ -8,5 +9,5 @@ const ROLES = new Set(['admin', 'manager', 'supervisor', 'dispatcher', 'collecto
  */
 export function localActor(label: string, t: (key: MessageKey) => string): string {
   const m = /^(.*) \((\w+)\)$/.exec(label);
-  return m && ROLES.has(m[2]) ? `${m[1]} (${t(`role.${m[2]}` as MessageKey)})` : label;
+  return m && ROLE_NAMES.has(m[2]) ? `${m[1]} (${t(`role.${m[2]}` as MessageKey)})` : label;
 }

@@ -24,6 +24,16 @@ class I18n {
 
   readonly languageTag = $derived(LANGUAGE_TAGS[this.locale]);
   readonly format = $derived(makeFormatters(this.languageTag, this.timeZone, this.currency));
+  /** Formatters for amounts in other currencies (a payment's own, another team's), one per language and currency. */
+  readonly #moneyIn = new Map<string, Intl.NumberFormat>();
+
+  /** An amount in `currency`, which need not be the account's. */
+  moneyIn(currency: string, amount: number): string {
+    const key = `${this.languageTag}:${currency}`;
+    let f = this.#moneyIn.get(key);
+    if (!f) this.#moneyIn.set(key, (f = new Intl.NumberFormat(this.languageTag, { style: 'currency', currency })));
+    return f.format(amount);
+  }
 
   setLocale(locale: Locale): void {
     this.locale = locale;

@@ -39,9 +39,9 @@ export class BoardState {
   /** Pending visits the plan does not know yet (created after it was computed): they wait in the unassigned column too. */
   readonly unplanned: VisitOut[] = $derived(this.plan ? [...this.pending.values()].filter((v) => !placementOf(this.plan!, v.id)) : []);
   loading = $state(false);
-  /** No plan stored yet for the team and day (404). */
+  /** No plan stored yet for the team and day. */
   missing = $state(false);
-  /** The team has no visits that day at all: nothing to plan (and no plan to ask for, whose 404 would only be a console error). */
+  /** The team has no visits that day at all: nothing to plan, which the board says instead of offering to plan it. */
   noVisits = $state(false);
   loadError = $state<string | null>(null);
   /** The visit an action is under way for (or 0 for a whole-day action); null when idle. */
