@@ -24,7 +24,7 @@ export interface DemoDevice {
   kind: 'phone' | 'gt06' | 'teltonika';
 }
 
-/** The last few demo collectors ride with hardware trackers instead of the phone app (IMEIs are the uniqueIds). */
+/** The last few demo collectors ride with hardware trackers, which report their positions (IMEIs are the uniqueIds). */
 function deviceKind(i: number, collectors: number): DemoDevice['kind'] {
   if (i >= collectors - 3) return 'teltonika';
   if (i >= collectors - 6) return 'gt06';
@@ -65,16 +65,24 @@ export async function seedDemo(db: Kysely<Database>, auth: AuthService, collecto
       .returning('id')
       .executeTakeFirstOrThrow();
     const kind = deviceKind(i, collectors);
-    const uniqueId = kind === 'phone' ? `demo-phone-${String(i + 1).padStart(3, '0')}` : `86${kind === 'gt06' ? '1' : '2'}${String(i + 1).padStart(12, '0')}`;
-    const label = kind === 'phone' ? `Teléfono de ${name}` : `${kind === 'gt06' ? 'GT06' : 'Teltonika FMB920'} de ${name}`;
-    const protocol = kind === 'phone' ? 'mqtt' : kind;
-    const token = randomBytes(18).toString('base64url');
-    await db
-      .insertInto('devices')
-      .values({ unique_id: uniqueId, name: label, token_hash: hashToken(token), collector_id: col.id, protocol })
-      .onConflict((oc) => oc.column('unique_id').doUpdateSet({ token_hash: hashToken(token), collector_id: col.id }))
-      .execute();
-    devices.push({ uniqueId, token, collectorId: col.id, kind });
+    const number = String(i + 1).padStart(3, '0');
+    // Every collector has the app for check-ins and payments; a tracker's collector has the tracker too.
+    devices.push(await registerDevice(db, col.id, `demo-phone-${number}`, `Teléfono de ${name}`, 'phone'));
+    if (kind !== 'phone') {
+      const imei = `86${kind === 'gt06' ? '1' : '2'}${number.padStart(12, '0')}`;
+      devices.push(await registerDevice(db, col.id, imei, `${kind === 'gt06' ? 'GT06' : 'Teltonika FMB920'} de ${name}`, kind));
+    }
   }
   return devices;
+}
+
+/** A device of the collector with a fresh token (only its hash is stored, so a restart issues a new one). */
+async function registerDevice(db: Kysely<Database>, collectorId: number, uniqueId: string, name: string, kind: DemoDevice['kind']): Promise<DemoDevice> {
+  const token = randomBytes(18).toString('base64url');
+  await db
+    .insertInto('devices')
+    .values({ unique_id: uniqueId, name, token_hash: hashToken(token), collector_id: collectorId, protocol: kind === 'phone' ? 'mqtt' : kind })
+    .onConflict((oc) => oc.column('unique_id').doUpdateSet({ token_hash: hashToken(token), collector_id: collectorId }))
+    .execute();
+  return { uniqueId, token, collectorId, kind };
 }

@@ -27,6 +27,18 @@ export interface PhoneOptions {
   rand: () => number;
   /** Chance per report of losing coverage for a few minutes (buffered, then sent as one array). */
   dropoutChance: number;
+  /**
+   * False for a collector whose motorbike carries a hardware tracker: the app then only sends check-ins
+   * and payments, and the tracker reports where the phone's rider is (`SimulatedTracker`).
+   */
+  reportsPositions?: boolean;
+}
+
+/** Where the phone's collector is and how they move: what a tracker on their motorbike reports. */
+export interface Motion {
+  readonly position: readonly [number, number];
+  readonly heading: number;
+  readonly speedKph: number;
 }
 
 interface Report {
@@ -46,7 +58,7 @@ const SPEED_KPH = { walking: 5, moto: 28 } as const;
  * stops at addresses for a visit, reports at a fixed interval with GPS noise,
  * and keeps reporting into a buffer when coverage drops (SPEC §1 tracker/phone).
  */
-export class SimulatedPhone {
+export class SimulatedPhone implements Motion {
   private client: MqttClient | null = null;
   private walker: StreetWalker;
   private buffer: Report[] = [];
@@ -59,6 +71,7 @@ export class SimulatedPhone {
   private current: PlannedVisit | null = null;
   private readonly done = new Set<number>();
   private joined = false;
+  speedKph = 0;
   sent = 0;
 
   constructor(
@@ -69,7 +82,16 @@ export class SimulatedPhone {
     const r = opts.rand;
     this.walker = new StreetWalker(graph, Math.floor(r() * graph.nodes.length), r);
     this.battery = 55 + Math.floor(r() * 45);
-    this.mode = r() < 0.6 ? 'moto' : 'walking';
+    // A tracker is fitted to a motorbike.
+    this.mode = opts.reportsPositions === false || r() < 0.6 ? 'moto' : 'walking';
+  }
+
+  get position(): readonly [number, number] {
+    return this.walker.position;
+  }
+
+  get heading(): number {
+    return this.walker.heading;
   }
 
   async start(): Promise<void> {
@@ -105,22 +127,15 @@ export class SimulatedPhone {
 
   /**
    * The demo opens on a day in progress, not at the office: with its first plan a phone is put at the
-   * door of its first visit (part-way through it) or a few streets away heading there, so a newcomer's
-   * first minutes already show visits ending, check-ins and payments.
+   * door of its first visit, part-way through it, so a newcomer's first minutes already show visits
+   * ending, check-ins and payments. (Put a few streets away instead, it started off its planned route,
+   * and the wall opened with off-route alerts.)
    */
   private joinDayInProgress(first: PlannedVisit): void {
     this.joined = true;
-    const r = this.opts.rand;
-    const graph = this.walker.graph;
-    const door = graph.nearestNode(first.lon, first.lat);
     this.current = first;
-    if (r() < 0.5) {
-      this.walker.placeAt(door);
-      this.stoppedUntil = Date.now() + r() * 3 * 60_000;
-    } else {
-      this.walker.placeAt(graph.nodeAround(door, 250, 700, r));
-      this.walker.goTo(door);
-    }
+    this.walker.placeAt(this.walker.graph.nearestNode(first.lon, first.lat));
+    this.stoppedUntil = Date.now() + this.opts.rand() * 3 * 60_000;
   }
 
   private startNextVisit(): void {
@@ -168,6 +183,8 @@ export class SimulatedPhone {
         this.stoppedUntil = now + Math.max(1, this.current.serviceMinutes * 0.15) * 60_000 * (0.6 + r() * 0.8);
       }
     }
+    this.speedKph = speed;
+    if (this.opts.reportsPositions === false) return;
     this.battery = Math.max(3, this.battery - 0.0015 * dt);
     const [lon, lat] = this.walker.position;
     const noiseM = 3 + r() * 6;

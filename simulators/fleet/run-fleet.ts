@@ -2,22 +2,15 @@
  * The demo fleet as its own process, so it loads the server the way real
  * devices do: over real sockets. Usage: run-fleet.ts FLEET.json
  * FLEET.json = { mqttUrl, intervalMs, seed, phones: [{ uniqueId, token }],
- *                trackers: [{ kind: 'gt06' | 'teltonika', imei, port }] }
+ *                trackers: [{ kind: 'gt06' | 'teltonika', imei, port, app: { uniqueId, token } }] }
  */
 import { readFileSync } from 'node:fs';
 import { demoCity } from '../demo-city/index.ts';
 import { seededRandom } from '../demo-city/random.ts';
-import { SimulatedPhone, type PhoneCredentials } from './phone.ts';
+import type { FleetFile } from './fleet-file.ts';
+import { SimulatedPhone } from './phone.ts';
 import { StreetGraph } from './street-walker.ts';
-import { SimulatedTracker, type TrackerSpec } from './tracker.ts';
-
-interface FleetFile {
-  mqttUrl: string;
-  intervalMs: number;
-  seed: number;
-  phones: PhoneCredentials[];
-  trackers?: TrackerSpec[];
-}
+import { SimulatedTracker } from './tracker.ts';
 
 const file = process.argv[2];
 if (!file) {
@@ -27,14 +20,18 @@ if (!file) {
 const fleet = JSON.parse(readFileSync(file, 'utf8')) as FleetFile;
 const graph = new StreetGraph(demoCity().streets);
 const rand = seededRandom(fleet.seed);
-const phones = fleet.phones.map(
-  (creds) => new SimulatedPhone(creds, graph, { brokerUrl: fleet.mqttUrl, intervalMs: fleet.intervalMs, rand, dropoutChance: 0.0008 }),
-);
-// Trackers report less often than the app, as units configured for 5–10 s do.
-const trackers = (fleet.trackers ?? []).map((spec) => new SimulatedTracker(spec, graph, fleet.intervalMs * 5, rand));
+const phoneOptions = { brokerUrl: fleet.mqttUrl, intervalMs: fleet.intervalMs, rand, dropoutChance: 0.0008 };
+const phones = fleet.phones.map((creds) => new SimulatedPhone(creds, graph, phoneOptions));
+// A tracker's collector rides the day's plan with the app in their pocket: the app checks in, the tracker
+// reports the positions, less often than the app would, as units configured for 5–10 s do.
+const trackers = fleet.trackers.map((spec) => {
+  const app = new SimulatedPhone(spec.app, graph, { ...phoneOptions, reportsPositions: false });
+  phones.push(app);
+  return new SimulatedTracker(spec, app, fleet.intervalMs * 5, rand);
+});
 for (const p of phones) await p.start();
 for (const t of trackers) await t.start();
-console.log(JSON.stringify({ msg: 'fleet started', phones: phones.length, trackers: trackers.length, intervalMs: fleet.intervalMs }));
+console.log(JSON.stringify({ msg: 'fleet started', phones: phones.length - trackers.length, trackers: trackers.length, intervalMs: fleet.intervalMs }));
 
 const stop = () => {
   for (const p of phones) p.stop();

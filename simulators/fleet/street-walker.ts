@@ -43,17 +43,6 @@ export class StreetGraph {
     return best;
   }
 
-  /** A random node between minM and maxM in a straight line from `node` (`node` itself when there is none). */
-  nodeAround(node: number, minM: number, maxM: number, rand: () => number): number {
-    const here = this.nodes[node];
-    const ring: number[] = [];
-    for (let i = 0; i < this.nodes.length; i++) {
-      const d = metres(here, this.nodes[i]);
-      if (d >= minM && d <= maxM) ring.push(i);
-    }
-    return ring.length > 0 ? ring[Math.floor(rand() * ring.length)] : node;
-  }
-
   /** Shortest path by street length (Dijkstra; the demo city has a few thousand nodes, so a linear-scan queue is enough). */
   path(from: number, to: number): number[] {
     const n = this.nodes.length;
