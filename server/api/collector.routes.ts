@@ -56,7 +56,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
     if (team !== null) q = q.where('c.team_id', '=', team);
     const [rows, devices, last] = await Promise.all([
       q.execute(),
-      db.selectFrom('devices').select(['unique_id', 'protocol', 'collector_id']).where('collector_id', 'is not', null).execute(),
+      db.selectFrom('devices').select(['unique_id', 'protocol', 'collector_id']).where('collector_id', 'is not', null).orderBy('unique_id').execute(),
       lastPositions(db, team),
     ]);
     const devicesOf = groupBy(devices, (d) => d.collector_id!);

@@ -23,6 +23,9 @@ beforeAll(async () => {
   day = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE }).format(Date.now() - 2 * 86_400_000);
   const team = await createTeam(t, 'Centro');
   ana = await createCollector(t, 'Ana', team);
+  // Ana's check-ins come from the app, her positions from another device (a tracker would do the same): the replay
+  // opens on the one that reported, not on the first of her devices.
+  const app = await t.createDevice('ana-app', ana);
   const dev = await t.createDevice('ana-phone', ana);
   const csv = `external_id,name,address,lat,lon,balance_due,days_past_due,team\nR-1,Rosa Díaz,Av. Juárez 100,${HOME.lat},${HOME.lon},1000,45,Centro\n`;
   const imported = await fetch(`${t.baseUrl}/api/accounts/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${t.token}` }, body: csv });
@@ -41,8 +44,10 @@ beforeAll(async () => {
   const phone = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: 'ana-phone', password: dev.token, reconnectPeriod: 0 });
   await phone.publishAsync('ronda/ana-phone/position', JSON.stringify(track), { qos: 1 });
   const checkin = { id: '00000000-0000-4000-8000-000000000001', visitId: visit.body.id, ts: at(14), ...HOME, outcome: 'paid' };
-  await phone.publishAsync('ronda/ana-phone/checkin', JSON.stringify(checkin), { qos: 1 });
   await phone.endAsync();
+  const inPocket = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: 'ana-app', password: app.token, reconnectPeriod: 0 });
+  await inPocket.publishAsync('ronda/ana-app/checkin', JSON.stringify(checkin), { qos: 1 });
+  await inPocket.endAsync();
   await vi.waitFor(async () => expect((await t.api('GET', `/api/checkins?collectorId=${ana}`)).body.checkins).toHaveLength(1), { timeout: 10_000 });
   browser = await launchBrowser();
 }, 120_000);
