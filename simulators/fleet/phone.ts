@@ -16,6 +16,8 @@ const OPEN = new Set(['planned', 'assigned', 'en_route', 'arrived']);
 /** How visits end in the demo, roughly as a collection team sees them. */
 const OUTCOMES: [string, number][] = [['paid', 0.35], ['partial', 0.1], ['promise', 0.22], ['absent', 0.2], ['refused', 0.06], ['rescheduled', 0.07]];
 
+type LonLat = [number, number];
+
 export interface PhoneCredentials {
   uniqueId: string;
   token: string;
@@ -27,6 +29,11 @@ export interface PhoneOptions {
   rand: () => number;
   /** Chance per report of losing coverage for a few minutes (buffered, then sent as one array). */
   dropoutChance: number;
+  /**
+   * The streets from one place to another, as the server's router plans them: a collector follows
+   * the planned route, so the deviation engine sees them off it only when they really leave it.
+   */
+  route: (from: LonLat, to: LonLat) => Promise<LonLat[]>;
   /**
    * False for a collector whose motorbike carries a hardware tracker: the app then only sends check-ins
    * and payments, and the tracker reports where the phone's rider is (`SimulatedTracker`).
@@ -52,6 +59,13 @@ interface Report {
 }
 
 const SPEED_KPH = { walking: 5, moto: 28 } as const;
+/**
+ * Now and then a collector leaves the plan on the way to a visit (an errand, a detour) and rides
+ * via somewhere half a kilometre away: what the deviation engine's off-route alerts are for.
+ * The demo's 25 collectors ride ~400 legs an hour (its visits take a share of their planned minutes),
+ * so the wall sees a few an hour (3 % gave two in the first ten minutes).
+ */
+const DETOUR_CHANCE = 0.01;
 
 /**
  * A collector's phone running the Ronda app: walks or rides along streets,
@@ -71,6 +85,10 @@ export class SimulatedPhone implements Motion {
   private current: PlannedVisit | null = null;
   private readonly done = new Set<number>();
   private joined = false;
+  /** Where the last visit was: the next leg starts there, as the plan's does. */
+  private lastStop: LonLat | null = null;
+  /** Waiting for the route to the next visit (the walker stands still meanwhile). */
+  private awaitingRoute = false;
   speedKph = 0;
   sent = 0;
 
@@ -142,12 +160,24 @@ export class SimulatedPhone implements Motion {
     const next = this.visits.find((v) => !this.done.has(v.visitId));
     if (!next) return;
     this.current = next;
-    this.walker.goTo(this.walker.graph.nearestNode(next.lon, next.lat));
+    const to: LonLat = [next.lon, next.lat];
+    const from = this.walker.arrived && this.lastStop ? this.lastStop : ([...this.walker.position] as LonLat);
+    this.awaitingRoute = true;
+    const r = this.opts.rand;
+    const via = r() < DETOUR_CHANCE ? this.walker.graph.nodes[this.walker.graph.nodeAround(from, 500, 900, r)] : null;
+    const legs = via ? Promise.all([this.opts.route(from, via), this.opts.route(via, to)]).then(([a, b]) => [...a, ...b]) : this.opts.route(from, to);
+    legs
+      .catch(() => [to])
+      .then((path) => {
+        this.awaitingRoute = false;
+        if (this.current === next) this.walker.follow(path);
+      });
   }
 
   private finishVisit(now: number): void {
     const v = this.current!;
     this.current = null;
+    this.lastStop = [v.lon, v.lat];
     this.done.add(v.visitId);
     const r = this.opts.rand;
     let roll = r();
@@ -172,9 +202,11 @@ export class SimulatedPhone implements Motion {
     const r = this.opts.rand;
     const dt = this.opts.intervalMs / 1000;
     let speed = 0;
-    if (now >= this.stoppedUntil) {
+    if (now >= this.stoppedUntil && !this.awaitingRoute) {
       if (this.current && this.walker.arrived) this.finishVisit(now);
       if (!this.current) this.startNextVisit();
+    }
+    if (now >= this.stoppedUntil && !this.awaitingRoute) {
       if (!this.current && r() < 0.004) this.stoppedUntil = now + (3 + r() * 9) * 60_000; // no plan: a stop at some door
       speed = SPEED_KPH[this.mode] * (0.7 + r() * 0.6);
       this.walker.advance((speed / 3.6) * dt);

@@ -5,6 +5,7 @@
  *                trackers: [{ kind: 'gt06' | 'teltonika', imei, port, app: { uniqueId, token } }] }
  */
 import { readFileSync } from 'node:fs';
+import { RoadGraphProvider } from '../../server/routing/matrix/road-graph-provider.ts';
 import { demoCity } from '../demo-city/index.ts';
 import { seededRandom } from '../demo-city/random.ts';
 import type { FleetFile } from './fleet-file.ts';
@@ -18,9 +19,13 @@ if (!file) {
   process.exit(2);
 }
 const fleet = JSON.parse(readFileSync(file, 'utf8')) as FleetFile;
-const graph = new StreetGraph(demoCity().streets);
 const rand = seededRandom(fleet.seed);
-const phoneOptions = { brokerUrl: fleet.mqttUrl, intervalMs: fleet.intervalMs, rand, dropoutChance: 0.0008 };
+const city = demoCity();
+const graph = new StreetGraph(city.streets);
+// The server's own router over the same streets: collectors ride the legs their plan was drawn with.
+const roads = new RoadGraphProvider(city.streets);
+const route = async (from: [number, number], to: [number, number]) => (await roads.route([from, to])).geometry;
+const phoneOptions = { brokerUrl: fleet.mqttUrl, intervalMs: fleet.intervalMs, rand, dropoutChance: 0.0008, route };
 const phones = fleet.phones.map((creds) => new SimulatedPhone(creds, graph, phoneOptions));
 // A tracker's collector rides the day's plan with the app in their pocket: the app checks in, the tracker
 // reports the positions, less often than the app would, as units configured for 5–10 s do.

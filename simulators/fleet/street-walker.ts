@@ -2,7 +2,7 @@ import type { StreetCollection } from '../demo-city/geojson.ts';
 
 type LonLat = [number, number];
 
-/** The street network as an undirected graph of shared vertices: enough to wander like a person on foot or motorbike. */
+/** The street network as an undirected graph of shared vertices: enough to wander, or to ride a route given as its vertices. */
 export class StreetGraph {
   readonly nodes: LonLat[] = [];
   readonly adjacency: number[][] = [];
@@ -16,11 +16,10 @@ export class StreetGraph {
   }
 
   private node(c: LonLat): number {
-    const key = `${c[0].toFixed(6)},${c[1].toFixed(6)}`;
-    let id = this.index.get(key);
+    let id = this.index.get(key(c));
     if (id === undefined) {
       id = this.nodes.length;
-      this.index.set(key, id);
+      this.index.set(key(c), id);
       this.nodes.push([c[0], c[1]]);
       this.adjacency.push([]);
     }
@@ -43,30 +42,19 @@ export class StreetGraph {
     return best;
   }
 
-  /** Shortest path by street length (Dijkstra; the demo city has a few thousand nodes, so a linear-scan queue is enough). */
-  path(from: number, to: number): number[] {
-    const n = this.nodes.length;
-    const dist = new Float64Array(n).fill(Infinity);
-    const prev = new Int32Array(n).fill(-1);
-    const done = new Uint8Array(n);
-    dist[from] = 0;
-    for (;;) {
-      let u = -1;
-      for (let i = 0; i < n; i++) if (!done[i] && dist[i] < Infinity && (u === -1 || dist[i] < dist[u])) u = i;
-      if (u === -1 || u === to) break;
-      done[u] = 1;
-      for (const v of this.adjacency[u]) {
-        const d = dist[u] + metres(this.nodes[u], this.nodes[v]);
-        if (d < dist[v]) {
-          dist[v] = d;
-          prev[v] = u;
-        }
-      }
+  /** A random node between minM and maxM in a straight line from `c` (the nearest node when there is none). */
+  nodeAround(c: readonly [number, number], minM: number, maxM: number, rand: () => number): number {
+    const ring: number[] = [];
+    for (let i = 0; i < this.nodes.length; i++) {
+      const d = metres(c as LonLat, this.nodes[i]);
+      if (d >= minM && d <= maxM) ring.push(i);
     }
-    if (dist[to] === Infinity) return [];
-    const out: number[] = [];
-    for (let v = to; v !== -1; v = prev[v]) out.push(v);
-    return out.reverse();
+    return ring.length > 0 ? ring[Math.floor(rand() * ring.length)] : this.nearestNode(c[0], c[1]);
+  }
+
+  /** The node at exactly this street vertex, else the nearest one (a point part-way along a street). */
+  nodeAt(c: readonly [number, number]): number {
+    return this.index.get(key(c)) ?? this.nearestNode(c[0], c[1]);
   }
 
   private link(a: number, b: number): void {
@@ -75,6 +63,8 @@ export class StreetGraph {
     if (!this.adjacency[b].includes(a)) this.adjacency[b].push(a);
   }
 }
+
+const key = (c: readonly [number, number]) => `${c[0].toFixed(6)},${c[1].toFixed(6)}`;
 
 const M_PER_DEG_LAT = 111_320;
 
@@ -140,14 +130,20 @@ export class StreetWalker {
     }
   }
 
-  /** Heads for a node along the shortest streets; `arrived` tells when it is there. */
-  goTo(node: number): void {
-    if (this.from === this.to) {
-      this.route = this.graph.path(this.from, node).slice(1);
-      this.to = this.route.shift() ?? this.from;
-    } else {
-      this.route = this.graph.path(this.to, node).slice(1);
+  /**
+   * Rides a path (street vertices, as a router's route geometry) from wherever it is now; `arrived`
+   * tells when it reached the path's end.
+   */
+  follow(path: readonly (readonly [number, number])[]): void {
+    const nodes: number[] = [];
+    for (const c of path) {
+      const n = this.graph.nodeAt(c);
+      if (n !== nodes.at(-1)) nodes.push(n);
     }
+    // Part-way along a street, it first rides to that street's end.
+    if (nodes[0] === this.to) nodes.shift();
+    if (this.from === this.to) this.to = nodes.shift() ?? this.from;
+    this.route = nodes;
     this.routing = this.from !== this.to;
   }
 
@@ -159,7 +155,7 @@ export class StreetWalker {
     this.routing = false;
   }
 
-  /** At the destination of the last goTo (and not wandering). */
+  /** At the end of the last path followed (and not wandering). */
   get arrived(): boolean {
     return !this.routing && this.from === this.to;
   }
