@@ -197,7 +197,8 @@ export class SimulatedPhone implements Motion {
     }
   }
 
-  private tick(): void {
+  /** One report interval: move, check in at a door, report (the timer calls it; tests step it by hand). */
+  tick(): void {
     const now = Date.now();
     const r = this.opts.rand;
     const dt = this.opts.intervalMs / 1000;
@@ -206,7 +207,10 @@ export class SimulatedPhone implements Motion {
       if (this.current && this.walker.arrived) this.finishVisit(now);
       if (!this.current) this.startNextVisit();
     }
-    if (now >= this.stoppedUntil && !this.awaitingRoute) {
+    // Every visit of the plan done: the day's work is over, and the collector waits at the last door for more
+    // (riding on would take them off their planned route and open off-route alerts for the rest of the shift).
+    const dayDone = !this.current && this.lastStop !== null;
+    if (now >= this.stoppedUntil && !this.awaitingRoute && !dayDone) {
       if (!this.current && r() < 0.004) this.stoppedUntil = now + (3 + r() * 9) * 60_000; // no plan: a stop at some door
       speed = SPEED_KPH[this.mode] * (0.7 + r() * 0.6);
       this.walker.advance((speed / 3.6) * dt);

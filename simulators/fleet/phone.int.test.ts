@@ -1,0 +1,72 @@
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { Aedes } from 'aedes';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RoadGraphProvider } from '../../server/routing/matrix/road-graph-provider.ts';
+import { demoCity } from '../demo-city/index.ts';
+import { SimulatedPhone } from './phone.ts';
+import { StreetGraph } from './street-walker.ts';
+
+const city = demoCity();
+const roads = new RoadGraphProvider(city.streets);
+const graph = new StreetGraph(city.streets);
+const VISITS = [
+  { visitId: 1, sequence: 1, lat: 20.67, lon: -103.353, serviceMinutes: 0, status: 'assigned' },
+  { visitId: 2, sequence: 2, lat: 20.679, lon: -103.3405, serviceMinutes: 0, status: 'assigned' },
+];
+
+let broker: Aedes | undefined;
+let server: Server | undefined;
+let watcher: MqttClient | undefined;
+let phone: SimulatedPhone | undefined;
+afterEach(async () => {
+  vi.restoreAllMocks();
+  phone?.stop();
+  await watcher?.endAsync();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await new Promise<void>((resolve) => (broker ? broker.close(() => resolve()) : resolve()));
+});
+
+describe('a demo phone', () => {
+  it('rides its plan over real MQTT, checks in at each door, and waits at the last one', { timeout: 30_000 }, async () => {
+    broker = await Aedes.createBroker();
+    server = createServer(broker.handle);
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    watcher = await mqtt.connectAsync(url);
+    const checkins: number[] = [];
+    const positions: [number, number][] = [];
+    await watcher.subscribeAsync('ronda/p1/+');
+    watcher.on('message', (topic, payload) => {
+      const body = JSON.parse(payload.toString());
+      if (topic.endsWith('/checkin')) checkins.push(body.visitId);
+      if (topic.endsWith('/position')) for (const p of [body].flat()) positions.push([p.lon, p.lat]);
+    });
+    await watcher.publishAsync('ronda/p1/plan', JSON.stringify({ visits: VISITS }), { retain: true, qos: 1 });
+
+    let seed = 3;
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const route = async (from: [number, number], to: [number, number]) => (await roads.route([from, to])).geometry;
+    phone = new SimulatedPhone({ uniqueId: 'p1', token: 'x' }, graph, { brokerUrl: url, intervalMs: 1000, rand, dropoutChance: 0, route });
+    await phone.start();
+    // The retained plan puts it at its first door, part-way through that visit.
+    await vi.waitFor(() => expect(phone!.position).toEqual(graph.nodes[graph.nearestNode(VISITS[0].lon, VISITS[0].lat)]));
+
+    // Fifty minutes of the day, a second per step (the demo reports every second): the visit stops run on Date.now.
+    const start = Date.now();
+    let clock = start;
+    vi.spyOn(Date, 'now').mockImplementation(() => clock);
+    for (let s = 0; s < 3000; s++) {
+      phone.tick();
+      clock += 1000;
+      if (s % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await vi.waitFor(() => expect(checkins).toEqual([1, 2]));
+    await vi.waitFor(() => expect(positions.length).toBeGreaterThanOrEqual(3000));
+    // The last quarter hour: parked at the second door (GPS noise only), not riding off the plan's route.
+    const last = positions.slice(-900);
+    const door = [VISITS[1].lon, VISITS[1].lat];
+    const farthest = Math.max(...last.map(([lon, lat]) => Math.hypot((lon - door[0]) * 104_000, (lat - door[1]) * 111_000)));
+    expect(farthest).toBeLessThan(100);
+  });
+});
