@@ -46,7 +46,7 @@ export class StreetGraph {
   nodeAround(c: readonly [number, number], minM: number, maxM: number, rand: () => number): number {
     const ring: number[] = [];
     for (let i = 0; i < this.nodes.length; i++) {
-      const d = metres(c as LonLat, this.nodes[i]);
+      const d = metres(c, this.nodes[i]);
       if (d >= minM && d <= maxM) ring.push(i);
     }
     return ring.length > 0 ? ring[Math.floor(rand() * ring.length)] : this.nearestNode(c[0], c[1]);
@@ -68,7 +68,7 @@ const key = (c: readonly [number, number]) => `${c[0].toFixed(6)},${c[1].toFixed
 
 const M_PER_DEG_LAT = 111_320;
 
-function metres(a: LonLat, b: LonLat): number {
+function metres(a: readonly [number, number], b: readonly [number, number]): number {
   const dx = (b[0] - a[0]) * M_PER_DEG_LAT * Math.cos((a[1] * Math.PI) / 180);
   const dy = (b[1] - a[1]) * M_PER_DEG_LAT;
   return Math.hypot(dx, dy);
