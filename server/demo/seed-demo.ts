@@ -21,15 +21,28 @@ export interface DemoDevice {
   uniqueId: string;
   token: string;
   collectorId: number;
-  kind: 'phone' | 'gt06' | 'teltonika';
+  kind: 'phone' | TrackerKind;
 }
 
-/** The last few demo collectors ride with hardware trackers, which report their positions (IMEIs are the uniqueIds). */
+export type TrackerKind = 'gt06' | 'teltonika' | 'h02' | 'osmand';
+
+/**
+ * The last eight demo collectors report their positions through another device, two of each kind, so the demo
+ * speaks every position protocol (SPEC §3): a Teltonika, GT06 or H02 unit on the motorbike, or the Traccar
+ * Client app (OsmAnd over HTTP). Their Ronda app sends the check-ins and payments.
+ */
 function deviceKind(i: number, collectors: number): DemoDevice['kind'] {
-  if (i >= collectors - 3) return 'teltonika';
-  if (i >= collectors - 6) return 'gt06';
-  return 'phone';
+  const kinds: TrackerKind[] = ['osmand', 'osmand', 'h02', 'h02', 'gt06', 'gt06', 'teltonika', 'teltonika'];
+  return kinds[i - (collectors - kinds.length)] ?? 'phone';
 }
+
+const TRACKER = {
+  teltonika: { id: (n: string) => `862${n.padStart(12, '0')}`, label: 'Teltonika FMB920' },
+  gt06: { id: (n: string) => `861${n.padStart(12, '0')}`, label: 'GT06' },
+  // H02 ids are 10 digits (the binary frames carry no more).
+  h02: { id: (n: string) => `42${n.padStart(8, '0')}`, label: 'H02' },
+  osmand: { id: (n: string) => `traccar-${n}`, label: 'Traccar Client' },
+} satisfies Record<TrackerKind, { id: (n: string) => string; label: string }>;
 
 /**
  * The demo portfolio's people and devices. Idempotent: a second demo start on
@@ -66,12 +79,9 @@ export async function seedDemo(db: Kysely<Database>, auth: AuthService, collecto
       .executeTakeFirstOrThrow();
     const kind = deviceKind(i, collectors);
     const number = String(i + 1).padStart(3, '0');
-    // Every collector has the app for check-ins and payments; a tracker's collector has the tracker too.
+    // Every collector has the Ronda app for check-ins and payments; the last eight report positions through another device.
     devices.push(await registerDevice(db, col.id, `demo-phone-${number}`, `Teléfono de ${name}`, 'phone'));
-    if (kind !== 'phone') {
-      const imei = `86${kind === 'gt06' ? '1' : '2'}${number.padStart(12, '0')}`;
-      devices.push(await registerDevice(db, col.id, imei, `${kind === 'gt06' ? 'GT06' : 'Teltonika FMB920'} de ${name}`, kind));
-    }
+    if (kind !== 'phone') devices.push(await registerDevice(db, col.id, TRACKER[kind].id(number), `${TRACKER[kind].label} de ${name}`, kind));
   }
   return devices;
 }

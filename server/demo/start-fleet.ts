@@ -13,9 +13,11 @@ export interface FleetPorts {
   mqtt: number;
   gt06: number;
   teltonika: number;
+  h02: number;
+  osmand: number;
 }
 
-/** Starts the simulated fleet in its own process; it talks to us over real MQTT and tracker TCP like any device. */
+/** Starts the simulated fleet in its own process; it talks to us over real MQTT, tracker TCP and HTTP like any device. */
 export function startFleet(devices: DemoDevice[], opts: { ports: FleetPorts; dataDir: string; intervalMs: number; log: Logger }): ChildProcess {
   const file = join(opts.dataDir, 'demo-fleet.json');
   writeFileSync(file, JSON.stringify(fleetFile(devices, opts.ports, opts.intervalMs)), { mode: 0o600 });
@@ -35,7 +37,7 @@ export function fleetFile(devices: readonly DemoDevice[], ports: FleetPorts, int
     if (d.kind === 'phone') continue;
     const app = appOf.get(d.collectorId);
     if (!app) throw new Error(`demo tracker ${d.uniqueId} has no app on its collector's phone`);
-    trackers.push({ kind: d.kind, imei: d.uniqueId, port: d.kind === 'gt06' ? ports.gt06 : ports.teltonika, app });
+    trackers.push({ kind: d.kind, imei: d.uniqueId, port: ports[d.kind], app });
   }
   const riders = new Set(trackers.map((t) => t.app.uniqueId));
   const phones = devices.filter((d) => d.kind === 'phone' && !riders.has(d.uniqueId)).map(({ uniqueId, token }) => ({ uniqueId, token }));

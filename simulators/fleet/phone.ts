@@ -145,15 +145,17 @@ export class SimulatedPhone implements Motion {
 
   /**
    * The demo opens on a day in progress, not at the office: with its first plan a phone is put at the
-   * door of its first visit, part-way through it, so a newcomer's first minutes already show visits
-   * ending, check-ins and payments. (Put a few streets away instead, it started off its planned route,
-   * and the wall opened with off-route alerts.)
+   * door of its first visit, half of them finishing it at once and riding on, the others part-way
+   * through it, so a newcomer's first minutes show collectors moving, visits ending, check-ins and
+   * payments. (Put a few streets away instead, it started off its planned route, and the wall opened
+   * with off-route alerts.)
    */
   private joinDayInProgress(first: PlannedVisit): void {
     this.joined = true;
     this.current = first;
     this.walker.placeAt(this.walker.graph.nearestNode(first.lon, first.lat));
-    this.stoppedUntil = Date.now() + this.opts.rand() * 3 * 60_000;
+    const r = this.opts.rand;
+    this.stoppedUntil = r() < 0.5 ? 0 : Date.now() + r() * 3 * 60_000;
   }
 
   private startNextVisit(): void {

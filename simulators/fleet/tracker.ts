@@ -1,8 +1,10 @@
-import { Gt06Device, TeltonikaTcpDevice, type TrackerFix } from '../trackers/index.ts';
+import { Gt06Device, H02Device, OsmAndDevice, TeltonikaTcpDevice, type TrackerFix } from '../trackers/index.ts';
 import type { Motion } from './phone.ts';
 
 export interface TrackerSpec {
-  kind: 'gt06' | 'teltonika';
+  /** `osmand` is the Traccar Client app, reporting over HTTP. */
+  kind: 'gt06' | 'teltonika' | 'h02' | 'osmand';
+  /** The unique id: an IMEI, or the Traccar Client's device identifier. */
   imei: string;
   port: number;
   /** The Ronda app on the same collector's phone (check-ins and payments; no positions of its own). */
@@ -10,13 +12,13 @@ export interface TrackerSpec {
 }
 
 /**
- * A hardware tracker on a collector's motorbike: reports where its rider is
- * (`rider`, the collector's phone following the day's plan) every interval
- * through the real protocol encoder over TCP; the device class keeps
- * unacknowledged reports and resends after reconnecting.
+ * A hardware tracker on a collector's motorbike, or the Traccar Client app: reports where
+ * its rider is (`rider`, the collector's phone following the day's plan) every interval
+ * through the real protocol encoder over TCP or HTTP; the device class keeps
+ * unacknowledged reports and resends them.
  */
 export class SimulatedTracker {
-  private readonly device: Gt06Device | TeltonikaTcpDevice;
+  private readonly device: Gt06Device | TeltonikaTcpDevice | H02Device | OsmAndDevice;
   private timer: NodeJS.Timeout | null = null;
   private battery: number;
 
@@ -27,17 +29,27 @@ export class SimulatedTracker {
     private readonly rand: () => number,
   ) {
     const options = { host: '127.0.0.1', port: spec.port, imei: spec.imei, reconnectDelayMs: 2000 };
-    // Ronda ACKs GT06 locations once stored, so the unit can keep unacknowledged fixes for a resend.
-    this.device = spec.kind === 'gt06' ? new Gt06Device({ ...options, expectPositionAck: true }) : new TeltonikaTcpDevice(options);
+    this.device =
+      // Ronda ACKs GT06 locations once stored, so the unit can keep unacknowledged fixes for a resend.
+      spec.kind === 'gt06' ? new Gt06Device({ ...options, expectPositionAck: true })
+      : spec.kind === 'teltonika' ? new TeltonikaTcpDevice(options)
+      : spec.kind === 'h02' ? new H02Device(options)
+      : new OsmAndDevice({ url: `http://127.0.0.1:${spec.port}/`, uniqueId: spec.imei });
     this.battery = 70 + Math.floor(rand() * 30);
   }
 
   async start(): Promise<void> {
-    await this.device.connect().catch(() => undefined);
-    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    // The Traccar Client posts each report on its own; the TCP units keep one connection.
+    if (!(this.device instanceof OsmAndDevice)) await this.device.connect().catch(() => undefined);
+    // Units switched on at different moments report at different instants, not the whole fleet at once.
+    this.timer = setTimeout(() => {
+      this.tick();
+      this.timer = setInterval(() => this.tick(), this.intervalMs);
+    }, this.rand() * this.intervalMs);
   }
 
   stop(): void {
+    // clearTimeout and clearInterval clear either kind of timer.
     if (this.timer) clearInterval(this.timer);
     this.device.close();
   }

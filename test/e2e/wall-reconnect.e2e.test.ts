@@ -26,7 +26,7 @@ beforeAll(async () => {
     devices.push({ uniqueId, token, collectorId, kind: 'phone' });
   }
   // Phones only: the fleet needs no tracker ports, and mqtt.js redials the same MQTT port after the restart.
-  const ports = { mqtt: server.mqttPort, gt06: 0, teltonika: 0 };
+  const ports = { mqtt: server.mqttPort, gt06: 0, teltonika: 0, h02: 0, osmand: 0 };
   fleet = startFleet(devices, { ports, dataDir: storage.dataDir, intervalMs: 1000, log: pino({ level: 'silent' }) });
   browser = await launchBrowser();
 }, 120_000);
