@@ -24,15 +24,15 @@ export interface DemoDevice {
   kind: 'phone' | TrackerKind;
 }
 
-export type TrackerKind = 'gt06' | 'teltonika' | 'h02' | 'osmand';
+export type TrackerKind = 'gt06' | 'teltonika' | 'h02' | 'osmand' | 'owntracks';
 
 /**
- * The last eight demo collectors report their positions through another device, two of each kind, so the demo
+ * The last ten demo collectors report their positions through another device, two of each kind, so the demo
  * speaks every position protocol (SPEC §3): a Teltonika, GT06 or H02 unit on the motorbike, or the Traccar
- * Client app (OsmAnd over HTTP). Their Ronda app sends the check-ins and payments.
+ * Client (OsmAnd over HTTP) or OwnTracks (MQTT) app. Their Ronda app sends the check-ins and payments.
  */
 function deviceKind(i: number, collectors: number): DemoDevice['kind'] {
-  const kinds: TrackerKind[] = ['osmand', 'osmand', 'h02', 'h02', 'gt06', 'gt06', 'teltonika', 'teltonika'];
+  const kinds: TrackerKind[] = ['owntracks', 'owntracks', 'osmand', 'osmand', 'h02', 'h02', 'gt06', 'gt06', 'teltonika', 'teltonika'];
   return kinds[i - (collectors - kinds.length)] ?? 'phone';
 }
 
@@ -42,6 +42,7 @@ const TRACKER = {
   // H02 ids are 10 digits (the binary frames carry no more).
   h02: { id: (n: string) => `42${n.padStart(8, '0')}`, label: 'H02' },
   osmand: { id: (n: string) => `traccar-${n}`, label: 'Traccar Client' },
+  owntracks: { id: (n: string) => `owntracks-${n}`, label: 'OwnTracks' },
 } satisfies Record<TrackerKind, { id: (n: string) => string; label: string }>;
 
 /**
@@ -79,7 +80,7 @@ export async function seedDemo(db: Kysely<Database>, auth: AuthService, collecto
       .executeTakeFirstOrThrow();
     const kind = deviceKind(i, collectors);
     const number = String(i + 1).padStart(3, '0');
-    // Every collector has the Ronda app for check-ins and payments; the last eight report positions through another device.
+    // Every collector has the Ronda app for check-ins and payments; the last ten report positions through another device.
     devices.push(await registerDevice(db, col.id, `demo-phone-${number}`, `Teléfono de ${name}`, 'phone'));
     if (kind !== 'phone') devices.push(await registerDevice(db, col.id, TRACKER[kind].id(number), `${TRACKER[kind].label} de ${name}`, kind));
   }

@@ -14,6 +14,7 @@ describe('the demo fleet file', () => {
         device('p3', 3, 'phone'), device('imei-3', 3, 'teltonika'),
         device('p4', 4, 'phone'), device('imei-4', 4, 'h02'),
         device('p5', 5, 'phone'), device('traccar-5', 5, 'osmand'),
+        device('p6', 6, 'phone'), device('owntracks-6', 6, 'owntracks'),
       ],
       ports,
       1000,
@@ -24,6 +25,8 @@ describe('the demo fleet file', () => {
       { kind: 'teltonika', imei: 'imei-3', port: 5027, app: { uniqueId: 'p3', token: 't-p3' } },
       { kind: 'h02', imei: 'imei-4', port: 5013, app: { uniqueId: 'p4', token: 't-p4' } },
       { kind: 'osmand', imei: 'traccar-5', port: 5055, app: { uniqueId: 'p5', token: 't-p5' } },
+      // OwnTracks logs in to the MQTT broker with its own token.
+      { kind: 'owntracks', imei: 'owntracks-6', port: 1883, token: 't-owntracks-6', app: { uniqueId: 'p6', token: 't-p6' } },
     ]);
   });
 

@@ -37,7 +37,9 @@ export function fleetFile(devices: readonly DemoDevice[], ports: FleetPorts, int
     if (d.kind === 'phone') continue;
     const app = appOf.get(d.collectorId);
     if (!app) throw new Error(`demo tracker ${d.uniqueId} has no app on its collector's phone`);
-    trackers.push({ kind: d.kind, imei: d.uniqueId, port: ports[d.kind], app });
+    // OwnTracks logs in to the MQTT broker like any device there; the others are known by their id alone.
+    if (d.kind === 'owntracks') trackers.push({ kind: d.kind, imei: d.uniqueId, port: ports.mqtt, token: d.token, app });
+    else trackers.push({ kind: d.kind, imei: d.uniqueId, port: ports[d.kind], app });
   }
   const riders = new Set(trackers.map((t) => t.app.uniqueId));
   const phones = devices.filter((d) => d.kind === 'phone' && !riders.has(d.uniqueId)).map(({ uniqueId, token }) => ({ uniqueId, token }));

@@ -2,7 +2,7 @@
  * The demo fleet as its own process, so it loads the server the way real
  * devices do: over real sockets. Usage: run-fleet.ts FLEET.json
  * FLEET.json = { mqttUrl, intervalMs, seed, phones: [{ uniqueId, token }],
- *                trackers: [{ kind: 'gt06' | 'teltonika' | 'h02' | 'osmand', imei, port, app: { uniqueId, token } }] }
+ *                trackers: [{ kind: 'gt06' | 'teltonika' | 'h02' | 'osmand' | 'owntracks', imei, port, token?, app: { uniqueId, token } }] }
  */
 import { readFileSync } from 'node:fs';
 import { RoadGraphProvider } from '../../server/routing/matrix/road-graph-provider.ts';

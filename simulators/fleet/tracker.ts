@@ -1,24 +1,26 @@
-import { Gt06Device, H02Device, OsmAndDevice, TeltonikaTcpDevice, type TrackerFix } from '../trackers/index.ts';
+import { Gt06Device, H02Device, OsmAndDevice, OwnTracksDevice, TeltonikaTcpDevice, type TrackerFix } from '../trackers/index.ts';
 import type { Motion } from './phone.ts';
 
 export interface TrackerSpec {
-  /** `osmand` is the Traccar Client app, reporting over HTTP. */
-  kind: 'gt06' | 'teltonika' | 'h02' | 'osmand';
-  /** The unique id: an IMEI, or the Traccar Client's device identifier. */
+  /** `osmand` is the Traccar Client app, reporting over HTTP; `owntracks` the OwnTracks app, over MQTT. */
+  kind: 'gt06' | 'teltonika' | 'h02' | 'osmand' | 'owntracks';
+  /** The unique id: an IMEI, or the app's device identifier. */
   imei: string;
   port: number;
+  /** OwnTracks only: its MQTT password (the device token). */
+  token?: string;
   /** The Ronda app on the same collector's phone (check-ins and payments; no positions of its own). */
   app: { uniqueId: string; token: string };
 }
 
 /**
- * A hardware tracker on a collector's motorbike, or the Traccar Client app: reports where
- * its rider is (`rider`, the collector's phone following the day's plan) every interval
- * through the real protocol encoder over TCP or HTTP; the device class keeps
- * unacknowledged reports and resends them.
+ * A hardware tracker on a collector's motorbike, or the Traccar Client or OwnTracks app: reports
+ * where its rider is (`rider`, the collector's phone following the day's plan) every interval
+ * through the real protocol encoder over TCP, HTTP or MQTT; the device keeps unacknowledged
+ * reports and resends them.
  */
 export class SimulatedTracker {
-  private readonly device: Gt06Device | TeltonikaTcpDevice | H02Device | OsmAndDevice;
+  private readonly device: Gt06Device | TeltonikaTcpDevice | H02Device | OsmAndDevice | OwnTracksDevice;
   private timer: NodeJS.Timeout | null = null;
   private battery: number;
 
@@ -34,12 +36,13 @@ export class SimulatedTracker {
       spec.kind === 'gt06' ? new Gt06Device({ ...options, expectPositionAck: true })
       : spec.kind === 'teltonika' ? new TeltonikaTcpDevice(options)
       : spec.kind === 'h02' ? new H02Device(options)
+      : spec.kind === 'owntracks' ? new OwnTracksDevice({ brokerUrl: `mqtt://127.0.0.1:${spec.port}`, uniqueId: spec.imei, token: spec.token ?? '' })
       : new OsmAndDevice({ url: `http://127.0.0.1:${spec.port}/`, uniqueId: spec.imei });
     this.battery = 70 + Math.floor(rand() * 30);
   }
 
   async start(): Promise<void> {
-    // The Traccar Client posts each report on its own; the TCP units keep one connection.
+    // The Traccar Client posts each report on its own; the TCP units and OwnTracks keep one connection.
     if (!(this.device instanceof OsmAndDevice)) await this.device.connect().catch(() => undefined);
     // Units switched on at different moments report at different instants, not the whole fleet at once.
     this.timer = setTimeout(() => {

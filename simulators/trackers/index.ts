@@ -5,3 +5,4 @@ export { H02Device } from './h02-device.ts';
 export { OsmAndDevice, type OsmAndDeviceOptions } from './osmand-device.ts';
 export type { TrackerFix } from './tracker-fix.ts';
 export type { TcpDeviceOptions } from './tcp-device.ts';
+export { OwnTracksDevice, type OwnTracksDeviceOptions } from './owntracks-device.ts';
