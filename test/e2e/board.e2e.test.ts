@@ -308,11 +308,22 @@ describe('the dispatcher board in Chromium', () => {
     await dateInput.dispatchEvent('change');
     await page.getByText('Este día ya pasó y no tuvo plan.').waitFor();
     expect(await button.count()).toBe(0);
-    // Tomorrow with a visit and no plan yet: the button, which plans it.
+    // What the day had is listed all the same.
+    const listed = page.locator('.day-visits tbody tr');
+    await expect.poll(() => listed.allInnerTexts()).toEqual([expect.stringMatching(/Sin cobrador\s+\d+\s+Por asignar/)]);
+    // Tomorrow with two visits and no plan yet, one of them assigned by hand: both listed, then the button plans them.
     const tomorrow = addDays(date, 1);
-    expect((await t.api('POST', '/api/visits', { accountId: account, date: tomorrow }, dispatcher)).status).toBe(201);
+    const [collector] = (await t.api('GET', '/api/collectors', undefined, dispatcher)).body.collectors;
+    const accounts = (await t.api('GET', '/api/accounts?limit=2', undefined, dispatcher)).body.accounts;
+    expect((await t.api('POST', '/api/visits', { accountId: accounts[0].id, date: tomorrow }, dispatcher)).status).toBe(201);
+    expect((await t.api('POST', '/api/visits', { accountId: accounts[1].id, date: tomorrow, collectorId: collector.id }, dispatcher)).status).toBe(201);
     await dateInput.fill(tomorrow);
     await dateInput.dispatchEvent('change');
+    await page.getByRole('heading', { name: 'Visitas de este día: 2 (1 sin cobrador)' }).waitFor();
+    const rows = await listed.allInnerTexts();
+    // Unassigned first, then by collector; the visit assigned by hand names its collector.
+    expect([rows[0].startsWith(accounts[0].name), rows[0].includes('Sin cobrador')]).toEqual([true, true]);
+    expect([rows[1].startsWith(accounts[1].name), rows[1].includes(collector.name), rows[1].includes('Asignada')]).toEqual([true, true, true]);
     await button.click();
     await page.locator('section[data-collector-id] li[data-visit-id]').first().waitFor();
     // The days with visits but no plan yet were asked for their plans as a list: none, not a 404.

@@ -43,6 +43,8 @@ export class BoardState {
   missing = $state(false);
   /** The team has no visits that day at all: nothing to plan, which the board says instead of offering to plan it. */
   noVisits = $state(false);
+  /** With no plan stored: the day's visits as they stand (unassigned, or assigned by hand), for the dispatcher to see before planning. */
+  dayVisits = $state.raw<VisitOut[]>([]);
   loadError = $state<string | null>(null);
   /** The visit an action is under way for (or 0 for a whole-day action); null when idle. */
   busy = $state<number | null>(null);
@@ -103,6 +105,7 @@ export class BoardState {
           this.#liveVisits.set(v.id, v);
           this.#track(v);
           this.noVisits = false;
+          if (this.missing) this.dayVisits = [...this.dayVisits.filter((d) => d.id !== v.id), v];
         }
       }),
       // After a reconnection the board may have missed plans: read the current one again.
@@ -133,24 +136,23 @@ export class BoardState {
     if (teamId === null) return;
     this.loading = true;
     try {
-      // A plan routes the day's visits, so a day without any has none. (A reload of a day on screen has its plan.)
-      if (!this.plan) {
-        const { visits } = await api<{ visits: VisitOut[] }>(`/visits?date=${date}&teamId=${teamId}&limit=1`);
-        if (teamId !== this.teamId || date !== this.date) return;
-        this.noVisits = visits.length === 0;
-        if (this.noVisits) {
-          this.missing = true;
-          this.loadError = null;
-          return;
-        }
-      }
       // The list answers a day without a plan (visits assigned by hand, or not yet optimized) with none, not a 404.
       const [plan] = (await api<DayPlans>(`/plans?date=${date}&teamId=${teamId}`)).plans;
       if (teamId !== this.teamId || date !== this.date) return;
+      if (plan) {
+        this.loadError = null;
+        this.dayVisits = [];
+        this.#show(plan);
+        return;
+      }
+      // No plan: the day's visits as they stand, so the dispatcher sees what planning would route (or that there is nothing).
+      const { visits } = await api<{ visits: VisitOut[] }>(`/visits?date=${date}&teamId=${teamId}&limit=5000`);
+      if (teamId !== this.teamId || date !== this.date) return;
       this.loadError = null;
-      this.missing = plan === undefined;
-      if (plan) this.#show(plan);
-      else this.plan = null;
+      this.plan = null;
+      this.missing = true;
+      this.dayVisits = visits;
+      this.noVisits = visits.length === 0;
     } catch (err) {
       this.loadError = err instanceof Error ? err.message : String(err);
     } finally {
