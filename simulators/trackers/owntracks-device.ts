@@ -24,9 +24,17 @@ export class OwnTracksDevice {
     this.#options = { user: 'ronda', ...options };
   }
 
-  async connect(): Promise<void> {
+  /** Resolves once connected or refused; either way the client keeps redialling, and queues reports meanwhile. */
+  connect(): Promise<void> {
     const { brokerUrl, uniqueId, token } = this.#options;
-    this.#client = await mqtt.connectAsync(brokerUrl, { username: uniqueId, password: token, clientId: `owntracks-${uniqueId}`, reconnectPeriod: 2000 });
+    const client = mqtt.connect(brokerUrl, { username: uniqueId, password: token, clientId: `owntracks-${uniqueId}`, reconnectPeriod: 2000 });
+    this.#client = client;
+    // A refused login or a dropped broker is retried; an 'error' without a listener would end the process.
+    client.on('error', () => undefined);
+    return new Promise((resolve) => {
+      client.once('connect', () => resolve());
+      client.once('error', () => resolve());
+    });
   }
 
   async sendPosition(fix: TrackerFix): Promise<void> {
