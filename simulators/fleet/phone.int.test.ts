@@ -2,6 +2,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { haversineM } from '../../server/routing/geometry/index.ts';
 import { RoadGraphProvider } from '../../server/routing/matrix/road-graph-provider.ts';
 import { demoCity } from '../demo-city/index.ts';
 import { SimulatedPhone } from './phone.ts';
@@ -65,8 +66,8 @@ describe('a demo phone', () => {
     await vi.waitFor(() => expect(positions.length).toBeGreaterThanOrEqual(3000));
     // The last quarter hour: parked at the second door (GPS noise only), not riding off the plan's route.
     const last = positions.slice(-900);
-    const door = [VISITS[1].lon, VISITS[1].lat];
-    const farthest = Math.max(...last.map(([lon, lat]) => Math.hypot((lon - door[0]) * 104_000, (lat - door[1]) * 111_000)));
+    const door: [number, number] = [VISITS[1].lon, VISITS[1].lat];
+    const farthest = Math.max(...last.map((p) => haversineM(p, door)));
     expect(farthest).toBeLessThan(100);
   });
 });
