@@ -15,7 +15,7 @@ interface HostData {
 }
 
 const { dataDir } = workerData as HostData;
-lowerThreadPriority(BACKGROUND_NICENESS);
+await lowerThreadPriority(BACKGROUND_NICENESS);
 const db = await PGlite.create(dataDir ?? undefined);
 const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
 await server.start();

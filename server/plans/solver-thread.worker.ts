@@ -8,7 +8,7 @@ import { lowerThreadPriority, BACKGROUND_NICENESS } from '../lib/thread-priority
 import { buildProblem, solve, type ProblemSpec, type SolveOptions } from '../routing/solver/index.ts';
 import { warmUpSolver } from './solver-warm-up.ts';
 
-lowerThreadPriority(BACKGROUND_NICENESS);
+await lowerThreadPriority(BACKGROUND_NICENESS);
 
 type Message = { id: number; spec: ProblemSpec; options: SolveOptions } | { warmUp: true };
 
