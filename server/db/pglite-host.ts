@@ -17,7 +17,11 @@ interface HostData {
 const { dataDir } = workerData as HostData;
 await lowerThreadPriority(BACKGROUND_NICENESS);
 const db = await PGlite.create(dataDir ?? undefined);
-const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+// PGlite is one session, so the main thread's pool holds one connection (server/db/connect.ts).
+// But pg's pool ends a connection after a failed query and opens the next one at once, while
+// the old one is still closing: with one slot the new connection was refused, and the query
+// after any database error failed too ("Connection terminated unexpectedly").
+const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
 await server.start();
 const port = Number(server.getServerConn().split(':').pop());
 parentPort!.postMessage({ type: 'ready', port });
