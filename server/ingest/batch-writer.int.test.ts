@@ -88,4 +88,37 @@ describe('BatchWriter', () => {
     expect(rows[0].n).toBe(1000);
     await writer.close();
   });
+
+  it('commits a batch around the rows the database refuses, tells each writer which of its rows those were, and never retries them', async () => {
+    const writer = new BatchWriter(
+      handle!.pool,
+      { batchRows: 500, flushMs: 20, queueMax: 10_000, concurrency: 1, dailyRollup: true },
+      pino({ level: 'silent' }),
+      () => undefined,
+    );
+    const t0 = Date.UTC(2026, 10, 30, 13);
+    // Two rows the database cannot hold: jsonb refuses \u0000, and real overflows past 3.4e38.
+    const nul = { ...fix(300, t0 + 7_000), attributesJson: JSON.stringify({ note: 'a\u0000b' }) };
+    const huge = { ...fix(301, t0 + 9_000), speedKph: 1e39 };
+    const good = Array.from({ length: 200 }, (_, i) => fix(302 + (i % 5), t0 + i * 1000));
+    const writes = [
+      ...good.slice(0, 100).map((r) => writer.write([r])),
+      writer.write([fix(300, t0 + 6_000), nul, fix(300, t0 + 8_000)]),
+      writer.write([huge]),
+      ...good.slice(100).map((r) => writer.write([r])),
+    ];
+    const results = await Promise.all(writes);
+
+    expect(results[100].map((r) => r.row)).toEqual([nul]);
+    expect(results[100][0].reason).toMatch(/unicode|\\u0000/i);
+    expect(results[101].map((r) => r.row)).toEqual([huge]);
+    expect(results[101][0].reason).toMatch(/out of range|overflow/i);
+    expect(results.filter((r) => r.length > 0)).toHaveLength(2);
+    const stored = await handle!.pool.query('select device_id, count(*)::int as n from positions where device_id between 300 and 306 group by 1 order by 1');
+    expect(stored.rows).toEqual([{ device_id: 300, n: 2 }, ...[302, 303, 304, 305, 306].map((d) => ({ device_id: d, n: 40 }))]);
+    const stats = writer.getStats();
+    expect(stats.refusedRows).toBe(2);
+    expect(stats.failures).toBe(0);
+    await writer.close();
+  });
 });

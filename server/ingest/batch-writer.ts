@@ -40,10 +40,17 @@ export interface BatchWriterOptions {
   dailyRollup: boolean;
 }
 
+/** A row the database refused for what it holds (see refusesRows), with the database's words. */
+export interface RefusedRow {
+  row: PositionWrite;
+  reason: string;
+}
+
 interface Pending {
   rows: PositionWrite[];
-  resolve: () => void;
+  resolve: (refused: RefusedRow[]) => void;
   reject: (e: Error) => void;
+  refused?: RefusedRow[];
 }
 
 export interface WriterStats {
@@ -51,6 +58,8 @@ export interface WriterStats {
   committedRows: number;
   batches: number;
   failures: number;
+  /** Rows the database refused for what they hold; the rest of their batch was committed. */
+  refusedRows: number;
   waitingWriters: number;
   lastError: string | null;
 }
@@ -131,7 +140,7 @@ export class BatchWriter {
   private paused = false;
   private closed = false;
   private settling: Promise<void> = Promise.resolve();
-  private readonly stats: WriterStats = { queuedRows: 0, committedRows: 0, batches: 0, failures: 0, waitingWriters: 0, lastError: null };
+  private readonly stats: WriterStats = { queuedRows: 0, committedRows: 0, batches: 0, failures: 0, refusedRows: 0, waitingWriters: 0, lastError: null };
 
   constructor(
     private readonly pool: pg.Pool,
@@ -140,10 +149,14 @@ export class BatchWriter {
     private readonly onCommitted: (rows: PositionWrite[]) => void,
   ) {}
 
-  write(rows: PositionWrite[]): Promise<void> {
-    if (rows.length === 0) return Promise.resolve();
+  /**
+   * Resolves once the rows are committed, with those the database refused for what they
+   * hold (normally none): they are not stored, and sending them again cannot change that.
+   */
+  write(rows: PositionWrite[]): Promise<RefusedRow[]> {
+    if (rows.length === 0) return Promise.resolve([]);
     if (this.closed) return Promise.reject(new Error('writer is closed'));
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<RefusedRow[]>((resolve, reject) => {
       const pending = { rows, resolve, reject };
       // First come, first queued: behind the writers already waiting, or when the queue is full.
       if (this.waiting.length > 0 || !this.hasRoomFor(rows.length)) this.waiting.push(pending);
@@ -225,7 +238,14 @@ export class BatchWriter {
     const rows = batch.flatMap((p) => p.rows);
     let committed = false;
     try {
-      await this.insert(rows);
+      const refused = await this.insertOrIsolate(rows);
+      if (refused.size > 0) {
+        this.stats.refusedRows += refused.size;
+        for (const p of batch) {
+          const mine = p.rows.filter((r) => refused.has(r));
+          if (mine.length > 0) p.refused = mine.map((row) => ({ row, reason: refused.get(row)! }));
+        }
+      }
       committed = true;
       this.backoffMs = 0;
       this.stats.committedRows += rows.length;
@@ -267,7 +287,7 @@ export class BatchWriter {
       while (i < batch.length && (slice.length === 0 || slice.length + batch[i].rows.length <= SETTLE_SLICE_ROWS)) {
         const p = batch[i++];
         for (const r of p.rows) slice.push(r);
-        p.resolve();
+        p.resolve(p.refused ?? []);
       }
       this.settlingRows -= slice.length;
       this.releaseSpace();
@@ -289,6 +309,43 @@ export class BatchWriter {
     while (this.waiting.length === 0 && this.admissions.length > 0 && room-- > 0) this.admissions.shift()!();
   }
 
+
+  /**
+   * Inserts the rows; when the database refuses them for what one of them holds, halves
+   * until each refused row stands alone and commits all the others: one device's bad
+   * row must not hold back every device's acknowledgements behind a batch retried forever.
+   * Any other error (the database is down…) propagates and the whole batch is retried;
+   * halves committed before it are not written twice (`on conflict do nothing`).
+   */
+  private async insertOrIsolate(rows: PositionWrite[]): Promise<Map<PositionWrite, string>> {
+    const refused = new Map<PositionWrite, string>();
+    try {
+      await this.insert(rows);
+      return refused;
+    } catch (err) {
+      if (!refusesRows(err)) throw err;
+      if (rows.length === 1) refused.set(rows[0], (err as Error).message);
+      else this.log.warn({ err: (err as Error).message, rows: rows.length }, 'position batch refused by the database; finding the rows');
+    }
+    const halve = async (part: PositionWrite[]): Promise<void> => {
+      const mid = part.length >> 1;
+      for (const half of [part.slice(0, mid), part.slice(mid)]) {
+        if (half.length === 0) continue;
+        try {
+          await this.insert(half);
+        } catch (err) {
+          if (!refusesRows(err)) throw err;
+          if (half.length === 1) refused.set(half[0], (err as Error).message);
+          else await halve(half);
+        }
+      }
+    };
+    if (rows.length > 1) await halve(rows);
+    for (const [row, reason] of refused) {
+      this.log.warn({ deviceId: row.deviceId, deviceTimeMs: row.deviceTimeMs, reason }, 'position refused by the database');
+    }
+    return refused;
+  }
 
   private async insert(rows: PositionWrite[]): Promise<void> {
     const n = rows.length;
@@ -320,6 +377,16 @@ export class BatchWriter {
     ];
     await this.pool.query(this.opts.dailyRollup ? INSERT_WITH_ROLLUP_SQL : INSERT_SQL, params);
   }
+}
+
+/**
+ * SQLSTATE class 22 (data exception: a value out of range, text the database cannot hold…)
+ * and 23 (integrity constraint): the rows are at fault, not the database, and the same
+ * rows will fail again however often they are retried.
+ */
+export function refusesRows(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
 /** A PostgreSQL array literal of numbers; null and non-finite values become NULL. */

@@ -49,6 +49,8 @@ export class IngestService implements IngestPort {
     const nowMs = this.now();
     const rejected: RejectedPosition[] = [];
     const rows: PositionWrite[] = [];
+    /** Each row's index in `positions`. */
+    const rowIndex: number[] = [];
     let last = this.lastFix.get(device.deviceId);
     let mark = this.odometer.get(device.deviceId);
     // Buffered history arrives oldest first; judge each fix against the newest accepted before it.
@@ -65,22 +67,56 @@ export class IngestService implements IngestPort {
         this.stats.reject(verdict.reason);
         continue;
       }
+      const unstorable = unstorableText(p.attributes);
+      if (unstorable) {
+        rejected.push({ index: i, reason: unstorable });
+        this.stats.reject(unstorable);
+        continue;
+      }
       const t = p.fixTime.getTime();
       const written = toWrite(device, protocol, p, nowMs, last, mark);
       rows.push(written.row);
+      rowIndex.push(i);
       mark = written.mark;
       if (!last || t > last.timeMs) last = { timeMs: t, lat: p.lat, lon: p.lon };
     }
     if (rejected.length > 0) {
       this.log.info({ uniqueId: device.uniqueId, protocol, rejected }, 'positions rejected');
     }
-    await this.writer.write(rows);
+    const refused = await this.writer.write(rows);
     // Only once stored: a batch that failed is sent again and must count its distance then.
     if (last) this.lastFix.set(device.deviceId, last);
     if (mark) this.odometer.set(device.deviceId, mark);
-    this.stats.stored += rows.length;
-    return { stored: rows.length, rejected };
+    for (const { row, reason } of refused) {
+      const why = `refused by the database: ${reason}`;
+      rejected.push({ index: rowIndex[rows.indexOf(row)], reason: why });
+      this.stats.reject(why);
+    }
+    this.stats.stored += rows.length - refused.length;
+    return { stored: rows.length - refused.length, rejected };
   }
+}
+
+// With the u flag a well-formed pair is one code point, so only a half pair matches.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Why free-form attributes cannot be stored, if they cannot: PostgreSQL text and jsonb
+ * hold neither the NUL character nor half a UTF-16 surrogate pair, and one such row
+ * would make the database refuse its whole batch.
+ */
+export function unstorableText(value: unknown): string | null {
+  if (typeof value === 'string') {
+    if (value.includes('\0')) return 'attributes hold a NUL character (\\u0000), which cannot be stored';
+    if (LONE_SURROGATE.test(value)) return 'attributes hold a lone UTF-16 surrogate, which cannot be stored';
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [k, v] of Object.entries(value)) {
+    const why = unstorableText(k) ?? unstorableText(v);
+    if (why) return why;
+  }
+  return null;
 }
 
 const orNull = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
