@@ -11,6 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from 'pino';
 import { createWebSocketStream } from 'ws';
+import { refusesRows } from '../db/sqlstate.ts';
 
 /**
  * The dashboard's static build. RONDA_WEB_BUILD_DIR points elsewhere: benches and tests
@@ -33,6 +34,20 @@ export async function createApp(opts: AppOptions): Promise<App> {
     bodyLimit: 20 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // A value the database refuses (out of range, a NUL character, an impossible date…) or a
+  // conflict with stored data is the request's fault: say so, not 500. Route plugins' own
+  // handlers pass what they do not know on to this one.
+  app.setErrorHandler((err: Error & { code?: string }, req, reply) => {
+    if (!refusesRows(err)) return reply.send(err);
+    const conflict = err.code!.startsWith('23');
+    req.log.info({ err: err.message, code: err.code }, 'request refused by the database');
+    return reply.code(conflict ? 409 : 400).send({
+      statusCode: conflict ? 409 : 400,
+      error: conflict ? 'Conflict' : 'Bad Request',
+      message: conflict ? `conflicts with what is stored: ${err.message}` : `invalid value: ${err.message}`,
+    });
+  });
 
   await app.register(fastifySwagger, {
     openapi: {

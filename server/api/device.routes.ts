@@ -77,8 +77,8 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
         tags: ['devices'],
         params: Type.Object({ uniqueId: Type.String() }),
         querystring: Type.Object({
-          from: Type.Optional(Type.String({ format: 'date-time' })),
-          to: Type.Optional(Type.String({ format: 'date-time' })),
+          from: Type.Optional(Type.String({ format: 'date-time', description: 'default: 24 hours before `to`, or before now' })),
+          to: Type.Optional(Type.String({ format: 'date-time', description: 'default: now and the day ahead' })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_POSITIONS })),
         }),
         response: { 200: Type.Object({ positions: Type.Array(PositionOut) }), 404: ErrorBody },
@@ -87,8 +87,10 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
     async (req, reply) => {
       const dev = await db.selectFrom('devices').select('id').where('unique_id', '=', req.params.uniqueId).executeTakeFirst();
       if (!dev) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no device ${req.params.uniqueId}` });
-      const to = req.query.to ? new Date(req.query.to) : new Date(Date.now() + 86_400_000);
-      const from = req.query.from ? new Date(req.query.from) : new Date(to.getTime() - 86_400_000);
+      // Unbounded: the last 24 hours, and whatever a device with a clock ahead has sent since.
+      const now = Date.now();
+      const to = req.query.to ? new Date(req.query.to) : new Date(now + 86_400_000);
+      const from = req.query.from ? new Date(req.query.from) : new Date((req.query.to ? to.getTime() : now) - 86_400_000);
       return { positions: await positionsOfDevice(db, dev.id, from, to, req.query.limit ?? MAX_POSITIONS) };
     },
   );

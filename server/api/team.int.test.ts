@@ -53,3 +53,18 @@ describe('teams: time zone and currency', () => {
     expect(collectors.find((c) => c.id === ines)?.timeZone).toBe('America/Tijuana');
   });
 });
+
+describe('values the database refuses', () => {
+  it('are the request\'s fault: a 400 or a 409 that says why, and the next request is served as usual', async () => {
+    const nul = await t.api<{ message: string }>('POST', '/api/teams', { name: 'Cero\u0000' });
+    expect(nul.status).toBe(400);
+    expect(nul.body.message).toMatch(/^invalid value: .*0x00/);
+    expect((await t.api('POST', '/api/teams', { name: 'Centro' })).status).toBe(201);
+    const twice = await t.api<{ message: string }>('POST', '/api/teams', { name: 'Centro' });
+    expect(twice.status).toBe(409);
+    expect(twice.body.message).toMatch(/^conflicts with what is stored: .*teams_name/);
+    expect((await t.api('GET', '/api/visits?date=2026-02-30')).status).toBe(400);
+    expect((await t.api('GET', '/api/accounts/99999999999')).status).toBe(400);
+    expect((await t.api('GET', '/api/teams')).status).toBe(200);
+  });
+});

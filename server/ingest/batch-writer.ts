@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { refusesRows } from '../db/sqlstate.ts';
 import { Fifo } from '../lib/fifo.ts';
 
 /** A row as the writer takes it: times in epoch milliseconds, attributes already JSON text. */
@@ -377,16 +378,6 @@ export class BatchWriter {
     ];
     await this.pool.query(this.opts.dailyRollup ? INSERT_WITH_ROLLUP_SQL : INSERT_SQL, params);
   }
-}
-
-/**
- * SQLSTATE class 22 (data exception: a value out of range, text the database cannot hold…)
- * and 23 (integrity constraint): the rows are at fault, not the database, and the same
- * rows will fail again however often they are retried.
- */
-export function refusesRows(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
 /** A PostgreSQL array literal of numbers; null and non-finite values become NULL. */

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Position, Protocol } from '../../device-protocols/messages.ts';
+import { unstorableText } from '../lib/unstorable-text.ts';
 import type { BatchWriter, PositionWrite } from './batch-writer.ts';
 import type { DeviceRegistry } from './device-registry.ts';
 import type { DeviceRef, IngestPort, RejectedPosition, SubmitResult } from './ingest-port.ts';
@@ -69,8 +70,9 @@ export class IngestService implements IngestPort {
       }
       const unstorable = unstorableText(p.attributes);
       if (unstorable) {
-        rejected.push({ index: i, reason: unstorable });
-        this.stats.reject(unstorable);
+        const reason = `attributes ${unstorable}`;
+        rejected.push({ index: i, reason });
+        this.stats.reject(reason);
         continue;
       }
       const t = p.fixTime.getTime();
@@ -95,28 +97,6 @@ export class IngestService implements IngestPort {
     this.stats.stored += rows.length - refused.length;
     return { stored: rows.length - refused.length, rejected };
   }
-}
-
-// With the u flag a well-formed pair is one code point, so only a half pair matches.
-const LONE_SURROGATE = /\p{Cs}/u;
-
-/**
- * Why free-form attributes cannot be stored, if they cannot: PostgreSQL text and jsonb
- * hold neither the NUL character nor half a UTF-16 surrogate pair, and one such row
- * would make the database refuse its whole batch.
- */
-export function unstorableText(value: unknown): string | null {
-  if (typeof value === 'string') {
-    if (value.includes('\0')) return 'attributes hold a NUL character (\\u0000), which cannot be stored';
-    if (LONE_SURROGATE.test(value)) return 'attributes hold a lone UTF-16 surrogate, which cannot be stored';
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  for (const [k, v] of Object.entries(value)) {
-    const why = unstorableText(k) ?? unstorableText(v);
-    if (why) return why;
-  }
-  return null;
 }
 
 const orNull = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);

@@ -129,6 +129,31 @@ describe('phone positions over MQTT', () => {
     await c.endAsync();
   });
 
+  it('refuses positions whose attributes the database cannot hold, and the publish, the rest of it and other devices go on', async () => {
+    const d = await t.createDevice('phone-nul');
+    const c = await connect(tcpUrl(), 'phone-nul', d.token);
+    const now = Date.now();
+    const before = t.server.ingest.stats.rejected;
+    await c.publishAsync('ronda/phone-nul/position', JSON.stringify([
+      { ts: now - 3000, lat: 20.7, lon: -103.3, attrs: { note: 'a\u0000b' } },
+      { ts: now - 2000, lat: 20.7001, lon: -103.3, attrs: { ['half \ud800']: 1 } },
+      { ts: now - 1000, lat: 20.7002, lon: -103.3, attrs: { note: 'ok' } },
+    ]), { qos: 1 });
+    // The next publish and another device's are acknowledged too: nothing is stuck behind the refused rows.
+    await c.publishAsync('ronda/phone-nul/position', JSON.stringify({ ts: now - 500, lat: 20.7003, lon: -103.3 }), { qos: 1 });
+    const c1 = await connect(tcpUrl(), 'phone-1', dev.token);
+    await c1.publishAsync('ronda/phone-1/position', JSON.stringify({ ts: now - 400, lat: 20.6768, lon: -103.3475 }), { qos: 1 });
+    expect((await positions('phone-nul')).map((r) => r.lat)).toEqual([20.7002, 20.7003]);
+    expect(t.server.ingest.stats.rejected - before).toBe(2);
+    const reasons = Object.keys(t.server.ingest.stats.toJSON().rejectedByReason);
+    expect(reasons).toContain('attributes hold a NUL character (\\uN), which cannot be stored');
+    expect(reasons).toContain('attributes hold a lone UTF-N surrogate, which cannot be stored');
+    // Without from/to: the last 24 hours.
+    const recent = await t.api('GET', '/api/devices/phone-nul/positions');
+    expect(recent.body.positions).toHaveLength(2);
+    await Promise.all([c.endAsync(), c1.endAsync()]);
+  });
+
   it('accepts OwnTracks location messages on owntracks/{user}/{device}', async () => {
     const d = await t.createDevice('ot-phone');
     const c = await connect(tcpUrl(), 'ot-phone', d.token);

@@ -5,7 +5,9 @@ import type { Logger } from 'pino';
 import { CheckinIn } from '../contract/checkin.ts';
 import { PaymentIn } from '../contract/payment.ts';
 import type { Database } from '../db/database.ts';
+import { refusesRows } from '../db/sqlstate.ts';
 import type { DeviceRef } from '../ingest/ingest-port.ts';
+import { storableText, unstorableText } from '../lib/unstorable-text.ts';
 import { recordCheckin, type CheckinOptions } from './checkin.service.ts';
 import { OperationError } from './errors.ts';
 import type { NotifyRecord } from './live-events.ts';
@@ -32,7 +34,9 @@ export function createRecordHandlers(deps: RecordHandlerDeps) {
 
   async function reject(dev: DeviceRef, kind: 'checkin' | 'payment', payload: Buffer, reason: string): Promise<void> {
     log.warn({ uniqueId: dev.uniqueId, kind, reason }, 'device record rejected');
-    await db.insertInto('rejected_records').values({ device_id: dev.deviceId, kind, payload: payload.toString('utf8').slice(0, 10_000), reason }).execute();
+    // Kept as text the database can hold, or the refusal itself would fail and the phone resend forever.
+    const text = storableText(payload.toString('utf8').slice(0, 10_000));
+    await db.insertInto('rejected_records').values({ device_id: dev.deviceId, kind, payload: text, reason: storableText(reason) }).execute();
   }
 
   function decode<T>(schema: TSchema, payload: Buffer): { ok: true; value: T } | { ok: false; reason: string } {
@@ -46,6 +50,8 @@ export function createRecordHandlers(deps: RecordHandlerDeps) {
       const e = Value.Errors(schema, json).First();
       return { ok: false, reason: `${e?.path || 'payload'}: ${e?.message ?? 'invalid'}` };
     }
+    const unstorable = unstorableText(json);
+    if (unstorable) return { ok: false, reason: `its texts ${unstorable}` };
     return { ok: true, value: json as T };
   }
 
@@ -65,7 +71,7 @@ export function createRecordHandlers(deps: RecordHandlerDeps) {
         notify('checkin', r.checkin.teamId, r.checkin);
         if (r.visit) notify('visit', r.visit.teamId, r.visit);
       } catch (err) {
-        if (err instanceof OperationError) return reject(dev, 'checkin', payload, err.message);
+        if (err instanceof OperationError || refusesRows(err)) return reject(dev, 'checkin', payload, (err as Error).message);
         throw err;
       }
     },
@@ -77,7 +83,7 @@ export function createRecordHandlers(deps: RecordHandlerDeps) {
         const r = await recordPayment(db, d.value, sourceOf(dev));
         if (!r.duplicate) notify('payment', r.payment.teamId, r.payment);
       } catch (err) {
-        if (err instanceof OperationError) return reject(dev, 'payment', payload, err.message);
+        if (err instanceof OperationError || refusesRows(err)) return reject(dev, 'payment', payload, (err as Error).message);
         throw err;
       }
     },

@@ -90,11 +90,17 @@ describe('payments over MQTT', () => {
   it('acknowledges and keeps a payload that can never be stored instead of letting the phone resend it forever', async () => {
     await publish('payment', '{oops');
     await publish('payment', { id: uuid(), visitId: 999_999, ts: Date.now(), amount: 10, currency: 'MXN', method: 'cash' });
-    const rows = (await t.api('GET', '/api/records/rejected')).body.records.map((r: any) => [r.uniqueId, r.kind, r.reason]);
-    expect(rows).toEqual([
+    // PostgreSQL text holds no NUL character: not in a field (a JSON escape), nor in a payload kept as it came (a raw byte).
+    await publish('payment', `{"id":"${uuid()}","visitId":1,"ts":0,"amount":1,"currency":"MXN","method":"cash","receipt":"r\\u0000"}`);
+    await publish('checkin', `{"note":"\u0000"}`);
+    const records = (await t.api('GET', '/api/records/rejected')).body.records;
+    expect(records.map((r: any) => [r.uniqueId, r.kind, r.reason])).toEqual([
+      ['ana-phone', 'checkin', 'payload is not valid JSON'],
+      ['ana-phone', 'payment', 'its texts hold a NUL character (\\u0000), which cannot be stored'],
       ['ana-phone', 'payment', 'visit 999999 does not exist'],
       ['ana-phone', 'payment', 'payload is not valid JSON'],
     ]);
+    expect(records[0].payload).toBe('{"note":"\uFFFD"}');
   });
   it('numbers concurrent payments without gaps and stores concurrent resends of one id once (API)', async () => {
     const accountId = await account('PAY-2', 10_000);
