@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Protocol } from '../../device-protocols/messages.ts';
 import type { Database } from '../db/database.ts';
+import { storableText, unstorableText } from '../lib/unstorable-text.ts';
 import type { DeviceRef } from './ingest-port.ts';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -23,6 +24,8 @@ export class DeviceRegistry {
   async find(uniqueId: string): Promise<CachedDevice | null> {
     const hit = this.cache.get(uniqueId);
     if (hit !== undefined) return hit;
+    // An id the database cannot hold (a NUL character…) is no device's, and looking it up would fail.
+    if (unstorableText(uniqueId)) return null;
     const row = await this.db
       .selectFrom('devices')
       .select(['id', 'unique_id', 'collector_id', 'token_hash'])
@@ -49,7 +52,7 @@ export class DeviceRegistry {
   async recordUnknown(uniqueId: string, protocol: Protocol, remoteAddress: string, at = new Date()): Promise<void> {
     await this.db
       .insertInto('unknown_devices')
-      .values({ unique_id: uniqueId.slice(0, 64), protocol, remote_address: remoteAddress, first_seen: at, last_seen: at, count: 1 })
+      .values({ unique_id: storableText(uniqueId).slice(0, 64), protocol, remote_address: remoteAddress, first_seen: at, last_seen: at, count: 1 })
       .onConflict((oc) =>
         oc.columns(['unique_id', 'protocol']).doUpdateSet({
           last_seen: at,

@@ -117,4 +117,10 @@ describe('OsmAnd over HTTP', () => {
     const answers = ['missing lat/lon', 'unknown device id ghost-phone', 'method DELETE not allowed'];
     expect(listener(health, 'osmand', 'http').counters).toMatchObject({ frames: 5, acks: 2, refused: 1, errors: 2, bytesOut: answers.join('').length });
   });
+
+  it('refuses an id the database cannot hold as unknown, not as a failure to retry, and lists it', async () => {
+    const nul = await fetch(url(`?id=ghost%00phone&lat=${SPOTS[0].lat}&lon=${SPOTS[0].lon}`));
+    expect(nul.status).toBe(404);
+    expect((await unknownDevices(t)).find((d) => d.uniqueId === 'ghost\uFFFDphone')).toMatchObject({ protocol: 'osmand', count: 1 });
+  });
 });
