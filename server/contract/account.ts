@@ -58,6 +58,11 @@ export type AccountListQuery = Static<typeof AccountListQuery>;
 export const AccountList = Type.Object({ total: Type.Integer(), accounts: Type.Array(AccountOut) });
 export type AccountList = Static<typeof AccountList>;
 
+/** The largest amount an account holds (numeric(14,2)). */
+export const MAX_AMOUNT = 999_999_999_999.99;
+/** days_past_due is an int4; a century overdue is already beyond any portfolio. */
+export const MAX_DAYS_PAST_DUE = 36_500;
+
 export const AccountPatch = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -65,9 +70,9 @@ export const AccountPatch = Type.Object(
     lat: Type.Optional(Nullable(Type.Number({ minimum: -90, maximum: 90 }))),
     lon: Type.Optional(Nullable(Type.Number({ minimum: -180, maximum: 180 }))),
     phone: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
-    balanceDue: Type.Optional(Type.Number({ minimum: 0 })),
-    installmentAmount: Type.Optional(Type.Number({ minimum: 0 })),
-    daysPastDue: Type.Optional(Type.Integer({ minimum: 0 })),
+    balanceDue: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_AMOUNT })),
+    installmentAmount: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_AMOUNT })),
+    daysPastDue: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_DAYS_PAST_DUE })),
     segment: Type.Optional(Nullable(Type.String({ maxLength: 80 }))),
     /** Moving an account to another team is for admins. */
     teamId: Type.Optional(Type.Integer()),

@@ -24,7 +24,20 @@ describe('parseAccountsCsv', () => {
       { line: 5, externalId: 'B', reason: 'expected 6 fields, found 5' },
       { line: 6, externalId: 'A', reason: 'external id A already appears on line 2' },
       { line: 7, externalId: 'C', reason: 'lat/lon 0,0 is not an address (missing coordinates)' },
-      { line: 8, externalId: 'D', reason: 'balance due "1.2.3" is not an amount of 0 or more' },
+      { line: 8, externalId: 'D', reason: 'balance due "1.2.3" is not an amount from 0 to 999999999999.99' },
+    ]);
+  });
+
+  it('refuses a row the database could not hold, with its reason, and reads the rows around it', () => {
+    const csv = 'id,name,lat,lon,balance,installment,days past due\nA,Ana,20.6,-103.3,10,1,5\nB,Be\u0000to,20.6,-103.3,10,1,5\n' +
+      'C,Caro,20.6,-103.3,1e30,1,5\nD,Dani,20.6,-103.3,10,99999999999999999,5\nE,Eva,20.6,-103.3,10,1,3000000000\nF,Fer,20.6,-103.3,10,1,5\n';
+    const r = parseAccountsCsv(csv);
+    expect(r.rows.map((x) => x.externalId)).toEqual(['A', 'F']);
+    expect(r.invalid).toEqual([
+      { line: 3, externalId: 'B', reason: 'its fields hold a NUL character (\\u0000), which cannot be stored' },
+      { line: 4, externalId: 'C', reason: 'balance due "1e30" is not an amount from 0 to 999999999999.99' },
+      { line: 5, externalId: 'D', reason: 'installment amount "99999999999999999" is not an amount from 0 to 999999999999.99' },
+      { line: 6, externalId: 'E', reason: 'days past due "3000000000" is not a whole number from 0 to 36500' },
     ]);
   });
 

@@ -1,4 +1,6 @@
 import { parse } from 'csv-parse/sync';
+import { MAX_AMOUNT, MAX_DAYS_PAST_DUE } from '../contract/account.ts';
+import { unstorableText } from '../lib/unstorable-text.ts';
 import { invalid } from './errors.ts';
 
 /** One valid data row of an accounts file, in our units. */
@@ -104,6 +106,11 @@ export function parseAccountsCsv(text: string): { total: number; rows: AccountCs
       fail('external id is empty');
       continue;
     }
+    const unstorable = unstorableText(record);
+    if (unstorable) {
+      fail(`its fields ${unstorable}`);
+      continue;
+    }
     const name = get('name');
     if (!name) {
       fail('name is empty');
@@ -124,20 +131,20 @@ export function parseAccountsCsv(text: string): { total: number; rows: AccountCs
       continue;
     }
     const balanceDue = parseAmount(get('balanceDue'));
-    if (balanceDue === null || balanceDue < 0) {
-      fail(`balance due "${get('balanceDue')}" is not an amount of 0 or more`);
+    if (balanceDue === null || balanceDue < 0 || balanceDue > MAX_AMOUNT) {
+      fail(`balance due "${get('balanceDue')}" is not an amount from 0 to ${MAX_AMOUNT}`);
       continue;
     }
     const installmentRaw = get('installmentAmount');
     const installmentAmount = installmentRaw === '' ? 0 : parseAmount(installmentRaw);
-    if (installmentAmount === null || installmentAmount < 0) {
-      fail(`installment amount "${installmentRaw}" is not an amount of 0 or more`);
+    if (installmentAmount === null || installmentAmount < 0 || installmentAmount > MAX_AMOUNT) {
+      fail(`installment amount "${installmentRaw}" is not an amount from 0 to ${MAX_AMOUNT}`);
       continue;
     }
     const dpdRaw = get('daysPastDue');
     const daysPastDue = dpdRaw === '' ? 0 : Number(dpdRaw);
-    if (!Number.isInteger(daysPastDue) || daysPastDue < 0) {
-      fail(`days past due "${dpdRaw}" is not a whole number of 0 or more`);
+    if (!Number.isInteger(daysPastDue) || daysPastDue < 0 || daysPastDue > MAX_DAYS_PAST_DUE) {
+      fail(`days past due "${dpdRaw}" is not a whole number from 0 to ${MAX_DAYS_PAST_DUE}`);
       continue;
     }
     const currency = get('currency').toUpperCase() || null;

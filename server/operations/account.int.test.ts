@@ -31,7 +31,7 @@ describe('accounts CSV import', () => {
       updated: 0,
       invalid: [
         { line: 11, externalId: 'ACC-00010', reason: 'lat "abc" is not a latitude between -90 and 90' },
-        { line: 501, externalId: 'ACC-00500', reason: 'balance due "-5" is not an amount of 0 or more' },
+        { line: 501, externalId: 'ACC-00500', reason: 'balance due "-5" is not an amount from 0 to 999999999999.99' },
         { line: 1000, externalId: 'ACC-00999', reason: 'name is empty' },
       ],
     });
