@@ -90,11 +90,12 @@ describe('BatchWriter', () => {
   });
 
   it('commits a batch around the rows the database refuses, tells each writer which of its rows those were, and never retries them', async () => {
+    const handedOn: PositionWrite[] = [];
     const writer = new BatchWriter(
       handle!.pool,
       { batchRows: 500, flushMs: 20, queueMax: 10_000, concurrency: 1, dailyRollup: true },
       pino({ level: 'silent' }),
-      () => undefined,
+      (rows) => handedOn.push(...rows),
     );
     const t0 = Date.UTC(2026, 10, 30, 13);
     // Two rows the database cannot hold: jsonb refuses \u0000, and real overflows past 3.4e38.
@@ -116,8 +117,13 @@ describe('BatchWriter', () => {
     expect(results.filter((r) => r.length > 0)).toHaveLength(2);
     const stored = await handle!.pool.query('select device_id, count(*)::int as n from positions where device_id between 300 and 306 group by 1 order by 1');
     expect(stored.rows).toEqual([{ device_id: 300, n: 2 }, ...[302, 303, 304, 305, 306].map((d) => ({ device_id: d, n: 40 }))]);
+    // Only stored rows reach the live stream and the deviation engine.
+    expect(handedOn).toHaveLength(202);
+    expect(handedOn).not.toContain(nul);
+    expect(handedOn).not.toContain(huge);
     const stats = writer.getStats();
     expect(stats.refusedRows).toBe(2);
+    expect(stats.committedRows).toBe(202);
     expect(stats.failures).toBe(0);
     await writer.close();
   });

@@ -244,15 +244,18 @@ export class BatchWriter {
         this.stats.refusedRows += refused.size;
         for (const p of batch) {
           const mine = p.rows.filter((r) => refused.has(r));
-          if (mine.length > 0) p.refused = mine.map((row) => ({ row, reason: refused.get(row)! }));
+          if (mine.length === 0) continue;
+          p.refused = mine.map((row) => ({ row, reason: refused.get(row)! }));
+          // Only stored rows go on to the live stream (a new array: the caller's stays as it gave it).
+          p.rows = p.rows.filter((r) => !refused.has(r));
         }
       }
       committed = true;
       this.backoffMs = 0;
-      this.stats.committedRows += rows.length;
+      this.stats.committedRows += rows.length - refused.size;
       this.stats.batches++;
       this.queuedRows -= rows.length;
-      this.settlingRows += rows.length;
+      this.settlingRows += rows.length - refused.size;
     } catch (err) {
       this.stats.failures++;
       this.stats.lastError = (err as Error).message;
@@ -293,7 +296,7 @@ export class BatchWriter {
       this.settlingRows -= slice.length;
       this.releaseSpace();
       try {
-        this.onCommitted(slice);
+        if (slice.length > 0) this.onCommitted(slice);
       } catch (err) {
         // The rows are committed and acknowledged; a consumer's bug must not stall later batches.
         this.log.error({ err: (err as Error).message, rows: slice.length }, 'position consumer failed');
