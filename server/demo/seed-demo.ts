@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { TrackerSpec } from '../../simulators/fleet/tracker.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { Database } from '../db/database.ts';
 import { hashToken } from '../ingest/device-registry.ts';
@@ -24,7 +25,7 @@ export interface DemoDevice {
   kind: 'phone' | TrackerKind;
 }
 
-export type TrackerKind = 'gt06' | 'teltonika' | 'h02' | 'osmand' | 'owntracks';
+export type TrackerKind = TrackerSpec['kind'];
 
 /**
  * The last ten demo collectors report their positions through another device, two of each kind, so the demo

@@ -41,10 +41,12 @@ export class BoardState {
   loading = $state(false);
   /** No plan stored yet for the team and day. */
   missing = $state(false);
-  /** The team has no visits that day at all: nothing to plan, which the board says instead of offering to plan it. */
-  noVisits = $state(false);
   /** With no plan stored: the day's visits as they stand (unassigned, or assigned by hand), for the dispatcher to see before planning. */
   dayVisits = $state.raw<VisitOut[]>([]);
+  /** With no plan: the team has no visits that day at all, nothing to plan, which the board says instead of offering to plan it. */
+  get noVisits(): boolean {
+    return this.dayVisits.length === 0;
+  }
   loadError = $state<string | null>(null);
   /** The visit an action is under way for (or 0 for a whole-day action); null when idle. */
   busy = $state<number | null>(null);
@@ -104,7 +106,6 @@ export class BoardState {
         if (v.teamId === this.teamId && v.date === this.date) {
           this.#liveVisits.set(v.id, v);
           this.#track(v);
-          this.noVisits = false;
           if (this.missing) this.dayVisits = [...this.dayVisits.filter((d) => d.id !== v.id), v];
         }
       }),
@@ -152,7 +153,6 @@ export class BoardState {
       this.plan = null;
       this.missing = true;
       this.dayVisits = visits;
-      this.noVisits = visits.length === 0;
     } catch (err) {
       this.loadError = err instanceof Error ? err.message : String(err);
     } finally {
