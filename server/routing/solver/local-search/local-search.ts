@@ -3,7 +3,7 @@ import type { SearchContext } from './context.ts';
 import { crossExchange } from './cross-exchange.ts';
 import { exchange } from './exchange.ts';
 import { relocate, relocateToEmpty } from './relocate.ts';
-import { routeSwap } from './route-swap.ts';
+import { RouteSwap } from './route-swap.ts';
 import { SwapStar } from './swap-star.ts';
 import { twoOptStar } from './two-opt-star.ts';
 import { twoOpt } from './two-opt.ts';
@@ -15,6 +15,7 @@ import { twoOpt } from './two-opt.ts';
  */
 export class LocalSearch {
   private readonly swapStar = new SwapStar();
+  private readonly routeSwap = new RouteSwap();
   private readonly order: number[];
   private readonly seen: Uint8Array;
 
@@ -32,7 +33,7 @@ export class LocalSearch {
     while (active) {
       active = false;
       // Marks the jobs of swapped routes dirty, so the pass below looks at them again.
-      routeSwap(ctx);
+      this.routeSwap.run(ctx);
       for (const u of order) {
         if (dirty[u] === 0) continue;
         dirty[u] = 0;

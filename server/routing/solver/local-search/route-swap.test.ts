@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { contextFor, lineProblem, routesOf, totalCost } from '../testing/line.ts';
-import { routeSwap } from './route-swap.ts';
+import { RouteSwap } from './route-swap.ts';
+
+const routeSwap = (ctx: Parameters<RouteSwap['run']>[0]) => new RouteSwap().run(ctx);
 
 describe('route swap', () => {
   // Depots at 0 and 100; jobs 0 and 1 at 1 and 2, jobs 2 and 3 at 101 and 102.
@@ -45,5 +47,32 @@ describe('route swap', () => {
     ctx.solution.routes[1].fixed = 1;
     expect(routeSwap(ctx)).toBe(false);
     expect(routesOf(ctx)).toEqual([[2, 3], [0, 1]]);
+  });
+
+  it('looks again at a pair once one of its routes changed', () => {
+    const p = lineProblem(points, jobs, ownDepots);
+    const ctx = contextFor(p, [[0, 1], [2, 3]]);
+    const swap = new RouteSwap();
+    expect(swap.run(ctx)).toBe(false);
+    // The same two routes with the wrong depots: the pair was checked, but not with these routes.
+    ctx.solution.setJobs(0, [2, 3]);
+    ctx.solution.setJobs(1, [0, 1]);
+    expect(swap.run(ctx)).toBe(true);
+    expect(routesOf(ctx)).toEqual([[0, 1], [2, 3]]);
+  });
+
+  it('looks again at a pair once the search lets routes hold more jobs', () => {
+    // Vehicle 0 may hold 1 job, vehicle 1 two: vehicle 0 cannot take vehicle 1's two jobs near its depot.
+    const p = lineProblem(points, [2, 4, 5].map((location) => ({ location })), [
+      { start: 0, end: 0, maxTasks: 1 },
+      { start: 1, end: 1, maxTasks: 2 },
+    ]);
+    const ctx = contextFor(p, [[1], [0, 2]]);
+    const swap = new RouteSwap();
+    const before = totalCost(ctx);
+    expect(swap.run(ctx)).toBe(false);
+    ctx.solution.taskLimit[0] = 2;
+    expect(swap.run(ctx)).toBe(true);
+    expect(totalCost(ctx)).toBeLessThan(before);
   });
 });
