@@ -127,4 +127,19 @@ describe('BatchWriter', () => {
     expect(stats.failures).toBe(0);
     await writer.close();
   });
+
+  it('stores a speed too small for a real as 0 and a fractional satellite count rounded, instead of refusing the fix', async () => {
+    const writer = new BatchWriter(
+      handle!.pool,
+      { batchRows: 500, flushMs: 20, queueMax: 10_000, concurrency: 1, dailyRollup: true },
+      pino({ level: 'silent' }),
+      () => undefined,
+    );
+    const t0 = Date.UTC(2026, 10, 30, 14);
+    const refused = await writer.write([{ ...fix(320, t0), speedKph: 1e-40, courseDeg: -5e-324, segmentM: 1e-45, satellites: 7.6 }]);
+    expect(refused).toEqual([]);
+    const stored = await handle!.pool.query('select speed_kph, course_deg, segment_m, satellites from positions where device_id = 320');
+    expect(stored.rows).toEqual([{ speed_kph: 0, course_deg: 0, segment_m: 0, satellites: 8 }]);
+    await writer.close();
+  });
 });

@@ -366,17 +366,17 @@ export class BatchWriter {
       numbers(pick((r) => r.serverTimeMs)),
       numbers(pick((r) => r.lat)),
       numbers(pick((r) => r.lon)),
-      numbers(pick((r) => r.speedKph)),
-      numbers(pick((r) => r.courseDeg)),
-      numbers(pick((r) => r.altitudeM)),
-      numbers(pick((r) => r.accuracyM)),
-      numbers(pick((r) => r.batteryPct)),
-      numbers(pick((r) => r.satellites)),
+      reals(pick((r) => r.speedKph)),
+      reals(pick((r) => r.courseDeg)),
+      reals(pick((r) => r.altitudeM)),
+      reals(pick((r) => r.accuracyM)),
+      reals(pick((r) => r.batteryPct)),
+      numbers(pick((r) => (r.satellites === null ? null : Math.round(r.satellites)))),
       booleans(pick((r) => r.valid)),
       texts(pick((r) => r.protocol)),
       texts(pick((r) => r.attributesJson)),
-      numbers(pick((r) => r.segmentM)),
-      numbers(pick((r) => r.segmentS)),
+      reals(pick((r) => r.segmentM)),
+      reals(pick((r) => r.segmentS)),
       booleans(pick((r) => r.moving)),
     ];
     await this.pool.query(this.opts.dailyRollup ? INSERT_WITH_ROLLUP_SQL : INSERT_SQL, params);
@@ -390,6 +390,23 @@ export function numbers(values: readonly (number | null)[]): string {
     const v = values[i];
     if (i > 0) out += ',';
     out += v === null || !Number.isFinite(v) ? 'NULL' : String(v);
+  }
+  return out + '}';
+}
+
+/**
+ * Below float4's smallest normal magnitude PostgreSQL refuses a real ("out of range"):
+ * a phone's speed of 1e-40 would cost it the whole position, so such values are 0.
+ */
+const FLOAT4_MIN_NORMAL = 1.1754943508222875e-38;
+
+/** A PostgreSQL array literal for real columns: as `numbers`, with magnitudes float4 cannot hold as 0. */
+export function reals(values: readonly (number | null)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ',';
+    out += v === null || !Number.isFinite(v) ? 'NULL' : Math.abs(v) < FLOAT4_MIN_NORMAL ? '0' : String(v);
   }
   return out + '}';
 }
