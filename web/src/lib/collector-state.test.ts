@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectorState, isLowBattery, ONLINE_WINDOW_MS } from './collector-state.ts';
+import { collectorState, isLowBattery, isReporting, ONLINE_WINDOW_MS } from './collector-state.ts';
 
 const NOW = Date.UTC(2026, 10, 23, 18, 0, 0);
 const report = (ageMs: number, speedKph: number | null, batteryPct: number | null = 80) => ({ tsMs: NOW - ageMs, speedKph, batteryPct });
@@ -31,6 +31,12 @@ describe('collectorState', () => {
     expect(collectorState(report(1000, 30), NOW, deviating)).toBe('deviation');
     expect(collectorState(report(600_000, 0), NOW, deviating)).toBe('deviation');
     expect(collectorState(null, NOW, deviating)).toBe('deviation');
+  });
+
+  it('does not count a silent collector as reporting, even one shown in deviation (the wall\'s "active" figure)', () => {
+    expect(isReporting(report(299_999, 0), NOW)).toBe(true);
+    expect(isReporting(report(300_000, 0), NOW)).toBe(false);
+    expect(isReporting(null, NOW)).toBe(false);
   });
 
   it('does not call a silent collector at a visit', () => {

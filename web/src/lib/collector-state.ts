@@ -48,9 +48,14 @@ export const NO_CONTEXT: StateContext = { inDeviation: false, atVisit: false };
  */
 export function collectorState(last: LastReport | null, nowMs: number, ctx: StateContext = NO_CONTEXT): CollectorState {
   if (ctx.inDeviation) return 'deviation';
-  if (!last || nowMs - last.tsMs >= ONLINE_WINDOW_MS) return 'offline';
+  if (!last || !isReporting(last, nowMs)) return 'offline';
   if (ctx.atVisit) return 'atVisit';
   return isMoving(last.speedKph) ? 'moving' : 'idle';
+}
+
+/** Reported within the online window (a collector in deviation may be silent too). */
+export function isReporting(last: LastReport | null, nowMs: number): boolean {
+  return last !== null && nowMs - last.tsMs < ONLINE_WINDOW_MS;
 }
 
 export function isMoving(speedKph: number | null): boolean {

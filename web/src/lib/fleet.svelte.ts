@@ -2,7 +2,7 @@ import type { CollectorList, CollectorSummary } from '$contract/collector.ts';
 import type { LivePosition } from '$contract/live.ts';
 import { api } from './api.ts';
 import { clock } from './clock.svelte.ts';
-import { COLLECTOR_STATES, collectorState, type CollectorState, type LastReport } from './collector-state.ts';
+import { COLLECTOR_STATES, collectorState, isReporting, type CollectorState, type LastReport } from './collector-state.ts';
 import { live } from './live.svelte.ts';
 import { stateContext } from './wall/state-context.ts';
 
@@ -27,6 +27,7 @@ export class CollectorRow {
   last = $state.raw<LivePosition | null>(null);
   report = $state.raw<LastReport | null>(null);
   readonly state: CollectorState = $derived.by(() => collectorState(this.report, clock.now, stateContext(this.id, this.last)));
+  readonly reporting: boolean = $derived(isReporting(this.report, clock.now));
 
   constructor(summary: CollectorSummary) {
     this.id = summary.id;

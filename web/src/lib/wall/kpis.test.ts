@@ -4,8 +4,8 @@ import { computeKpis, totalsByCurrency } from './kpis.ts';
 describe('computeKpis', () => {
   const visits = [{ status: 'completed' }, { status: 'completed' }, { status: 'missed' }, { status: 'assigned' }, { status: 'cancelled' }] as const;
 
-  it('counts completed over non-cancelled visits, active collectors and the goal ratio', () => {
-    const k = computeKpis({ money: [{ currency: 'MXN', collected: 1500, goal: 6000 }], visits, states: ['moving', 'offline', 'idle', 'deviation', 'atVisit'], openEvents: 3 });
+  it('counts completed over non-cancelled visits, collectors reporting and the goal ratio', () => {
+    const k = computeKpis({ money: [{ currency: 'MXN', collected: 1500, goal: 6000 }], visits, reporting: [true, false, true, true, true], openEvents: 3 });
     expect(k).toEqual({
       currency: 'MXN',
       collected: 1500,
@@ -22,8 +22,8 @@ describe('computeKpis', () => {
 
   it('has no goal percentage without a goal, and passes 100 % on a good day', () => {
     const money = (collected: number, goal: number) => [{ currency: 'MXN', collected, goal }];
-    expect(computeKpis({ money: money(10, 0), visits: [], states: [], openEvents: 0 }).goalPct).toBeNull();
-    expect(computeKpis({ money: money(150, 100), visits: [], states: [], openEvents: 0 }).goalPct).toBe(150);
+    expect(computeKpis({ money: money(10, 0), visits: [], reporting: [], openEvents: 0 }).goalPct).toBeNull();
+    expect(computeKpis({ money: money(150, 100), visits: [], reporting: [], openEvents: 0 }).goalPct).toBe(150);
   });
 });
 

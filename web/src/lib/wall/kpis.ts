@@ -1,5 +1,4 @@
 import type { VisitStatus } from '$contract/visit.ts';
-import type { CollectorState } from '../collector-state.ts';
 
 /** Money of one currency: amounts of different currencies are never added. */
 export interface CurrencyMoney {
@@ -14,7 +13,8 @@ export interface KpiInputs {
   /** What `totalsByCurrency` returns: the headline currency first. */
   money: readonly CurrencyMoney[];
   visits: readonly { status: VisitStatus }[];
-  states: readonly CollectorState[];
+  /** Per collector in view, whether it reported within the online window. */
+  reporting: readonly boolean[];
   openEvents: number;
 }
 
@@ -27,7 +27,7 @@ export interface Kpis {
   visitsDone: number;
   /** Today's visits that still count: cancelled ones are off the plan. */
   visitsPlanned: number;
-  /** Reporting now (everything but offline). */
+  /** Reporting now, whatever their state (one in deviation may have gone silent). */
   activeCollectors: number;
   collectors: number;
   openEvents: number;
@@ -62,7 +62,7 @@ export function computeKpis(input: KpiInputs): Kpis {
     if (v.status === 'completed') visitsDone++;
   }
   let active = 0;
-  for (const s of input.states) if (s !== 'offline') active++;
+  for (const reporting of input.reporting) if (reporting) active++;
   const [money, ...otherMoney] = input.money;
   return {
     currency: money.currency,
@@ -72,7 +72,7 @@ export function computeKpis(input: KpiInputs): Kpis {
     visitsDone,
     visitsPlanned,
     activeCollectors: active,
-    collectors: input.states.length,
+    collectors: input.reporting.length,
     openEvents: input.openEvents,
     otherMoney,
   };
