@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { openDatabase, type DbHandle } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { BatchWriter, type PositionWrite } from './batch-writer.ts';
+import { BatchWriter, type BatchWriterOptions, type PositionWrite } from './batch-writer.ts';
 
 let tdb: TestDatabase | undefined;
 let handle: DbHandle | undefined;
@@ -11,6 +11,12 @@ afterAll(async () => {
   await handle?.close();
   await tdb?.drop();
 });
+
+/** A writer on the test database that logs nothing; options not given are those of the refused-row tests. */
+function writerOn(pool: DbHandle['pool'], options: Partial<BatchWriterOptions> = {}, onCommitted: (rows: PositionWrite[]) => void = () => undefined): BatchWriter {
+  const defaults: BatchWriterOptions = { batchRows: 500, flushMs: 20, queueMax: 10_000, concurrency: 1, dailyRollup: true };
+  return new BatchWriter(pool, { ...defaults, ...options }, pino({ level: 'silent' }), onCommitted);
+}
 
 function fix(deviceId: number, deviceTimeMs: number): PositionWrite {
   return {
@@ -26,12 +32,7 @@ describe('BatchWriter', () => {
     handle = await openDatabase({ databaseUrl: tdb.databaseUrl ?? null, dataDir: tdb.databaseUrl ? null : tdb.dataDir });
     await migrateToLatest(handle.db);
     const handedOn: number[] = [];
-    const writer = new BatchWriter(
-      handle.pool,
-      { batchRows: 2000, flushMs: 50, queueMax: 10_000, concurrency: 1, dailyRollup: false },
-      pino({ level: 'silent' }),
-      (rows) => handedOn.push(...rows.map((r) => r.deviceTimeMs)),
-    );
+    const writer = writerOn(handle.pool, { batchRows: 2000, flushMs: 50, dailyRollup: false }, (rows) => handedOn.push(...rows.map((r) => r.deviceTimeMs)));
     // Counts turns of the event loop while the acknowledgements arrive.
     let turns = 0;
     let counting = true;
@@ -58,12 +59,7 @@ describe('BatchWriter', () => {
   });
 
   it('holds writes beyond the queue bound, admits them in arrival order as space frees and holds new messages meanwhile, committing each once', async () => {
-    const writer = new BatchWriter(
-      handle!.pool,
-      { batchRows: 50, flushMs: 5, queueMax: 100, concurrency: 2, dailyRollup: false },
-      pino({ level: 'silent' }),
-      () => undefined,
-    );
+    const writer = writerOn(handle!.pool, { batchRows: 50, flushMs: 5, queueMax: 100, concurrency: 2, dailyRollup: false });
     const t0 = Date.UTC(2026, 10, 30, 12);
     const resolved: number[] = [];
     let peakWaiting = 0;
@@ -91,12 +87,7 @@ describe('BatchWriter', () => {
 
   it('commits a batch around the rows the database refuses, tells each writer which of its rows those were, and never retries them', async () => {
     const handedOn: PositionWrite[] = [];
-    const writer = new BatchWriter(
-      handle!.pool,
-      { batchRows: 500, flushMs: 20, queueMax: 10_000, concurrency: 1, dailyRollup: true },
-      pino({ level: 'silent' }),
-      (rows) => handedOn.push(...rows),
-    );
+    const writer = writerOn(handle!.pool, {}, (rows) => handedOn.push(...rows));
     const t0 = Date.UTC(2026, 10, 30, 13);
     // Two rows the database cannot hold: jsonb refuses \u0000, and real overflows past 3.4e38.
     const nul = { ...fix(300, t0 + 7_000), attributesJson: JSON.stringify({ note: 'a\u0000b' }) };
@@ -129,12 +120,7 @@ describe('BatchWriter', () => {
   });
 
   it('stores a speed too small for a real as 0 and a fractional satellite count rounded, instead of refusing the fix', async () => {
-    const writer = new BatchWriter(
-      handle!.pool,
-      { batchRows: 500, flushMs: 20, queueMax: 10_000, concurrency: 1, dailyRollup: true },
-      pino({ level: 'silent' }),
-      () => undefined,
-    );
+    const writer = writerOn(handle!.pool);
     const t0 = Date.UTC(2026, 10, 30, 14);
     const refused = await writer.write([{ ...fix(320, t0), speedKph: 1e-40, courseDeg: -5e-324, segmentM: 1e-45, satellites: 7.6 }]);
     expect(refused).toEqual([]);
