@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { Position, Protocol } from '../../device-protocols/messages.ts';
-import { unstorableText } from '../lib/unstorable-text.ts';
 import type { BatchWriter, PositionWrite } from './batch-writer.ts';
 import type { DeviceRegistry } from './device-registry.ts';
 import type { DeviceRef, IngestPort, RejectedPosition, SubmitResult } from './ingest-port.ts';
 import type { IngestStats } from './ingest-stats.ts';
 import { advance, MOVING_KPH, startMark, type OdometerMark } from './odometer.ts';
 import { filterPosition, type FilterConfig, type LastFix } from './position-filter.ts';
+import { unstorablePosition } from './storable-position.ts';
 
 /** Validate → filter → batch-commit, for every listener (SPEC §2). */
 export class IngestService implements IngestPort {
@@ -68,9 +68,8 @@ export class IngestService implements IngestPort {
         this.stats.reject(verdict.reason);
         continue;
       }
-      const unstorable = unstorableText(p.attributes);
-      if (unstorable) {
-        const reason = `attributes ${unstorable}`;
+      const reason = unstorablePosition(p);
+      if (reason) {
         rejected.push({ index: i, reason });
         this.stats.reject(reason);
         continue;

@@ -118,6 +118,20 @@ describe('OsmAnd over HTTP', () => {
     expect(listener(health, 'osmand', 'http').counters).toMatchObject({ frames: 5, acks: 2, refused: 1, errors: 2, bytesOut: answers.join('').length });
   });
 
+  it('refuses a fix whose altitude no database column can hold, with that reason, and stores the next', async () => {
+    const id = 'traccar-client-3';
+    await t.createDevice(id);
+    const [bad, good] = recentTimes(2);
+    const huge = await fetch(url(`?${encodeOsmAndQuery(id, { time: bad, lat: SPOTS[0].lat, lon: SPOTS[0].lon })}&altitude=-1e300`));
+    // Consumed, not failed: the app must not resend it forever.
+    expect(huge.status).toBe(200);
+    expect((await fetch(url(`?${encodeOsmAndQuery(id, { time: good, lat: SPOTS[1].lat, lon: SPOTS[1].lon })}&altitude=1560`))).status).toBe(200);
+    expect((await rowsOf(t, id)).map((r) => r.ts)).toEqual([good.toISOString()]);
+    const ingest = (await t.api('GET', '/api/health')).body.ingest;
+    expect(Object.keys(ingest.rejectedByReason).some((reason) => /^altitudeM .* beyond what can be stored$/.test(reason))).toBe(true);
+    expect(ingest.writer.refusedRows).toBe(0);
+  });
+
   it('refuses an id the database cannot hold as unknown, not as a failure to retry, and lists it', async () => {
     const nul = await fetch(url(`?id=ghost%00phone&lat=${SPOTS[0].lat}&lon=${SPOTS[0].lon}`));
     expect(nul.status).toBe(404);
