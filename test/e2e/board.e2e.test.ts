@@ -274,6 +274,18 @@ describe('the dispatcher board in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('keeps the map above the lanes on a phone, never over the first lines of the columns', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await logIn(page, t.baseUrl, 'despacho@ronda.local', DEMO_PASSWORD);
+    await page.goto(`${t.baseUrl}/board`);
+    await page.locator('section[data-collector-id]').first().waitFor({ timeout: 30_000 });
+    const box = async (selector: string) => (await page.locator(selector).boundingBox())!;
+    const map = await box('aside.side > *');
+    expect(map.height).toBeGreaterThanOrEqual(240);
+    expect(map.y + map.height).toBeLessThanOrEqual((await box('.lanes')).y);
+    await page.close();
+  });
+
   it('marks a visit the collector has not reached ten minutes after its ETA as late', { timeout: 60_000 }, async () => {
     const route = (await planNow()).routes.find((r) => r.stops.length > 0)!;
     const first = route.stops[0];

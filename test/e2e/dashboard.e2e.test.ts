@@ -58,6 +58,24 @@ describe('the dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('shows the wall\'s figures whole on a phone', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+    const figures = page.locator('section.kpis strong');
+    await expect.poll(() => figures.count(), { timeout: 30_000 }).toBe(4);
+    // This server's day is small; a real team's figures are wider: the cards must hold those.
+    const clipped = await figures.evaluateAll((els) => {
+      const real = ['$129,050.00', '300 / 300', '25 / 25', '12'];
+      els.forEach((el, i) => (el.textContent = real[i]));
+      return els.filter((el) => {
+        const card = el.parentElement!.getBoundingClientRect();
+        return el.scrollWidth > el.clientWidth || el.getBoundingClientRect().right > card.right;
+      }).map((el) => el.textContent);
+    });
+    expect(clipped).toEqual([]);
+    await page.close();
+  });
+
   it('signs out from the busy wall without an error, and the token no longer opens the API', { timeout: 60_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     const errors = watchErrors(page);
