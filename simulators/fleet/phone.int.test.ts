@@ -2,6 +2,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { presenceAt } from '../../server/operations/on-site.ts';
 import { haversineM } from '../../server/routing/geometry/index.ts';
 import { RoadGraphProvider } from '../../server/routing/matrix/road-graph-provider.ts';
 import { demoCity } from '../demo-city/index.ts';
@@ -69,5 +70,44 @@ describe('a demo phone', () => {
     const door: [number, number] = [VISITS[1].lon, VISITS[1].lat];
     const farthest = Math.max(...last.map((p) => haversineM(p, door)));
     expect(farthest).toBeLessThan(100);
+  });
+
+  it('joins the day at its first door with its time there as buffered history, so that visit is timed like any other', { timeout: 30_000 }, async () => {
+    broker = await Aedes.createBroker();
+    server = createServer(broker.handle);
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    watcher = await mqtt.connectAsync(url);
+    const fixes: { ms: number; lat: number; lon: number }[] = [];
+    let checkin: { ms: number; fixesBefore: number } | null = null;
+    await watcher.subscribeAsync('ronda/p2/+');
+    watcher.on('message', (topic, payload) => {
+      const body = JSON.parse(payload.toString());
+      if (topic.endsWith('/position')) for (const p of [body].flat()) fixes.push({ ms: p.ts, lat: p.lat, lon: p.lon });
+      if (topic.endsWith('/checkin') && !checkin) checkin = { ms: Date.parse(body.ts), fixesBefore: fixes.length };
+    });
+    const joinedAt = Date.now();
+    await watcher.publishAsync('ronda/p2/plan', JSON.stringify({ visits: VISITS }), { retain: true, qos: 1 });
+
+    let seed = 11;
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const route = async (from: [number, number], to: [number, number]) => (await roads.route([from, to])).geometry;
+    phone = new SimulatedPhone({ uniqueId: 'p2', token: 'x' }, graph, { brokerUrl: url, intervalMs: 1000, rand, dropoutChance: 0, route });
+    await phone.start();
+    await vi.waitFor(() => expect(phone!.position).toEqual(graph.nodes[graph.nearestNode(VISITS[0].lon, VISITS[0].lat)]));
+    let clock = Date.now();
+    vi.spyOn(Date, 'now').mockImplementation(() => clock);
+    for (let s = 0; s < 120 && !checkin; s++) {
+      phone.tick();
+      clock += 1000;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await vi.waitFor(() => expect(checkin).not.toBeNull());
+    const before = fixes.slice(0, checkin!.fixesBefore);
+    // Reports from before the phone joined, sent before its check-in.
+    expect(before[0].ms).toBeLessThan(joinedAt - 10_000);
+    const { onSiteS } = presenceAt(before, [VISITS[0].lon, VISITS[0].lat], checkin!.ms, { radiusM: 150, presenceWindowMin: 10 });
+    // A visit of 0 planned minutes keeps the demo at the door 36–84 s; at least half of that is history.
+    expect(onSiteS).toBeGreaterThanOrEqual(18);
   });
 });

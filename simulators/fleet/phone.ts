@@ -148,14 +148,27 @@ export class SimulatedPhone implements Motion {
    * door of its first visit, half of them finishing it at once and riding on, the others part-way
    * through it, so a newcomer's first minutes show collectors moving, visits ending, check-ins and
    * payments. (Put a few streets away instead, it started off its planned route, and the wall opened
-   * with off-route alerts.)
+   * with off-route alerts.) The time already spent at the door goes out as buffered history before
+   * the check-in, as from a phone that had no coverage: otherwise those first check-ins were timed
+   * from the phone's first fix, seconds before, and the metrics opened on "0.1 min per visit".
    */
   private joinDayInProgress(first: PlannedVisit): void {
     this.joined = true;
     this.current = first;
     this.walker.placeAt(this.walker.graph.nearestNode(first.lon, first.lat));
     const r = this.opts.rand;
-    this.stoppedUntil = r() < 0.5 ? 0 : Date.now() + r() * 3 * 60_000;
+    const now = Date.now();
+    const stay = this.stayMs(first);
+    // Half of them finish now; the others are at least half-way through.
+    const left = r() < 0.5 ? 0 : (r() * stay) / 2;
+    // A few reports' time, so the history is published (and stored) before the check-in.
+    this.stoppedUntil = now + Math.max(left, 3 * this.opts.intervalMs);
+    for (let ts = now - (stay - left); ts < now; ts += HISTORY_STEP_MS) this.buffer.push(this.reportAt(ts, 0));
+  }
+
+  /** How long a visit keeps the collector at the door: a share of its planned minutes (the demo runs in real time). */
+  private stayMs(v: PlannedVisit): number {
+    return Math.max(1, v.serviceMinutes * 0.15) * 60_000 * (0.6 + this.opts.rand() * 0.8);
   }
 
   private startNextVisit(): void {
@@ -216,25 +229,12 @@ export class SimulatedPhone implements Motion {
       if (!this.current && r() < 0.004) this.stoppedUntil = now + (3 + r() * 9) * 60_000; // no plan: a stop at some door
       speed = SPEED_KPH[this.mode] * (0.7 + r() * 0.6);
       this.walker.advance((speed / 3.6) * dt);
-      if (this.current && this.walker.arrived) {
-        // At the door: the visit takes a share of its planned minutes (the demo runs in real time).
-        this.stoppedUntil = now + Math.max(1, this.current.serviceMinutes * 0.15) * 60_000 * (0.6 + r() * 0.8);
-      }
+      if (this.current && this.walker.arrived) this.stoppedUntil = now + this.stayMs(this.current);
     }
     this.speedKph = speed;
     if (this.opts.reportsPositions === false) return;
     this.battery = Math.max(3, this.battery - 0.0015 * dt);
-    const [lon, lat] = this.walker.position;
-    const noiseM = 3 + r() * 6;
-    const report: Report = {
-      ts: now,
-      lat: round6(lat + gauss(r) * noiseM * 9e-6),
-      lon: round6(lon + gauss(r) * noiseM * 9.6e-6),
-      speed: Math.round(speed * 10) / 10,
-      course: Math.round(this.walker.heading),
-      accuracy: Math.round(noiseM * 10) / 10,
-      battery: Math.round(this.battery),
-    };
+    const report = this.reportAt(now, speed);
     if (now < this.offlineUntil || !this.client?.connected) {
       this.buffer.push(report);
       return;
@@ -251,7 +251,26 @@ export class SimulatedPhone implements Motion {
       if (err) this.buffer.unshift(...(Array.isArray(batch) ? batch : [batch]));
     });
   }
+
+  /** What the phone reports at `ts`: where the walker is, with GPS noise. */
+  private reportAt(ts: number, speed: number): Report {
+    const r = this.opts.rand;
+    const [lon, lat] = this.walker.position;
+    const noiseM = 3 + r() * 6;
+    return {
+      ts,
+      lat: round6(lat + gauss(r) * noiseM * 9e-6),
+      lon: round6(lon + gauss(r) * noiseM * 9.6e-6),
+      speed: Math.round(speed * 10) / 10,
+      course: Math.round(this.walker.heading),
+      accuracy: Math.round(noiseM * 10) / 10,
+      battery: Math.round(this.battery),
+    };
+  }
 }
+
+/** Spacing of the history a phone that joins the day at a door reports for its time there. */
+const HISTORY_STEP_MS = 10_000;
 
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 
