@@ -29,37 +29,47 @@ afterEach(async () => {
   await new Promise<void>((resolve) => (broker ? broker.close(() => resolve()) : resolve()));
 });
 
+/** An MQTT broker on a free port and a client watching `ronda/{uniqueId}/+`; returns the broker's url. */
+async function brokerWatching(uniqueId: string, onMessage: (topic: string, body: any) => void): Promise<string> {
+  broker = await Aedes.createBroker();
+  server = createServer(broker.handle);
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  watcher = await mqtt.connectAsync(url);
+  await watcher.subscribeAsync(`ronda/${uniqueId}/+`);
+  watcher.on('message', (topic, payload) => onMessage(topic, JSON.parse(payload.toString())));
+  return url;
+}
+
+/** A phone with a seeded random source, started after its plan is retained; resolves once it stands at its first door. */
+async function phoneAtFirstDoor(uniqueId: string, url: string, seed: number): Promise<SimulatedPhone> {
+  const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const route = async (from: [number, number], to: [number, number]) => (await roads.route([from, to])).geometry;
+  const p = new SimulatedPhone({ uniqueId, token: 'x' }, graph, { brokerUrl: url, intervalMs: 1000, rand, dropoutChance: 0, route });
+  phone = p;
+  await p.start();
+  await vi.waitFor(() => expect(p.position).toEqual(graph.nodes[graph.nearestNode(VISITS[0].lon, VISITS[0].lat)]));
+  return p;
+}
+
 describe('a demo phone', () => {
   it('rides its plan over real MQTT, checks in at each door, and waits at the last one', { timeout: 30_000 }, async () => {
-    broker = await Aedes.createBroker();
-    server = createServer(broker.handle);
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    watcher = await mqtt.connectAsync(url);
     const checkins: number[] = [];
     const positions: [number, number][] = [];
-    await watcher.subscribeAsync('ronda/p1/+');
-    watcher.on('message', (topic, payload) => {
-      const body = JSON.parse(payload.toString());
+    const url = await brokerWatching('p1', (topic, body) => {
       if (topic.endsWith('/checkin')) checkins.push(body.visitId);
       if (topic.endsWith('/position')) for (const p of [body].flat()) positions.push([p.lon, p.lat]);
     });
-    await watcher.publishAsync('ronda/p1/plan', JSON.stringify({ visits: VISITS }), { retain: true, qos: 1 });
-
-    let seed = 3;
-    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
-    const route = async (from: [number, number], to: [number, number]) => (await roads.route([from, to])).geometry;
-    phone = new SimulatedPhone({ uniqueId: 'p1', token: 'x' }, graph, { brokerUrl: url, intervalMs: 1000, rand, dropoutChance: 0, route });
-    await phone.start();
+    await watcher!.publishAsync('ronda/p1/plan', JSON.stringify({ visits: VISITS }), { retain: true, qos: 1 });
     // The retained plan puts it at its first door, part-way through that visit.
-    await vi.waitFor(() => expect(phone!.position).toEqual(graph.nodes[graph.nearestNode(VISITS[0].lon, VISITS[0].lat)]));
+    const sim = await phoneAtFirstDoor('p1', url, 3);
 
     // Fifty minutes of the day, a second per step (the demo reports every second): the visit stops run on Date.now.
     const start = Date.now();
     let clock = start;
     vi.spyOn(Date, 'now').mockImplementation(() => clock);
     for (let s = 0; s < 3000; s++) {
-      phone.tick();
+      sim.tick();
       clock += 1000;
       if (s % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -73,32 +83,19 @@ describe('a demo phone', () => {
   });
 
   it('joins the day at its first door with its time there as buffered history, so that visit is timed like any other', { timeout: 30_000 }, async () => {
-    broker = await Aedes.createBroker();
-    server = createServer(broker.handle);
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    watcher = await mqtt.connectAsync(url);
     const fixes: { ms: number; lat: number; lon: number }[] = [];
     let checkin: { ms: number; fixesBefore: number } | null = null;
-    await watcher.subscribeAsync('ronda/p2/+');
-    watcher.on('message', (topic, payload) => {
-      const body = JSON.parse(payload.toString());
+    const url = await brokerWatching('p2', (topic, body) => {
       if (topic.endsWith('/position')) for (const p of [body].flat()) fixes.push({ ms: p.ts, lat: p.lat, lon: p.lon });
       if (topic.endsWith('/checkin') && !checkin) checkin = { ms: Date.parse(body.ts), fixesBefore: fixes.length };
     });
     const joinedAt = Date.now();
-    await watcher.publishAsync('ronda/p2/plan', JSON.stringify({ visits: VISITS }), { retain: true, qos: 1 });
-
-    let seed = 11;
-    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
-    const route = async (from: [number, number], to: [number, number]) => (await roads.route([from, to])).geometry;
-    phone = new SimulatedPhone({ uniqueId: 'p2', token: 'x' }, graph, { brokerUrl: url, intervalMs: 1000, rand, dropoutChance: 0, route });
-    await phone.start();
-    await vi.waitFor(() => expect(phone!.position).toEqual(graph.nodes[graph.nearestNode(VISITS[0].lon, VISITS[0].lat)]));
+    await watcher!.publishAsync('ronda/p2/plan', JSON.stringify({ visits: VISITS }), { retain: true, qos: 1 });
+    const sim = await phoneAtFirstDoor('p2', url, 11);
     let clock = Date.now();
     vi.spyOn(Date, 'now').mockImplementation(() => clock);
     for (let s = 0; s < 120 && !checkin; s++) {
-      phone.tick();
+      sim.tick();
       clock += 1000;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
