@@ -313,7 +313,6 @@ export class BatchWriter {
     while (this.waiting.length === 0 && this.admissions.length > 0 && room-- > 0) this.admissions.shift()!();
   }
 
-
   /**
    * Inserts the rows; when the database refuses them for what one of them holds, halves
    * until each refused row stands alone and commits all the others: one device's bad
@@ -323,28 +322,22 @@ export class BatchWriter {
    */
   private async insertOrIsolate(rows: PositionWrite[]): Promise<Map<PositionWrite, string>> {
     const refused = new Map<PositionWrite, string>();
-    try {
-      await this.insert(rows);
-      return refused;
-    } catch (err) {
-      if (!refusesRows(err)) throw err;
-      if (rows.length === 1) refused.set(rows[0], (err as Error).message);
-      else this.log.warn({ err: (err as Error).message, rows: rows.length }, 'position batch refused by the database; finding the rows');
-    }
-    const halve = async (part: PositionWrite[]): Promise<void> => {
-      const mid = part.length >> 1;
-      for (const half of [part.slice(0, mid), part.slice(mid)]) {
-        if (half.length === 0) continue;
-        try {
-          await this.insert(half);
-        } catch (err) {
-          if (!refusesRows(err)) throw err;
-          if (half.length === 1) refused.set(half[0], (err as Error).message);
-          else await halve(half);
+    const isolate = async (part: PositionWrite[]): Promise<void> => {
+      try {
+        await this.insert(part);
+      } catch (err) {
+        if (!refusesRows(err)) throw err;
+        if (part.length === 1) {
+          refused.set(part[0], (err as Error).message);
+          return;
         }
+        if (part === rows) this.log.warn({ err: (err as Error).message, rows: rows.length }, 'position batch refused by the database; finding the rows');
+        const mid = part.length >> 1;
+        await isolate(part.slice(0, mid));
+        await isolate(part.slice(mid));
       }
     };
-    if (rows.length > 1) await halve(rows);
+    await isolate(rows);
     for (const [row, reason] of refused) {
       this.log.warn({ deviceId: row.deviceId, deviceTimeMs: row.deviceTimeMs, reason }, 'position refused by the database');
     }
@@ -383,13 +376,13 @@ export class BatchWriter {
   }
 }
 
-/** A PostgreSQL array literal of numbers; null and non-finite values become NULL. */
-export function numbers(values: readonly (number | null)[]): string {
+/** A PostgreSQL array literal of numbers; null and non-finite values become NULL, magnitudes below `floor` 0. */
+export function numbers(values: readonly (number | null)[], floor = 0): string {
   let out = '{';
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (i > 0) out += ',';
-    out += v === null || !Number.isFinite(v) ? 'NULL' : String(v);
+    out += v === null || !Number.isFinite(v) ? 'NULL' : Math.abs(v) < floor ? '0' : String(v);
   }
   return out + '}';
 }
@@ -401,15 +394,7 @@ export function numbers(values: readonly (number | null)[]): string {
 const FLOAT4_MIN_NORMAL = 1.1754943508222875e-38;
 
 /** A PostgreSQL array literal for real columns: as `numbers`, with magnitudes float4 cannot hold as 0. */
-export function reals(values: readonly (number | null)[]): string {
-  let out = '{';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (i > 0) out += ',';
-    out += v === null || !Number.isFinite(v) ? 'NULL' : Math.abs(v) < FLOAT4_MIN_NORMAL ? '0' : String(v);
-  }
-  return out + '}';
-}
+export const reals = (values: readonly (number | null)[]): string => numbers(values, FLOAT4_MIN_NORMAL);
 
 export function booleans(values: readonly (boolean | null)[]): string {
   let out = '{';
