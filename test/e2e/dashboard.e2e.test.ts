@@ -76,6 +76,25 @@ describe('the dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('shows the collector search box\'s hint whole beside the sort menu, on a laptop and a wide screen', { timeout: 60_000 }, async () => {
+    for (const width of [1024, 1440]) {
+      const page = await browser.newPage({ viewport: { width, height: 800 } });
+      await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+      const search = page.locator('input[type=search]');
+      await search.waitFor();
+      // A placeholder cannot be measured in the DOM: its text is measured in the input's own font.
+      const fit = await search.evaluate((el: HTMLInputElement) => {
+        const style = getComputedStyle(el);
+        const ctx = new OffscreenCanvas(1, 1).getContext('2d')!;
+        ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return { hint: el.placeholder, text: ctx.measureText(el.placeholder).width, room };
+      });
+      expect(fit.text, `${fit.hint} at ${width} px`).toBeLessThanOrEqual(fit.room);
+      await page.close();
+    }
+  });
+
   it('signs out from the busy wall without an error, and the token no longer opens the API', { timeout: 60_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     const errors = watchErrors(page);

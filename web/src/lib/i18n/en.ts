@@ -35,6 +35,7 @@ export const en: Record<MessageKey, string> = {
   'state.deviation': 'In deviation',
   'list.title': 'Collectors',
   'list.filter': 'Search by name',
+  'list.filterHint': 'Search…',
   'list.sort': 'Sort by',
   'list.sortName': 'Name (A–Z)',
   'list.sortNameDesc': 'Name (Z–A)',

@@ -34,6 +34,7 @@ export const es = {
   'state.deviation': 'En desvío',
   'list.title': 'Cobradores',
   'list.filter': 'Buscar por nombre',
+  'list.filterHint': 'Buscar…',
   'list.sort': 'Ordenar por',
   'list.sortName': 'Nombre (A–Z)',
   'list.sortNameDesc': 'Nombre (Z–A)',
