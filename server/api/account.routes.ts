@@ -23,6 +23,20 @@ export function operationErrors(err: FastifyError | OperationError, _req: Fastif
 }
 
 const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const WINDOWS_1252 = new TextDecoder('windows-1252');
+
+/**
+ * A spreadsheet saved as "CSV" on a Spanish Windows is Windows-1252, not UTF-8: read as UTF-8,
+ * "Peña" became "Pe\uFFFDa" in every row. A file that is not valid UTF-8 is read as Windows-1252.
+ */
+export function csvText(bytes: Buffer): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return WINDOWS_1252.decode(bytes);
+  }
+}
 const IMPORT_LIMIT = 50 * 1024 * 1024;
 
 export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService }> = async (app, { db, auth }) => {
@@ -30,7 +44,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
   const writers = requireUser(auth, WRITERS);
   app.setErrorHandler(operationErrors);
   // The import takes the file itself as the body (issue 5), not JSON.
-  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: IMPORT_LIMIT }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'buffer', bodyLimit: IMPORT_LIMIT }, (_req, body, done) => done(null, csvText(body as Buffer)));
 
   app.get('/api/accounts', { preHandler: readers, schema: { tags: ['accounts'], querystring: AccountListQuery, response: { 200: AccountList } } }, async (req) =>
     listAccounts(db, req.query, readScope(req.user)),

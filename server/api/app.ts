@@ -12,6 +12,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from 'pino';
 import { createWebSocketStream } from 'ws';
 import { refusesRows } from '../db/sqlstate.ts';
+import { requestValidatorCompiler } from './validation.ts';
 
 /**
  * The dashboard's static build. RONDA_WEB_BUILD_DIR points elsewhere: benches and tests
@@ -32,8 +33,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
     bodyLimit: 20 * 1024 * 1024,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(requestValidatorCompiler());
 
   // A value the database refuses (out of range, a NUL character, an impossible date…) or a
   // conflict with stored data is the request's fault: say so, not 500. Route plugins' own

@@ -92,10 +92,14 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
           phone: Type.Optional(Type.String({ maxLength: 40 })),
           externalId: Type.Optional(Type.String({ maxLength: 80 })),
         }),
-        response: { 201: Type.Object({ id: Type.Integer() }), 404: ErrorBody },
+        response: { 201: Type.Object({ id: Type.Integer() }), 403: ErrorBody, 404: ErrorBody },
       },
     },
     async (req, reply) => {
+      const own = teamScope(req.user);
+      if (own !== null && req.body.teamId !== own) {
+        return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: `a supervisor adds collectors to their own team (${own})` });
+      }
       const row = await db
         .insertInto('collectors')
         .values({ name: req.body.name, team_id: req.body.teamId, phone: req.body.phone ?? null, external_id: req.body.externalId ?? null })
@@ -147,7 +151,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
       schema: {
         tags: ['teams'],
         params: Type.Object({ id: Type.Integer() }),
-        body: Type.Partial(Type.Object(TeamFields), { minProperties: 1 }),
+        body: Type.Partial(Type.Object(TeamFields), { minProperties: 1, additionalProperties: false }),
         response: { 200: Team, 400: ErrorBody, 404: ErrorBody },
       },
     },

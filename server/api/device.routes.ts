@@ -6,6 +6,7 @@ import type { AuthService } from '../auth/auth.service.ts';
 import { CreateDevice, DeviceOut, DeviceWithToken, PositionOut, UnknownDevice } from '../contract/device.ts';
 import type { Database } from '../db/database.ts';
 import { hashToken, type DeviceRegistry } from '../ingest/device-registry.ts';
+import { readScope } from '../operations/actor.ts';
 import { positionsOfDevice } from '../repositories/position.repository.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
@@ -29,8 +30,10 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
     async (req, reply) => {
       const { uniqueId, name, collectorId = null, protocol = null } = req.body;
       if (collectorId !== null) {
-        const c = await db.selectFrom('collectors').select('id').where('id', '=', collectorId).executeTakeFirst();
-        if (!c) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `collector ${collectorId} does not exist` });
+        const c = await db.selectFrom('collectors').select('team_id').where('id', '=', collectorId).executeTakeFirst();
+        // Another team's collector is as unknown to a supervisor as one that does not exist, as in every team-scoped read.
+        const team = readScope(req.user);
+        if (!c || (team !== null && c.team_id !== team)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `collector ${collectorId} does not exist` });
       }
       const token = randomBytes(24).toString('base64url');
       const row = await db
@@ -46,8 +49,16 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
     },
   );
 
-  app.get('/api/devices', { preHandler: anyone, schema: { tags: ['devices'], response: { 200: Type.Object({ devices: Type.Array(DeviceOut) }) } } }, async () => {
-    const rows = await db.selectFrom('devices').selectAll().orderBy('unique_id').execute();
+  // A team's people see their team's devices and the ones no collector holds yet (to hand them out).
+  app.get('/api/devices', { preHandler: anyone, schema: { tags: ['devices'], response: { 200: Type.Object({ devices: Type.Array(DeviceOut) }) } } }, async (req) => {
+    const team = readScope(req.user);
+    let q = db.selectFrom('devices').selectAll('devices').orderBy('unique_id');
+    if (team !== null) {
+      q = q.where((eb) =>
+        eb.or([eb('devices.collector_id', 'is', null), eb('devices.collector_id', 'in', eb.selectFrom('collectors').select('id').where('team_id', '=', team))]),
+      );
+    }
+    const rows = await q.execute();
     return { devices: rows.map(toDeviceOut) };
   });
 
@@ -85,8 +96,14 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
       },
     },
     async (req, reply) => {
-      const dev = await db.selectFrom('devices').select('id').where('unique_id', '=', req.params.uniqueId).executeTakeFirst();
-      if (!dev) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no device ${req.params.uniqueId}` });
+      const dev = await db
+        .selectFrom('devices')
+        .leftJoin('collectors', 'collectors.id', 'devices.collector_id')
+        .select(['devices.id', 'collectors.team_id'])
+        .where('devices.unique_id', '=', req.params.uniqueId)
+        .executeTakeFirst();
+      const team = readScope(req.user);
+      if (!dev || (team !== null && dev.team_id !== team)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no device ${req.params.uniqueId}` });
       // Unbounded: the last 24 hours, and whatever a device with a clock ahead has sent since.
       const now = Date.now();
       const to = req.query.to ? new Date(req.query.to) : new Date(now + 86_400_000);

@@ -4,6 +4,8 @@ import type { AuthService } from '../auth/auth.service.ts';
 import { MetricsQuery, MetricsResponse, MetricsSummaryQuery, MetricsSummaryResponse } from '../contract/metrics.ts';
 import type { Database } from '../db/database.ts';
 import { readScope } from '../operations/actor.ts';
+import { OperationError } from '../operations/errors.ts';
+import { operationErrors } from './account.routes.ts';
 import { metricsToCsv } from '../metrics/metrics-csv.ts';
 import { collectorDayMetrics, collectorDayMetricsJson, metricsSummaryJson, type MetricsFilter } from '../metrics/metrics.repository.ts';
 import { requireUser } from './auth-hook.ts';
@@ -16,10 +18,13 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
   { db, auth, currency },
 ) => {
   const readers = requireUser(auth, ['admin', 'manager', 'supervisor', 'dispatcher']);
+  app.setErrorHandler(operationErrors);
 
   const BAD_RANGE = { statusCode: 400, error: 'Bad Request', message: `from must not be after to, and the range at most ${MAX_DAYS} days` };
 
   function filter(q: MetricsQuery, scope: number | null): MetricsFilter | null {
+    // As plans and rules do: naming another team is refused, not quietly answered with one's own.
+    if (scope !== null && q.teamId !== undefined && q.teamId !== scope) throw new OperationError(403, `team ${q.teamId} is not your team`);
     const days = (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000;
     if (!(days >= 0 && days < MAX_DAYS)) return null;
     return { from: q.from, to: q.to, teamId: scope ?? q.teamId, collectorId: q.collectorId };
@@ -28,7 +33,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
 
   app.get(
     '/api/metrics/collectors',
-    { preHandler: readers, schema: { tags: ['metrics'], querystring: MetricsQuery, response: { 200: MetricsResponse, 400: ErrorBody } } },
+    { preHandler: readers, schema: { tags: ['metrics'], querystring: MetricsQuery, response: { 200: MetricsResponse, 400: ErrorBody, 403: ErrorBody } } },
     async (req, reply) => {
       const started = performance.now();
       const f = filter(req.query, readScope(req.user));
@@ -46,7 +51,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
 
   app.get(
     '/api/metrics/summary',
-    { preHandler: readers, schema: { tags: ['metrics'], querystring: MetricsSummaryQuery, response: { 200: MetricsSummaryResponse, 400: ErrorBody } } },
+    { preHandler: readers, schema: { tags: ['metrics'], querystring: MetricsSummaryQuery, response: { 200: MetricsSummaryResponse, 400: ErrorBody, 403: ErrorBody } } },
     async (req, reply) => {
       const started = performance.now();
       const f = filter(req.query, readScope(req.user));

@@ -5,6 +5,10 @@ import type { SessionUser } from '../contract/auth.ts';
 import type { Database } from '../db/database.ts';
 import { hashToken } from '../ingest/device-registry.ts';
 
+/** A hash of nothing anyone can type, at the cost the stored hashes use (10 rounds); made on the first unknown email. */
+let unknownUserHash: Promise<string> | undefined;
+const hashOfNobody = () => (unknownUserHash ??= bcrypt.hash(randomBytes(16).toString('hex'), 10));
+
 const SESSION_DAYS = 30;
 const CACHE_MS = 60_000;
 
@@ -16,7 +20,9 @@ export class AuthService {
 
   async login(email: string, password: string): Promise<{ token: string; user: SessionUser } | null> {
     const row = await this.db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
-    if (!row || !(await bcrypt.compare(password, row.password_hash))) return null;
+    // An unknown email costs the same hash comparison as a wrong password: answer time must not tell which emails exist.
+    const matches = await bcrypt.compare(password, row?.password_hash ?? (await hashOfNobody()));
+    if (!row || !matches) return null;
     const token = randomBytes(32).toString('base64url');
     await this.db
       .insertInto('sessions')

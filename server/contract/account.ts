@@ -63,17 +63,20 @@ export const MAX_AMOUNT = 999_999_999_999.99;
 /** days_past_due is an int4; a century overdue is already beyond any portfolio. */
 export const MAX_DAYS_PAST_DUE = 36_500;
 
+/** Longest text per field, the same for the API and the CSV import. */
+export const MAX_LENGTH = { externalId: 80, name: 200, address: 500, phone: 40, segment: 80 } as const;
+
 export const AccountPatch = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    address: Type.Optional(Type.String({ maxLength: 500 })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_LENGTH.name })),
+    address: Type.Optional(Type.String({ maxLength: MAX_LENGTH.address })),
     lat: Type.Optional(Nullable(Type.Number({ minimum: -90, maximum: 90 }))),
     lon: Type.Optional(Nullable(Type.Number({ minimum: -180, maximum: 180 }))),
-    phone: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
+    phone: Type.Optional(Nullable(Type.String({ maxLength: MAX_LENGTH.phone }))),
     balanceDue: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_AMOUNT })),
     installmentAmount: Type.Optional(Type.Number({ minimum: 0, maximum: MAX_AMOUNT })),
     daysPastDue: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_DAYS_PAST_DUE })),
-    segment: Type.Optional(Nullable(Type.String({ maxLength: 80 }))),
+    segment: Type.Optional(Nullable(Type.String({ maxLength: MAX_LENGTH.segment }))),
     /** Moving an account to another team is for admins. */
     teamId: Type.Optional(Type.Integer()),
   },

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_AMOUNT } from './account.ts';
 import { Nullable } from './auth.ts';
 
 export const CHECKIN_OUTCOMES = ['paid', 'partial', 'promise', 'absent', 'refused', 'rescheduled'] as const;
@@ -31,7 +32,7 @@ export const CheckinIn = Type.Object({
   outcome: Type.Union(CHECKIN_OUTCOMES.map((o) => Type.Literal(o))),
   note: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
   promiseDate: Type.Optional(Nullable(DateOnly)),
-  promiseAmount: Type.Optional(Nullable(Type.Number({ exclusiveMinimum: 0 }))),
+  promiseAmount: Type.Optional(Nullable(Type.Number({ minimum: 0.01, maximum: MAX_AMOUNT }))),
 });
 export type CheckinIn = Static<typeof CheckinIn>;
 

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TObject } from '@sinclair/typebox';
 import { Nullable } from './auth.ts';
 
 /** The deviations of issue 5, one rule each (server/deviations/engine/rules). */
@@ -64,47 +64,53 @@ export const EventListQuery = Type.Object({
 export type EventListQuery = Static<typeof EventListQuery>;
 
 const Toggle = { enabled: Type.Boolean({ default: true }) };
-const M = (d: number) => Type.Number({ minimum: 0, default: d });
+/** Upper bounds a real setting stays far below: a typo (or "1e400") is refused, not stored. */
+const metres = (d: number) => Type.Number({ minimum: 0, maximum: 100_000, default: d });
+const seconds = (d: number) => Type.Number({ minimum: 0, maximum: 86_400, default: d });
+const minutes = (d: number) => Type.Number({ minimum: 0, maximum: 1_440, default: d });
+const percent = (d: number) => Type.Number({ minimum: 0, maximum: 100, default: d });
 
 /** Per-team rule settings (issue 5). Every field has a default, so `{}` is a complete configuration. */
 export const DeviationRulesSchema = Type.Object({
   offRoute: Type.Object({
     ...Toggle,
-    corridorM: M(100),
+    corridorM: metres(100),
     /** Back on route only inside corridorM − hysteresisM, so a track along the corridor edge does not flap. */
-    hysteresisM: M(20),
-    openAfterS: M(120),
-    closeAfterS: M(60),
+    hysteresisM: metres(20),
+    openAfterS: seconds(120),
+    closeAfterS: seconds(60),
   }),
-  longStop: Type.Object({ ...Toggle, radiusM: M(30), minutes: M(15), awayFromVisitM: M(150), closeAfterS: M(60) }),
+  longStop: Type.Object({ ...Toggle, radiusM: metres(30), minutes: minutes(15), awayFromVisitM: metres(150), closeAfterS: seconds(60) }),
   visitOrder: Type.Object({
     ...Toggle,
     /** Within this distance for arriveAfterS = arrived at the visit. */
-    arriveRadiusM: M(50),
-    arriveAfterS: M(60),
+    arriveRadiusM: metres(50),
+    arriveAfterS: seconds(60),
     /** Visits one may jump ahead by without an event: 1 = arriving at k+1 before k is fine, k+2 is not. */
-    slack: Type.Integer({ minimum: 0, default: 1 }),
+    slack: Type.Integer({ minimum: 0, maximum: 100, default: 1 }),
   }),
-  arrivedNoCheckin: Type.Object({ ...Toggle, radiusM: M(50), leaveRadiusM: M(80), minutes: M(5) }),
-  checkinPresence: Type.Object({ ...Toggle, radiusM: M(150), windowS: M(120) }),
-  offline: Type.Object({ ...Toggle, minutes: M(10) }),
-  lowBattery: Type.Object({ ...Toggle, openBelowPct: M(15), closeAbovePct: M(20) }),
-  speeding: Type.Object({ ...Toggle, limitKph: M(80), openAfterS: M(30), closeAfterS: M(30) }),
+  arrivedNoCheckin: Type.Object({ ...Toggle, radiusM: metres(50), leaveRadiusM: metres(80), minutes: minutes(5) }),
+  checkinPresence: Type.Object({ ...Toggle, radiusM: metres(150), windowS: seconds(120) }),
+  offline: Type.Object({ ...Toggle, minutes: minutes(10) }),
+  lowBattery: Type.Object({ ...Toggle, openBelowPct: percent(15), closeAbovePct: percent(20) }),
+  speeding: Type.Object({ ...Toggle, limitKph: Type.Number({ minimum: 0, maximum: 500, default: 80 }), openAfterS: seconds(30), closeAfterS: seconds(30) }),
 });
 export type DeviationRules = Static<typeof DeviationRulesSchema>;
 
 const R = DeviationRulesSchema.properties;
+/** A section's fields, any subset, nothing else: an unknown key would be merged into the stored rules. */
+const section = <T extends TObject>(t: T) => Type.Partial(t, { additionalProperties: false });
 /** `PATCH /api/teams/{id}/deviation-rules`: any subset of sections and fields; the rest keep their current values. */
 export const DeviationRulesPatch = Type.Object(
   {
-    offRoute: Type.Optional(Type.Partial(R.offRoute)),
-    longStop: Type.Optional(Type.Partial(R.longStop)),
-    visitOrder: Type.Optional(Type.Partial(R.visitOrder)),
-    arrivedNoCheckin: Type.Optional(Type.Partial(R.arrivedNoCheckin)),
-    checkinPresence: Type.Optional(Type.Partial(R.checkinPresence)),
-    offline: Type.Optional(Type.Partial(R.offline)),
-    lowBattery: Type.Optional(Type.Partial(R.lowBattery)),
-    speeding: Type.Optional(Type.Partial(R.speeding)),
+    offRoute: Type.Optional(section(R.offRoute)),
+    longStop: Type.Optional(section(R.longStop)),
+    visitOrder: Type.Optional(section(R.visitOrder)),
+    arrivedNoCheckin: Type.Optional(section(R.arrivedNoCheckin)),
+    checkinPresence: Type.Optional(section(R.checkinPresence)),
+    offline: Type.Optional(section(R.offline)),
+    lowBattery: Type.Optional(section(R.lowBattery)),
+    speeding: Type.Optional(section(R.speeding)),
   },
   { additionalProperties: false },
 );

@@ -15,7 +15,7 @@ export const PaymentIn = Type.Object({
   visitId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
   accountId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
   ts: Timestamp,
-  amount: Type.Number({ exclusiveMinimum: 0, maximum: 1e11 }),
+  amount: Type.Number({ minimum: 0.01, maximum: 1e11 }),
   currency: Type.String({ pattern: '^[A-Z]{3}$' }),
   method: Method,
   /** The phone's own receipt reference, if it prints one; the server still numbers the receipt. */

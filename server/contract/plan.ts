@@ -167,7 +167,7 @@ export const CollectorPlanSettings = Type.Object(
     shift: Type.Optional(Nullable(Shift)),
     maxVisits: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 500 }))),
     /** Travel times are divided by it (1.5 on a motorbike, 0.8 on foot); null = 1. */
-    speedFactor: Type.Optional(Nullable(Type.Number({ exclusiveMinimum: 0, maximum: 5 }))),
+    speedFactor: Type.Optional(Nullable(Type.Number({ minimum: 0.1, maximum: 5 }))),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { MAX_AMOUNT, MAX_DAYS_PAST_DUE } from '../contract/account.ts';
+import { MAX_AMOUNT, MAX_DAYS_PAST_DUE, MAX_LENGTH } from '../contract/account.ts';
 import { unstorableText } from '../lib/unstorable-text.ts';
 import { invalid } from './errors.ts';
 
@@ -114,6 +114,11 @@ export function parseAccountsCsv(text: string): { total: number; rows: AccountCs
     const name = get('name');
     if (!name) {
       fail('name is empty');
+      continue;
+    }
+    const tooLong = (Object.keys(MAX_LENGTH) as (keyof typeof MAX_LENGTH)[]).find((f) => get(f).length > MAX_LENGTH[f]);
+    if (tooLong) {
+      fail(`${tooLong} is ${get(tooLong).length} characters long; at most ${MAX_LENGTH[tooLong]}`);
       continue;
     }
     const lat = parseAmount(get('lat'));

@@ -48,11 +48,17 @@ export async function importAccounts(db: Kysely<Database>, csv: string, opts: { 
       for (const row of rows) existing.set(row.external_id, row.team_id);
     }
     const isAdmin = opts.actor.kind === 'system' || (opts.actor.kind === 'user' && opts.actor.user.role === 'admin');
-    const writable = resolved.filter((r) => {
+    const writable = resolved.flatMap((r) => {
       const owner = existing.get(r.externalId);
-      if (owner === undefined || owner === r.teamId || isAdmin) return true;
+      if (owner === undefined || owner === r.teamId) return [r];
+      // `?teamId=` is the team of new accounts: an existing one moves only when its row names a team (and an admin imports).
+      if (r.team === null && isAdmin) {
+        const team = byId.get(String(owner))!;
+        return [{ ...r, teamId: owner, currencyOut: r.currency ?? team.currency }];
+      }
+      if (isAdmin) return [r];
       bad.push({ line: r.line, externalId: r.externalId, reason: `external id ${r.externalId} belongs to team ${owner}` });
-      return false;
+      return [];
     });
     const now = new Date();
     for (let i = 0; i < writable.length; i += CHUNK) {
