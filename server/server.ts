@@ -228,6 +228,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     openEvents: (team) => listEvents(dbh.db, { open: true, limit: 1000 }, team),
     adapter: liveRedis?.adapter,
   });
+  auth.onLogout = (token) => live?.endSession(token);
   await live.refreshDirectory();
 
   let httpPort: number;

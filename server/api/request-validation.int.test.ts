@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import { ADMIN, startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { accountLine, createCollector, createTeam, CSV_HEADER, loginAs, postCsv } from '../operations/testing/fixtures.ts';
 
 /** Requests an outsider's fuzzing sent (2026-11-30) that stored nonsense or answered 500. */
@@ -123,7 +123,7 @@ describe('a team\'s people stay in their team', () => {
       for (let i = 0; i < 5; i++) times.push(await timed(email));
       return times.sort((a, b) => a - b)[2];
     };
-    const known = await median('admin@ronda.local');
+    const known = await median(ADMIN.email);
     const unknown = await median('nobody@test.local');
     // A bcrypt comparison (10 rounds) is tens of milliseconds; a lookup that finds no row, a few.
     expect(unknown).toBeGreaterThan(known / 2);

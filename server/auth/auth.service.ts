@@ -38,19 +38,24 @@ export class AuthService {
     const row = await this.db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select(['users.id', 'users.email', 'users.name', 'users.role', 'users.team_id'])
+      .select(['users.id', 'users.email', 'users.name', 'users.role', 'users.team_id', 'sessions.expires_at'])
       .where('sessions.token_hash', '=', hashToken(token))
       .where('sessions.expires_at', '>', new Date())
       .executeTakeFirst();
     if (!row) return null;
     const user = toSessionUser(row);
-    this.cache.set(token, { user, until: now + CACHE_MS });
+    // Never past the session's own end: a cached token was accepted for a minute after it expired.
+    this.cache.set(token, { user, until: Math.min(now + CACHE_MS, new Date(row.expires_at).getTime()) });
     return user;
   }
+
+  /** Called with the token of every session that ends here (the live stream closes its sockets). */
+  onLogout: (token: string) => void = () => undefined;
 
   async logout(token: string): Promise<void> {
     this.cache.delete(token);
     await this.db.deleteFrom('sessions').where('token_hash', '=', hashToken(token)).execute();
+    this.onLogout(token);
   }
 
   /** The bootstrap admin (ADMIN_EMAIL / ADMIN_PASSWORD): created if missing, password reset if given. */

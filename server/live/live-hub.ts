@@ -9,13 +9,28 @@ import type { Database } from '../db/database.ts';
 import type { PositionWrite } from '../ingest/batch-writer.ts';
 import { lastPositions } from '../repositories/position.repository.ts';
 
-/** SPEC §7: `positions` at most 4 times a second per client. */
-export const POSITIONS_INTERVAL_MS = 250;
+/**
+ * SPEC §7: `positions` at most 4 times a second per client. Each batch is timed from the
+ * previous one's send, with a margin: on a fixed 250 ms interval a late tick followed by an
+ * on-time one put 5 batches inside one second.
+ */
+export const POSITIONS_INTERVAL_MS = 260;
+/** How often connected sessions are checked again: an expired or revoked one is disconnected. */
+export const SESSION_CHECK_MS = 30_000;
+/**
+ * Packets waiting for a client that does not read (a paused tab still answering pings, a
+ * stalled long-poll): past this it is disconnected, and gets a fresh snapshot when it reconnects.
+ */
+export const MAX_QUEUED_PACKETS = 400;
 
 const ALL = 'all';
 const teamRoom = (teamId: number) => `team:${teamId}`;
 /** Roles that watch every team; the others see only their own team's room. */
 const SEES_ALL = new Set(['admin', 'manager']);
+/** Collectors report through their devices; the dashboard's stream is not theirs (REST refuses them too). */
+const WATCHERS = new Set(['admin', 'manager', 'supervisor', 'dispatcher']);
+/** As REST's read scope: a team's people without a team see no team, not every team. */
+const NO_TEAM = -1;
 
 export interface LiveHubDeps {
   db: Kysely<Database>;
@@ -47,6 +62,8 @@ export class LiveHub {
   private teamOfCollector = new Map<number, number | null>();
   private uniqueIdOfDevice = new Map<number, string>();
   private timer: NodeJS.Timeout;
+  private sessionTimer: NodeJS.Timeout;
+  private closed = false;
 
   constructor(http: HttpServer, private readonly deps: LiveHubDeps) {
     // destroyUpgrade: false — other upgrade paths (/mqtt) belong to the broker, not to socket.io.
@@ -68,14 +85,22 @@ export class LiveHub {
         .verify(token)
         .then((user) => {
           if (!user) return next(new Error('unauthorized'));
+          if (!WATCHERS.has(user.role)) return next(new Error('forbidden'));
           socket.data.user = user;
+          socket.data.token = token;
           next();
         })
         .catch((err: Error) => next(err));
     });
     this.io.on('connection', (socket) => void this.onConnect(socket));
-    this.timer = setInterval(() => this.flush(), POSITIONS_INTERVAL_MS);
-    this.timer.unref();
+    this.timer = this.nextFlush();
+    this.sessionTimer = setInterval(() => void this.checkSessions(), SESSION_CHECK_MS);
+    this.sessionTimer.unref();
+  }
+
+  /** A session that ended here (logout): its sockets stop receiving at once. */
+  endSession(token: string): void {
+    for (const socket of this.io.of('/').sockets.values()) if (socket.data.token === token) socket.disconnect(true);
   }
 
   /** Called by the batch writer after commit. */
@@ -127,13 +152,15 @@ export class LiveHub {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.timer);
+    this.closed = true;
+    clearTimeout(this.timer);
+    clearInterval(this.sessionTimer);
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
 
   private async onConnect(socket: Socket): Promise<void> {
     const user = socket.data.user as SessionUser;
-    const team = SEES_ALL.has(user.role) || user.teamId === null ? null : user.teamId;
+    const team = SEES_ALL.has(user.role) ? null : (user.teamId ?? NO_TEAM);
     try {
       const positions = await lastPositions(this.deps.db, team);
       const events = (await this.deps.openEvents?.(team)) ?? [];
@@ -143,6 +170,29 @@ export class LiveHub {
     } catch (err) {
       this.deps.log.error({ err: (err as Error).message }, 'live snapshot failed');
       socket.disconnect(true);
+    }
+  }
+
+  private nextFlush(): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.flush();
+      if (!this.closed) this.timer = this.nextFlush();
+    }, POSITIONS_INTERVAL_MS);
+    timer.unref();
+    return timer;
+  }
+
+  /** Sessions logged out on another instance or expired, and clients that stopped reading, are let go. */
+  private async checkSessions(): Promise<void> {
+    for (const socket of this.io.of('/').sockets.values()) {
+      const queued = queuedPackets(socket);
+      if (queued > MAX_QUEUED_PACKETS) {
+        this.deps.log.warn({ user: (socket.data.user as SessionUser).email, queued }, 'live client not reading: disconnected');
+        socket.disconnect(true);
+        continue;
+      }
+      const user = await this.deps.verify(socket.data.token as string).catch(() => undefined);
+      if (user === null) socket.disconnect(true);
     }
   }
 
@@ -179,6 +229,14 @@ export class LiveHub {
     for (const [team, list] of byTeam) if (rooms.has(teamRoom(team))) this.io.local.to(teamRoom(team)).emit('positions', list);
     if (missing) void this.refreshDirectory().catch(() => undefined);
   }
+}
+
+/**
+ * engine.io's queue of packets not yet handed to the transport (typed private, public in its
+ * JavaScript since 1.x): it grows while a long-poll is not collected or a websocket is not read.
+ */
+function queuedPackets(socket: Socket): number {
+  return (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
 }
 
 function keepNewest(into: Map<number, LivePosition>, p: LivePosition): void {

@@ -61,8 +61,9 @@ describe('manager metrics for a seeded day', () => {
     expect(all.some((r) => r.teamId === otherTeam)).toBe(true);
     expect((await metrics(`from=${DAY}&to=${DAY}&collectorId=${s.luis}`)).body.rows.map((r) => r.collectorId)).toEqual([s.luis]);
     const supervisor = await loginAs(t, 'supervisor', s.teamId, 'Sara Supervisor');
-    const scoped = (await metrics(`from=${DAY}&to=${DAY}&teamId=${otherTeam}`, supervisor)).body.rows;
+    const scoped = (await metrics(`from=${DAY}&to=${DAY}`, supervisor)).body.rows;
     expect(new Set(scoped.map((r) => r.teamId))).toEqual(new Set([s.teamId]));
+    expect((await metrics(`from=${DAY}&to=${DAY}&teamId=${otherTeam}`, supervisor)).status).toBe(403);
     expect((await metrics(`from=${DAY}&to=${DAY}`, await loginAs(t, 'collector', s.teamId, 'Rosa Login'))).status).toBe(403);
   });
 
