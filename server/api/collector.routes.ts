@@ -90,7 +90,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
           name: Type.String({ minLength: 1, maxLength: 120 }),
           teamId: Nullable(Type.Integer()),
           phone: Type.Optional(Type.String({ maxLength: 40 })),
-          externalId: Type.Optional(Type.String({ maxLength: 80 })),
+          externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
         }),
         response: { 201: Type.Object({ id: Type.Integer() }), 403: ErrorBody, 404: ErrorBody },
       },
@@ -99,6 +99,9 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
       const own = teamScope(req.user);
       if (own !== null && req.body.teamId !== own) {
         return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: `a supervisor adds collectors to their own team (${own})` });
+      }
+      if (req.body.teamId !== null && !(await db.selectFrom('teams').select('id').where('id', '=', req.body.teamId).executeTakeFirst())) {
+        return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `team ${req.body.teamId} does not exist` });
       }
       const row = await db
         .insertInto('collectors')

@@ -91,6 +91,8 @@ describe('a team\'s people stay in their team', () => {
     expect((await t.api('POST', '/api/collectors', { name: 'X', teamId: other }, supervisor)).status).toBe(403);
     expect((await t.api('POST', '/api/collectors', { name: 'X', teamId: null }, supervisor)).status).toBe(403);
     expect((await t.api('POST', '/api/collectors', { name: 'Dora', teamId: team }, supervisor)).status).toBe(201);
+    const missing = await t.api<{ message: string }>('POST', '/api/collectors', { name: 'Eva', teamId: 999_999 });
+    expect(missing).toEqual({ status: 404, body: expect.objectContaining({ message: 'team 999999 does not exist' }) });
 
     expect((await t.api('POST', '/api/devices', { uniqueId: 'their-phone', name: 'x', collectorId: theirs }, supervisor)).status).toBe(404);
     expect((await t.api('POST', '/api/devices', { uniqueId: 'our-phone', name: 'x', collectorId: ours }, supervisor)).status).toBe(201);
