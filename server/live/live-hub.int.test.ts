@@ -1,9 +1,12 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LivePosition, LiveSnapshot } from '../contract/live.ts';
 import { ADMIN, startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { loginAs } from '../operations/testing/fixtures.ts';
+import { LiveHub } from './live-hub.ts';
 
 let t: TestServer;
 let token: string;
@@ -76,4 +79,33 @@ describe('live stream at /live', () => {
     own.socket.close();
     expect(own.snapshot.positions.map((p) => p.uniqueId)).toEqual(['live-phone']);
   });
+
+  it('lets go of a client that keeps its connection but stops collecting what is sent to it', async () => {
+    const http = createServer();
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const hub = new LiveHub(http, { db: t.server.dbh.db, log: t.server.log, verify: (x) => t.server.auth.verify(x), sessionCheckMs: 100, maxQueuedPackets: 5 });
+    const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}/live/?EIO=4&transport=polling`;
+    try {
+      // engine.io's long-polling by hand: open, join with the token, then never poll again.
+      const open = await (await fetch(base)).text();
+      const sid = JSON.parse(open.slice(1)).sid as string;
+      await fetch(`${base}&sid=${sid}`, { method: 'POST', body: `40${JSON.stringify({ token: t.token })}` });
+      await expect.poll(() => hub.connectedClients()).toBe(1);
+      for (let i = 0; i < 40; i++) {
+        hub.onPositionsCommitted([{ ...POSITION, deviceTimeMs: Date.now() + i }]);
+        await new Promise((r) => setTimeout(r, 300));
+        if (hub.connectedClients() === 0) break;
+      }
+      expect(hub.connectedClients()).toBe(0);
+    } finally {
+      await hub.close();
+      http.close();
+    }
+  }, 30_000);
 });
+
+const POSITION = {
+  deviceId: 1, collectorId: null, serverTimeMs: 0, lat: 20.67, lon: -103.35, speedKph: 5, courseDeg: 0, altitudeM: null, accuracyM: 5,
+  batteryPct: 80, satellites: 8, valid: true, protocol: 'ronda', attributesJson: '{}', segmentM: null, segmentS: null, moving: true,
+};
+

@@ -40,6 +40,9 @@ export interface LiveHubDeps {
   openEvents?(teamId: number | null): Promise<EventOut[]>;
   /** A socket.io adapter shared by every instance (REDIS_URL, SPEC §8); unset = this process only. */
   adapter?: ServerOptions['adapter'];
+  /** Defaults SESSION_CHECK_MS and MAX_QUEUED_PACKETS; tests shorten them. */
+  sessionCheckMs?: number;
+  maxQueuedPackets?: number;
 }
 
 /** Between instances: each one's coalesced positions, so every hub sends its clients one merged batch. */
@@ -94,7 +97,7 @@ export class LiveHub {
     });
     this.io.on('connection', (socket) => void this.onConnect(socket));
     this.timer = this.nextFlush();
-    this.sessionTimer = setInterval(() => void this.checkSessions(), SESSION_CHECK_MS);
+    this.sessionTimer = setInterval(() => void this.checkSessions(), deps.sessionCheckMs ?? SESSION_CHECK_MS);
     this.sessionTimer.unref();
   }
 
@@ -186,9 +189,11 @@ export class LiveHub {
   private async checkSessions(): Promise<void> {
     for (const socket of this.io.of('/').sockets.values()) {
       const queued = queuedPackets(socket);
-      if (queued > MAX_QUEUED_PACKETS) {
+      if (queued > (this.deps.maxQueuedPackets ?? MAX_QUEUED_PACKETS)) {
         this.deps.log.warn({ user: (socket.data.user as SessionUser).email, queued }, 'live client not reading: disconnected');
         socket.disconnect(true);
+        // Closing waits for the queue to drain, which a client that does not read never does: drop it.
+        socket.conn.close(true);
         continue;
       }
       const user = await this.deps.verify(socket.data.token as string).catch(() => undefined);
