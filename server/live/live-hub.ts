@@ -101,7 +101,7 @@ export class LiveHub {
     this.sessionTimer.unref();
   }
 
-  /** A session that ended here (logout): its sockets stop receiving at once. */
+  /** A session that ended here (logout): its sockets stop receiving at once, and the dashboard goes to its login. */
   endSession(token: string): void {
     for (const socket of this.io.of('/').sockets.values()) if (socket.data.token === token) socket.disconnect(true);
   }
@@ -172,7 +172,8 @@ export class LiveHub {
       await socket.join(team === null ? ALL : teamRoom(team));
     } catch (err) {
       this.deps.log.error({ err: (err as Error).message }, 'live snapshot failed');
-      socket.disconnect(true);
+      // Dropped, not disconnected: the client reconnects and asks again ("io server disconnect" means the session ended).
+      socket.conn.close(true);
     }
   }
 

@@ -110,6 +110,18 @@ describe('the dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('goes to the login when the session is ended elsewhere, instead of showing a wall that no longer updates', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+    await page.locator('li button .name').first().waitFor({ timeout: 30_000 });
+    const { token } = await page.evaluate(() => JSON.parse(localStorage.getItem('ronda.session')!) as { token: string });
+    // Signed out from another tab or device: the server ends this page's live link with the session,
+    // and the page follows at once (the wall's next REST call, seconds later, would only find out then).
+    expect((await fetch(`${t.baseUrl}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    await page.waitForURL((u) => u.pathname === '/login', { timeout: 2_000 });
+    await page.close();
+  });
+
   it('answers an address that is no page with a page that says so and leads back to the map', { timeout: 60_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     const errors = watchErrors(page);

@@ -42,7 +42,11 @@ class Live {
     // WebSocket — it just stays on polling.
     const socket: Socket<LiveServerEvents> = io({ path: LIVE_PATH, auth: { token } });
     socket.on('connect', () => (this.status = 'connected'));
-    socket.on('disconnect', () => (this.status = 'reconnecting'));
+    socket.on('disconnect', (reason) => {
+      // The server lets a socket go itself only when its session ended (signed out elsewhere, expired).
+      if (reason === 'io server disconnect') onUnauthorized();
+      else this.status = 'reconnecting';
+    });
     socket.on('connect_error', (err) => {
       // The server's auth middleware rejects with an "unauthorized" error (SPEC §6).
       if (/unauthori[sz]ed|invalid token|401/i.test(err.message)) onUnauthorized();
