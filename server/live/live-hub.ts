@@ -191,9 +191,9 @@ export class LiveHub {
     for (const socket of this.io.of('/').sockets.values()) {
       const queued = queuedPackets(socket);
       if (queued > (this.deps.maxQueuedPackets ?? MAX_QUEUED_PACKETS)) {
-        this.deps.log.warn({ user: (socket.data.user as SessionUser).email, queued }, 'live client not reading: disconnected');
-        socket.disconnect(true);
-        // Closing waits for the queue to drain, which a client that does not read never does: drop it.
+        this.deps.log.warn({ user: (socket.data.user as SessionUser).email, queued }, 'live client not reading: dropped');
+        // The connection, not the socket: a disconnect would wait for the queue to drain (which a client that
+        // does not read never does) and tell the dashboard its session ended. Dropped, the client reconnects.
         socket.conn.close(true);
         continue;
       }
