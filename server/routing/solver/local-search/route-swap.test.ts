@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contextFor, lineProblem, routesOf, totalCost } from '../testing/line.ts';
+import { solve } from '../solve.ts';
 import { RouteSwap } from './route-swap.ts';
 
 const routeSwap = (ctx: Parameters<RouteSwap['run']>[0]) => new RouteSwap().run(ctx);
@@ -74,5 +75,28 @@ describe('route swap', () => {
     ctx.solution.taskLimit[0] = 2;
     expect(swap.run(ctx)).toBe(true);
     expect(totalCost(ctx)).toBeLessThan(before);
+  });
+
+  it('pays for overfilling a route, as every move does under the max-tasks relaxation', () => {
+    // Vehicle 1's depot is next to the only job, but it may hold none: the relaxation lets it hold one at a price.
+    const p = lineProblem([0, 100, 99], [{ location: 2 }], [
+      { start: 0, end: 0 },
+      { start: 1, end: 1, maxTasks: 0 },
+    ]);
+    const ctx = contextFor(p, [[0], []]);
+    ctx.solution.taskLimit[1] = 1;
+    ctx.solution.taskPenalty = 1000;
+    expect(routeSwap(ctx)).toBe(false);
+    ctx.solution.taskPenalty = 10;
+    expect(routeSwap(ctx)).toBe(true);
+  });
+
+  it('ends a time-limited solve where vehicle closest to the job may take none (swap and relocate undid each other forever)', () => {
+    const p = lineProblem([0, 100, 99], [{ location: 2 }], [
+      { start: 0, end: 0 },
+      { start: 1, end: 1, maxTasks: 0 },
+    ]);
+    const result = solve(p, { timeLimitMs: 100, seed: 1 });
+    expect(result.routes).toEqual([[0], []]);
   });
 });

@@ -40,7 +40,9 @@ export class RouteSwap {
         const limitB = s.taskLimit[B.vehicle];
         if (this.checkedA[pair] === A.jobs && this.checkedB[pair] === B.jobs &&
           this.limits[2 * pair] === limitA && this.limits[2 * pair + 1] === limitB) continue;
-        const before = A.cost + B.cost - ctx.epsilon;
+        // Under the max-tasks relaxation the trade pays for overfilling as every other move does:
+        // ignoring it, a swap and a relocate undid each other forever (a vehicle with max_tasks 0).
+        const before = A.cost + B.cost - ctx.epsilon - s.excessCost(ra, B.size) - s.excessCost(rb, A.size);
         // Bit 1: A's new route (B's jobs) reversed; bit 2: B's new route reversed.
         for (let k = 0; k < 4; k++) costs[k] = chains(ctx, ra, rb, k).a.cost(A.vehicle) + ctx.b.cost(B.vehicle);
         order.sort((x, y) => costs[x] - costs[y]);
