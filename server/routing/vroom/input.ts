@@ -62,8 +62,8 @@ export function parseVroom(input: VroomInput): ProblemSpec {
   };
   const checkWindows = (windows: [number, number][] | undefined, what: string) => {
     if (windows === undefined) return;
-    if (!Array.isArray(windows) || windows.some((w) => !Array.isArray(w) || w.length !== 2 || !(w[0] <= w[1]))) {
-      throw new VroomInputError(`${what}: time_windows must be [start, end] pairs with start ≤ end`);
+    if (!Array.isArray(windows) || windows.length === 0 || windows.some((w) => !Array.isArray(w) || w.length !== 2 || !(w[0] <= w[1]))) {
+      throw new VroomInputError(`${what}: time_windows must be a non-empty list of [start, end] pairs with start ≤ end`);
     }
   };
   const seenJobs = new Set<number>();

@@ -41,7 +41,7 @@ describe('parseVroom', () => {
     expect(() => unsupported({ shipments: [{ pickup: {}, delivery: {} }] })).toThrow('shipments (pickup-and-delivery pairs) are not supported');
     expect(() => unsupported({ vehicles: [{ id: 4, start_index: 0, max_travel_time: 3600 }] })).toThrow('vehicle 4: "max_travel_time" is not supported');
     expect(() => parseVroom({ ...base, jobs: [{ id: 1, location_index: 1, time_windows: [[50, 10]] }] })).toThrow(
-      'job 1: time_windows must be [start, end] pairs with start ≤ end',
+      'job 1: time_windows must be a non-empty list of [start, end] pairs with start ≤ end',
     );
     const withBreak = (b: object) => ({ ...base, jobs: [], vehicles: [{ id: 1, start_index: 0, breaks: [{ id: 4, ...b }] }] });
     expect(() => parseVroom(withBreak({ max_load: [3] }))).toThrow('vehicle 1 break 4: max_load is not supported');
@@ -112,5 +112,37 @@ describe('toVroomOutput', () => {
       ['end', undefined, 0, 690, 0, 400],
     ]);
     expect(output.summary).toMatchObject({ cost: 400, unassigned: 0, waiting_time: 10, service: 80 });
+  });
+});
+
+describe('windows an outsider fuzzed (2026-11-30)', () => {
+  const run = (input: VroomInput) => {
+    const problem = buildProblem(parseVroom(input));
+    return toVroomOutput(problem, input, solve(problem, { iterations: 50, seed: 1 }));
+  };
+  const line: VroomInput['matrices'] = { car: { durations: [[0, 100, 10], [100, 0, 100], [10, 50, 0]] } };
+
+  it('leaves out a job whose only window cannot be reached, when the vehicle has no time window', () => {
+    const out = run({ vehicles: [{ id: 1, start_index: 0, end_index: 0 }], jobs: [{ id: 1, location_index: 1, time_windows: [[0, 10]] }], matrices: line });
+    expect(out.routes).toEqual([]);
+    expect(out.unassigned.map((u) => u.id)).toEqual([1]);
+  });
+
+  it('reads nested or overlapping windows as their union', () => {
+    const out = run({
+      vehicles: [{ id: 1, start_index: 0, end_index: 0, time_window: [0, 10_000] }],
+      jobs: [
+        { id: 1, location_index: 1, priority: 10, time_windows: [[0, 1000], [10, 20]] },
+        { id: 2, location_index: 2, time_windows: [[0, 50]] },
+      ],
+      matrices: line,
+    });
+    expect(out.unassigned).toEqual([]);
+  });
+
+  it('refuses an empty list of windows', () => {
+    expect(() => parseVroom({ vehicles: [{ id: 1, start_index: 0 }], jobs: [{ id: 1, location_index: 1, time_windows: [] }], matrices: line })).toThrow(
+      'job 1: time_windows must be a non-empty list',
+    );
   });
 });

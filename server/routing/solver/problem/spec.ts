@@ -130,9 +130,14 @@ export function buildProblem(spec: ProblemSpec): Problem {
   const addWindows = (j: number, given: JobSpec['windows']) => {
     windowOffset[j] = starts.length;
     const windows = [...(given ?? [[-Infinity, Infinity] as const])].sort((a, b) => a[0] - b[0]);
+    // Overlapping or nested windows are merged: the O(1) checks read them as disjoint and ordered
+    // ([[0, 1000], [10, 20]] read as "start by 20" and left a job out).
     for (const [s, e] of windows) {
-      starts.push(s);
-      ends.push(e);
+      if (starts.length > windowOffset[j] && s <= ends[ends.length - 1]) ends[ends.length - 1] = Math.max(ends[ends.length - 1], e);
+      else {
+        starts.push(s);
+        ends.push(e);
+      }
     }
   };
   spec.jobs.forEach((job, j) => {
@@ -172,7 +177,9 @@ export function buildProblem(spec: ProblemSpec): Problem {
     vehicleStart[i] = v.start ?? virtual;
     vehicleEnd[i] = v.end ?? virtual;
     shiftStart[i] = v.shift?.[0] ?? 0;
-    shiftEnd[i] = v.shift?.[1] ?? Infinity;
+    // Open-ended, but finite: an unreachable window makes a service start of Infinity, and
+    // "Infinity ≤ Infinity" let such a job into a route with a null arrival.
+    shiftEnd[i] = v.shift?.[1] ?? Number.MAX_SAFE_INTEGER;
     v.capacity?.forEach((q, d) => (capacity[i * dims + d] = q));
     maxTasks[i] = Math.min((v.maxTasks ?? U) + (v.breaks?.length ?? 0), 0x7fffffff);
     const key = JSON.stringify([
