@@ -122,16 +122,23 @@ export const OptimizeRequest = Type.Object(
 export type OptimizeRequest = Static<typeof OptimizeRequest>;
 
 const Versioned = Type.Object({ visitId: Type.Integer(), version: Type.Integer() });
+/**
+ * More than a team's day holds: a reorder naming a visit twice made the stored plan hold it twice
+ * (500 after the move had been committed), and 20,000 repeated locks held the team's plan for 20 s.
+ */
+const MAX_VISITS_PER_CHANGE = 1000;
 
 export const ReassignRequest = Type.Object(
   {
     teamId: Type.Optional(Type.Integer()),
-    moves: Type.Optional(Type.Array(Type.Object({ visitId: Type.Integer(), toCollectorId: Type.Integer(), version: Type.Integer() }))),
+    moves: Type.Optional(Type.Array(Type.Object({ visitId: Type.Integer(), toCollectorId: Type.Integer(), version: Type.Integer() }), { maxItems: MAX_VISITS_PER_CHANGE })),
     /** The collector's visits in this order (those not listed follow, re-planned); the listed order is kept. */
-    reorder: Type.Optional(Type.Object({ collectorId: Type.Integer(), visitIds: Type.Array(Type.Integer(), { minItems: 1 }) })),
+    reorder: Type.Optional(
+      Type.Object({ collectorId: Type.Integer(), visitIds: Type.Array(Type.Integer(), { minItems: 1, maxItems: MAX_VISITS_PER_CHANGE, uniqueItems: true }) }),
+    ),
     /** Keep these visits with their collector and at their place in the order. */
-    lock: Type.Optional(Type.Array(Type.Integer())),
-    cancel: Type.Optional(Type.Array(Versioned)),
+    lock: Type.Optional(Type.Array(Type.Integer(), { maxItems: MAX_VISITS_PER_CHANGE, uniqueItems: true })),
+    cancel: Type.Optional(Type.Array(Versioned, { maxItems: MAX_VISITS_PER_CHANGE })),
     options: Type.Optional(
       Type.Object({ timeLimitMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 10_000 })), seed: Type.Optional(Type.Integer()), iterations: Type.Optional(Iterations) }),
     ),

@@ -250,6 +250,27 @@ describe('POST /api/plans/{date}/reassign', () => {
     expect(v.body.status).toBe('cancelled');
   });
 
+  it('refuses a reorder that names a visit twice, with the move sent alongside, and changes nothing', async () => {
+    const [ana, beto] = collectors;
+    const current = (await t.api('GET', `/api/plans/${DATE}`, undefined, dispatcher)).body as PlanOut;
+    const [first, second] = routeOf(current, beto).stops;
+    const incoming = routeOf(current, ana).stops[1];
+    const r = await t.api(
+      'POST',
+      `/api/plans/${DATE}/reassign`,
+      {
+        moves: [{ visitId: incoming.visitId, toCollectorId: beto, version: incoming.visitVersion }],
+        reorder: { collectorId: beto, visitIds: [first.visitId, first.visitId, second.visitId] },
+        options: SOLVE,
+      },
+      dispatcher,
+    );
+    expect(r.status).toBe(400);
+    expect((await t.api('GET', `/api/visits/${incoming.visitId}`, undefined, dispatcher)).body).toMatchObject({ collectorId: ana, version: incoming.visitVersion });
+    expect(((await t.api('GET', `/api/plans/${DATE}`, undefined, dispatcher)).body as PlanOut).version).toBe(current.version);
+    expect((await t.api('POST', `/api/plans/${DATE}/reassign`, { lock: Array(2000).fill(first.visitId) }, dispatcher)).status).toBe(400);
+  });
+
   it('a locked visit keeps its collector and its place, with everything before it', async () => {
     const [ana, , caro] = collectors;
     const current = (await t.api('GET', `/api/plans/${DATE}`, undefined, dispatcher)).body as PlanOut;
