@@ -1,7 +1,11 @@
 import type { JobSpec, ProblemSpec, VehicleSpec } from '../solver/problem/spec.ts';
-import type { VroomInput } from './types.ts';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { VroomInput } from './types.ts';
 
 export class VroomInputError extends Error {}
+
+/** Compiled: a 1,000-location matrix is a million numbers to check. */
+const inputSchema = TypeCompiler.Compile(VroomInput);
 
 /** A matrix given as rows, flattened row-major; checks it is square. */
 function flatten(rows: number[][], what: string): Float64Array {
@@ -23,6 +27,12 @@ export function parseVroom(input: VroomInput): ProblemSpec {
   if (!input || !Array.isArray(input.jobs) || !Array.isArray(input.vehicles)) {
     throw new VroomInputError('input needs "jobs" and "vehicles" arrays');
   }
+  // Types and ranges first: `"service": "100"` was added as text ("00100"), a negative duration
+  // gave negative costs, `speed_factor: 0` infinite travel times.
+  if (!inputSchema.Check(input)) {
+    const e = inputSchema.Errors(input).First()!;
+    throw new VroomInputError(`${e.path || 'input'}: ${e.message.toLowerCase()}${e.value === undefined ? '' : ` (got ${JSON.stringify(e.value)?.slice(0, 40)})`}`);
+  }
   if (input.vehicles.length === 0) throw new VroomInputError('input has no vehicles');
   // Refused rather than ignored: a solution that silently drops shipments or limits would look valid and be wrong.
   const raw = input as unknown as { shipments?: unknown[]; vehicles: Record<string, unknown>[] };
@@ -41,6 +51,7 @@ export function parseVroom(input: VroomInput): ProblemSpec {
     if (!base) throw new VroomInputError(`profile "${name}" has neither durations nor costs`);
     const dm = flatten(base, `${name}.durations`);
     const n = base.length;
+    if (d && c && c.length !== n) throw new VroomInputError(`profile "${name}": costs is ${c.length}×${c.length}, durations ${n}×${n}`);
     if (size >= 0 && n !== size) throw new VroomInputError(`profile "${name}" matrix is ${n}×${n}, others ${size}×${size}`);
     size = n;
     profiles.set(name, durations.length);
@@ -51,8 +62,20 @@ export function parseVroom(input: VroomInput): ProblemSpec {
     for (const [name, m] of Object.entries(input.matrices)) addProfile(name, m.durations, m.costs);
   } else if (input.matrix) {
     addProfile('car', input.matrix, undefined);
-  } else {
-    throw new VroomInputError('input has no "matrices" (or "matrix"); Ronda needs a matrix, it does not call a routing engine here');
+  }
+  if (size < 0) throw new VroomInputError('input has no "matrices" (or "matrix"); Ronda needs a matrix, it does not call a routing engine here');
+  // Every amount has as many dimensions as every capacity: VROOM refuses the rest too.
+  const amounts: [number[], string][] = [
+    ...input.vehicles.flatMap((v) => (v.capacity ? [[v.capacity, `vehicle ${v.id} capacity`] as [number[], string]] : [])),
+    ...input.jobs.flatMap((j) => (['delivery', 'pickup', 'amount'] as const).flatMap((k) => (j[k] ? [[j[k], `job ${j.id} ${k}`] as [number[], string]] : []))),
+  ];
+  const odd = amounts.find(([a]) => a.length !== amounts[0][0].length);
+  if (odd) throw new VroomInputError(`${odd[1]} has ${odd[0].length} dimensions, ${amounts[0][1]} ${amounts[0][0].length}`);
+  const seenVehicles = new Set<number>();
+  for (const v of input.vehicles) {
+    if (seenVehicles.has(v.id)) throw new VroomInputError(`duplicate vehicle id ${v.id}`);
+    seenVehicles.add(v.id);
+    if (v.time_window && !(v.time_window[0] <= v.time_window[1])) throw new VroomInputError(`vehicle ${v.id}: time_window must be [start, end] with start ≤ end`);
   }
 
   const checkIndex = (i: number | undefined, what: string) => {

@@ -45,7 +45,7 @@ describe('parseVroom', () => {
     );
     const withBreak = (b: object) => ({ ...base, jobs: [], vehicles: [{ id: 1, start_index: 0, breaks: [{ id: 4, ...b }] }] });
     expect(() => parseVroom(withBreak({ max_load: [3] }))).toThrow('vehicle 1 break 4: max_load is not supported');
-    expect(() => parseVroom(withBreak({ time_windows: [[5]] }))).toThrow('vehicle 1 break 4: time_windows must be');
+    expect(() => parseVroom(withBreak({ time_windows: [[5]] }))).toThrow('/vehicles/0/breaks/0/time_windows/0: expected tuple to have 2 elements');
   });
 
   it('reads vehicle breaks', () => {
@@ -144,5 +144,30 @@ describe('windows an outsider fuzzed (2026-11-30)', () => {
     expect(() => parseVroom({ vehicles: [{ id: 1, start_index: 0 }], jobs: [{ id: 1, location_index: 1, time_windows: [] }], matrices: line })).toThrow(
       'job 1: time_windows must be a non-empty list',
     );
+  });
+});
+
+describe('input an outsider fuzzed (2026-11-30): refused, naming the field', () => {
+  const matrices = { car: { durations: [[0, 5], [5, 0]] } };
+  const base = { vehicles: [{ id: 1, start_index: 0 }], jobs: [{ id: 1, location_index: 1 }], matrices };
+  const refuse = (input: object) => () => parseVroom(input as VroomInput);
+
+  it('refuses values of the wrong type or out of range instead of computing with them', () => {
+    // "100" was added as text (a summary service of "00100"), -5 gave negative costs, 0 an infinite travel time.
+    expect(refuse({ ...base, jobs: [{ id: 1, location_index: 1, service: '100' }] })).toThrow('/jobs/0/service: expected number (got "100")');
+    expect(refuse({ ...base, matrices: { car: { durations: [[0, -5], [5, 0]] } } })).toThrow('/matrices/car/durations/0/1: expected number to be greater or equal to 0');
+    expect(refuse({ ...base, vehicles: [{ id: 1, start_index: 0, speed_factor: 0 }] })).toThrow('/vehicles/0/speed_factor');
+    expect(refuse({ ...base, jobs: [{ id: 1, location_index: 1, priority: 'high' }] })).toThrow('/jobs/0/priority: expected integer');
+    expect(refuse({ ...base, jobs: [{ location_index: 1 }] })).toThrow('/jobs/0/id: expected required property');
+  });
+
+  it('refuses what does not fit together', () => {
+    expect(refuse({ ...base, vehicles: [{ id: 1, start_index: 0 }, { id: 1, start_index: 1 }] })).toThrow('duplicate vehicle id 1');
+    expect(refuse({ ...base, vehicles: [{ id: 1, start_index: 0, time_window: [100, 0] }] })).toThrow('vehicle 1: time_window must be [start, end] with start ≤ end');
+    expect(refuse({ ...base, matrices: { car: { durations: [[0, 5], [5, 0]], costs: [[0, 1, 2], [1, 0, 2], [1, 1, 0]] } } })).toThrow('costs is 3×3, durations 2×2');
+    expect(refuse({ ...base, vehicles: [{ id: 1, start_index: 0, capacity: [5] }], jobs: [{ id: 1, location_index: 1, delivery: [1, 2] }] })).toThrow(
+      'job 1 delivery has 2 dimensions, vehicle 1 capacity 1',
+    );
+    expect(refuse({ ...base, matrices: {} })).toThrow('input has no "matrices"');
   });
 });
