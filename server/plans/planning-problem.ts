@@ -66,8 +66,8 @@ export interface PlanningProblem {
   noLocation: PlanningVisit[];
 }
 
-/** The top of the 0–100 priority scale. */
-const MOVED_PRIORITY = 100;
+/** Above the 0–100 scale: a visit of priority 100 on the full route must give way, not the moved one. */
+const MOVED_PRIORITY = 101;
 const IN_PROGRESS: ReadonlySet<VisitStatus> = new Set(['en_route', 'arrived']);
 const keyOf = ([lon, lat]: LonLat) => `${lon.toFixed(6)},${lat.toFixed(6)}`;
 

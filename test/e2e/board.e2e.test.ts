@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import mqtt from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
@@ -299,6 +300,23 @@ describe('the dispatcher board in Chromium', () => {
     await late.waitFor({ timeout: 30_000 });
     expect(await late.textContent()).toBe('+15 min');
     expect(await late.getAttribute('title')).toBe('Sin llegar 15 min después de la hora planeada');
+    await page.close();
+  });
+
+  it('shows a visit recorded before the board opened as done, not as open and late', { timeout: 60_000 }, async () => {
+    // The last route: the tests after this one work on the first open stops of the first.
+    const route = (await planNow()).routes.filter((r) => r.stops.length > 1).at(-1)!;
+    const first = route.stops[0];
+    const at = Date.parse(first.eta) + 15 * 60_000;
+    // The collector found nobody home: recorded after the plan was made, before this board opens.
+    const checkin = { id: randomUUID(), visitId: first.visitId, ts: new Date(Date.now() - 60_000).toISOString(), lat: first.lat, lon: first.lon, outcome: 'absent' };
+    expect((await t.api('POST', '/api/checkins', checkin, dispatcher)).status).toBe(201);
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.clock.setFixedTime(at);
+    await logIn(page, t.baseUrl, 'despacho@ronda.local', DEMO_PASSWORD);
+    await page.goto(`${t.baseUrl}/board`);
+    await expect.poll(() => card(page, first.visitId).getAttribute('class'), { timeout: 30_000 }).toMatch(/\bdone\b/);
+    expect(await card(page, first.visitId).locator('.late').count()).toBe(0);
     await page.close();
   });
 

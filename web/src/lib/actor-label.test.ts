@@ -11,8 +11,12 @@ describe('localActor', () => {
     expect(localActor('Despacho Centro (dispatcher)', (key) => en[key])).toBe('Despacho Centro (dispatcher)');
   });
 
-  it('leaves other labels as they are: devices, the system, a name that merely ends in parentheses', () => {
-    expect(localActor('device ana-phone', inSpanish)).toBe('device ana-phone');
+  it("names a collector's device in the dashboard's language", () => {
+    expect(localActor('device ana-phone', inSpanish)).toBe('el dispositivo ana-phone');
+    expect(localActor('device ana-phone', (key) => en[key])).toBe('device ana-phone');
+  });
+
+  it('leaves other labels as they are: the system, a name that merely ends in parentheses', () => {
     expect(localActor('demo', inSpanish)).toBe('demo');
     expect(localActor('Ana (Centro)', inSpanish)).toBe('Ana (Centro)');
   });

@@ -256,7 +256,11 @@ export class BoardState {
       const plan = await request();
       if (this.teamId !== null && isNewerPlan(this.plan, plan, this.teamId, this.date)) this.#show(plan);
       if (visitId !== 0) this.refocus = visitId;
-      this.notice = { kind: 'done', ms: Math.round(performance.now() - started) };
+      // The change was made, but the re-plan found no place for the visit itself: say so, not "updated".
+      const left = visitId === 0 ? undefined : plan.unassigned.find((u) => u.visitId === visitId);
+      this.notice = left
+        ? { kind: 'error', detail: i18n.t('board.notPlaced', { reason: i18n.t(`board.reason.${left.reason}`) }) }
+        : { kind: 'done', ms: Math.round(performance.now() - started) };
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
       if (err instanceof ApiError && err.status === 409) {
@@ -283,7 +287,7 @@ export class BoardState {
     this.plan = plan;
     this.missing = false;
     this.changed = new Set(plan.changedCollectorIds);
-    void this.#loadPending(plan);
+    void this.#loadDayVisits(plan);
   }
 
   /** Keeps `pending` to the visits still waiting for a collector. */
@@ -296,11 +300,19 @@ export class BoardState {
     this.pending = next;
   }
 
-  /** Versions and addresses of the visits with no collector: the plan names its unassigned ones only, and not newer ones at all. */
-  async #loadPending(plan: PlanOut): Promise<void> {
+  /**
+   * The day's visits as they are now: the plan carries each stop's status when it was made, so a
+   * visit done or missed since (before this page opened) showed as open, late and movable. Also
+   * the versions and addresses of the visits with no collector, which the plan does not carry.
+   */
+  async #loadDayVisits(plan: PlanOut): Promise<void> {
     try {
-      const { visits } = await api<{ visits: VisitOut[] }>(`/visits?date=${plan.date}&teamId=${plan.teamId}&status=planned&limit=5000`);
+      const { visits } = await api<{ visits: VisitOut[] }>(`/visits?date=${plan.date}&teamId=${plan.teamId}&limit=5000`);
       if (this.plan !== plan) return;
+      for (const v of visits) {
+        const seen = this.#live.get(v.id);
+        if (!seen || v.version > seen.version) this.#live.set(v.id, { version: v.version, status: v.status });
+      }
       this.pending = mergeWaiting(visits, this.#liveVisits.values());
     } catch {
       // The list still shows the unassigned visits; only moving them waits for the next plan.

@@ -99,6 +99,8 @@ export const en: Record<MessageKey, string> = {
   'board.status.completed': 'Done',
   'board.status.missed': 'Missed',
   'board.status.cancelled': 'Cancelled',
+  'actor.device': 'device {id}',
+  'board.notPlaced': 'The change was saved, but the visit was left without a collector: {reason}. It is under “Unassigned”.',
   'board.reason.skill': 'No collector has the required skill',
   'board.reason.window': 'Its time window fits no route',
   'board.reason.capacity': 'No capacity left',

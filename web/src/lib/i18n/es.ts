@@ -98,6 +98,8 @@ export const es = {
   'board.status.completed': 'Realizada',
   'board.status.missed': 'No realizada',
   'board.status.cancelled': 'Cancelada',
+  'actor.device': 'el dispositivo {id}',
+  'board.notPlaced': 'El cambio se guardó, pero la visita quedó sin cobrador: {reason}. Está en «Sin asignar».',
   'board.reason.skill': 'Ningún cobrador tiene la habilidad requerida',
   'board.reason.window': 'Su horario no cabe en ninguna ruta',
   'board.reason.capacity': 'Sin capacidad disponible',
