@@ -165,8 +165,9 @@ export class PlanService {
       const today = nowS >= 0 && nowS < DAY_MS / 1000;
       const position = positions.get(r.id);
       const departS = today ? Math.max(shiftStartS, Math.ceil(nowS)) : shiftStartS;
-      // A break whose window has passed by the time the collector sets off is not planned any more.
-      const pause = team.break && team.break.endMin * 60 >= departS ? team.break : null;
+      // A break whose window has passed by the time the collector sets off, or opens after their shift, is not
+      // planned: a collector off at noon does not lunch at two (and, kept, made them unusable for the day).
+      const pause = team.break && team.break.endMin * 60 >= departS && team.break.startMin * 60 + team.break.minutes * 60 <= shiftEndS ? team.break : null;
       return {
         id: r.id,
         name: r.name,

@@ -94,6 +94,6 @@ describe('buildPlanningProblem', () => {
     // The dispatcher's move outranks, even a visit at the top of the scale: if the route is full, another visit gives way.
     expect(moved.jobs.map((j) => j.priority)).toEqual([50, 101, 50]);
     const top = buildPlanningProblem({ collectors: [collector(1)], visits: [visit(1, { priority: 100 }), visit(2, { priority: 100 })], warm: true, fresh: new Set([2]) });
-    expect(top.jobs[1].priority).toBeGreaterThan(top.jobs[0].priority);
+    expect(top.jobs[1].priority!).toBeGreaterThan(top.jobs[0].priority!);
   });
 });

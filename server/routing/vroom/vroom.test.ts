@@ -140,6 +140,17 @@ describe('windows an outsider fuzzed (2026-11-30)', () => {
     expect(out.unassigned).toEqual([]);
   });
 
+  it('leaves unused a vehicle whose break cannot be taken within its shift (a used vehicle takes all its breaks)', () => {
+    // Was: the vehicle drove without its break, and with max_tasks 1 a second visit took the break's slot.
+    const out = run({
+      vehicles: [{ id: 1, start_index: 0, end_index: 0, time_window: [0, 1000], max_tasks: 1, breaks: [{ id: 7, time_windows: [[5000, 6000]], service: 60 }] }],
+      jobs: [{ id: 1, location_index: 1 }, { id: 2, location_index: 1 }],
+      matrices: line,
+    });
+    expect(out.routes).toEqual([]);
+    expect(out.unassigned.map((u) => u.id)).toEqual([1, 2]);
+  });
+
   it('refuses an empty list of windows', () => {
     expect(() => parseVroom({ vehicles: [{ id: 1, start_index: 0 }], jobs: [{ id: 1, location_index: 1, time_windows: [] }], matrices: line })).toThrow(
       'job 1: time_windows must be a non-empty list',

@@ -181,7 +181,10 @@ export function buildProblem(spec: ProblemSpec): Problem {
     // "Infinity ≤ Infinity" let such a job into a route with a null arrival.
     shiftEnd[i] = v.shift?.[1] ?? Number.MAX_SAFE_INTEGER;
     v.capacity?.forEach((q, d) => (capacity[i * dims + d] = q));
-    maxTasks[i] = Math.min((v.maxTasks ?? U) + (v.breaks?.length ?? 0), 0x7fffffff);
+    // A used vehicle takes all its breaks (VROOM's rule); one no window of which fits the shift leaves the
+    // vehicle unused. Unchecked, the vehicle drove without it and a visit took the break's slot in max tasks.
+    const breakOutside = (v.breaks ?? []).some((b) => !(b.windows ?? [[-Infinity, Infinity]]).some(([ws, we]) => ws <= shiftEnd[i] - (b.service ?? 0) && we >= shiftStart[i]));
+    maxTasks[i] = breakOutside ? 0 : Math.min((v.maxTasks ?? U) + (v.breaks?.length ?? 0), 0x7fffffff);
     const key = JSON.stringify([
       vehicleStart[i], vehicleEnd[i], shiftStart[i], shiftEnd[i], v.capacity ?? [], maxTasks[i],
       [...(v.skills ?? [])].sort(), v.speedFactor ?? 1, v.profile ?? 0, v.breaks ?? [],
