@@ -30,7 +30,7 @@ const WINDOWS_1252 = new TextDecoder('windows-1252');
  * A spreadsheet saved as "CSV" on a Spanish Windows is Windows-1252, not UTF-8: read as UTF-8,
  * "Peña" became "Pe\uFFFDa" in every row. A file that is not valid UTF-8 is read as Windows-1252.
  */
-export function csvText(bytes: Buffer): string {
+function csvText(bytes: Buffer): string {
   try {
     return UTF8.decode(bytes);
   } catch {

@@ -5,6 +5,7 @@ import type { AuthService } from '../auth/auth.service.ts';
 import { Nullable, type SessionUser } from '../contract/auth.ts';
 import { CollectorList } from '../contract/collector.ts';
 import type { Database } from '../db/database.ts';
+import { assertCanWrite } from '../operations/actor.ts';
 import { lastPositions } from '../repositories/position.repository.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
@@ -96,10 +97,9 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
       },
     },
     async (req, reply) => {
-      const own = teamScope(req.user);
-      if (own !== null && req.body.teamId !== own) {
-        return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: `a supervisor adds collectors to their own team (${own})` });
-      }
+      // The write rule every operation uses (a supervisor: their own team); no team at all is for admins.
+      if (req.body.teamId !== null) assertCanWrite({ kind: 'user', user: req.user }, req.body.teamId);
+      else if (req.user.role !== 'admin') return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'only an admin adds a collector to no team' });
       if (req.body.teamId !== null && !(await db.selectFrom('teams').select('id').where('id', '=', req.body.teamId).executeTakeFirst())) {
         return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `team ${req.body.teamId} does not exist` });
       }

@@ -100,9 +100,7 @@ export class BoardState {
         if (this.teamId !== null && isNewerPlan(this.plan, p, this.teamId, this.date)) this.#show(p);
       }),
       live.on('visit', (v) => {
-        const seen = this.#live.get(v.id);
-        if (seen && v.version <= seen.version) return;
-        this.#live.set(v.id, { version: v.version, status: v.status });
+        if (!this.#remember(v)) return;
         if (v.teamId === this.teamId && v.date === this.date) {
           this.#liveVisits.set(v.id, v);
           this.#track(v);
@@ -290,6 +288,14 @@ export class BoardState {
     void this.#loadDayVisits(plan);
   }
 
+  /** Keeps a visit's status if this version is newer than the one known; false when it is not. */
+  #remember(v: VisitOut): boolean {
+    const seen = this.#live.get(v.id);
+    if (seen && v.version <= seen.version) return false;
+    this.#live.set(v.id, { version: v.version, status: v.status });
+    return true;
+  }
+
   /** Keeps `pending` to the visits still waiting for a collector. */
   #track(v: VisitOut): void {
     const waiting = isWaiting(v);
@@ -309,10 +315,7 @@ export class BoardState {
     try {
       const { visits } = await api<{ visits: VisitOut[] }>(`/visits?date=${plan.date}&teamId=${plan.teamId}&limit=5000`);
       if (this.plan !== plan) return;
-      for (const v of visits) {
-        const seen = this.#live.get(v.id);
-        if (!seen || v.version > seen.version) this.#live.set(v.id, { version: v.version, status: v.status });
-      }
+      for (const v of visits) this.#remember(v);
       this.pending = mergeWaiting(visits, this.#liveVisits.values());
     } catch {
       // The list still shows the unassigned visits; only moving them waits for the next plan.
