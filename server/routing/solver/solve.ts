@@ -96,7 +96,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
   const ctx = new SearchContext(problem, s, neighbours);
   const ls = new LocalSearch(ctx);
   if (options.initial) startFrom(s, options.initial, options.frozen ?? []);
-  construct(s, rng);
+  construct(s, rng, () => now() >= deadline);
   ls.run(rng);
 
   let best = s.routes.map((r) => r.jobs);
@@ -202,8 +202,11 @@ function byPriority(p: Problem, jobs: number[]): number[] {
   return jobs.sort((a, b) => p.jobPriority[b] - p.jobPriority[a]);
 }
 
-/** Inserts every unassigned job: best of several seeded constructions from the current routes. */
-function construct(s: Solution, rng: Random): void {
+/**
+ * Inserts every unassigned job: best of several seeded constructions from the current
+ * routes, as many as the budget allows past the first (1,000 jobs: ~0.35 s each).
+ */
+function construct(s: Solution, rng: Random, outOfTime: () => boolean): void {
   const p = s.problem;
   const start = s.routes.map((r) => r.jobs);
   const pending = s.unassigned();
@@ -212,7 +215,7 @@ function construct(s: Solution, rng: Random): void {
   let bestObjective: Objective | undefined;
   const regretAffordable = pending.length * s.routes.length <= 100_000 && s.routes.length > 1;
   const seeds = regretAffordable ? 3 : 2;
-  for (let k = 0; k < seeds; k++) {
+  for (let k = 0; k < seeds && (k === 0 || !outOfTime()); k++) {
     restoreChanged(s, start);
     if (regretAffordable && k < 2) insertRegret(s, byPriority(p, pending.slice()), rng, k * 0.5);
     else insertGreedy(s, byPriority(p, rng.shuffle(pending.slice())), undefined, 0);

@@ -15,7 +15,8 @@ export function nearestNeighbours(p: Problem, k: number): Int32Array[] {
   const count = Math.max(0, Math.min(k, p.userJobCount - 1));
   const out: Int32Array[] = [];
   const score = new Float64Array(J);
-  const order = new Int32Array(J);
+  // The `count` best so far, ascending by score, ties by index (what a stable sort keeps).
+  const best = new Int32Array(count);
   for (let a = 0; a < J; a++) {
     if (p.isBreak[a] === 1) {
       out.push(new Int32Array(0));
@@ -33,10 +34,28 @@ export function nearestNeighbours(p: Problem, k: number): Int32Array[] {
       const wait = Math.max(eb - p.jobService[a] - travel - lateA, 0);
       const late = Math.max(ea + p.jobService[a] + travel - lateB, 0);
       score[b] = a === b || p.isBreak[b] === 1 ? Infinity : C[la * side + lb] + 0.2 * (Number.isFinite(wait) ? wait : 0) + (Number.isFinite(late) ? late : 0);
-      order[b] = b;
     }
-    const sorted = Array.from(order).sort((x, y) => score[x] - score[y]);
-    out.push(Int32Array.from(sorted.slice(0, count)));
+    out.push(selectBest(score, best));
   }
   return out;
+}
+
+/**
+ * The indices of the `best.length` lowest scores, ascending, ties by index: a bounded
+ * insertion instead of sorting every job for every job (1,000 jobs: 250 ms → a few).
+ */
+function selectBest(score: Float64Array, best: Int32Array): Int32Array {
+  const k = best.length;
+  let size = 0;
+  for (let b = 0; b < score.length; b++) {
+    const s = score[b];
+    if (size === k && !(s < score[best[k - 1]])) continue;
+    let i = size < k ? size++ : k - 1;
+    while (i > 0 && s < score[best[i - 1]]) {
+      best[i] = best[i - 1];
+      i--;
+    }
+    best[i] = b;
+  }
+  return best.slice(0, size);
 }
