@@ -58,7 +58,16 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
 
   app.post(
     '/api/plans/:date/reassign',
-    { preHandler: writers, schema: { tags: ['plans'], params: PlanDateParams, body: ReassignRequest, response: { 200: PlanOut, ...Errors } } },
+    {
+      preHandler: writers,
+      schema: {
+        tags: ['plans'],
+        description: "Moves, reorders, locks or cancels visits and re-plans the collectors they touch, all in one: if the re-plan fails, nothing changes. 409 when a visit changed since its `version`, or when the day has no plan yet.",
+        params: PlanDateParams,
+        body: ReassignRequest,
+        response: { 200: PlanOut, ...Errors },
+      },
+    },
     async (req) => plans.reassign(actorOf(req.user), teamOf(req.user, req.body.teamId), req.params.date, req.body),
   );
 

@@ -46,7 +46,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth
 
   app.post(
     '/api/visits/:id/reassign',
-    { preHandler: writers, schema: { tags: ['visits'], description: '409 when the visit changed since `version`.', params: Id, body: ReassignVisit, response: { 200: VisitOut, ...Errors } } },
+    { preHandler: writers, schema: { tags: ['visits'], description: "Changes the visit's collector only: the day's plan and the collectors' phones keep their routes until the next re-plan (POST /api/plans/{date}/reassign moves and re-plans at once). 409 when the visit changed since `version`.", params: Id, body: ReassignVisit, response: { 200: VisitOut, ...Errors } } },
     async (req) => changed(await reassignVisit(db, req.params.id, req.body.collectorId, req.body.version, actor(req.user))),
   );
 

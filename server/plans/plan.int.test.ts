@@ -7,7 +7,7 @@ import { LIVE_PATH } from '../contract/live.ts';
 import type { PhonePlan, PlanOut, PlanRoute } from '../contract/plan.ts';
 import { createCollector, createTeam, loginAs } from '../operations/testing/fixtures.ts';
 import { decodePolyline } from '../routing/geometry/polyline.ts';
-import { HaversineProvider } from '../routing/matrix/index.ts';
+import { HaversineProvider, OsrmProvider } from '../routing/matrix/index.ts';
 import { PlanService } from './plan.service.ts';
 import { SolverThread } from './solver-thread.ts';
 import { until } from '../../test/support/until.ts';
@@ -301,6 +301,45 @@ describe('POST /api/plans/{date}/reassign', () => {
     expect(r.body.message).toContain(`(it is now version ${stop.visitVersion}, your change was made on version ${stop.visitVersion - 1}); reload the plan and try again`);
     const count = await sql<{ n: number }>`select count(*)::int as n from plans where team_id = ${team}`.execute(t.server.dbh.db);
     expect(count.rows[0].n).toBe(current.version);
+  });
+
+  it('a move whose re-plan fails (the road router is down) changes nothing', async () => {
+    const [ana, beto] = collectors;
+    const current = (await t.api('GET', `/api/plans/${DATE}`, undefined, dispatcher)).body as PlanOut;
+    const stop = routeOf(current, ana).stops[1];
+    // Nothing listens on port 9: every table request is refused.
+    const plans = new PlanService({
+      db: t.server.dbh.db,
+      provider: new OsrmProvider({ url: 'http://127.0.0.1:9' }),
+      solver: new SolverThread(),
+      log: t.server.log,
+      publishRetained: async () => undefined,
+      notify: () => undefined,
+      defaultOffice: [OFFICE.lon, OFFICE.lat],
+    });
+    const actor = { kind: 'system', label: 'test' } as const;
+    await expect(plans.reassign(actor, team, DATE, { moves: [{ visitId: stop.visitId, toCollectorId: beto, version: stop.visitVersion }], options: SOLVE })).rejects.toThrow(/OSRM|fetch/i);
+    expect((await t.api('GET', `/api/visits/${stop.visitId}`, undefined, dispatcher)).body).toMatchObject({ collectorId: ana, status: 'assigned', version: stop.visitVersion });
+    const flags = await t.server.dbh.db.selectFrom('visit_plan').select(['pinned']).where('visit_id', '=', stop.visitId).executeTakeFirstOrThrow();
+    expect(flags.pinned).toBe(false);
+    expect(((await t.api('GET', `/api/plans/${DATE}`, undefined, dispatcher)).body as PlanOut).version).toBe(current.version);
+    // The same move through the service that can route goes through.
+    const r = await t.api('POST', `/api/plans/${DATE}/reassign`, { moves: [{ visitId: stop.visitId, toCollectorId: beto, version: stop.visitVersion }], options: SOLVE }, dispatcher);
+    expect(r.status).toBe(200);
+    expect(routeOf(r.body, beto).stops.map((s: { visitId: number }) => s.visitId)).toContain(stop.visitId);
+  });
+
+  it('refuses a reassignment on a day with no plan, which would store a plan of only the moved routes', async () => {
+    const [ana, beto] = collectors;
+    const day = '2030-03-13';
+    const accounts = (await t.api('GET', '/api/accounts?search=P-1&limit=2')).body.accounts as { id: number }[];
+    const created = [];
+    for (const [i, a] of accounts.entries()) created.push((await t.api('POST', '/api/visits', { accountId: a.id, date: day, collectorId: [ana, beto][i] }, dispatcher)).body);
+    const r = await t.api('POST', `/api/plans/${day}/reassign`, { moves: [{ visitId: created[0].id, toCollectorId: beto, version: created[0].version }], options: SOLVE }, dispatcher);
+    expect(r.status).toBe(409);
+    expect(r.body.message).toBe(`team ${team} has no plan on ${day} yet; optimize the day first`);
+    expect((await t.api('GET', `/api/visits/${created[0].id}`, undefined, dispatcher)).body).toMatchObject({ collectorId: ana, version: created[0].version });
+    expect((await t.api('GET', `/api/plans/${day}`, undefined, dispatcher)).status).toBe(404);
   });
 });
 

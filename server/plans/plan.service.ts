@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { OptimizeRequest, PhonePlan, PlanOut, PlanRoute, ReassignRequest, UnassignedVisit } from '../contract/plan.ts';
 import type { Database } from '../db/database.ts';
@@ -118,14 +118,21 @@ export class PlanService {
     assertCanWrite(actor, teamId);
     return this.exclusive(teamId, date, async () => {
       const team = await loadTeamPlanning(this.deps.db, teamId);
-      const changes = await applyReassign(this.deps.db, teamId, date, req, actor);
-      const affected = [...changes.affected].sort((a, b) => a - b);
-      const collectors = await this.planningCollectors(team, date, affected);
-      const visits = await loadOpenVisits(this.deps.db, teamId, date, collectors.map((c) => c.id), false);
+      // Only the plan's collectors are re-planned; with no plan, a stored "plan" would hold just them.
+      if (!(await latestPlan(this.deps.db, teamId, date))) throw conflict(`team ${teamId} has no plan on ${date} yet; optimize the day first`);
+      const apply = (tx: Transaction<Database>) => applyReassign(tx, teamId, date, req, actor);
+      // The re-plan is computed on the day as the changes leave it, but they commit only with the plan it gives.
+      const { changes, open } = await rolledBack(this.deps.db, async (tx) => {
+        const changes = await apply(tx);
+        return { changes, open: await loadOpenVisits(tx, teamId, date, [...changes.affected], false) };
+      });
+      const collectors = await this.planningCollectors(team, date, [...changes.affected].sort((a, b) => a - b));
+      const planned = new Set(collectors.map((c) => c.id));
+      const visits = open.filter((v) => planned.has(v.collectorId!));
       const input: PlanningInput = { collectors, visits, warm: true, orders: changes.orders, fresh: changes.moved };
       const computed = await this.compute(team, date, input, budget(req.options, REASSIGN_LIMIT_MS, REASSIGN_PATIENCE));
       const touched = new Set([...changes.moved, ...changes.cancelled]);
-      return this.store(actor, team, date, 'reassign', visits, computed, true, touched);
+      return this.store(actor, team, date, 'reassign', visits, computed, true, touched, apply);
     });
   }
 
@@ -190,6 +197,7 @@ export class PlanService {
    * not planned now are carried over as stored (byte-identical), with the
    * previous unassigned visits this run did not see (minus `touched` ones).
    * Visits the run read must not have changed meanwhile (409 otherwise).
+   * `apply` makes the changes the plan was computed for, in the same transaction.
    */
   private async store(
     actor: Actor,
@@ -200,12 +208,14 @@ export class PlanService {
     computed: ComputedPlan,
     partial: boolean,
     touched: Set<number>,
+    apply?: (tx: Transaction<Database>) => Promise<unknown>,
   ): Promise<PlanOut> {
     const by = actorLabel(actor);
     const now = new Date(this.now());
     const seenById = new Map(seen.map((v) => [v.id, v]));
     const changedVisits = new Set(touched);
     const stored = await this.deps.db.transaction().execute(async (tx) => {
+      await apply?.(tx);
       if (seen.length > 0) {
         const current = await tx.selectFrom('visits').select(['id', 'version']).where('id', 'in', [...seenById.keys()]).orderBy('id').forUpdate().execute();
         const versions = new Map(current.map((r) => [r.id, r.version]));
@@ -278,6 +288,22 @@ export class PlanService {
     // The plan is stored either way; a phone that missed it gets the next one, and GET /api/plans serves it.
     if (failed.length) this.deps.log.warn({ failed: failed.length, err: String((failed[0] as PromiseRejectedResult).reason) }, 'plan not published to every device');
   }
+}
+
+const ROLLBACK = Symbol('rollback');
+
+/** What `work` reads in a transaction that is then rolled back: a preview of changes not yet committed. */
+async function rolledBack<T>(db: Kysely<Database>, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+  let out: { value: T } | undefined;
+  try {
+    await db.transaction().execute(async (tx) => {
+      out = { value: await work(tx) };
+      throw ROLLBACK;
+    });
+  } catch (err) {
+    if (err !== ROLLBACK) throw err;
+  }
+  return out!.value;
 }
 
 export function phonePlan(plan: PlanOut, route: PlanRoute): PhonePlan {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { ReassignRequest } from '../contract/plan.ts';
 import { VISIT_TRANSITIONS } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
@@ -20,12 +20,13 @@ export interface AppliedChanges {
 const OPEN = new Set(['planned', 'assigned', 'en_route', 'arrived']);
 
 /**
- * Applies a dispatcher's reassignment in one transaction (issue 4), all or
- * nothing. Moves and cancels carry the version the dispatcher saw; the rows
+ * Applies a dispatcher's reassignment inside `tx` (issue 4), the caller's
+ * transaction, so that the changes and the plan that follows them commit
+ * together. Moves and cancels carry the version the dispatcher saw; the rows
  * are locked, so of two dispatchers moving the same visit at once the second
  * waits, then finds a newer version and gets a 409 naming who changed it.
  */
-export async function applyReassign(db: Kysely<Database>, teamId: number, date: string, req: ReassignRequest, actor: Actor): Promise<AppliedChanges> {
+export async function applyReassign(tx: Transaction<Database>, teamId: number, date: string, req: ReassignRequest, actor: Actor): Promise<AppliedChanges> {
   const moves = req.moves ?? [];
   const cancels = req.cancel ?? [];
   const locks = req.lock ?? [];
@@ -36,79 +37,77 @@ export async function applyReassign(db: Kysely<Database>, teamId: number, date: 
   if (ids.length === 0) throw invalid('nothing to change: send moves, reorder, lock or cancel');
   assertCanWrite(actor, teamId);
 
-  return db.transaction().execute(async (tx) => {
-    const rows = await tx
-      .selectFrom('visits')
-      .select(['id', 'team_id', 'collector_id', 'status', 'version', 'updated_by', 'updated_at', sql<string>`to_char(visit_date, 'YYYY-MM-DD')`.as('date')])
-      .where('id', 'in', ids)
-      .orderBy('id')
-      .forUpdate()
-      .execute();
-    const byId = new Map(rows.map((r) => [r.id, { ...r }]));
-    for (const id of ids) {
-      const r = byId.get(id);
-      if (!r || r.team_id !== teamId) throw notFound(`visit ${id}`);
-      if (r.date !== date) throw invalid(`visit ${id} is planned for ${r.date}, not ${date}`);
-    }
-    const stale = (id: number, version: number) => {
-      const r = byId.get(id)!;
-      if (r.version === version) return;
-      throw conflict(
-        `visit ${id} was changed by ${r.updated_by} at ${new Date(r.updated_at).toISOString()} (it is now version ${r.version}, your change was made on version ${version}); reload the plan and try again`,
-      );
-    };
-    const collectorIds = [...new Set([...moves.map((m) => m.toCollectorId), ...(req.reorder ? [req.reorder.collectorId] : [])])];
-    const active = collectorIds.length
-      ? new Set((await tx.selectFrom('collectors').select('id').where('id', 'in', collectorIds).where('team_id', '=', teamId).where('active', '=', true).execute()).map((c) => c.id))
-      : new Set<number>();
-    for (const c of collectorIds) if (!active.has(c)) throw notFound(`active collector ${c} of team ${teamId}`);
+  const rows = await tx
+    .selectFrom('visits')
+    .select(['id', 'team_id', 'collector_id', 'status', 'version', 'updated_by', 'updated_at', sql<string>`to_char(visit_date, 'YYYY-MM-DD')`.as('date')])
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, { ...r }]));
+  for (const id of ids) {
+    const r = byId.get(id);
+    if (!r || r.team_id !== teamId) throw notFound(`visit ${id}`);
+    if (r.date !== date) throw invalid(`visit ${id} is planned for ${r.date}, not ${date}`);
+  }
+  const stale = (id: number, version: number) => {
+    const r = byId.get(id)!;
+    if (r.version === version) return;
+    throw conflict(
+      `visit ${id} was changed by ${r.updated_by} at ${new Date(r.updated_at).toISOString()} (it is now version ${r.version}, your change was made on version ${version}); reload the plan and try again`,
+    );
+  };
+  const collectorIds = [...new Set([...moves.map((m) => m.toCollectorId), ...(req.reorder ? [req.reorder.collectorId] : [])])];
+  const active = collectorIds.length
+    ? new Set((await tx.selectFrom('collectors').select('id').where('id', 'in', collectorIds).where('team_id', '=', teamId).where('active', '=', true).execute()).map((c) => c.id))
+    : new Set<number>();
+  for (const c of collectorIds) if (!active.has(c)) throw notFound(`active collector ${c} of team ${teamId}`);
 
-    const out: AppliedChanges = { affected: new Set(), moved: new Set(), cancelled: new Set(), orders: new Map() };
-    const by = actorLabel(actor);
-    const now = new Date();
-    for (const m of moves) {
-      stale(m.visitId, m.version);
-      const r = byId.get(m.visitId)!;
-      if (VISIT_TRANSITIONS[r.status].length === 0) throw conflict(`visit ${m.visitId} is ${r.status}; it can no longer be reassigned`);
-      if (r.collector_id === m.toCollectorId) continue;
-      if (r.collector_id !== null) out.affected.add(r.collector_id);
-      out.affected.add(m.toCollectorId);
-      out.moved.add(m.visitId);
-      // A visit under way may move (issue 5): it starts again from "assigned" with its new collector.
-      await tx
-        .updateTable('visits')
-        .set({ collector_id: m.toCollectorId, status: 'assigned', version: sql`version + 1`, updated_by: by, updated_at: now })
-        .where('id', '=', m.visitId)
-        .execute();
-      // The dispatcher chose this collector: later optimizations keep it there; a lock on the old route no longer applies.
-      await setVisitFlags(tx, m.visitId, { pinned: true, locked: false });
-      r.collector_id = m.toCollectorId;
-      r.status = 'assigned';
-    }
-    for (const c of cancels) {
-      stale(c.visitId, c.version);
-      const r = byId.get(c.visitId)!;
-      assertTransition(c.visitId, r.status, 'cancelled');
-      if (r.collector_id !== null) out.affected.add(r.collector_id);
-      out.cancelled.add(c.visitId);
-      await tx.updateTable('visits').set({ status: 'cancelled', version: sql`version + 1`, updated_by: by, updated_at: now }).where('id', '=', c.visitId).execute();
-      r.status = 'cancelled';
-    }
-    for (const id of locks) {
+  const out: AppliedChanges = { affected: new Set(), moved: new Set(), cancelled: new Set(), orders: new Map() };
+  const by = actorLabel(actor);
+  const now = new Date();
+  for (const m of moves) {
+    stale(m.visitId, m.version);
+    const r = byId.get(m.visitId)!;
+    if (VISIT_TRANSITIONS[r.status].length === 0) throw conflict(`visit ${m.visitId} is ${r.status}; it can no longer be reassigned`);
+    if (r.collector_id === m.toCollectorId) continue;
+    if (r.collector_id !== null) out.affected.add(r.collector_id);
+    out.affected.add(m.toCollectorId);
+    out.moved.add(m.visitId);
+    // A visit under way may move (issue 5): it starts again from "assigned" with its new collector.
+    await tx
+      .updateTable('visits')
+      .set({ collector_id: m.toCollectorId, status: 'assigned', version: sql`version + 1`, updated_by: by, updated_at: now })
+      .where('id', '=', m.visitId)
+      .execute();
+    // The dispatcher chose this collector: later optimizations keep it there; a lock on the old route no longer applies.
+    await setVisitFlags(tx, m.visitId, { pinned: true, locked: false });
+    r.collector_id = m.toCollectorId;
+    r.status = 'assigned';
+  }
+  for (const c of cancels) {
+    stale(c.visitId, c.version);
+    const r = byId.get(c.visitId)!;
+    assertTransition(c.visitId, r.status, 'cancelled');
+    if (r.collector_id !== null) out.affected.add(r.collector_id);
+    out.cancelled.add(c.visitId);
+    await tx.updateTable('visits').set({ status: 'cancelled', version: sql`version + 1`, updated_by: by, updated_at: now }).where('id', '=', c.visitId).execute();
+    r.status = 'cancelled';
+  }
+  for (const id of locks) {
+    const r = byId.get(id)!;
+    if (r.collector_id === null || !OPEN.has(r.status)) throw conflict(`visit ${id} is ${r.collector_id === null ? 'on no route' : r.status}; only a visit on a route can be locked`);
+    out.affected.add(r.collector_id);
+    await setVisitFlags(tx, id, { locked: true });
+  }
+  if (req.reorder) {
+    const { collectorId, visitIds } = req.reorder;
+    for (const id of visitIds) {
       const r = byId.get(id)!;
-      if (r.collector_id === null || !OPEN.has(r.status)) throw conflict(`visit ${id} is ${r.collector_id === null ? 'on no route' : r.status}; only a visit on a route can be locked`);
-      out.affected.add(r.collector_id);
-      await setVisitFlags(tx, id, { locked: true });
+      if (r.collector_id !== collectorId || !OPEN.has(r.status)) throw conflict(`visit ${id} is not on collector ${collectorId}'s route; move it there first`);
     }
-    if (req.reorder) {
-      const { collectorId, visitIds } = req.reorder;
-      for (const id of visitIds) {
-        const r = byId.get(id)!;
-        if (r.collector_id !== collectorId || !OPEN.has(r.status)) throw conflict(`visit ${id} is not on collector ${collectorId}'s route; move it there first`);
-      }
-      out.affected.add(collectorId);
-      out.orders.set(collectorId, [...visitIds]);
-    }
-    return out;
-  });
+    out.affected.add(collectorId);
+    out.orders.set(collectorId, [...visitIds]);
+  }
+  return out;
 }
