@@ -1,17 +1,19 @@
 import type { Logger } from 'pino';
+import { KeyedSerial } from '../lib/keyed-serial.ts';
 import type { Position, Protocol } from '../../device-protocols/messages.ts';
 import type { BatchWriter, PositionWrite } from './batch-writer.ts';
 import type { DeviceRegistry } from './device-registry.ts';
 import type { DeviceRef, IngestPort, RejectedPosition, SubmitResult } from './ingest-port.ts';
 import type { IngestStats } from './ingest-stats.ts';
 import { advance, MOVING_KPH, startMark, type OdometerMark } from './odometer.ts';
-import { filterPosition, type FilterConfig, type LastFix } from './position-filter.ts';
+import { filterPosition, withoutUnknowns, type FilterConfig, type LastFix } from './position-filter.ts';
 import { unstorablePosition } from './storable-position.ts';
 
 /** Validate → filter → batch-commit, for every listener (SPEC §2). */
 export class IngestService implements IngestPort {
   private readonly lastFix = new Map<number, LastFix>();
   private readonly odometer = new Map<number, OdometerMark>();
+  private readonly perDevice = new KeyedSerial<number>();
 
   constructor(
     private readonly registry: DeviceRegistry,
@@ -46,7 +48,15 @@ export class IngestService implements IngestPort {
     return this.writer.admission();
   }
 
-  async submitPositions(device: DeviceRef, protocol: Protocol, positions: Position[]): Promise<SubmitResult> {
+  /**
+   * One submission per device at a time: each judges its fixes against the last fix and
+   * odometer the previous one left (two OsmAnd requests in flight counted a leg twice).
+   */
+  submitPositions(device: DeviceRef, protocol: Protocol, positions: Position[]): Promise<SubmitResult> {
+    return this.perDevice.run(device.deviceId, () => this.submitInTurn(device, protocol, positions));
+  }
+
+  private async submitInTurn(device: DeviceRef, protocol: Protocol, positions: Position[]): Promise<SubmitResult> {
     const nowMs = this.now();
     const rejected: RejectedPosition[] = [];
     const rows: PositionWrite[] = [];
@@ -56,7 +66,7 @@ export class IngestService implements IngestPort {
     let mark = this.odometer.get(device.deviceId);
     // Buffered history arrives oldest first; judge each fix against the newest accepted before it.
     for (let i = 0; i < positions.length; i++) {
-      const p = positions[i];
+      const p = withoutUnknowns(positions[i]);
       this.stats.received++;
       const verdict = filterPosition(p, last, nowMs, this.filters);
       if (!verdict.ok && verdict.duplicate) {

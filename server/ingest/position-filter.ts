@@ -23,6 +23,31 @@ export type FilterVerdict = { ok: true } | { ok: false; reason: string; duplicat
 
 const EARTH_RADIUS_M = 6_371_008.8;
 
+/** No tracker protocol here predates 2000; an earlier time is a clock that was never set (1970, 1980 GPS epoch). */
+const EARLIEST_FIX_MS = Date.UTC(2000, 0, 1);
+const MAX_SPEED_KPH = 1000;
+
+/**
+ * Values no real fix has, whatever the filter settings: checked here, once for every
+ * protocol, so a codec passes a well-formed record on and only that fix is refused
+ * (its frame is still acknowledged; a Teltonika packet refused whole was resent for ever).
+ */
+function impossibleValue(p: Position, t: number): string | null {
+  if (!Number.isFinite(t)) return 'fix time is not a valid date';
+  if (t < EARLIEST_FIX_MS) return `fix time ${p.fixTime.toISOString()} is before 2000`;
+  if (!(p.lat >= -90 && p.lat <= 90 && p.lon >= -180 && p.lon <= 180)) return `coordinates ${p.lat},${p.lon} out of range`;
+  if (p.speedKph !== undefined && p.speedKph > MAX_SPEED_KPH) return `speed ${p.speedKph} km/h out of range`;
+  if (p.courseDeg !== undefined && p.courseDeg > 360) return `course ${p.courseDeg}° out of range`;
+  return null;
+}
+
+/** Apps and iOS report −1 for a speed or course they do not know: not a value to store or to judge by. */
+export function withoutUnknowns(p: Position): Position {
+  if (!(p.speedKph! < 0) && !(p.courseDeg! < 0)) return p;
+  const { speedKph, courseDeg, ...rest } = p;
+  return { ...rest, ...(speedKph !== undefined && speedKph >= 0 ? { speedKph } : {}), ...(courseDeg !== undefined && courseDeg >= 0 ? { courseDeg } : {}) };
+}
+
 export function haversineM(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const toRad = Math.PI / 180;
   const dLat = (lat2 - lat1) * toRad;
@@ -38,7 +63,8 @@ export function haversineM(lat1: number, lon1: number, lat2: number, lon2: numbe
  */
 export function filterPosition(p: Position, last: LastFix | undefined, nowMs: number, cfg: FilterConfig): FilterVerdict {
   const t = p.fixTime.getTime();
-  if (!Number.isFinite(t)) return { ok: false, reason: 'fix time is not a valid date' };
+  const impossible = impossibleValue(p, t);
+  if (impossible) return { ok: false, reason: impossible };
   if (cfg.invalid && !p.valid) return { ok: false, reason: 'invalid fix (no GPS lock)' };
   if (cfg.zero && p.lat === 0 && p.lon === 0) return { ok: false, reason: 'null island (0,0)' };
   if (cfg.futureS > 0 && t > nowMs + cfg.futureS * 1000) return { ok: false, reason: `fix time more than ${cfg.futureS} s in the future` };

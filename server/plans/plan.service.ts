@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { OptimizeRequest, PhonePlan, PlanOut, PlanRoute, ReassignRequest, UnassignedVisit } from '../contract/plan.ts';
 import type { Database } from '../db/database.ts';
+import { KeyedSerial } from '../lib/keyed-serial.ts';
 import { planTopic } from '../ingest/mqtt-topics.ts';
 import { actorLabel, assertCanWrite, type Actor } from '../operations/actor.ts';
 import { conflict, notFound, OperationError } from '../operations/errors.ts';
@@ -71,7 +72,7 @@ function budget(o: { timeLimitMs?: number; seed?: number; iterations?: number } 
  */
 export class PlanService {
   private readonly listeners: PlanListener[] = [];
-  private readonly busy = new Map<string, Promise<unknown>>();
+  private readonly busy = new KeyedSerial<string>();
   private readonly now: () => number;
 
   constructor(private readonly deps: PlanServiceDeps) {
@@ -137,17 +138,8 @@ export class PlanService {
   }
 
   /** One plan change at a time per team and day in this process; across processes the row locks and version checks decide. */
-  private async exclusive<T>(teamId: number, date: string, work: () => Promise<T>): Promise<T> {
-    const key = `${teamId}:${date}`;
-    const before = this.busy.get(key) ?? Promise.resolve();
-    const mine = before.catch(() => undefined).then(work);
-    const tail = mine.catch(() => undefined);
-    this.busy.set(key, tail);
-    try {
-      return await mine;
-    } finally {
-      if (this.busy.get(key) === tail) this.busy.delete(key);
-    }
+  private exclusive<T>(teamId: number, date: string, work: () => Promise<T>): Promise<T> {
+    return this.busy.run(`${teamId}:${date}`, work);
   }
 
   private compute(team: TeamPlanning, date: string, input: PlanningInput, options: SolveOptions): Promise<ComputedPlan> {

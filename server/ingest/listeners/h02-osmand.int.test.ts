@@ -61,6 +61,22 @@ describe('H02 over TCP', () => {
     await c.end();
   });
 
+  it('stores every fix of a buffer sent just before the device hangs up (H02 has no ACK to resend on)', async () => {
+    const id = '4209917200';
+    await t.createDevice(id);
+    // 40 fixes 10 s apart a few metres from each other: a tracker emptying its memory after a coverage gap.
+    const times = recentTimes(40, 10);
+    const fixes = times.map((time, i) => encodeH02Position(id, h02Fix(time, { lat: H02_SPOTS[0].lat, lon: H02_SPOTS[0].lon + i / 60_000 })));
+    const c = await RawTcp.connect(t.server.ports.h02);
+    c.write(Uint8Array.from(fixes.flatMap((f) => [...f])));
+    c.destroy();
+    const rows = await until('all 40 rows', async () => {
+      const stored = await rowsOf(t, id);
+      return stored.length === 40 ? stored : undefined;
+    });
+    expect(rows.map((r) => r.ts)).toEqual(times.map((time) => time.toISOString()));
+  });
+
   it('closes on an unknown id and lists it', async () => {
     const c = await RawTcp.connect(t.server.ports.h02);
     c.write(encodeH02Position('4209999999', h02Fix(recentTimes(1)[0], H02_SPOTS[0])));

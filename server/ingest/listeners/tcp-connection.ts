@@ -29,21 +29,34 @@ export interface TcpConnectionOptions {
   maxPendingFrames: number;
 }
 
+/** Frames committed together at most: a device emptying its buffer waits one batch, not one per frame. */
+const MAX_FRAMES_PER_COMMIT = 200;
+
+interface QueuedFrame {
+  messages: DeviceMessage[];
+  reply: Uint8Array | undefined;
+}
+
 /**
  * One device connection: framer → decoder in arrival order, then a
- * per-connection promise chain that commits each frame's positions and only
- * then writes its reply, so ACKs go out in order and never before the data
- * is durable (SPEC §2).
+ * per-connection promise chain that commits the frames waiting at its head
+ * together and only then writes their replies, so ACKs go out in order and
+ * never before the data is durable (SPEC §2). Frames received before the
+ * device hangs up are still committed (an H02 has no ACK to resend on).
  */
 export class TcpConnection<S> {
   private readonly framer: Framer;
   private state: S;
   private readonly session: DeviceSession;
   private chain: Promise<void> = Promise.resolve();
+  private readonly queue: QueuedFrame[] = [];
   private pending = 0;
   /** No more frames are read; queued frames before the cause still get their ACKs. */
   private draining = false;
+  /** Nothing more can be written to the socket. */
   private closed = false;
+  /** We ended the connection (refused, failed, shut down): frames still queued are not committed. */
+  private stopped = false;
 
   constructor(
     private readonly socket: Socket,
@@ -74,6 +87,7 @@ export class TcpConnection<S> {
   /** Drops the connection now; a frame still waiting for its commit gets no ACK (the device resends it). */
   destroy(): void {
     this.closed = true;
+    this.stopped = true;
     this.socket.destroy();
   }
 
@@ -107,13 +121,34 @@ export class TcpConnection<S> {
   private enqueue(messages: DeviceMessage[], reply: Uint8Array | undefined): void {
     this.pending++;
     if (this.pending >= this.opts.maxPendingFrames) this.socket.pause();
-    this.chain = this.chain.then(() => this.process(messages, reply));
+    this.queue.push({ messages, reply });
+    this.chain = this.chain.then(() => this.process());
   }
 
-  private async process(messages: DeviceMessage[], reply: Uint8Array | undefined): Promise<void> {
+  /**
+   * The frames at the head of the queue that can be committed as one: all for the same
+   * device, so that a frame naming another id (refused or not) starts a commit of its own.
+   */
+  private takeBatch(): QueuedFrame[] {
+    const named = (f: QueuedFrame) => f.messages.find((m) => m.uniqueId !== undefined)?.uniqueId;
+    const first = this.queue[0];
+    if (!first) return [];
+    const device = named(first) ?? this.session.device?.uniqueId;
+    let n = 1;
+    while (n < this.queue.length && n < MAX_FRAMES_PER_COMMIT) {
+      const id = named(this.queue[n]);
+      if (id !== undefined && id !== device) break;
+      n++;
+    }
+    return this.queue.splice(0, n);
+  }
+
+  private async process(): Promise<void> {
+    const batch = this.takeBatch();
+    if (batch.length === 0) return;
     try {
-      if (this.closed) return;
-      const outcome = await this.session.handle(messages);
+      if (this.stopped) return;
+      const outcome = await this.session.handle(batch.flatMap((f) => f.messages));
       if (outcome.kind === 'refused') {
         this.counters.refused++;
         this.close(this.spec.refusal);
@@ -125,7 +160,8 @@ export class TcpConnection<S> {
         this.close();
         return;
       }
-      if (reply && !this.closed) {
+      for (const { reply } of batch) {
+        if (!reply || this.closed) continue;
         this.socket.write(reply);
         this.counters.acks++;
         this.counters.bytesOut += reply.length;
@@ -136,7 +172,7 @@ export class TcpConnection<S> {
       this.log.error({ uniqueId: this.session.device?.uniqueId, err: (err as Error).message }, 'positions not committed; closing without ACK');
       this.close();
     } finally {
-      this.pending--;
+      this.pending -= batch.length;
       if (this.pending === 0 && !this.draining && !this.closed) this.socket.resume();
     }
   }
@@ -152,6 +188,7 @@ export class TcpConnection<S> {
    * sent more; a peer that never closes its side is dropped after a grace period.
    */
   private close(last?: Uint8Array): void {
+    this.stopped = true;
     if (this.closed) return;
     this.closed = true;
     this.draining = true;

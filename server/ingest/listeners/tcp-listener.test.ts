@@ -51,26 +51,43 @@ async function loggedIn(port: number): Promise<RawTcp> {
 }
 
 describe('TCP tracker connection', () => {
-  it('submits the next frame only after the previous one committed, so ACKs leave in order and only after their commit', async () => {
+  it('commits the frames waiting together, and ACKs each only after its commit, in order', async () => {
+    const ingest = new ManualIngest();
+    const c = await loggedIn(await start(ingest));
+    c.write(encodeGt06Position(fix(1), 2));
+    await until('the first frame to be submitted', () => ingest.commits.length === 1);
+    // Two more arrive while the first is being committed: they wait, then go in one commit.
+    c.write(encodeGt06Position(fix(2), 3), encodeGt06Position(fix(3), 4));
+    await until('both frames read', () => listener!.counters.toJSON().frames === 4);
+    expect(c.rest()).toEqual(new Uint8Array(0));
+    expect(ingest.commits).toHaveLength(1);
+    ingest.commits[0].resolve({ stored: 1, rejected: [] });
+    expect(await c.take(10)).toEqual(encodeGt06Ack(GT06_PROTOCOL.gpsLbs, 2));
+    await until('the next two frames to be submitted', () => ingest.commits.length === 2);
+    expect(ingest.commits[1].positions.map((p) => p.fixTime)).toEqual([fix(2).time, fix(3).time]);
+    expect(c.rest()).toEqual(new Uint8Array(0));
+    ingest.commits[1].resolve({ stored: 2, rejected: [] });
+    expect(await c.take(20)).toEqual(Uint8Array.from([...encodeGt06Ack(GT06_PROTOCOL.gpsLbs, 3), ...encodeGt06Ack(GT06_PROTOCOL.gpsLbs, 4)]));
+    expect(listener!.counters.toJSON()).toMatchObject({
+      frames: 4,
+      acks: 4,
+      errors: 0,
+      bytesIn: encodeGt06Login(IMEI, 1).length + [1, 2, 3].reduce((n, i) => n + encodeGt06Position(fix(i), i + 1).length, 0),
+      bytesOut: 4 * 10, // four 10-byte ACKs
+    });
+    await c.end();
+  });
+
+  it('commits the frames a device sent before hanging up, without answering them', async () => {
     const ingest = new ManualIngest();
     const c = await loggedIn(await start(ingest));
     c.write(encodeGt06Position(fix(1), 2), encodeGt06Position(fix(2), 3));
-    await until('the first frame to be submitted', () => ingest.commits.length === 1);
-    expect(c.rest()).toEqual(new Uint8Array(0));
-    ingest.commits[0].resolve({ stored: 1, rejected: [] });
-    expect(await c.take(10)).toEqual(encodeGt06Ack(GT06_PROTOCOL.gpsLbs, 2));
-    await until('the second frame to be submitted', () => ingest.commits.length === 2);
-    expect(ingest.commits[1].positions[0].fixTime).toEqual(fix(2).time);
-    ingest.commits[1].resolve({ stored: 1, rejected: [] });
-    expect(await c.take(10)).toEqual(encodeGt06Ack(GT06_PROTOCOL.gpsLbs, 3));
-    expect(listener!.counters.toJSON()).toMatchObject({
-      frames: 3,
-      acks: 3,
-      errors: 0,
-      bytesIn: encodeGt06Login(IMEI, 1).length + encodeGt06Position(fix(1), 2).length + encodeGt06Position(fix(2), 3).length,
-      bytesOut: 3 * 10, // three 10-byte ACKs
-    });
-    await c.end();
+    c.destroy();
+    await until('the frames to be submitted', () => ingest.commits.length === 1);
+    expect(ingest.commits[0].positions.map((p) => p.fixTime)).toEqual([fix(1).time, fix(2).time]);
+    ingest.commits[0].resolve({ stored: 2, rejected: [] });
+    await until('the server side to drop the connection', () => listener!.connections() === 0);
+    expect(listener!.counters.toJSON()).toMatchObject({ frames: 3, acks: 1 });
   });
 
   it('closes without an ACK when a commit fails, and acknowledges nothing queued behind it', async () => {
