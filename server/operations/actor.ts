@@ -7,7 +7,8 @@ import { OperationError } from './errors.ts';
  */
 export type Actor =
   | { kind: 'user'; user: SessionUser }
-  | { kind: 'device'; uniqueId: string; collectorId: number | null }
+  /** `teamId`: its collector's team, the only one whose accounts and visits it may write to. */
+  | { kind: 'device'; uniqueId: string; collectorId: number | null; teamId: number | null }
   /** The server itself or an operator's CLI: acts on every team. */
   | { kind: 'system'; label: string };
 
@@ -18,10 +19,15 @@ export function actorLabel(a: Actor): string {
 
 /**
  * Issue 5 roles: admins act on every team, dispatchers and supervisors on
- * their own, managers only read, collectors only through their devices.
+ * their own, managers only read, collectors only through their devices, on
+ * their own team.
  */
 export function assertCanWrite(a: Actor, teamId: number): void {
-  if (a.kind !== 'user') return;
+  if (a.kind === 'system') return;
+  if (a.kind === 'device') {
+    if (a.teamId === teamId) return;
+    throw new OperationError(403, a.teamId === null ? `device ${a.uniqueId} is on no team's collector` : `device ${a.uniqueId} is in team ${a.teamId}, not team ${teamId}`);
+  }
   const { role, teamId: own } = a.user;
   if (role === 'admin') return;
   if ((role === 'dispatcher' || role === 'supervisor') && own === teamId) return;

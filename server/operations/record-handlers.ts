@@ -55,18 +55,22 @@ export function createRecordHandlers(deps: RecordHandlerDeps) {
     return { ok: true, value: json as T };
   }
 
-  const sourceOf = (dev: DeviceRef): RecordSource => ({
-    actor: { kind: 'device', uniqueId: dev.uniqueId, collectorId: dev.collectorId },
-    deviceId: dev.deviceId,
-    collectorId: dev.collectorId,
-  });
+  /** Read per record: a collector may have changed team since the device connected. */
+  async function sourceOf(dev: DeviceRef): Promise<RecordSource> {
+    const collector = dev.collectorId === null ? undefined : await db.selectFrom('collectors').select('team_id').where('id', '=', dev.collectorId).executeTakeFirst();
+    return {
+      actor: { kind: 'device', uniqueId: dev.uniqueId, collectorId: dev.collectorId, teamId: collector?.team_id ?? null },
+      deviceId: dev.deviceId,
+      collectorId: dev.collectorId,
+    };
+  }
 
   return {
     async checkin(dev: DeviceRef, payload: Buffer): Promise<void> {
       const d = decode<CheckinIn>(CheckinIn, payload);
       if (!d.ok) return reject(dev, 'checkin', payload, d.reason);
       try {
-        const r = await recordCheckin(db, d.value, sourceOf(dev), deps.checkin);
+        const r = await recordCheckin(db, d.value, await sourceOf(dev), deps.checkin);
         if (r.duplicate) return;
         notify('checkin', r.checkin.teamId, r.checkin);
         if (r.visit) notify('visit', r.visit.teamId, r.visit);
@@ -80,7 +84,7 @@ export function createRecordHandlers(deps: RecordHandlerDeps) {
       const d = decode<PaymentIn>(PaymentIn, payload);
       if (!d.ok) return reject(dev, 'payment', payload, d.reason);
       try {
-        const r = await recordPayment(db, d.value, sourceOf(dev));
+        const r = await recordPayment(db, d.value, await sourceOf(dev));
         if (!r.duplicate) notify('payment', r.payment.teamId, r.payment);
       } catch (err) {
         if (err instanceof OperationError || refusesRows(err)) return reject(dev, 'payment', payload, (err as Error).message);

@@ -102,6 +102,24 @@ describe('payments over MQTT', () => {
     ]);
     expect(records[0].payload).toBe('{"note":"\uFFFD"}');
   });
+  it("refuses a device's payment or check-in on another team's account or visit, and keeps it as rejected", async () => {
+    const accountId = await account('XTEAM-1', 5600);
+    const visitId = await visit(accountId);
+    const beto = await createCollector(t, 'Beto', poniente);
+    const dev = await t.createDevice('beto-phone', beto);
+    const intruder = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: 'beto-phone', password: dev.token, reconnectPeriod: 0 });
+    await intruder.publishAsync('ronda/beto-phone/payment', JSON.stringify({ id: uuid(), accountId, ts: ago(5), amount: 250, currency: 'MXN', method: 'cash' }), { qos: 1 });
+    await intruder.publishAsync('ronda/beto-phone/checkin', JSON.stringify({ id: uuid(), visitId, ts: ago(4), lat: HOME.lat, lon: HOME.lon, outcome: 'paid' }), { qos: 1 });
+    await intruder.endAsync();
+    const reasons = (await t.api('GET', '/api/records/rejected')).body.records.filter((r: any) => r.uniqueId === 'beto-phone').map((r: any) => [r.kind, r.reason]);
+    expect(reasons).toEqual([
+      ['checkin', `device beto-phone is in team ${poniente}, not team ${team}`],
+      ['payment', `device beto-phone is in team ${poniente}, not team ${team}`],
+    ]);
+    expect((await t.api('GET', `/api/accounts/${accountId}`)).body.balanceDue).toBe(5600);
+    expect((await t.api('GET', `/api/visits/${visitId}`)).body.status).toBe('assigned');
+  });
+
   it('numbers concurrent payments without gaps and stores concurrent resends of one id once (API)', async () => {
     const accountId = await account('PAY-2', 10_000);
     const before = (await t.api('GET', `/api/payments?limit=1000`)).body.payments.length;
