@@ -1,4 +1,4 @@
-import { Type, type Static, type TObject } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 import { Nullable } from './auth.ts';
 
 /** The deviations of issue 5, one rule each (server/deviations/engine/rules). */
@@ -98,8 +98,19 @@ export const DeviationRulesSchema = Type.Object({
 export type DeviationRules = Static<typeof DeviationRulesSchema>;
 
 const R = DeviationRulesSchema.properties;
-/** A section's fields, any subset, nothing else: an unknown key would be merged into the stored rules. */
-const section = <T extends TObject>(t: T) => Type.Partial(t, { additionalProperties: false });
+/**
+ * A section's fields, any subset, nothing else: an unknown key would be merged into the stored rules.
+ * Without their defaults, which the validator would fill in and the merge would then take for changes.
+ */
+const section = <T extends TObject>(t: T) => {
+  const fields = Object.fromEntries(
+    Object.entries(t.properties).map(([name, field]) => {
+      const { default: _default, ...rest } = field as TSchema & { default?: unknown };
+      return [name, rest as TSchema];
+    }),
+  ) as T['properties'];
+  return Type.Partial(Type.Object(fields), { additionalProperties: false });
+};
 /** `PATCH /api/teams/{id}/deviation-rules`: any subset of sections and fields; the rest keep their current values. */
 export const DeviationRulesPatch = Type.Object(
   {

@@ -291,6 +291,10 @@ describe('deviation engine on the live ingest path', () => {
     expect(JSON.stringify(bad.body)).toMatch(/corridorM/);
     expect((await t.api('PATCH', `/api/teams/${team.north}/deviation-rules`, { offRoute: { corridorM: 150 } }, supervisor)).body.offRoute).toMatchObject({ corridorM: 150, openAfterS: 120 });
     expect((await t.api('GET', `/api/teams/${team.north}/deviation-rules`, undefined, supervisor)).body.offRoute.corridorM).toBe(150);
+    // Each change keeps the section's other settings as they were, not at their defaults.
+    expect((await t.api('PATCH', `/api/teams/${team.north}/deviation-rules`, { offRoute: { openAfterS: 10 } }, supervisor)).body.offRoute).toMatchObject({ corridorM: 150, openAfterS: 10 });
+    expect((await t.api('PATCH', `/api/teams/${team.north}/deviation-rules`, { offRoute: { enabled: false } }, supervisor)).body.offRoute).toEqual({ enabled: false, corridorM: 150, hysteresisM: 20, openAfterS: 10, closeAfterS: 60 });
+    expect((await t.api('PATCH', `/api/teams/${team.north}/deviation-rules`, { offRoute: { enabled: true, openAfterS: 120 } }, supervisor)).status).toBe(200);
     expect((await t.api('GET', '/api/teams/999999/deviation-rules')).status).toBe(404);
     expect((await t.api('PATCH', '/api/teams/999999/deviation-rules', { offline: { minutes: 5 } })).status).toBe(404);
   });
