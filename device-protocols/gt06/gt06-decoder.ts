@@ -34,18 +34,20 @@ const u16 = (f: Uint8Array, o: number) => (f[o] << 8) | f[o + 1];
 const u24 = (f: Uint8Array, o: number) => (f[o] << 16) | (f[o + 1] << 8) | f[o + 2];
 const u32 = (f: Uint8Array, o: number) => f[o] * 0x1000000 + ((f[o + 1] << 16) | (f[o + 2] << 8) | f[o + 3]);
 
-/** Date, satellites, lat, lon, speed, course/status: 18 bytes (GT06N §5.2.1.4–9). */
-function readGps(f: Uint8Array, o: number, attributes: Attributes): Position | null {
-  const fixTime = utcFromFields(f[o], f[o + 1], f[o + 2], f[o + 3], f[o + 4], f[o + 5]);
-  if (!fixTime) return null;
+/**
+ * Date, satellites, lat, lon, speed, course/status: 18 bytes (GT06N §5.2.1.4–9).
+ * A CRC-valid fix with an impossible date or coordinate is still passed on
+ * (the date as an Invalid Date): the frame gets its ACK and ingest refuses
+ * only that fix, where a frame error would leave the device resending it.
+ */
+function readGps(f: Uint8Array, o: number, attributes: Attributes): Position {
   const flags = u16(f, o + 16);
   const lat = u32(f, o + 7) / COORDINATE_SCALE;
   const lon = u32(f, o + 11) / COORDINATE_SCALE;
-  if (lat > 90 || lon > 180) return null;
   if (flags & FLAG_DIFFERENTIAL) attributes.differential = true;
   return {
     kind: 'position',
-    fixTime,
+    fixTime: utcFromFields(f[o], f[o + 1], f[o + 2], f[o + 3], f[o + 4], f[o + 5]) ?? new Date(NaN),
     lat: flags & FLAG_NORTH ? lat : -lat,
     lon: flags & FLAG_WEST ? -lon : lon,
     valid: (flags & FLAG_FIXED) !== 0,
@@ -118,7 +120,6 @@ export function decodeGt06(frame: Uint8Array, state: Gt06State): Result {
       if (size < needed) return protocolError('gt06', state, 'length', `location content of ${size} bytes`);
       const attributes: Attributes = {};
       const position = readGps(frame, o, attributes);
-      if (!position) return protocolError('gt06', state, 'malformed', 'location with an impossible date or coordinate');
       if (protocolNumber !== GT06_PROTOCOL.gps) {
         let p = readCell(frame, o + 18, attributes);
         if (protocolNumber === GT06_PROTOCOL.gpsLbs2 && p + 3 <= end) {
@@ -161,7 +162,6 @@ function decodeAlarm(f: Uint8Array, o: number, end: number, serial: number, prot
   if (end - o < 18 + 1 + 5) return protocolError('gt06', state, 'length', `alarm content of ${end - o} bytes`);
   const attributes: Attributes = {};
   const position = readGps(f, o, attributes);
-  if (!position) return protocolError('gt06', state, 'malformed', 'alarm with an impossible date or coordinate');
   const lbsLength = f[o + 18];
   if (lbsLength >= 9) readCell(f, o + 19, attributes);
   const s = o + 18 + Math.max(lbsLength, 1);

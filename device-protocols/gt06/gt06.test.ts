@@ -121,6 +121,40 @@ describe('GT06 fixtures', () => {
     expect(bytesToHex(r.reply!)).toBe(bytesToHex(encodeGt06Ack(0x16, 0x20)));
   });
 
+  // A CRC-valid fix with an impossible value is decoded and acknowledged: ingest refuses that fix alone.
+  // A frame error would get no ACK, and a firmware that resends until acknowledged would never move on.
+  it('GPS+LBS 0x12 dated 31 Feb 2026 (the document example with its date changed): Invalid Date, not 3 March, and acked', () => {
+    const r = decodeOk('78781f121a021f0a0000cc027ac7eb0c46584900148f01cc00287d001fb80003154b0d0a', { ...loggedIn, ackPositions: true });
+    const p = r.messages[0] as Position;
+    expect(p.fixTime.getTime()).toBeNaN();
+    expect([p.lat, p.lon, p.valid, p.courseDeg, p.satellites]).toEqual([0x027ac7eb / 1_800_000, 0x0c465849 / 1_800_000, true, 0x8f, 12]);
+    expect(bytesToHex(r.reply!)).toBe(bytesToHex(encodeGt06Ack(0x12, 3)));
+  });
+
+  it('GPS+LBS 0x12 at latitude 95° N (the document example with its latitude changed): passed on as is and acked', () => {
+    const r = decodeOk('78781f120b081d112e10cc0a3140c00c46584900148f01cc00287d001fb8000306220d0a', { ...loggedIn, ackPositions: true });
+    const p = r.messages[0] as Position;
+    expect([p.fixTime.toISOString(), p.lat, p.lon]).toEqual(['2011-08-29T17:46:16.000Z', 95, 0x0c465849 / 1_800_000]);
+    expect(bytesToHex(r.reply!)).toBe(bytesToHex(encodeGt06Ack(0x12, 3)));
+  });
+
+  it('alarm 0x16 with an impossible date or latitude: the alarm and its position are passed on and acked', () => {
+    // The SOS frame above, dated 31 Feb 2026, then with latitude 95° S.
+    const dated = decodeOk('787825161a021f0e0709c90215bb780aa2c6502a190f09014e141234abcdef41060301020020f4bc0d0a');
+    const a = dated.messages[0] as Alarm;
+    expect([a.alarm, a.position?.fixTime.getTime(), a.position?.lat]).toEqual(['sos', NaN, -34978680 / 1_800_000]);
+    expect(bytesToHex(dated.reply!)).toBe(bytesToHex(encodeGt06Ack(0x16, 0x20)));
+    const far = decodeOk('787825161803050e0709c90a3140c00aa2c6502a190f09014e141234abcdef41060301020020a27b0d0a');
+    const b = far.messages[0] as Alarm;
+    expect([b.alarm, b.position?.fixTime.toISOString(), b.position?.lat]).toEqual(['sos', '2024-03-05T14:07:09.000Z', -95]);
+    expect(bytesToHex(far.reply!)).toBe(bytesToHex(encodeGt06Ack(0x16, 0x20)));
+  });
+
+  it('a location too short for its protocol number is still a frame error', () => {
+    const r = decodeGt06(encodeGt06Packet(0x12, hexToBytes('1a021f0a0000cc027ac7eb0c465849'), 3), loggedIn);
+    expect(r.ok ? null : r.error).toEqual({ protocol: 'gt06', code: 'length', detail: 'location content of 15 bytes', fatal: false });
+  });
+
   it('command response 0x15 carries the text (GT06N §5.5.2)', () => {
     const r = decodeOk('7878291521000000014c61743a4e31392e3433323630302c4c6f6e3a5739392e31333332303000020021a49a0d0a');
     expect(r.messages).toEqual([{ kind: 'commandAck', text: 'Lat:N19.432600,Lon:W99.133200' }]);

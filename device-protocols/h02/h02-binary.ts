@@ -61,8 +61,8 @@ export function decodeH02Binary(frame: Uint8Array, state: H02State): DecodeResul
   if (frame.length < H02_BINARY.shortLength || !couldBeH02Binary(frame, 0, frame.length)) {
     return protocolError('h02', state, 'malformed', `not a binary report (${frame.length} bytes)`);
   }
-  const fixTime = utcFromFields(readBcdNibbles(frame, 22, 2), readBcdNibbles(frame, 20, 2), readBcdNibbles(frame, 18, 2), readBcdNibbles(frame, 12, 2), readBcdNibbles(frame, 14, 2), readBcdNibbles(frame, 16, 2));
-  if (!fixTime) return protocolError('h02', state, 'malformed', 'binary report date or time');
+  // Decimal digits (couldBeH02Binary) that name no real date give an Invalid Date, as in the text form: ingest refuses the fix.
+  const fixTime = utcFromFields(readBcdNibbles(frame, 22, 2), readBcdNibbles(frame, 20, 2), readBcdNibbles(frame, 18, 2), readBcdNibbles(frame, 12, 2), readBcdNibbles(frame, 14, 2), readBcdNibbles(frame, 16, 2)) ?? new Date(NaN);
   const latMinutes = readBcdNibbles(frame, 26, 6); // MM.MMMM × 10⁴
   const lonMinutes = readBcdNibbles(frame, 37, 6);
   if (latMinutes >= 600_000 || lonMinutes >= 600_000) return protocolError('h02', state, 'malformed', 'binary report minutes over 60');

@@ -90,7 +90,8 @@ export function decodeH02(frame: Uint8Array, state: H02State): Result {
  * NMEA-style DDMM.MMMM / DDDMM.MMMM (leading zeros are sometimes dropped:
  * "38.6508" is 0°38.6508'), or the "-DD-MM.MMMM" form some firmwares send,
  * which is negative whatever the hemisphere letter says. Returns degrees
- * without the hemisphere applied; `negative` reports the dash form.
+ * without the hemisphere applied, NaN when minutes are not below 60;
+ * `negative` reports the dash form.
  */
 let negative = false;
 function coordinate(i: number): number {
@@ -98,22 +99,40 @@ function coordinate(i: number): number {
   const dash = f.secondDash(i);
   if (dash > 0) {
     negative = true;
-    return f.decimalRange(f.starts[i] + 1, dash) + f.decimalRange(dash + 1, f.ends[i]) / 60;
+    const minutes = f.decimalRange(dash + 1, f.ends[i]);
+    return minutes >= 0 && minutes < 60 ? f.decimalRange(f.starts[i] + 1, dash) + minutes / 60 : NaN;
   }
   return f.nmea(i);
 }
 
+/**
+ * Coordinate field i followed by its hemisphere letter, which some firmwares
+ * send in lower case; any other letter makes the field NaN (malformed).
+ */
+function signedCoordinate(i: number, positiveLetter: number, negativeLetter: number): number {
+  const degrees = coordinate(i);
+  const letter = f.length(i + 1) === 1 ? f.char(i + 1) & ~0x20 : -1; // ASCII upper case
+  if (letter !== positiveLetter && letter !== negativeLetter) return NaN;
+  return negative || letter === negativeLetter ? -degrees : degrees;
+}
+
 function readV1(uniqueId: string, withCell: boolean): Position | Alarm | string {
   if (f.count < 12) return `V1 with ${f.count} fields`;
-  const fixTime = utcFromFields(f.pair(11, 2), f.pair(11, 1), f.pair(11, 0), f.pair(3, 0), f.pair(3, 1), f.pair(3, 2));
-  if (!fixTime || Number.isNaN(fixTime.getTime())) return 'V1 date or time';
-  let lat = coordinate(5);
-  if (negative || f.char(6) === 0x53) lat = -lat; // 'S'
-  let lon = coordinate(7);
-  if (negative || f.char(8) === 0x57) lon = -lon; // 'W'
+  const year2 = f.pair(11, 2);
+  const month = f.pair(11, 1);
+  const day = f.pair(11, 0);
+  const hour = f.pair(3, 0);
+  const minute = f.pair(3, 1);
+  const second = f.pair(3, 2);
+  if (Number.isNaN(year2 + month + day + hour + minute + second)) return 'V1 date or time'; // a field that is not two digits
+  // Digits that name no real date (31 Feb) give an Invalid Date, as in GT06: ingest refuses that fix, not the frame.
+  const fixTime = utcFromFields(year2, month, day, hour, minute, second) ?? new Date(NaN);
+  const lat = signedCoordinate(5, 0x4e, 0x53); // N, S
+  const lon = signedCoordinate(7, 0x45, 0x57); // E, W
   const knots = f.decimal(9);
   const course = f.length(10) === 0 ? 0 : f.decimal(10);
-  if (Number.isNaN(lat) || Number.isNaN(lon) || Number.isNaN(knots) || Number.isNaN(course)) return 'V1 number field';
+  if (Number.isNaN(lat) || Number.isNaN(lon)) return 'V1 coordinate or hemisphere';
+  if (Number.isNaN(knots) || Number.isNaN(course)) return 'V1 number field';
   if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return 'V1 coordinate out of range';
   const attributes: Attributes = {};
   const position: Position = {

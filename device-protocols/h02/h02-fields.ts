@@ -86,7 +86,7 @@ export class FieldCursor {
     return -1;
   }
 
-  /** Unsigned NMEA DDMM.MMMM as degrees: the last two whole digits and the fraction are minutes. NaN when malformed. */
+  /** Unsigned NMEA DDMM.MMMM as degrees: the last two whole digits and the fraction are minutes. NaN when malformed or minutes reach 60. */
   nmea(i: number): number {
     const b = this.bytes;
     let k = this.starts[i];
@@ -106,7 +106,7 @@ export class FieldCursor {
         scale *= 10;
       }
     }
-    if (k !== e || n === 0) return NaN;
+    if (k !== e || n === 0 || whole % 100 >= 60) return NaN;
     return Math.floor(whole / 100) + ((whole % 100) + fraction / scale) / 60;
   }
 

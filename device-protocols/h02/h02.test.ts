@@ -88,6 +88,42 @@ describe('H02 fixtures', () => {
     expect(a.position?.attributes).toEqual({ status: 0xfff7fbff, ignition: false, mcc: 310, mnc: 260, lac: 32936, cellId: 13641 });
   });
 
+  it('V1 dated 30 Feb 2026 (the document example with its date changed): an Invalid Date, not 2 March, as GT06 does', () => {
+    const p = decodeOk(DOC_V1.replace('100815', '300226'), { uniqueId: '865205030330012' }).messages[0] as Position;
+    expect([p.kind, p.fixTime.getTime(), p.lat, p.lon]).toEqual(['position', NaN, 22 + 40.55181 / 60, 113 + 58.32389 / 60]);
+    for (const [date, time] of [['290226', '145452'], ['310426', '145452'], ['100815', '245452'], ['100815', '145460']]) {
+      const q = decodeOk(DOC_V1.replace('100815', date).replace('145452', time), { uniqueId: '865205030330012' }).messages[0] as Position;
+      expect(q.fixTime.getTime()).toBeNaN();
+    }
+  });
+
+  it('lower-case hemisphere letters count as upper-case ones; any other letter is malformed', () => {
+    const frame = (lat: string, lon: string) => `*HQ,4210051415,V1,164549,A,${lat},${lon},0.00,0,221117,FFFFFFFF#`;
+    const p = decodeOk(frame('2040.2000,s', '10320.4000,w'), { uniqueId: '4210051415' }).messages[0] as Position;
+    expect([p.lat, p.lon]).toEqual([-(20 + 40.2 / 60), -(103 + 20.4 / 60)]);
+    const q = decodeOk(frame('2040.2000,n', '10320.4000,e'), { uniqueId: '4210051415' }).messages[0] as Position;
+    expect([q.lat, q.lon]).toEqual([20 + 40.2 / 60, 103 + 20.4 / 60]);
+    const err = (lat: string, lon: string) => {
+      const r = decodeH02(asciiBytes(frame(lat, lon)), { uniqueId: '4210051415' });
+      return r.ok ? null : `${r.error.code}: ${r.error.detail}`;
+    };
+    expect(err('2040.2000,X', '10320.4000,W')).toBe('malformed: V1 coordinate or hemisphere');
+    expect(err('2040.2000,N', '10320.4000,S')).toBe('malformed: V1 coordinate or hemisphere');
+    expect(err('2040.2000,', '10320.4000,W')).toBe('malformed: V1 coordinate or hemisphere');
+    expect(err('2040.2000,NN', '10320.4000,W')).toBe('malformed: V1 coordinate or hemisphere');
+  });
+
+  it('NMEA minutes of 60 or more are malformed, as in the binary form (2075.0000 is not 21.25°)', () => {
+    const err = (lat: string, lon: string) => {
+      const r = decodeH02(asciiBytes(`*HQ,4210051415,V1,164549,A,${lat},${lon},0.00,0,221117,FFFFFFFF#`), { uniqueId: '4210051415' });
+      return r.ok ? null : `${r.error.code}: ${r.error.detail}`;
+    };
+    expect(err('2075.0000,N', '10320.4000,W')).toBe('malformed: V1 coordinate or hemisphere');
+    expect(err('2040.2000,N', '10360.0000,W')).toBe('malformed: V1 coordinate or hemisphere');
+    expect(err('-20-75.0000,S', '10320.4000,W')).toBe('malformed: V1 coordinate or hemisphere');
+    expect(err('2059.9999,N', '10320.4000,W')).toBeNull();
+  });
+
   it('HTBT with and without battery', () => {
     expect(decodeOk('*HQ,135790246811220,HTBT,100#').messages[1]).toEqual({ kind: 'heartbeat', uniqueId: '135790246811220', batteryPct: 100, attributes: {} });
     expect(decodeOk('*HQ,135790246811220,HTBT#').messages[1]).toEqual({ kind: 'heartbeat', uniqueId: '135790246811220', attributes: {} });
@@ -131,7 +167,7 @@ describe('H02 fixtures', () => {
     };
     expect(err('*HQ,865205030330012,ZZ,1#')).toBe('unsupported');
     expect(err('*HQ,865205030330012,V1,145452,A,22x0.5,N,11358.32389,E,0.00,0,100815,FFFFFBFF#')).toBe('malformed');
-    expect(err('*HQ,865205030330012,V1,145452,A,2240.5,N,11358.3,E,0.00,0,321315,FFFFFBFF#')).toBe('malformed');
+    expect(err('*HQ,865205030330012,V1,145452,A,2240.5,N,11358.3,E,0.00,0,10x815,FFFFFBFF#')).toBe('malformed');
     expect(err('*HQ,,V1#')).toBe('malformed');
   });
 });

@@ -1,6 +1,6 @@
 import type { ProtocolError } from '../codec.ts';
 import type { Attributes, DeviceMessage, Position } from '../messages.ts';
-import { KNOT_IN_KPH } from '../shared/time.ts';
+import { KNOT_IN_KPH, utcDate } from '../shared/time.ts';
 
 /**
  * OsmAnd / Traccar Client over HTTP (Traccar "OsmAnd protocol" page):
@@ -40,17 +40,35 @@ export function decodeOsmAnd(request: OsmAndRequest): OsmAndResult {
   return decodeParams(params, request.receivedAt);
 }
 
-/** Epoch seconds, epoch milliseconds (values past 10¹⁰), ISO-8601, or "yyyy-MM-dd HH:mm:ss" taken as UTC. */
+const EPOCH = /^\d+$/;
+/** ISO-8601 date and time ('T' or a space between; seconds and fraction optional), then 'Z', ±HH, ±HH:MM (the offsets Traccar's Java ISO parser reads) or no zone. */
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2})(?::(\d{2}))?)?$/i;
+
+/**
+ * The forms Traccar Client, OsmAnd and Traccar's osmand decoder use: epoch
+ * seconds (Traccar Client's query), epoch milliseconds (OsmAnd; values past
+ * 10¹⁰), ISO-8601 (the JSON body of the current Traccar Client) and
+ * "yyyy-MM-dd HH:mm:ss". Anything else, or a date no calendar has (31 Feb),
+ * is null: `Date.parse` would read "foo 12" as 2001-12-01.
+ */
 export function parseTimestamp(text: string): Date | null {
   const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) {
+  if (EPOCH.test(t)) {
     const n = Number(t);
     const date = new Date(n > 1e10 ? n : n * 1000);
     return Number.isNaN(date.getTime()) ? null : date;
   }
-  const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/.test(t) ? `${t.replace(' ', 'T')}Z` : t;
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : new Date(ms);
+  const m = DATE_TIME.exec(t);
+  if (!m) return null;
+  const [, year, month, day, hour, minute, second = '0', fraction = '', sign, offsetHours = '0', offsetMinutes = '0'] = m;
+  const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
+  const date = utcDate(Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second), ms);
+  if (!date || Number(offsetHours) > 18 || Number(offsetMinutes) > 59) return null;
+  // A time with no zone is read as UTC, so the fix does not move with the zone the server runs in (`Date.parse` read
+  // a 'T' form in it); the space form was always read so here. Traccar's decoder refuses a 'T' form without an
+  // offset and reads the space form in its JVM's default zone.
+  const offsetMs = sign ? (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000 : 0;
+  return new Date(date.getTime() - offsetMs);
 }
 
 const HANDLED = new Set(['id', 'deviceid', 'lat', 'lon', 'location', 'timestamp', 'speed', 'bearing', 'heading', 'altitude', 'accuracy', 'batt', 'valid', 'alarm', 'charge']);

@@ -77,6 +77,42 @@ describe('OsmAnd query form (Traccar "OsmAnd protocol" page parameters)', () => 
     expect(parseTimestamp('2024-05-01 10:00:00')?.toISOString()).toBe('2024-05-01T10:00:00.000Z');
     expect(parseTimestamp('99999999999999999999')).toBeNull();
   });
+
+  it('timestamps: ISO-8601 variants Traccar reads (offsets, no seconds, a fraction past milliseconds)', () => {
+    expect(parseTimestamp('2025-02-03T15:04:05.678Z')?.toISOString()).toBe('2025-02-03T15:04:05.678Z');
+    expect(parseTimestamp('2024-05-01T10:00:00.123456+05:30')?.toISOString()).toBe('2024-05-01T04:30:00.123Z');
+    expect(parseTimestamp('2024-05-01T10:00+01:00')?.toISOString()).toBe('2024-05-01T09:00:00.000Z');
+    expect(parseTimestamp('2024-05-01T10:00:00-06')?.toISOString()).toBe('2024-05-01T16:00:00.000Z');
+    expect(parseTimestamp('2024-02-29 23:59:59')?.toISOString()).toBe('2024-02-29T23:59:59.000Z');
+  });
+
+  it('an ISO time without a zone is UTC whatever the server\'s zone', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/Mexico_City';
+    try {
+      expect(parseTimestamp('2024-05-01T10:00:00')?.toISOString()).toBe('2024-05-01T10:00:00.000Z');
+      expect(parseTimestamp('2024-05-01T10:00:00.250')?.toISOString()).toBe('2024-05-01T10:00:00.250Z');
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
+  it('refuses what no client sends instead of letting Date.parse guess (it read "foo 12" as 2001-12-01)', () => {
+    for (const text of ['foo 12', '-5', 'Nov 30', 'yesterday', '', '1700000000.5', '1e9', '2024-05-01T10:00:00+0100', '2024-05-01', '2024-5-1 10:00:00', 'Wed, 01 May 2024 10:00:00 GMT']) {
+      expect(parseTimestamp(text), text).toBeNull();
+    }
+    const r = decodeOsmAnd({ method: 'GET', query: 'id=1&lat=1&lon=2&timestamp=foo%2012' });
+    expect(r.ok ? null : r.error).toEqual({ protocol: 'osmand', code: 'malformed', detail: 'timestamp foo 12', fatal: false });
+  });
+
+  it('refuses dates no calendar has (31 Feb, 29 Feb 2026, 31 Apr, 24:00, second 60, offset +25:00)', () => {
+    for (const text of ['2026-02-31T10:00:00Z', '2026-02-29 10:00:00', '2026-04-31T10:00:00Z', '2024-05-01T24:00:00Z', '2024-05-01T10:00:60Z', '2024-05-01T10:00:00+25:00', '2024-05-01T10:00:00+05:60']) {
+      expect(parseTimestamp(text), text).toBeNull();
+    }
+    const r = decodeOsmAnd({ method: 'POST', query: '', contentType: 'application/json', body: '{"device_id":"a","location":{"timestamp":"2026-02-31T10:00:00Z","coords":{"latitude":1,"longitude":2}}}' });
+    expect(r.ok ? null : r.error.detail).toBe('missing or invalid timestamp');
+  });
 });
 
 describe('Traccar Client JSON body', () => {

@@ -3,7 +3,7 @@ import { readBcdDigits, readBcdNibbles, writeBcdDigits, writeBcdNibbles } from '
 import { asciiBytes, bytesToAscii, bytesToHex, hexToBytes } from './bytes.ts';
 import { crc16Ibm, crc16X25 } from './crc.ts';
 import { StreamFramer } from './stream-framer.ts';
-import { utcFields, utcFromFields } from './time.ts';
+import { utcDate, utcFields, utcFromFields } from './time.ts';
 
 describe('crc', () => {
   // Check values from the reveng CRC catalogue (input "123456789").
@@ -55,6 +55,22 @@ describe('time', () => {
   it('builds UTC dates from two-digit years', () => {
     expect(utcFromFields(11, 8, 29, 17, 46, 16)?.toISOString()).toBe('2011-08-29T17:46:16.000Z');
     expect(utcFromFields(11, 13, 29, 17, 46, 16)).toBeNull();
+  });
+  it('refuses fields no calendar has instead of rolling them into another date', () => {
+    // Date.UTC alone makes 31 Feb 2026 into 3 March and 30 Feb into 2 March.
+    expect(utcFromFields(26, 2, 31, 10, 0, 0)).toBeNull();
+    expect(utcFromFields(26, 2, 30, 10, 0, 0)).toBeNull();
+    expect(utcFromFields(26, 2, 29, 10, 0, 0)).toBeNull(); // 2026 is not a leap year
+    expect(utcFromFields(26, 4, 31, 10, 0, 0)).toBeNull();
+    expect(utcFromFields(26, 1, 1, 24, 0, 0)).toBeNull();
+    expect(utcFromFields(26, 1, 1, 23, 60, 0)).toBeNull();
+    expect(utcFromFields(16, 12, 31, 23, 59, 60)).toBeNull(); // a leap second: a Date cannot hold it
+    expect(utcFromFields(126, 1, 1, 0, 0, 0)).toBeNull(); // a GT06 year byte past 99
+    expect(utcFromFields(24, 2, 29, 23, 59, 59)?.toISOString()).toBe('2024-02-29T23:59:59.000Z');
+    expect(utcFromFields(0, 2, 29, 0, 0, 0)?.toISOString()).toBe('2000-02-29T00:00:00.000Z'); // 2000 is a leap year
+    expect(utcDate(2024, 5, 1, 10, 0, 0, 999)?.toISOString()).toBe('2024-05-01T10:00:00.999Z');
+    expect(utcDate(2024, 5, 1, 10, 0, 0, 1000)).toBeNull();
+    expect(utcDate(2024, 5, 1.5, 10, 0, 0)).toBeNull();
   });
   it('splits a date back into fields', () => {
     expect(utcFields(new Date('2024-02-29T23:59:58Z'))).toEqual({ year2: 24, month: 2, day: 29, hour: 23, minute: 59, second: 58 });

@@ -89,18 +89,17 @@ export function readAvlData(f: Uint8Array, start: number, end: number, uniqueId:
   for (let r = 0; r < count; r++) {
     if (o + 24 > last) return { ok: false, detail: `record ${r} truncated` };
     const timestampMs = u32(f, o) * TWO_32 + u32(f, o + 4);
-    // Past the largest time a Date can hold (±8.64e15 ms) the record is corrupt.
-    if (timestampMs > 8.64e15) return { ok: false, detail: `record ${r} timestamp out of range` };
     const lon = i32(f, o + 9) / 1e7;
     const lat = i32(f, o + 13) / 1e7;
-    // A CRC-valid packet with impossible coordinates comes from broken firmware; resending will not fix it.
-    if (lat > 90 || lat < -90 || lon > 180 || lon < -180) return { ok: false, detail: `record ${r} coordinates ${lat},${lon}` };
     const satellites = f[o + 21];
     const priority = f[o + 8];
     const next = readIo(f, o + 24, last, extended);
     if (next < 0) return { ok: false, detail: `record ${r} IO element truncated` };
     const attributes = ioAttributes(priority, ioEvent, ioIds, ioValues, ioCount);
     for (let k = 0; k < nx.length; k++) attributes[`io${nx[k][0]}`] = nx[k][1];
+    // A structurally sound record is passed on even with coordinates past ±90/±180 or a time past what a Date
+    // holds (±8.64e15 ms: `new Date` gives an Invalid Date): ingest refuses that one fix and the packet is still
+    // acknowledged, where refusing the packet had the device resend it, and everything after it, for ever.
     const position: Position = {
       kind: 'position',
       fixTime: new Date(timestampMs),

@@ -8,6 +8,8 @@ import {
   encodeTeltonikaImei,
   encodeTeltonikaImeiReply,
   encodeTeltonikaTcpPacket,
+  encodeTeltonikaUdpPacket,
+  type TeltonikaRecord,
 } from './teltonika-encoder.ts';
 import { createTeltonikaFramer } from './teltonika-framer.ts';
 
@@ -24,6 +26,9 @@ const WIKI_CODEC8_1 = '000000000000003608010000016B40D8EA30010000000000000000000
 const WIKI_CODEC8_3 = '000000000000004308020000016B40D57B480100000000000000000000000000000001010101000000000000016B40D5C198010000000000000000000000000000000101010101000000020000252C';
 const WIKI_CODEC8E = '000000000000004A8E010000016B412CEE000100000000000000000000000000000000010005000100010100010011001D00010010015E2C880002000B000000003544C87A000E000000001DD7E06A00000100002994';
 const WIKI_UDP = '003DCAFE0105000F33353230393330383634303336353508010000016B4F815B30010000000000000000000000000000000103021503010101425DBC000001';
+
+/** A plain Codec 8 record for hand-built packets. */
+const PLAIN_RECORD: TeltonikaRecord = { timestampMs: 0, priority: 0, lat: 19.5, lon: -99.25, altitudeM: 2240, angleDeg: 90, satellites: 8, speedKph: 30, eventIoId: 0, io: [] };
 
 describe('Teltonika TCP fixtures', () => {
   it('IMEI handshake (wiki: 000F + "356307042441013") is accepted with 0x01', () => {
@@ -129,12 +134,22 @@ describe('Teltonika TCP fixtures', () => {
     expect([a.position?.lat, a.position?.lon, a.position?.altitudeM]).toEqual([-12.5, -77.25, -3]);
   });
 
-  it('a timestamp no Date can hold is a malformed record, not an invalid date', () => {
+  it('records with latitude 95° or a time no Date can hold are passed on, and the whole packet is acknowledged', () => {
+    // Refusing the packet left the device resending it for ever, with everything recorded after it.
     const frame = encodeTeltonikaTcpPacket(0x08, [
-      { timestampMs: 2 ** 53, priority: 0, lat: 0, lon: 0, altitudeM: 0, angleDeg: 0, satellites: 0, speedKph: 0, eventIoId: 0, io: [] },
+      { ...PLAIN_RECORD, timestampMs: Date.UTC(2025, 0, 15, 8) },
+      { ...PLAIN_RECORD, timestampMs: Date.UTC(2025, 0, 15, 8, 1), lat: 95 },
+      { ...PLAIN_RECORD, timestampMs: 2 ** 53 },
+      { ...PLAIN_RECORD, timestampMs: Date.UTC(2025, 0, 15, 8, 3) },
     ]);
-    const r = decodeTeltonikaTcp(frame, loggedIn);
-    expect(r.ok ? null : r.error).toEqual({ protocol: 'teltonika', code: 'malformed', detail: 'record 0 timestamp out of range', fatal: false });
+    const r = tcpOk(bytesToHex(frame));
+    expect(r.messages.map((m) => [(m as Position).fixTime.getTime(), (m as Position).lat])).toEqual([
+      [Date.UTC(2025, 0, 15, 8), 19.5],
+      [Date.UTC(2025, 0, 15, 8, 1), 95],
+      [NaN, 19.5],
+      [Date.UTC(2025, 0, 15, 8, 3), 19.5],
+    ]);
+    expect(bytesToHex(r.reply!)).toBe('00000004');
   });
 
   it('a bad CRC is a typed, non-fatal error with no ACK', () => {
@@ -170,6 +185,19 @@ describe('Teltonika UDP', () => {
     expect(p.attributes).toEqual({ priority: 1, event: 1, gsmSignal: 3, input1: true, externalVoltageV: 23.996 });
     expect(bytesToHex(r.reply!)).toBe('0005cafe010501');
     expect(r.state).toEqual({ uniqueId: '352093086403655' });
+  });
+  it('a record with impossible coordinates is passed on and counted in the ACK; a count that disagrees still fails the datagram', () => {
+    const datagram = encodeTeltonikaUdpPacket(0x0102, 9, '352093086403655', 0x8e, [
+      { ...PLAIN_RECORD, timestampMs: Date.UTC(2025, 0, 15, 8), lon: -181 },
+      { ...PLAIN_RECORD, timestampMs: Date.UTC(2025, 0, 15, 8, 1) },
+    ]);
+    const r = decodeTeltonikaUdp(datagram, {});
+    if (!r.ok) throw new Error(r.error.detail);
+    expect(r.messages.map((m) => [(m as Position).uniqueId, (m as Position).lon])).toEqual([['352093086403655', -181], ['352093086403655', -99.25]]);
+    expect(bytesToHex(r.reply!)).toBe('0005010201' + '0902');
+    datagram[datagram.length - 1] = 3;
+    const bad = decodeTeltonikaUdp(datagram, {});
+    expect(bad.ok ? null : bad.error).toEqual({ protocol: 'teltonika', code: 'malformed', detail: 'record counts 2 and 3 differ', fatal: false });
   });
   it('a datagram whose length field disagrees is a typed error', () => {
     const r = decodeTeltonikaUdp(hexToBytes(WIKI_UDP.slice(0, -2)), {});
