@@ -55,6 +55,12 @@ export const PlanRoute = Type.Object({
   start: Place,
   /** Back at the office. */
   end: Place,
+  /**
+   * The end of the collector's shift: the route is watched for deviations until then, so a
+   * collector running late is not taken to have skipped the visits left (absent in plans stored
+   * before it: the planned return is used).
+   */
+  shiftEndAt: Type.Optional(Instant),
   stops: Type.Array(PlanStop),
   distanceM: Type.Number(),
   /** From leaving the start to reaching the end, seconds. */

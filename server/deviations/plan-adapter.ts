@@ -7,9 +7,10 @@ import type { ActivePlan } from './engine/index.ts';
 export const localDate = (ms: number, timeZone: string): string => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date(ms));
 
 /**
- * A stored plan's routes as the engine's active plans. The shift is the route's own span (leaving
- * the start to getting back), the route its road polyline, the visits its stops with their windows
- * (HH:MM in the team's time zone, issue 4) as instants.
+ * A stored plan's routes as the engine's active plans. The shift runs from leaving the start to
+ * the collector's shift end (a collector behind plan is still on shift after the planned return),
+ * the route is its road polyline, the visits its stops with their windows (HH:MM in the team's
+ * time zone, issue 4) as instants.
  */
 export function activePlansOf(plan: Pick<PlanOut, 'teamId' | 'date' | 'timeZone' | 'routes'>): ActivePlan[] {
   const midnight = localMidnightMs(plan.date, plan.timeZone);
@@ -20,7 +21,7 @@ function activePlanOf(teamId: number, midnightMs: number, r: PlanRoute): ActiveP
   return {
     collectorId: r.collectorId,
     teamId,
-    shift: { startMs: Date.parse(r.start.at), endMs: Date.parse(r.end.at) },
+    shift: { startMs: Date.parse(r.start.at), endMs: Date.parse(r.shiftEndAt ?? r.end.at) },
     route: r.polyline ? decodePolyline(r.polyline) : [],
     visits: r.stops.map((s) => ({
       visitId: s.visitId,

@@ -106,6 +106,7 @@ export async function computePlan(deps: BuilderDeps, input: PlanningInput, midni
         startKind: c.startKind,
         start: { lon: c.start[0], lat: c.start[1], at: iso(departS) },
         end: { lon: c.end[0], lat: c.end[1], at: iso(sched.endS) },
+        shiftEndAt: iso(Math.max(c.shiftEndS, sched.endS)),
         stops,
         distanceM: sched.distanceM,
         durationS: sched.endS - departS,
