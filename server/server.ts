@@ -164,11 +164,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     onWarmUp: (error) => (error ? solverLog.warn({ error }, 'solver warm-up failed: the first re-plans run slower') : solverLog.debug('solver warmed up')),
   });
   if (opts.warmSolver) solver.prepare();
+  const plansLog = log.child({ part: 'plans' });
   const plans = new PlanService({
     db: dbh.db,
     provider: matrix,
     solver,
-    log: log.child({ part: 'plans' }),
+    log: plansLog,
     publishRetained,
     notify: notifyRecord,
     defaultOffice: opts.city?.center ?? DEFAULT_OFFICE,
@@ -177,6 +178,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     live?.emitRecord('plan', plan.teamId, plan);
     deviations.onPlanStored(plan);
   });
+  const publishPlans = (collectorIds: number[] | null) =>
+    void plans.publishCurrent(collectorIds).catch((err: Error) => plansLog.warn({ err: err.message }, "today's plans not published again"));
+  // The embedded broker's retained plans do not outlive a restart.
+  publishPlans(null);
 
   const listeners: ListenerStatus[] = [];
   // The thread that serves devices must never stall (issue 2): its delay is reported in /api/health.
@@ -202,7 +207,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
   });
   await app.register(authRoutes, { auth });
-  await app.register(deviceRoutes, { db: dbh.db, auth, registry, onDevicesChanged: refreshDirectory });
+  await app.register(deviceRoutes, { db: dbh.db, auth, registry, onDevicesChanged: refreshDirectory, onDeviceAssigned: (id) => publishPlans([id]) });
   await app.register(collectorRoutes, { db: dbh.db, auth, teamDefaults: { timeZone: config.TIME_ZONE, currency: config.CURRENCY }, onChanged: refreshDirectory });
   await app.register(accountRoutes, { db: dbh.db, auth });
   await app.register(visitRoutes, { db: dbh.db, auth, notify: notifyRecord });

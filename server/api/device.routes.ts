@@ -16,11 +16,13 @@ interface Deps {
   auth: AuthService;
   registry: DeviceRegistry;
   onDevicesChanged(): void;
+  /** A device handed to a collector: its phone gets the collector's plan of the day. */
+  onDeviceAssigned(collectorId: number): void;
 }
 
 const MAX_POSITIONS = 100_000;
 
-export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, auth, registry, onDevicesChanged }) => {
+export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, auth, registry, onDevicesChanged, onDeviceAssigned }) => {
   const admins = requireUser(auth, ['admin', 'supervisor']);
   const anyone = requireUser(auth);
 
@@ -45,6 +47,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
       if (!row) return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: `a device with uniqueId ${uniqueId} already exists` });
       registry.invalidate(uniqueId);
       onDevicesChanged();
+      if (collectorId !== null) onDeviceAssigned(collectorId);
       return reply.code(201).send({ ...toDeviceOut(row), token });
     },
   );

@@ -8,7 +8,7 @@ import { LIVE_PATH, type LiveSnapshot } from '../contract/live.ts';
 import type { PlanOut, PlanRoute } from '../contract/plan.ts';
 import { createCollector, createTeam, loginAs } from '../operations/testing/fixtures.ts';
 import { buildRouteGeometry, decodePolyline, nearestOnRoute } from '../routing/geometry/index.ts';
-import { localDate } from './plan-adapter.ts';
+import { localDate } from '../plans/local-time.ts';
 import { until } from '../../test/support/until.ts';
 import { daytimeZone } from '../../test/support/daytime-zone.ts';
 

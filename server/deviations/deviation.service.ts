@@ -9,7 +9,8 @@ import type { PositionWrite } from '../ingest/batch-writer.ts';
 import { DeviationEngine, type ActivePlan, type EnginePosition, type Transition } from './engine/index.ts';
 import { latestPlan } from '../plans/plan.repository.ts';
 import { closeEvents, completeRules, insertEvents, loadTeamRules, saveTeamRules } from './event.repository.ts';
-import { activePlansOf, localDate } from './plan-adapter.ts';
+import { localDate } from '../plans/local-time.ts';
+import { activePlansOf } from './plan-adapter.ts';
 
 /** How often time-based rules (offline, end of shift) look at the clock. */
 export const TICK_MS = 15_000;

@@ -3,9 +3,6 @@ import { hhmmToMinutes, localMidnightMs } from '../plans/local-time.ts';
 import { decodePolyline } from '../routing/geometry/index.ts';
 import type { ActivePlan } from './engine/index.ts';
 
-/** The plan's day in its team's time zone, 'YYYY-MM-DD' (en-CA formats dates that way). */
-export const localDate = (ms: number, timeZone: string): string => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date(ms));
-
 /**
  * A stored plan's routes as the engine's active plans. The shift runs from leaving the start to
  * the collector's shift end (a collector behind plan is still on shift after the planned return),

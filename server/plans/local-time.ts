@@ -28,5 +28,8 @@ export function offsetMs(utcMs: number, timeZone: string): number {
   return wall - Math.floor(utcMs / 1000) * 1000;
 }
 
+/** The day an instant falls on in a time zone, 'YYYY-MM-DD' (en-CA formats dates that way). */
+export const localDate = (ms: number, timeZone: string): string => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date(ms));
+
 export const minutesToHhmm = (m: number): string => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 export const hhmmToMinutes = (s: string): number => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));

@@ -10,7 +10,7 @@ import type { LonLat, TravelMatrixProvider } from '../routing/matrix/index.ts';
 import type { SolveOptions } from '../routing/solver/index.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
 import { listVisits } from '../operations/visit.repository.ts';
-import { localMidnightMs } from './local-time.ts';
+import { localDate, localMidnightMs } from './local-time.ts';
 import { computePlan, toUnassigned, type ComputedPlan } from './plan-builder.ts';
 import {
   devicesOf,
@@ -263,6 +263,24 @@ export class PlanService {
       for (const v of visits) if (changedVisits.has(v.id)) this.deps.notify('visit', v.teamId, v);
     }
     return out;
+  }
+
+  /**
+   * Publishes again the plan of today (in each team's zone) of `collectorIds` (every collector
+   * when null) to their devices: the embedded broker keeps retained messages in memory only,
+   * and a phone registered after its collector's plan was stored has never had it.
+   */
+  async publishCurrent(collectorIds: number[] | null): Promise<void> {
+    let q = this.deps.db.selectFrom('teams').select(['id', 'time_zone']);
+    if (collectorIds) q = q.where('id', 'in', this.deps.db.selectFrom('collectors').select('team_id').where('id', 'in', collectorIds.length ? collectorIds : [-1]));
+    for (const team of await q.execute()) {
+      const date = localDate(this.now(), team.time_zone);
+      const stored = await latestPlan(this.deps.db, team.id, date);
+      if (!stored) continue;
+      const out = toPlanOut(stored, await loadTeamPlanning(this.deps.db, team.id), date, []);
+      const routed = out.routes.map((r) => r.collectorId).filter((id) => !collectorIds || collectorIds.includes(id));
+      await this.publish(out, routed);
+    }
   }
 
   /** Each changed collector's plan to each of its devices, retained: a phone that subscribes later still gets it. */
