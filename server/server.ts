@@ -188,7 +188,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const embedded = broker;
-  const app = await createApp({ logger: log, mqttOverWebSocket: embedded ? (stream) => embedded.handle(stream) : undefined });
+  const app = await createApp({ logger: log, mqttOverWebSocket: embedded ? (stream, remote) => embedded.handle(stream, remote) : undefined });
   const refreshDirectory = () => void live?.refreshDirectory().catch(() => undefined);
 
   await app.register(healthRoutes, {

@@ -23,7 +23,7 @@ export const WEB_BUILD_DIR = process.env.RONDA_WEB_BUILD_DIR ?? fileURLToPath(ne
 export interface AppOptions {
   logger: Logger;
   /** Hands a WebSocket connection at /mqtt to the broker (SPEC §5). */
-  mqttOverWebSocket?: (stream: NodeJS.ReadWriteStream & import('node:stream').Duplex) => void;
+  mqttOverWebSocket?: (stream: NodeJS.ReadWriteStream & import('node:stream').Duplex, remoteAddress: string | undefined) => void;
 }
 
 /** The Fastify instance with docs, websockets and the dashboard; routes are registered by the caller, by name. */
@@ -67,7 +67,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   if (opts.mqttOverWebSocket) {
     const handle = opts.mqttOverWebSocket;
-    app.get('/mqtt', { websocket: true, schema: { hide: true } }, (socket) => handle(createWebSocketStream(socket) as never));
+    app.get('/mqtt', { websocket: true, schema: { hide: true } }, (socket, req) => handle(createWebSocketStream(socket) as never, req.socket.remoteAddress));
   }
 
   if (existsSync(WEB_BUILD_DIR)) {

@@ -20,8 +20,8 @@ export interface MqttBrokerDeps {
 export interface MqttBroker {
   aedes: Aedes;
   tcp: Server;
-  /** Serves one device connection (TCP or WebSocket). */
-  handle(stream: Duplex): void;
+  /** Serves one device connection (TCP or WebSocket, whose stream does not know the peer's address). */
+  handle(stream: Duplex, remoteAddress?: string): void;
   /** Publishes a retained message to a device (its plan). */
   publishRetained(topic: string, payload: string): Promise<void>;
   connectedDevices(): number;
@@ -31,6 +31,7 @@ export interface MqttBroker {
 }
 
 const DEVICE = Symbol('device');
+const REMOTE = Symbol('remote');
 /**
  * Work for devices — serving a new connection, reading a connection's next
  * bytes — runs at once while the event-loop turn has spent less than this
@@ -41,7 +42,7 @@ const DEVICE = Symbol('device');
  * these held the loop 36–60 ms, 69–180 ms and 0.5–0.7 s.
  */
 const DEVICE_WORK_MS = 5;
-type DeviceClient = Client & { [DEVICE]?: DeviceRef };
+type DeviceClient = Client & { [DEVICE]?: DeviceRef; [REMOTE]?: string };
 
 function authError(message: string, returnCode: number): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
@@ -58,6 +59,8 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
   let held = 0;
   let warned = false;
   const soon = withBudget(DEVICE_WORK_MS);
+  /** Connected clients by client id (aedes' own table is not part of its API). */
+  const connected = new Map<string, DeviceClient>();
   const aedes = await Aedes.createBroker({
     ...(backends ? { mq: backends.mq, persistence: backends.persistence } : {}),
     authenticate(client, username, password, done) {
@@ -73,6 +76,12 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
             });
             return done(authError('bad username or password', 4), false);
           }
+          // Another device reusing this client id would take the session over and knock the phone off (MQTT-3.1.4-2).
+          const holder = connected.get(client.id);
+          if (holder && holder !== client && holder[DEVICE]?.uniqueId !== dev.uniqueId) {
+            log.warn({ uniqueId: dev.uniqueId, clientId: client.id, holder: holder[DEVICE]?.uniqueId }, 'mqtt login refused: client id held by another device');
+            return done(authError(`client id ${client.id} is in use by another device`, 2), false);
+          }
           (client as DeviceClient)[DEVICE] = dev;
           done(null, true);
         })
@@ -87,6 +96,9 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
         log.warn({ uniqueId: dev?.uniqueId, topic: packet.topic }, 'mqtt publish refused: foreign or unknown topic');
         return done(new Error(`not authorized to publish to ${packet.topic}`));
       }
+      // Devices report to the server, not to each other: nothing of theirs is kept (a retained message per topic
+      // variant filled the broker's memory).
+      packet.retain = false;
       held++;
       handlePublish(dev, topic, packet.payload as Buffer)
         .then(() => {
@@ -107,9 +119,16 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
     },
   });
 
+  aedes.on('client', (client) => connected.set(client.id, client));
+  aedes.on('clientDisconnect', (client) => {
+    if (connected.get(client.id) === client) connected.delete(client.id);
+  });
   aedes.on('clientError', (client, err) => log.debug({ clientId: client.id, err: err.message }, 'mqtt client error'));
-  const handle = (stream: Duplex) => {
-    if (!readOneSliceAtATime(aedes.handle(stream), stream, soon) && !warned) {
+  const handle = (stream: Duplex, remoteAddress?: string) => {
+    const client = aedes.handle(stream) as DeviceClient;
+    // Read now: once a refused login has closed the socket, it no longer knows its peer.
+    client[REMOTE] = remoteAddress ?? (stream as Socket).remoteAddress;
+    if (!readOneSliceAtATime(client, stream, soon) && !warned) {
       warned = true;
       log.error('aedes Client internals changed (_nextBatch/_parsingBatch/_parser): device reads are not bounded under overload');
     }
@@ -231,6 +250,5 @@ function readOneSliceAtATime(client: unknown, stream: Duplex, soon: (read: () =>
 }
 
 function remoteOf(client: Client): string {
-  const conn = (client as unknown as { conn?: { remoteAddress?: string } }).conn;
-  return conn?.remoteAddress ?? 'unknown';
+  return (client as DeviceClient)[REMOTE] ?? 'unknown';
 }
