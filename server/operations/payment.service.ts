@@ -85,7 +85,8 @@ export async function recordPayment(db: Kysely<Database>, input: PaymentIn, sour
       if (!row) throw new AlreadyStored();
       const balance = await tx
         .updateTable('accounts')
-        .set({ balance_due: sql`balance_due - ${input.amount}`, updated_at: new Date() })
+        // The amount as stored (to the cent): 10.005 is a receipt of 10.01, and the balance must drop as much.
+        .set({ balance_due: sql`balance_due - cast(${row.amount} as numeric)`, updated_at: new Date() })
         .where('id', '=', account.id)
         .returning('balance_due')
         .executeTakeFirstOrThrow();

@@ -133,6 +133,14 @@ describe('payments over MQTT', () => {
     expect((await t.api('GET', `/api/accounts/${accountId}`)).body.balanceDue).toBe(9940);
     expect((await t.api('POST', '/api/payments', { ...body(uuid()), currency: 'USD' })).body.message).toBe('payment in USD on an account kept in MXN');
   });
+
+  it('takes a payment with a fraction of a cent as the cent amount on its receipt, and the balance drops by that', async () => {
+    const accountId = await account('PAY-CENTS', 100);
+    await publish('payment', { id: uuid(), accountId, ts: ago(3), amount: 10.005, currency: 'MXN', method: 'cash' });
+    const [payment] = (await t.api('GET', `/api/payments?accountId=${accountId}`)).body.payments;
+    expect(payment.amount).toBe(10.01);
+    expect((await t.api('GET', `/api/accounts/${accountId}`)).body.balanceDue).toBe(89.99);
+  });
 });
 
 describe('check-ins over MQTT', () => {
