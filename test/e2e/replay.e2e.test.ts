@@ -112,6 +112,14 @@ describe('track replay', () => {
     await other.locator('.timeline .mark.visit').waitFor({ timeout: 20_000 });
     expect(await other.locator('input[type=date]').inputValue()).toBe(day);
     expect(await other.locator('input[type=range]').getAttribute('max')).toBe('28');
+    // On a 1024 px screen the panel holds its controls: nothing runs past its right edge.
+    await other.setViewportSize({ width: 1024, height: 768 });
+    await other.locator('.here').waitFor();
+    const overflow = await other.locator('.panel').evaluate((panel) => {
+      const edge = panel.getBoundingClientRect().right;
+      return [...panel.querySelectorAll('.player *')].filter((el) => el.getBoundingClientRect().right > edge + 0.5).map((el) => el.className || el.tagName);
+    });
+    expect(overflow).toEqual([]);
     await Promise.all([page.close(), other.close()]);
   });
 
