@@ -117,7 +117,7 @@ describe('track replay', () => {
     await other.locator('.here').waitFor();
     const overflow = await other.locator('.panel').evaluate((panel) => {
       const edge = panel.getBoundingClientRect().right;
-      return [...panel.querySelectorAll('.player *')].filter((el) => el.getBoundingClientRect().right > edge + 0.5).map((el) => el.className || el.tagName);
+      return Array.from(panel.querySelectorAll('.player *')).filter((el) => el.getBoundingClientRect().right > edge + 0.5).map((el) => el.className || el.tagName);
     });
     expect(overflow).toEqual([]);
     await Promise.all([page.close(), other.close()]);
