@@ -1,4 +1,5 @@
 import type { Attributes, Position } from '../messages.ts';
+import { rondaTime } from './ronda-time.ts';
 
 /** Either a decoded position or why the item was refused (index = place in the payload array). */
 export type PayloadItem = { ok: true; position: Position } | { ok: false; index: number; reason: string };
@@ -33,8 +34,8 @@ function decodeItem(item: unknown, index: number): PayloadItem {
     return { ok: false, index, reason: 'item is not an object' };
   }
   const o = item as Record<string, unknown>;
-  const fixTime = parseTime(o.ts);
-  if (!fixTime) return { ok: false, index, reason: 'ts missing or not ISO-8601 / epoch ms' };
+  const fixTime = rondaTime(o.ts);
+  if (!fixTime) return { ok: false, index, reason: 'ts missing, or neither ISO-8601 with a zone (2026-11-30T10:15:00-06:00) nor epoch milliseconds' };
   const lat = o.lat;
   const lon = o.lon;
   if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) {
@@ -75,13 +76,3 @@ function decodeItem(item: unknown, index: number): PayloadItem {
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
-
-/** ISO-8601 text or epoch milliseconds. */
-export function parseTime(v: unknown): Date | null {
-  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return new Date(v);
-  if (typeof v === 'string' && v.length >= 10) {
-    const t = Date.parse(v);
-    return Number.isNaN(t) ? null : new Date(t);
-  }
-  return null;
-}
