@@ -16,7 +16,8 @@ try {
   const server = await startServer(config, { city: { center: city.center, streets: city.streets }, warmSolver: true });
   let fleet: ReturnType<typeof startFleet> | null = null;
   if (demo) {
-    const devices = await seedDemo(server.dbh.db, server.auth, Number(process.env.DEMO_COLLECTORS ?? 25), config.TIME_ZONE);
+    const collectors = Number(process.env.DEMO_COLLECTORS ?? 25);
+    const devices = await seedDemo(server.dbh.db, server.auth, collectors, config.TIME_ZONE);
     await server.live.refreshDirectory();
     await seedPortfolio(server.dbh.db, server.plans, {
       timeZone: config.TIME_ZONE,
@@ -34,7 +35,7 @@ try {
       intervalMs: Number(process.env.DEMO_INTERVAL_MS ?? 1000),
       log: server.log,
     });
-    server.log.info({ url: `http://localhost:${server.ports.http}`, login: 'admin@ronda.local / ronda', collectors: devices.length }, 'demo running');
+    server.log.info({ url: `http://localhost:${server.ports.http}`, login: 'admin@ronda.local / ronda', collectors, devices: devices.length }, 'demo running');
   }
   const stop = async (signal: string) => {
     server.log.info({ signal }, 'shutting down');
