@@ -1,4 +1,5 @@
 import type { CollectorDayMetrics } from '../contract/metrics.ts';
+import { localIso } from '../plans/local-time.ts';
 
 type Row = CollectorDayMetrics & { currency: string };
 
@@ -17,10 +18,16 @@ function field(v: unknown): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function metricsToCsv(rows: CollectorDayMetrics[], currency: string): string {
+/**
+ * Report times are written in the collector's team's time zone, with its offset, as the
+ * dashboard shows them (a spreadsheet shows the text as is: UTC read as local by everyone).
+ */
+export function metricsToCsv(rows: CollectorDayMetrics[], currency: string, teamZones: ReadonlyMap<number, string>): string {
   const lines = [COLUMNS.join(',')];
   for (const r of rows) {
-    const row: Row = { ...r, currency };
+    const zone = r.teamId === null ? undefined : teamZones.get(r.teamId);
+    const local = (iso: string | null) => (iso && zone ? localIso(Date.parse(iso), zone) : iso);
+    const row: Row = { ...r, currency, firstReport: local(r.firstReport), lastReport: local(r.lastReport) };
     lines.push(COLUMNS.map((c) => field(row[c])).join(','));
   }
   return lines.join('\r\n') + '\r\n';

@@ -7,6 +7,7 @@ import { startTestServer, type TestServer } from '../../test/support/test-server
 import { MetricsResponse, type CollectorDayMetrics, type MetricsSummaryResponse } from '../contract/metrics.ts';
 import { createCollector, createTeam, loginAs } from '../operations/testing/fixtures.ts';
 import { DAY, TIME_ZONE, expectedFigures, seedMetricsScenario, type MetricsScenario } from './testing/metrics-scenario.ts';
+import { localIso } from '../plans/local-time.ts';
 
 let t: TestServer;
 let s: MetricsScenario;
@@ -97,8 +98,10 @@ describe('manager metrics for a seeded day', () => {
       due: '1450',
       avgVisitMin: '8.3',
       idleMin: '15',
-      firstReport: want.firstReport,
+      // 09:00 in the team's zone, written as such.
+      firstReport: localIso(Date.parse(want.firstReport!), TIME_ZONE),
     });
+    expect(rosa.firstReport).toMatch(/T09:00:00-06:00$/);
   });
 
   it('the summary sums the same collector-days per team, collector, day and in total, rounded once', async () => {

@@ -28,6 +28,14 @@ export function offsetMs(utcMs: number, timeZone: string): number {
   return wall - Math.floor(utcMs / 1000) * 1000;
 }
 
+/** An instant as ISO-8601 with the zone's offset at that moment (2026-11-30T11:44:16-06:00): local, and still exact. */
+export function localIso(ms: number, timeZone: string): string {
+  const offset = offsetMs(ms, timeZone);
+  const minutes = Math.abs(offset) / 60_000;
+  const zone = `${offset < 0 ? '-' : '+'}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  return new Date(Math.floor(ms / 1000) * 1000 + offset).toISOString().slice(0, 19) + zone;
+}
+
 /** The day an instant falls on in a time zone, 'YYYY-MM-DD' (en-CA formats dates that way). */
 export const localDate = (ms: number, timeZone: string): string => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date(ms));
 
