@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import { KeyedSerial } from '../lib/keyed-serial.ts';
 import type { Position, Protocol } from '../../device-protocols/messages.ts';
-import type { BatchWriter, PositionWrite } from './batch-writer.ts';
+import type { BatchWriter, PositionWrite, RefusedRow } from './batch-writer.ts';
 import type { DeviceRegistry } from './device-registry.ts';
 import type { DeviceRef, IngestPort, RejectedPosition, SubmitResult } from './ingest-port.ts';
 import type { IngestStats } from './ingest-stats.ts';
@@ -13,7 +12,8 @@ import { unstorablePosition } from './storable-position.ts';
 export class IngestService implements IngestPort {
   private readonly lastFix = new Map<number, LastFix>();
   private readonly odometer = new Map<number, OdometerMark>();
-  private readonly perDevice = new KeyedSerial<number>();
+  /** Each device's latest write not yet committed. */
+  private readonly writing = new Map<number, Promise<RefusedRow[]>>();
 
   constructor(
     private readonly registry: DeviceRegistry,
@@ -49,14 +49,11 @@ export class IngestService implements IngestPort {
   }
 
   /**
-   * One submission per device at a time: each judges its fixes against the last fix and
-   * odometer the previous one left (two OsmAnd requests in flight counted a leg twice).
+   * Each submission is judged at once against the device's last fix and odometer, including
+   * those of its reports still being written (two OsmAnd requests in flight, judged against
+   * the same committed fix, counted a leg twice), and resolves only once committed.
    */
-  submitPositions(device: DeviceRef, protocol: Protocol, positions: Position[]): Promise<SubmitResult> {
-    return this.perDevice.run(device.deviceId, () => this.submitInTurn(device, protocol, positions));
-  }
-
-  private async submitInTurn(device: DeviceRef, protocol: Protocol, positions: Position[]): Promise<SubmitResult> {
+  async submitPositions(device: DeviceRef, protocol: Protocol, positions: Position[]): Promise<SubmitResult> {
     const nowMs = this.now();
     const rejected: RejectedPosition[] = [];
     const rows: PositionWrite[] = [];
@@ -94,10 +91,31 @@ export class IngestService implements IngestPort {
     if (rejected.length > 0) {
       this.log.info({ uniqueId: device.uniqueId, protocol, rejected }, 'positions rejected');
     }
-    const refused = await this.writer.write(rows);
-    // Only once stored: a batch that failed is sent again and must count its distance then.
-    if (last) this.lastFix.set(device.deviceId, last);
-    if (mark) this.odometer.set(device.deviceId, mark);
+    const id = device.deviceId;
+    if (last) this.lastFix.set(id, last);
+    if (mark) this.odometer.set(id, mark);
+    const before = this.writing.get(id);
+    let refused: RefusedRow[] = [];
+    try {
+      if (rows.length > 0) {
+        const write = this.writer.write(rows);
+        this.writing.set(id, write);
+        void write
+          .catch(() => undefined)
+          .finally(() => {
+            if (this.writing.get(id) === write) this.writing.delete(id);
+          });
+        refused = await write;
+      } else if (before) {
+        // Only resends of reports still being written: acknowledged once those are committed (the writer commits in order).
+        await before;
+      }
+    } catch (err) {
+      // Not stored: the device sends these again, to be judged afresh then (not as duplicates of themselves).
+      this.lastFix.delete(id);
+      this.odometer.delete(id);
+      throw err;
+    }
     for (const { row, reason } of refused) {
       const why = `refused by the database: ${reason}`;
       rejected.push({ index: rowIndex[rows.indexOf(row)], reason: why });

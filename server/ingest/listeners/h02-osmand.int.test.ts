@@ -134,6 +134,20 @@ describe('OsmAnd over HTTP', () => {
     expect(listener(health, 'osmand', 'http').counters).toMatchObject({ frames: 5, acks: 2, refused: 1, errors: 2, bytesOut: answers.join('').length });
   });
 
+  it('two reports of one device in flight at once each add their own leg to the driven distance', async () => {
+    const id = 'traccar-client-race';
+    await t.createDevice(id);
+    const times = recentTimes(3, 60);
+    // 0.01° of latitude apart: about 1.1 km a leg, driven at ~67 km/h.
+    const at = (i: number) => ({ time: times[i], lat: 20.65 + i * 0.01, lon: -103.35, speedKph: 60 });
+    expect((await fetch(url(`?${encodeOsmAndQuery(id, at(0))}`))).status).toBe(200);
+    const both = await Promise.all([1, 2].map((i) => fetch(url(`?${encodeOsmAndQuery(id, at(i))}`))));
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    const legs = (await rowsOf(t, id)).map((r) => (r as unknown as { segmentM: number | null }).segmentM);
+    expect(legs[0]).toBeNull();
+    for (const leg of legs.slice(1)) expect(leg).toBeCloseTo(1112, -1);
+  });
+
   it('refuses a fix whose altitude no database column can hold, with that reason, and stores the next', async () => {
     const id = 'traccar-client-3';
     await t.createDevice(id);
