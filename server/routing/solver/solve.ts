@@ -2,6 +2,7 @@ import { insertGreedy } from './construction/insertion.ts';
 import { insertRegret } from './construction/regret.ts';
 import { SearchContext } from './local-search/context.ts';
 import { LocalSearch } from './local-search/local-search.ts';
+import { exchangeUnassigned } from './local-search/unassigned-exchange.ts';
 import { ruin } from './perturbation/ruin.ts';
 import { nearestNeighbours } from './problem/neighbors.ts';
 import type { Problem } from './problem/problem.ts';
@@ -156,6 +157,8 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
     }
   }
   restoreChanged(s, best);
+  strictMaxTasks(s);
+  if (exchangeUnassigned(s)) ls.run(rng);
   if (options.initial) keepUnchangedRoutes(s, options.initial);
   return { ...result(s), iterations, elapsedMs: now() - started };
 }
@@ -256,6 +259,12 @@ function relaxMaxTasks(s: Solution, penalty: number): void {
   const p = s.problem;
   for (let v = 0; v < p.vehicleCount; v++) s.taskLimit[v] = p.maxTasks[v] + TASK_SLACK;
   s.taskPenalty = penalty;
+}
+
+/** Back to max tasks as given, for the passes after annealing. */
+function strictMaxTasks(s: Solution): void {
+  s.taskLimit.set(s.problem.maxTasks);
+  s.taskPenalty = 0;
 }
 
 /** HGS's repair: local search again at REPAIR_FACTOR × the penalty, from the jobs of overfull routes. */
