@@ -4,4 +4,6 @@ export const ErrorBody = Type.Object({
   statusCode: Type.Integer(),
   error: Type.String(),
   message: Type.String(),
+  /** Some refusals name their cause as a code, e.g. a reassignment the plan cannot keep: `skill`, `window`, `max_tasks`… */
+  reason: Type.Optional(Type.String()),
 });

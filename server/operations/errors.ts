@@ -7,6 +7,8 @@ export class OperationError extends Error {
   constructor(
     readonly statusCode: 400 | 403 | 404 | 409 | 422,
     message: string,
+    /** A code a client can act on or word in its own language (e.g. why a visit cannot go to a collector). */
+    readonly reason?: string,
   ) {
     super(message);
   }
@@ -19,4 +21,9 @@ export const invalid = (message: string) => new OperationError(400, message);
 const PHRASES = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Entity' } as const;
 
 /** The API's error body (`ErrorBody`) for a refusal. */
-export const errorBody = (e: OperationError) => ({ statusCode: e.statusCode, error: PHRASES[e.statusCode], message: e.message });
+export const errorBody = (e: OperationError) => ({
+  statusCode: e.statusCode,
+  error: PHRASES[e.statusCode],
+  message: e.message,
+  ...(e.reason !== undefined ? { reason: e.reason } : {}),
+});

@@ -238,16 +238,47 @@ describe('POST /api/plans/{date}/reassign', () => {
     const beto = collectors[1];
     const current = (await t.api('GET', `/api/plans/${DATE}`, undefined, dispatcher)).body as PlanOut;
     const stops = routeOf(current, beto).stops;
-    const reversed = stops.map((s) => s.visitId).reverse();
     const cancelled = stops[0];
-    const order = reversed.filter((id) => id !== cancelled.visitId);
+    const rest = stops.slice(1);
+    // Two neighbours without a window, swapped: an order the day can keep.
+    const k = rest.findIndex((s, i) => i + 1 < rest.length && s.window === null && rest[i + 1].window === null);
+    expect(k).toBeGreaterThanOrEqual(0);
+    const order = rest.map((s) => s.visitId);
+    [order[k], order[k + 1]] = [order[k + 1], order[k]];
     const r = await t.api('POST', `/api/plans/${DATE}/reassign`, { reorder: { collectorId: beto, visitIds: order }, cancel: [{ visitId: cancelled.visitId, version: cancelled.visitVersion }], options: SOLVE }, dispatcher);
     expect(r.status).toBe(200);
     expect(r.body.changedCollectorIds).toEqual([beto]);
     expect(routeOf(r.body, beto).stops.map((s: { visitId: number }) => s.visitId)).toEqual(order);
+    expectFeasible(routeOf(r.body, beto));
     expect(r.body.unassigned.map((u: { visitId: number }) => u.visitId)).not.toContain(cancelled.visitId);
     const v = await t.api('GET', `/api/visits/${cancelled.visitId}`, undefined, dispatcher);
     expect(v.body.status).toBe('cancelled');
+  });
+
+  it('refuses an order that misses a window, naming the visit, and changes nothing (kept as given, it emptied the rest of the day)', async () => {
+    const beto = collectors[1];
+    const current = (await t.api('GET', `/api/plans/${DATE}`, undefined, dispatcher)).body as PlanOut;
+    const stops = routeOf(current, beto).stops;
+    const last = stops[stops.length - 1];
+    const reversed = stops.slice(0, -1).map((s) => s.visitId).reverse();
+    const r = await t.api('POST', `/api/plans/${DATE}/reassign`, { reorder: { collectorId: beto, visitIds: reversed }, cancel: [{ visitId: last.visitId, version: last.visitVersion }], options: SOLVE }, dispatcher);
+    expect(r.status).toBe(422);
+    expect(r.body).toMatchObject({ reason: 'window' });
+    expect(r.body.message).toMatch(/^that order cannot be kept: visit \d+, at place \d+, would not be reached within its window \d\d:\d\d–\d\d:\d\d$/);
+    expect(((await t.api('GET', `/api/plans/${DATE}`, undefined, dispatcher)).body as PlanOut).version).toBe(current.version);
+    expect((await t.api('GET', `/api/visits/${last.visitId}`, undefined, dispatcher)).body.status).toBe('assigned');
+  });
+
+  it('refuses to move a visit to a collector who lacks its skill, saying so, and changes nothing', async () => {
+    const [ana, beto] = collectors;
+    const current = (await t.api('GET', `/api/plans/${DATE}`, undefined, dispatcher)).body as PlanOut;
+    const moved = routeOf(current, ana).stops[0];
+    expect((await t.api('PUT', `/api/plans/settings/visits/${moved.visitId}`, { skills: ['moto'] }, dispatcher)).status).toBe(204);
+    const r = await t.api('POST', `/api/plans/${DATE}/reassign`, { moves: [{ visitId: moved.visitId, toCollectorId: beto, version: moved.visitVersion }], options: SOLVE }, dispatcher);
+    expect(r.status).toBe(422);
+    expect(r.body).toMatchObject({ reason: 'skill', message: `visit ${moved.visitId} cannot go to collector ${beto}: the collector lacks the skills it needs` });
+    expect((await t.api('GET', `/api/visits/${moved.visitId}`, undefined, dispatcher)).body).toMatchObject({ collectorId: ana, version: moved.visitVersion });
+    expect((await t.api('PUT', `/api/plans/settings/visits/${moved.visitId}`, { skills: [] }, dispatcher)).status).toBe(204);
   });
 
   it('refuses a reorder that names a visit twice, with the move sent alongside, and changes nothing', async () => {
@@ -389,6 +420,9 @@ describe("collectors' break and speed factor", () => {
     for (const a of accounts) expect((await t.api('POST', '/api/visits', { accountId: a.id, date: DATE, priority: 40, serviceMinutes: 50 })).status).toBe(201);
     const settings = (body: object) => t.api('PUT', `/api/plans/settings/teams/${sur}`, body);
     expect((await settings({ break: { start: '13:00', end: '12:00', minutes: 45 } })).status).toBe(400);
+    // A shift that ends when or before it starts would plan nothing.
+    expect((await settings({ shift: { start: '08:00', end: '08:00' } })).body.message).toBe('shift 08:00–08:00 must end after it starts, within the day');
+    expect((await t.api('PUT', `/api/plans/settings/collectors/${walker}`, { shift: { start: '18:00', end: '08:00' } })).status).toBe(400);
     expect((await settings({ maxVisitsPerCollector: 5, break: { start: '12:00', end: '13:30', minutes: 45 } })).status).toBe(204);
     expect((await t.api('PUT', `/api/plans/settings/collectors/${biker}`, { speedFactor: 2 })).status).toBe(204);
 

@@ -251,10 +251,16 @@ export async function devicesOf(db: Db, collectorIds: readonly number[]): Promis
   return out;
 }
 
+/** A shift runs within one day: one ending when or before it starts (18:00–08:00) would plan nothing. */
+function assertShift(shift: { start: string; end: string } | null | undefined): void {
+  if (shift && hhmmToMinutes(shift.end) <= hhmmToMinutes(shift.start)) throw invalid(`shift ${shift.start}–${shift.end} must end after it starts, within the day`);
+}
+
 export async function saveTeamSettings(db: Db, teamId: number, s: TeamPlanSettings): Promise<void> {
   if (s.break && hhmmToMinutes(s.break.start) > hhmmToMinutes(s.break.end)) {
     throw invalid(`break window ${s.break.start}–${s.break.end} ends before it starts`);
   }
+  assertShift(s.shift);
   const set = {
     ...(s.office !== undefined ? { office_lat: s.office?.lat ?? null, office_lon: s.office?.lon ?? null } : {}),
     ...(s.shift ? { shift_start_min: hhmmToMinutes(s.shift.start), shift_end_min: hhmmToMinutes(s.shift.end) } : {}),
@@ -270,6 +276,7 @@ export async function saveTeamSettings(db: Db, teamId: number, s: TeamPlanSettin
 }
 
 export async function saveCollectorSettings(db: Db, collectorId: number, s: CollectorPlanSettings): Promise<void> {
+  assertShift(s.shift);
   const set = {
     ...(s.skills !== undefined ? { skills: s.skills } : {}),
     ...(s.shift !== undefined ? { shift_start_min: s.shift ? hhmmToMinutes(s.shift.start) : null, shift_end_min: s.shift ? hhmmToMinutes(s.shift.end) : null } : {}),

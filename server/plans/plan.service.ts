@@ -25,7 +25,7 @@ import {
   type TeamPlanning,
 } from './plan.repository.ts';
 import type { PlanningCollector, PlanningInput, PlanningVisit } from './planning-problem.ts';
-import { applyReassign } from './reassign-changes.ts';
+import { applyReassign, assertChangesKept } from './reassign-changes.ts';
 import type { SolverThread } from './solver-thread.ts';
 
 export interface PlanServiceDeps {
@@ -132,6 +132,7 @@ export class PlanService {
       const visits = open.filter((v) => planned.has(v.collectorId!));
       const input: PlanningInput = { collectors, visits, warm: true, orders: changes.orders, fresh: changes.moved };
       const computed = await this.compute(team, date, input, budget(req.options, REASSIGN_LIMIT_MS, REASSIGN_PATIENCE));
+      assertChangesKept(req, computed, visits);
       const touched = new Set([...changes.moved, ...changes.cancelled]);
       return this.store(actor, team, date, 'reassign', visits, computed, true, touched, apply);
     });

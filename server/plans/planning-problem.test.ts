@@ -86,6 +86,11 @@ describe('buildPlanningProblem', () => {
     ]);
   });
 
+  it('gives a visit under way no window: a collector at the door when it closes still finishes it', () => {
+    const visits = [visit(1, { status: 'arrived', windowStartMin: 540, windowEndMin: 600 }), visit(2, { windowStartMin: 540, windowEndMin: 600 })];
+    expect(buildPlanningProblem({ collectors: [collector(1)], visits, warm: true }).jobs.map((j) => j.windows)).toEqual([undefined, [[32_400, 36_000]]]);
+  });
+
   it('cold start keeps only the frozen head; visits just moved are left for construction', () => {
     const visits = [visit(1, { status: 'arrived' }), visit(2), visit(3)];
     expect(buildPlanningProblem({ collectors: [collector(1)], visits, warm: false }).initial).toEqual([[0]]);

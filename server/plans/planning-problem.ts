@@ -111,7 +111,8 @@ export function buildPlanningProblem(input: PlanningInput): PlanningProblem {
     return {
       location: indexOf.get(keyOf([v.lon!, v.lat!]))!,
       service: v.serviceMinutes * 60,
-      windows: v.windowStartMin !== null && v.windowEndMin !== null ? [[v.windowStartMin * 60, v.windowEndMin * 60] as const] : undefined,
+      // A visit under way is happening whatever its window said: a collector at the door past its close still finishes it.
+      windows: v.windowStartMin !== null && v.windowEndMin !== null && !IN_PROGRESS.has(v.status) ? [[v.windowStartMin * 60, v.windowEndMin * 60] as const] : undefined,
       // A dispatcher's move outranks the computed priority: if the new route is full, another visit gives way.
       priority: input.fresh?.has(v.id) ? Math.max(v.priority, MOVED_PRIORITY) : v.priority,
       skills: v.skills.map(skillId),

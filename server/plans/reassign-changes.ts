@@ -1,11 +1,14 @@
 import { sql, type Transaction } from 'kysely';
-import type { ReassignRequest } from '../contract/plan.ts';
+import type { ReassignRequest, UnassignedReasonCode } from '../contract/plan.ts';
 import { VISIT_TRANSITIONS } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import { actorLabel, assertCanWrite, type Actor } from '../operations/actor.ts';
-import { conflict, invalid, notFound } from '../operations/errors.ts';
+import { conflict, invalid, notFound, OperationError } from '../operations/errors.ts';
 import { assertTransition } from '../operations/visit.service.ts';
+import { minutesToHhmm } from './local-time.ts';
+import type { ComputedPlan } from './plan-builder.ts';
 import { setVisitFlags } from './plan.repository.ts';
+import type { PlanningVisit } from './planning-problem.ts';
 
 export interface AppliedChanges {
   /** Collectors whose route must be re-planned. */
@@ -110,4 +113,41 @@ export async function applyReassign(tx: Transaction<Database>, teamId: number, d
     out.orders.set(collectorId, [...visitIds]);
   }
   return out;
+}
+
+const WHY_NOT: Record<UnassignedReasonCode, string> = {
+  skill: 'the collector lacks the skills it needs',
+  window: 'the collector cannot reach it within its window and the shift',
+  capacity: 'it exceeds what the collector can carry',
+  max_tasks: 'the collector takes no more visits',
+  shift_full: "it does not fit in the collector's shift beside the visits they keep",
+  no_location: 'its account has no location',
+  no_collector: 'no collector can take it',
+};
+
+/**
+ * A dispatcher's explicit change that the re-plan could not keep is refused (422, with the
+ * cause as `reason`), not stored: a moved visit left on no route, a locked one moved off its
+ * place, an order whose windows cannot all be met (kept as given, it emptied the rest of the day).
+ */
+export function assertChangesKept(req: ReassignRequest, computed: ComputedPlan, visits: readonly PlanningVisit[]): void {
+  const left = new Map(computed.unassigned.map((u) => [u.visit.id, u.reason]));
+  for (const m of req.moves ?? []) {
+    const reason = left.get(m.visitId);
+    if (reason) throw new OperationError(422, `visit ${m.visitId} cannot go to collector ${m.toCollectorId}: ${WHY_NOT[reason]}`, reason);
+  }
+  for (const id of req.lock ?? []) {
+    const reason = left.get(id);
+    if (reason) throw new OperationError(422, `visit ${id} cannot be locked where it is: ${WHY_NOT[reason]}`, reason);
+  }
+  if (req.reorder) {
+    const { collectorId, visitIds } = req.reorder;
+    const stops = computed.routes.get(collectorId)?.stops ?? [];
+    const at = visitIds.findIndex((id, i) => stops[i]?.visitId !== id);
+    if (at >= 0) {
+      const v = visits.find((x) => x.id === visitIds[at]);
+      const window = v && v.windowStartMin !== null && v.windowEndMin !== null ? `within its window ${minutesToHhmm(v.windowStartMin)}–${minutesToHhmm(v.windowEndMin)}` : 'before the end of the shift';
+      throw new OperationError(422, `that order cannot be kept: visit ${visitIds[at]}, at place ${at + 1}, would not be reached ${window}`, 'window');
+    }
+  }
 }

@@ -389,6 +389,28 @@ describe('the dispatcher board in Chromium', () => {
     expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
   });
 
+  it('says why a move the plan cannot keep was refused, in the board language, and changes nothing', { timeout: 90_000 }, async () => {
+    const { page, errors } = await openBoard(SECOND_DISPATCHER.email, SECOND_DISPATCHER.password);
+    const before = await planNow();
+    const withStops = before.routes.filter((r) => r.stops.some((s) => s.status === 'assigned' || s.status === 'planned'));
+    const from = withStops[0].collectorId;
+    const visit = withStops[0].stops.find((s) => s.status === 'assigned' || s.status === 'planned')!;
+    const to = before.routes.map((r) => r.collectorId).find((id) => id !== from)!;
+    // Only its own collector has the skill the visit now needs.
+    expect((await t.api('PUT', `/api/plans/settings/collectors/${from}`, { skills: ['legal'] }, dispatcher)).status).toBe(204);
+    expect((await t.api('PUT', `/api/plans/settings/visits/${visit.visitId}`, { skills: ['legal'] }, dispatcher)).status).toBe(204);
+    await card(page, visit.visitId).locator('button.main').click();
+    await card(page, visit.visitId).locator('select').selectOption(String(to));
+    await card(page, visit.visitId).getByRole('button', { name: 'Mover', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'No se hizo el cambio' });
+    await alert.waitFor({ timeout: 10_000 });
+    expect(await alert.textContent()).toContain('No se hizo el cambio: el cobrador no tiene la habilidad que pide la visita.');
+    expect((await planNow()).version).toBe(before.version);
+    expect(await columnIds(page, from)).toContain(visit.visitId);
+    expect((await t.api('PUT', `/api/plans/settings/visits/${visit.visitId}`, { skills: [] }, dispatcher)).status).toBe(204);
+    expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
+  });
+
   it("tells the dispatcher whose edit lost to another's, and reloads the winning plan", { timeout: 90_000 }, async () => {
     const one = await openBoard('despacho@ronda.local', DEMO_PASSWORD);
     const two = await openBoard(SECOND_DISPATCHER.email, SECOND_DISPATCHER.password);

@@ -68,6 +68,9 @@ describe('solve', () => {
       { job: 2, reason: 'capacity' },
       { job: 4, reason: 'shift_full' },
     ]);
+    // A collector who takes no visits is at their limit, not short of capacity.
+    const none = lineProblem([0, 1], [{ location: 1 }], [{ start: 0, end: 0, maxTasks: 0 }]);
+    expect(solve(none, { iterations: 5 }).unassigned).toEqual([{ job: 0, reason: 'max_tasks' }]);
   });
 
   it('keeps frozen jobs first and unaffected routes as they were', () => {
@@ -77,6 +80,14 @@ describe('solve', () => {
     const warm = solve(problem, { iterations: 30, seed: 4, initial: cold.routes, frozen: [2, 0] });
     expect(warm.routes[0].slice(0, 2)).toEqual(cold.routes[0].slice(0, 2));
     expect(warm.routes).toEqual(cold.routes);
+  });
+
+  it('leaves out a frozen job whose window the route can no longer meet, instead of taking nothing after it', () => {
+    // Job 0 is locked first but its window closed at 5 (it is 10 away); jobs 1 and 2 have no window.
+    const p = lineProblem([0, 10, 1, 2], [{ location: 1, windows: [[0, 5]] }, { location: 2 }, { location: 3 }], [{ start: 0, end: 0, shift: [0, 100] }]);
+    const warm = solve(p, { iterations: 20, seed: 1, initial: [[0, 1, 2]], frozen: [1] });
+    expect(warm.routes).toEqual([[1, 2]]);
+    expect(warm.unassigned).toEqual([{ job: 0, reason: 'window' }]);
   });
 
   it('takes every used collector\'s break and drops the lowest priority to make room for it', () => {

@@ -7,14 +7,16 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The server's code for some refusals (ErrorBody `reason`), for the page to word in its language. */
+    readonly reason?: string,
   ) {
     super(message);
   }
 }
 
 async function errorFrom(res: Response): Promise<ApiError> {
-  const body = (await res.json().catch(() => null)) as { message?: string; error?: string } | null;
-  return new ApiError(res.status, body?.message ?? body?.error ?? res.statusText);
+  const body = (await res.json().catch(() => null)) as { message?: string; error?: string; reason?: string } | null;
+  return new ApiError(res.status, body?.message ?? body?.error ?? res.statusText, body?.reason);
 }
 
 /** Ends the session and returns to the login page; used on any 401 (expired or revoked token). */

@@ -27,13 +27,14 @@ export function explainUnassigned(p: Problem, s: Solution, j: number): Unassigne
     const s0 = startAfter(p, j, p.shiftStart[v] + D[p.vehicleStart[v] * side + l]);
     if (s0 + p.jobService[j] + D[l * side + p.vehicleEnd[v]] > p.shiftEnd[v]) continue;
     reachable = true;
-    let fits = p.maxTasks[v] > 0;
+    let fits = true;
     for (let d = 0; d < dims; d++) {
       const cap = p.capacity[v * dims + d];
       if (p.jobDelivery[j * dims + d] > cap || p.jobPickup[j * dims + d] > cap) fits = false;
     }
     if (!fits) continue;
     roomy = true;
+    // A vehicle that takes no visits at all (max tasks 0) is at its limit, not short of capacity.
     if (s.routes[v].size < p.maxTasks[v]) underLimit = true;
   }
   if (!skilled) return 'skill';

@@ -4,7 +4,9 @@ import type { Solution } from './solution.ts';
 
 /**
  * Loads the current plans as the starting solution. Frozen leading jobs are kept
- * as given (they are facts: done, in progress, locked); any other job that no
+ * in their order (done, in progress, locked) as long as the route stays feasible:
+ * one that cannot be kept there (a lock whose window the route no longer meets)
+ * is left out, or the route would take nothing after it. Any other job that no
  * longer fits (the change made the order infeasible) is left unassigned for
  * construction to place again.
  */
@@ -15,9 +17,12 @@ export function startFrom(s: Solution, initial: readonly (readonly number[])[], 
     const given = (initial[r] ?? []).filter((j) => j >= 0 && j < p.userJobCount && !taken[j]);
     for (const j of given) taken[j] = 1;
     const fixed = Math.min(frozen[r] ?? 0, given.length);
-    s.routes[r].fixed = fixed;
-    const kept = given.slice(0, fixed);
-    s.setJobs(r, kept);
+    const kept: number[] = [];
+    for (const j of given.slice(0, fixed)) {
+      if (s.setJobs(r, [...kept, j])) kept.push(j);
+    }
+    s.setJobs(r, kept.slice());
+    s.routes[r].fixed = kept.length;
     for (const j of given.slice(fixed)) {
       const tryJobs = [...kept, j];
       if (s.setJobs(r, tryJobs) && tryJobs.length <= p.maxTasks[r] && compatible(s, r, j) && loadsFit(p, r, tryJobs)) kept.push(j);

@@ -6,6 +6,10 @@ import { i18n } from '../i18n.svelte.ts';
 import { live } from '../live.svelte.ts';
 import { OPEN_STATUSES, conflictAuthor, dropIndex, isNewerPlan, isWaiting, mergeWaiting, placementOf, reorderedIds, routeDeltas, type RouteDelta } from './board-plan.ts';
 
+/** Why the server refused a change it could not keep in the plan (server/plans/reassign-changes.ts `assertChangesKept`). */
+const REFUSALS = ['skill', 'window', 'capacity', 'max_tasks', 'shift_full'] as const;
+const isRefusal = (reason: string | undefined): reason is (typeof REFUSALS)[number] => REFUSALS.some((r) => r === reason);
+
 /** The same budget the server gives a reassignment: the new route shows within a second. */
 const UNLOCK_REPLAN_MS = 250;
 
@@ -254,11 +258,7 @@ export class BoardState {
       const plan = await request();
       if (this.teamId !== null && isNewerPlan(this.plan, plan, this.teamId, this.date)) this.#show(plan);
       if (visitId !== 0) this.refocus = visitId;
-      // The change was made, but the re-plan found no place for the visit itself: say so, not "updated".
-      const left = visitId === 0 ? undefined : plan.unassigned.find((u) => u.visitId === visitId);
-      this.notice = left
-        ? { kind: 'error', detail: i18n.t('board.notPlaced', { reason: i18n.t(`board.reason.${left.reason}`) }) }
-        : { kind: 'done', ms: Math.round(performance.now() - started) };
+      this.notice = { kind: 'done', ms: Math.round(performance.now() - started) };
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
       if (err instanceof ApiError && err.status === 409) {
@@ -269,6 +269,9 @@ export class BoardState {
       } else if (err instanceof ApiError && err.status === 422 && visitId === 0) {
         // Planning the day found every visit done or cancelled.
         this.notice = { kind: 'error', detail: i18n.t('board.nothingToPlan') };
+      } else if (err instanceof ApiError && err.status === 422 && isRefusal(err.reason)) {
+        // The re-plan could not keep the change (a collector without the skill, a window the order misses): nothing changed.
+        this.notice = { kind: 'error', detail: i18n.t('board.refused', { reason: i18n.t(`board.refusal.${err.reason}`) }) };
       } else {
         this.notice = { kind: 'error', detail };
       }
