@@ -146,9 +146,24 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const mqttLog = log.child({ part: 'mqtt' });
   let broker: MqttBroker | null = null;
   let external: ExternalMqttIngest | null = null;
+  /** Set once the plan service exists; a reconnecting external broker may call it earlier. */
+  let publishPlans: (collectorIds: number[] | null) => void = () => undefined;
+  let republish: NodeJS.Timeout | undefined;
   if (config.MQTT_URL) {
     const clientId = config.MQTT_CLIENT_ID ?? `ronda-${hostname()}`;
-    external = await startExternalMqttIngest({ url: config.MQTT_URL, clientId, shareGroup: config.MQTT_SHARE_GROUP, registry, handlePublish, log: mqttLog });
+    external = await startExternalMqttIngest({
+      url: config.MQTT_URL,
+      clientId,
+      shareGroup: config.MQTT_SHARE_GROUP,
+      registry,
+      handlePublish,
+      log: mqttLog,
+      // A plan changed while the broker was away never reached it: once back, today's plans go again (once for all 16 sessions).
+      onReconnected: () => {
+        clearTimeout(republish);
+        republish = setTimeout(() => publishPlans(null), 2000).unref();
+      },
+    });
   } else {
     const backends = config.REDIS_URL ? await redisBrokerBackends(config.REDIS_URL, mqttLog) : undefined;
     broker = await createMqttBroker({ registry, handlePublish, log: mqttLog, backends });
@@ -178,7 +193,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     live?.emitRecord('plan', plan.teamId, plan);
     deviations.onPlanStored(plan);
   });
-  const publishPlans = (collectorIds: number[] | null) =>
+  publishPlans = (collectorIds: number[] | null) =>
     void plans.publishCurrent(collectorIds).catch((err: Error) => plansLog.warn({ err: err.message }, "today's plans not published again"));
   // The embedded broker's retained plans do not outlive a restart.
   publishPlans(null);
@@ -267,6 +282,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ports: { http: httpPort, mqtt: mqttPort, ...trackers.ports },
     log,
     async close() {
+      clearTimeout(republish);
       loopDelay.disable();
       await trackers.close();
       await broker?.close();

@@ -132,6 +132,8 @@ describe(`ingest from an external MQTT broker (${kind})`, () => {
     expect(down.code).toBe(200);
     expect(down.body.broker.sessions.some((s: { connected: boolean }) => s.connected)).toBe(false);
 
+    // Down long enough for the reconnect attempts to be refused (ECONNREFUSED): that error once ended the sessions for good.
+    await new Promise((r) => setTimeout(r, 3000));
     // A broker restarted empty (no sessions kept): Ronda must subscribe again by itself.
     broker = await startMosquitto(broker.port);
     await until('health ok again', async () => ((await health()).body.status === 'ok' ? true : undefined), 30_000);

@@ -35,6 +35,8 @@ export interface ExternalMqttDeps {
   registry: DeviceRegistry;
   handlePublish: PublishHandler;
   log: Logger;
+  /** A session is back after the broker was unreachable: what was published meanwhile (plans) may be missing there. */
+  onReconnected?: () => void;
 }
 
 export interface ExternalMqttStatus {
@@ -125,6 +127,7 @@ export async function startExternalMqttIngest(deps: ExternalMqttDeps): Promise<E
     let wasConnected = false;
     client.on('connect', (connack) => {
       log.info({ clientId, sessionPresent: connack.sessionPresent }, wasConnected ? 'external broker reconnected' : 'external broker connected');
+      if (wasConnected) deps.onReconnected?.();
       wasConnected = true;
       const topics = Object.fromEntries(DEVICE_TOPICS.map((t) => [`$share/${deps.shareGroup}/${t}`, { qos: 1 as const }]));
       client.subscribe(topics, (err, granted) => {
@@ -137,20 +140,22 @@ export async function startExternalMqttIngest(deps: ExternalMqttDeps): Promise<E
     });
     client.on('error', (err) => log.warn({ clientId, err: err.message }, 'external broker error'));
     return new Promise((resolve, reject) => {
+      // Only until the first CONNACK: left attached, a later error (the broker restarting) ended the client for good.
+      const onError = (err: Error) => fail(err);
       const fail = (err: Error) => {
+        clearTimeout(timer);
+        client.off('connect', onConnect);
         client.end(true);
         reject(new Error(`MQTT_URL=${shownUrl}: cannot connect: ${err.message}`));
       };
-      const timer = setTimeout(() => fail(new Error('no CONNACK within 10 s')), 10_000);
-      client.once('connect', () => {
+      const onConnect = () => {
         clearTimeout(timer);
-        client.off('error', fail);
+        client.off('error', onError);
         resolve(client);
-      });
-      client.once('error', (err) => {
-        clearTimeout(timer);
-        fail(err);
-      });
+      };
+      const timer = setTimeout(() => fail(new Error('no CONNACK within 10 s')), 10_000);
+      client.once('connect', onConnect);
+      client.once('error', onError);
     });
   }
 
