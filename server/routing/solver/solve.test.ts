@@ -71,6 +71,9 @@ describe('solve', () => {
     // A collector who takes no visits is at their limit, not short of capacity.
     const none = lineProblem([0, 1], [{ location: 1 }], [{ start: 0, end: 0, maxTasks: 0 }]);
     expect(solve(none, { iterations: 5 }).unassigned).toEqual([{ job: 0, reason: 'max_tasks' }]);
+    // Also with a break, which max tasks counts inside the solver.
+    const resting = lineProblem([0, 1], [{ location: 1 }], [{ start: 0, end: 0, maxTasks: 0, shift: [0, 100], breaks: [{ windows: [[10, 20]], service: 5 }] }]);
+    expect(solve(resting, { iterations: 5 }).unassigned).toEqual([{ job: 0, reason: 'max_tasks' }]);
   });
 
   it('keeps frozen jobs first and unaffected routes as they were', () => {

@@ -158,7 +158,10 @@ export function solve(problem: Problem, options: SolveOptions = {}): SolveResult
   }
   restoreChanged(s, best);
   strictMaxTasks(s);
-  if (exchangeUnassigned(s)) ls.run(rng);
+  // What still fits goes in: a run the clock stopped may have left one out by a recreate's blink.
+  const left = s.unassigned().length;
+  insertGreedy(s, byPriority(problem, s.unassigned()), undefined, 0);
+  if (exchangeUnassigned(s) || s.unassigned().length < left) ls.run(rng);
   if (options.initial) keepUnchangedRoutes(s, options.initial);
   return { ...result(s), iterations, elapsedMs: now() - started };
 }

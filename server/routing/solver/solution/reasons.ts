@@ -34,8 +34,13 @@ export function explainUnassigned(p: Problem, s: Solution, j: number): Unassigne
     }
     if (!fits) continue;
     roomy = true;
-    // A vehicle that takes no visits at all (max tasks 0) is at its limit, not short of capacity.
-    if (s.routes[v].size < p.maxTasks[v]) underLimit = true;
+    // Max tasks counts the vehicle's breaks too (a used vehicle takes them all): compare visits with visits. A
+    // vehicle taking no visits (max tasks 0) is then at its limit, not short of capacity or of time.
+    let breaks = 0;
+    for (let b = p.userJobCount; b < p.jobCount; b++) breaks += p.compatible[b * V + v];
+    let visits = 0;
+    for (const k of s.routes[v].jobs) visits += 1 - p.isBreak[k];
+    if (visits < p.maxTasks[v] - breaks) underLimit = true;
   }
   if (!skilled) return 'skill';
   if (!reachable) return 'window';
