@@ -1,6 +1,6 @@
 import type { ProtocolError } from '../codec.ts';
 import type { Attributes, DeviceMessage, Position } from '../messages.ts';
-import { KNOT_IN_KPH, utcDate } from '../shared/time.ts';
+import { instantOfIsoMatch, KNOT_IN_KPH } from '../shared/time.ts';
 
 /**
  * OsmAnd / Traccar Client over HTTP (Traccar "OsmAnd protocol" page):
@@ -59,16 +59,10 @@ export function parseTimestamp(text: string): Date | null {
     return Number.isNaN(date.getTime()) ? null : date;
   }
   const m = DATE_TIME.exec(t);
-  if (!m) return null;
-  const [, year, month, day, hour, minute, second = '0', fraction = '', sign, offsetHours = '0', offsetMinutes = '0'] = m;
-  const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
-  const date = utcDate(Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second), ms);
-  if (!date || Number(offsetHours) > 18 || Number(offsetMinutes) > 59) return null;
   // A time with no zone is read as UTC, so the fix does not move with the zone the server runs in (`Date.parse` read
   // a 'T' form in it); the space form was always read so here. Traccar's decoder refuses a 'T' form without an
-  // offset and reads the space form in its JVM's default zone.
-  const offsetMs = sign ? (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000 : 0;
-  return new Date(date.getTime() - offsetMs);
+  // offset and reads the space form in its JVM's default zone. Java's parser takes offsets up to ±18:00.
+  return m ? instantOfIsoMatch(m, 18) : null;
 }
 
 const HANDLED = new Set(['id', 'deviceid', 'lat', 'lon', 'location', 'timestamp', 'speed', 'bearing', 'heading', 'altitude', 'accuracy', 'batt', 'valid', 'alarm', 'charge']);

@@ -1,4 +1,4 @@
-import { utcDate } from '../shared/time.ts';
+import { instantOfIsoMatch } from '../shared/time.ts';
 
 /** Date and time ('T' or a space; seconds and a fraction optional), then a zone: 'Z', ±HH:MM or ±HHMM. */
 const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2}):?(\d{2}))$/i;
@@ -9,18 +9,11 @@ const MAX_OFFSET_HOURS = 14;
  * An ISO-8601 time with a zone, or null: no zone (a phone's local time would be
  * read in the server's zone), a date no calendar has (30 February, 24:00, which
  * `Date.parse` rolls into the next month or day) and free text ("November 29,
- * 2026", which `Date.parse` guesses at) are all null. Fraction digits past the
- * millisecond are dropped.
+ * 2026", which `Date.parse` guesses at) are all null.
  */
 export function isoInstant(text: string): Date | null {
   const m = ISO_WITH_ZONE.exec(text.trim());
-  if (!m) return null;
-  const [, year, month, day, hour, minute, second = '0', fraction = '', sign, offsetHours = '0', offsetMinutes = '0'] = m;
-  const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
-  const local = utcDate(Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second), ms);
-  if (!local || Number(offsetHours) > MAX_OFFSET_HOURS || Number(offsetMinutes) > 59) return null;
-  const offsetMs = sign ? (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000 : 0;
-  return new Date(local.getTime() - offsetMs);
+  return m ? instantOfIsoMatch(m, MAX_OFFSET_HOURS) : null;
 }
 
 const DIGITS = /^\d+$/;

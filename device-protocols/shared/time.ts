@@ -20,6 +20,22 @@ export function utcDate(year: number, month: number, day: number, hour: number, 
   return same ? date : null;
 }
 
+/**
+ * The instant an ISO-8601 date-time match names, its groups in this order: year, month,
+ * day, hour, minute, second?, fraction?, offset sign?, offset hours?, offset minutes?
+ * (no sign: UTC). Null when no calendar has the date or the offset is past `maxOffsetHours`;
+ * fraction digits past the millisecond are dropped. Each protocol keeps its own pattern
+ * (which forms it accepts), this reading is shared.
+ */
+export function instantOfIsoMatch(m: RegExpExecArray, maxOffsetHours: number): Date | null {
+  const [, year, month, day, hour, minute, second = '0', fraction = '', sign, offsetHours = '0', offsetMinutes = '0'] = m;
+  const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
+  const local = utcDate(Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second), ms);
+  if (!local || Number(offsetHours) > maxOffsetHours || Number(offsetMinutes) > 59) return null;
+  const offsetMs = sign ? (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000 : 0;
+  return new Date(local.getTime() - offsetMs);
+}
+
 /** Two-digit years are 2000-based: these protocols date from the 2000s and devices send 00–99. */
 export function utcFromFields(year2: number, month: number, day: number, hour: number, minute: number, second: number): Date | null {
   if (!(year2 >= 0 && year2 <= 99)) return null;
