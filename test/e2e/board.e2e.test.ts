@@ -402,9 +402,9 @@ describe('the dispatcher board in Chromium', () => {
     await card(page, visit.visitId).locator('button.main').click();
     await card(page, visit.visitId).locator('select').selectOption(String(to));
     await card(page, visit.visitId).getByRole('button', { name: 'Mover', exact: true }).click();
-    const alert = page.getByRole('alert').filter({ hasText: 'No se hizo el cambio' });
+    const alert = page.getByRole('alert').filter({ hasText: 'habilidad' });
     await alert.waitFor({ timeout: 10_000 });
-    expect(await alert.textContent()).toContain('No se hizo el cambio: el cobrador no tiene la habilidad que pide la visita.');
+    expect(await alert.textContent()).toContain('No se pudo aplicar el cambio: el cobrador no tiene la habilidad que pide la visita.');
     expect((await planNow()).version).toBe(before.version);
     expect(await columnIds(page, from)).toContain(visit.visitId);
     expect((await t.api('PUT', `/api/plans/settings/visits/${visit.visitId}`, { skills: [] }, dispatcher)).status).toBe(204);

@@ -271,7 +271,7 @@ export class BoardState {
         this.notice = { kind: 'error', detail: i18n.t('board.nothingToPlan') };
       } else if (err instanceof ApiError && err.status === 422 && isRefusal(err.reason)) {
         // The re-plan could not keep the change (a collector without the skill, a window the order misses): nothing changed.
-        this.notice = { kind: 'error', detail: i18n.t('board.refused', { reason: i18n.t(`board.refusal.${err.reason}`) }) };
+        this.notice = { kind: 'error', detail: i18n.t(`board.refusal.${err.reason}`) };
       } else {
         this.notice = { kind: 'error', detail };
       }
