@@ -7,6 +7,7 @@ import { AccountList, AccountListQuery, AccountOut, AccountPatch, ImportQuery, I
 import type { Database } from '../db/database.ts';
 import { getAccount, listAccounts, patchAccount } from '../operations/account.repository.ts';
 import { importAccounts } from '../operations/account-import.ts';
+import { csvText } from '../operations/csv-text.ts';
 import { readScope } from '../operations/actor.ts';
 import { OperationError, errorBody } from '../operations/errors.ts';
 import { requireUser } from './auth-hook.ts';
@@ -23,20 +24,6 @@ export function operationErrors(err: FastifyError | OperationError, _req: Fastif
 }
 
 const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-const WINDOWS_1252 = new TextDecoder('windows-1252');
-
-/**
- * A spreadsheet saved as "CSV" on a Spanish Windows is Windows-1252, not UTF-8: read as UTF-8,
- * "Peña" became "Pe\uFFFDa" in every row. A file that is not valid UTF-8 is read as Windows-1252.
- */
-function csvText(bytes: Buffer): string {
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    return WINDOWS_1252.decode(bytes);
-  }
-}
 const IMPORT_LIMIT = 50 * 1024 * 1024;
 
 export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService }> = async (app, { db, auth }) => {
@@ -68,7 +55,9 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
       preHandler: writers,
       schema: {
         tags: ['accounts'],
-        description: 'Body: the CSV file (text/csv). Columns: external_id, name, address, lat, lon, phone, balance_due, installment_amount, days_past_due, segment, team, currency.',
+        description:
+          'Body: the CSV file (text/csv, UTF-8 or Windows-1252). Columns: external_id, name, lat, lon, balance_due (required); address, phone, installment_amount, ' +
+          'days_past_due, segment, team, currency (optional: a re-import without one keeps the stored value).',
         querystring: ImportQuery,
         body: Type.String(),
         response: { 200: ImportReport, ...Errors },

@@ -40,6 +40,19 @@ describe('teams: time zone and currency', () => {
     expect(await teamOf(id)).toMatchObject({ timeZone: 'America/Cancun' });
   });
 
+  it("refuses a name that differs from another team's only by letter case with a 409 naming that team", async () => {
+    const pacifico = (await t.api<{ id: number }>('POST', '/api/teams', { name: 'Pacífico' })).body.id;
+    const twin = await t.api<{ message: string }>('POST', '/api/teams', { name: 'PACÍFICO' });
+    expect(twin.status).toBe(409);
+    expect(twin.body.message).toBe(`conflicts with what is stored: team ${pacifico} is named "Pacífico": team names must differ by more than letter case`);
+    const other = (await t.api<{ id: number }>('POST', '/api/teams', { name: 'Golfo' })).body.id;
+    const renamed = await t.api<{ message: string }>('PATCH', `/api/teams/${other}`, { name: 'pacífico' });
+    expect(renamed.status).toBe(409);
+    expect(renamed.body.message).toMatch(/team \d+ is named "Pacífico"/);
+    // Its own name in other letters is no clash.
+    expect((await t.api('PATCH', `/api/teams/${pacifico}`, { name: 'PACÍFICO' })).body).toMatchObject({ id: pacifico, name: 'PACÍFICO' });
+  });
+
   it("a team's people get its clock and money on the dashboard and only their team to pick, and its collectors carry its zone", async () => {
     const id = (await t.api<{ id: number }>('POST', '/api/teams', { name: 'Baja', timeZone: 'America/Tijuana', currency: 'USD' })).body.id;
     const ines = await createCollector(t, 'Inés', id);

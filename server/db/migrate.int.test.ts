@@ -81,7 +81,7 @@ describe('migrations', () => {
         insert into collector_day_ops (day, collector_id, planned_m, visits_planned, visits_completed, visits_paid, due, collected, promised, timed_visits, on_site_s)
         values ('2026-11-20', 1, null, 1, 1, 1, 80, 75, 0, 0, 0);
       `.execute(o.db);
-      expect(await migrateToLatest(o.db)).toEqual(['0010-money-by-currency']);
+      expect(await migrateToLatest(o.db)).toContain('0010-money-by-currency');
       expect(await refreshCollectorDays(o.db, '2026-11-20', '2026-11-20')).toBe(1);
       const money = await sql`select day::text as day, collector_id, currency, due::float8 as due, collected::float8 as collected from collector_day_money`.execute(o.db);
       expect(money.rows).toEqual([{ day: '2026-11-20', collector_id: 1, currency: 'USD', due: 80, collected: 75 }]);
@@ -90,4 +90,25 @@ describe('migrations', () => {
       await old.drop();
     }
   });
+
+  it('keeps the oldest of team names that differ only by case at 0011, and refuses new ones', async () => {
+    const old = await createTestDatabase();
+    const o = await openDatabase({ databaseUrl: old.databaseUrl ?? null, dataDir: old.dataDir });
+    try {
+      await migrateTo(o.db, '0010-money-by-currency');
+      await sql`insert into teams (id, name) values (1, 'Poniente'), (2, 'PONIENTE'), (3, 'Peña'), (4, 'PEÑA'), (5, 'Centro')`.execute(o.db);
+      expect(await migrateToLatest(o.db)).toContain('0011-team-names-any-case');
+      const names = await sql<{ name: string }>`select name from teams order by id`.execute(o.db);
+      expect(names.rows.map((r) => r.name)).toEqual(['Poniente', 'PONIENTE (2)', 'Peña', 'PEÑA (4)', 'Centro']);
+      await expect(sql`insert into teams (name) values ('centro')`.execute(o.db)).rejects.toThrow('team 5 is named "Centro": team names must differ by more than letter case');
+      await expect(sql`update teams set name = 'peña' where id = 1`.execute(o.db)).rejects.toThrow('team 3 is named "Peña"');
+      // Renaming a team to another case of its own name, and the demo seed's upsert by exact name, still work.
+      await sql`update teams set name = 'CENTRO' where id = 5`.execute(o.db);
+      await sql`insert into teams (name) values ('CENTRO') on conflict (name) do update set name = excluded.name`.execute(o.db);
+      expect((await sql<{ n: number }>`select count(*)::int as n from teams`.execute(o.db)).rows[0].n).toBe(5);
+    } finally {
+      await o.close();
+      await old.drop();
+    }
+  }, 120_000);
 });

@@ -9,6 +9,7 @@ import * as m0007 from './migrations/0007-metrics-rollup.ts';
 import * as m0008 from './migrations/0008-plan-breaks.ts';
 import * as m0009 from './migrations/0009-team-days.ts';
 import * as m0010 from './migrations/0010-money-by-currency.ts';
+import * as m0011 from './migrations/0011-team-names-any-case.ts';
 
 /** Every migration by name, in order. Listed explicitly so bundling and tsx agree on what runs. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0008-plan-breaks': m0008,
   '0009-team-days': m0009,
   '0010-money-by-currency': m0010,
+  '0011-team-names-any-case': m0011,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

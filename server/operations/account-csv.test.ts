@@ -6,14 +6,35 @@ describe('parseAccountsCsv', () => {
     const csv = '\uFEFFFolio;Nombre;Dirección;Latitud;Longitud;Saldo;Días atraso;Equipo\nF-1;Ana López;"Juárez 12; int 3";20.6767;-103.3475;"$1,234.50";45;Centro\n';
     expect(parseAccountsCsv(csv)).toEqual({
       total: 1,
+      columns: new Set(['externalId', 'name', 'address', 'lat', 'lon', 'balanceDue', 'daysPastDue', 'team']),
       invalid: [],
       rows: [
-        {
-          line: 2, externalId: 'F-1', name: 'Ana López', address: 'Juárez 12; int 3', lat: 20.6767, lon: -103.3475, phone: null,
-          balanceDue: 1234.5, installmentAmount: 0, daysPastDue: 45, segment: null, team: 'Centro', currency: null,
-        },
+        { line: 2, externalId: 'F-1', name: 'Ana López', address: 'Juárez 12; int 3', lat: 20.6767, lon: -103.3475, balanceDue: 1234.5, daysPastDue: 45, team: 'Centro', currency: null },
       ],
     });
+  });
+
+  it('leaves out of each row the optional columns the file lacks, and clears those it has but leaves empty', () => {
+    const r = parseAccountsCsv('external_id,name,lat,lon,balance_due,phone,installment_amount\nA,Ana,20.6,-103.3,900,,\n');
+    expect(r.rows).toEqual([{ line: 2, externalId: 'A', name: 'Ana', lat: 20.6, lon: -103.3, balanceDue: 900, phone: null, installmentAmount: 0, team: null, currency: null }]);
+    for (const absent of ['address', 'daysPastDue', 'segment']) expect(r.rows[0]).not.toHaveProperty(absent);
+  });
+
+  it("reads a ';' file's decimal commas (and its '.' thousands) in coordinates and amounts", () => {
+    const csv = 'folio;nombre;latitud;longitud;saldo;cuota;dias atraso\n' +
+      'A;Ana;20,67;-103,35;1.250,50;1,250;1.000\nB;Beto;20.6767;-103.3475;1.250;"$1,234.50";3\nC;Caro;20,6;-103,3;1,2,3;0;0\n';
+    const r = parseAccountsCsv(csv);
+    expect(r.rows.map(({ externalId, lat, lon, balanceDue, installmentAmount, daysPastDue }) => ({ externalId, lat, lon, balanceDue, installmentAmount, daysPastDue }))).toEqual([
+      { externalId: 'A', lat: 20.67, lon: -103.35, balanceDue: 1250.5, installmentAmount: 1.25, daysPastDue: 1000 },
+      { externalId: 'B', lat: 20.6767, lon: -103.3475, balanceDue: 1250, installmentAmount: 1234.5, daysPastDue: 3 },
+    ]);
+    expect(r.invalid).toEqual([{ line: 4, externalId: 'C', reason: 'balance due "1,2,3" is not an amount from 0 to 999999999999.99' }]);
+  });
+
+  it("keeps a ',' file's numbers as they were: '.' decimals, ',' thousands", () => {
+    const r = parseAccountsCsv('id,name,lat,lon,balance,installment\nA,Ana,20.67,-103.35,"1,250",1250.5\nB,Beto,"20,67",-103.35,1,1\n');
+    expect(r.rows.map((x) => [x.lat, x.balanceDue, x.installmentAmount])).toEqual([[20.67, 1250, 1250.5]]);
+    expect(r.invalid).toEqual([{ line: 3, externalId: 'B', reason: 'lat "20,67" is not a latitude between -90 and 90' }]);
   });
 
   it('numbers lines as a text editor does, across blank lines and quoted line breaks', () => {

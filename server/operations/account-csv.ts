@@ -1,23 +1,30 @@
 import { parse } from 'csv-parse/sync';
 import { MAX_AMOUNT, MAX_DAYS_PAST_DUE, MAX_LENGTH } from '../contract/account.ts';
 import { unstorableText } from '../lib/unstorable-text.ts';
+import { decimalMarkOf, parseAmount, parseCoordinate, parseDecimal } from './csv-number.ts';
 import { invalid } from './errors.ts';
 
-/** One valid data row of an accounts file, in our units. */
+/**
+ * One valid data row of an accounts file, in our units. An optional field is absent when
+ * the file has no column for it: a re-import leaves what is stored (a lender's update file
+ * with only balances must not wipe phones and days past due); a new account gets the default.
+ * Present but empty, it clears the field ('', null or 0).
+ */
 export interface AccountCsvRow {
   line: number;
   externalId: string;
   name: string;
-  address: string;
   lat: number;
   lon: number;
-  phone: string | null;
   balanceDue: number;
-  installmentAmount: number;
-  daysPastDue: number;
-  segment: string | null;
+  address?: string;
+  phone?: string | null;
+  installmentAmount?: number;
+  daysPastDue?: number;
+  segment?: string | null;
   /** A team id or name as written; null = the import's default team. */
   team: string | null;
+  /** null when the row gives none: a new account takes its team's, an existing one keeps its own. */
   currency: string | null;
 }
 
@@ -27,7 +34,7 @@ export interface InvalidCsvRow {
   reason: string;
 }
 
-type Field = Exclude<keyof AccountCsvRow, 'line'>;
+export type Field = Exclude<keyof AccountCsvRow, 'line'>;
 
 /** Header spellings we accept (lower-cased, without spaces, dashes or underscores), English and Spanish. */
 const ALIASES: Record<string, Field> = {
@@ -53,23 +60,16 @@ const normalizeHeader = (h: string) =>
     .toLowerCase()
     .replace(/[\s_\-.]/g, '');
 
-/** "1,234.50" and "$1234.5" are amounts; "12abc" is not. */
-function parseAmount(raw: string): number | null {
-  let s = raw.trim().replace(/^\$\s*/, '');
-  if (/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) s = s.replace(/,/g, '');
-  if (!/^-?\d+(\.\d+)?$/.test(s)) return null;
-  return Number(s);
-}
-
 /**
  * Reads an accounts file: valid rows in our units, invalid rows with their
  * line number and reason. A file that is not CSV at all, or lacks a required
  * column, is refused as a whole (400).
  */
-export function parseAccountsCsv(text: string): { total: number; rows: AccountCsvRow[]; invalid: InvalidCsvRow[] } {
+export function parseAccountsCsv(text: string): { total: number; columns: ReadonlySet<Field>; rows: AccountCsvRow[]; invalid: InvalidCsvRow[] } {
   const firstLine = text.split('\n', 1)[0];
   // Spreadsheets in es-MX locales save with ';' because ',' is their decimal mark.
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  const mark = decimalMarkOf(delimiter);
   let records: { record: string[]; info: { lines: number; empty_lines: number } }[];
   try {
     records = parse(text, { delimiter, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
@@ -79,7 +79,8 @@ export function parseAccountsCsv(text: string): { total: number; rows: AccountCs
   if (records.length === 0) throw invalid('the file is empty: expected a header line and data rows');
 
   const header = records[0].record.map((h) => ALIASES[normalizeHeader(h)] ?? null);
-  const missing = REQUIRED.filter((f) => !header.includes(f));
+  const columns = new Set(header.filter((f) => f !== null));
+  const missing = REQUIRED.filter((f) => !columns.has(f));
   if (missing.length > 0) {
     throw invalid(`missing column(s) ${missing.join(', ')}; the header line is: ${records[0].record.join(delimiter)}`);
   }
@@ -121,8 +122,8 @@ export function parseAccountsCsv(text: string): { total: number; rows: AccountCs
       fail(`${tooLong} is ${get(tooLong).length} characters long; at most ${MAX_LENGTH[tooLong]}`);
       continue;
     }
-    const lat = parseAmount(get('lat'));
-    const lon = parseAmount(get('lon'));
+    const lat = parseCoordinate(get('lat'), mark);
+    const lon = parseCoordinate(get('lon'), mark);
     if (lat === null || lat < -90 || lat > 90) {
       fail(`lat "${get('lat')}" is not a latitude between -90 and 90`);
       continue;
@@ -135,20 +136,20 @@ export function parseAccountsCsv(text: string): { total: number; rows: AccountCs
       fail('lat/lon 0,0 is not an address (missing coordinates)');
       continue;
     }
-    const balanceDue = parseAmount(get('balanceDue'));
+    const balanceDue = parseAmount(get('balanceDue'), mark);
     if (balanceDue === null || balanceDue < 0 || balanceDue > MAX_AMOUNT) {
       fail(`balance due "${get('balanceDue')}" is not an amount from 0 to ${MAX_AMOUNT}`);
       continue;
     }
     const installmentRaw = get('installmentAmount');
-    const installmentAmount = installmentRaw === '' ? 0 : parseAmount(installmentRaw);
+    const installmentAmount = installmentRaw === '' ? 0 : parseAmount(installmentRaw, mark);
     if (installmentAmount === null || installmentAmount < 0 || installmentAmount > MAX_AMOUNT) {
       fail(`installment amount "${installmentRaw}" is not an amount from 0 to ${MAX_AMOUNT}`);
       continue;
     }
     const dpdRaw = get('daysPastDue');
-    const daysPastDue = dpdRaw === '' ? 0 : Number(dpdRaw);
-    if (!Number.isInteger(daysPastDue) || daysPastDue < 0 || daysPastDue > MAX_DAYS_PAST_DUE) {
+    const daysPastDue = dpdRaw === '' ? 0 : parseDecimal(dpdRaw, mark);
+    if (daysPastDue === null || !Number.isInteger(daysPastDue) || daysPastDue < 0 || daysPastDue > MAX_DAYS_PAST_DUE) {
       fail(`days past due "${dpdRaw}" is not a whole number from 0 to ${MAX_DAYS_PAST_DUE}`);
       continue;
     }
@@ -167,17 +168,17 @@ export function parseAccountsCsv(text: string): { total: number; rows: AccountCs
       line,
       externalId,
       name,
-      address: get('address'),
       lat,
       lon,
-      phone: get('phone') || null,
       balanceDue,
-      installmentAmount,
-      daysPastDue,
-      segment: get('segment') || null,
+      ...(columns.has('address') && { address: get('address') }),
+      ...(columns.has('phone') && { phone: get('phone') || null }),
+      ...(columns.has('installmentAmount') && { installmentAmount }),
+      ...(columns.has('daysPastDue') && { daysPastDue }),
+      ...(columns.has('segment') && { segment: get('segment') || null }),
       team: get('team') || null,
       currency,
     });
   }
-  return { total: records.length - 1, rows, invalid: bad };
+  return { total: records.length - 1, columns, rows, invalid: bad };
 }

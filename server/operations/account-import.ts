@@ -1,11 +1,25 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ImportReport } from '../contract/account.ts';
 import type { Database } from '../db/database.ts';
-import { parseAccountsCsv, type AccountCsvRow, type InvalidCsvRow } from './account-csv.ts';
+import type { AccountTable } from '../db/tables/account.table.ts';
+import { parseAccountsCsv, type AccountCsvRow, type Field, type InvalidCsvRow } from './account-csv.ts';
 import { assertCanWrite, type Actor } from './actor.ts';
 import { OperationError, invalid } from './errors.ts';
+import { teamFinder } from './team-ref.ts';
 
 const CHUNK = 500;
+
+/** Columns a file may leave out: a re-import without them keeps what is stored. */
+const OPTIONAL_COLUMNS = {
+  address: 'address',
+  phone: 'phone',
+  installmentAmount: 'installment_amount',
+  daysPastDue: 'days_past_due',
+  segment: 'segment',
+} as const satisfies Partial<Record<Field, keyof AccountTable>>;
+
+/** A row ready to write: its team and currency decided. */
+type Writable = AccountCsvRow & { teamId: number; currency: string; mayMove: boolean };
 
 /**
  * Imports an accounts file (issue 5). Valid rows are upserted by external id
@@ -16,13 +30,13 @@ export async function importAccounts(db: Kysely<Database>, csv: string, opts: { 
   const parsed = parseAccountsCsv(csv);
   const bad: InvalidCsvRow[] = [...parsed.invalid];
   const teams = await db.selectFrom('teams').select(['id', 'name', 'currency']).execute();
-  const byId = new Map(teams.map((t) => [String(t.id), t]));
-  const byName = new Map(teams.map((t) => [t.name.trim().toLowerCase(), t]));
-  if (opts.defaultTeamId !== null && !byId.has(String(opts.defaultTeamId))) throw invalid(`team ${opts.defaultTeamId} does not exist`);
+  const findTeam = teamFinder(teams);
+  const defaultTeam = opts.defaultTeamId === null ? undefined : teams.find((t) => t.id === opts.defaultTeamId);
+  if (opts.defaultTeamId !== null && !defaultTeam) throw invalid(`team ${opts.defaultTeamId} does not exist`);
 
-  const resolved: (AccountCsvRow & { teamId: number; currencyOut: string })[] = [];
+  const resolved: (AccountCsvRow & { teamId: number })[] = [];
   for (const r of parsed.rows) {
-    const team = r.team === null ? (opts.defaultTeamId === null ? undefined : byId.get(String(opts.defaultTeamId))) : (byId.get(r.team) ?? byName.get(r.team.toLowerCase()));
+    const team = r.team === null ? defaultTeam : findTeam(r.team);
     if (!team) {
       bad.push({ line: r.line, externalId: r.externalId, reason: r.team === null ? 'no team: add a team column or pass teamId' : `team "${r.team}" does not exist` });
       continue;
@@ -34,77 +48,109 @@ export async function importAccounts(db: Kysely<Database>, csv: string, opts: { 
       bad.push({ line: r.line, externalId: r.externalId, reason: err.message });
       continue;
     }
-    resolved.push({ ...r, teamId: team.id, currencyOut: r.currency ?? team.currency });
+    resolved.push({ ...r, teamId: team.id });
   }
 
-  let created = 0;
-  let updated = 0;
-  const imported = await db.transaction().execute(async (tx) => {
-    // An external id is the lender's key for one debtor: a dispatcher may not take over another team's account by re-importing it.
-    const existing = new Map<string, number>();
-    for (let i = 0; i < resolved.length; i += CHUNK) {
-      const ids = resolved.slice(i, i + CHUNK).map((r) => r.externalId);
-      const rows = await tx.selectFrom('accounts').select(['external_id', 'team_id']).where('external_id', 'in', ids).execute();
-      for (const row of rows) existing.set(row.external_id, row.team_id);
-    }
-    const isAdmin = opts.actor.kind === 'system' || (opts.actor.kind === 'user' && opts.actor.user.role === 'admin');
-    const writable = resolved.flatMap((r) => {
-      const owner = existing.get(r.externalId);
-      if (owner === undefined || owner === r.teamId) return [r];
-      // `?teamId=` is the team of new accounts: an existing one moves only when its row names a team (and an admin imports).
-      if (r.team === null && isAdmin) {
-        const team = byId.get(String(owner))!;
-        return [{ ...r, teamId: owner, currencyOut: r.currency ?? team.currency }];
+  const isAdmin = opts.actor.kind === 'system' || (opts.actor.kind === 'user' && opts.actor.user.role === 'admin');
+  const { created, updated } = await db.transaction().execute(async (tx) => {
+    const stored = await storedAccounts(tx, resolved.map((r) => r.externalId));
+    const writable = resolved.flatMap((r): Writable[] => {
+      const s = stored.get(r.externalId);
+      if (!s) return [{ ...r, currency: r.currency ?? teams.find((t) => t.id === r.teamId)!.currency, mayMove: false }];
+      let teamId = r.teamId;
+      // An external id is the lender's key for one debtor: a dispatcher may not take over another team's account by re-importing it.
+      if (s.team_id !== r.teamId) {
+        // `?teamId=` is the team of new accounts: an existing one moves only when its row names a team (and an admin imports).
+        if (r.team === null && isAdmin) teamId = s.team_id;
+        else if (!isAdmin) {
+          bad.push({ line: r.line, externalId: r.externalId, reason: belongsTo(r.externalId, s.team_id) });
+          return [];
+        }
       }
-      if (isAdmin) return [r];
-      bad.push({ line: r.line, externalId: r.externalId, reason: `external id ${r.externalId} belongs to team ${owner}` });
-      return [];
+      // The currency is the debt's, not the team's: it changes only when the row says so, and then the installment must be restated too.
+      const currency = r.currency ?? s.currency;
+      if (currency !== s.currency && r.installmentAmount === undefined && s.installment_amount !== 0) {
+        const reason = `currency changes from ${s.currency} to ${currency} but the file has no installment amount column: the installment of ${s.installment_amount} ${s.currency} would read as ${s.installment_amount} ${currency}`;
+        bad.push({ line: r.line, externalId: r.externalId, reason });
+        return [];
+      }
+      return [{ ...r, teamId, currency, mayMove: isAdmin && r.team !== null }];
     });
-    const now = new Date();
+    const counts = { created: 0, updated: 0 };
+    const written = new Set<string>();
     for (let i = 0; i < writable.length; i += CHUNK) {
-      const rows = await tx
-        .insertInto('accounts')
-        .values(
-          writable.slice(i, i + CHUNK).map((r) => ({
-            team_id: r.teamId,
-            external_id: r.externalId,
-            name: r.name,
-            address: r.address,
-            lat: r.lat,
-            lon: r.lon,
-            phone: r.phone,
-            balance_due: r.balanceDue,
-            installment_amount: r.installmentAmount,
-            days_past_due: r.daysPastDue,
-            segment: r.segment,
-            currency: r.currencyOut,
-            updated_at: now,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.column('external_id').doUpdateSet((eb) => ({
-            team_id: eb.ref('excluded.team_id'),
-            name: eb.ref('excluded.name'),
-            address: eb.ref('excluded.address'),
-            lat: eb.ref('excluded.lat'),
-            lon: eb.ref('excluded.lon'),
-            phone: eb.ref('excluded.phone'),
-            balance_due: eb.ref('excluded.balance_due'),
-            installment_amount: eb.ref('excluded.installment_amount'),
-            days_past_due: eb.ref('excluded.days_past_due'),
-            segment: eb.ref('excluded.segment'),
-            currency: eb.ref('excluded.currency'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        // xmax = 0 only for a freshly inserted row version: tells created from updated.
-        .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
-        .execute();
-      for (const row of rows) row.inserted ? created++ : updated++;
+      for (const row of await upsert(tx, writable.slice(i, i + CHUNK), parsed.columns)) {
+        written.add(row.external_id);
+        row.inserted ? counts.created++ : counts.updated++;
+      }
     }
-    return writable.length;
+    // Not written: another import created or moved the account into another team after we read it (two teams importing the same new ids at once).
+    const lost = writable.filter((r) => !written.has(r.externalId));
+    const owners = await storedAccounts(tx, lost.map((r) => r.externalId));
+    for (const r of lost) {
+      const owner = owners.get(r.externalId);
+      bad.push({ line: r.line, externalId: r.externalId, reason: owner ? belongsTo(r.externalId, owner.team_id) : `external id ${r.externalId} changed during the import; import it again` });
+    }
+    return counts;
   });
 
   bad.sort((a, b) => a.line - b.line);
-  return { rows: parsed.total, imported, created, updated, invalid: bad };
+  return { rows: parsed.total, imported: created + updated, created, updated, invalid: bad };
+}
+
+const belongsTo = (externalId: string, teamId: number) => `external id ${externalId} belongs to team ${teamId}`;
+
+async function storedAccounts(tx: Transaction<Database>, externalIds: string[]) {
+  const out = new Map<string, { team_id: number; currency: string; installment_amount: number }>();
+  for (let i = 0; i < externalIds.length; i += CHUNK) {
+    const rows = await tx
+      .selectFrom('accounts')
+      .select(['external_id', 'team_id', 'currency', 'installment_amount'])
+      .where('external_id', 'in', externalIds.slice(i, i + CHUNK))
+      .execute();
+    for (const { external_id, ...row } of rows) out.set(external_id, row);
+  }
+  return out;
+}
+
+/**
+ * Inserts new accounts with defaults for the columns the file lacks, and updates existing
+ * ones in only the columns it has. The update happens only where the stored account is in
+ * the row's team, or the row may move it: the owners were read without a lock, and another
+ * team's import may have created the same external id since (it waits for that import to
+ * commit, then finds the account in the other team and leaves it).
+ */
+async function upsert(tx: Transaction<Database>, rows: Writable[], columns: ReadonlySet<Field>) {
+  const now = new Date();
+  const given = (Object.keys(OPTIONAL_COLUMNS) as (keyof typeof OPTIONAL_COLUMNS)[]).filter((f) => columns.has(f)).map((f) => OPTIONAL_COLUMNS[f]);
+  const set = ['team_id', 'name', 'lat', 'lon', 'balance_due', 'currency', 'updated_at', ...given] as const;
+  const moving = rows.filter((r) => r.mayMove).map((r) => r.externalId);
+  return tx
+    .insertInto('accounts')
+    .values(
+      rows.map((r) => ({
+        team_id: r.teamId,
+        external_id: r.externalId,
+        name: r.name,
+        address: r.address ?? '',
+        lat: r.lat,
+        lon: r.lon,
+        phone: r.phone ?? null,
+        balance_due: r.balanceDue,
+        installment_amount: r.installmentAmount ?? 0,
+        days_past_due: r.daysPastDue ?? 0,
+        segment: r.segment ?? null,
+        currency: r.currency,
+        updated_at: now,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .column('external_id')
+        .doUpdateSet(Object.fromEntries(set.map((c) => [c, sql.ref(`excluded.${c}`)])))
+        .where((eb) => eb.or([eb('accounts.team_id', '=', eb.ref('excluded.team_id')), ...(moving.length > 0 ? [eb('accounts.external_id', 'in', moving)] : [])])),
+    )
+    // xmax = 0 only for a freshly inserted row version: tells created from updated.
+    .returning(['external_id', sql<boolean>`(xmax = 0)`.as('inserted')])
+    .execute();
 }

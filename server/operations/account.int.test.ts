@@ -1,5 +1,7 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import { until } from '../../test/support/until.ts';
 import { CSV_HEADER, accountLine, createTeam, loginAs, postCsv } from './testing/fixtures.ts';
 
 let t: TestServer;
@@ -66,6 +68,90 @@ describe('accounts CSV import', () => {
         { line: 4, externalId: 'ACC-00001', reason: `external id ACC-00001 belongs to team ${centro}` },
       ],
     });
+  });
+});
+
+describe('accounts CSV re-import', () => {
+  const account = async (externalId: string) => (await t.api('GET', `/api/accounts?search=${externalId}`)).body.accounts[0];
+
+  it('leaves the columns a file lacks as they are, and gives a new account their defaults', async () => {
+    const full = 'external_id,name,address,lat,lon,balance_due,phone,installment_amount,days_past_due,segment,currency\n' +
+      'RW-1,Orig,Calle 1,20.6,-103.3,1000,3312345678,250,45,legal,USD\n';
+    expect((await postCsv(t, full, `?teamId=${centro}`)).body).toMatchObject({ created: 1, invalid: [] });
+    const partial = 'external_id,name,lat,lon,balance_due\nRW-1,Orig,20.6,-103.3,900\nRW-2,Nueva,20.6,-103.3,80\n';
+    expect((await postCsv(t, partial, `?teamId=${centro}`)).body).toMatchObject({ imported: 2, created: 1, updated: 1, invalid: [] });
+    expect(await account('RW-1')).toMatchObject({
+      balanceDue: 900, address: 'Calle 1', phone: '3312345678', installmentAmount: 250, daysPastDue: 45, bucket: '31-60', segment: 'legal', currency: 'USD',
+    });
+    expect(await account('RW-2')).toMatchObject({ address: '', phone: null, installmentAmount: 0, daysPastDue: 0, segment: null, currency: 'MXN' });
+    // A column the file has but leaves empty clears the field.
+    await postCsv(t, 'external_id,name,lat,lon,balance_due,phone\nRW-1,Orig,20.6,-103.3,900,\n', `?teamId=${centro}`);
+    expect(await account('RW-1')).toMatchObject({ phone: null, installmentAmount: 250 });
+  });
+
+  it("changes an account's currency only with its installment, and keeps it when an admin moves the account", async () => {
+    const head = 'external_id,name,lat,lon,balance_due,currency';
+    const refused = await postCsv(t, `${head}\nRW-1,Orig,20.6,-103.3,18000,MXN\n`, `?teamId=${centro}`);
+    expect(refused.body).toMatchObject({
+      imported: 0,
+      invalid: [{ line: 2, externalId: 'RW-1', reason: 'currency changes from USD to MXN but the file has no installment amount column: the installment of 250 USD would read as 250 MXN' }],
+    });
+    expect(await account('RW-1')).toMatchObject({ balanceDue: 900, currency: 'USD' });
+    // An empty currency cell is no change; a new account with one takes its team's.
+    expect((await postCsv(t, `${head}\nRW-1,Orig,20.6,-103.3,950,\n`, `?teamId=${centro}`)).body).toMatchObject({ updated: 1, invalid: [] });
+    expect(await account('RW-1')).toMatchObject({ balanceDue: 950, currency: 'USD' });
+    expect((await postCsv(t, `${head},installment_amount\nRW-1,Orig,20.6,-103.3,18000,MXN,4500\n`, `?teamId=${centro}`)).body).toMatchObject({ updated: 1, invalid: [] });
+    expect(await account('RW-1')).toMatchObject({ balanceDue: 18000, installmentAmount: 4500, currency: 'MXN' });
+    await postCsv(t, `${head},installment_amount\nRW-1,Orig,20.6,-103.3,900,USD,250\n`, `?teamId=${centro}`);
+    expect((await postCsv(t, 'external_id,name,lat,lon,balance_due,team\nRW-1,Orig,20.6,-103.3,900,Poniente\n')).body).toMatchObject({ updated: 1, invalid: [] });
+    expect(await account('RW-1')).toMatchObject({ teamId: poniente, currency: 'USD', installmentAmount: 250 });
+  });
+
+  it("puts a row's team in the team of that name whatever its letter case, and no second team may take the name in other letters", async () => {
+    expect((await t.api('POST', '/api/teams', { name: 'PONIENTE' })).status).toBe(409);
+    expect((await postCsv(t, 'external_id,name,lat,lon,balance_due,team\nTC-1,c,20.6,-103.3,5,PONIENTE\n')).body).toMatchObject({ created: 1, invalid: [] });
+    expect(await account('TC-1')).toMatchObject({ teamId: poniente });
+  });
+
+  it('lets no team take over the new accounts another team imports at the same moment', async () => {
+    const norte = await createTeam(t, 'Norte');
+    const sur = await createTeam(t, 'Sur');
+    const tokens = [await loginAs(t, 'dispatcher', norte, 'Despacho Norte'), await loginAs(t, 'dispatcher', sur, 'Despacho Sur')];
+    const n = 300;
+    let csv = 'external_id,name,lat,lon,balance_due\n';
+    for (let i = 0; i < n; i++) csv += `RACE-${i},Race ${i},20.6,-103.3,${i + 1}\n`;
+
+    // On PostgreSQL, hold both imports between reading the owners and writing until both have read: the race, every time.
+    // (A SHARE lock lets their reads through and stops their writes.) PGlite runs one transaction at a time: no race to force.
+    const gate = t.db.databaseUrl ? new pg.Client({ connectionString: t.db.databaseUrl }) : null;
+    if (gate) {
+      await gate.connect();
+      await gate.query('begin; lock table accounts in share mode');
+    }
+    const imports = Promise.all(tokens.map((token) => postCsv(t, csv, '', token)));
+    if (gate) {
+      try {
+        // pg_locks, not pg_stat_activity: the latter is a snapshot taken once per transaction.
+        await until('both imports waiting to write', async () => {
+          const waiting = await gate.query(`select count(*)::int as n from pg_locks where relation = 'accounts'::regclass and mode = 'RowExclusiveLock' and not granted`);
+          return waiting.rows[0].n >= 2;
+        });
+      } finally {
+        await gate.query('commit');
+        await gate.end();
+      }
+    }
+    const [a, b] = await imports;
+
+    expect([a.status, b.status]).toEqual([200, 200]);
+    // Each account was written by one import, is in that import's team, and the other import says so.
+    expect(a.body.imported + b.body.imported).toBe(n);
+    const inTeam = async (team: number) => (await t.api('GET', `/api/accounts?teamId=${team}&search=RACE-&limit=1`)).body.total;
+    expect([await inTeam(norte), await inTeam(sur)]).toEqual([a.body.imported, b.body.imported]);
+    expect(a.body.invalid.length + b.body.invalid.length).toBe(n);
+    for (const [report, other] of [[a, sur], [b, norte]] as const) {
+      for (const r of report.body.invalid) expect(r.reason).toBe(`external id ${r.externalId} belongs to team ${other}`);
+    }
   });
 });
 
