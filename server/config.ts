@@ -59,5 +59,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const e = errors[0];
     throw new Error(`invalid configuration: ${e.path.slice(1)}=${JSON.stringify(raw[e.path.slice(1)])}: ${e.message}`);
   }
-  return withDefaults as Config;
+  const config = withDefaults as Config;
+  if (config.DATABASE_URL !== undefined) checkDatabaseUrl(config.DATABASE_URL);
+  return config;
+}
+
+/** PostgreSQL URLs only (pg reads anything else as a host or socket name, and fails far from here); never echoes a password. */
+function checkDatabaseUrl(value: string): void {
+  const expected = 'DATABASE_URL must be a postgres:// or postgresql:// URL (postgres://user:password@host:5432/database)';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${expected}; the value set is not a URL`);
+  }
+  // No host is fine: postgresql:///ronda?host=/var/run/postgresql is a Unix socket.
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new Error(`${expected}, not ${url.protocol}//`);
 }

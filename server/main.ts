@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { loadConfig } from './config.ts';
+import { prepareDataDir } from './db/data-dir.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { seedPortfolio } from './demo/seed-portfolio.ts';
 import { startFleet } from './demo/start-fleet.ts';
@@ -12,8 +12,9 @@ try {
   const config = loadConfig();
   // The simulated phones log in with device tokens, which only the embedded broker checks.
   if (demo && config.MQTT_URL) throw new Error('MQTT_URL is set: the demo fleet needs the embedded broker; unset MQTT_URL for npm run demo');
-  const city = demoCity();
-  const server = await startServer(config, { city: { center: city.center, streets: city.streets }, warmSolver: true });
+  // The demo city's streets (its road graph and offline map) are the demo's only: `npm start` serves a lender anywhere.
+  const city = demo ? demoCity() : null;
+  const server = await startServer(config, { city: city && { center: city.center, streets: city.streets }, warmSolver: true });
   let fleet: ReturnType<typeof startFleet> | null = null;
   if (demo) {
     const collectors = Number(process.env.DEMO_COLLECTORS ?? 25);
@@ -28,7 +29,8 @@ try {
       maxVisitsPerCollector: 14,
       log: server.log,
     });
-    mkdirSync(config.DATA_DIR, { recursive: true });
+    // The fleet keeps its devices' buffers there, even when the database is not embedded.
+    prepareDataDir(config.DATA_DIR);
     fleet = startFleet(devices, {
       ports: server.ports,
       dataDir: config.DATA_DIR,

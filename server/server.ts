@@ -9,6 +9,7 @@ import { checkinRoutes } from './api/checkin.routes.ts';
 import { collectorRoutes } from './api/collector.routes.ts';
 import { createApp } from './api/app.ts';
 import { deviceRoutes } from './api/device.routes.ts';
+import { deviceAdminRoutes } from './api/device-admin.routes.ts';
 import { eventRoutes } from './api/event.routes.ts';
 import { healthRoutes, type ListenerStatus } from './api/health.routes.ts';
 import { mapRoutes, type StreetsSource } from './api/map.routes.ts';
@@ -16,8 +17,10 @@ import { paymentRoutes } from './api/payment.routes.ts';
 import { planRoutes } from './api/plan.routes.ts';
 import { promiseRoutes } from './api/promise.routes.ts';
 import { visitRoutes } from './api/visit.routes.ts';
+import { userRoutes } from './api/user.routes.ts';
 import { metricsRoutes } from './api/metrics.routes.ts';
 import { AuthService } from './auth/auth.service.ts';
+import { UserService } from './auth/user.service.ts';
 import type { Config } from './config.ts';
 import type { CheckinOut } from './contract/checkin.ts';
 import type { EventOut } from './contract/event.ts';
@@ -31,6 +34,7 @@ import { BatchWriter } from './ingest/batch-writer.ts';
 import { DeviceRegistry } from './ingest/device-registry.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import { IngestStats } from './ingest/ingest-stats.ts';
+import { planTopic } from './ingest/mqtt-topics.ts';
 import { createMqttBroker, type MqttBroker } from './ingest/mqtt-broker.ts';
 import { redisBrokerBackends } from './ingest/mqtt-broker-redis.ts';
 import { startExternalMqttIngest, type ExternalMqttIngest } from './ingest/mqtt-external-ingest.ts';
@@ -43,7 +47,7 @@ import { DEFAULT_CHECKIN_OPTIONS } from './operations/checkin.service.ts';
 import type { NotifyRecord } from './operations/live-events.ts';
 import { startPromiseSettler } from './operations/promise.service.ts';
 import { createRecordHandlers } from './operations/record-handlers.ts';
-import { DEFAULT_OFFICE, PlanService } from './plans/plan.service.ts';
+import { PlanService } from './plans/plan.service.ts';
 import { SolverThread } from './plans/solver-thread.ts';
 import { createMatrixProvider, type StreetNetwork } from './routing/matrix/index.ts';
 
@@ -96,9 +100,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   log.info({ database: dbh.kind, timescale }, 'database ready');
 
   const auth = new AuthService(dbh.db);
-  const adminPassword = config.ADMIN_PASSWORD ?? 'ronda';
-  if (!config.ADMIN_PASSWORD) log.warn({ email: config.ADMIN_EMAIL }, 'ADMIN_PASSWORD not set: the bootstrap admin uses the demo password "ronda"');
-  await auth.ensureAdmin(config.ADMIN_EMAIL, adminPassword);
+  // Without ADMIN_PASSWORD an existing admin keeps their password; only a first start gets the public demo one.
+  const admin = await auth.ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD ?? null);
+  if (admin.demoPassword) {
+    log.warn(
+      { email: config.ADMIN_EMAIL },
+      `ADMIN_PASSWORD not set: the admin ${admin.outcome === 'created' ? 'was created with' : 'still has'} the public demo password "ronda"; change it (POST /api/auth/password) or start with ADMIN_PASSWORD`,
+    );
+  } else if (admin.outcome === 'reset') log.info({ email: config.ADMIN_EMAIL }, 'admin password and role set from ADMIN_PASSWORD');
 
   const registry = new DeviceRegistry(dbh.db);
   const stats = new IngestStats();
@@ -138,7 +147,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const notifyRecord: NotifyRecord = (event, teamId, payload) => {
     live?.emitRecord(event, teamId, payload);
     if (event === 'checkin') deviations.onCheckin(payload as CheckinOut);
-    else if (event === 'visit') deviations.onVisit(payload as VisitOut);
+    else if (event === 'visit') {
+      deviations.onVisit(payload as VisitOut);
+      visitChanged(payload as VisitOut);
+    }
   };
   const records = createRecordHandlers({ db: dbh.db, notify: notifyRecord, log: log.child({ part: 'records' }), checkin: DEFAULT_CHECKIN_OPTIONS });
   // SPEC §8: an external broker (MQTT_URL) replaces the embedded one; REDIS_URL makes embedded brokers share state.
@@ -148,6 +160,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   let external: ExternalMqttIngest | null = null;
   /** Set once the plan service exists; a reconnecting external broker may call it earlier. */
   let publishPlans: (collectorIds: number[] | null) => void = () => undefined;
+  let visitChanged: (visit: VisitOut) => void = () => undefined;
   let republish: NodeJS.Timeout | undefined;
   if (config.MQTT_URL) {
     const clientId = config.MQTT_CLIENT_ID ?? `ronda-${hostname()}`;
@@ -171,7 +184,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const publishRetained = external?.publishRetained ?? broker!.publishRetained;
   const liveRedis = config.REDIS_URL ? await redisLiveAdapter(config.REDIS_URL, log.child({ part: 'live' })) : null;
   const promiseSettler = startPromiseSettler(dbh.db, log.child({ part: 'promises' }));
-  // SPEC §2: OSRM when OSRM_URL is set, else the demo city's road graph, else haversine.
+  // SPEC §2: OSRM when OSRM_URL is set, else the demo city's road graph (under the demo; haversine off its streets), else haversine.
   const matrix = createMatrixProvider({ osrmUrl: config.OSRM_URL, streets: opts.city?.streets as StreetNetwork | undefined });
   const solverLog = log.child({ part: 'solver' });
   const solver = new SolverThread({
@@ -187,7 +200,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     log: plansLog,
     publishRetained,
     notify: notifyRecord,
-    defaultOffice: opts.city?.center ?? DEFAULT_OFFICE,
   });
   plans.onStored((plan) => {
     live?.emitRecord('plan', plan.teamId, plan);
@@ -197,6 +209,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     void plans.publishCurrent(collectorIds).catch((err: Error) => plansLog.warn({ err: err.message }, "today's plans not published again"));
   // The embedded broker's retained plans do not outlive a restart.
   publishPlans(null);
+  // A visit done or cancelled: its collector's phone gets its plan again with the visit's new status.
+  visitChanged = (visit) => void plans.visitChanged(visit).catch((err: Error) => plansLog.warn({ err: err.message, visitId: visit.id }, 'plan not published again after a visit changed'));
 
   const listeners: ListenerStatus[] = [];
   // The thread that serves devices must never stall (issue 2): its delay is reported in /api/health.
@@ -223,6 +237,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
   await app.register(authRoutes, { auth });
   await app.register(deviceRoutes, { db: dbh.db, auth, registry, onDevicesChanged: refreshDirectory, onDeviceAssigned: (id) => publishPlans([id]) });
+  await app.register(deviceAdminRoutes, {
+    db: dbh.db,
+    auth,
+    registry,
+    onDevicesChanged: refreshDirectory,
+    onDeviceAssigned: (id) => publishPlans([id]),
+    disconnect: (uniqueId) => embedded?.disconnectDevice(uniqueId),
+    // An empty retained message removes the retained one [MQTT-3.3.1-10].
+    clearPlan: (uniqueId) => publishRetained(planTopic(uniqueId), ''),
+  });
+  await app.register(userRoutes, { auth, users: new UserService(dbh.db, auth) });
   await app.register(collectorRoutes, { db: dbh.db, auth, teamDefaults: { timeZone: config.TIME_ZONE, currency: config.CURRENCY }, onChanged: refreshDirectory });
   await app.register(accountRoutes, { db: dbh.db, auth });
   await app.register(visitRoutes, { db: dbh.db, auth, notify: notifyRecord });
@@ -249,6 +274,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     adapter: liveRedis?.adapter,
   });
   auth.onLogout = (token) => live?.endSession(token);
+  auth.onSessionsEnded = (userId, keep) => live?.endUserSessions(userId, keep);
   await live.refreshDirectory();
 
   let httpPort: number;

@@ -8,9 +8,11 @@ declare module 'fastify' {
   }
 }
 
+/** RFC 7235 §2.1: the auth-scheme is case-insensitive (`bearer …` is as good as `Bearer …`). */
+const BEARER = /^bearer +(\S+) *$/i;
+
 export function bearerToken(req: FastifyRequest): string | null {
-  const h = req.headers.authorization;
-  return h?.startsWith('Bearer ') ? h.slice(7).trim() : null;
+  return BEARER.exec(req.headers.authorization ?? '')?.[1] ?? null;
 }
 
 /** preHandler for every route but login and health (issue 2 §5). */

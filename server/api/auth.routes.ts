@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { LoginRequest, LoginResponse, SessionUser } from '../contract/auth.ts';
+import { PasswordChange } from '../contract/user.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import { bearerToken, requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
@@ -22,4 +23,19 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
     await auth.logout(bearerToken(req)!);
     return { ok: true };
   });
+
+  // Any user, their own password: this session goes on, every other one of theirs ends.
+  app.post(
+    '/api/auth/password',
+    {
+      preHandler: requireUser(auth),
+      schema: { tags: ['auth'], body: PasswordChange, response: { 200: Type.Object({ ok: Type.Boolean() }), 403: ErrorBody } },
+    },
+    async (req, reply) => {
+      if (!(await auth.changePassword(req.user.id, req.body.current, req.body.new, bearerToken(req)!))) {
+        return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'the current password is wrong' });
+      }
+      return { ok: true };
+    },
+  );
 };

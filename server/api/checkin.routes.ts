@@ -28,9 +28,9 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, 
       preHandler: requireUser(auth, WRITERS),
       schema: {
         tags: ['checkins'],
-        description: 'Idempotent on `id`: a resend answers 200 with `duplicate: true` and changes nothing.',
+        description: 'Idempotent on `id`: a resend answers 200 with `duplicate: true` and changes nothing; another check-in under a used `id` is 409.',
         body: CheckinIn,
-        response: { 200: CheckinResult, 201: CheckinResult, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+        response: { 200: CheckinResult, 201: CheckinResult, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
     },
     async (req, reply) => {

@@ -2,16 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
-import { Nullable, type SessionUser } from '../contract/auth.ts';
+import { Nullable } from '../contract/auth.ts';
 import { CollectorList } from '../contract/collector.ts';
 import type { Database } from '../db/database.ts';
-import { assertCanWrite } from '../operations/actor.ts';
+import { assertCanWrite, collectorScope, readScope } from '../operations/actor.ts';
 import { lastPositions } from '../repositories/position.repository.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
-
-/** Admins and managers see every team; everyone else only their own. */
-export const teamScope = (u: SessionUser): number | null => (u.role === 'admin' || u.role === 'manager' || u.teamId === null ? null : u.teamId);
 
 const Team = Type.Object({ id: Type.Integer(), name: Type.String(), timeZone: Type.String(), currency: Type.String() });
 const toTeam = (t: { id: number; name: string; time_zone: string; currency: string }) => ({ id: t.id, name: t.name, timeZone: t.time_zone, currency: t.currency });
@@ -46,8 +43,10 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
   const anyone = requireUser(auth);
   const admins = requireUser(auth, ['admin', 'supervisor']);
 
+  // A collector sees themself only: their teammates' whereabouts are the office's to watch.
   app.get('/api/collectors', { preHandler: anyone, schema: { tags: ['collectors'], response: { 200: CollectorList } } }, async (req) => {
-    const team = teamScope(req.user);
+    const team = readScope(req.user);
+    const self = collectorScope(req.user);
     let q = db
       .selectFrom('collectors as c')
       .leftJoin('teams as t', 't.id', 'c.team_id')
@@ -55,6 +54,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
       .where('c.active', '=', true)
       .orderBy('c.name');
     if (team !== null) q = q.where('c.team_id', '=', team);
+    if (self !== null) q = q.where('c.id', '=', self);
     const [rows, devices, last] = await Promise.all([
       q.execute(),
       db.selectFrom('devices').select(['unique_id', 'protocol', 'collector_id']).where('collector_id', 'is not', null).orderBy('unique_id').execute(),
@@ -115,7 +115,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
 
   // Scoped like every other read: a team's people pick from their own team only (the board's and metrics' filters).
   app.get('/api/teams', { preHandler: anyone, schema: { tags: ['teams'], response: { 200: Type.Object({ teams: Type.Array(Team) }) } } }, async (req) => {
-    const team = teamScope(req.user);
+    const team = readScope(req.user);
     let q = db.selectFrom('teams').selectAll().orderBy('name');
     if (team !== null) q = q.where('id', '=', team);
     const rows = await q.execute();

@@ -6,7 +6,7 @@ import type { AuthService } from '../auth/auth.service.ts';
 import { CreateDevice, DeviceOut, DeviceWithToken, PositionOut, UnknownDevice } from '../contract/device.ts';
 import type { Database } from '../db/database.ts';
 import { hashToken, type DeviceRegistry } from '../ingest/device-registry.ts';
-import { readScope } from '../operations/actor.ts';
+import { collectorScope, readScope } from '../operations/actor.ts';
 import { positionsOfDevice } from '../repositories/position.repository.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
@@ -52,15 +52,18 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
     },
   );
 
-  // A team's people see their team's devices and the ones no collector holds yet (to hand them out).
+  // A team's people see their team's devices and the ones no collector holds yet (to hand them out); a collector, the ones they hold.
   app.get('/api/devices', { preHandler: anyone, schema: { tags: ['devices'], response: { 200: Type.Object({ devices: Type.Array(DeviceOut) }) } } }, async (req) => {
     const team = readScope(req.user);
+    const self = collectorScope(req.user);
     let q = db.selectFrom('devices').selectAll('devices').orderBy('unique_id');
     if (team !== null) {
-      q = q.where((eb) =>
-        eb.or([eb('devices.collector_id', 'is', null), eb('devices.collector_id', 'in', eb.selectFrom('collectors').select('id').where('team_id', '=', team))]),
-      );
+      q = q.where((eb) => {
+        const ofTeam = eb('devices.collector_id', 'in', eb.selectFrom('collectors').select('id').where('team_id', '=', team));
+        return self === null ? eb.or([eb('devices.collector_id', 'is', null), ofTeam]) : ofTeam;
+      });
     }
+    if (self !== null) q = q.where('devices.collector_id', '=', self);
     const rows = await q.execute();
     return { devices: rows.map(toDeviceOut) };
   });
@@ -102,11 +105,13 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
       const dev = await db
         .selectFrom('devices')
         .leftJoin('collectors', 'collectors.id', 'devices.collector_id')
-        .select(['devices.id', 'collectors.team_id'])
+        .select(['devices.id', 'devices.collector_id', 'collectors.team_id'])
         .where('devices.unique_id', '=', req.params.uniqueId)
         .executeTakeFirst();
       const team = readScope(req.user);
-      if (!dev || (team !== null && dev.team_id !== team)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no device ${req.params.uniqueId}` });
+      const self = collectorScope(req.user);
+      // Another team's device, or a teammate's for a collector, is as unknown as one that does not exist.
+      if (!dev || (team !== null && dev.team_id !== team) || (self !== null && dev.collector_id !== self)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no device ${req.params.uniqueId}` });
       // Unbounded: the last 24 hours, and whatever a device with a clock ahead has sent since.
       const now = Date.now();
       const to = req.query.to ? new Date(req.query.to) : new Date(now + 86_400_000);
@@ -116,13 +121,14 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
   );
 };
 
-function toDeviceOut(r: { id: number; unique_id: string; name: string; collector_id: number | null; protocol: string | null; created_at: Date }) {
+export function toDeviceOut(r: { id: number; unique_id: string; name: string; collector_id: number | null; protocol: string | null; active: boolean; created_at: Date }) {
   return {
     id: r.id,
     uniqueId: r.unique_id,
     name: r.name,
     collectorId: r.collector_id,
     protocol: r.protocol,
+    active: r.active,
     createdAt: new Date(r.created_at).toISOString(),
   };
 }

@@ -5,7 +5,9 @@ import type { AuthService } from '../auth/auth.service.ts';
 import { MapConfig } from '../contract/map.ts';
 import type { Database } from '../db/database.ts';
 import { requireUser } from './auth-hook.ts';
+import { mapViewFor } from './map-view.ts';
 
+/** The demo city (`npm run demo` only): where the map opens for users of no team, and its streets. */
 export interface StreetsSource {
   center: [number, number];
   /** GeoJSON FeatureCollection of LineStrings, served as-is to the offline style. */
@@ -21,15 +23,14 @@ export const mapRoutes: FastifyPluginAsyncTypebox<{
   const anyone = requireUser(auth);
   const streetsJson = JSON.stringify(city?.streets ?? { type: 'FeatureCollection', features: [] });
 
-  // A team's people see its clock and money (SPEC §1: times in the team's time zone); the rest, the server's defaults.
+  // A team's people see its clock and money (SPEC §1: times in the team's time zone), and its place; the rest, the server's defaults.
   app.get('/api/map/config', { preHandler: anyone, schema: { tags: ['map'], response: { 200: MapConfig } } }, async (req) => {
     const team =
       req.user.teamId === null ? undefined : await db.selectFrom('teams').select(['time_zone', 'currency']).where('id', '=', req.user.teamId).executeTakeFirst();
     return {
       ...config,
       ...(team && { timeZone: team.time_zone, currency: team.currency }),
-      center: city?.center ?? [-103.3475, 20.6767],
-      zoom: 14,
+      ...(await mapViewFor(db, team ? req.user.teamId : null, city?.center ?? null)),
     };
   });
 

@@ -74,7 +74,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="ronda-metrics-${req.query.from}-${req.query.to}-${chosen}.csv"`)
-        .send(metricsToCsv(rows, chosen, new Map((await db.selectFrom('teams').select(['id', 'time_zone']).execute()).map((t) => [t.id, t.time_zone]))));
+        .send(metricsToCsv(rows, chosen));
     },
   );
 };

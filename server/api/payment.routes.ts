@@ -21,9 +21,9 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
       preHandler: requireUser(auth, WRITERS),
       schema: {
         tags: ['payments'],
-        description: 'Idempotent on `id`: a resend answers 200 with `duplicate: true` and the same receipt number.',
+        description: 'Idempotent on `id`: a resend answers 200 with `duplicate: true` and the same receipt number; another payment under a used `id` is 409.',
         body: PaymentIn,
-        response: { 200: PaymentResult, 201: PaymentResult, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+        response: { 200: PaymentResult, 201: PaymentResult, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
     },
     async (req, reply) => {

@@ -5,24 +5,25 @@ import type { AuthService } from '../auth/auth.service.ts';
 import type { SessionUser } from '../contract/auth.ts';
 import { CollectorPlanSettings, DayPlans, DayPlansQuery, OptimizeRequest, PlanDateParams, PlanOut, PlanQuery, ReassignRequest, TeamPlanSettings, VisitPlanSettings } from '../contract/plan.ts';
 import type { Database } from '../db/database.ts';
-import { assertCanWrite, type Actor } from '../operations/actor.ts';
+import { assertCanWrite, readScope, type Actor } from '../operations/actor.ts';
 import { OperationError, invalid, notFound } from '../operations/errors.ts';
 import { saveCollectorSettings, saveTeamSettings, setVisitFlags } from '../plans/plan.repository.ts';
 import type { PlanService } from '../plans/plan.service.ts';
 import { READERS, WRITERS, operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
-import { teamScope } from './collector.routes.ts';
 import { ErrorBody } from './schemas.ts';
 
 const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
 /** The team a request acts on: a user's own, or for admins and managers the one they name. */
 function teamOf(user: SessionUser, teamId: number | undefined): number {
-  const own = teamScope(user);
+  const own = readScope(user);
   if (own === null) {
     if (teamId === undefined) throw invalid('teamId is required');
     return teamId;
   }
+  // As readScope: a team's people without a team act on no team, not on whichever they name.
+  if (user.teamId === null) throw new OperationError(403, 'you belong to no team');
   if (teamId !== undefined && teamId !== own) throw new OperationError(403, `team ${teamId} is not your team`);
   return own;
 }
@@ -45,7 +46,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
     '/api/plans',
     { preHandler: readers, schema: { tags: ['plans'], querystring: DayPlansQuery, response: { 200: DayPlans, ...Errors } } },
     async (req) => {
-      const everyTeam = teamScope(req.user) === null && req.query.teamId === undefined;
+      const everyTeam = readScope(req.user) === null && req.query.teamId === undefined;
       return { plans: await plans.ofDay(everyTeam ? null : teamOf(req.user, req.query.teamId), req.query.date) };
     },
   );

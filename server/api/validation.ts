@@ -23,6 +23,11 @@ export function requestValidatorCompiler(): FastifySchemaCompiler<unknown> {
 
 function withFormats(ajv: Ajv): Ajv {
   addFormats.default(ajv);
+  // RFC 3339 §5.6 allows a leap second (23:59:60), which a Date cannot hold: `new Date()` made it an Invalid
+  // Date that reached SQL as "0NaN-NaN-NaN". Every route reads a date-time with `new Date()`, so the format
+  // takes only what it reads, and the request is refused with the parameter's name.
+  const rfc3339 = ajv.formats['date-time'] as { validate: (s: string) => boolean; compare: (a: string, b: string) => number | undefined };
+  ajv.addFormat('date-time', { type: 'string', validate: (s) => rfc3339.validate(s) && !Number.isNaN(Date.parse(s)), compare: rfc3339.compare });
   return ajv;
 }
 

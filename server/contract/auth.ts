@@ -15,6 +15,8 @@ export const SessionUser = Type.Object({
   name: Type.String(),
   role: Type.Union(ROLES.map((r) => Type.Literal(r))),
   teamId: Type.Union([Type.Integer(), Type.Null()]),
+  /** The collector this user is (a collector's login): with the collector role, the only one whose devices and trail they see. */
+  collectorId: Type.Union([Type.Integer(), Type.Null()]),
 });
 export type SessionUser = Static<typeof SessionUser>;
 

@@ -63,6 +63,7 @@ export const CheckinResult = Type.Object({
 export type CheckinResult = Static<typeof CheckinResult>;
 
 export const CheckinListQuery = Type.Object({
+  teamId: Type.Optional(Type.Integer()),
   visitId: Type.Optional(Type.Integer()),
   accountId: Type.Optional(Type.Integer()),
   flagged: Type.Optional(Type.Boolean()),

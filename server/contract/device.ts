@@ -15,11 +15,26 @@ export const DeviceOut = Type.Object({
   name: Type.String(),
   collectorId: Type.Union([Type.Integer(), Type.Null()]),
   protocol: Type.Union([Type.String(), Type.Null()]),
+  /** false: disabled, refused like an unknown id. */
+  active: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
 });
 export type DeviceOut = Static<typeof DeviceOut>;
 
-/** Only returned once, at creation: the server keeps a hash. */
+/** Any of these; a device handed to someone else, disabled or renamed keeps its token (rotate it with POST …/token). */
+export const DevicePatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    /** The collector who carries it now; null = back in the pool, to hand out. */
+    collectorId: Type.Optional(Nullable(Type.Integer())),
+    /** false: refused like an unknown id (not listed as unknown) until enabled again. */
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type DevicePatch = Static<typeof DevicePatch>;
+
+/** Only returned once, at creation or rotation: the server keeps a hash. */
 export const DeviceWithToken = Type.Intersect([DeviceOut, Type.Object({ token: Type.String() })]);
 
 export const UnknownDevice = Type.Object({

@@ -39,6 +39,8 @@ export const CollectorDayMetrics = Type.Composite([
     teamId: Type.Union([Type.Null(), Type.Integer()]),
     teamName: Type.Union([Type.Null(), Type.String()]),
     day: Type.String({ format: 'date' }),
+    /** The zone the day is cut in and its report times read in: the team's (the server's TIME_ZONE for a collector without one). */
+    timeZone: Type.String(),
   }),
   MetricFigures,
 ]);
@@ -86,6 +88,8 @@ export const MetricsSummaryRow = Type.Composite([
     /** The day or team every summed collector-day shares; null when they differ. */
     day: Type.Union([Type.Null(), Type.String({ format: 'date' })]),
     teamName: Type.Union([Type.Null(), Type.String()]),
+    /** The time zone every summed collector-day shares (see CollectorDayMetrics); null when they differ. */
+    timeZone: Type.Union([Type.Null(), Type.String()]),
     collectors: Type.Integer(),
   }),
   MetricFigures,

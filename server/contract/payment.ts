@@ -44,6 +44,7 @@ export const PaymentResult = Type.Object({ duplicate: Type.Boolean(), payment: P
 export type PaymentResult = Static<typeof PaymentResult>;
 
 export const PaymentListQuery = Type.Object({
+  teamId: Type.Optional(Type.Integer()),
   accountId: Type.Optional(Type.Integer()),
   visitId: Type.Optional(Type.Integer()),
   collectorId: Type.Optional(Type.Integer()),

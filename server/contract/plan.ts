@@ -15,9 +15,18 @@ const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$' });
 export const UNASSIGNED_REASONS = ['skill', 'window', 'capacity', 'max_tasks', 'shift_full', 'no_location', 'no_collector'] as const;
 export type UnassignedReasonCode = (typeof UNASSIGNED_REASONS)[number];
 
+/**
+ * Why a reassignment met a day that had moved on (409 `reason`), for a board to word it:
+ * `version`, someone changed the visit since it was read (the message names who and when);
+ * `closed`, the visit is done, missed or cancelled; `not_on_route`, it is not on the route
+ * the change names (moved elsewhere, or left unassigned).
+ */
+export const REASSIGN_CONFLICTS = ['version', 'closed', 'not_on_route'] as const;
+export type ReassignConflictCode = (typeof REASSIGN_CONFLICTS)[number];
+
 export const PlanStop = Type.Object({
   visitId: Type.Integer(),
-  /** The visit's version when the plan was stored: send it back with a move or cancel. */
+  /** The visit's version as the plan is read (its current one): send it back with a move or cancel. */
   visitVersion: Type.Integer(),
   sequence: Type.Integer({ minimum: 1 }),
   accountId: Type.Integer(),
@@ -25,6 +34,7 @@ export const PlanStop = Type.Object({
   address: Type.String(),
   lat: Type.Number(),
   lon: Type.Number(),
+  /** The visit's current status (a visit done since the plan was made reads `completed`). */
   status: Type.Union(VISIT_STATUSES.map((s) => Type.Literal(s))),
   priority: Type.Integer(),
   window: Nullable(TimeWindow),
@@ -42,7 +52,8 @@ export const PlanStop = Type.Object({
 });
 export type PlanStop = Static<typeof PlanStop>;
 
-const Place = Type.Object({ lat: Type.Number(), lon: Type.Number(), at: Instant });
+/** Where and when a route starts or ends; no place (null lat/lon) for a route with neither a fixed end nor a visit. */
+const Place = Type.Object({ lat: Nullable(Type.Number()), lon: Nullable(Type.Number()), at: Instant });
 
 export const PlanBreak = Type.Object({ afterSequence: Type.Integer({ minimum: 0 }), startAt: Instant, endAt: Instant });
 export type PlanBreak = Static<typeof PlanBreak>;
@@ -50,10 +61,15 @@ export type PlanBreak = Static<typeof PlanBreak>;
 export const PlanRoute = Type.Object({
   collectorId: Type.Integer(),
   collectorName: Type.String(),
-  /** `position`: the collector's latest position of the day; `office`: the team's office. */
-  startKind: Type.Union([Type.Literal('office'), Type.Literal('position')]),
+  /**
+   * `position`: the collector's latest position of the day; `office`: the team's office;
+   * `first_visit`: neither is known (a team with no office), so the route starts at its first
+   * visit, wherever the collector comes from.
+   */
+  startKind: Type.Union([Type.Literal('office'), Type.Literal('position'), Type.Literal('first_visit')]),
   start: Place,
-  /** Back at the office. */
+  /** `office`: back at the team's office; `last_visit`: a team with no office ends the route at its last visit (absent in plans stored before it: office). */
+  endKind: Type.Optional(Type.Union([Type.Literal('office'), Type.Literal('last_visit')])),
   end: Place,
   /**
    * The end of the collector's shift: the route is watched for deviations until then, so a
@@ -68,7 +84,7 @@ export const PlanRoute = Type.Object({
   travelS: Type.Number(),
   serviceS: Type.Number(),
   waitS: Type.Number(),
-  /** The road path start → stops → end, Google encoded polyline, 5 decimals, [lat, lon] order per that format. */
+  /** The road path start → stops → end (from the first stop when the start is open, to the last when the end is; empty with fewer than two places), Google encoded polyline, 5 decimals, [lat, lon] order per that format. */
   polyline: Type.String(),
   /** The collector's break, taken where they are after stop `afterSequence` (0: before the first), before driving on. */
   breaks: Type.Optional(Type.Array(PlanBreak)),
@@ -138,9 +154,18 @@ export const ReassignRequest = Type.Object(
   {
     teamId: Type.Optional(Type.Integer()),
     moves: Type.Optional(Type.Array(Type.Object({ visitId: Type.Integer(), toCollectorId: Type.Integer(), version: Type.Integer() }), { maxItems: MAX_VISITS_PER_CHANGE })),
-    /** The collector's visits in this order (those not listed follow, re-planned); the listed order is kept. */
+    /**
+     * The collector's visits in this order (those not listed follow, re-planned); the listed order is kept, and
+     * the visit it moved is locked in its new place so that later re-plans keep the order up to it. A visit
+     * listed that is done, missed or cancelled by now is passed over.
+     */
     reorder: Type.Optional(
-      Type.Object({ collectorId: Type.Integer(), visitIds: Type.Array(Type.Integer(), { minItems: 1, maxItems: MAX_VISITS_PER_CHANGE, uniqueItems: true }) }),
+      Type.Object({
+        collectorId: Type.Integer(),
+        visitIds: Type.Array(Type.Integer(), { minItems: 1, maxItems: MAX_VISITS_PER_CHANGE, uniqueItems: true }),
+        /** The visit the dispatcher moved, one of `visitIds`; by default the one the order moved (of two swapped neighbours, the later). */
+        movedVisitId: Type.Optional(Type.Integer()),
+      }),
     ),
     /** Keep these visits with their collector and at their place in the order. */
     lock: Type.Optional(Type.Array(Type.Integer(), { maxItems: MAX_VISITS_PER_CHANGE, uniqueItems: true })),

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../lib/spawn-worker.ts';
+import { prepareDataDir } from './data-dir.ts';
 
 export interface EmbeddedPostgres {
   /** A connection string for `pg`; the server accepts one connection at a time. */
@@ -8,14 +8,17 @@ export interface EmbeddedPostgres {
   close(): Promise<void>;
 }
 
-/** Starts PGlite in its own thread. `dataDir` null = in memory (tests). */
+/** Starts PGlite in its own thread. `dataDir` null = in memory (tests). Errors name DATA_DIR and what is wrong with it. */
 export async function startEmbeddedPostgres(dataDir: string | null): Promise<EmbeddedPostgres> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) prepareDataDir(dataDir);
   const worker: Worker = spawnWorker(new URL('./pglite-host.ts', import.meta.url), { workerData: { dataDir } });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with code ${code} while starting`)));
-    worker.once('message', (m: { type: string; port: number }) => resolve(m.port));
+    worker.once('message', (m: { type: 'ready'; port: number } | { type: 'failed'; reason: string }) => {
+      if (m.type === 'ready') return resolve(m.port);
+      reject(new Error(`DATA_DIR=${dataDir}: the embedded database cannot open its files there (${m.reason})`));
+    });
   });
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

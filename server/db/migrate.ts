@@ -10,6 +10,8 @@ import * as m0008 from './migrations/0008-plan-breaks.ts';
 import * as m0009 from './migrations/0009-team-days.ts';
 import * as m0010 from './migrations/0010-money-by-currency.ts';
 import * as m0011 from './migrations/0011-team-names-any-case.ts';
+import * as m0012 from './migrations/0012-planned-km-per-leg.ts';
+import * as m0013 from './migrations/0013-user-and-device-state.ts';
 
 /** Every migration by name, in order. Listed explicitly so bundling and tsx agree on what runs. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +26,8 @@ const migrations: Record<string, Migration> = {
   '0009-team-days': m0009,
   '0010-money-by-currency': m0010,
   '0011-team-names-any-case': m0011,
+  '0012-planned-km-per-leg': m0012,
+  '0013-user-and-device-state': m0013,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

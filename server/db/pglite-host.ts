@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { lowerThreadPriority, BACKGROUND_NICENESS } from '../lib/thread-priority.ts';
+import { embeddedErrorReason } from './data-dir.ts';
 
 interface HostData {
   dataDir: string | null;
@@ -16,7 +17,14 @@ interface HostData {
 
 const { dataDir } = workerData as HostData;
 await lowerThreadPriority(BACKGROUND_NICENESS);
-const db = await PGlite.create(dataDir ?? undefined);
+let db: PGlite;
+try {
+  db = await PGlite.create(dataDir ?? undefined);
+} catch (err) {
+  // Its file system throws errno objects, not Errors: unhandled, all the parent saw was "#<ErrnoError>".
+  parentPort!.postMessage({ type: 'failed', reason: embeddedErrorReason(err) });
+  process.exit(1);
+}
 // PGlite is one session, so the main thread's pool holds one connection (server/db/connect.ts).
 // But pg's pool ends a connection after a failed query and opens the next one at once, while
 // the old one is still closing: with one slot the new connection was refused, and the query

@@ -7,7 +7,7 @@ import { OperationError } from '../operations/errors.ts';
 import { generateVisits } from '../operations/visit-generate.ts';
 import { saveTeamSettings } from '../plans/plan.repository.ts';
 import type { PlanService } from '../plans/plan.service.ts';
-import { randomAddresses } from '../../simulators/demo-city/index.ts';
+import { DEMO_CITY_CENTER, randomAddresses } from '../../simulators/demo-city/index.ts';
 import { seededRandom } from '../../simulators/demo-city/random.ts';
 
 const DEMO: Actor = { kind: 'system', label: 'demo' };
@@ -67,8 +67,17 @@ export async function seedPortfolio(
   const startMin = Math.max(0, h * 60 + m - 15);
   const hhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
   const { maxVisitsPerCollector } = opts;
+  // The demo's debtors are in the demo city: its teams leave from and return to its centre (a team with
+  // no office would start each route at its first visit), unless someone set an office of their own.
+  const withOffice = new Set((await db.selectFrom('team_plan_settings').select('team_id').where('office_lat', 'is not', null).execute()).map((r) => r.team_id));
+  const inDemoCity = new Set((await db.selectFrom('accounts').select('team_id').distinct().where('external_id', 'like', 'DEMO-%').execute()).map((r) => r.team_id));
+  const office = { lat: DEMO_CITY_CENTER[1], lon: DEMO_CITY_CENTER[0] };
   for (const team of teams) {
-    await saveTeamSettings(db, team.id, { shift: { start: hhmm(startMin), end: hhmm(Math.min(1440, startMin + 600)) }, maxVisitsPerCollector });
+    await saveTeamSettings(db, team.id, {
+      shift: { start: hhmm(startMin), end: hhmm(Math.min(1440, startMin + 600)) },
+      maxVisitsPerCollector,
+      ...(inDemoCity.has(team.id) && !withOffice.has(team.id) ? { office } : {}),
+    });
   }
 
   const today = await db.selectFrom('visits').select((eb) => eb.fn.countAll<number>().as('n')).where('visit_date', '=', date).executeTakeFirstOrThrow();

@@ -67,6 +67,29 @@ describe('DeviationService and the calendar', () => {
     expect(stored).toEqual([{ id: opened.id, closed_at: new Date(DAY + 10 * H + 240_000) }]);
   });
 
+  it("reads today's stored plan at start with each visit's current status: a visit paid before a restart is not skipped", async () => {
+    const day = '2030-03-12';
+    const visitOf = async (ext: string, status: 'completed' | 'assigned') => {
+      const account = (await dbh.db.insertInto('accounts').values({ team_id: team, external_id: ext, name: ext, lat: LAT, lon: LON }).returning('id').executeTakeFirstOrThrow()).id;
+      return (await dbh.db.insertInto('visits').values({ account_id: account, team_id: team, collector_id: collector, visit_date: day, priority: 50, status }).returning('id').executeTakeFirstOrThrow()).id;
+    };
+    const paid = await visitOf('RS-1', 'completed');
+    const open = await visitOf('RS-2', 'assigned');
+    const plan = (await dbh.db.insertInto('plans').values({ team_id: team, plan_date: day, version: 1, kind: 'optimize', provider: 'haversine', created_by: 't', unassigned: '[]' }).returning('id').executeTakeFirstOrThrow()).id;
+    // Stored when both were still to visit.
+    const stop = (visitId: number, sequence: number) => ({ visitId, sequence, lat: LAT, lon: LON + sequence * 0.01, status: 'assigned', window: null, distanceM: 1000 });
+    const route = { collectorId: collector, startKind: 'office', start: { lat: LAT, lon: LON, at: new Date(DAY + 8 * H).toISOString() }, end: { lat: LAT, lon: LON, at: new Date(DAY + 12 * H).toISOString() },
+      shiftEndAt: new Date(DAY + 18 * H).toISOString(), stops: [stop(paid, 1), stop(open, 2)], distanceM: 3000, polyline: '' };
+    await dbh.db.insertInto('plan_routes').values({ plan_id: plan, collector_id: collector, route: JSON.stringify(route) }).execute();
+
+    const emitted: EventOut[] = [];
+    const service = new DeviationService({ db: dbh.db, log: pino({ level: 'silent' }), emit: (_team, e) => emitted.push(e), now: () => DAY + 9 * H });
+    await service.start();
+    service.tick(DAY + 18 * H + 60_000);
+    await service.stop();
+    expect(emitted.filter((e) => e.type === 'visit_skipped').map((e) => e.visitId)).toEqual([open]);
+  });
+
   it("keeps a team's rules across restarts, completed with the defaults", async () => {
     const first = new DeviationService({ db: dbh.db, log: pino({ level: 'silent' }), emit: () => undefined });
     await first.start();

@@ -2,12 +2,12 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { CheckinOut } from '../contract/checkin.ts';
 import type { DeviationRules, DeviationRulesPatch, EventOut } from '../contract/event.ts';
-import type { PlanOut, PlanRoute } from '../contract/plan.ts';
+import type { PlanOut } from '../contract/plan.ts';
 import type { VisitOut } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import type { PositionWrite } from '../ingest/batch-writer.ts';
 import { DeviationEngine, type ActivePlan, type EnginePosition, type Transition } from './engine/index.ts';
-import { latestPlan } from '../plans/plan.repository.ts';
+import { latestPlan, toPlanOut, visitStates } from '../plans/plan.repository.ts';
 import { closeEvents, completeRules, insertEvents, loadTeamRules, saveTeamRules } from './event.repository.ts';
 import { localDate } from '../plans/local-time.ts';
 import { activePlansOf } from './plan-adapter.ts';
@@ -157,9 +157,11 @@ export class DeviationService {
       // Plans handed over directly (setPlan, or a plan stored while this one was being read) are newer.
       if (this.engine.collectorsOfTeam(t.id).length > 0) continue;
       const stored = await latestPlan(this.deps.db, t.id, date);
-      if (!stored || this.engine.collectorsOfTeam(t.id).length > 0) continue;
-      const routes = [...stored.routes.values()].map((json) => JSON.parse(json) as PlanRoute);
-      for (const p of activePlansOf({ teamId: t.id, date, timeZone: t.time_zone, routes })) this.engine.setPlan(p);
+      if (!stored) continue;
+      // With each visit's status of now: a visit done before a restart is not waited for (nor reported skipped).
+      const plan = toPlanOut(stored, { id: t.id, timeZone: t.time_zone }, date, [], await visitStates(this.deps.db, t.id, date));
+      if (this.engine.collectorsOfTeam(t.id).length > 0) continue;
+      for (const p of activePlansOf(plan)) this.engine.setPlan(p);
     }
   }
 

@@ -20,6 +20,8 @@ function activePlanOf(teamId: number, midnightMs: number, r: PlanRoute): ActiveP
     teamId,
     shift: { startMs: Date.parse(r.start.at), endMs: Date.parse(r.shiftEndAt ?? r.end.at) },
     route: r.polyline ? decodePolyline(r.polyline) : [],
+    ...(r.startKind === 'first_visit' ? { openStart: true } : {}),
+    ...(r.endKind === 'last_visit' ? { openEnd: true } : {}),
     visits: r.stops.map((s) => ({
       visitId: s.visitId,
       seq: s.sequence,

@@ -7,37 +7,57 @@ import type { DeviceRef } from './ingest-port.ts';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-interface CachedDevice extends DeviceRef {
+/** A registered device as ingest checks it. */
+export interface RegisteredDevice extends DeviceRef {
   tokenHash: string;
+  /** false: disabled by an admin, refused like an unknown id but not listed as one. */
+  active: boolean;
 }
+
+/**
+ * How long a cached device is served before it is read again (in the background): what
+ * another instance changed (SPEC §8: a token rotated, a device disabled or handed to another
+ * collector) reaches this one within this. A change made here goes through `invalidate` at once.
+ */
+export const DEVICE_CACHE_MAX_AGE_MS = 60_000;
 
 /**
  * Devices by uniqueId, cached: every frame and every MQTT connect asks, and
  * a round trip to the database per frame would cap ingest. Registration and
- * reassignment go through `invalidate`.
+ * every change to a device go through `invalidate`.
  */
 export class DeviceRegistry {
-  private cache = new Map<string, CachedDevice | null>();
+  private cache = new Map<string, { dev: RegisteredDevice; at: number }>();
+  private refreshing = new Set<string>();
+  /** Bumped by every invalidate: a read that started before one must not cache what it read. */
+  private epoch = 0;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly maxAgeMs = DEVICE_CACHE_MAX_AGE_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  async find(uniqueId: string): Promise<CachedDevice | null> {
-    const hit = this.cache.get(uniqueId);
-    if (hit !== undefined) return hit;
-    // An id the database cannot hold (a NUL character…) is no device's, and looking it up would fail.
-    if (unstorableText(uniqueId)) return null;
-    const row = await this.db
-      .selectFrom('devices')
-      .select(['id', 'unique_id', 'collector_id', 'token_hash'])
-      .where('unique_id', '=', uniqueId)
-      .executeTakeFirst();
-    const dev = row ? { deviceId: row.id, uniqueId: row.unique_id, collectorId: row.collector_id, tokenHash: row.token_hash } : null;
-    // Unknown ids are not cached: an admin may register the device any moment.
-    if (dev) this.cache.set(uniqueId, dev);
-    return dev;
+  /** The device that may report under this id; null when unknown or disabled. */
+  async find(uniqueId: string): Promise<RegisteredDevice | null> {
+    const dev = await this.lookup(uniqueId);
+    return dev?.active ? dev : null;
   }
 
-  async authenticate(uniqueId: string, token: string): Promise<DeviceRef | null> {
+  /** The registered device of this id, disabled or not; null = unknown. */
+  async lookup(uniqueId: string): Promise<RegisteredDevice | null> {
+    const hit = this.cache.get(uniqueId);
+    if (hit) {
+      // Served as cached: a frame never waits for the database once its device is known.
+      if (this.now() - hit.at > this.maxAgeMs) this.refresh(uniqueId);
+      return hit.dev;
+    }
+    // An id the database cannot hold (a NUL character…) is no device's, and looking it up would fail.
+    if (unstorableText(uniqueId)) return null;
+    return this.load(uniqueId);
+  }
+
+  async authenticate(uniqueId: string, token: string): Promise<RegisteredDevice | null> {
     const dev = await this.find(uniqueId);
     if (!dev) return null;
     const a = Buffer.from(dev.tokenHash, 'hex');
@@ -46,10 +66,38 @@ export class DeviceRegistry {
   }
 
   invalidate(uniqueId: string): void {
+    this.epoch++;
     this.cache.delete(uniqueId);
   }
 
+  private async load(uniqueId: string): Promise<RegisteredDevice | null> {
+    const epoch = this.epoch;
+    const row = await this.db
+      .selectFrom('devices')
+      .select(['id', 'unique_id', 'collector_id', 'token_hash', 'active'])
+      .where('unique_id', '=', uniqueId)
+      .executeTakeFirst();
+    const dev = row ? { deviceId: row.id, uniqueId: row.unique_id, collectorId: row.collector_id, tokenHash: row.token_hash, active: row.active } : null;
+    // Unknown ids are not cached: an admin may register the device any moment.
+    if (epoch === this.epoch) {
+      if (dev) this.cache.set(uniqueId, { dev, at: this.now() });
+      else this.cache.delete(uniqueId);
+    }
+    return dev;
+  }
+
+  private refresh(uniqueId: string): void {
+    if (this.refreshing.has(uniqueId)) return;
+    this.refreshing.add(uniqueId);
+    // A failed read keeps serving the cached device: the database being away is no reason to refuse it.
+    void this.load(uniqueId)
+      .catch(() => undefined)
+      .finally(() => this.refreshing.delete(uniqueId));
+  }
+
+  /** Lists an id no registered device has for admins (SPEC §5); a disabled device's is not listed. */
   async recordUnknown(uniqueId: string, protocol: Protocol, remoteAddress: string, at = new Date()): Promise<void> {
+    if (await this.lookup(uniqueId)) return;
     await this.db
       .insertInto('unknown_devices')
       .values({ unique_id: storableText(uniqueId).slice(0, 64), protocol, remote_address: remoteAddress, first_seen: at, last_seen: at, count: 1 })

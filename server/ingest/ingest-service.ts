@@ -25,8 +25,12 @@ export class IngestService implements IngestPort {
   ) {}
 
   async identify(uniqueId: string, protocol: Protocol, remoteAddress: string): Promise<DeviceRef | null> {
-    const dev = await this.registry.find(uniqueId);
-    if (dev) return dev;
+    const dev = await this.registry.lookup(uniqueId);
+    if (dev?.active) return dev;
+    if (dev) {
+      this.log.info({ uniqueId, protocol, remoteAddress }, 'disabled device refused');
+      return null;
+    }
     this.log.warn({ uniqueId, protocol, remoteAddress }, 'unknown device refused');
     await this.registry.recordUnknown(uniqueId, protocol, remoteAddress).catch((err: Error) => {
       this.log.error({ err: err.message }, 'could not record unknown device');

@@ -3,8 +3,7 @@ import type { Duplex } from 'node:stream';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { Fifo } from '../lib/fifo.ts';
-import type { DeviceRegistry } from './device-registry.ts';
-import type { DeviceRef } from './ingest-port.ts';
+import type { DeviceRegistry, RegisteredDevice } from './device-registry.ts';
 import type { BrokerBackends } from './mqtt-broker-redis.ts';
 import type { PublishHandler } from './mqtt-publish-handler.ts';
 import { parseDeviceTopic, planTopic } from './mqtt-topics.ts';
@@ -25,6 +24,11 @@ export interface MqttBroker {
   /** Publishes a retained message to a device (its plan). */
   publishRetained(topic: string, payload: string): Promise<void>;
   connectedDevices(): number;
+  /**
+   * Closes this device's connections (its token changed, it was disabled or handed to
+   * another collector): it must log in again, with what the device is now.
+   */
+  disconnectDevice(uniqueId: string): void;
   /** Publishes read from devices and not yet acknowledged (held until committed). */
   heldPublishes(): number;
   close(): Promise<void>;
@@ -42,7 +46,7 @@ const REMOTE = Symbol('remote');
  * these held the loop 36–60 ms, 69–180 ms and 0.5–0.7 s.
  */
 const DEVICE_WORK_MS = 5;
-type DeviceClient = Client & { [DEVICE]?: DeviceRef; [REMOTE]?: string };
+type DeviceClient = Client & { [DEVICE]?: RegisteredDevice; [REMOTE]?: string };
 
 function authError(message: string, returnCode: number): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
@@ -70,10 +74,8 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
         .then((dev) => {
           if (!dev) {
             log.warn({ uniqueId: username, clientId: client.id }, 'mqtt login refused');
-            // Unknown ids are listed for admins; a known id with a wrong token is not "unknown".
-            void registry.find(username).then((known) => {
-              if (!known) void registry.recordUnknown(username, 'mqtt', remoteOf(client)).catch(() => undefined);
-            });
+            // Unknown ids are listed for admins; a known id with a wrong token, or a disabled one, is not "unknown" (recordUnknown checks).
+            void registry.recordUnknown(username, 'mqtt', remoteOf(client)).catch(() => undefined);
             return done(authError('bad username or password', 4), false);
           }
           // Another device reusing this client id would take the session over and knock the phone off (MQTT-3.1.4-2).
@@ -89,25 +91,36 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
     },
 
     authorizePublish(client, packet, done) {
-      const dev = client ? (client as DeviceClient)[DEVICE] : undefined;
+      const bound = client ? (client as DeviceClient)[DEVICE] : undefined;
       const topic = parseDeviceTopic(packet.topic);
       // [MQTT-3.3.5-2] a server may refuse a publish; a device may publish only under its own id (SPEC §5).
-      if (!dev || !topic || topic.uniqueId !== dev.uniqueId) {
-        log.warn({ uniqueId: dev?.uniqueId, topic: packet.topic }, 'mqtt publish refused: foreign or unknown topic');
+      if (!bound || !topic || topic.uniqueId !== bound.uniqueId) {
+        log.warn({ uniqueId: bound?.uniqueId, topic: packet.topic }, 'mqtt publish refused: foreign or unknown topic');
         return done(new Error(`not authorized to publish to ${packet.topic}`));
       }
       // Devices report to the server, not to each other: nothing of theirs is kept (a retained message per topic
       // variant filled the broker's memory).
       packet.retain = false;
       held++;
-      handlePublish(dev, topic, packet.payload as Buffer)
-        .then(() => {
+      // The device as it is now, not as it was at login: a connection outlives a token rotated, a device
+      // disabled or handed to another collector, here or on another instance (DeviceRegistry's cache age).
+      registry
+        .find(bound.uniqueId)
+        .then(async (dev) => {
+          if (!dev || dev.tokenHash !== bound.tokenHash) {
+            held--;
+            log.warn({ uniqueId: bound.uniqueId, clientId: client?.id }, 'mqtt publish refused: device disabled or its token changed since login');
+            // An error here closes the connection; the device's next login is checked afresh.
+            return done(new Error('device credentials are no longer valid'));
+          }
+          (client as DeviceClient)[DEVICE] = dev;
+          await handlePublish(dev, topic, packet.payload as Buffer);
           held--;
           done(null);
         })
         .catch((err: Error) => {
           held--;
-          log.error({ uniqueId: dev.uniqueId, err: err.message }, 'publish not committed; no PUBACK');
+          log.error({ uniqueId: bound.uniqueId, err: err.message }, 'publish not committed; no PUBACK');
           done(err);
         });
     },
@@ -150,6 +163,9 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
         ),
       ),
     connectedDevices: () => aedes.connectedClients,
+    disconnectDevice(uniqueId) {
+      for (const client of connected.values()) if (client[DEVICE]?.uniqueId === uniqueId) client.close();
+    },
     heldPublishes: () => held,
     async close() {
       // Clients first: a listening socket only finishes closing once its connections have.

@@ -77,8 +77,8 @@ export async function startExternalMqttIngest(deps: ExternalMqttDeps): Promise<E
     }
     const dev = await registry.find(topic.uniqueId);
     if (!dev) {
-      // SPEC §5: unknown ids write no row and are listed for admins.
-      log.warn({ uniqueId: topic.uniqueId, topic: packet.topic }, 'unknown device refused');
+      // SPEC §5: unknown ids write no row and are listed for admins (recordUnknown leaves a disabled device's out).
+      log.warn({ uniqueId: topic.uniqueId, topic: packet.topic }, 'unknown or disabled device refused');
       await registry.recordUnknown(topic.uniqueId, 'mqtt', `broker ${new URL(url).host}`);
       return;
     }

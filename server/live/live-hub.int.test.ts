@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LivePosition, LiveSnapshot } from '../contract/live.ts';
 import { ADMIN, startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { loginAs } from '../operations/testing/fixtures.ts';
-import { LiveHub } from './live-hub.ts';
+import type { EventOut } from '../contract/event.ts';
+import { LiveHub, POSITIONS_INTERVAL_MS } from './live-hub.ts';
 
 let t: TestServer;
 let token: string;
@@ -54,9 +55,9 @@ describe('live stream at /live', () => {
     expect(snapshot.positions).toEqual([expect.objectContaining({ uniqueId: 'live-phone', lat: 20.67, lon: -103.35, batteryPct: 50 })]);
 
     const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: 'live-phone', password: token });
-    const start = Date.now();
     for (let i = 0; i < 40; i++) {
-      await c.publishAsync('ronda/live-phone/position', JSON.stringify({ ts: start - 60_000 + i * 1000, lat: 20.67 + i * 1e-4, lon: -103.35 }), { qos: 1 });
+      // Live fixes, each newer than the snapshot's (older ones are history, not deltas), at walking pace.
+      await c.publishAsync('ronda/live-phone/position', JSON.stringify({ ts: Date.now(), lat: 20.67 + i * 1e-6, lon: -103.35 }), { qos: 1 });
       await new Promise((r) => setTimeout(r, 25));
     }
     await c.endAsync();
@@ -64,11 +65,31 @@ describe('live stream at /live', () => {
     socket.close();
 
     const last = batches.at(-1)!.list.find((p) => p.uniqueId === 'live-phone')!;
-    expect(last.lat).toBeCloseTo(20.67 + 39 * 1e-4, 9);
+    expect(last.lat).toBeCloseTo(20.67 + 39 * 1e-6, 9);
     // ≤ 4 per second per client (SPEC §7), in any second, not only on average.
     expect(sent.length).toBe(batches.length);
     for (let i = 4; i < sent.length; i++) expect(sent[i] - sent[i - 4]).toBeGreaterThanOrEqual(1000);
     expect(batches.length).toBeLessThan(40);
+  });
+
+  it('only moves a collector forward in time: an older buffered fix is stored but not sent as a delta', async () => {
+    const { socket, snapshot, batches } = await watch(t.token);
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: 'live-phone', password: token });
+    const now = Date.now();
+    await c.publishAsync('ronda/live-phone/position', JSON.stringify({ ts: now, lat: 20.67006, lon: -103.35 }), { qos: 1 });
+    await expect.poll(() => batches.flatMap((b) => b.list).some((p) => p.lat === 20.67006), { timeout: 5000 }).toBe(true);
+    // The phone empties its buffer: a fix from 10 minutes ago, then one older than the snapshot's.
+    const older = now - 10 * 60_000;
+    await c.publishAsync('ronda/live-phone/position', JSON.stringify({ ts: older, lat: 20.67007, lon: -103.35 }), { qos: 1 });
+    await c.publishAsync('ronda/live-phone/position', JSON.stringify({ ts: Date.parse(snapshot.positions[0].ts) - 1000, lat: 20.67008, lon: -103.35 }), { qos: 1 });
+    await c.endAsync();
+    await new Promise((r) => setTimeout(r, 1200));
+    socket.close();
+
+    const sent = batches.flatMap((b) => b.list).filter((p) => p.uniqueId === 'live-phone');
+    expect(sent.map((p) => p.lat)).toEqual([20.67006]);
+    const history = await t.api<{ positions: { lat: number }[] }>('GET', `/api/devices/live-phone/positions?from=${new Date(older - 1000).toISOString()}&to=${new Date(now + 1000).toISOString()}`);
+    expect(history.body.positions.map((p) => p.lat)).toEqual(expect.arrayContaining([20.67007, 20.67008, 20.67006]));
   });
 
   it('stops streaming to a socket as soon as its session is logged out', async () => {
@@ -88,6 +109,39 @@ describe('live stream at /live', () => {
     const own = await watch(await loginAs(t, 'dispatcher', centro));
     own.socket.close();
     expect(own.snapshot.positions.map((p) => p.uniqueId)).toEqual(['live-phone']);
+  });
+
+  it('delivers what happens while a client\'s snapshot is read, after the snapshot', async () => {
+    const http = createServer();
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    let reading!: () => void;
+    const snapshotRead = new Promise<void>((resolve) => (reading = resolve));
+    let finish!: () => void;
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    // The snapshot's open events take a while to read; meanwhile an event opens and a position comes in.
+    const openEvents = async () => {
+      reading();
+      await gate;
+      return [];
+    };
+    const hub = new LiveHub(http, { db: t.server.dbh.db, log: t.server.log, verify: (x) => t.server.auth.verify(x), openEvents });
+    const socket = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { path: '/live', auth: { token: t.token }, transports: ['websocket'], reconnection: false });
+    const received: string[] = [];
+    socket.onAny((name: string, payload: { id?: number; deviceId?: number }[] | { id?: number }) =>
+      received.push(Array.isArray(payload) ? `${name}:${payload.map((p) => p.deviceId).join(',')}` : `${name}${payload.id !== undefined ? `:${payload.id}` : ''}`),
+    );
+    try {
+      await snapshotRead;
+      hub.emitEvent(centro, EVENT);
+      hub.onPositionsCommitted([{ ...POSITION, deviceId: 991, deviceTimeMs: Date.now() }]);
+      await new Promise((r) => setTimeout(r, 2 * POSITIONS_INTERVAL_MS)); // a `positions` flush happens meanwhile
+      finish();
+      await expect.poll(() => received, { timeout: 5000 }).toEqual(['snapshot', `event:${EVENT.id}`, 'positions:991']);
+    } finally {
+      socket.close();
+      await hub.close();
+      http.close();
+    }
   });
 
   it('lets go of a client that keeps its connection but stops collecting what is sent to it', async () => {
@@ -119,3 +173,8 @@ const POSITION = {
   batteryPct: 80, satellites: 8, valid: true, protocol: 'ronda', attributesJson: '{}', segmentM: null, segmentS: null, moving: true,
 };
 
+
+const EVENT: EventOut = {
+  id: 4242, type: 'off_route', severity: 'warning', teamId: 0, collectorId: 0, visitId: null, openedAt: new Date().toISOString(), closedAt: null,
+  details: {}, acknowledgedBy: null, acknowledgedAt: null,
+};

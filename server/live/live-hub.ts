@@ -27,7 +27,7 @@ const ALL = 'all';
 const teamRoom = (teamId: number) => `team:${teamId}`;
 /** Roles that watch every team; the others see only their own team's room. */
 const SEES_ALL = new Set(['admin', 'manager']);
-/** Collectors report through their devices; the dashboard's stream is not theirs (REST refuses them too). */
+/** Collectors report through their devices; the dashboard's stream is not theirs (REST shows them only themselves). */
 const WATCHERS = new Set(['admin', 'manager', 'supervisor', 'dispatcher']);
 /** As REST's read scope: a team's people without a team see no team, not every team. */
 const NO_TEAM = -1;
@@ -61,6 +61,12 @@ export class LiveHub {
   private pending = new Map<number, LivePosition>();
   /** Positions other instances committed, not yet sent to our clients. */
   private fromPeers = new Map<number, LivePosition>();
+  /**
+   * Per device, the fix time (epoch ms) of the newest position the wall has: sent as a delta
+   * or in a snapshot. Live deltas only move a collector forward; an older fix (a phone's
+   * buffered history) is stored, and replay reads it from the database.
+   */
+  private liveAtMs = new Map<number, number>();
   private readonly clustered: boolean;
   private teamOfCollector = new Map<number, number | null>();
   private uniqueIdOfDevice = new Map<number, string>();
@@ -106,9 +112,17 @@ export class LiveHub {
     for (const socket of this.io.of('/').sockets.values()) if (socket.data.token === token) socket.disconnect(true);
   }
 
+  /** Every session of a user but `keep` ended (deactivated, new password, new role or team): as endSession for each. */
+  endUserSessions(userId: number, keep?: string): void {
+    for (const socket of this.io.of('/').sockets.values()) {
+      if ((socket.data.user as SessionUser).id === userId && socket.data.token !== keep) socket.disconnect(true);
+    }
+  }
+
   /** Called by the batch writer after commit. */
   onPositionsCommitted(rows: PositionWrite[]): void {
     for (const r of rows) {
+      if (r.deviceTimeMs < (this.liveAtMs.get(r.deviceId) ?? -Infinity)) continue;
       const prev = this.pending.get(r.deviceId);
       if (prev && Date.parse(prev.ts) >= r.deviceTimeMs) continue;
       this.pending.set(r.deviceId, {
@@ -164,13 +178,17 @@ export class LiveHub {
   private async onConnect(socket: Socket): Promise<void> {
     const user = socket.data.user as SessionUser;
     const team = SEES_ALL.has(user.role) ? null : (user.teamId ?? NO_TEAM);
+    // In the room before the snapshot is read, so nothing emitted while it is read can miss this
+    // client; what the room sends meanwhile is held until the snapshot has gone (SPEC §7: state, then deltas).
+    const release = holdOutgoing(socket, this.deps.maxQueuedPackets ?? MAX_QUEUED_PACKETS);
     try {
+      await socket.join(team === null ? ALL : teamRoom(team));
       const positions = await lastPositions(this.deps.db, team);
       const events = (await this.deps.openEvents?.(team)) ?? [];
-      // Join after the snapshot is read so no delta can overtake it.
-      socket.emit('snapshot', { positions, events });
-      await socket.join(team === null ? ALL : teamRoom(team));
+      for (const p of positions) this.liveAtMs.set(p.deviceId, Math.max(Date.parse(p.ts), this.liveAtMs.get(p.deviceId) ?? -Infinity));
+      release(() => socket.emit('snapshot', { positions, events }));
     } catch (err) {
+      release();
       this.deps.log.error({ err: (err as Error).message }, 'live snapshot failed');
       // Dropped, not disconnected: the client reconnects and asks again ("io server disconnect" means the session ended).
       socket.conn.close(true);
@@ -215,9 +233,16 @@ export class LiveHub {
       keepNewest(this.pending, p);
     }
     this.fromPeers.clear();
-    if (this.pending.size === 0) return;
-    const batch = [...this.pending.values()];
+    const batch: LivePosition[] = [];
+    for (const p of this.pending.values()) {
+      const tsMs = Date.parse(p.ts);
+      // Older than what the wall has: a snapshot read since it was committed, or a peer's late batch.
+      if (tsMs < (this.liveAtMs.get(p.deviceId) ?? -Infinity)) continue;
+      this.liveAtMs.set(p.deviceId, tsMs);
+      batch.push(p);
+    }
     this.pending.clear();
+    if (batch.length === 0) return;
     const byTeam = new Map<number, LivePosition[]>();
     let missing = false;
     for (const p of batch) {
@@ -243,6 +268,28 @@ export class LiveHub {
  */
 function queuedPackets(socket: Socket): number {
   return (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
+}
+
+/**
+ * Holds what is written to a socket's connection — room broadcasts from this instance and,
+ * through the adapter, from the others all end in the client's `writeToEngine` — until the
+ * returned `release`, which writes `first` (the snapshot), then what was held, in order.
+ * socket.io has no public hook for this; `writeToEngine` is private in its typings. More than
+ * `limit` packets held (a database read that hangs) drops the connection: the client reconnects.
+ */
+function holdOutgoing(socket: Socket, limit: number): (first?: () => void) => void {
+  const client = socket.client as unknown as { writeToEngine(packets: unknown, opts: unknown): void };
+  const held: [unknown, unknown][] = [];
+  client.writeToEngine = (packets, opts) => {
+    held.push([packets, opts]);
+    if (held.length === limit + 1) socket.conn.close(true);
+  };
+  return (first) => {
+    // The own property goes; the prototype's method is back.
+    delete (client as Partial<typeof client>).writeToEngine;
+    first?.();
+    for (const [packets, opts] of held) client.writeToEngine(packets, opts);
+  };
 }
 
 function keepNewest(into: Map<number, LivePosition>, p: LivePosition): void {

@@ -9,6 +9,13 @@ const COLUMNS: (keyof Row)[] = [
   'visitsWithPayment', 'effectiveRate', 'currency', 'collected', 'promised', 'due', 'timedVisits', 'onSiteMin', 'avgVisitMin', 'idleMin', 'movingMin', 'firstReport', 'lastReport',
 ];
 
+/**
+ * UTF-8's byte-order mark: Excel reads a CSV without one in the system's legacy code page, and
+ * "García" opens as "GarcÃ­a". LibreOffice, Google Sheets and the WHATWG decoder (`fetch`'s
+ * `text()`) skip it.
+ */
+const BOM = '\uFEFF';
+
 /** RFC 4180: quote fields holding a comma, quote or line break; double inner quotes. */
 function field(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -19,14 +26,13 @@ function field(v: unknown): string {
 }
 
 /**
- * Report times are written in the collector's team's time zone, with its offset, as the
+ * Report times are written in the row's time zone (its team's), with its offset, as the
  * dashboard shows them (a spreadsheet shows the text as is: UTC read as local by everyone).
  */
-export function metricsToCsv(rows: CollectorDayMetrics[], currency: string, teamZones: ReadonlyMap<number, string>): string {
-  const lines = [COLUMNS.join(',')];
+export function metricsToCsv(rows: CollectorDayMetrics[], currency: string): string {
+  const lines = [BOM + COLUMNS.join(',')];
   for (const r of rows) {
-    const zone = r.teamId === null ? undefined : teamZones.get(r.teamId);
-    const local = (iso: string | null) => (iso && zone ? localIso(Date.parse(iso), zone) : iso);
+    const local = (iso: string | null) => (iso ? localIso(Date.parse(iso), r.timeZone) : iso);
     const row: Row = { ...r, currency, firstReport: local(r.firstReport), lastReport: local(r.lastReport) };
     lines.push(COLUMNS.map((c) => field(row[c])).join(','));
   }

@@ -43,11 +43,12 @@ describe('manager metrics for a seeded day', () => {
     expect([...Value.Errors(MetricsResponse, body)].map((e) => `${e.path}: ${e.message}`)).toEqual([]);
     expect(r.body.rows.map((x) => x.collectorId).sort()).toEqual([s.rosa, s.luis].sort());
     const want = expectedFigures(s);
-    expect(rowOf(r.body.rows, s.rosa)).toEqual({ collectorId: s.rosa, collectorName: 'Rosa Díaz', teamId: s.teamId, teamName: 'Norte', day: DAY, ...want.rosa });
-    expect(rowOf(r.body.rows, s.luis)).toEqual({ collectorId: s.luis, collectorName: 'Luis Ortega', teamId: s.teamId, teamName: 'Norte', day: DAY, ...want.luis });
+    const norte = { teamId: s.teamId, teamName: 'Norte', day: DAY, timeZone: TIME_ZONE };
+    expect(rowOf(r.body.rows, s.rosa)).toEqual({ collectorId: s.rosa, collectorName: 'Rosa Díaz', ...norte, ...want.rosa });
+    expect(rowOf(r.body.rows, s.luis)).toEqual({ collectorId: s.luis, collectorName: 'Luis Ortega', ...norte, ...want.luis });
   });
 
-  it('planned km come from the latest plan version, not the first', async () => {
+  it('planned km leave out a visit a later plan version cancelled', async () => {
     const first = s.firstPlan.routes.find((r) => r.collectorId === s.rosa)!.distanceM;
     const latest = s.latestPlan.routes.find((r) => r.collectorId === s.rosa)!.distanceM;
     // Cancelling Elena's visit shortened Rosa's route; otherwise this test could not tell the versions apart.
@@ -81,7 +82,10 @@ describe('manager metrics for a seeded day', () => {
     const res = await fetch(`${t.baseUrl}/api/metrics/collectors.csv?from=${DAY}&to=${DAY}&teamId=${s.teamId}`, { headers: { authorization: `Bearer ${t.token}` } });
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="ronda-metrics-${DAY}-${DAY}-MXN.csv"`);
-    const [header, ...lines] = (await res.text()).trim().split('\r\n');
+    // UTF-8 with its byte-order mark: Excel opens "Rosa Díaz" as such, not as "Rosa DÃ­az".
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [header, ...lines] = bytes.subarray(3).toString('utf8').trim().split('\r\n');
     const cols = header.split(',');
     expect(lines).toHaveLength(2);
     const rosa = Object.fromEntries(lines.map((l) => l.split(',')).find((f) => f[cols.indexOf('collectorName')] === 'Rosa Díaz')!.map((v, i) => [cols[i], v]));
@@ -110,7 +114,7 @@ describe('manager metrics for a seeded day', () => {
     const distance = (id: number) => s.latestPlan.routes.find((r) => r.collectorId === id)!.distanceM;
     // The team by hand: both collectors' figures in the file header, added up.
     const team = {
-      day: DAY, teamName: 'Norte', collectors: 2,
+      day: DAY, teamName: 'Norte', timeZone: TIME_ZONE, collectors: 2,
       plannedKm: Math.round((distance(s.rosa) + distance(s.luis)) / 10) / 100,
       drivenKm: 5.67, visitsPlanned: 4 + 1, visitsCompleted: 3 + 1, visitsWithPayment: 2 + 1, effectiveRate: 0.75,
       collected: 600 + 200, promised: 600, due: 1450 + 200, timedVisits: 3, onSiteMin: 25, avgVisitMin: 8.3, idleMin: 15, movingMin: 17,
@@ -210,6 +214,11 @@ describe('manager metrics for a seeded day', () => {
     const next = '2026-11-21';
     expect(await day(DAY)).toMatchObject({ visitsCompleted: 1, visitsWithPayment: 1, collected: 300, drivenKm: 2.22, firstReport: new Date(tijuana('23:30')).toISOString() });
     expect(await day(next)).toBeUndefined();
+    // Each row names the zone its times read in (the dashboard shows them so); a sum over two zones names none.
+    expect(await day(DAY)).toMatchObject({ timeZone: 'America/Tijuana' });
+    const summary = async (query: string) => (await t.api<MetricsSummaryResponse>('GET', `/api/metrics/summary?from=${DAY}&to=${DAY}${query}`)).body.rows;
+    expect(await summary(`&groupBy=team&teamId=${team.body.id}`)).toMatchObject([{ teamName: 'Pacífico', timeZone: 'America/Tijuana' }]);
+    expect(await summary('&groupBy=total')).toMatchObject([{ timeZone: null }]);
 
     // The team turns out to work on Mexico City time: the same payment and trail now fall on the 21st there.
     const moved = await t.api<{ timeZone: string }>('PATCH', `/api/teams/${team.body.id}`, { timeZone: 'America/Mexico_City' });

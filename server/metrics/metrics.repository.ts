@@ -36,6 +36,8 @@ const collectorsOf = (f: MetricsFilter) => {
 
 /** Rounded half up as JavaScript's Math.round does (the figures were computed in JS before; tests hold both to it). */
 const round = (expr: ReturnType<typeof sql>, digits: number) => sql`floor((${expr}) * ${sql.lit(10 ** digits)} + 0.5) / ${sql.lit(10 ** digits)}`;
+/** A collector-day's time zone, as collector_time_zone() (migration 0009) has it, from the `c` and `t` rows at hand. */
+const zoneOf = sql`coalesce(t.time_zone, default_time_zone())`;
 /** ISO 8601 in UTC, as the API sends instants. */
 const iso = (expr: ReturnType<typeof sql>) => sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -104,7 +106,7 @@ export async function collectorDayMetricsJson(db: Kysely<Database>, f: MetricsFi
     ${collectorDays(f, money)}
     , answer as (
       select d.collector_id as "collectorId", c.name as "collectorName", c.team_id as "teamId", t.name as "teamName",
-             d.day::text as "day",
+             d.day::text as "day", ${zoneOf} as "timeZone",
              ${round(sql`d.planned_m / 1000`, 2)} as "plannedKm",
              ${round(sql`d.driven_m / 1000`, 2)} as "drivenKm",
              d.planned as "visitsPlanned", d.completed as "visitsCompleted", d.paid as "visitsWithPayment",
@@ -158,6 +160,7 @@ export async function metricsSummaryJson(db: Kysely<Database>, f: MetricsFilter,
       select ${g.key} as "key", min(${g.label}) as "label",
              case when min(d.day) = max(d.day) then min(d.day)::text end as "day",
              case when min(coalesce(c.team_id, 0)) = max(coalesce(c.team_id, 0)) then min(t.name) end as "teamName",
+             case when min(${zoneOf}) = max(${zoneOf}) then min(${zoneOf}) end as "timeZone",
              count(distinct d.collector_id)::int as "collectors",
              case when count(d.planned_m) > 0 then ${round(sql`sum(d.planned_m) / 1000`, 2)} end as "plannedKm",
              ${round(sql`coalesce(sum(d.driven_m), 0) / 1000`, 2)} as "drivenKm",

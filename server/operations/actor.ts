@@ -34,5 +34,18 @@ export function assertCanWrite(a: Actor, teamId: number): void {
   throw new OperationError(403, role === 'dispatcher' || role === 'supervisor' ? `team ${teamId} is not your team` : `role ${role} may not change this`);
 }
 
-/** The team a reader is confined to; null = every team (admins, managers). */
-export const readScope = (u: SessionUser): number | null => (u.role === 'admin' || u.role === 'manager' ? null : (u.teamId ?? -1));
+/** No row has this id: the scope of a reader who belongs to no team, or is no collector. */
+export const NO_ONE = -1;
+
+/**
+ * The team a reader is confined to; null = every team (admins, managers). A
+ * team's people without a team see no team, not every team.
+ */
+export const readScope = (u: SessionUser): number | null => (u.role === 'admin' || u.role === 'manager' ? null : (u.teamId ?? NO_ONE));
+
+/**
+ * The collector a reader is further confined to, within readScope: a collector
+ * sees only their own devices and trail, not their teammates'. null = not
+ * confined to one collector (every other role).
+ */
+export const collectorScope = (u: SessionUser): number | null => (u.role === 'collector' ? (u.collectorId ?? NO_ONE) : null);

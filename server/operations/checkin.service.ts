@@ -7,7 +7,7 @@ import { haversineM } from '../routing/geometry/haversine.ts';
 import { actorLabel, assertCanWrite } from './actor.ts';
 import { invalid, notFound } from './errors.ts';
 import { ON_SITE_LOOKBACK_MS, presenceAt, type Fix } from './on-site.ts';
-import { AlreadyStored, parseTs, type RecordSource } from './record-source.ts';
+import { AlreadyStored, assertResend, parseTs, type RecordSource } from './record-source.ts';
 import { getVisit } from './visit.repository.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -57,11 +57,12 @@ function toCheckinOut(r: Awaited<ReturnType<ReturnType<typeof checkinQuery>['exe
 
 export async function listCheckins(
   db: Db,
-  f: { visitId?: number; accountId?: number; flagged?: boolean; collectorId?: number; from?: string; to?: string; limit?: number },
+  f: { teamId?: number; visitId?: number; accountId?: number; flagged?: boolean; collectorId?: number; from?: string; to?: string; limit?: number },
   scope: number | null,
 ): Promise<CheckinOut[]> {
   let q = checkinQuery(db);
   if (scope !== null) q = q.where('team_id', '=', scope);
+  if (f.teamId !== undefined) q = q.where('team_id', '=', f.teamId);
   if (f.visitId !== undefined) q = q.where('visit_id', '=', f.visitId);
   if (f.accountId !== undefined) q = q.where('account_id', '=', f.accountId);
   if (f.flagged !== undefined) q = q.where(sql<boolean>`(cardinality(flags) > 0)`, '=', f.flagged);
@@ -81,12 +82,18 @@ const statusAfter = (outcome: CheckinIn['outcome']): VisitStatus => (outcome ===
  */
 export async function recordCheckin(db: Kysely<Database>, input: CheckinIn, source: RecordSource, opts: CheckinOptions = DEFAULT_CHECKIN_OPTIONS): Promise<CheckinRecorded> {
   const id = input.id.toLowerCase();
-  const existing = await checkinQuery(db).where('id', '=', id).executeTakeFirst();
-  if (existing) return { duplicate: true, checkin: toCheckinOut(existing), visit: null };
   const ts = parseTs(input.ts);
   if (input.outcome === 'promise' && (input.promiseDate == null || input.promiseAmount == null)) {
     throw invalid('a promise check-in needs promiseDate and promiseAmount');
   }
+  const resend = async () => {
+    const stored = await storedCheckin(db, id, input, ts);
+    if (!stored) return undefined;
+    assertResend(source, stored.row, 'check-in', id, stored.differing);
+    return { duplicate: true, checkin: toCheckinOut(stored.row), visit: null };
+  };
+  const earlier = await resend();
+  if (earlier) return earlier;
   try {
     return await db.transaction().execute(async (tx) => {
       const visit = await tx
@@ -175,8 +182,32 @@ export async function recordCheckin(db: Kysely<Database>, input: CheckinIn, sour
     });
   } catch (err) {
     if (!(err instanceof AlreadyStored)) throw err;
-    return { duplicate: true, checkin: toCheckinOut(await checkinQuery(db).where('id', '=', id).executeTakeFirstOrThrow()), visit: null };
+    return (await resend())!;
   }
+}
+
+/**
+ * The check-in stored under `id`, as a resend of `input` finds it: the resend must say the same.
+ * The promised amount is compared as numeric(14,2) stored it.
+ */
+async function storedCheckin(db: Db, id: string, input: CheckinIn, ts: Date) {
+  const found = await checkinQuery(db)
+    .select(['device_id', sql<boolean>`promise_amount is not distinct from cast(${input.promiseAmount ?? null} as numeric(14,2))`.as('same_promise_amount')])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!found) return undefined;
+  const { same_promise_amount, ...row } = found;
+  const same: Record<string, boolean> = {
+    visitId: input.visitId === row.visit_id,
+    ts: ts.getTime() === new Date(row.ts).getTime(),
+    lat: input.lat === row.lat,
+    lon: input.lon === row.lon,
+    outcome: input.outcome === row.outcome,
+    note: (input.note ?? null) === row.note,
+    promiseDate: (input.promiseDate ?? null) === row.promise_date,
+    promiseAmount: same_promise_amount,
+  };
+  return { row, differing: Object.keys(same).filter((k) => !same[k]) };
 }
 
 /** The collector's fixes (every device) from the on-site lookback before `ts` to the presence window after it, oldest first. */

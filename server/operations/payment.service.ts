@@ -4,7 +4,7 @@ import type { Database } from '../db/database.ts';
 import type { Payment } from '../db/tables/payment.table.ts';
 import { assertCanWrite } from './actor.ts';
 import { invalid, notFound } from './errors.ts';
-import { AlreadyStored, parseTs, type RecordSource } from './record-source.ts';
+import { AlreadyStored, assertResend, parseTs, type RecordSource } from './record-source.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -25,7 +25,31 @@ function toPaymentOut(r: Payment, balanceAfter?: number): PaymentOut {
   };
 }
 
-const findPayment = (db: Db, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+/**
+ * The payment stored under `id`, as a resend of `input` finds it: the resend must say the same.
+ * The amount is compared as numeric(14,2) stored it (10.005 was stored as 10.01, and sent again is the same).
+ */
+async function storedPayment(db: Db, id: string, input: PaymentIn, ts: Date) {
+  const found = await db
+    .selectFrom('payments')
+    .selectAll()
+    .select(sql<boolean>`amount = cast(${input.amount} as numeric(14,2))`.as('same_amount'))
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!found) return undefined;
+  const { same_amount, ...row } = found;
+  const same: Record<string, boolean> = {
+    visitId: (input.visitId ?? null) === row.visit_id,
+    // Without an accountId the visit names it.
+    accountId: input.accountId == null || input.accountId === row.account_id,
+    ts: ts.getTime() === new Date(row.ts).getTime(),
+    amount: same_amount,
+    currency: input.currency === row.currency,
+    method: input.method === row.method,
+    receipt: (input.receipt ?? null) === row.client_receipt,
+  };
+  return { row, differing: Object.keys(same).filter((k) => !same[k]) };
+}
 
 /**
  * Stores a payment once per client id: a phone resending after losing
@@ -35,10 +59,16 @@ const findPayment = (db: Db, id: string) => db.selectFrom('payments').selectAll(
  */
 export async function recordPayment(db: Kysely<Database>, input: PaymentIn, source: RecordSource): Promise<{ duplicate: boolean; payment: PaymentOut }> {
   const id = input.id.toLowerCase();
-  const existing = await findPayment(db, id);
-  if (existing) return { duplicate: true, payment: toPaymentOut(existing) };
   const ts = parseTs(input.ts);
   if (input.visitId == null && input.accountId == null) throw invalid('a payment needs a visitId or an accountId');
+  const resend = async () => {
+    const stored = await storedPayment(db, id, input, ts);
+    if (!stored) return undefined;
+    assertResend(source, stored.row, 'payment', id, stored.differing);
+    return { duplicate: true, payment: toPaymentOut(stored.row) };
+  };
+  const earlier = await resend();
+  if (earlier) return earlier;
   try {
     return await db.transaction().execute(async (tx) => {
       let accountId = input.accountId ?? null;
@@ -94,13 +124,18 @@ export async function recordPayment(db: Kysely<Database>, input: PaymentIn, sour
     });
   } catch (err) {
     if (!(err instanceof AlreadyStored)) throw err;
-    return { duplicate: true, payment: toPaymentOut((await findPayment(db, id))!) };
+    return (await resend())!;
   }
 }
 
-export async function listPayments(db: Db, f: { accountId?: number; visitId?: number; collectorId?: number; limit?: number }, scope: number | null): Promise<PaymentOut[]> {
+export async function listPayments(
+  db: Db,
+  f: { teamId?: number; accountId?: number; visitId?: number; collectorId?: number; limit?: number },
+  scope: number | null,
+): Promise<PaymentOut[]> {
   let q = db.selectFrom('payments').selectAll();
   if (scope !== null) q = q.where('team_id', '=', scope);
+  if (f.teamId !== undefined) q = q.where('team_id', '=', f.teamId);
   if (f.accountId !== undefined) q = q.where('account_id', '=', f.accountId);
   if (f.visitId !== undefined) q = q.where('visit_id', '=', f.visitId);
   if (f.collectorId !== undefined) q = q.where('collector_id', '=', f.collectorId);

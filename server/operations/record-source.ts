@@ -1,6 +1,6 @@
 import { isoInstant } from '../../device-protocols/ronda-json/ronda-time.ts';
-import type { Actor } from './actor.ts';
-import { invalid } from './errors.ts';
+import { assertCanWrite, type Actor } from './actor.ts';
+import { conflict, invalid } from './errors.ts';
 
 /** Who sent a check-in or payment: a collector's device over MQTT, or a user through the API. */
 export interface RecordSource {
@@ -28,6 +28,19 @@ export function parseTs(ts: string | number, nowMs = Date.now()): Date {
   if (t < EARLIEST_MS) throw invalid(`ts ${JSON.stringify(ts)} is before 2000${epoch ? ' (epoch milliseconds are expected, not seconds)' : ''}`);
   if (t > nowMs + AHEAD_MS) throw invalid(`ts ${JSON.stringify(ts)} is more than a day ahead of the server's clock`);
   return d;
+}
+
+/**
+ * SPEC §2: a client id names one record. Its resend is answered with the stored record only
+ * to one who may write it (the device that sent it, or a writer of its team; anyone else gets
+ * the refusal any write to that team gets, so an id of another team's record shows nothing of
+ * it) and only when it says the same: another record under a used id is refused, not lost.
+ * `differing`: the fields in which the resend is not the stored record.
+ */
+export function assertResend(source: RecordSource, stored: { team_id: number; device_id: number | null }, kind: 'payment' | 'check-in', id: string, differing: string[]): void {
+  const sender = source.actor.kind === 'device' && stored.device_id !== null && stored.device_id === source.deviceId;
+  if (!sender) assertCanWrite(source.actor, stored.team_id);
+  if (differing.length > 0) throw conflict(`${kind} ${id} is already stored with another ${differing.join(', ')}: a new ${kind} needs an id of its own`);
 }
 
 /** Thrown inside a transaction when a concurrent resend committed the same id first: roll back, answer with the stored record. */

@@ -125,7 +125,9 @@ describe('payments over MQTT', () => {
     const before = (await t.api('GET', `/api/payments?limit=1000`)).body.payments.length;
     const same = uuid();
     const body = (id: string) => ({ id, accountId, ts: new Date().toISOString(), amount: 10, currency: 'MXN', method: 'cash' });
-    const results = await Promise.all([...Array(5)].map(() => t.api('POST', '/api/payments', body(same))).concat([...Array(5)].map(() => t.api('POST', '/api/payments', body(uuid())))));
+    // A resend is the same body: taken once, or the clock could move its ts between calls.
+    const resent = body(same);
+    const results = await Promise.all([...Array(5)].map(() => t.api('POST', '/api/payments', resent)).concat([...Array(5)].map(() => t.api('POST', '/api/payments', body(uuid())))));
     expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201, 201, 201, 201, 201, 201]);
     expect(new Set(results.slice(0, 5).map((r) => r.body.payment.receiptNumber)).size).toBe(1);
     const receipts = (await t.api('GET', `/api/payments?accountId=${accountId}`)).body.payments.map((p: { receiptNumber: number }) => p.receiptNumber).sort((a: number, b: number) => a - b);
@@ -182,6 +184,8 @@ describe('check-ins over MQTT', () => {
     expect(await ids(`collectorId=${ana}&${span(19, 0)}`)).not.toContain(id);
     expect(await ids(`collectorId=${ana + 1000}&${span(25, 15)}`)).toEqual([]);
     expect((await t.api('GET', '/api/checkins?from=yesterday')).status).toBe(400);
+    // A leap second is RFC 3339 but no Date: refused by name, not passed to SQL as "0NaN-NaN-NaN".
+    expect((await t.api('GET', '/api/checkins?to=2026-12-31T23:59:60Z')).body).toMatchObject({ statusCode: 400, message: 'querystring/to must match format "date-time"' });
   });
 
   it('refuses a promise without its date and amount through the API with a 400', async () => {
@@ -233,5 +237,94 @@ describe('live stream', () => {
     await t.api('POST', '/api/visits', { accountId, date: '2026-11-23' });
     expect((await got).teamId).toBe(poniente);
     expect((await adminGot).teamId).toBe(poniente);
+  });
+});
+
+describe('a client id names one record', () => {
+  /** Centro's payment and check-in under fresh ids, through the API as an admin. */
+  async function centroRecords(externalId: string) {
+    const accountId = await account(externalId, 1000);
+    const visitId = await visit(accountId);
+    const payment = { id: uuid(), accountId, ts: ago(10), amount: 300, currency: 'MXN', method: 'cash', receipt: 'R-77' };
+    const checkin = { id: uuid(), visitId, ts: ago(9), ...HOME, outcome: 'promise', note: 'paga el viernes', promiseDate: '2026-12-04', promiseAmount: 500 };
+    expect((await t.api('POST', '/api/payments', payment)).status).toBe(201);
+    expect((await t.api('POST', '/api/checkins', checkin)).status).toBe(201);
+    return { accountId, visitId, payment, checkin };
+  }
+
+  it("answers another team's writer reusing an id with the refusal of any write to that team, not with the record", async () => {
+    const centro = await centroRecords('IDEM-1');
+    const csv = `external_id,name,lat,lon,balance_due,days_past_due,team\nIDEM-P,Pepe,20.6,-103.4,800,10,Poniente\n`;
+    await fetch(`${t.baseUrl}/api/accounts/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${t.token}` }, body: csv });
+    const theirAccount = (await t.api('GET', '/api/accounts?search=IDEM-P')).body.accounts[0].id;
+    const theirVisit = (await t.api('POST', '/api/visits', { accountId: theirAccount, date: '2026-11-23' })).body.id;
+    const supervisor = await loginAs(t, 'supervisor', poniente, 'Supervisión Poniente');
+    const refusal = { status: 403, body: { statusCode: 403, error: 'Forbidden', message: `team ${team} is not your team` } };
+    // Their own account and visit under Centro's ids, and Centro's account under a new id: the same answer.
+    expect(await t.api('POST', '/api/payments', { ...centro.payment, accountId: theirAccount, amount: 1 }, supervisor)).toEqual(refusal);
+    expect(await t.api('POST', '/api/payments', { ...centro.payment }, supervisor)).toEqual(refusal);
+    expect(await t.api('POST', '/api/payments', { ...centro.payment, id: uuid() }, supervisor)).toEqual(refusal);
+    expect(await t.api('POST', '/api/checkins', { ...centro.checkin, visitId: theirVisit, outcome: 'absent' }, supervisor)).toEqual(refusal);
+    expect(await t.api('POST', '/api/checkins', { ...centro.checkin, id: centro.checkin.id.toUpperCase() }, supervisor)).toEqual(refusal);
+    expect((await t.api('GET', `/api/accounts/${theirAccount}`)).body.balanceDue).toBe(800);
+    expect((await t.api('GET', `/api/checkins?visitId=${theirVisit}`)).body.checkins).toEqual([]);
+  });
+
+  it('answers an exact resend as the duplicate it is, and another record under a used id with a 409 that stores nothing', async () => {
+    const { accountId, visitId, payment, checkin } = await centroRecords('IDEM-2');
+    const first = (await t.api('GET', `/api/payments?accountId=${accountId}`)).body.payments[0];
+    const again = await t.api('POST', '/api/payments', { ...payment, id: payment.id.toUpperCase() });
+    expect(again).toEqual({ status: 200, body: { duplicate: true, payment: first } });
+    expect((await t.api('POST', '/api/checkins', checkin)).body).toMatchObject({ duplicate: true, checkin: { id: checkin.id, outcome: 'promise' } });
+
+    const other = await t.api('POST', '/api/payments', { ...payment, amount: 301, method: 'card' });
+    expect(other).toEqual({
+      status: 409,
+      body: { statusCode: 409, error: 'Conflict', message: `payment ${payment.id} is already stored with another amount, method: a new payment needs an id of its own` },
+    });
+    const otherCheckin = await t.api('POST', '/api/checkins', { ...checkin, outcome: 'absent', note: null, promiseDate: null, promiseAmount: null });
+    expect(otherCheckin.status).toBe(409);
+    expect(otherCheckin.body.message).toBe(`check-in ${checkin.id} is already stored with another outcome, note, promiseDate, promiseAmount: a new check-in needs an id of its own`);
+    expect((await t.api('GET', `/api/accounts/${accountId}`)).body.balanceDue).toBe(700);
+    expect((await t.api('GET', `/api/payments?accountId=${accountId}`)).body.payments).toEqual([first]);
+    expect((await t.api('GET', `/api/checkins?visitId=${visitId}`)).body.checkins.map((c: { outcome: string }) => c.outcome)).toEqual(['promise']);
+  });
+
+  it("acknowledges a phone's resend that is another record, and keeps it as rejected; an exact resend is not", async () => {
+    const accountId = await account('IDEM-3', 1000);
+    const visitId = await visit(accountId);
+    const payment = { id: uuid(), accountId, ts: ago(8), amount: 10.005, currency: 'MXN', method: 'cash' };
+    const checkin = { id: uuid(), visitId, ts: ago(7), ...HOME, outcome: 'partial' };
+    await publish('payment', payment);
+    await publish('checkin', checkin);
+    const rejectedBefore = (await t.api('GET', '/api/records/rejected')).body.records.length;
+    // The same again (the amount as sent, stored to the cent): duplicates, nothing rejected.
+    await publish('payment', payment);
+    await publish('checkin', checkin);
+    expect((await t.api('GET', '/api/records/rejected')).body.records).toHaveLength(rejectedBefore);
+    // publishAsync resolves on the PUBACK: the phone is told to stop resending.
+    await publish('payment', { ...payment, amount: 20 });
+    await publish('checkin', { ...checkin, outcome: 'paid' });
+    const records = (await t.api('GET', '/api/records/rejected')).body.records.slice(0, 2);
+    expect(records.map((r: any) => [r.uniqueId, r.kind, r.reason])).toEqual([
+      ['ana-phone', 'checkin', `check-in ${checkin.id} is already stored with another outcome: a new check-in needs an id of its own`],
+      ['ana-phone', 'payment', `payment ${payment.id} is already stored with another amount: a new payment needs an id of its own`],
+    ]);
+    expect(JSON.parse(records[1].payload)).toMatchObject({ id: payment.id, amount: 20 });
+    expect((await t.api('GET', `/api/payments?accountId=${accountId}`)).body.payments.map((p: { amount: number }) => p.amount)).toEqual([10.01]);
+    expect((await t.api('GET', `/api/checkins?visitId=${visitId}`)).body.checkins.map((c: { outcome: string }) => c.outcome)).toEqual(['partial']);
+
+    // Another team's phone under Ana's ids: refused as any write to her team is.
+    const dora = await createCollector(t, 'Dora', poniente);
+    const dev = await t.createDevice('dora-phone', dora);
+    const theirs = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: 'dora-phone', password: dev.token, reconnectPeriod: 0 });
+    await theirs.publishAsync('ronda/dora-phone/payment', JSON.stringify(payment), { qos: 1 });
+    await theirs.publishAsync('ronda/dora-phone/checkin', JSON.stringify(checkin), { qos: 1 });
+    await theirs.endAsync();
+    const reasons = (await t.api('GET', '/api/records/rejected')).body.records.filter((r: any) => r.uniqueId === 'dora-phone').map((r: any) => [r.kind, r.reason]);
+    expect(reasons).toEqual([
+      ['checkin', `device dora-phone is in team ${poniente}, not team ${team}`],
+      ['payment', `device dora-phone is in team ${poniente}, not team ${team}`],
+    ]);
   });
 });

@@ -19,6 +19,8 @@ export interface ComputedPlan {
   routes: Map<number, PlanRoute>;
   unassigned: { visit: PlanningVisit; reason: UnassignedReasonCode }[];
   iterations: number;
+  /** The engine the travel times came from (`road-graph+haversine` when some places were off the road graph). */
+  provider: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function computePlan(deps: BuilderDeps, input: PlanningInput, midni
   const routes = new Map<number, PlanRoute>();
   if (problem.collectors.length === 0) {
     for (const visit of problem.jobVisits) unassigned.push({ visit, reason: 'no_collector' });
-    return { routes, unassigned, iterations: 0 };
+    return { routes, unassigned, iterations: 0, provider: deps.provider.name };
   }
 
   const n = problem.locations.length;
@@ -63,8 +65,8 @@ export async function computePlan(deps: BuilderDeps, input: PlanningInput, midni
       const visits = jobRoutes[v].map((j) => problem.jobVisits[j]);
       const sched = scheduleRoute(
         { size: n, durations, distances },
-        vehicle.start!,
-        vehicle.end!,
+        vehicle.start,
+        vehicle.end,
         vehicle.shift![0],
         jobRoutes[v].map((j) => ({ location: problem.jobs[j].location, serviceS: problem.jobs[j].service ?? 0, window: problem.jobs[j].windows?.[0] ?? null })),
         {
@@ -100,12 +102,16 @@ export async function computePlan(deps: BuilderDeps, input: PlanningInput, midni
         };
       });
       const departS = vehicle.shift![0];
+      // An open start or end is the first or last visit's place (none on a route without visits).
+      const first = visits[0], last = visits[visits.length - 1];
+      const place = (p: LonLat | null, v: PlanningVisit | undefined, s: number) => ({ lon: p?.[0] ?? v?.lon ?? null, lat: p?.[1] ?? v?.lat ?? null, at: iso(s) });
       routes.set(c.id, {
         collectorId: c.id,
         collectorName: c.name,
         startKind: c.startKind,
-        start: { lon: c.start[0], lat: c.start[1], at: iso(departS) },
-        end: { lon: c.end[0], lat: c.end[1], at: iso(sched.endS) },
+        start: place(c.start, first, departS),
+        endKind: c.end ? 'office' : 'last_visit',
+        end: place(c.end, last, sched.endS),
         shiftEndAt: iso(Math.max(c.shiftEndS, sched.endS)),
         stops,
         distanceM: sched.distanceM,
@@ -118,12 +124,14 @@ export async function computePlan(deps: BuilderDeps, input: PlanningInput, midni
       });
     }),
   );
-  return { routes, unassigned, iterations };
+  return { routes, unassigned, iterations, provider: table.engine ?? deps.provider.name };
 }
 
 /** The road path through the stops; if the engine cannot route it, the straight lines between them (logged). */
 async function geometry(deps: BuilderDeps, c: PlanningCollector, visits: PlanningVisit[]): Promise<string> {
-  const points: LonLat[] = [c.start, ...visits.map((v) => [v.lon!, v.lat!] as LonLat), c.end];
+  const points: LonLat[] = [...(c.start ? [c.start] : []), ...visits.map((v) => [v.lon!, v.lat!] as LonLat), ...(c.end ? [c.end] : [])];
+  // One visit on an open route: a place, no path.
+  if (points.length < 2) return '';
   try {
     return encodePolyline((await deps.provider.route(points)).geometry);
   } catch (err) {

@@ -1,11 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { until } from '../../test/support/until.ts';
-import type { PhonePlan } from '../contract/plan.ts';
+import type { PhonePlan, PlanOut } from '../contract/plan.ts';
 import { createCollector, createTeam } from '../operations/testing/fixtures.ts';
+import { HaversineProvider } from '../routing/matrix/index.ts';
 import { localDate } from './local-time.ts';
+import { PlanService } from './plan.service.ts';
+import { SolverThread } from './solver-thread.ts';
 
 let db: TestDatabase;
 let t: TestServer | undefined;
@@ -53,5 +57,70 @@ describe("a phone's retained plan of the day", () => {
       return received.length ? received : undefined;
     });
     expect(again.map((p) => [p.version, p.date, p.visits.map((v) => v.visitId)])).toEqual([[1, today, visitIds]]);
+  });
+
+  it("carries each visit's current status: a visit paid since the plan reads done in the API, on the phone at once and after a restart", async () => {
+    db ??= await createTestDatabase();
+    t ??= await startTestServer({}, db);
+    const team = await createTeam(t, 'Oriente');
+    const luis = await createCollector(t, 'Luis', team);
+    const csv = 'external_id,name,address,lat,lon,balance_due,days_past_due,team\nST-1,Sara Ruiz,Calle 1,20.6800,-103.3400,900,30,Oriente\nST-2,Saul Vega,Calle 2,20.6900,-103.3500,700,20,Oriente\n';
+    await fetch(`${t.baseUrl}/api/accounts/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${t.token}` }, body: csv });
+    const today = localDate(Date.now(), 'America/Mexico_City');
+    for (const a of (await t.api('GET', '/api/accounts?search=ST-')).body.accounts) expect((await t.api('POST', '/api/visits', { accountId: a.id, date: today })).status).toBe(201);
+    const phone = await t.createDevice('luis-phone', luis);
+    expect((await t.api('POST', '/api/plans/optimize', { date: today, teamId: team, options: { iterations: 10, seed: 1 } })).status).toBe(200);
+
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: 'luis-phone', password: phone.token, reconnectPeriod: 0, clean: true });
+    const received: PhonePlan[] = [];
+    client.on('message', (_topic, payload) => received.push(JSON.parse(payload.toString())));
+    await client.subscribeAsync('ronda/luis-phone/plan', { qos: 1 });
+    const first = await until('the retained plan', () => received[0]);
+    expect(first.visits.map((v) => v.status)).toEqual(['assigned', 'assigned']);
+    const paid = first.visits[0];
+    await client.publishAsync(
+      'ronda/luis-phone/checkin',
+      JSON.stringify({ id: randomUUID(), visitId: paid.visitId, ts: new Date().toISOString(), lat: paid.lat, lon: paid.lon, outcome: 'paid' }),
+      { qos: 1 },
+    );
+    await client.publishAsync('ronda/luis-phone/payment', JSON.stringify({ id: randomUUID(), visitId: paid.visitId, ts: new Date().toISOString(), amount: 250, currency: 'MXN', method: 'cash' }), { qos: 1 });
+    const done = await until('the plan again with the visit done', () => received.find((p) => p.visits[0].status === 'completed'));
+    expect(done.visits.map((v) => [v.visitId, v.status])).toEqual([[paid.visitId, 'completed'], [first.visits[1].visitId, 'assigned']]);
+    expect(done.version).toBe(first.version);
+    // One publish for the one status change: the payment changed no status.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(received).toHaveLength(2);
+    await client.endAsync();
+
+    const visit = (await t.api('GET', `/api/visits/${paid.visitId}`)).body;
+    expect(visit).toMatchObject({ status: 'completed' });
+    const plan = (await t.api('GET', `/api/plans/${today}?teamId=${team}`)).body as PlanOut;
+    expect(plan.routes[0].stops.find((s) => s.visitId === paid.visitId)).toMatchObject({ status: 'completed', visitVersion: visit.version });
+
+    await t.close();
+    t = await startTestServer({}, db);
+    const again = await until('the plan after a restart', async () => {
+      const got = await plansReceived(t!, 'luis-phone', phone.token);
+      return got.length ? got : undefined;
+    });
+    expect(again.map((p) => p.visits.map((v) => v.status))).toEqual([['completed', 'assigned']]);
+
+    // Another instance, which published nothing itself, hears of the change too: it publishes the plan
+    // that routes the visit, and nothing for a visit no plan routes.
+    const sent: { topic: string; plan: PhonePlan }[] = [];
+    const other = new PlanService({
+      db: t.server.dbh.db,
+      provider: new HaversineProvider(),
+      solver: new SolverThread(),
+      log: t.server.log,
+      publishRetained: async (topic, payload) => void sent.push({ topic, plan: JSON.parse(payload) }),
+      notify: () => undefined,
+    });
+    await other.visitChanged(visit);
+    expect(sent.map((x) => [x.topic, x.plan.visits.map((v) => v.status)])).toEqual([['ronda/luis-phone/plan', ['completed', 'assigned']]]);
+    const accountId = (await t.api('GET', '/api/accounts?search=ST-1')).body.accounts[0].id;
+    const extra = (await t.api('POST', '/api/visits', { accountId, date: today, collectorId: luis })).body;
+    await other.visitChanged({ ...extra, status: 'cancelled' });
+    expect(sent).toHaveLength(1);
   });
 });

@@ -92,8 +92,8 @@ beforeAll(async () => {
   earlyVisit = visitIds[46];
   expect((await t.api('PUT', `/api/plans/settings/visits/${skillVisit}`, { skills: ['legal'] }, dispatcher)).status).toBe(204);
   expect((await t.api('PUT', `/api/plans/settings/collectors/${collectors[0]}`, { skills: ['moto'] }, dispatcher)).status).toBe(204);
-  // 15 visits a collector: the 45 that can be served fill the three routes.
-  expect((await t.api('PUT', `/api/plans/settings/teams/${team}`, { maxVisitsPerCollector: 15 }, dispatcher)).status).toBe(204);
+  // 15 visits a collector: the 45 that can be served fill the three routes, from and back to the office.
+  expect((await t.api('PUT', `/api/plans/settings/teams/${team}`, { maxVisitsPerCollector: 15, office: OFFICE }, dispatcher)).status).toBe(204);
 
   live = io(t.baseUrl, { path: LIVE_PATH, auth: { token: dispatcher }, transports: ['websocket'] });
   live.on('plan', (p: PlanOut) => livePlans.push(p));
@@ -184,6 +184,11 @@ describe('POST /api/plans/optimize', () => {
 });
 
 describe('POST /api/plans/{date}/reassign', () => {
+  beforeAll(async () => {
+    // Room on every route: a move onto a full one is refused (plan-reassign.int.test.ts), no other visit gives way.
+    expect((await t.api('PUT', `/api/plans/settings/teams/${team}`, { maxVisitsPerCollector: 20 }, dispatcher)).status).toBe(204);
+  });
+
   it('moves a visit: both collectors re-planned, the third byte-identical, both phones get the new plan', async () => {
     const [ana, beto, caro] = collectors;
     const before = (await t.api('GET', `/api/plans/${DATE}`, undefined, dispatcher)).body as PlanOut;
@@ -346,7 +351,6 @@ describe('POST /api/plans/{date}/reassign', () => {
       log: t.server.log,
       publishRetained: async () => undefined,
       notify: () => undefined,
-      defaultOffice: [OFFICE.lon, OFFICE.lat],
     });
     const actor = { kind: 'system', label: 'test' } as const;
     await expect(plans.reassign(actor, team, DATE, { moves: [{ visitId: stop.visitId, toCollectorId: beto, version: stop.visitVersion }], options: SOLVE })).rejects.toThrow(/OSRM|fetch/i);
@@ -382,6 +386,7 @@ describe('a day under way', () => {
     await fetch(`${t.baseUrl}/api/accounts/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${t.token}` }, body: csv.join('\n') + '\n' });
     const accounts = (await t.api('GET', '/api/accounts?search=N-&limit=10')).body.accounts as { id: number }[];
     for (const a of accounts) expect((await t.api('POST', '/api/visits', { accountId: a.id, date: DATE, priority: 40 })).status).toBe(201);
+    expect((await t.api('PUT', `/api/plans/settings/teams/${norte}`, { office: OFFICE })).status).toBe(204);
     const device = await t.createDevice('eva-phone', eva);
     // Eva reported at 10:00 local from 2 km north of the office; it is now 10:30 local.
     await t.server.dbh.db
@@ -396,7 +401,6 @@ describe('a day under way', () => {
       log: t.server.log,
       publishRetained: async (topic, payload) => void published.push({ topic, payload: JSON.parse(payload) }),
       notify: () => undefined,
-      defaultOffice: [OFFICE.lon, OFFICE.lat],
       now: () => MIDNIGHT + 630 * 60_000,
     });
     const plan = await plans.optimize({ kind: 'system', label: 'test' }, norte, { date: DATE, options: { iterations: 50, seed: 1 } });

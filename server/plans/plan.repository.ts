@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CollectorPlanSettings, PlanOut, PlanRoute, TeamPlanSettings, UnassignedVisit } from '../contract/plan.ts';
+import type { VisitStatus } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import type { LonLat } from '../routing/matrix/index.ts';
 import { invalid, notFound } from '../operations/errors.ts';
@@ -174,7 +175,28 @@ export async function latestPlan(db: Db, teamId: number, date: string): Promise<
   };
 }
 
-export function toPlanOut(p: StoredPlan, team: { id: number; timeZone: string }, date: string, changed: readonly number[]): PlanOut {
+export type VisitStates = ReadonlyMap<number, { status: VisitStatus; version: number }>;
+
+/**
+ * The current status and version of a team's visits of a day. A stored route keeps its stops as
+ * they were when it was planned; the plan is read with these, so a visit paid since reads
+ * `completed` in the API and on the phone.
+ */
+export async function visitStates(db: Db, teamId: number, date: string): Promise<VisitStates> {
+  const rows = await db.selectFrom('visits').select(['id', 'status', 'version']).where('team_id', '=', teamId).where('visit_date', '=', date).execute();
+  return new Map(rows.map((r) => [r.id, { status: r.status, version: r.version }]));
+}
+
+/** The stored plan with each stop's current status and version (`states`). */
+export function toPlanOut(p: StoredPlan, team: { id: number; timeZone: string }, date: string, changed: readonly number[], states: VisitStates): PlanOut {
+  const routes = [...p.routes.values()].map((text) => {
+    const route = JSON.parse(text) as PlanRoute;
+    for (const stop of route.stops) {
+      const now = states.get(stop.visitId);
+      if (now) Object.assign(stop, { status: now.status, visitVersion: now.version });
+    }
+    return route;
+  });
   return {
     id: p.id,
     teamId: team.id,
@@ -185,7 +207,7 @@ export function toPlanOut(p: StoredPlan, team: { id: number; timeZone: string },
     timeZone: team.timeZone,
     createdBy: p.createdBy,
     createdAt: p.createdAt.toISOString(),
-    routes: [...p.routes.values()].map((text) => JSON.parse(text) as PlanRoute),
+    routes,
     unassigned: p.unassigned,
     changedCollectorIds: [...changed],
   };
@@ -246,7 +268,8 @@ export async function setVisitFlags(db: Db, visitId: number, flags: { pinned?: b
 export async function devicesOf(db: Db, collectorIds: readonly number[]): Promise<Map<number, string[]>> {
   const out = new Map<number, string[]>();
   if (collectorIds.length === 0) return out;
-  const rows = await db.selectFrom('devices').select(['collector_id', 'unique_id']).where('collector_id', 'in', [...collectorIds]).orderBy('unique_id').execute();
+  // A disabled device gets no plan: it may be lost, and its retained plan was cleared when it was disabled.
+  const rows = await db.selectFrom('devices').select(['collector_id', 'unique_id']).where('collector_id', 'in', [...collectorIds]).where('active', '=', true).orderBy('unique_id').execute();
   for (const r of rows) out.set(r.collector_id!, [...(out.get(r.collector_id!) ?? []), r.unique_id]);
   return out;
 }

@@ -1,12 +1,13 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { OptimizeRequest, PhonePlan, PlanOut, PlanRoute, ReassignRequest, UnassignedVisit } from '../contract/plan.ts';
+import type { VisitOut, VisitStatus } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import { KeyedSerial } from '../lib/keyed-serial.ts';
 import { planTopic } from '../ingest/mqtt-topics.ts';
 import { actorLabel, assertCanWrite, type Actor } from '../operations/actor.ts';
 import { conflict, notFound, OperationError } from '../operations/errors.ts';
-import type { LonLat, TravelMatrixProvider } from '../routing/matrix/index.ts';
+import type { TravelMatrixProvider } from '../routing/matrix/index.ts';
 import type { SolveOptions } from '../routing/solver/index.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
 import { listVisits } from '../operations/visit.repository.ts';
@@ -22,6 +23,8 @@ import {
   loadTeamPlanning,
   setPlacements,
   toPlanOut,
+  visitStates,
+  type StoredPlan,
   type TeamPlanning,
 } from './plan.repository.ts';
 import type { PlanningCollector, PlanningInput, PlanningVisit } from './planning-problem.ts';
@@ -37,8 +40,6 @@ export interface PlanServiceDeps {
   publishRetained(topic: string, payload: string): Promise<void>;
   /** Live `visit` events for the visits a plan changed (collector, status), after commit (SPEC §7). */
   notify: NotifyRecord;
-  /** Where a team without a configured office starts and ends its routes (the demo city centre). */
-  defaultOffice: LonLat;
   now?: () => number;
 }
 
@@ -53,8 +54,6 @@ const REASSIGN_LIMIT_MS = 150;
  */
 const REASSIGN_PATIENCE = 500;
 const DAY_MS = 86_400_000;
-/** Guadalajara Centro, the demo city's centre (the map's default centre too, server/api/map.routes.ts). */
-export const DEFAULT_OFFICE: LonLat = [-103.3475, 20.6767];
 
 type PlanListener = (plan: PlanOut) => void;
 
@@ -73,6 +72,11 @@ function budget(o: { timeLimitMs?: number; seed?: number; iterations?: number } 
 export class PlanService {
   private readonly listeners: PlanListener[] = [];
   private readonly busy = new KeyedSerial<string>();
+  /** Publishes to phones, one at a time per team, each reading the plan and statuses when its turn comes: the retained copy never goes back. */
+  private readonly publishing = new KeyedSerial<number>();
+  /** What this instance last published of each visit (collector, status), and which visits each collector's plan held. */
+  private readonly held = new Map<number, { collectorId: number; status: VisitStatus }>();
+  private readonly heldBy = new Map<number, number[]>();
   private readonly now: () => number;
 
   constructor(private readonly deps: PlanServiceDeps) {
@@ -88,7 +92,12 @@ export class PlanService {
     const team = await loadTeamPlanning(this.deps.db, teamId);
     const plan = await latestPlan(this.deps.db, teamId, date);
     if (!plan) throw notFound(`a plan for team ${teamId} on ${date}`);
-    return toPlanOut(plan, team, date, []);
+    return this.planOut(plan, team, date, []);
+  }
+
+  /** A stored plan as served and published: each stop with its visit's current status. */
+  private async planOut(plan: StoredPlan, team: TeamPlanning, date: string, changed: readonly number[]): Promise<PlanOut> {
+    return toPlanOut(plan, team, date, changed, await visitStates(this.deps.db, team.id, date));
   }
 
   /** The current plan of `teamId` (of every team when null) on `date`, for each team that has one. */
@@ -130,7 +139,7 @@ export class PlanService {
       const collectors = await this.planningCollectors(team, date, [...changes.affected].sort((a, b) => a - b));
       const planned = new Set(collectors.map((c) => c.id));
       const visits = open.filter((v) => planned.has(v.collectorId!));
-      const input: PlanningInput = { collectors, visits, warm: true, orders: changes.orders, fresh: changes.moved };
+      const input: PlanningInput = { collectors, visits, warm: true, orders: changes.orders, fresh: changes.moved, keepCollectors: true };
       const computed = await this.compute(team, date, input, budget(req.options, REASSIGN_LIMIT_MS, REASSIGN_PATIENCE));
       assertChangesKept(req, computed, visits);
       const touched = new Set([...changes.moved, ...changes.cancelled]);
@@ -150,14 +159,16 @@ export class PlanService {
   /**
    * Start, end and hours of each collector: from the team office (or, once the
    * day is under way, the collector's latest position of the day and now) to
-   * the office by the end of the shift.
+   * the office by the end of the shift. A team with no office has no fixed
+   * start or end: the route starts at its first visit (or where the collector
+   * is, once they report) and ends at its last.
    */
   private async planningCollectors(team: TeamPlanning, date: string, ids: number[] | null): Promise<PlanningCollector[]> {
     const rows = await loadCollectors(this.deps.db, team.id, ids);
     const midnight = localMidnightMs(date, team.timeZone);
     const now = this.now();
     const positions = await latestPositions(this.deps.db, rows.map((r) => r.id), midnight, Math.min(now + 1, midnight + DAY_MS));
-    const office = team.office ?? this.deps.defaultOffice;
+    const office = team.office;
     const nowS = (now - midnight) / 1000;
     return rows.map((r) => {
       const shiftStartS = (r.shiftStartMin ?? team.shiftStartMin) * 60;
@@ -173,7 +184,7 @@ export class PlanService {
         name: r.name,
         skills: r.skills,
         start: position?.at ?? office,
-        startKind: position ? 'position' : 'office',
+        startKind: position ? 'position' : office ? 'office' : 'first_visit',
         departS,
         shiftEndS,
         end: office,
@@ -247,7 +258,7 @@ export class PlanService {
 
       const carried: UnassignedVisit[] = partial && prev ? prev.unassigned.filter((u) => !seenById.has(u.visitId) && !touched.has(u.visitId)) : [];
       const unassigned = [...toUnassigned(computed.unassigned), ...carried].sort((a, b) => b.priority - a.priority || a.visitId - b.visitId);
-      const plan = await insertPlan(tx, { teamId: team.id, date, kind, provider: this.deps.provider.name, createdBy: by, unassigned, routes });
+      const plan = await insertPlan(tx, { teamId: team.id, date, kind, provider: computed.provider, createdBy: by, unassigned, routes });
       await setPlacements(tx, plan.id, [
         ...[...computed.routes.values()].flatMap((r) => r.stops.map((s) => ({ visitId: s.visitId, sequence: s.sequence, eta: new Date(s.eta) }))),
         ...computed.unassigned.map((u) => ({ visitId: u.visit.id, sequence: null, eta: null })),
@@ -256,8 +267,12 @@ export class PlanService {
     });
 
     const changed = [...computed.routes.keys()].sort((a, b) => a - b);
-    const out = toPlanOut(stored, team, date, changed);
-    await this.publish(out, changed);
+    // Routes carried over from the last version still hold their stops' statuses of then: read with today's.
+    const out = await this.publishing.run(team.id, async () => {
+      const out = await this.planOut(stored, team, date, changed);
+      await this.publish(out, changed);
+      return out;
+    });
     for (const listener of this.listeners) listener(out);
     if (changedVisits.size > 0) {
       const visits = await listVisits(this.deps.db, { date, teamId: team.id, limit: 5000 }, null);
@@ -274,20 +289,44 @@ export class PlanService {
   async publishCurrent(collectorIds: number[] | null): Promise<void> {
     let q = this.deps.db.selectFrom('teams').select(['id', 'time_zone']);
     if (collectorIds) q = q.where('id', 'in', this.deps.db.selectFrom('collectors').select('team_id').where('id', 'in', collectorIds.length ? collectorIds : [-1]));
-    for (const team of await q.execute()) {
-      const date = localDate(this.now(), team.time_zone);
-      const stored = await latestPlan(this.deps.db, team.id, date);
-      if (!stored) continue;
-      const out = toPlanOut(stored, await loadTeamPlanning(this.deps.db, team.id), date, []);
-      const routed = out.routes.map((r) => r.collectorId).filter((id) => !collectorIds || collectorIds.includes(id));
-      await this.publish(out, routed);
-    }
+    for (const team of await q.execute()) await this.publishing.run(team.id, () => this.publishToday(team.id, team.time_zone, collectorIds));
+  }
+
+  /** Today's plan of the team to the devices of `collectorIds` (all when null); with `withVisit`, only a route holding it. */
+  private async publishToday(teamId: number, timeZone: string, collectorIds: number[] | null, withVisit?: number): Promise<void> {
+    const date = localDate(this.now(), timeZone);
+    const stored = await latestPlan(this.deps.db, teamId, date);
+    if (!stored) return;
+    const out = await this.planOut(stored, await loadTeamPlanning(this.deps.db, teamId), date, []);
+    const routed = out.routes
+      .filter((r) => !collectorIds || collectorIds.includes(r.collectorId))
+      .filter((r) => withVisit === undefined || r.stops.some((s) => s.visitId === withVisit))
+      .map((r) => r.collectorId);
+    await this.publish(out, routed);
+  }
+
+  /**
+   * A visit changed (a check-in, a cancellation…): if its status is not what its collector's phone
+   * was last sent, that collector's plan of today goes again, retained. A phone that restarts reads
+   * the retained copy, which must not send the collector back to a debtor who already paid. One
+   * publish per status change; none when the phone already shows it (a re-plan just published it).
+   */
+  visitChanged(v: VisitOut): Promise<void> {
+    return this.publishing.run(v.teamId, async () => {
+      const held = this.held.get(v.id);
+      if (held ? held.status === v.status : v.collectorId === null) return;
+      // Not in a plan this instance published (another instance did, or none): only a visit some plan routes is looked up.
+      if (!held && !(await placed(this.deps.db, v.id))) return;
+      const team = await this.deps.db.selectFrom('teams').select('time_zone').where('id', '=', v.teamId).executeTakeFirst();
+      if (team) await this.publishToday(v.teamId, team.time_zone, [held?.collectorId ?? v.collectorId!], v.id);
+    });
   }
 
   /** Each changed collector's plan to each of its devices, retained: a phone that subscribes later still gets it. */
   private async publish(plan: PlanOut, collectorIds: number[]): Promise<void> {
     const devices = await devicesOf(this.deps.db, collectorIds);
     const byCollector = new Map(plan.routes.map((r) => [r.collectorId, r]));
+    for (const collectorId of collectorIds) this.hold(collectorId, byCollector.get(collectorId));
     const sends: Promise<void>[] = [];
     for (const [collectorId, uniqueIds] of devices) {
       const route = byCollector.get(collectorId);
@@ -299,6 +338,20 @@ export class PlanService {
     // The plan is stored either way; a phone that missed it gets the next one, and GET /api/plans serves it.
     if (failed.length) this.deps.log.warn({ failed: failed.length, err: String((failed[0] as PromiseRejectedResult).reason) }, 'plan not published to every device');
   }
+
+  /** Notes what the collector's phones now hold (visitChanged compares with it). */
+  private hold(collectorId: number, route: PlanRoute | undefined): void {
+    for (const id of this.heldBy.get(collectorId) ?? []) if (this.held.get(id)?.collectorId === collectorId) this.held.delete(id);
+    const stops = route?.stops ?? [];
+    for (const s of stops) this.held.set(s.visitId, { collectorId, status: s.status });
+    this.heldBy.set(collectorId, stops.map((s) => s.visitId));
+  }
+}
+
+/** Whether a plan put the visit on a route (visit_plan.sequence): a visit just created or generated is on none. */
+async function placed(db: Kysely<Database>, visitId: number): Promise<boolean> {
+  const row = await db.selectFrom('visit_plan').select('sequence').where('visit_id', '=', visitId).executeTakeFirst();
+  return row?.sequence != null;
 }
 
 const ROLLBACK = Symbol('rollback');

@@ -86,6 +86,16 @@ describe('buildPlanningProblem', () => {
     ]);
   });
 
+  it('gives a collector with no office (nor position) no start or end: the solver starts the route at its first visit', () => {
+    const open = { ...collector(1), start: null, startKind: 'first_visit' as const, end: null };
+    const p = buildPlanningProblem({ collectors: [open, collector(2)], visits: [visit(1), visit(2)], warm: false });
+    // Two addresses and the other collector's office; nothing for the open one.
+    expect(p.locations).toHaveLength(3);
+    expect(p.vehicles[0]).toMatchObject({ start: undefined, end: undefined });
+    expect(p.vehicles[1].start).toBe(p.vehicles[1].end);
+    expect(p.vehicles[1].start).toBeTypeOf('number');
+  });
+
   it('gives a visit under way no window: a collector at the door when it closes still finishes it', () => {
     const visits = [visit(1, { status: 'arrived', windowStartMin: 540, windowEndMin: 600 }), visit(2, { windowStartMin: 540, windowEndMin: 600 })];
     expect(buildPlanningProblem({ collectors: [collector(1)], visits, warm: true }).jobs.map((j) => j.windows)).toEqual([undefined, [[32_400, 36_000]]]);
@@ -96,9 +106,19 @@ describe('buildPlanningProblem', () => {
     expect(buildPlanningProblem({ collectors: [collector(1)], visits, warm: false }).initial).toEqual([[0]]);
     const moved = buildPlanningProblem({ collectors: [collector(1)], visits, warm: true, fresh: new Set([2]) });
     expect(moved.initial).toEqual([[0, 2]]);
-    // The dispatcher's move outranks, even a visit at the top of the scale: if the route is full, another visit gives way.
+    // The dispatcher's move outranks, even a visit at the top of the scale: if its new route is full, that shows
+    // as another visit left out, and the move is refused (reassign-changes.ts `assertChangesKept`).
     expect(moved.jobs.map((j) => j.priority)).toEqual([50, 101, 50]);
     const top = buildPlanningProblem({ collectors: [collector(1)], visits: [visit(1, { priority: 100 }), visit(2, { priority: 100 })], warm: true, fresh: new Set([2]) });
     expect(top.jobs[1].priority!).toBeGreaterThan(top.jobs[0].priority!);
+  });
+
+  it("keeps every visit with its collector in a dispatcher's change; a day's optimization shares them out", () => {
+    const visits = [visit(1), visit(2), visit(3, { collectorId: 2 }), visit(4, { collectorId: 2, status: 'planned' }), visit(5, { collectorId: null, status: 'planned' })];
+    // Visit 3 was just moved to collector 2: it stays there, and so does every other visit with its own collector.
+    const change = buildPlanningProblem({ collectors: [collector(1), collector(2)], visits, warm: true, fresh: new Set([3]), keepCollectors: true });
+    expect(change.jobs.map((j) => j.vehicle)).toEqual([0, 0, 1, 1, undefined]);
+    const day = buildPlanningProblem({ collectors: [collector(1), collector(2)], visits, warm: false });
+    expect(day.jobs.map((j) => j.vehicle)).toEqual([undefined, undefined, undefined, undefined, undefined]);
   });
 });

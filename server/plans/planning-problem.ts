@@ -29,12 +29,14 @@ export interface PlanningCollector {
   id: number;
   name: string;
   skills: string[];
-  start: LonLat;
-  startKind: 'office' | 'position';
+  /** Null: no fixed start, the route begins at its first visit (the solver's open start, as VROOM's vehicle without `start`). */
+  start: LonLat | null;
+  startKind: 'office' | 'position' | 'first_visit';
   /** Seconds after local midnight: shift start, or now when the day is under way. */
   departS: number;
   shiftEndS: number;
-  end: LonLat;
+  /** Null: no fixed end, the route ends at its last visit. */
+  end: LonLat | null;
   maxVisits: number;
   /** Travel times are divided by it (VROOM's speed_factor). */
   speedFactor: number;
@@ -51,6 +53,12 @@ export interface PlanningInput {
   orders?: ReadonlyMap<number, readonly number[]>;
   /** Visits just moved to another collector: not part of anyone's current order, construction places them. */
   fresh?: ReadonlySet<number>;
+  /**
+   * A dispatcher's change (reassign): every visit stays with its collector, only the `fresh` ones
+   * changed hands. Free to share them out again, the re-plan of a move handed the moved visit's
+   * neighbours to the other collector too (one move moved 12).
+   */
+  keepCollectors?: boolean;
 }
 
 /** A ProblemSpec waiting for its matrix: locations are indices into `locations`. */
@@ -66,7 +74,11 @@ export interface PlanningProblem {
   noLocation: PlanningVisit[];
 }
 
-/** Above the 0–100 scale: a visit of priority 100 on the full route must give way, not the moved one. */
+/**
+ * Above the 0–100 scale: the solver places a visit just moved first and keeps it whatever else it
+ * costs, so a route that cannot hold it beside its own visits shows as one of them left out, which
+ * refuses the move (reassign-changes.ts `assertChangesKept`) rather than dropping that visit.
+ */
 const MOVED_PRIORITY = 101;
 const IN_PROGRESS: ReadonlySet<VisitStatus> = new Set(['en_route', 'arrived']);
 const keyOf = ([lon, lat]: LonLat) => `${lon.toFixed(6)},${lat.toFixed(6)}`;
@@ -83,7 +95,7 @@ export function buildPlanningProblem(input: PlanningInput): PlanningProblem {
   const noLocation = input.visits.filter((v) => v.lat === null || v.lon === null);
 
   const byKey = new Map<string, LonLat>();
-  for (const c of collectors) for (const p of [c.start, c.end]) byKey.set(keyOf(p), p);
+  for (const c of collectors) for (const p of [c.start, c.end]) if (p) byKey.set(keyOf(p), p);
   for (const v of routable) byKey.set(keyOf([v.lon!, v.lat!]), [v.lon!, v.lat!]);
   const keys = [...byKey.keys()].sort();
   const indexOf = new Map(keys.map((k, i) => [k, i]));
@@ -94,8 +106,8 @@ export function buildPlanningProblem(input: PlanningInput): PlanningProblem {
   const vehicleOf = new Map(collectors.map((c, i) => [c.id, i]));
 
   const vehicles: VehicleSpec[] = collectors.map((c) => ({
-    start: indexOf.get(keyOf(c.start)),
-    end: indexOf.get(keyOf(c.end)),
+    start: c.start ? indexOf.get(keyOf(c.start)) : undefined,
+    end: c.end ? indexOf.get(keyOf(c.end)) : undefined,
     shift: [Math.min(c.departS, c.shiftEndS), c.shiftEndS] as const,
     maxTasks: c.maxVisits,
     skills: c.skills.map(skillId),
@@ -106,14 +118,14 @@ export function buildPlanningProblem(input: PlanningInput): PlanningProblem {
   const jobOf = new Map(routable.map((v, j) => [v.id, j]));
   const jobs: JobSpec[] = routable.map((v) => {
     const own = v.collectorId === null ? undefined : vehicleOf.get(v.collectorId);
-    // A visit under way cannot change hands; pinned and locked ones stay where the dispatcher put them.
-    const keep = own !== undefined && (v.pinned || v.locked || IN_PROGRESS.has(v.status));
+    // A visit under way cannot change hands; pinned and locked ones stay where the dispatcher put them,
+    // and in a dispatcher's change every visit does: moving one visit moves no other.
+    const keep = own !== undefined && (input.keepCollectors || v.pinned || v.locked || IN_PROGRESS.has(v.status));
     return {
       location: indexOf.get(keyOf([v.lon!, v.lat!]))!,
       service: v.serviceMinutes * 60,
       // A visit under way is happening whatever its window said: a collector at the door past its close still finishes it.
       windows: v.windowStartMin !== null && v.windowEndMin !== null && !IN_PROGRESS.has(v.status) ? [[v.windowStartMin * 60, v.windowEndMin * 60] as const] : undefined,
-      // A dispatcher's move outranks the computed priority: if the new route is full, another visit gives way.
       priority: input.fresh?.has(v.id) ? Math.max(v.priority, MOVED_PRIORITY) : v.priority,
       skills: v.skills.map(skillId),
       vehicle: keep ? own : undefined,

@@ -1,14 +1,14 @@
 import { sql, type Transaction } from 'kysely';
-import type { ReassignRequest, UnassignedReasonCode } from '../contract/plan.ts';
+import type { ReassignConflictCode, ReassignRequest, UnassignedReasonCode } from '../contract/plan.ts';
 import { VISIT_TRANSITIONS } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import { actorLabel, assertCanWrite, type Actor } from '../operations/actor.ts';
-import { conflict, invalid, notFound, OperationError } from '../operations/errors.ts';
+import { invalid, notFound, OperationError } from '../operations/errors.ts';
 import { assertTransition } from '../operations/visit.service.ts';
 import { minutesToHhmm } from './local-time.ts';
 import type { ComputedPlan } from './plan-builder.ts';
-import { setVisitFlags } from './plan.repository.ts';
-import type { PlanningVisit } from './planning-problem.ts';
+import { loadOpenVisits, setVisitFlags } from './plan.repository.ts';
+import { currentOrder, type PlanningVisit } from './planning-problem.ts';
 
 export interface AppliedChanges {
   /** Collectors whose route must be re-planned. */
@@ -16,11 +16,14 @@ export interface AppliedChanges {
   /** Visits moved to another collector: construction places them in their new route. */
   moved: Set<number>;
   cancelled: Set<number>;
-  /** A dispatcher's order for a collector, kept as given. */
+  /** A dispatcher's order for a collector, kept as given (its visits still open). */
   orders: Map<number, number[]>;
 }
 
 const OPEN = new Set(['planned', 'assigned', 'en_route', 'arrived']);
+
+/** A 409 with its `reason`, for the board to say what happened rather than blame another dispatcher. */
+const outdated = (message: string, reason: ReassignConflictCode) => new OperationError(409, message, reason);
 
 /**
  * Applies a dispatcher's reassignment inside `tx` (issue 4), the caller's
@@ -38,6 +41,8 @@ export async function applyReassign(tx: Transaction<Database>, teamId: number, d
   if (dup !== undefined) throw invalid(`visit ${dup} is moved or cancelled more than once in one request`);
   const ids = [...new Set([...versioned, ...locks, ...(req.reorder?.visitIds ?? [])])];
   if (ids.length === 0) throw invalid('nothing to change: send moves, reorder, lock or cancel');
+  const movedVisitId = req.reorder?.movedVisitId;
+  if (movedVisitId !== undefined && !req.reorder!.visitIds.includes(movedVisitId)) throw invalid(`the reorder's moved visit ${movedVisitId} is not one of its visits`);
   assertCanWrite(actor, teamId);
 
   const rows = await tx
@@ -56,8 +61,9 @@ export async function applyReassign(tx: Transaction<Database>, teamId: number, d
   const stale = (id: number, version: number) => {
     const r = byId.get(id)!;
     if (r.version === version) return;
-    throw conflict(
+    throw outdated(
       `visit ${id} was changed by ${r.updated_by} at ${new Date(r.updated_at).toISOString()} (it is now version ${r.version}, your change was made on version ${version}); reload the plan and try again`,
+      'version',
     );
   };
   const collectorIds = [...new Set([...moves.map((m) => m.toCollectorId), ...(req.reorder ? [req.reorder.collectorId] : [])])];
@@ -72,7 +78,7 @@ export async function applyReassign(tx: Transaction<Database>, teamId: number, d
   for (const m of moves) {
     stale(m.visitId, m.version);
     const r = byId.get(m.visitId)!;
-    if (VISIT_TRANSITIONS[r.status].length === 0) throw conflict(`visit ${m.visitId} is ${r.status}; it can no longer be reassigned`);
+    if (VISIT_TRANSITIONS[r.status].length === 0) throw outdated(`visit ${m.visitId} is ${r.status}; it can no longer be reassigned`, 'closed');
     if (r.collector_id === m.toCollectorId) continue;
     if (r.collector_id !== null) out.affected.add(r.collector_id);
     out.affected.add(m.toCollectorId);
@@ -91,6 +97,7 @@ export async function applyReassign(tx: Transaction<Database>, teamId: number, d
   for (const c of cancels) {
     stale(c.visitId, c.version);
     const r = byId.get(c.visitId)!;
+    if (VISIT_TRANSITIONS[r.status].length === 0) throw outdated(`visit ${c.visitId} is ${r.status}; it can no longer be cancelled`, 'closed');
     assertTransition(c.visitId, r.status, 'cancelled');
     if (r.collector_id !== null) out.affected.add(r.collector_id);
     out.cancelled.add(c.visitId);
@@ -99,20 +106,50 @@ export async function applyReassign(tx: Transaction<Database>, teamId: number, d
   }
   for (const id of locks) {
     const r = byId.get(id)!;
-    if (r.collector_id === null || !OPEN.has(r.status)) throw conflict(`visit ${id} is ${r.collector_id === null ? 'on no route' : r.status}; only a visit on a route can be locked`);
+    if (!OPEN.has(r.status)) throw outdated(`visit ${id} is ${r.status}; only a visit on a route can be locked`, 'closed');
+    if (r.collector_id === null) throw outdated(`visit ${id} is on no route; only a visit on a route can be locked`, 'not_on_route');
     out.affected.add(r.collector_id);
     await setVisitFlags(tx, id, { locked: true });
   }
   if (req.reorder) {
     const { collectorId, visitIds } = req.reorder;
     for (const id of visitIds) {
-      const r = byId.get(id)!;
-      if (r.collector_id !== collectorId || !OPEN.has(r.status)) throw conflict(`visit ${id} is not on collector ${collectorId}'s route; move it there first`);
+      if (byId.get(id)!.collector_id !== collectorId) throw outdated(`visit ${id} is not on collector ${collectorId}'s route; move it there first`, 'not_on_route');
     }
+    // A visit done since the dispatcher's board drew the route is history, not part of the order: passed
+    // over, not refused as a conflict (a board a moment behind could not reorder the route at all).
+    const listed = visitIds.filter((id) => OPEN.has(byId.get(id)!.status));
     out.affected.add(collectorId);
-    out.orders.set(collectorId, [...visitIds]);
+    if (listed.length > 0) {
+      out.orders.set(collectorId, listed);
+      // The order outlives this re-plan: the visit it moved is locked in its new place, so the next change to
+      // the route (a visit moved onto it, say) keeps it and every visit before it where the dispatcher put them.
+      const open = (await loadOpenVisits(tx, teamId, date, [collectorId], false)).filter((v) => !out.moved.has(v.id));
+      const anchor = reorderAnchor(currentOrder(open).order.map((v) => v.id), listed, movedVisitId);
+      if (anchor !== null) await setVisitFlags(tx, anchor, { locked: true });
+    }
   }
   return out;
+}
+
+/**
+ * The visit a dispatcher's order moved, to lock in its new place (a locked visit keeps its place with
+ * every visit before it, planning-problem.ts `currentOrder`): one whose removal leaves the route's order
+ * as it was, `moved` (the one the dispatcher named) when it is such a visit, else the later of two
+ * (swapped neighbours: either moved). An order that moved several visits at once gives the last place it
+ * changed. Null when the order changes nothing. `given` may list only the first visits: the others
+ * follow in their current order.
+ */
+export function reorderAnchor(current: readonly number[], given: readonly number[], moved?: number): number | null {
+  const listed = new Set(given);
+  const after = [...given, ...current.filter((id) => !listed.has(id))];
+  const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+  if (same(after, current)) return null;
+  const explains = (id: number) => same(after.filter((x) => x !== id), current.filter((x) => x !== id));
+  if (moved !== undefined && listed.has(moved) && explains(moved)) return moved;
+  for (let i = after.length - 1; i >= 0; i--) if (explains(after[i])) return after[i];
+  for (let i = after.length - 1; i >= 0; i--) if (after[i] !== current[i]) return after[i];
+  return null;
 }
 
 const WHY_NOT: Record<UnassignedReasonCode, string> = {
@@ -127,8 +164,9 @@ const WHY_NOT: Record<UnassignedReasonCode, string> = {
 
 /**
  * A dispatcher's explicit change that the re-plan could not keep is refused (422, with the
- * cause as `reason`), not stored: a moved visit left on no route, a locked one moved off its
- * place, an order whose windows cannot all be met (kept as given, it emptied the rest of the day).
+ * cause as `reason`), not stored: a moved visit left on no route or pushing another off its new
+ * one, a locked one moved off its place, an order whose windows cannot all be met (kept as given,
+ * it emptied the rest of the day).
  */
 export function assertChangesKept(req: ReassignRequest, computed: ComputedPlan, visits: readonly PlanningVisit[]): void {
   const left = new Map(computed.unassigned.map((u) => [u.visit.id, u.reason]));
@@ -136,12 +174,25 @@ export function assertChangesKept(req: ReassignRequest, computed: ComputedPlan, 
     const reason = left.get(m.visitId);
     if (reason) throw new OperationError(422, `visit ${m.visitId} cannot go to collector ${m.toCollectorId}: ${WHY_NOT[reason]}`, reason);
   }
+  // No other visit gives way to a moved one: a visit the receiving route held in the plan that the re-plan
+  // leaves out means the route has no room for the move. (Left out of a route that only gave a visit away,
+  // it no longer fit there anyway: the day ran late.)
+  const receiving = new Map((req.moves ?? []).map((m) => [m.toCollectorId, m.visitId]));
+  const moved = new Set((req.moves ?? []).map((m) => m.visitId));
+  for (const { visit, reason } of computed.unassigned) {
+    const incoming = visit.collectorId === null ? undefined : receiving.get(visit.collectorId);
+    if (incoming === undefined || moved.has(visit.id) || visit.sequence === null) continue;
+    throw new OperationError(422, `visit ${incoming} cannot go to collector ${visit.collectorId}: visit ${visit.id} would have to leave the route (${WHY_NOT[reason]})`, reason);
+  }
   for (const id of req.lock ?? []) {
     const reason = left.get(id);
     if (reason) throw new OperationError(422, `visit ${id} cannot be locked where it is: ${WHY_NOT[reason]}`, reason);
   }
   if (req.reorder) {
-    const { collectorId, visitIds } = req.reorder;
+    const { collectorId } = req.reorder;
+    // The visits of the order still open (applyReassign passes over those done meanwhile), as the re-plan kept them.
+    const open = new Set(visits.map((v) => v.id));
+    const visitIds = req.reorder.visitIds.filter((id) => open.has(id));
     const stops = computed.routes.get(collectorId)?.stops ?? [];
     const at = visitIds.findIndex((id, i) => stops[i]?.visitId !== id);
     if (at >= 0) {

@@ -33,6 +33,15 @@ describe('scheduleRoute', () => {
     expect(s.waitS).toBe(9 * 3600 - (8 * 3600 + 1000));
   });
 
+  it('a route with no fixed start or end begins at its first stop and ends at its last (no office)', () => {
+    const s = scheduleRoute({ size, durations, distances }, undefined, undefined, 8 * 3600, [
+      { location: 1, serviceS: 600, window: null },
+      { location: 2, serviceS: 600, window: null },
+    ]);
+    expect(s.stops.map((x) => [x.arrivalS, x.travelS, x.distanceM])).toEqual([[8 * 3600, 0, 0], [8 * 3600 + 1200, 600, 5000]]);
+    expect(s).toMatchObject({ endS: 8 * 3600 + 1800, distanceM: 5000, travelS: 600, returnTravelS: 0, returnDistanceM: 0 });
+  });
+
   it('an empty route goes nowhere', () => {
     expect(scheduleRoute({ size, durations, distances }, 0, 2, 28_800, [])).toMatchObject({ stops: [], endS: 28_800, distanceM: 0 });
   });

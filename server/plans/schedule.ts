@@ -51,11 +51,17 @@ export interface ScheduleOptions {
   breaks?: readonly ScheduleBreak[];
 }
 
+/**
+ * `start` or `end` undefined: an open route (VROOM's vehicle without start or end), which begins at
+ * its first stop at `departS` or ends at its last, with no leg before or after.
+ */
 export function scheduleRoute(
-  m: Matrix, start: number, end: number, departS: number, stops: readonly ScheduleStop[], options: ScheduleOptions = {},
+  m: Matrix, start: number | undefined, end: number | undefined, departS: number, stops: readonly ScheduleStop[], options: ScheduleOptions = {},
 ): Schedule {
   const factor = options.speedFactor ?? 1;
-  const travel = (a: number, b: number) => (factor === 1 ? m.durations[a * m.size + b] : Math.round(m.durations[a * m.size + b] / factor));
+  const travel = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? 0 : factor === 1 ? m.durations[a * m.size + b] : Math.round(m.durations[a * m.size + b] / factor);
+  const metres = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? 0 : m.distances[a * m.size + b]);
   let at = departS;
   let here = start;
   let distanceM = 0;
@@ -76,7 +82,7 @@ export function scheduleRoute(
   takeBreaks(0);
   for (const s of stops) {
     const legS = travel(here, s.location);
-    const legM = m.distances[here * m.size + s.location];
+    const legM = metres(here, s.location);
     const arrivalS = at + legS;
     const startS = Math.max(arrivalS, s.window?.[0] ?? -Infinity);
     const departureS = startS + s.serviceS;
@@ -90,7 +96,7 @@ export function scheduleRoute(
     takeBreaks(out.length);
   }
   const returnTravelS = stops.length === 0 ? 0 : travel(here, end);
-  const returnDistanceM = stops.length === 0 ? 0 : m.distances[here * m.size + end];
+  const returnDistanceM = stops.length === 0 ? 0 : metres(here, end);
   return {
     stops: out,
     breaks,

@@ -186,6 +186,8 @@ describe('the dispatcher board in Chromium', () => {
     await page.keyboard.press('Alt+ArrowDown');
     await expect.poll(() => columnIds(page, d), { timeout: 10_000 }).toEqual([s1, s0, ...stopsOf(before, d).slice(2)]);
     expect(stopsOf(await planNow(), d).slice(0, 2)).toEqual([s1, s0]);
+    // The moved visit is locked in its new place, so the next change to the route keeps the order up to it.
+    await card(page, s0).locator('.tag.locked').waitFor({ timeout: 10_000 });
     // The card keeps the focus: the next press moves it back up.
     await expect.poll(() => card(page, s0).locator('button.main').evaluate((el) => el === document.activeElement)).toBe(true);
     await page.keyboard.press('Alt+ArrowUp');
@@ -198,14 +200,16 @@ describe('the dispatcher board in Chromium', () => {
     await expect.poll(() => columnIds(page, d), { timeout: 10_000 }).toEqual([last, ...order.slice(0, -1)]);
     expect(stopsOf(await planNow(), d)).toEqual([last, ...order.slice(0, -1)]);
 
-    await card(page, s0).locator('button.main').click();
-    await card(page, s0).getByRole('button', { name: 'Fijar en su lugar' }).click();
-    await card(page, s0).locator('.tag.locked').waitFor({ timeout: 10_000 });
+    // The reorders locked s0 and the visit dragged first: the dispatcher releases s0, then locks it again.
     const stopOf = async (visitId: number) => (await planNow()).routes.flatMap((r) => r.stops).find((s) => s.visitId === visitId)!;
-    expect((await stopOf(s0)).locked).toBe(true);
+    expect((await stopOf(last)).locked).toBe(true);
+    await card(page, s0).locator('button.main').click();
     await card(page, s0).getByRole('button', { name: 'Liberar' }).click();
     await card(page, s0).locator('.tag.locked').waitFor({ state: 'detached', timeout: 10_000 });
     expect((await stopOf(s0)).locked).toBe(false);
+    await card(page, s0).getByRole('button', { name: 'Fijar en su lugar' }).click();
+    await card(page, s0).locator('.tag.locked').waitFor({ timeout: 10_000 });
+    expect((await stopOf(s0)).locked).toBe(true);
 
     await card(page, s2).locator('button.main').click();
     await card(page, s2).getByRole('button', { name: 'Cancelar visita' }).click();
@@ -220,11 +224,16 @@ describe('the dispatcher board in Chromium', () => {
     expect(created.status).toBe(201);
     const fresh = page.locator('section[aria-labelledby="board-unassigned"]').locator(`li[data-visit-id="${created.body.id}"]`);
     await fresh.getByText('Nueva: todavía no está en el plan').waitFor({ timeout: 10_000 });
+    // The order the dispatcher set, up to the last locked visit: the move below must not undo it.
+    const set = (await planNow()).routes.find((r) => r.collectorId === d)!.stops;
+    const kept = set.slice(0, set.map((s) => s.locked).lastIndexOf(true) + 1).map((s) => s.visitId);
+    expect(kept).toEqual(expect.arrayContaining([last, s0]));
     await fresh.locator('button.main').click();
     await fresh.locator('select').selectOption(String(d));
     await fresh.getByRole('button', { name: 'Mover', exact: true }).click();
     await expect.poll(() => columnIds(page, d), { timeout: 10_000 }).toContain(created.body.id);
     expect(stopsOf(await planNow(), d)).toContain(created.body.id);
+    expect((await columnIds(page, d)).slice(0, kept.length)).toEqual(kept);
     await fresh.waitFor({ state: 'detached' });
 
     await page.getByRole('button', { name: 'English' }).click();
@@ -240,9 +249,21 @@ describe('the dispatcher board in Chromium', () => {
     const picker = page.getByLabel('Equipo');
     await picker.selectOption(String(other.id));
     const theirs = (await t.api('GET', `/api/plans/${date}?teamId=${other.id}`)).body as PlanOut;
-    await expect.poll(() => page.locator('section[data-collector-id]').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.collectorId))), { timeout: 10_000 }).toEqual(
-      theirs.routes.map((r) => r.collectorId),
-    );
+    const columns = () => page.locator('section[data-collector-id]').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.collectorId)));
+    await expect.poll(columns, { timeout: 10_000 }).toEqual(theirs.routes.map((r) => r.collectorId));
+
+    // The team and day chosen are in the address: a reload, and the browser's back button, come back to them.
+    expect(new URL(page.url()).searchParams.get('team')).toBe(String(other.id));
+    expect(new URL(page.url()).searchParams.get('date')).toBe(date);
+    await page.reload();
+    await expect.poll(columns, { timeout: 30_000 }).toEqual(theirs.routes.map((r) => r.collectorId));
+    expect(await picker.inputValue()).toBe(String(other.id));
+    await page.getByRole('link', { name: 'Métricas', exact: true }).click();
+    await page.waitForURL((u) => u.pathname === '/metrics');
+    await page.goBack();
+    await page.waitForURL((u) => u.pathname === '/board');
+    await expect.poll(columns, { timeout: 30_000 }).toEqual(theirs.routes.map((r) => r.collectorId));
+    expect(await picker.inputValue()).toBe(String(other.id));
 
     // A click on a pin of the map selects its visit in the list.
     const canvas = page.locator('aside canvas.maplibregl-canvas');
@@ -305,7 +326,7 @@ describe('the dispatcher board in Chromium', () => {
 
   it('shows a visit recorded before the board opened as done, not as open and late', { timeout: 60_000 }, async () => {
     // The last route: the tests after this one work on the first open stops of the first.
-    const route = (await planNow()).routes.filter((r) => r.stops.length > 1).at(-1)!;
+    const route = (await planNow()).routes.filter((r) => r.stops.length > 2).at(-1)!;
     const first = route.stops[0];
     const at = Date.parse(first.eta) + 15 * 60_000;
     // The collector found nobody home: recorded after the plan was made, before this board opens.
@@ -317,6 +338,21 @@ describe('the dispatcher board in Chromium', () => {
     await page.goto(`${t.baseUrl}/board`);
     await expect.poll(() => card(page, first.visitId).getAttribute('class'), { timeout: 30_000 }).toMatch(/\bdone\b/);
     expect(await card(page, first.visitId).locator('.late').count()).toBe(0);
+
+    // Reordering that route: the order sent is of the visits still open (the done one was sent too, and the
+    // server refused the whole order as another dispatcher's edit).
+    const errors = watchErrors(page);
+    const [, second, third] = route.stops.map((s) => s.visitId);
+    const sent = page.waitForRequest((r) => r.url().endsWith(`/api/plans/${date}/reassign`));
+    await card(page, second).locator('button.main').focus();
+    await page.keyboard.press('Alt+ArrowDown');
+    expect((await sent).postDataJSON().reorder.visitIds).toEqual([third, second, ...route.stops.slice(3).map((s) => s.visitId)]);
+    await page.getByRole('status').filter({ hasText: /Plan actualizado en/ }).waitFor({ timeout: 10_000 });
+    const after = await planNow();
+    expect(stopsOf(after, route.collectorId).slice(0, 2)).toEqual([third, second]);
+    await expect.poll(() => columnIds(page, route.collectorId), { timeout: 10_000 }).toEqual(stopsOf(after, route.collectorId));
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(errors).toEqual([]);
     await page.close();
   });
 
@@ -356,6 +392,10 @@ describe('the dispatcher board in Chromium', () => {
     expect([rows[1].startsWith(accounts[1].name), rows[1].includes(collector.name), rows[1].includes('Asignada')]).toEqual([true, true, true]);
     await button.click();
     await page.locator('section[data-collector-id] li[data-visit-id]').first().waitFor();
+    // The day chosen survives a reload.
+    await page.reload();
+    await page.locator('section[data-collector-id] li[data-visit-id]').first().waitFor({ timeout: 30_000 });
+    expect(await dateInput.inputValue()).toBe(tomorrow);
     // The days with visits but no plan yet were asked for their plans as a list: none, not a 404.
     expect(errors).toEqual([]);
     await page.close();
@@ -422,6 +462,8 @@ describe('the dispatcher board in Chromium', () => {
     expect(moved.status).toBe(200);
     for (const { page } of [one, two]) await expect.poll(() => columnIds(page, a), { timeout: 5_000 }).toEqual(stopsOf(moved.body, a));
 
+    // Room on both routes the contested visit is sent to: a move onto a full route is refused, nothing else giving way.
+    await saveTeamSettings(t.server.dbh.db, teamId, { maxVisitsPerCollector: 12 });
     const before = await planNow();
     const c = before.routes.find((r) => r.collectorId !== a && r.collectorId !== b && r.stops.length > 0)!.collectorId;
     const contested = stopsOf(before, c)[0];

@@ -50,8 +50,9 @@ describe('the metrics page for the seeded day', () => {
     expect(await cell(page, rosa, 'avgVisitMin')).toBe('8.3 min');
     expect(await cell(page, rosa, 'idleMin')).toBe('15 min');
     expect(await cell(page, rosa, 'movingMin')).toBe('17 min');
-    expect(await cell(page, rosa, 'firstReport')).toBe('09:00 a.m.');
-    expect(await cell(page, rosa, 'lastReport')).toBe('09:57 a.m.');
+    // Times of day on the 24-hour clock, as the board writes them, in the team's zone.
+    expect(await cell(page, rosa, 'firstReport')).toBe('09:00');
+    expect(await cell(page, rosa, 'lastReport')).toBe('09:57');
 
     const luis = `c${s.luis}`;
     expect(await cell(page, luis, 'plannedKm')).toBe(km(want.luis.plannedKm));
@@ -95,6 +96,8 @@ describe('the metrics page for the seeded day', () => {
     const csv = readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
     expect(csv).toHaveLength(3);
     expect(csv.find((l) => l.includes('Rosa Díaz'))).toContain(',5.67,');
+    // The file as saved starts with UTF-8's byte-order mark, so Excel reads "Díaz" as such.
+    expect([...readFileSync((await download.path())!).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
 
     await page.getByRole('button', { name: 'English' }).click();
     expect(await text(page, 'h1')).toBe('Route efficiency');
@@ -130,6 +133,39 @@ describe('the metrics page for the seeded day', () => {
     expect(await cell(page, `c${beto}`, 'collected')).toBe('USD 75.00');
     expect(await cell(page, `c${s.rosa}`, 'collected')).toBe('—');
     expect(new URL(page.url()).searchParams.get('currency')).toBe('USD');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fits every figure in its card at 1024, 1366 and 1920 px in both languages, a million pesos included', { timeout: 120_000 }, async () => {
+    const paid = await t.api('POST', '/api/payments', { id: randomUUID(), visitId: s.visits.get('MET-BETO'), ts: `${DAY}T16:00:00Z`, amount: 1_234_567.89, currency: 'MXN', method: 'cash' });
+    expect(paid.status).toBe(201);
+    const page = await browser.newPage({ viewport: { width: 1024, height: 800 } });
+    const errors = watchErrors(page);
+    await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+    await page.goto(`${t.baseUrl}/metrics?from=${DAY}&to=${DAY}&team=${s.teamId}`);
+    await page.locator('[data-kpi="collected"] .big').waitFor({ timeout: 30_000 });
+    /** Each card whose large figure runs past its padding or onto a second line. */
+    const spills = () =>
+      page.locator('dl.kpis').evaluate((kpis) =>
+        Array.from(kpis.children).flatMap((card) => {
+          const big = card.querySelector('.big')!;
+          const range = document.createRange();
+          range.selectNodeContents(big);
+          const lines = range.getClientRects();
+          const inner = card.getBoundingClientRect().right - parseFloat(getComputedStyle(card).paddingRight);
+          const right = Math.max(...Array.from(lines, (r) => r.right));
+          return lines.length === 1 && right <= inner + 0.5 ? [] : [`${(card as HTMLElement).dataset.kpi}: "${big.textContent}" ${lines.length} line(s), ${Math.round(right - inner)} px over`];
+        }),
+      );
+    for (const [language, collected] of [['Español', '$1,235,367.89'], ['English', 'MX$1,235,367.89']] as const) {
+      await page.getByRole('button', { name: language, exact: true }).click();
+      await expect.poll(() => text(page, '[data-kpi="collected"] .big')).toBe(collected);
+      for (const width of [1024, 1366, 1920]) {
+        await page.setViewportSize({ width, height: 800 });
+        await expect.poll(spills, { message: `${language} at ${width} px` }).toEqual([]);
+      }
+    }
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -141,21 +141,31 @@ describe('track replay', () => {
     const slider = page.locator('input[type=range]');
     await slider.waitFor({ timeout: 20_000 });
     expect(await slider.getAttribute('max')).toBe('20');
-    // The clock under the map reads Tijuana time.
-    expect(await page.locator('dl.here').innerText()).toMatch(/10:30:00\sp\.\s?m\./);
+    // The clock under the map reads Tijuana time, on the 24-hour clock as everywhere.
+    expect(await page.locator('dl.here').innerText()).toMatch(/\b22:30:00\b/);
     // Inés had no visits, so no plan: the track shows alone, with no failed request in the console.
     expect(errors).toEqual([]);
     await page.close();
 
-    // Her supervisor's dashboard keeps Tijuana's clock too: the metrics of that day say she started at 10:30 p.m.
+    // Her supervisor's dashboard keeps Tijuana's clock too: the metrics of that day say she started at 22:30.
     const supervisor = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     const supervisorErrors = watchErrors(supervisor);
     await t.server.auth.createUser({ email: 'sup.pacifico@test.local', name: 'Supervisión Pacífico', password: 'pw-123456', role: 'supervisor', teamId: team.body.id });
     await logIn(supervisor, t.baseUrl, 'sup.pacifico@test.local', 'pw-123456');
     await supervisor.goto(`${t.baseUrl}/metrics?from=${day}&to=${day}`);
     const row = supervisor.locator('tr', { hasText: 'Inés' });
-    await expect.poll(async () => (await row.count()) > 0 && (await row.innerText()), { timeout: 20_000 }).toMatch(/10:30\sp\.\s?m\./);
+    await expect.poll(async () => (await row.count()) > 0 && (await row.innerText()), { timeout: 20_000 }).toMatch(/\b22:30\b/);
     expect(supervisorErrors).toEqual([]);
     await supervisor.close();
+
+    // An admin's dashboard runs on the server's clock (Mexico City), yet each metrics row reads in its team's zone, as the CSV does: 22:30, not 00:30.
+    const admin = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const adminErrors = watchErrors(admin);
+    await logIn(admin, t.baseUrl, ADMIN.email, ADMIN.password);
+    await admin.goto(`${t.baseUrl}/metrics?from=${day}&to=${day}&team=${team.body.id}`);
+    const adminRow = admin.locator('tr', { hasText: 'Inés' });
+    await expect.poll(async () => (await adminRow.count()) > 0 && (await adminRow.locator('[data-col="firstReport"]').innerText()), { timeout: 20_000 }).toBe('22:30');
+    expect(adminErrors).toEqual([]);
+    await admin.close();
   });
 });

@@ -48,7 +48,8 @@ export async function seed(databaseUrl: string, o: MetricsOptions, from: string,
        from cs, acc, generate_series($2::date, $3::date, interval '1 day') d, generate_series(0, ${o.visitsPerDay - 1}) v`,
       shared.slice(0, 3),
     );
-    // Two versions a day (an optimization, then a reassignment): the read must pick the second.
+    // Two versions a day, an optimization then a reassignment from where each collector is after half their visits:
+    // planned km read both (server/metrics/planned-distance.ts).
     await c.query(
       `insert into plans (team_id, plan_date, version, kind, provider, created_by)
        select $1, d::date, v, case when v = 1 then 'optimize' else 'reassign' end, 'haversine', 'bench'
@@ -57,7 +58,11 @@ export async function seed(databaseUrl: string, o: MetricsOptions, from: string,
     );
     await c.query(
       `insert into plan_routes (plan_id, collector_id, route)
-       select p.id, c.id, json_build_object('collectorId', c.id, 'collectorName', c.name, 'stops', '[]'::json,
+       select p.id, c.id, json_build_object('collectorId', c.id, 'collectorName', c.name,
+                                            'startKind', case when p.version = 1 then 'office' else 'position' end,
+                                            'stops', (select coalesce(json_agg(json_build_object('visitId', v.id, 'sequence', v.n, 'distanceM', 900 + v.n * 10) order by v.n), '[]')
+                                                      from (select id, row_number() over (order by id) as n from visits where collector_id = c.id and visit_date = p.plan_date) v
+                                                      where p.version = 1 or v.n > ${Math.floor(o.visitsPerDay / 2)}),
                                             'distanceM', 25000 + (c.id % 40) * 500 + p.version, 'durationS', 28800,
                                             'polyline', repeat('_p~iF~ps|U', 150))::text
        from plans p, collectors c where p.team_id = $1 and c.team_id = $1`,

@@ -8,6 +8,8 @@ export interface DeviceTable {
   token_hash: string;
   collector_id: number | null;
   protocol: string | null;
+  /** false: refused like an unknown id, but not listed as unknown (migration 0013). */
+  active: Generated<boolean>;
   created_at: Generated<Date>;
 }
 export type Device = Selectable<DeviceTable>;

@@ -9,6 +9,8 @@ export interface UserTable {
   role: Role;
   team_id: number | null;
   collector_id: number | null;
+  /** false: cannot log in, holds no session (migration 0013). */
+  active: Generated<boolean>;
   created_at: Generated<Date>;
 }
 export type User = Selectable<UserTable>;

@@ -22,6 +22,12 @@ export interface ActivePlan {
   /** The planned polyline, [lon, lat] pairs. */
   route: LonLat[];
   visits: PlanVisit[];
+  /**
+   * No fixed start or end (a team with no office): the route begins at its first visit and ends at
+   * its last, and the way there and home is nobody's route (off_route does not watch it).
+   */
+  openStart?: boolean;
+  openEnd?: boolean;
 }
 
 export interface EnginePosition {

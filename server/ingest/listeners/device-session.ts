@@ -57,6 +57,13 @@ export class DeviceSession {
           break;
       }
     }
+    // A connection outlives changes to its device (disabled, handed to another collector): each frame is
+    // taken for what the device is now. Registry-cached, so no database round trip per frame.
+    if (this.device) {
+      const uniqueId = this.device.uniqueId;
+      this.device = await this.ingest.identify(uniqueId, this.protocol, this.remoteAddress);
+      if (!this.device) return { kind: 'refused', uniqueId };
+    }
     if (positions.length === 0) return { kind: 'handled', stored: 0 };
     if (!this.device) return { kind: 'notLoggedIn' };
     const result = await this.ingest.submitPositions(this.device, this.protocol, positions);

@@ -88,7 +88,7 @@ export class CachedProvider implements TravelMatrixProvider {
       mine.catch(() => this.tables.delete(key, mine));
     }
     const table = await pending;
-    return { durations: table.durations.slice(), distances: table.distances.slice() };
+    return { ...table, durations: table.durations.slice(), distances: table.distances.slice() };
   }
 
   async route(locations: LonLat[]): Promise<TravelRoute> {

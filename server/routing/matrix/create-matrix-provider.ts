@@ -8,7 +8,7 @@ import { RoadGraphProvider } from './road-graph-provider.ts';
 export interface MatrixProviderConfig {
   /** OSRM_URL: use an osrm-routed server (docker compose). */
   osrmUrl?: string;
-  /** A street network for the built-in road graph (the embedded demo's city). */
+  /** A street network for the built-in road graph (the demo city, under `npm run demo` only); places off it get haversine legs. */
   streets?: StreetNetwork;
   /** Speed for the haversine fallback, km/h. */
   speedKph?: number;

@@ -10,6 +10,11 @@ export interface TravelTable {
   durations: Float64Array;
   /** n×n, row-major, metres. */
   distances: Float64Array;
+  /**
+   * Which engine answered, when not (only) the provider itself: the road graph says
+   * `road-graph+haversine` when some locations were off its streets (`haversine` when all were).
+   */
+  engine?: string;
 }
 
 export interface TravelRoute {

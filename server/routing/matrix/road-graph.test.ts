@@ -85,6 +85,32 @@ describe('RoadGraphProvider', () => {
     expect(route.durationS).toBeCloseTo((0.5 * AB + BC + CD + AB + BC) / 10 + DA / 5, 9);
   });
 
+  it('does not snap a location far from every street: its legs are haversine × 1.3, and the table says so', async () => {
+    // 1.5 km out from the middle of D—A, square to it: past the 1 km snapping limit (a debtor in another city).
+    const far: LonLat = [-0.0092, 0.0102];
+    const { durations, distances, engine } = await provider.table([A, C, far]);
+    expect(engine).toBe('road-graph+haversine');
+    expect(distances[0 * 3 + 1]).toBeCloseTo(AB + BC, 6);
+    expect(distances[0 * 3 + 2]).toBeCloseTo(haversineM(A, far) * 1.3, 6);
+    expect(distances[2 * 3 + 1]).toBeCloseTo(haversineM(far, C) * 1.3, 6);
+    expect(durations[2 * 3 + 1]).toBeCloseTo((haversineM(far, C) * 1.3) / (25 / 3.6), 6);
+    // Every location off the graph: haversine alone.
+    const elsewhere = await provider.table([far, [-0.0092, 0.03]]);
+    expect(elsewhere.engine).toBe('haversine');
+    expect(elsewhere.distances[1]).toBeCloseTo(haversineM(far, [-0.0092, 0.03]) * 1.3, 6);
+    // Within the limit it still snaps (and the walk to the street is not counted).
+    const near = await new RoadGraphProvider(network, { maxSnapM: 2000 }).table([A, far]);
+    expect(near.engine).toBeUndefined();
+    expect(near.distances[1]).toBeCloseTo(0.5 * DA, 3);
+  });
+
+  it('routes a leg to a location off the graph as the straight line it measures', async () => {
+    const far: LonLat = [-0.0092, 0.0102];
+    const route = await provider.route([A, C, far]);
+    expect(route.geometry).toEqual([A, B, C, far]);
+    expect(route.legs.map((l) => l.distanceM)).toEqual([expect.closeTo(AB + BC, 6), expect.closeTo(haversineM(C, far) * 1.3, 6)]);
+  });
+
   it('refuses a route with fewer than two locations and a network with no streets', async () => {
     await expect(provider.route([A])).rejects.toThrow(/at least two/);
     await expect(new RoadGraphProvider({ features: [] }).table([A])).rejects.toThrow(/no routable segment/);

@@ -27,13 +27,18 @@ describe('collectorState', () => {
     expect(collectorState(report(1000, 0), NOW, atVisit)).toBe('atVisit');
   });
 
-  it('puts an open deviation above everything, even silence', () => {
+  it('puts an open deviation above visits and movement', () => {
     expect(collectorState(report(1000, 30), NOW, deviating)).toBe('deviation');
-    expect(collectorState(report(600_000, 0), NOW, deviating)).toBe('deviation');
-    expect(collectorState(null, NOW, deviating)).toBe('deviation');
+    expect(collectorState(report(1000, 0), NOW, { inDeviation: true, atVisit: true })).toBe('deviation');
   });
 
-  it('does not count a silent collector as reporting, even one shown in deviation (the wall\'s "active" figure)', () => {
+  it('shows a silent collector offline even with an open deviation: without reports nobody knows where they are', () => {
+    expect(collectorState(report(600_000, 0), NOW, deviating)).toBe('offline');
+    expect(collectorState(report(300_000, 30), NOW, deviating)).toBe('offline');
+    expect(collectorState(null, NOW, deviating)).toBe('offline');
+  });
+
+  it('does not count a silent collector as reporting (the wall\'s "active" figure)', () => {
     expect(isReporting(report(299_999, 0), NOW)).toBe(true);
     expect(isReporting(report(300_000, 0), NOW)).toBe(false);
     expect(isReporting(null, NOW)).toBe(false);

@@ -34,7 +34,7 @@ export interface LastReport {
 
 /** What the wall knows about a collector besides its last report. */
 export interface StateContext {
-  /** An open deviation event names this collector. */
+  /** An open, unacknowledged route deviation names this collector (wall/deviations.ts). */
   inDeviation: boolean;
   /** Stopped at (or checked in as arrived at) one of today's visits: see `isAtVisit`. */
   atVisit: boolean;
@@ -43,17 +43,19 @@ export interface StateContext {
 export const NO_CONTEXT: StateContext = { inDeviation: false, atVisit: false };
 
 /**
- * An open deviation outranks everything (it is what the supervisor must act on), then
- * silence: a collector who stopped reporting cannot be said to be at a visit or idle.
+ * Silence first: with no recent report the wall does not know where the collector is,
+ * so it cannot say they are off their route (nor at a visit, nor idle), and hiding them
+ * under "in deviation" would keep them out of the offline count. Then an open route
+ * deviation, which is what the supervisor must act on.
  */
 export function collectorState(last: LastReport | null, nowMs: number, ctx: StateContext = NO_CONTEXT): CollectorState {
-  if (ctx.inDeviation) return 'deviation';
   if (!last || !isReporting(last, nowMs)) return 'offline';
+  if (ctx.inDeviation) return 'deviation';
   if (ctx.atVisit) return 'atVisit';
   return isMoving(last.speedKph) ? 'moving' : 'idle';
 }
 
-/** Reported within the online window (a collector in deviation may be silent too). */
+/** Reported within the online window. */
 export function isReporting(last: LastReport | null, nowMs: number): boolean {
   return last !== null && nowMs - last.tsMs < ONLINE_WINDOW_MS;
 }

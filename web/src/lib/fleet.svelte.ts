@@ -4,6 +4,7 @@ import { api } from './api.ts';
 import { clock } from './clock.svelte.ts';
 import { COLLECTOR_STATES, collectorState, isReporting, type CollectorState, type LastReport } from './collector-state.ts';
 import { live } from './live.svelte.ts';
+import { UnknownCollectors } from './unknown-collectors.ts';
 import { stateContext } from './wall/state-context.ts';
 
 /** Case- and accent-insensitive key, so "jose" finds "José". */
@@ -49,9 +50,6 @@ export class CollectorRow {
   }
 }
 
-/** A collector id the list has not seen yet makes it reload, at most this often. */
-const RELOAD_MIN_INTERVAL_MS = 30_000;
-
 /** The team's collectors (GET /api/collectors) kept current by the live stream. */
 class Fleet {
   rows = $state.raw<CollectorRow[]>([]);
@@ -63,7 +61,9 @@ class Fleet {
   #byId = new Map<number, CollectorRow>();
   #unsubscribe: (() => void) | null = null;
   #lastLoadAt = 0;
+  #loading = false;
   #reloadTimer: ReturnType<typeof setTimeout> | null = null;
+  #unknown = new UnknownCollectors();
 
   /** Reactive: a `$derived` that looks a collector up before the list has loaded runs again once it has. */
   get(id: number): CollectorRow | undefined {
@@ -73,6 +73,8 @@ class Fleet {
 
   async load(): Promise<void> {
     this.#lastLoadAt = Date.now();
+    this.#loading = true;
+    const requested = this.#unknown.begin();
     try {
       const { collectors } = await api<CollectorList>('/collectors');
       const rows = collectors.map((c) => this.#byId.get(c.id) ?? new CollectorRow(c));
@@ -80,10 +82,16 @@ class Fleet {
       this.rows = rows;
       this.loaded = true;
       this.loadError = null;
+      this.#unknown.loaded(requested, (id) => this.#byId.has(id), Date.now());
     } catch (err) {
+      // Not asked again at once: the API is failing, and the collector's next position asks anyway.
       this.loadError = err instanceof Error ? err.message : String(err);
+    } finally {
+      this.#loading = false;
     }
     this.#unsubscribe ??= live.subscribe((batch) => this.#apply(batch));
+    // Collectors first seen while this load ran.
+    if (this.#unknown.pending && this.loaded) this.#reloadSoon();
   }
 
   stop(): void {
@@ -95,18 +103,19 @@ class Fleet {
 
   #apply(batch: readonly LivePosition[]): void {
     let unknown = false;
+    const now = Date.now();
     for (const p of batch) {
       if (p.collectorId === null) continue; // a device not yet assigned to anyone
       const row = this.#byId.get(p.collectorId);
       if (row) row.update(p);
-      else unknown = true;
+      else if (this.#unknown.seen(p.collectorId, now)) unknown = true;
     }
     if (unknown && this.loaded) this.#reloadSoon();
   }
 
   #reloadSoon(): void {
-    if (this.#reloadTimer) return;
-    const wait = Math.max(0, this.#lastLoadAt + RELOAD_MIN_INTERVAL_MS - Date.now());
+    if (this.#reloadTimer || this.#loading) return;
+    const wait = this.#unknown.delayMs(this.#lastLoadAt, Date.now());
     this.#reloadTimer = setTimeout(() => {
       this.#reloadTimer = null;
       void this.load();

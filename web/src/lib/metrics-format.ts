@@ -1,3 +1,5 @@
+import { clockFormat } from './i18n/format.ts';
+
 /** How the metrics page prints its figures; built once per language, time zone and currency. */
 export interface MetricsFormat {
   /** Two decimals: the API's precision, so a figure checked by hand reads the same here. */
@@ -7,8 +9,12 @@ export interface MetricsFormat {
   minutes(v: number | null): string;
   /** A span of minutes as "2 h 05 min". */
   span(minutes: number): string;
-  /** A report instant (ISO 8601): time of day when the row is one day, date and time otherwise. */
-  report(iso: string | null, oneDay: boolean): string;
+  /**
+   * A report instant (ISO 8601): time of day when the row is one day, date and time otherwise,
+   * in `rowZone`, the row's team's (SPEC §1: times in the team's time zone); a row over teams of
+   * different zones (null) reads in the page's zone, named.
+   */
+  report(iso: string | null, oneDay: boolean, rowZone: string | null): string;
   /** YYYY-MM-DD as the locale writes a date. */
   day(isoDay: string): string;
   /** An amount in the figures' currency, with cents; a dash where there is no amount in it. */
@@ -27,8 +33,18 @@ export function makeMetricsFormat(languageTag: string, timeZone: string, currenc
   const min = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'minute', maximumFractionDigits: 1 });
   const hours = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'hour' });
   const wholeMin = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'minute', maximumFractionDigits: 0 });
-  const time = new Intl.DateTimeFormat(languageTag, { timeZone, hour: '2-digit', minute: '2-digit' });
-  const dateTime = new Intl.DateTimeFormat(languageTag, { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  // One pair of clocks per zone the rows name: a handful of teams, each built once.
+  const clocks = new Map<string, { time: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat }>();
+  const clocksOf = (zone: string | null) => {
+    const key = zone ?? '';
+    let c = clocks.get(key);
+    if (!c) {
+      const named = zone === null;
+      const z = zone ?? timeZone;
+      clocks.set(key, (c = { time: clockFormat(languageTag, z, { zoneName: named }), dateTime: clockFormat(languageTag, z, { date: 'day', zoneName: named }) }));
+    }
+    return c;
+  };
   // A calendar day, not an instant: format it at noon UTC so no zone moves it to the day before.
   const day = new Intl.DateTimeFormat(languageTag, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' });
   return {
@@ -40,7 +56,11 @@ export function makeMetricsFormat(languageTag: string, timeZone: string, currenc
       const h = Math.floor(total / 60);
       return h > 0 ? `${hours.format(h)} ${wholeMin.format(total % 60)}` : wholeMin.format(total);
     },
-    report: (iso, oneDay) => (iso === null ? DASH : (oneDay ? time : dateTime).format(Date.parse(iso))),
+    report: (iso, oneDay, rowZone) => {
+      if (iso === null) return DASH;
+      const c = clocksOf(rowZone);
+      return (oneDay ? c.time : c.dateTime).format(Date.parse(iso));
+    },
     day: (d) => day.format(Date.parse(`${d}T12:00:00Z`)),
     money: (v) => (v === null ? DASH : money.format(v)),
     moneyAxis: (v) => moneyAxis.format(v),

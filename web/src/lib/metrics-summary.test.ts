@@ -4,7 +4,7 @@ import { detailRow, sortSummaries } from './metrics-summary.ts';
 
 function row(over: Partial<CollectorDayMetrics>): CollectorDayMetrics {
   return {
-    collectorId: 1, collectorName: 'Ana', teamId: 1, teamName: 'Norte', day: '2026-11-20', plannedKm: null, drivenKm: 0,
+    collectorId: 1, collectorName: 'Ana', teamId: 1, teamName: 'Norte', day: '2026-11-20', timeZone: 'America/Mexico_City', plannedKm: null, drivenKm: 0,
     visitsPlanned: 0, visitsCompleted: 0, visitsWithPayment: 0, effectiveRate: null, collected: 0, promised: 0, due: 0,
     timedVisits: 0, onSiteMin: 0, avgVisitMin: null, idleMin: 0, movingMin: 0, firstReport: null, lastReport: null, ...over,
   };
@@ -15,7 +15,7 @@ const collator = new Intl.Collator('es-MX', { sensitivity: 'base' });
 describe('metrics table rows', () => {
   it('a collector-day keeps its figures, keyed by collector and day', () => {
     const d = detailRow(row({ collectorId: 7, collectorName: 'Rosa', day: '2026-11-21', drivenKm: 5.67, avgVisitMin: 8.3, firstReport: '2026-11-21T15:00:00.000Z' }));
-    expect(d).toMatchObject({ key: '7:2026-11-21', label: 'Rosa', day: '2026-11-21', teamName: 'Norte', collectors: 1, drivenKm: 5.67, avgVisitMin: 8.3, firstReport: '2026-11-21T15:00:00.000Z' });
+    expect(d).toMatchObject({ key: '7:2026-11-21', label: 'Rosa', day: '2026-11-21', teamName: 'Norte', timeZone: 'America/Mexico_City', collectors: 1, drivenKm: 5.67, avgVisitMin: 8.3, firstReport: '2026-11-21T15:00:00.000Z' });
   });
 
   it('sorts either way with the empty figures last, names by Spanish collation', () => {

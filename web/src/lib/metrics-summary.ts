@@ -9,6 +9,7 @@ export function detailRow(r: CollectorDayMetrics): MetricsSummaryRow {
     label: r.collectorName,
     day: r.day,
     teamName: r.teamName,
+    timeZone: r.timeZone,
     collectors: 1,
     plannedKm: r.plannedKm,
     drivenKm: r.drivenKm,

@@ -57,6 +57,32 @@ describe('off_route', () => {
     expect(e.ingest(excursion())).toEqual([]);
   });
 
+  it('a route with no fixed start is watched from when the collector joins it, not on their way to the first visit', () => {
+    const e = new DeviationEngine();
+    e.setPlan(plan({ openStart: true }));
+    // 10 minutes coming down from 1 km north towards the start of the route, then the excursion along it.
+    const coming = track(T0 - 10 * MIN, 20, (i) => [0, 1000 - i * 50]);
+    expect(e.ingest(coming)).toEqual([]);
+    const out = e.ingest(excursion());
+    expect(out.map((t) => [t.kind, t.event.type, t.event.openedAtMs])).toEqual([
+      ['open', 'off_route', T0 + 5 * MIN],
+      ['close', 'off_route', T0 + 5 * MIN],
+    ]);
+  });
+
+  it('a route with no fixed end is not watched once every visit is reached: the collector is on their way home', () => {
+    const e = new DeviationEngine();
+    e.setPlan(plan({ openEnd: true, visits: plan().visits.map((v) => ({ ...v, status: v.visitId === 104 ? 'assigned' : 'completed' })) }));
+    // At the last visit (4 km east) for 5 minutes, then 10 minutes heading north, away from the route.
+    const atLast = track(T0, 10, () => [4000, 0]);
+    const home = track(T0 + 5 * MIN, 20, (i) => [4000, 100 + i * 100]);
+    expect(e.ingest([...atLast, ...home]).filter((t) => t.event.type === 'off_route')).toEqual([]);
+    // The same walk on a route that ends at the office is off it.
+    const office = new DeviationEngine();
+    office.setPlan(plan({ visits: plan().visits.map((v) => ({ ...v, status: v.visitId === 104 ? 'assigned' : 'completed' })) }));
+    expect(office.ingest([...atLast, ...home]).filter((t) => t.event.type === 'off_route').map((t) => t.kind)).toEqual(['open']);
+  });
+
   it('positions outside the shift are not judged', () => {
     const e = new DeviationEngine();
     e.setPlan(plan({ shift: { startMs: T0 + 60 * MIN, endMs: T0 + 600 * MIN } }));

@@ -3,15 +3,22 @@ import type { Rule, RuleContext } from '../collector.ts';
 import { Hysteresis } from '../hysteresis.ts';
 import type { EnginePosition } from '../types.ts';
 
+/** Visit statuses that no longer expect the collector. */
+const DONE = new Set(['completed', 'missed', 'cancelled']);
+
 /**
  * off_route: farther than the corridor from the planned polyline for openAfterS; back once inside
  * corridorM − hysteresisM for closeAfterS. Readings in the band between neither start nor reset a
  * timer, so a collector driving along the corridor edge makes no event storm (issue 5).
+ * A route with an open start is watched once the collector has joined it (come inside the
+ * corridor), one with an open end until every visit is reached: before and after, the collector is
+ * on their own way to the first visit or home.
  */
 export class OffRouteRule implements Rule {
   private h = new Hysteresis(0, 0);
   private incident = -1;
   private peakM = 0;
+  private joined = false;
 
   onPosition(p: EnginePosition, c: RuleContext): void {
     const cfg = c.config.offRoute;
@@ -19,7 +26,11 @@ export class OffRouteRule implements Rule {
     if (!cfg.enabled || !route || !c.inShift(p.tsMs)) return;
     this.h.configure(cfg.openAfterS * 1000, cfg.closeAfterS * 1000);
     const d = nearestOnRoute(route, p.lon, p.lat).distanceM;
-    const holds = d > cfg.corridorM ? true : d < cfg.corridorM - cfg.hysteresisM ? false : null;
+    if (d <= cfg.corridorM) this.joined = true;
+    const { plan } = c.plan;
+    const watched = (!plan.openStart || this.joined) && !(plan.openEnd && plan.visits.every((v) => c.visited.has(v.visitId) || DONE.has(v.status)));
+    // Off the watched part counts as back on the route: an incident open then closes as usual.
+    const holds = !watched ? false : d > cfg.corridorM ? true : d < cfg.corridorM - cfg.hysteresisM ? false : null;
     if (holds || this.h.open) this.peakM = Math.max(this.peakM, d);
     else if (holds === false) this.peakM = 0;
     const ch = this.h.update(p.tsMs, holds);

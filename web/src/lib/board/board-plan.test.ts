@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanOut, PlanRoute, PlanStop } from '$contract/plan.ts';
-import { conflictAuthor, dropIndex, isNewerPlan, lateMinutes, localDate, mergeWaiting, openIndexOf, placementOf, reorderedIds, routeDeltas } from './board-plan.ts';
+import { OPEN_STATUSES, conflictAuthor, conflictKind, dropIndex, isNewerPlan, lateMinutes, localDate, mergeWaiting, openIndexOf, placementOf, reorderedIds, routeDeltas } from './board-plan.ts';
 import type { VisitOut } from '$contract/visit.ts';
 
 function stop(visitId: number, status: PlanStop['status'] = 'assigned'): PlanStop {
@@ -56,24 +56,36 @@ describe('placementOf', () => {
   });
 });
 
+/** Open by the plan's own copy of each status: a board that has heard of no change since the plan. */
+const asPlanned = (s: PlanStop) => OPEN_STATUSES.has(s.status);
+
 describe('reorderedIds', () => {
   const r = route(8, [stop(3, 'completed'), stop(4), stop(5), stop(6, 'en_route')]);
 
   it('moves a visit among the open ones and leaves done visits out of the request', () => {
-    expect(reorderedIds(r, 6, 0)).toEqual([6, 4, 5]);
-    expect(reorderedIds(r, 4, 1)).toEqual([5, 4, 6]);
-    expect(reorderedIds(r, 4, 2)).toEqual([5, 6, 4]);
+    expect(reorderedIds(r, asPlanned, 6, 0)).toEqual([6, 4, 5]);
+    expect(reorderedIds(r, asPlanned, 4, 1)).toEqual([5, 4, 6]);
+    expect(reorderedIds(r, asPlanned, 4, 2)).toEqual([5, 6, 4]);
   });
 
   it('clamps the target index and ignores a visit that is not open on the route', () => {
-    expect(reorderedIds(r, 4, 99)).toEqual([5, 6, 4]);
-    expect(reorderedIds(r, 5, -3)).toEqual([5, 4, 6]);
-    expect(reorderedIds(r, 3, 0)).toEqual([4, 5, 6]);
+    expect(reorderedIds(r, asPlanned, 4, 99)).toEqual([5, 6, 4]);
+    expect(reorderedIds(r, asPlanned, 5, -3)).toEqual([5, 4, 6]);
+    expect(reorderedIds(r, asPlanned, 3, 0)).toEqual([4, 5, 6]);
   });
 
   it('indexes among open visits, as reorderedIds expects', () => {
-    expect(openIndexOf(r, 5)).toBe(1);
-    expect(openIndexOf(r, 3)).toBe(-1);
+    expect(openIndexOf(r, asPlanned, 5)).toBe(1);
+    expect(openIndexOf(r, asPlanned, 3)).toBe(-1);
+  });
+
+  it('leaves out a visit finished since the plan was made, by the status the board knows now', () => {
+    // The plan still says "assigned" for visit 4; the live stream said it was completed.
+    const now = (s: PlanStop) => s.visitId !== 4 && asPlanned(s);
+    expect(reorderedIds(r, now, 6, 0)).toEqual([6, 5]);
+    expect(reorderedIds(r, now, 5, 1)).toEqual([6, 5]);
+    expect(openIndexOf(r, now, 5)).toBe(0);
+    expect(reorderedIds(r, now, 6, dropIndex(r, now, 6, 4))).toEqual([6, 5]);
   });
 });
 
@@ -81,14 +93,14 @@ describe('dropIndex', () => {
   const r = route(8, [stop(3, 'completed'), stop(4), stop(5), stop(6)]);
 
   it('puts the dragged visit before the card it is dropped on, or last', () => {
-    expect(reorderedIds(r, 6, dropIndex(r, 6, 4))).toEqual([6, 4, 5]);
-    expect(reorderedIds(r, 4, dropIndex(r, 4, 6))).toEqual([5, 4, 6]);
-    expect(reorderedIds(r, 4, dropIndex(r, 4, null))).toEqual([5, 6, 4]);
+    expect(reorderedIds(r, asPlanned, 6, dropIndex(r, asPlanned, 6, 4))).toEqual([6, 4, 5]);
+    expect(reorderedIds(r, asPlanned, 4, dropIndex(r, asPlanned, 4, 6))).toEqual([5, 4, 6]);
+    expect(reorderedIds(r, asPlanned, 4, dropIndex(r, asPlanned, 4, null))).toEqual([5, 6, 4]);
   });
 
   it('on a visit already done, lands before the next open one; on itself, stays', () => {
-    expect(reorderedIds(r, 5, dropIndex(r, 5, 3))).toEqual([5, 4, 6]);
-    expect(reorderedIds(r, 5, dropIndex(r, 5, 5))).toEqual([4, 5, 6]);
+    expect(reorderedIds(r, asPlanned, 5, dropIndex(r, asPlanned, 5, 3))).toEqual([5, 4, 6]);
+    expect(reorderedIds(r, asPlanned, 5, dropIndex(r, asPlanned, 5, 5))).toEqual([4, 5, 6]);
   });
 });
 
@@ -113,6 +125,16 @@ describe('conflictAuthor', () => {
   it('is null for the other conflicts', () => {
     expect(conflictAuthor("visit 12 is not on collector 3's route; move it there first")).toBeNull();
     expect(conflictAuthor('visit 12 is completed; it can no longer be reassigned')).toBeNull();
+  });
+});
+
+describe('conflictKind', () => {
+  it("blames another person's edit only for a version conflict; says what else happened otherwise", () => {
+    expect(conflictKind('version')).toBe('version');
+    expect(conflictKind('closed')).toBe('closed');
+    expect(conflictKind('not_on_route')).toBe('not_on_route');
+    // The day changed while the re-plan was computed (plan.service.ts `store`): no reason, nobody to name.
+    expect(conflictKind(undefined)).toBe('changed');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { PlanOut, PlanRoute, PlanStop } from '$contract/plan.ts';
+import type { PlanOut, PlanRoute, PlanStop, ReassignConflictCode } from '$contract/plan.ts';
 import type { VisitOut, VisitStatus } from '$contract/visit.ts';
 import { todayIn } from '../replay/track.ts';
 
@@ -30,12 +30,24 @@ export function placementOf(plan: PlanOut, visitId: number): Placement | null {
 }
 
 /**
+ * Whether a stop is still open, by its status now: the board's `statusOf`, which follows the live
+ * stream. The plan's copy of a status can be older (a visit done since the plan was made), and an
+ * order built on it asked the server to place a visit already done.
+ */
+export type IsOpen = (stop: PlanStop) => boolean;
+
+/** The route's visits still open, in the plan's order: the list a reorder speaks of. */
+export function openVisitIds(route: PlanRoute, isOpen: IsOpen): number[] {
+  return route.stops.filter(isOpen).map((s) => s.visitId);
+}
+
+/**
  * The route's open visits in the order the dispatcher asks for: `visitId` taken
  * out and put at `toIndex` (an index into the open visits, clamped). Visits
  * already done stay out of the request: the server keeps them where they are.
  */
-export function reorderedIds(route: PlanRoute, visitId: number, toIndex: number): number[] {
-  const open = route.stops.filter((s) => OPEN_STATUSES.has(s.status)).map((s) => s.visitId);
+export function reorderedIds(route: PlanRoute, isOpen: IsOpen, visitId: number, toIndex: number): number[] {
+  const open = openVisitIds(route, isOpen);
   const from = open.indexOf(visitId);
   if (from < 0) return open;
   open.splice(from, 1);
@@ -44,8 +56,8 @@ export function reorderedIds(route: PlanRoute, visitId: number, toIndex: number)
 }
 
 /** The visit's index among the route's open visits, the index `reorderedIds` speaks in (−1 when not open). */
-export function openIndexOf(route: PlanRoute, visitId: number): number {
-  return route.stops.filter((s) => OPEN_STATUSES.has(s.status)).findIndex((s) => s.visitId === visitId);
+export function openIndexOf(route: PlanRoute, isOpen: IsOpen, visitId: number): number {
+  return openVisitIds(route, isOpen).indexOf(visitId);
 }
 
 /**
@@ -54,12 +66,12 @@ export function openIndexOf(route: PlanRoute, visitId: number): number {
  * card of the same column means. A drop on a visit already done lands before
  * the next open one.
  */
-export function dropIndex(route: PlanRoute, visitId: number, beforeVisitId: number | null): number {
-  const others = route.stops.filter((s) => OPEN_STATUSES.has(s.status) && s.visitId !== visitId);
+export function dropIndex(route: PlanRoute, isOpen: IsOpen, visitId: number, beforeVisitId: number | null): number {
+  const others = route.stops.filter((s) => isOpen(s) && s.visitId !== visitId);
   if (beforeVisitId === null) return others.length;
   const at = route.stops.findIndex((s) => s.visitId === beforeVisitId);
   if (at < 0) return others.length;
-  const next = route.stops.slice(at).find((s) => OPEN_STATUSES.has(s.status) && s.visitId !== visitId);
+  const next = route.stops.slice(at).find((s) => isOpen(s) && s.visitId !== visitId);
   return next ? others.indexOf(next) : others.length;
 }
 
@@ -80,6 +92,20 @@ export function conflictAuthor(message: string): { by: string; at: Date } | null
   if (!m) return null;
   const at = new Date(m[2]);
   return Number.isNaN(at.getTime()) ? null : { by: m[1], at };
+}
+
+/**
+ * What a 409 answer to a board action means (server/contract/plan.ts `REASSIGN_CONFLICTS`):
+ * `version`, someone changed the visit after the board read it (the only case that is another
+ * person's edit winning); `closed`, the visit was finished or cancelled meanwhile; `not_on_route`,
+ * it is no longer on the route the action named; `changed`, the day changed while the re-plan
+ * was computed (a check-in, say).
+ */
+export type ConflictKind = ReassignConflictCode | 'changed';
+const CONFLICT_KINDS = ['version', 'closed', 'not_on_route'] as const satisfies readonly ReassignConflictCode[];
+
+export function conflictKind(reason: string | undefined): ConflictKind {
+  return CONFLICT_KINDS.find((k) => k === reason) ?? 'changed';
 }
 
 /** How a re-plan changed one route: metres driven and when the collector is back, later (+) or earlier (−). */

@@ -3,8 +3,22 @@ import type { VisitOut, VisitStatus } from '$contract/visit.ts';
 import { SvelteMap } from 'svelte/reactivity';
 import { ApiError, api } from '../api.ts';
 import { i18n } from '../i18n.svelte.ts';
+import { clockFormat } from '../i18n/format.ts';
 import { live } from '../live.svelte.ts';
-import { OPEN_STATUSES, conflictAuthor, dropIndex, isNewerPlan, isWaiting, mergeWaiting, placementOf, reorderedIds, routeDeltas, type RouteDelta } from './board-plan.ts';
+import {
+  OPEN_STATUSES,
+  conflictAuthor,
+  conflictKind,
+  dropIndex,
+  isNewerPlan,
+  isWaiting,
+  mergeWaiting,
+  openVisitIds,
+  placementOf,
+  reorderedIds,
+  routeDeltas,
+  type RouteDelta,
+} from './board-plan.ts';
 
 /** Why the server refused a change it could not keep in the plan (server/plans/reassign-changes.ts `assertChangesKept`). */
 const REFUSALS = ['skill', 'window', 'capacity', 'max_tasks', 'shift_full'] as const;
@@ -13,10 +27,15 @@ const isRefusal = (reason: string | undefined): reason is (typeof REFUSALS)[numb
 /** The same budget the server gives a reassignment: the new route shows within a second. */
 const UNLOCK_REPLAN_MS = 250;
 
-/** What the board tells the dispatcher after an action; `conflict` is another dispatcher's edit winning. */
+/**
+ * What the board tells the dispatcher after an action: `conflict` is another person's edit of the visit
+ * winning; `outdated`, the day moved on otherwise (the visit was finished, or left the route) and the
+ * board reloaded; both keep the server's words as a detail.
+ */
 export type BoardNotice =
   | { kind: 'done'; ms: number }
   | { kind: 'conflict'; by: string | null; at: Date | null; detail: string }
+  | { kind: 'outdated'; why: 'closed' | 'not_on_route' | 'changed'; detail: string }
   | { kind: 'error'; detail: string };
 
 /** A visit's newest version and status as the live stream reported them, newer than the plan's copy. */
@@ -89,7 +108,7 @@ export class BoardState {
 
   /** ETAs as "09:40", in the plan's (the team's) time zone. */
   readonly clock = $derived(
-    new Intl.DateTimeFormat(i18n.languageTag, { timeZone: this.plan?.timeZone ?? i18n.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+    clockFormat(i18n.languageTag, this.plan?.timeZone ?? i18n.timeZone),
   );
 
   #live = new SvelteMap<number, VisitLive>();
@@ -187,15 +206,16 @@ export class BoardState {
     return this.#reassign(visitId, { moves: [{ visitId, toCollectorId, version }] });
   }
 
-  /** Puts `visitId` at `toIndex` among its collector's open visits; that order is kept, the ETAs re-planned. */
+  /** Puts `visitId` at `toIndex` among its collector's open visits (by their status now); that order is kept, the ETAs re-planned. */
   reorder(visitId: number, toIndex: number): Promise<void> {
     const placement = this.plan ? placementOf(this.plan, visitId) : null;
     if (!placement || placement.collectorId === null) return Promise.resolve();
     const route = this.plan!.routes.find((r) => r.collectorId === placement.collectorId)!;
-    const visitIds = reorderedIds(route, visitId, toIndex);
-    const current = route.stops.filter((s) => OPEN_STATUSES.has(s.status)).map((s) => s.visitId);
+    const visitIds = reorderedIds(route, this.isOpen, visitId, toIndex);
+    const current = openVisitIds(route, this.isOpen);
     if (visitIds.every((id, i) => id === current[i])) return Promise.resolve();
-    return this.#reassign(visitId, { reorder: { collectorId: placement.collectorId, visitIds } });
+    // The server locks the moved visit in its new place: the next change to the route keeps this order up to it.
+    return this.#reassign(visitId, { reorder: { collectorId: placement.collectorId, visitIds, movedVisitId: visitId } });
   }
 
   cancel(visitId: number): Promise<void> {
@@ -228,10 +248,8 @@ export class BoardState {
     this.missing = this.plan === null;
   }
 
-  /** Whether a dispatcher may still change the visit (moved, reordered, locked, cancelled). */
-  isOpen(stop: { visitId: number; visitVersion: number; status: VisitStatus }): boolean {
-    return OPEN_STATUSES.has(this.statusOf(stop));
-  }
+  /** Whether a dispatcher may still change the visit (moved, reordered, locked, cancelled), by its status now. */
+  readonly isOpen = (stop: { visitId: number; visitVersion: number; status: VisitStatus }): boolean => OPEN_STATUSES.has(this.statusOf(stop));
 
   /** A drop from drag and drop: on the visit's own column a reorder, on another a move. */
   drop(visitId: number, collectorId: number, beforeVisitId: number | null): Promise<void> {
@@ -241,7 +259,7 @@ export class BoardState {
     if (!placement) return Promise.resolve();
     if (placement.collectorId !== collectorId) return this.move(visitId, collectorId);
     const route = this.plan!.routes.find((r) => r.collectorId === collectorId)!;
-    return this.reorder(visitId, dropIndex(route, visitId, beforeVisitId));
+    return this.reorder(visitId, dropIndex(route, this.isOpen, visitId, beforeVisitId));
   }
 
   #reassign(visitId: number, change: Omit<ReassignRequest, 'teamId'>): Promise<void> {
@@ -262,9 +280,10 @@ export class BoardState {
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
       if (err instanceof ApiError && err.status === 409) {
-        const author = conflictAuthor(detail);
-        this.notice = { kind: 'conflict', by: author?.by ?? null, at: author?.at ?? null, detail };
-        // The board was behind: show what the other dispatcher's edit left.
+        const why = conflictKind(err.reason);
+        const author = why === 'version' ? conflictAuthor(detail) : null;
+        this.notice = why === 'version' ? { kind: 'conflict', by: author?.by ?? null, at: author?.at ?? null, detail } : { kind: 'outdated', why, detail };
+        // The board was behind: show the day as it is now.
         await this.load();
       } else if (err instanceof ApiError && err.status === 422 && visitId === 0) {
         // Planning the day found every visit done or cancelled.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeFormatters } from './format.ts';
+import { clockFormat, makeFormatters } from './format.ts';
 
 const es = makeFormatters('es-MX', 'America/Mexico_City', 'MXN');
 const en = makeFormatters('en-US', 'America/Mexico_City', 'MXN');
@@ -32,9 +32,23 @@ describe('formatters', () => {
     expect(en.duration(12 * 60_000 + 29_000)).toBe('12 min');
   });
 
-  it('prints times in the team time zone', () => {
-    expect(en.time(Date.UTC(2026, 10, 23, 18, 5, 9))).toBe('12:05:09 PM');
-    // 18:05 UTC is 12:05 in Mexico City (UTC-6, no DST since 2022).
-    expect(es.dateTime(Date.UTC(2026, 10, 23, 18, 5, 9))).toBe('23 nov 2026, 12:05:09 p.m.');
+  it('prints times in the team time zone, on the 24-hour clock in both languages', () => {
+    // 19:05 UTC is 13:05 in Mexico City (UTC-6, no DST since 2022).
+    const afternoon = Date.UTC(2026, 10, 23, 19, 5, 9);
+    expect(en.time(afternoon)).toBe('13:05:09');
+    expect(es.time(afternoon)).toBe('13:05:09');
+    expect(es.dateTime(afternoon)).toBe('23 nov 2026, 13:05:09');
+    expect(en.dateTime(afternoon)).toBe('Nov 23, 2026, 13:05:09');
+    expect(es.time(Date.UTC(2026, 10, 23, 6, 5, 9))).toBe('00:05:09');
+  });
+
+  it('builds every time-of-day format alike: the board, the replay and the metrics read the same clock', () => {
+    const at = Date.UTC(2026, 10, 23, 15, 50);
+    for (const tag of ['es-MX', 'en-US']) {
+      expect(clockFormat(tag, 'America/Mexico_City').format(at)).toBe('09:50');
+      expect(clockFormat(tag, 'America/Bogota').format(at)).toBe('10:50');
+    }
+    expect(clockFormat('es-MX', 'America/Bogota', { date: 'day' }).format(at)).toBe('23 nov, 10:50');
+    expect(clockFormat('en-US', 'America/Bogota', { zoneName: true }).format(at)).toBe('10:50 GMT-5');
   });
 });

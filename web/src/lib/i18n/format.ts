@@ -11,14 +11,40 @@ export interface Formatters {
   money(amount: number): string;
   /** "hace 12 s" — the age of something that happened `ms` ago. */
   ago(ms: number): string;
-  /** Date and time in the team's time zone. */
+  /** Date and time in the team's time zone, the time as `clockFormat` writes it. */
   dateTime(epochMs: number): string;
-  /** Time of day in the team's time zone. */
+  /** Time of day with seconds in the team's time zone, as `clockFormat` writes it. */
   time(epochMs: number): string;
   distanceKm(km: number): string;
   meters(m: number): string;
   /** A span such as "2 h 05 min" (or "12 min"). */
   duration(ms: number): string;
+}
+
+export interface ClockOptions {
+  /** "13:50:07": where a time moves by the second (the replay's cursor). */
+  seconds?: boolean;
+  /** The day first ("23 nov, 13:50"), with the year too ("23 nov 2026, 13:50"). */
+  date?: 'day' | 'year';
+  /** The zone after the time ("13:50 GMT-5"), where it may not be the reader's. */
+  zoneName?: boolean;
+}
+
+/**
+ * How every screen writes a time of day: 24-hour in both languages, hours with two digits
+ * ("09:05", "13:50"), as visit windows are written ("09:00–12:00"), so the board, the replay,
+ * the map wall and the metrics read alike. The one place a time-of-day format is built.
+ */
+export function clockFormat(languageTag: string, timeZone: string, o: ClockOptions = {}): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(languageTag, {
+    timeZone,
+    hourCycle: 'h23',
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(o.seconds ? { second: '2-digit' } : {}),
+    ...(o.date ? { day: 'numeric', month: 'short', ...(o.date === 'year' ? { year: 'numeric' } : {}) } : {}),
+    ...(o.zoneName ? { timeZoneName: 'short' } : {}),
+  });
 }
 
 const SECOND = 1000;
@@ -32,8 +58,8 @@ export function makeFormatters(languageTag: string, timeZone: string, currency: 
   const percent = new Intl.NumberFormat(languageTag, { style: 'percent', maximumFractionDigits: 0 });
   const money = new Intl.NumberFormat(languageTag, { style: 'currency', currency });
   const relative = new Intl.RelativeTimeFormat(languageTag, { numeric: 'always', style: 'narrow' });
-  const dateTime = new Intl.DateTimeFormat(languageTag, { timeZone, dateStyle: 'medium', timeStyle: 'medium' });
-  const time = new Intl.DateTimeFormat(languageTag, { timeZone, timeStyle: 'medium' });
+  const dateTime = clockFormat(languageTag, timeZone, { seconds: true, date: 'year' });
+  const time = clockFormat(languageTag, timeZone, { seconds: true });
   const km = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'kilometer', maximumFractionDigits: 1 });
   const meters = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'meter', maximumFractionDigits: 0 });
   const hours = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'hour' });

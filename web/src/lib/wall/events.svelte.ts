@@ -1,6 +1,7 @@
 import type { EventOut } from '$contract/event.ts';
 import { api } from '../api.ts';
 import { live } from '../live.svelte.ts';
+import { deviatingCollectors } from './deviations.ts';
 import { feedOrder } from './records.ts';
 
 /**
@@ -14,8 +15,8 @@ class OpenEvents {
   /** Ids with an acknowledge request in flight, and the last failure per id. */
   acking = $state.raw<ReadonlySet<number>>(new Set());
   ackError = $state<{ id: number; message: string } | null>(null);
-  /** Collectors with an open event: their markers show "in deviation". */
-  readonly deviating: ReadonlySet<number> = $derived(new Set(this.list.map((e) => e.collectorId)));
+  /** Collectors with an open, unacknowledged route deviation: their markers show "in deviation". */
+  readonly deviating: ReadonlySet<number> = $derived(deviatingCollectors(this.list));
 
   #byId = new Map<number, EventOut>();
   #stops: (() => void)[] = [];

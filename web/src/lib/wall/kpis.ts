@@ -27,7 +27,7 @@ export interface Kpis {
   visitsDone: number;
   /** Today's visits that still count: cancelled ones are off the plan. */
   visitsPlanned: number;
-  /** Reporting now, whatever their state (one in deviation may have gone silent). */
+  /** Reporting now: every collector not shown offline. */
   activeCollectors: number;
   collectors: number;
   openEvents: number;

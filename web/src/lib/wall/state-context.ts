@@ -5,7 +5,7 @@ import { openEvents } from './events.svelte.ts';
 import { operations } from './operations.svelte.ts';
 
 /**
- * Deviation and at-visit for one collector, from the wall's open events and today's
+ * Route deviation (see `marksDeviation`) and at-visit for one collector, from the wall's open events and today's
  * visits. Reads rune state: inside a `$derived` it re-runs when either changes.
  */
 export function stateContext(collectorId: number, last: Pick<LivePosition, 'lat' | 'lon' | 'speedKph'> | null): StateContext {

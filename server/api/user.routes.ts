@@ -1,0 +1,43 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { AuthService } from '../auth/auth.service.ts';
+import type { UserService } from '../auth/user.service.ts';
+import { CreateUser, UserList, UserListQuery, UserOut, UserPatch } from '../contract/user.ts';
+import { operationErrors } from './account.routes.ts';
+import { bearerToken, requireUser } from './auth-hook.ts';
+import { ErrorBody } from './schemas.ts';
+
+const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+
+/**
+ * User management (SPEC §6 roles), for admins only: a login decides what its holder sees
+ * of every team, so handing one out stays with those who already see everything. Teams and
+ * collectors are made with their own routes first.
+ */
+export const userRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; users: UserService }> = async (app, { auth, users }) => {
+  const admins = requireUser(auth, ['admin']);
+  app.setErrorHandler(operationErrors);
+
+  app.get('/api/users', { preHandler: admins, schema: { tags: ['users'], querystring: UserListQuery, response: { 200: UserList } } }, async (req) => ({
+    users: await users.list(req.query),
+  }));
+
+  app.post('/api/users', { preHandler: admins, schema: { tags: ['users'], body: CreateUser, response: { 201: UserOut, ...Errors } } }, async (req, reply) =>
+    reply.code(201).send(await users.create(req.body)),
+  );
+
+  app.patch(
+    '/api/users/:id',
+    {
+      preHandler: admins,
+      schema: {
+        tags: ['users'],
+        description: 'A new password, `active: false` or a new role, team or collector ends the user\'s sessions (tokens and live connections).',
+        params: Type.Object({ id: Type.Integer() }),
+        body: UserPatch,
+        response: { 200: UserOut, ...Errors },
+      },
+    },
+    async (req) => users.update(req.params.id, req.body, { user: req.user, token: bearerToken(req)! }),
+  );
+};

@@ -1,0 +1,149 @@
+import type { Kysely } from 'kysely';
+import type { Role, SessionUser } from '../contract/auth.ts';
+import type { CreateUser, UserListQuery, UserOut, UserPatch } from '../contract/user.ts';
+import type { Database } from '../db/database.ts';
+import type { User } from '../db/tables/user.table.ts';
+import { OperationError, conflict, invalid, notFound } from '../operations/errors.ts';
+import { hashPassword, type AuthService } from './auth.service.ts';
+
+/** Roles confined to one team (operations/actor.ts readScope); admins and managers see every team. */
+const TEAM_ROLES: readonly Role[] = ['supervisor', 'dispatcher', 'collector'];
+
+/** Where a user sits: what decides what they see and change. */
+interface Placement {
+  role: Role;
+  teamId: number | null;
+  collectorId: number | null;
+}
+
+const normalEmail = (email: string) => email.trim().toLowerCase();
+const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
+
+export function toUserOut(r: User): UserOut {
+  return {
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    teamId: r.team_id,
+    collectorId: r.collector_id,
+    active: r.active,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}
+
+/** User management for admins (SPEC §6 roles); sessions end through AuthService. */
+export class UserService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly auth: AuthService,
+  ) {}
+
+  async list(q: UserListQuery): Promise<UserOut[]> {
+    let query = this.db.selectFrom('users').selectAll().orderBy('email');
+    if (q.role !== undefined) query = query.where('role', '=', q.role);
+    if (q.teamId !== undefined) query = query.where('team_id', '=', q.teamId);
+    if (q.active !== undefined) query = query.where('active', '=', q.active);
+    return (await query.execute()).map(toUserOut);
+  }
+
+  async create(body: CreateUser): Promise<UserOut> {
+    const email = normalEmail(body.email);
+    const collectorId = body.collectorId ?? null;
+    let teamId = body.teamId ?? null;
+    // A collector's login without a team takes its collector's: there is only one it can be.
+    if (body.role === 'collector' && body.teamId === undefined && collectorId !== null) {
+      teamId = (await this.db.selectFrom('collectors').select('team_id').where('id', '=', collectorId).executeTakeFirst())?.team_id ?? null;
+    }
+    await this.checkPlacement({ role: body.role, teamId, collectorId }, null);
+    await this.assertEmailFree(email, null);
+    try {
+      const row = await this.db
+        .insertInto('users')
+        .values({ email, name: body.name.trim(), password_hash: await hashPassword(body.password), role: body.role, team_id: teamId, collector_id: collectorId })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toUserOut(row);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw emailTaken(email);
+      throw e;
+    }
+  }
+
+  /**
+   * `by`: who asks and with which token. A new password, a deactivation or a new role, team
+   * or collector ends the user's sessions, except the asker's own current one.
+   */
+  async update(id: number, patch: UserPatch, by: { user: SessionUser; token: string }): Promise<UserOut> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound(`user ${id}`);
+    const next: Placement = {
+      role: patch.role ?? row.role,
+      teamId: patch.teamId !== undefined ? patch.teamId : row.team_id,
+      collectorId: patch.collectorId !== undefined ? patch.collectorId : row.collector_id,
+    };
+    const moved = next.role !== row.role || next.teamId !== row.team_id || next.collectorId !== row.collector_id;
+    const active = patch.active ?? row.active;
+    if (moved) await this.checkPlacement(next, id);
+    if (row.role === 'admin' && row.active && (next.role !== 'admin' || !active)) await this.assertAnotherAdmin(id);
+    const email = patch.email !== undefined ? normalEmail(patch.email) : row.email;
+    if (email !== row.email) await this.assertEmailFree(email, id);
+
+    let updated: User;
+    try {
+      updated = await this.db
+        .updateTable('users')
+        .set({
+          email,
+          name: patch.name?.trim() ?? row.name,
+          role: next.role,
+          team_id: next.teamId,
+          collector_id: next.collectorId,
+          active,
+          ...(patch.password !== undefined ? { password_hash: await hashPassword(patch.password) } : {}),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    } catch (e) {
+      if (isUniqueViolation(e)) throw emailTaken(email);
+      throw e;
+    }
+    if (patch.password !== undefined || !active || moved) await this.auth.endSessions(id, id === by.user.id && active ? by.token : undefined);
+    return toUserOut(updated);
+  }
+
+  /** Role, team and collector agree with each other and with what is stored. */
+  private async checkPlacement(p: Placement, userId: number | null): Promise<void> {
+    if (TEAM_ROLES.includes(p.role)) {
+      if (p.teamId === null) throw invalid(`role ${p.role} needs a team (teamId)`);
+    } else if (p.teamId !== null) {
+      throw invalid(`role ${p.role} works across every team: teamId must be null`);
+    }
+    if (p.role !== 'collector' && p.collectorId !== null) throw invalid(`collectorId is only for role collector (send collectorId: null)`);
+    if (p.role === 'collector' && p.collectorId === null) throw invalid('role collector needs collectorId: the collector this login is');
+    if (p.teamId !== null && !(await this.db.selectFrom('teams').select('id').where('id', '=', p.teamId).executeTakeFirst())) throw notFound(`team ${p.teamId}`);
+    if (p.collectorId === null) return;
+    const collector = await this.db.selectFrom('collectors').select('team_id').where('id', '=', p.collectorId).executeTakeFirst();
+    if (!collector) throw notFound(`collector ${p.collectorId}`);
+    if (collector.team_id !== p.teamId) throw invalid(`collector ${p.collectorId} is in team ${collector.team_id ?? 'none'}, not team ${p.teamId}`);
+    let other = this.db.selectFrom('users').select(['id', 'email']).where('collector_id', '=', p.collectorId).where('active', '=', true);
+    if (userId !== null) other = other.where('id', '<>', userId);
+    const holder = await other.executeTakeFirst();
+    if (holder) throw conflict(`collector ${p.collectorId} already has a login: user ${holder.id} (${holder.email})`);
+  }
+
+  private async assertEmailFree(email: string, userId: number | null): Promise<void> {
+    let q = this.db.selectFrom('users').select('id').where('email', '=', email);
+    if (userId !== null) q = q.where('id', '<>', userId);
+    if (await q.executeTakeFirst()) throw emailTaken(email);
+  }
+
+  /** Someone must still be able to manage users: the last active admin stays one. */
+  private async assertAnotherAdmin(userId: number): Promise<void> {
+    const other = await this.db.selectFrom('users').select('id').where('role', '=', 'admin').where('active', '=', true).where('id', '<>', userId).executeTakeFirst();
+    if (!other) throw new OperationError(409, `user ${userId} is the only active admin: make another admin first`);
+  }
+}
+
+const emailTaken = (email: string) => conflict(`a user with email ${email} already exists`);

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { makeMetricsFormat } from './metrics-format.ts';
+
+// A manager's page reads the server's zone (Mexico City); 14:50 UTC is 08:50 there and 09:50 in Bogotá.
+const at = '2026-11-20T14:50:00.000Z';
+
+describe('metrics report times', () => {
+  it("read in each row's team's zone, on the 24-hour clock, whatever zone the page is in", () => {
+    for (const tag of ['es-MX', 'en-US']) {
+      const fmt = makeMetricsFormat(tag, 'America/Mexico_City', 'MXN');
+      expect(fmt.report(at, true, 'America/Bogota')).toBe('09:50');
+      expect(fmt.report(at, true, 'America/Mexico_City')).toBe('08:50');
+    }
+    expect(makeMetricsFormat('es-MX', 'America/Mexico_City', 'MXN').report(at, false, 'America/Bogota')).toBe('20 nov, 09:50');
+  });
+
+  it('name the zone where a row sums teams of different zones, and print a dash for none', () => {
+    const fmt = makeMetricsFormat('en-US', 'America/Mexico_City', 'MXN');
+    expect(fmt.report(at, true, null)).toBe('08:50 CST');
+    expect(fmt.report(null, true, 'America/Bogota')).toBe('—');
+  });
+});

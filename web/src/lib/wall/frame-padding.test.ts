@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { framePadding, OVERLAY_GAP_PX } from './frame-padding.ts';
+
+const BASE = { top: 60, right: 60, bottom: 60, left: 60 };
+const GAP = OVERLAY_GAP_PX;
+
+describe('framePadding', () => {
+  // The wall at 1366 × 768 in kiosk mode: a 1038 px wide map under the KPI bar, the legend column and the ticker.
+  const W = 1038;
+  const H = 768;
+  const kpis = { left: 12, top: 12, right: 870, bottom: 100 };
+  const legendColumn = { left: 882, top: 12, right: 1026, bottom: 246 };
+  const ticker = { left: 12, top: 712, right: 978, bottom: 756 };
+
+  it('keeps the fleet left of the legend column, below the KPI bar and above the ticker', () => {
+    expect(framePadding(W, H, [kpis, legendColumn, ticker], BASE)).toEqual({
+      top: 100 + GAP,
+      right: W - 882 + GAP,
+      bottom: H - 712 + GAP,
+      left: 60,
+    });
+  });
+
+  it('keeps the base padding where no panel is, and ignores panels that are hidden or empty', () => {
+    const hidden = { left: 500, top: 300, right: 500, bottom: 300 };
+    const offMap = { left: W + 10, top: 10, right: W + 200, bottom: 200 };
+    expect(framePadding(W, H, [hidden, offMap], BASE)).toEqual(BASE);
+  });
+
+  it('clears a full-width row of filters (a tablet, no legend) from the top rather than the side', () => {
+    const filters = { left: 12, top: 110, right: 1026, bottom: 150 };
+    expect(framePadding(W, H, [filters], BASE)).toEqual({ ...BASE, top: 150 + GAP });
+  });
+
+  it('never leaves the fleet less than 30 % of the map, which fitBounds would refuse', () => {
+    const pad = framePadding(400, 300, [{ left: 0, top: 0, right: 400, bottom: 200 }, { left: 0, top: 150, right: 400, bottom: 300 }], BASE);
+    expect(pad.top + pad.bottom).toBeLessThanOrEqual(300 * 0.7);
+    expect(pad.top).toBeGreaterThan(pad.bottom);
+  });
+});
