@@ -34,8 +34,6 @@ try {
   const token = (await api<{ token: string }>('POST', '/api/auth/login', null, ADMIN)).body.token;
   const db = server.dbh.db;
   const team = await db.insertInto('teams').values({ name: 'Centro' }).returning('id').executeTakeFirstOrThrow();
-  // Routes from and back to the city centre, as the demo's teams (and as this bench measured before teams without an office got open routes).
-  await db.insertInto('team_plan_settings').values({ team_id: team.id, office_lat: city.center[1], office_lon: city.center[0] }).execute();
   const collectors = await db
     .insertInto('collectors')
     .values(Array.from({ length: COLLECTORS }, (_, i) => ({ name: `Cobrador ${i + 1}`, team_id: team.id })))
