@@ -1,26 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
-import type { AuthService } from '../auth/auth.service.ts';
 import type { SessionUser } from '../contract/auth.ts';
 import { DeviceOut, DevicePatch, DeviceWithToken } from '../contract/device.ts';
-import type { Database } from '../db/database.ts';
-import { hashToken, type DeviceRegistry } from '../ingest/device-registry.ts';
+import { hashToken } from '../ingest/device-registry.ts';
 import { readScope } from '../operations/actor.ts';
 import { OperationError, notFound } from '../operations/errors.ts';
 import { operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
-import { toDeviceOut } from './device.routes.ts';
+import { toDeviceOut, type DeviceRouteDeps } from './device.routes.ts';
 import { ErrorBody } from './schemas.ts';
 
-interface Deps {
-  db: Kysely<Database>;
-  auth: AuthService;
-  registry: DeviceRegistry;
-  onDevicesChanged(): void;
-  /** A device handed to a collector (or enabled again): its phone gets the collector's plan of the day. */
-  onDeviceAssigned(collectorId: number): void;
+interface Deps extends DeviceRouteDeps {
   /** Closes the device's open connections: it must log in again (a rotated token, a disabled device). */
   disconnect(uniqueId: string): void;
   /** Removes the plan retained for the device: a phone back in the pool or disabled must not show its last collector's visits. */

@@ -11,18 +11,18 @@ import { positionsOfDevice } from '../repositories/position.repository.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
 
-interface Deps {
+export interface DeviceRouteDeps {
   db: Kysely<Database>;
   auth: AuthService;
   registry: DeviceRegistry;
   onDevicesChanged(): void;
-  /** A device handed to a collector: its phone gets the collector's plan of the day. */
+  /** A device handed to a collector (or enabled again): its phone gets the collector's plan of the day. */
   onDeviceAssigned(collectorId: number): void;
 }
 
 const MAX_POSITIONS = 100_000;
 
-export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, auth, registry, onDevicesChanged, onDeviceAssigned }) => {
+export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRouteDeps> = async (app, { db, auth, registry, onDevicesChanged, onDeviceAssigned }) => {
   const admins = requireUser(auth, ['admin', 'supervisor']);
   const anyone = requireUser(auth);
 
