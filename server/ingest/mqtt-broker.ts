@@ -106,6 +106,9 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
       // disabled or handed to another collector, here or on another instance (DeviceRegistry's cache age).
       registry
         .find(bound.uniqueId)
+        // The database down: the device as it logged in (its publish waits for the database anyway); closing
+        // the connection instead would drop every publish in flight.
+        .catch(() => bound)
         .then(async (dev) => {
           if (!dev || dev.tokenHash !== bound.tokenHash) {
             held--;
