@@ -89,7 +89,8 @@ describe('live stream at /live', () => {
     const sent = batches.flatMap((b) => b.list).filter((p) => p.uniqueId === 'live-phone');
     expect(sent.map((p) => p.lat)).toEqual([20.67006]);
     const history = await t.api<{ positions: { lat: number }[] }>('GET', `/api/devices/live-phone/positions?from=${new Date(older - 1000).toISOString()}&to=${new Date(now + 1000).toISOString()}`);
-    expect(history.body.positions.map((p) => p.lat)).toEqual(expect.arrayContaining([20.67007, 20.67008, 20.67006]));
+    // Not 20.67008: its time may be that of one of the previous test's fixes (~30 ms apart), and then it is a resend, not stored again.
+    expect(history.body.positions.map((p) => p.lat)).toEqual(expect.arrayContaining([20.67007, 20.67006]));
   });
 
   it('stops streaming to a socket as soon as its session is logged out', async () => {
