@@ -1,3 +1,4 @@
+import { FIRST_START_PASSWORD } from './auth/auth.service.ts';
 import { loadConfig } from './config.ts';
 import { prepareDataDir } from './db/data-dir.ts';
 import { seedDemo } from './demo/seed-demo.ts';
@@ -37,7 +38,9 @@ try {
       intervalMs: Number(process.env.DEMO_INTERVAL_MS ?? 1000),
       log: server.log,
     });
-    server.log.info({ url: `http://localhost:${server.ports.http}`, login: 'admin@ronda.local / ronda', collectors, devices: devices.length }, 'demo running');
+    // The public password only while it still opens the account: once changed, the log must not claim it.
+    const password = config.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : (await server.auth.hasPassword(config.ADMIN_EMAIL, FIRST_START_PASSWORD)) ? FIRST_START_PASSWORD : '(the password you set)';
+    server.log.info({ url: `http://localhost:${server.ports.http}`, login: `${config.ADMIN_EMAIL} / ${password}`, collectors, devices: devices.length }, 'demo running');
   }
   const stop = async (signal: string) => {
     server.log.info({ signal }, 'shutting down');

@@ -95,6 +95,12 @@ export class AuthService {
     return true;
   }
 
+  /** Whether `email`'s password is `password`, without opening a session (start-up messages). */
+  async hasPassword(email: string, password: string): Promise<boolean> {
+    const row = await this.db.selectFrom('users').select('password_hash').where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+    return row !== undefined && (await bcrypt.compare(password, row.password_hash));
+  }
+
   /**
    * The bootstrap admin (ADMIN_EMAIL). Without a password (ADMIN_PASSWORD unset) it is only
    * created when missing, with FIRST_START_PASSWORD; an existing one is left alone, so a

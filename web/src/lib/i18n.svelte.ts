@@ -1,6 +1,6 @@
 import { en } from './i18n/en.ts';
 import { es, type MessageKey } from './i18n/es.ts';
-import { makeFormatters } from './i18n/format.ts';
+import { makeFormatters, moneyLocale } from './i18n/format.ts';
 
 export type { MessageKey };
 export const LOCALES = ['es', 'en'] as const;
@@ -27,11 +27,12 @@ class I18n {
   /** Formatters for amounts in other currencies (a payment's own, another team's), one per language and currency. */
   readonly #moneyIn = new Map<string, Intl.NumberFormat>();
 
-  /** An amount in `currency`, which need not be the account's. */
+  /** An amount in `currency`, which need not be the account's: written the account's way, so a foreign currency keeps its code. */
   moneyIn(currency: string, amount: number): string {
-    const key = `${this.languageTag}:${currency}`;
+    const tag = moneyLocale(this.languageTag, this.currency);
+    const key = `${tag}:${currency}`;
     let f = this.#moneyIn.get(key);
-    if (!f) this.#moneyIn.set(key, (f = new Intl.NumberFormat(this.languageTag, { style: 'currency', currency })));
+    if (!f) this.#moneyIn.set(key, (f = new Intl.NumberFormat(tag, { style: 'currency', currency })));
     return f.format(amount);
   }
 

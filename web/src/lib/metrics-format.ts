@@ -1,4 +1,4 @@
-import { clockFormat } from './i18n/format.ts';
+import { clockFormat, moneyLocale } from './i18n/format.ts';
 
 /** How the metrics page prints its figures; built once per language, time zone and currency. */
 export interface MetricsFormat {
@@ -26,8 +26,9 @@ export interface MetricsFormat {
 const DASH = '—';
 
 export function makeMetricsFormat(languageTag: string, timeZone: string, currency: string): MetricsFormat {
-  const money = new Intl.NumberFormat(languageTag, { style: 'currency', currency });
-  const moneyAxis = new Intl.NumberFormat(languageTag, { style: 'currency', currency, maximumFractionDigits: 0, minimumFractionDigits: 0 });
+  const moneyTag = moneyLocale(languageTag, currency);
+  const money = new Intl.NumberFormat(moneyTag, { style: 'currency', currency });
+  const moneyAxis = new Intl.NumberFormat(moneyTag, { style: 'currency', currency, maximumFractionDigits: 0, minimumFractionDigits: 0 });
   const km = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'kilometer', minimumFractionDigits: 0, maximumFractionDigits: 2 });
   const pct = new Intl.NumberFormat(languageTag, { style: 'percent', maximumFractionDigits: 0 });
   const min = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'minute', maximumFractionDigits: 1 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockFormat, makeFormatters } from './format.ts';
+import { clockFormat, makeFormatters, moneyLocale } from './format.ts';
 
 const es = makeFormatters('es-MX', 'America/Mexico_City', 'MXN');
 const en = makeFormatters('en-US', 'America/Mexico_City', 'MXN');
@@ -17,6 +17,17 @@ describe('formatters', () => {
   it('formats money in the account currency', () => {
     expect(es.money(1234.5)).toBe('$1,234.50');
     expect(en.money(1234.5)).toBe('MX$1,234.50');
+  });
+
+  it('writes a team’s money as it is written where it is spent, in Spanish', () => {
+    // Intl puts a no-break space between the symbol and the figure.
+    // A Bogotá team read "COP 150,000.00" (Mexico's style) before: Colombians write "$ 150.000".
+    expect(makeFormatters('es-MX', 'America/Bogota', 'COP').money(150_000)).toBe('$\u00a0150.000');
+    expect(makeFormatters('es-MX', 'America/Lima', 'PEN').money(1234.5)).toBe('S/\u00a01,234.50');
+    expect(makeFormatters('en-US', 'America/Bogota', 'COP').money(150_000)).toBe('COP\u00a0150,000');
+    // Another currency keeps its code, written the team's way.
+    expect(new Intl.NumberFormat(moneyLocale('es-MX', 'COP'), { style: 'currency', currency: 'USD' }).format(20)).toBe('US$\u00a020,00');
+    expect(moneyLocale('es-MX', 'XAF')).toBe('es-MX');
   });
 
   it('formats speed, battery and counts', () => {

@@ -47,6 +47,22 @@ export function clockFormat(languageTag: string, timeZone: string, o: ClockOptio
   });
 }
 
+/**
+ * Where each currency is spent, for the Spanish screens: an amount reads as it does there
+ * ("$ 150.000" in Bogotá, "$150,000.00" in Mexico City, "S/ 150,000.00" in Lima) rather than
+ * every team's money in Mexico's style ("COP 150,000"). Dollar teams read es-US.
+ */
+const SPANISH_REGION_OF: Record<string, string> = {
+  MXN: 'MX', COP: 'CO', PEN: 'PE', CLP: 'CL', ARS: 'AR', UYU: 'UY', PYG: 'PY', BOB: 'BO', GTQ: 'GT',
+  HNL: 'HN', NIO: 'NI', CRC: 'CR', PAB: 'PA', DOP: 'DO', VES: 'VE', USD: 'US', EUR: 'ES',
+};
+
+/** The language tag money in `accountCurrency` is written with: the UI language, in that currency's region. */
+export function moneyLocale(languageTag: string, accountCurrency: string): string {
+  const region = SPANISH_REGION_OF[accountCurrency];
+  return region && languageTag.split('-')[0] === 'es' ? `es-${region}` : languageTag;
+}
+
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
@@ -56,7 +72,7 @@ export function makeFormatters(languageTag: string, timeZone: string, currency: 
   const integer = new Intl.NumberFormat(languageTag, { maximumFractionDigits: 0 });
   const speed = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'kilometer-per-hour', maximumFractionDigits: 0 });
   const percent = new Intl.NumberFormat(languageTag, { style: 'percent', maximumFractionDigits: 0 });
-  const money = new Intl.NumberFormat(languageTag, { style: 'currency', currency });
+  const money = new Intl.NumberFormat(moneyLocale(languageTag, currency), { style: 'currency', currency });
   const relative = new Intl.RelativeTimeFormat(languageTag, { numeric: 'always', style: 'narrow' });
   const dateTime = clockFormat(languageTag, timeZone, { seconds: true, date: 'year' });
   const time = clockFormat(languageTag, timeZone, { seconds: true });
