@@ -164,6 +164,11 @@ describe('the metrics page for the seeded day', () => {
       for (const width of [1024, 1366, 1920]) {
         await page.setViewportSize({ width, height: 800 });
         await expect.poll(spills, { message: `${language} at ${width} px` }).toEqual([]);
+        // The table's every column in view from a laptop's 1366 px up: no sideways scrolling to find the figures.
+        if (width >= 1366) {
+          const overflow = await page.locator('.metrics-table').evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth);
+          expect(overflow, `${language} table at ${width} px`).toBeLessThanOrEqual(0);
+        }
       }
     }
     expect(errors).toEqual([]);
