@@ -28,6 +28,7 @@ import type { VisitOut } from './contract/visit.ts';
 import { openDatabase, type DbHandle } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { applyTimescalePolicies } from './db/timescale.ts';
+import { AlarmEvents } from './deviations/alarm-events.ts';
 import { DeviationService } from './deviations/deviation.service.ts';
 import { listEvents } from './deviations/event.repository.ts';
 import { BatchWriter } from './ingest/batch-writer.ts';
@@ -143,6 +144,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
     stats,
     log.child({ part: 'ingest' }),
+    // Device alarms take the deviations' way to the wall: the events table, then the live `event`.
+    new AlarmEvents({ db: dbh.db, emit: emitEvent, futureS: config.FILTER_FUTURE_S }),
   );
   const notifyRecord: NotifyRecord = (event, teamId, payload) => {
     live?.emitRecord(event, teamId, payload);

@@ -1,6 +1,7 @@
 import mqtt from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventOut } from '../server/contract/event.ts';
 import type { LivePosition } from '../server/contract/live.ts';
 import type { PhonePlan, PlanOut } from '../server/contract/plan.ts';
 import { testRedisUrl } from './support/scale-services.ts';
@@ -91,6 +92,28 @@ describe('two instances sharing Redis', () => {
     await new Promise((r) => setTimeout(r, 600));
     expect(onA.positions.filter((p) => p.uniqueId === phone.uniqueId)).toHaveLength(1);
     expect(onB.positions.filter((p) => p.uniqueId === phone.uniqueId)).toHaveLength(1);
+  });
+
+  it("streams a phone's SOS raised on A to supervisors on both instances, once each", async () => {
+    const seen = new Map<ServerProcess, EventOut[]>([[a, []], [b, []]]);
+    for (const [server, events] of seen) {
+      const socket = io(server.baseUrl, { path: '/live', auth: { token: server.token }, transports: ['websocket'], reconnection: false });
+      sockets.push(socket);
+      socket.on('event', (e: EventOut) => events.push(e));
+      await new Promise<void>((resolve, reject) => {
+        socket.once('snapshot', () => resolve());
+        socket.once('connect_error', reject);
+      });
+    }
+    const c = await device(a);
+    const ts = Date.now() - 20_000;
+    await c.publishAsync(`ronda/${phone.uniqueId}/position`, JSON.stringify({ ts, lat: 20.6702, lon: -103.3503, attrs: { alarm: 'sos' } }), { qos: 1 });
+    const onB = await until('the SOS on B', () => seen.get(b)!.find((e) => e.type === 'alarm' && e.collectorId === collectorId), 15_000);
+    expect(onB).toMatchObject({ severity: 'critical', teamId, openedAt: new Date(ts).toISOString(), details: { kind: 'sos', protocol: 'mqtt', position: 'fix' } });
+    await until('the SOS on A', () => seen.get(a)!.find((e) => e.id === onB.id), 15_000);
+    await new Promise((r) => setTimeout(r, 600));
+    for (const events of seen.values()) expect(events.filter((e) => e.id === onB.id)).toHaveLength(1);
+    expect(((await b.api('GET', `/api/events?type=alarm&collectorId=${collectorId}`)) as { events: EventOut[] }).events.map((e) => e.id)).toEqual([onB.id]);
   });
 
   it("retains a plan made on A for the collector's phone when it subscribes on B, and streams it to B's watchers", async () => {

@@ -12,6 +12,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from 'pino';
 import { createWebSocketStream } from 'ws';
 import { refusesRows } from '../db/sqlstate.ts';
+import { documentSharedRefusals } from './openapi-refusals.ts';
 import { requestValidatorCompiler } from './validation.ts';
 
 /**
@@ -35,6 +36,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     bodyLimit: 20 * 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(requestValidatorCompiler());
+  app.addHook('onRoute', documentSharedRefusals);
 
   // A value the database refuses (out of range, a NUL character, an impossible date…) or a
   // conflict with stored data is the request's fault: say so, not 500. Route plugins' own

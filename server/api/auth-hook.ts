@@ -15,9 +15,19 @@ export function bearerToken(req: FastifyRequest): string | null {
   return BEARER.exec(req.headers.authorization ?? '')?.[1] ?? null;
 }
 
+const REQUIREMENT = Symbol('requireUser');
+
+/** Who a route lets in, as requireUser was told: `roles` null = any signed-in user. */
+export interface UserRequirement {
+  roles: readonly Role[] | null;
+}
+
+/** What a route's preHandler requires, if it is requireUser's (openapi-refusals.ts documents its 401 and 403 from it). */
+export const requirementOf = (handler: unknown): UserRequirement | undefined => (handler as { [REQUIREMENT]?: UserRequirement } | null)?.[REQUIREMENT];
+
 /** preHandler for every route but login and health (issue 2 §5). */
 export function requireUser(auth: AuthService, roles?: readonly Role[]) {
-  return async (req: FastifyRequest, reply: FastifyReply) => {
+  const check = async (req: FastifyRequest, reply: FastifyReply) => {
     const token = bearerToken(req);
     const user = token ? await auth.verify(token) : null;
     if (!user) return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'a valid bearer token is required' });
@@ -26,4 +36,5 @@ export function requireUser(auth: AuthService, roles?: readonly Role[]) {
     }
     req.user = user;
   };
+  return Object.assign(check, { [REQUIREMENT]: { roles: roles ?? null } satisfies UserRequirement });
 }

@@ -34,6 +34,9 @@ const knownZone = (zone: string) => {
   }
 };
 const UNKNOWN_ZONE = (zone: string) => ({ statusCode: 400, error: 'Bad Request', message: `unknown time zone "${zone}" (an IANA name such as America/Tijuana)` });
+/** ISO 4217 codes in use, as Intl (which formats the team's money on the dashboard) knows them. */
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+const UNKNOWN_CURRENCY = (currency: string) => ({ statusCode: 400, error: 'Bad Request', message: `unknown currency "${currency}" (an ISO 4217 code such as MXN, USD or COP)` });
 const isCheckViolation = (e: unknown) => (e as { code?: string }).code === '23514';
 
 export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService; teamDefaults: TeamDefaults; onChanged(): void }> = async (
@@ -57,11 +60,13 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
     if (self !== null) q = q.where('c.id', '=', self);
     const [rows, devices, last] = await Promise.all([
       q.execute(),
-      db.selectFrom('devices').select(['unique_id', 'protocol', 'collector_id']).where('collector_id', 'is not', null).orderBy('unique_id').execute(),
+      // Enabled devices first: the replay opens on the first when none has reported.
+      db.selectFrom('devices').select(['unique_id', 'protocol', 'collector_id', 'active']).where('collector_id', 'is not', null).orderBy('active', 'desc').orderBy('unique_id').execute(),
       lastPositions(db, team),
     ]);
     const devicesOf = groupBy(devices, (d) => d.collector_id!);
-    // A collector with a phone and a tracker shows whichever reported last.
+    // A collector with a phone and a tracker shows whichever reported last; a disabled device is no longer
+    // theirs to report (lastPositions leaves it out), though it stays listed for its past trail.
     const lastOf = new Map<number, (typeof last)[number]>();
     for (const p of last) {
       if (p.collectorId === null) continue;
@@ -75,7 +80,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
         teamId: c.team_id,
         teamName: c.team_name,
         timeZone: c.time_zone,
-        devices: (devicesOf.get(c.id) ?? []).map((d) => ({ uniqueId: d.unique_id, protocol: d.protocol })),
+        devices: (devicesOf.get(c.id) ?? []).map((d) => ({ uniqueId: d.unique_id, protocol: d.protocol, active: d.active })),
         last: lastOf.get(c.id) ?? null,
       })),
     };
@@ -93,7 +98,8 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
           phone: Type.Optional(Type.String({ maxLength: 40 })),
           externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
         }),
-        response: { 201: Type.Object({ id: Type.Integer() }), 403: ErrorBody, 404: ErrorBody },
+        // 409: another collector has this externalId.
+        response: { 201: Type.Object({ id: Type.Integer() }), 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
     },
     async (req, reply) => {
@@ -130,12 +136,14 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
       schema: {
         tags: ['teams'],
         body: Type.Object({ name: TeamFields.name, timeZone: Type.Optional(TeamFields.timeZone), currency: Type.Optional(TeamFields.currency) }),
-        response: { 201: Type.Object({ id: Type.Integer() }), 400: ErrorBody },
+        // 409: another team has this name, in any letter case (migration 0011).
+        response: { 201: Type.Object({ id: Type.Integer() }), 400: ErrorBody, 409: ErrorBody },
       },
     },
     async (req, reply) => {
       const { name, timeZone = teamDefaults.timeZone, currency = teamDefaults.currency } = req.body;
       if (!knownZone(timeZone)) return reply.code(400).send(UNKNOWN_ZONE(timeZone));
+      if (req.body.currency !== undefined && !CURRENCIES.has(currency)) return reply.code(400).send(UNKNOWN_CURRENCY(currency));
       try {
         const row = await db.insertInto('teams').values({ name, time_zone: timeZone, currency }).returning('id').executeTakeFirstOrThrow();
         return reply.code(201).send({ id: row.id });
@@ -155,12 +163,13 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
         tags: ['teams'],
         params: Type.Object({ id: Type.Integer() }),
         body: Type.Partial(Type.Object(TeamFields), { minProperties: 1, additionalProperties: false }),
-        response: { 200: Team, 400: ErrorBody, 404: ErrorBody },
+        response: { 200: Team, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
     },
     async (req, reply) => {
       const { name, timeZone, currency } = req.body;
       if (timeZone !== undefined && !knownZone(timeZone)) return reply.code(400).send(UNKNOWN_ZONE(timeZone));
+      if (currency !== undefined && !CURRENCIES.has(currency)) return reply.code(400).send(UNKNOWN_CURRENCY(currency));
       try {
         const row = await db
           .updateTable('teams')

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
-import { CreateDevice, DeviceOut, DeviceWithToken, PositionOut, UnknownDevice } from '../contract/device.ts';
+import { CreateDevice, DeviceOut, DeviceWithToken, MAX_POSITIONS_PER_PAGE, PositionPage, UnknownDevice } from '../contract/device.ts';
 import type { Database } from '../db/database.ts';
 import { hashToken, type DeviceRegistry } from '../ingest/device-registry.ts';
 import { collectorScope, readScope } from '../operations/actor.ts';
@@ -19,8 +19,6 @@ export interface DeviceRouteDeps {
   /** A device handed to a collector (or enabled again): its phone gets the collector's plan of the day. */
   onDeviceAssigned(collectorId: number): void;
 }
-
-const MAX_POSITIONS = 100_000;
 
 export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRouteDeps> = async (app, { db, auth, registry, onDevicesChanged, onDeviceAssigned }) => {
   const admins = requireUser(auth, ['admin', 'supervisor']);
@@ -92,13 +90,16 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRouteDeps> = async (a
       preHandler: anyone,
       schema: {
         tags: ['devices'],
+        description:
+          `Positions in [from, to), oldest first, at most \`limit\` (${MAX_POSITIONS_PER_PAGE.toLocaleString('en')} and the default). ` +
+          'When more remain, `next` is the time of the first one left out: ask again with `from` set to it and the same `to`.',
         params: Type.Object({ uniqueId: Type.String() }),
         querystring: Type.Object({
           from: Type.Optional(Type.String({ format: 'date-time', description: 'default: 24 hours before `to`, or before now' })),
           to: Type.Optional(Type.String({ format: 'date-time', description: 'default: now and the day ahead' })),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_POSITIONS })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_POSITIONS_PER_PAGE, description: `at most ${MAX_POSITIONS_PER_PAGE}, the default` })),
         }),
-        response: { 200: Type.Object({ positions: Type.Array(PositionOut) }), 404: ErrorBody },
+        response: { 200: PositionPage, 400: ErrorBody, 404: ErrorBody },
       },
     },
     async (req, reply) => {
@@ -116,7 +117,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRouteDeps> = async (a
       const now = Date.now();
       const to = req.query.to ? new Date(req.query.to) : new Date(now + 86_400_000);
       const from = req.query.from ? new Date(req.query.from) : new Date((req.query.to ? to.getTime() : now) - 86_400_000);
-      return { positions: await positionsOfDevice(db, dev.id, from, to, req.query.limit ?? MAX_POSITIONS) };
+      return positionsOfDevice(db, dev.id, from, to, req.query.limit ?? MAX_POSITIONS_PER_PAGE);
     },
   );
 };

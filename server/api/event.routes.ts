@@ -7,8 +7,8 @@ import { DeviationRulesPatch, DeviationRulesSchema, EventListQuery, EventOut } f
 import type { Database } from '../db/database.ts';
 import type { DeviationService } from '../deviations/deviation.service.ts';
 import { acknowledgeEvent, getEvent, listEvents } from '../deviations/event.repository.ts';
-import { actorLabel, assertCanWrite, readScope } from '../operations/actor.ts';
-import { OperationError } from '../operations/errors.ts';
+import { actorLabel, assertCanWrite, assertCanWriteRecord, readScope } from '../operations/actor.ts';
+import { OperationError, notFound } from '../operations/errors.ts';
 import { READERS, operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
@@ -49,8 +49,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
     { preHandler: requireUser(auth, ACKERS), schema: { tags: ['events'], params: Id, response: { 200: EventOut, ...Errors } } },
     async (req) => {
       const existing = await getEvent(db, req.params.id);
-      if (!existing) throw new OperationError(404, `event ${req.params.id} not found`);
-      assertCanWrite({ kind: 'user', user: req.user }, existing.teamId);
+      if (!existing) throw notFound(`event ${req.params.id}`);
+      assertCanWriteRecord({ kind: 'user', user: req.user }, existing.teamId, `event ${req.params.id}`);
       const acked = (await acknowledgeEvent(db, existing.id, actorLabel({ kind: 'user', user: req.user })))!;
       if (existing.acknowledgedAt === null) emit(acked.teamId, acked);
       return acked;

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import { MetricsQuery, MetricsResponse, MetricsSummaryQuery, MetricsSummaryResponse } from '../contract/metrics.ts';
@@ -66,7 +67,15 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
 
   app.get(
     '/api/metrics/collectors.csv',
-    { preHandler: readers, schema: { tags: ['metrics'], querystring: MetricsQuery, produces: ['text/csv'] } },
+    {
+      preHandler: readers,
+      schema: {
+        tags: ['metrics'],
+        querystring: MetricsQuery,
+        produces: ['text/csv'],
+        response: { 200: Type.String({ description: 'One line per collector and day, UTF-8 with a byte-order mark' }), 400: ErrorBody, 403: ErrorBody },
+      },
+    },
     async (req, reply) => {
       const f = filter(req.query, readScope(req.user));
       if (!f) return reply.code(400).send(BAD_RANGE);

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { requestValidatorCompiler } from './validation.ts';
 
@@ -25,5 +26,30 @@ describe('date-time values', () => {
       expect(Number.isNaN(Date.parse(from))).toBe(false);
     }
     expect(validate({ from: 'yesterday' })).toBe(false);
+  });
+});
+
+describe('a refused choice', () => {
+  it('names the values a union of constants admits (null too), in one error instead of one per constant', () => {
+    const schema = Type.Object({ protocol: Type.Optional(Type.Union([Type.Null(), Type.Union(['mqtt', 'gt06'].map((p) => Type.Literal(p)))])) });
+    for (const httpPart of ['body', 'querystring'] as const) {
+      const validate = compile({ schema, httpPart } as never) as ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
+      expect(validate({ protocol: 'tk103' })).toBe(false);
+      expect(validate.errors?.map((e) => [e.instancePath, e.message])).toEqual([['/protocol', 'must be one of null, "mqtt", "gt06"']]);
+      expect(validate({ protocol: 'gt06' })).toBe(true);
+    }
+  });
+});
+
+describe('a range', () => {
+  const validate = compile({ schema: Type.Object({ from: Type.String({ format: 'date-time' }), to: Type.String({ format: 'date-time' }) }), httpPart: 'querystring' } as never) as ((
+    data: unknown,
+  ) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
+
+  it('is refused when from is after to, comparing instants, not text', () => {
+    expect(validate({ from: '2026-11-30T16:00:00Z', to: '2026-11-30T15:00:00Z' })).toBe(false);
+    expect(validate.errors?.[0]).toMatchObject({ instancePath: '/from', message: 'must not be after to (from 2026-11-30T16:00:00Z, to 2026-11-30T15:00:00Z)' });
+    expect(validate({ from: '2026-11-30T15:30:00Z', to: '2026-11-30T10:00:00-06:00' })).toBe(true);
+    expect(validate({ from: '2026-11-30T15:00:00Z', to: '2026-11-30T15:00:00Z' })).toBe(true);
   });
 });

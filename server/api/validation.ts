@@ -1,9 +1,12 @@
-import { Ajv, type Options, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import fastUri from 'fast-uri';
 import type { FastifySchemaCompiler } from 'fastify';
 
-/** Fastify's own defaults (@fastify/ajv-compiler), less `removeAdditional`: an unknown field is kept for the schema to judge. */
+/**
+ * Fastify's own defaults (@fastify/ajv-compiler), less `removeAdditional`: an unknown field is kept for the schema to judge.
+ * Not `verbose`: its errors carry the refused value, and Fastify logs a 400's errors (a password among them).
+ */
 const BASE: Options = { useDefaults: true, removeAdditional: false, uriResolver: fastUri, addUsedSchema: false, allErrors: false };
 
 /**
@@ -18,7 +21,11 @@ const BASE: Options = { useDefaults: true, removeAdditional: false, uriResolver:
 export function requestValidatorCompiler(): FastifySchemaCompiler<unknown> {
   const body = withFormats(new Ajv({ ...BASE, coerceTypes: false }));
   const text = withFormats(new Ajv({ ...BASE, coerceTypes: 'array' }));
-  return ({ schema, httpPart }) => (httpPart === 'body' ? body.compile(schema as object) : finiteOnly(text.compile(schema as object)));
+  return ({ schema, httpPart }) => {
+    if (httpPart === 'body') return checked(body.compile(schema as object), schema);
+    const range = httpPart === 'querystring' && isRange(schema);
+    return checked(text.compile(schema as object), schema, (data) => nonFinite(data) ?? (range ? reversed(data) : null));
+  };
 }
 
 function withFormats(ajv: Ajv): Ajv {
@@ -31,28 +38,91 @@ function withFormats(ajv: Ajv): Ajv {
   return ajv;
 }
 
-function finiteOnly(validate: ValidateFunction): ValidateFunction {
+/** The schema's validation, then `also` on what passed it (after coercion); refusals of a choice name its values. */
+function checked(validate: ValidateFunction, schema: unknown, also: (data: unknown) => ErrorObject | null = () => null): ValidateFunction {
   const check = ((data: unknown) => {
     if (!validate(data)) {
-      check.errors = validate.errors;
+      check.errors = validate.errors && namingChoices(validate.errors, schema);
       return false;
     }
-    const path = nonFinite(data);
-    if (path === null) {
-      check.errors = null;
-      return true;
-    }
-    check.errors = [{ instancePath: path, schemaPath: '#', keyword: 'type', params: {}, message: 'must be a finite number' }];
-    return false;
+    const error = also(data);
+    check.errors = error && [error];
+    return error === null;
   }) as ValidateFunction;
   return check;
 }
 
 /** The field of a query string, path or headers (flat: values, or arrays of values) that holds a NaN or an infinity. */
-function nonFinite(data: unknown): string | null {
+function nonFinite(data: unknown): ErrorObject | null {
   if (data === null || typeof data !== 'object') return null;
   for (const [key, value] of Object.entries(data)) {
-    for (const v of [value].flat()) if (typeof v === 'number' && !Number.isFinite(v)) return `/${key}`;
+    for (const v of [value].flat()) {
+      if (typeof v === 'number' && !Number.isFinite(v)) return { instancePath: `/${key}`, schemaPath: '#', keyword: 'type', params: {}, message: 'must be a finite number' };
+    }
   }
   return null;
+}
+
+/** A query with both `from` and `to`: a range, whichever list it filters (positions, events, check-ins, metrics…). */
+function isRange(schema: unknown): boolean {
+  const props = (schema as { properties?: Record<string, unknown> }).properties;
+  return props !== undefined && 'from' in props && 'to' in props;
+}
+
+/**
+ * A range that ends before it starts is the caller's mistake, not an empty list: answered the
+ * same way on every route that takes one (positions and events answered [] where metrics said
+ * 400). Dates and date-times both read with Date.parse, so one check serves both formats.
+ */
+function reversed(data: unknown): ErrorObject | null {
+  const { from, to } = data as { from?: unknown; to?: unknown };
+  if (typeof from !== 'string' || typeof to !== 'string' || !(Date.parse(from) > Date.parse(to))) return null;
+  return { instancePath: '/from', schemaPath: '#', keyword: 'range', params: { from, to }, message: `must not be after to (from ${from}, to ${to})` };
+}
+
+/**
+ * Ajv refuses a value outside a union of constants (TypeBox's `Type.Union` of literals) with one
+ * "must be equal to constant" per branch, and an enum with "must be equal to one of the allowed
+ * values": neither says which. Each such refusal becomes one error listing them.
+ */
+function namingChoices(errors: ErrorObject[], schema: unknown): ErrorObject[] {
+  const out: ErrorObject[] = [];
+  for (const e of errors) {
+    const values = e.keyword === 'enum' ? (e.params as { allowedValues: unknown[] }).allowedValues : e.keyword === 'anyOf' ? choices({ anyOf: at(schema, e.schemaPath) }) : null;
+    if (values === null) {
+      out.push(e);
+      continue;
+    }
+    // Ajv lists the branches' errors before the union's own, at the same path: they are replaced by this one.
+    while (out.length > 0 && out[out.length - 1].instancePath === e.instancePath) out.pop();
+    out.push({ ...e, message: `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}` });
+  }
+  return out;
+}
+
+/** The part of a schema an error's schemaPath (`#/properties/protocol/anyOf`) points at (RFC 6901). */
+function at(schema: unknown, pointer: string): unknown {
+  let node = schema;
+  for (const token of pointer.split('/').slice(1)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[token.replaceAll('~1', '/').replaceAll('~0', '~')];
+  }
+  return node;
+}
+
+/** The values a schema admits when it is only constants (nested unions, enums, null); null when it admits anything more. */
+function choices(schema: unknown): unknown[] | null {
+  const s = schema as { const?: unknown; enum?: unknown; anyOf?: unknown; type?: unknown };
+  if (s === null || typeof s !== 'object') return null;
+  if ('const' in s) return [s.const];
+  if (Array.isArray(s.enum)) return s.enum;
+  if (s.type === 'null' && Object.keys(s).length === 1) return [null];
+  if (!Array.isArray(s.anyOf)) return null;
+  const all: unknown[] = [];
+  for (const branch of s.anyOf) {
+    const values = choices(branch);
+    if (values === null) return null;
+    all.push(...values);
+  }
+  return all;
 }

@@ -8,7 +8,9 @@ export const CollectorSummary = Type.Object({
   teamName: Type.Union([Type.String(), Type.Null()]),
   /** The team's IANA time zone (the collector's days and times), null without a team. */
   timeZone: Type.Union([Type.String(), Type.Null()]),
-  devices: Type.Array(Type.Object({ uniqueId: Type.String(), protocol: Type.Union([Type.String(), Type.Null()]) })),
+  /** Enabled ones first. A disabled device (`active: false`) is listed for its past trail, but never gives `last`. */
+  devices: Type.Array(Type.Object({ uniqueId: Type.String(), protocol: Type.Union([Type.String(), Type.Null()]), active: Type.Boolean() })),
+  /** The newest report of the collector's enabled devices. */
   last: Type.Union([LivePosition, Type.Null()]),
 });
 export type CollectorSummary = Static<typeof CollectorSummary>;

@@ -1,11 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { PROTOCOLS } from '../../device-protocols/messages.ts';
 import { Nullable } from './auth.ts';
 
 export const CreateDevice = Type.Object({
   uniqueId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' }),
   name: Type.String({ minLength: 1, maxLength: 120 }),
   collectorId: Type.Optional(Nullable(Type.Integer())),
-  protocol: Type.Optional(Nullable(Type.String())),
+  /** What the device speaks, for the people who read the list (devices are recognised by uniqueId on every listener). */
+  protocol: Type.Optional(Nullable(Type.Union(PROTOCOLS.map((p) => Type.Literal(p))))),
 });
 export type CreateDevice = Static<typeof CreateDevice>;
 
@@ -63,3 +65,17 @@ export const PositionOut = Type.Object({
   /** Driven distance this fix added to its day (GPS scatter excluded, see server/ingest/odometer.ts); null for the first fix of a chain. */
   segmentM: Type.Union([Type.Number(), Type.Null()]),
 });
+
+/** The most positions one answer holds, and the default `limit`: a day of a 1 Hz tracker is 86,400. */
+export const MAX_POSITIONS_PER_PAGE = 100_000;
+
+export const PositionPage = Type.Object({
+  /** Oldest first, at most `limit`. */
+  positions: Type.Array(PositionOut),
+  /**
+   * null: every position of the range is in `positions`. Otherwise the answer stopped at `limit`, and this is
+   * the time of the first position left out: ask again with `from` set to it (and the same `to`) for the rest.
+   */
+  next: Nullable(Type.String({ format: 'date-time' })),
+});
+export type PositionPage = Static<typeof PositionPage>;

@@ -1,7 +1,10 @@
 import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 import { Nullable } from './auth.ts';
 
-/** The deviations of issue 5, one rule each (server/deviations/engine/rules). */
+/**
+ * The deviations of issue 5, one rule each (server/deviations/engine/rules), and `alarm`: an alarm a
+ * tracker or phone raised itself (SOS button, power cut…), its kind in details (AlarmDetails).
+ */
 export const EVENT_TYPES = [
   'off_route',
   'long_stop',
@@ -12,6 +15,7 @@ export const EVENT_TYPES = [
   'offline',
   'low_battery',
   'speeding',
+  'alarm',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -29,11 +33,51 @@ export const SEVERITY_OF: Record<EventType, Severity> = {
   offline: 'critical',
   low_battery: 'info',
   speeding: 'critical',
+  // The loudest an alarm gets; each alarm's own severity comes from its kind (ALARM_SEVERITY).
+  alarm: 'critical',
+};
+
+/** What a device's alarm means, whatever its protocol calls it (server/ingest/alarm-kind.ts maps the names). */
+export const ALARM_KINDS = [
+  'sos',
+  'power_cut',
+  'tampering',
+  'low_power',
+  'overspeed',
+  'low_battery',
+  'vibration',
+  'movement',
+  'geofence_enter',
+  'geofence_exit',
+  'other',
+] as const;
+export type AlarmKind = (typeof ALARM_KINDS)[number];
+
+/**
+ * A collector pressing the panic button is the one event a supervisor must not miss. A power cut or a
+ * tampered tracker is a stolen motorbike or tracking being switched off, and the device goes silent
+ * next (as loud as `offline`). Low external power and the device's own speed limit want a look;
+ * the team's own `speeding` rule, tuned by the team, is the critical one. Vibration and movement fire
+ * on any bump of a parked bike, device-side fences are drawn outside Ronda and a weak battery has its
+ * own mark on the wall: on record, quietly. An alarm this server cannot name still wants a look.
+ */
+export const ALARM_SEVERITY: Record<AlarmKind, Severity> = {
+  sos: 'critical',
+  power_cut: 'critical',
+  tampering: 'critical',
+  low_power: 'warning',
+  overspeed: 'warning',
+  low_battery: 'info',
+  vibration: 'info',
+  movement: 'info',
+  geofence_enter: 'info',
+  geofence_exit: 'info',
+  other: 'warning',
 };
 
 const Instant = Type.String({ format: 'date-time' });
 
-/** A deviation as the API and the live stream (`event`, SPEC §7) carry it. Times are event time (device clock). */
+/** A deviation or a device's alarm as the API and the live stream (`event`, SPEC §7) carry it. Times are event time (device clock). */
 export const EventOut = Type.Object({
   id: Type.Integer(),
   type: Type.Union(EVENT_TYPES.map((t) => Type.Literal(t))),
@@ -44,12 +88,38 @@ export const EventOut = Type.Object({
   openedAt: Instant,
   /** null while the condition still holds. */
   closedAt: Nullable(Instant),
-  /** Rule-specific figures (distances in metres, durations in seconds). */
-  details: Type.Record(Type.String(), Type.Unknown()),
+  /** Rule-specific figures (distances in metres, durations in seconds); an alarm's are AlarmDetails. */
+  details: Type.Record(Type.String(), Type.Unknown(), {
+    description: `Rule-specific figures (metres, seconds). For type \`alarm\`: kind (${ALARM_KINDS.join(', ')}), deviceAlarm, deviceId, uniqueId, protocol, deviceTime, timeSource (device|server), position (fix|last_known|none), lat, lon, positionAt; a critical or warning alarm stays open until acknowledged, which closes it; an info one arrives closed.`,
+  }),
   acknowledgedBy: Nullable(Type.String()),
   acknowledgedAt: Nullable(Instant),
 });
 export type EventOut = Static<typeof EventOut>;
+
+/**
+ * An `alarm` event's details. Opened at the alarm's device time (`timeSource: device`), or at the
+ * server's when the device's clock is impossible (`server`). Where: the alarm's own fix when it was
+ * usable (`position: fix`), else the collector's newest valid fix at or before the alarm
+ * (`last_known`, its time in `positionAt`), else none (`none`, no lat/lon). A critical or warning
+ * alarm stays open until a supervisor acknowledges it, which closes it; an info one arrives closed.
+ */
+export const AlarmDetails = Type.Object({
+  kind: Type.Union(ALARM_KINDS.map((k) => Type.Literal(k))),
+  /** The device's own name for it (`sos`, `powerCut`, `panic`, an OsmAnd `alarm=` value…). */
+  deviceAlarm: Type.String(),
+  deviceId: Type.Integer(),
+  uniqueId: Type.String(),
+  protocol: Type.String(),
+  /** The time the device gave the alarm (null when it gave none, or an impossible one); with deviceId and kind, what makes a resend the same alarm. */
+  deviceTime: Nullable(Instant),
+  timeSource: Type.Union([Type.Literal('device'), Type.Literal('server')]),
+  position: Type.Union([Type.Literal('fix'), Type.Literal('last_known'), Type.Literal('none')]),
+  lat: Type.Optional(Type.Number()),
+  lon: Type.Optional(Type.Number()),
+  positionAt: Type.Optional(Instant),
+});
+export type AlarmDetails = Static<typeof AlarmDetails>;
 
 export const EventListQuery = Type.Object({
   open: Type.Optional(Type.Boolean()),

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { Value } from '@sinclair/typebox/value';
-import { DeviationRulesSchema, SEVERITY_OF, type DeviationRules, type EventListQuery, type EventOut } from '../contract/event.ts';
+import { DeviationRulesSchema, SEVERITY_OF, type DeviationRules, type EventListQuery, type EventOut, type Severity } from '../contract/event.ts';
 import type { Database } from '../db/database.ts';
 import type { EventRow } from '../db/tables/event.table.ts';
 import type { EngineEvent } from './engine/index.ts';
@@ -25,29 +25,37 @@ export function toEventOut(r: EventRow): EventOut {
   };
 }
 
+/** An event to store: the engine's, or a device's alarm, whose severity depends on its kind. */
+export type NewEvent = EngineEvent & { severity?: Severity };
+
+const toRow = (e: NewEvent) => ({
+  type: e.type,
+  severity: e.severity ?? SEVERITY_OF[e.type],
+  team_id: e.teamId,
+  collector_id: e.collectorId,
+  visit_id: e.visitId ?? null,
+  opened_at: new Date(e.openedAtMs),
+  closed_at: e.closedAtMs === undefined ? null : new Date(e.closedAtMs),
+  details: JSON.stringify(e.details),
+});
+
 /**
  * Stores new incidents in one statement; returns them in the order given. Ids come from the serial
  * column in VALUES order, so sorting the returned rows by id restores that order.
  */
-export async function insertEvents(db: Db, events: readonly EngineEvent[]): Promise<EventOut[]> {
+export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise<EventOut[]> {
   if (events.length === 0) return [];
-  const rows = await db
-    .insertInto('events')
-    .values(
-      events.map((e) => ({
-        type: e.type,
-        severity: SEVERITY_OF[e.type],
-        team_id: e.teamId,
-        collector_id: e.collectorId,
-        visit_id: e.visitId ?? null,
-        opened_at: new Date(e.openedAtMs),
-        closed_at: e.closedAtMs === undefined ? null : new Date(e.closedAtMs),
-        details: JSON.stringify(e.details),
-      })),
-    )
-    .returningAll()
-    .execute();
+  const rows = await db.insertInto('events').values(events.map(toRow)).returningAll().execute();
   return rows.sort((a, b) => a.id - b.id).map(toEventOut);
+}
+
+/**
+ * Stores a device's alarm once: null when the same alarm (device, kind, device time) is stored
+ * already, a tracker's resend (unique index events_alarm_once, migration 0014).
+ */
+export async function insertAlarmEvent(db: Db, event: NewEvent): Promise<EventOut | null> {
+  const row = await db.insertInto('events').values(toRow(event)).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst();
+  return row ? toEventOut(row) : null;
 }
 
 export interface EventClose {
@@ -92,11 +100,19 @@ export async function getEvent(db: Db, id: number): Promise<EventOut | null> {
   return row ? toEventOut(row) : null;
 }
 
-/** The first acknowledgement stands: a second one returns the event as it was acknowledged. */
+/**
+ * The first acknowledgement stands: a second one returns the event as it was acknowledged. A device's
+ * alarm has no condition that ends by itself: it stays open (on the wall, in every reconnecting
+ * client's snapshot) until acknowledged, and the acknowledgement closes it.
+ */
 export async function acknowledgeEvent(db: Db, id: number, by: string): Promise<EventOut | null> {
   const row = await db
     .updateTable('events')
-    .set({ acknowledged_by: by, acknowledged_at: sql<Date>`now()` })
+    .set({
+      acknowledged_by: by,
+      acknowledged_at: sql<Date>`now()`,
+      closed_at: sql<Date | null>`case when type = 'alarm' then coalesce(closed_at, now()) else closed_at end`,
+    })
     .where('id', '=', id)
     .where('acknowledged_at', 'is', null)
     .returningAll()

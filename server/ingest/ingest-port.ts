@@ -7,6 +7,15 @@ export interface DeviceRef {
   collectorId: number | null;
 }
 
+/** An alarm a device raised, with the fix its frame carried (if any) and what ingest made of that fix. */
+export interface AlarmReport {
+  /** The device's own name for it (`sos`, `powerCut`, `panic`, OsmAnd's `alarm=`). */
+  alarm: string;
+  fix?: Position;
+  /** The fix was accepted (or was a resend of an accepted one) and had GPS lock: it says where the alarm happened. */
+  fixUsable: boolean;
+}
+
 export interface RejectedPosition {
   index: number;
   reason: string;
@@ -33,4 +42,9 @@ export interface IngestPort {
    * listener must not ACK until it resolves. Rejects if the commit failed.
    */
   submitPositions(device: DeviceRef, protocol: Protocol, positions: Position[]): Promise<SubmitResult>;
+  /**
+   * Stores each alarm as an event, whether or not its fix was stored (call after submitPositions,
+   * so that fixUsable is known); resolves once they are committed, rejects if they are not.
+   */
+  submitAlarms(device: DeviceRef, protocol: Protocol, alarms: AlarmReport[]): Promise<void>;
 }

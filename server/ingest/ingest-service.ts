@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { Position, Protocol } from '../../device-protocols/messages.ts';
 import type { BatchWriter, PositionWrite, RefusedRow } from './batch-writer.ts';
 import type { DeviceRegistry } from './device-registry.ts';
-import type { DeviceRef, IngestPort, RejectedPosition, SubmitResult } from './ingest-port.ts';
+import type { AlarmEvents } from '../deviations/alarm-events.ts';
+import type { AlarmReport, DeviceRef, IngestPort, RejectedPosition, SubmitResult } from './ingest-port.ts';
 import type { IngestStats } from './ingest-stats.ts';
 import { advance, MOVING_KPH, startMark, type OdometerMark } from './odometer.ts';
 import { filterPosition, withoutUnknowns, type FilterConfig, type LastFix } from './position-filter.ts';
@@ -21,6 +22,7 @@ export class IngestService implements IngestPort {
     private readonly filters: FilterConfig,
     readonly stats: IngestStats,
     private readonly log: Logger,
+    private readonly alarms: Pick<AlarmEvents, 'record'>,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -36,6 +38,30 @@ export class IngestService implements IngestPort {
       this.log.error({ err: err.message }, 'could not record unknown device');
     });
     return null;
+  }
+
+  /** One by one, in the order the device sent them: alarms are few, and each resolves once stored. */
+  async submitAlarms(device: DeviceRef, protocol: Protocol, reports: AlarmReport[]): Promise<void> {
+    for (const report of reports) {
+      this.stats.alarms.received++;
+      const at = { uniqueId: device.uniqueId, protocol, alarm: report.alarm, fixTime: report.fix?.fixTime, fixUsable: report.fixUsable };
+      const outcome = await this.alarms.record(device, protocol, report).catch((err: Error) => {
+        this.stats.alarms.failed++;
+        this.log.error({ ...at, err: err.message }, 'device alarm not stored; the device is not acknowledged and sends it again');
+        throw err;
+      });
+      if (outcome.kind === 'opened') {
+        this.stats.alarms.opened++;
+        const { id, severity, teamId, collectorId, details } = outcome.event;
+        this.log.warn({ ...at, eventId: id, severity, teamId, collectorId, kind: details.kind, position: details.position }, 'device alarm');
+      } else if (outcome.kind === 'resent') {
+        this.stats.alarms.resent++;
+        this.log.debug(at, 'device alarm already stored (resent)');
+      } else {
+        this.stats.alarms.unassigned++;
+        this.log.warn({ ...at, reason: outcome.reason }, 'device alarm with no team to show it to: no event');
+      }
+    }
   }
 
   /** Rejections found before the positions (e.g. unparsable items) are counted and logged here too. */

@@ -5,6 +5,12 @@ export class IngestStats {
   rejected = 0;
   duplicates = 0;
   readonly rejectedByReason = new Map<string, number>();
+  /**
+   * Device alarms: received; `opened` as events; `resent` (already stored); `unassigned`, from a device
+   * with no collector or a collector with no team (logged, no event: its fix, if any, is stored as a
+   * position); `failed` to be stored (not acknowledged, so the device sends it again).
+   */
+  readonly alarms = { received: 0, opened: 0, resent: 0, unassigned: 0, failed: 0 };
 
   reject(reason: string): void {
     this.rejected++;
@@ -20,6 +26,7 @@ export class IngestStats {
       rejected: this.rejected,
       duplicates: this.duplicates,
       rejectedByReason: Object.fromEntries(this.rejectedByReason),
+      alarms: { ...this.alarms },
     };
   }
 }

@@ -2,6 +2,7 @@ import { decodeOwnTracks } from '../../device-protocols/owntracks/owntracks-payl
 import { decodePositionPayload } from '../../device-protocols/ronda-json/position-payload.ts';
 import type { Position } from '../../device-protocols/messages.ts';
 import type { DeviceRef, RejectedPosition } from './ingest-port.ts';
+import { alarmReports } from './alarm-reports.ts';
 import type { IngestService } from './ingest-service.ts';
 import type { DeviceTopic } from './mqtt-topics.ts';
 
@@ -40,7 +41,11 @@ export function createPublishHandler(ingest: IngestService, records: RecordHandl
       }
       // A malformed item is refused with its reason; the rest of the batch is still stored.
       if (rejected.length > 0) ingest.noteRejected(dev, 'mqtt', rejected);
-      if (positions.length > 0) await ingest.submitPositions(dev, 'mqtt', positions);
+      if (positions.length === 0) return;
+      const result = await ingest.submitPositions(dev, 'mqtt', positions);
+      // A phone raises an alarm (its panic button) as Traccar's attributes do: `attrs.alarm` on the fix.
+      const alarms = positions.flatMap((p, fixIndex) => (typeof p.attributes.alarm === 'string' && p.attributes.alarm.trim() !== '' ? [{ alarm: p.attributes.alarm, fixIndex }] : []));
+      if (alarms.length > 0) await ingest.submitAlarms(dev, 'mqtt', alarmReports(alarms, positions, result.rejected));
       return;
     }
     const handler = records[topic.channel];

@@ -5,6 +5,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LivePosition, LiveSnapshot } from '../contract/live.ts';
 import { ADMIN, startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import { testRedisUrl } from '../../test/support/scale-services.ts';
 import { loginAs } from '../operations/testing/fixtures.ts';
 import type { EventOut } from '../contract/event.ts';
 import { LiveHub, POSITIONS_INTERVAL_MS } from './live-hub.ts';
@@ -142,6 +143,112 @@ describe('live stream at /live', () => {
       socket.close();
       await hub.close();
       http.close();
+    }
+  });
+
+  it('sends the positions that came while a client\'s snapshot was read as one batch after it, keeping to 4 a second', async () => {
+    const http = createServer();
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    let reading!: () => void;
+    const snapshotRead = new Promise<void>((resolve) => (reading = resolve));
+    let finish!: () => void;
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    const openEvents = async () => {
+      reading();
+      await gate;
+      return [];
+    };
+    const hub = new LiveHub(http, { db: t.server.dbh.db, log: t.server.log, verify: (x) => t.server.auth.verify(x), openEvents });
+    // When the server hands each `positions` batch to the connection (see the rate test above).
+    const sent: number[] = [];
+    hub.io.on('connection', (s) =>
+      s.conn.on('packetCreate', (p: { type: string; data?: unknown }) => {
+        if (p.type === 'message' && String(p.data).startsWith('2["positions"')) sent.push(performance.now());
+      }),
+    );
+    const socket = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { path: '/live', auth: { token: t.token }, transports: ['websocket'], reconnection: false });
+    const received: string[] = [];
+    const lats: number[] = [];
+    socket.onAny((name: string, payload: LivePosition[] | LiveSnapshot) => {
+      received.push(name);
+      if (name === 'positions') for (const p of payload as LivePosition[]) if (p.deviceId === 992) lats.push(p.lat);
+    });
+    const commit = (i: number) => hub.onPositionsCommitted([{ ...POSITION, deviceId: 992, deviceTimeMs: Date.now() + i, lat: 20.67 + i * 1e-5 }]);
+    try {
+      await snapshotRead;
+      // A slow snapshot read: several flushes go by, each with a newer fix, while the client waits for its state.
+      for (let i = 0; i < 6; i++) {
+        commit(i);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      finish();
+      for (let i = 6; i < 30; i++) {
+        commit(i);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 2 * POSITIONS_INTERVAL_MS));
+      expect(received[0]).toBe('snapshot');
+      // Caught up with the newest fix of the wait (or a newer one, merged in before the next flush), then forward only.
+      expect(lats[0]).toBeGreaterThan(20.67 + 4.5e-5);
+      expect(lats.at(-1)).toBeCloseTo(20.67 + 29e-5, 9);
+      for (let i = 1; i < lats.length; i++) expect(lats[i]).toBeGreaterThan(lats[i - 1]);
+      expect(sent.length).toBe(lats.length);
+      for (let i = 4; i < sent.length; i++) expect(sent[i] - sent[i - 4]).toBeGreaterThanOrEqual(1000);
+    } finally {
+      socket.close();
+      await hub.close();
+      http.close();
+    }
+  });
+
+  it('holds what another instance sends while a client\'s snapshot is read, and delivers it after the snapshot, once', async () => {
+    const redisUrl = await testRedisUrl();
+    const { Redis } = await import('ioredis');
+    const { createAdapter } = await import('@socket.io/redis-adapter');
+    const conns = Array.from({ length: 4 }, () => new Redis(redisUrl));
+    // A key of this run's own: Redis pub/sub ignores the database number, and other runs may share this Redis.
+    const key = `ronda-live-test-${process.pid}-${Date.now()}`;
+    const servers = [createServer(), createServer()];
+    for (const http of servers) await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    let reading!: () => void;
+    const snapshotRead = new Promise<void>((resolve) => (reading = resolve));
+    let finish!: () => void;
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    const slowOpenEvents = async () => {
+      reading();
+      await gate;
+      return [];
+    };
+    const deps = { db: t.server.dbh.db, log: t.server.log, verify: (x: string) => t.server.auth.verify(x) };
+    const a = new LiveHub(servers[0], { ...deps, adapter: createAdapter(conns[0], conns[1], { key }) });
+    const b = new LiveHub(servers[1], { ...deps, openEvents: slowOpenEvents, adapter: createAdapter(conns[2], conns[3], { key }) });
+    const watchOn = (http: ReturnType<typeof createServer>) => {
+      const socket = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { path: '/live', auth: { token: t.token }, transports: ['websocket'], reconnection: false });
+      const received: string[] = [];
+      socket.onAny((name: string, payload: { id?: number }) => received.push(name === 'event' ? `event:${payload.id}` : name));
+      return { socket, received };
+    };
+    const onA = watchOn(servers[0]);
+    await expect.poll(() => onA.received).toEqual(['snapshot']);
+    const onB = watchOn(servers[1]);
+    try {
+      await snapshotRead;
+      a.emitEvent(centro, EVENT);
+      await expect.poll(() => onA.received).toEqual(['snapshot', `event:${EVENT.id}`]);
+      await new Promise((r) => setTimeout(r, 300)); // through Redis to B, which holds it
+      finish();
+      await expect.poll(() => onB.received, { timeout: 5000 }).toEqual(['snapshot', `event:${EVENT.id}`]);
+      a.emitEvent(centro, { ...EVENT, id: EVENT.id + 1 });
+      await expect.poll(() => onB.received, { timeout: 5000 }).toEqual(['snapshot', `event:${EVENT.id}`, `event:${EVENT.id + 1}`]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(onA.received).toEqual(['snapshot', `event:${EVENT.id}`, `event:${EVENT.id + 1}`]);
+    } finally {
+      onA.socket.close();
+      onB.socket.close();
+      await a.close();
+      await b.close();
+      for (const http of servers) http.close();
+      for (const c of conns) c.disconnect();
     }
   });
 

@@ -7,7 +7,9 @@ import type { EventOut } from '../contract/event.ts';
 import { LIVE_PATH, type LivePosition, type LiveRecordEvent, type LiveServerEvents } from '../contract/live.ts';
 import type { Database } from '../db/database.ts';
 import type { PositionWrite } from '../ingest/batch-writer.ts';
+import { readScope } from '../operations/actor.ts';
 import { lastPositions } from '../repositories/position.repository.ts';
+import { JoiningClients, keepNewest, type LiveDelta } from './joining-clients.ts';
 
 /**
  * SPEC §7: `positions` at most 4 times a second per client. Each batch is timed from the
@@ -25,12 +27,8 @@ export const MAX_QUEUED_PACKETS = 400;
 
 const ALL = 'all';
 const teamRoom = (teamId: number) => `team:${teamId}`;
-/** Roles that watch every team; the others see only their own team's room. */
-const SEES_ALL = new Set(['admin', 'manager']);
 /** Collectors report through their devices; the dashboard's stream is not theirs (REST shows them only themselves). */
 const WATCHERS = new Set(['admin', 'manager', 'supervisor', 'dispatcher']);
-/** As REST's read scope: a team's people without a team see no team, not every team. */
-const NO_TEAM = -1;
 
 export interface LiveHubDeps {
   db: Kysely<Database>;
@@ -45,9 +43,14 @@ export interface LiveHubDeps {
   maxQueuedPackets?: number;
 }
 
-/** Between instances: each one's coalesced positions, so every hub sends its clients one merged batch. */
+/**
+ * Between instances: each one's coalesced positions, so every hub sends its clients one merged
+ * batch; and each record and event, which every hub sends its own clients (holding it for those
+ * whose snapshot is being read), rather than a broadcast through the adapter that reaches them all.
+ */
 interface PeerEvents {
   peerPositions: (batch: LivePosition[]) => void;
+  peerDelta: (name: LiveDelta, teamId: number, payload: unknown) => void;
 }
 
 /**
@@ -70,6 +73,7 @@ export class LiveHub {
   private readonly clustered: boolean;
   private teamOfCollector = new Map<number, number | null>();
   private uniqueIdOfDevice = new Map<number, string>();
+  private joining: JoiningClients;
   private timer: NodeJS.Timeout;
   private sessionTimer: NodeJS.Timeout;
   private closed = false;
@@ -84,9 +88,11 @@ export class LiveHub {
       ...(deps.adapter ? { adapter: deps.adapter } : {}),
     });
     this.clustered = deps.adapter !== undefined;
+    this.joining = new JoiningClients(deps.maxQueuedPackets ?? MAX_QUEUED_PACKETS);
     this.io.on('peerPositions', (batch) => {
       for (const p of batch) keepNewest(this.fromPeers, p);
     });
+    this.io.on('peerDelta', (name, teamId, payload) => this.deliver(name, teamId, payload));
     this.io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown }).token;
       if (typeof token !== 'string') return next(new Error('unauthorized'));
@@ -156,12 +162,12 @@ export class LiveHub {
 
   /** A committed visit, check-in or payment, to its team and to those who watch every team (SPEC §7). */
   emitRecord<E extends LiveRecordEvent>(event: E, teamId: number, payload: Parameters<LiveServerEvents[E]>[0]): void {
-    (this.io.to([teamRoom(teamId), ALL]).emit as (e: E, p: typeof payload) => boolean)(event, payload);
+    this.emitDelta(event, teamId, payload);
   }
 
   /** A deviation event (issue 5) to its team and to those who watch every team. */
   emitEvent(teamId: number, event: EventOut): void {
-    this.io.to([teamRoom(teamId), ALL]).emit('event', event);
+    this.emitDelta('event', teamId, event);
   }
 
   connectedClients(): number {
@@ -175,20 +181,33 @@ export class LiveHub {
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
 
+  private emitDelta(name: LiveDelta, teamId: number, payload: unknown): void {
+    if (this.clustered) this.io.serverSideEmit('peerDelta', name, teamId, payload);
+    this.deliver(name, teamId, payload);
+  }
+
+  /** To this instance's clients of the team and of every team; held for those whose snapshot is being read. */
+  private deliver(name: LiveDelta, teamId: number, payload: unknown): void {
+    const rooms = this.io.local.to([teamRoom(teamId), ALL]);
+    const reading = this.joining.readingSnapshot();
+    (reading.length > 0 ? rooms.except(reading) : rooms).emit(name, payload as never);
+    this.joining.hold(teamId, name, payload);
+  }
+
   private async onConnect(socket: Socket): Promise<void> {
-    const user = socket.data.user as SessionUser;
-    const team = SEES_ALL.has(user.role) ? null : (user.teamId ?? NO_TEAM);
+    const team = readScope(socket.data.user as SessionUser);
     // In the room before the snapshot is read, so nothing emitted while it is read can miss this
-    // client; what the room sends meanwhile is held until the snapshot has gone (SPEC §7: state, then deltas).
-    const release = holdOutgoing(socket, this.deps.maxQueuedPackets ?? MAX_QUEUED_PACKETS);
+    // client; what the room gets meanwhile is held for it until the snapshot has gone (SPEC §7).
+    this.joining.add(socket, team);
+    socket.once('disconnect', () => this.joining.remove(socket.id));
     try {
       await socket.join(team === null ? ALL : teamRoom(team));
       const positions = await lastPositions(this.deps.db, team);
       const events = (await this.deps.openEvents?.(team)) ?? [];
       for (const p of positions) this.liveAtMs.set(p.deviceId, Math.max(Date.parse(p.ts), this.liveAtMs.get(p.deviceId) ?? -Infinity));
-      release(() => socket.emit('snapshot', { positions, events }));
+      this.joining.sendSnapshot(socket.id, { positions, events });
     } catch (err) {
-      release();
+      this.joining.remove(socket.id);
       this.deps.log.error({ err: (err as Error).message }, 'live snapshot failed');
       // Dropped, not disconnected: the client reconnects and asks again ("io server disconnect" means the session ended).
       socket.conn.close(true);
@@ -242,7 +261,6 @@ export class LiveHub {
       batch.push(p);
     }
     this.pending.clear();
-    if (batch.length === 0) return;
     const byTeam = new Map<number, LivePosition[]>();
     let missing = false;
     for (const p of batch) {
@@ -256,8 +274,11 @@ export class LiveHub {
     }
     // socket.io encodes a broadcast even for an empty room; nobody watching costs nothing.
     const rooms = this.io.of('/').adapter.rooms;
-    if (rooms.has(ALL)) this.io.local.to(ALL).emit('positions', batch);
-    for (const [team, list] of byTeam) if (rooms.has(teamRoom(team))) this.io.local.to(teamRoom(team)).emit('positions', list);
+    const joining = this.joining.all();
+    const to = (room: string) => (joining.length > 0 ? this.io.local.to(room).except(joining) : this.io.local.to(room));
+    if (batch.length > 0 && rooms.has(ALL)) to(ALL).emit('positions', batch);
+    for (const [team, list] of byTeam) if (rooms.has(teamRoom(team))) to(teamRoom(team)).emit('positions', list);
+    this.joining.flushed((team) => (team === null ? batch : (byTeam.get(team) ?? [])));
     if (missing) void this.refreshDirectory().catch(() => undefined);
   }
 }
@@ -268,31 +289,4 @@ export class LiveHub {
  */
 function queuedPackets(socket: Socket): number {
   return (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
-}
-
-/**
- * Holds what is written to a socket's connection — room broadcasts from this instance and,
- * through the adapter, from the others all end in the client's `writeToEngine` — until the
- * returned `release`, which writes `first` (the snapshot), then what was held, in order.
- * socket.io has no public hook for this; `writeToEngine` is private in its typings. More than
- * `limit` packets held (a database read that hangs) drops the connection: the client reconnects.
- */
-function holdOutgoing(socket: Socket, limit: number): (first?: () => void) => void {
-  const client = socket.client as unknown as { writeToEngine(packets: unknown, opts: unknown): void };
-  const held: [unknown, unknown][] = [];
-  client.writeToEngine = (packets, opts) => {
-    held.push([packets, opts]);
-    if (held.length === limit + 1) socket.conn.close(true);
-  };
-  return (first) => {
-    // The own property goes; the prototype's method is back.
-    delete (client as Partial<typeof client>).writeToEngine;
-    first?.();
-    for (const [packets, opts] of held) client.writeToEngine(packets, opts);
-  };
-}
-
-function keepNewest(into: Map<number, LivePosition>, p: LivePosition): void {
-  const prev = into.get(p.deviceId);
-  if (!prev || Date.parse(prev.ts) < Date.parse(p.ts)) into.set(p.deviceId, p);
 }

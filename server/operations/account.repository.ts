@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { BUCKET_RANGES, dpdBucket, type AccountListQuery, type AccountOut, type AccountPatch } from '../contract/account.ts';
 import type { Database } from '../db/database.ts';
 import type { Account } from '../db/tables/account.table.ts';
-import { assertCanWrite, type Actor } from './actor.ts';
+import { assertCanWriteRecord, type Actor } from './actor.ts';
 import { OperationError, notFound } from './errors.ts';
 
 export function toAccountOut(r: Account): AccountOut {
@@ -67,7 +67,7 @@ export async function patchAccount(db: Kysely<Database>, id: number, patch: Acco
   return db.transaction().execute(async (tx) => {
     const row = await tx.selectFrom('accounts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!row) throw notFound(`account ${id}`);
-    assertCanWrite(actor, row.team_id);
+    assertCanWriteRecord(actor, row.team_id, `account ${id}`);
     if (patch.teamId !== undefined && patch.teamId !== row.team_id) {
       if (actor.kind === 'device' || (actor.kind === 'user' && actor.user.role !== 'admin')) throw new OperationError(403, 'only an admin moves an account to another team');
       const team = await tx.selectFrom('teams').select('id').where('id', '=', patch.teamId).executeTakeFirst();

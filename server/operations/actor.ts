@@ -1,5 +1,5 @@
 import type { SessionUser } from '../contract/auth.ts';
-import { OperationError } from './errors.ts';
+import { OperationError, notFound } from './errors.ts';
 
 /**
  * Who changes something: a user through the API or a device over MQTT. Its
@@ -33,6 +33,23 @@ export function assertCanWrite(a: Actor, teamId: number): void {
   if ((role === 'dispatcher' || role === 'supervisor') && own === teamId) return;
   throw new OperationError(403, role === 'dispatcher' || role === 'supervisor' ? `team ${teamId} is not your team` : `role ${role} may not change this`);
 }
+
+/**
+ * assertCanWrite for a stored record (`what`: "visit 12"): to a user who cannot read the record's
+ * team, it is as unknown as one that does not exist, the answer a read gets, so that a refused
+ * write no longer confirms that another team's record exists. Those who can read it (a manager)
+ * are still told why they may not change it; devices keep their own refusals.
+ */
+export function assertCanWriteRecord(a: Actor, teamId: number, what: string): void {
+  if (a.kind === 'user' && !readsTeam(a.user, teamId)) throw notFound(what);
+  assertCanWrite(a, teamId);
+}
+
+/** Whether the user sees the team's records (readScope); a record of no team is seen by those who see every team. */
+export const readsTeam = (u: SessionUser, teamId: number | null): boolean => {
+  const scope = readScope(u);
+  return scope === null || scope === teamId;
+};
 
 /** No row has this id: the scope of a reader who belongs to no team, or is no collector. */
 export const NO_ONE = -1;

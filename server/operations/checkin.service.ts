@@ -4,7 +4,7 @@ import type { VisitOut, VisitStatus } from '../contract/visit.ts';
 import { VISIT_TRANSITIONS } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import { haversineM } from '../routing/geometry/haversine.ts';
-import { actorLabel, assertCanWrite } from './actor.ts';
+import { actorLabel, assertCanWriteRecord } from './actor.ts';
 import { invalid, notFound } from './errors.ts';
 import { ON_SITE_LOOKBACK_MS, presenceAt, type Fix } from './on-site.ts';
 import { AlreadyStored, assertResend, parseTs, type RecordSource } from './record-source.ts';
@@ -104,7 +104,7 @@ export async function recordCheckin(db: Kysely<Database>, input: CheckinIn, sour
         .forUpdate('v')
         .executeTakeFirst();
       if (!visit) throw notFound(`visit ${input.visitId}`);
-      assertCanWrite(source.actor, visit.team_id);
+      assertCanWriteRecord(source.actor, visit.team_id, `visit ${input.visitId}`);
       const collectorId = source.collectorId ?? visit.collector_id;
 
       const flags: CheckinFlag[] = [];

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CashSummary, PaymentIn, PaymentOut } from '../contract/payment.ts';
 import type { Database } from '../db/database.ts';
 import type { Payment } from '../db/tables/payment.table.ts';
-import { assertCanWrite } from './actor.ts';
+import { assertCanWriteRecord } from './actor.ts';
 import { invalid, notFound } from './errors.ts';
 import { AlreadyStored, assertResend, parseTs, type RecordSource } from './record-source.ts';
 
@@ -74,15 +74,17 @@ export async function recordPayment(db: Kysely<Database>, input: PaymentIn, sour
       let accountId = input.accountId ?? null;
       let collectorId = source.collectorId;
       if (input.visitId != null) {
-        const visit = await tx.selectFrom('visits').select(['account_id', 'collector_id']).where('id', '=', input.visitId).executeTakeFirst();
+        const visit = await tx.selectFrom('visits').select(['account_id', 'collector_id', 'team_id']).where('id', '=', input.visitId).executeTakeFirst();
         if (!visit) throw notFound(`visit ${input.visitId}`);
+        // Before its account is named: another team's visit shows nothing of itself.
+        assertCanWriteRecord(source.actor, visit.team_id, `visit ${input.visitId}`);
         if (accountId !== null && accountId !== visit.account_id) throw invalid(`visit ${input.visitId} is for account ${visit.account_id}, not ${accountId}`);
         accountId = visit.account_id;
         collectorId ??= visit.collector_id;
       }
       const account = await tx.selectFrom('accounts').select(['id', 'team_id', 'currency']).where('id', '=', accountId!).executeTakeFirst();
       if (!account) throw notFound(`account ${accountId}`);
-      assertCanWrite(source.actor, account.team_id);
+      assertCanWriteRecord(source.actor, account.team_id, `account ${accountId}`);
       if (account.currency !== input.currency) throw invalid(`payment in ${input.currency} on an account kept in ${account.currency}`);
 
       // The counter row is locked until commit: receipts of one team are numbered one at a time, with no gap and no reuse.

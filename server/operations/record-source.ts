@@ -1,5 +1,5 @@
 import { isoInstant } from '../../device-protocols/ronda-json/ronda-time.ts';
-import { assertCanWrite, type Actor } from './actor.ts';
+import { assertCanWrite, readsTeam, type Actor } from './actor.ts';
 import { conflict, invalid } from './errors.ts';
 
 /** Who sent a check-in or payment: a collector's device over MQTT, or a user through the API. */
@@ -32,13 +32,15 @@ export function parseTs(ts: string | number, nowMs = Date.now()): Date {
 
 /**
  * SPEC §2: a client id names one record. Its resend is answered with the stored record only
- * to one who may write it (the device that sent it, or a writer of its team; anyone else gets
- * the refusal any write to that team gets, so an id of another team's record shows nothing of
- * it) and only when it says the same: another record under a used id is refused, not lost.
+ * to one who may write it (the device that sent it, or a writer of its team) and only when it
+ * says the same: another record under a used id is refused, not lost. A user who cannot see
+ * the stored record's team is told only that the id is taken (it cannot be theirs), as
+ * reads show another team's records: not at all, not even which team holds it.
  * `differing`: the fields in which the resend is not the stored record.
  */
 export function assertResend(source: RecordSource, stored: { team_id: number; device_id: number | null }, kind: 'payment' | 'check-in', id: string, differing: string[]): void {
   const sender = source.actor.kind === 'device' && stored.device_id !== null && stored.device_id === source.deviceId;
+  if (source.actor.kind === 'user' && !readsTeam(source.actor.user, stored.team_id)) throw conflict(`${kind} ${id} is already used: a new ${kind} needs an id of its own`);
   if (!sender) assertCanWrite(source.actor, stored.team_id);
   if (differing.length > 0) throw conflict(`${kind} ${id} is already stored with another ${differing.join(', ')}: a new ${kind} needs an id of its own`);
 }

@@ -252,20 +252,23 @@ describe('a client id names one record', () => {
     return { accountId, visitId, payment, checkin };
   }
 
-  it("answers another team's writer reusing an id with the refusal of any write to that team, not with the record", async () => {
+  it("answers another team's writer reusing an id with the id taken, and another team's account as missing: never with the record or whose it is", async () => {
     const centro = await centroRecords('IDEM-1');
     const csv = `external_id,name,lat,lon,balance_due,days_past_due,team\nIDEM-P,Pepe,20.6,-103.4,800,10,Poniente\n`;
     await fetch(`${t.baseUrl}/api/accounts/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${t.token}` }, body: csv });
     const theirAccount = (await t.api('GET', '/api/accounts?search=IDEM-P')).body.accounts[0].id;
     const theirVisit = (await t.api('POST', '/api/visits', { accountId: theirAccount, date: '2026-11-23' })).body.id;
     const supervisor = await loginAs(t, 'supervisor', poniente, 'Supervisión Poniente');
-    const refusal = { status: 403, body: { statusCode: 403, error: 'Forbidden', message: `team ${team} is not your team` } };
-    // Their own account and visit under Centro's ids, and Centro's account under a new id: the same answer.
-    expect(await t.api('POST', '/api/payments', { ...centro.payment, accountId: theirAccount, amount: 1 }, supervisor)).toEqual(refusal);
-    expect(await t.api('POST', '/api/payments', { ...centro.payment }, supervisor)).toEqual(refusal);
-    expect(await t.api('POST', '/api/payments', { ...centro.payment, id: uuid() }, supervisor)).toEqual(refusal);
-    expect(await t.api('POST', '/api/checkins', { ...centro.checkin, visitId: theirVisit, outcome: 'absent' }, supervisor)).toEqual(refusal);
-    expect(await t.api('POST', '/api/checkins', { ...centro.checkin, id: centro.checkin.id.toUpperCase() }, supervisor)).toEqual(refusal);
+    const taken = (kind: string, id: string) => ({ status: 409, body: { statusCode: 409, error: 'Conflict', message: `${kind} ${id} is already used: a new ${kind} needs an id of its own` } });
+    // Centro's ids, on their own account and visit or on Centro's: taken, nothing more. Centro's account under a new id: not there for them, as in their reads.
+    expect(await t.api('POST', '/api/payments', { ...centro.payment, accountId: theirAccount, amount: 1 }, supervisor)).toEqual(taken('payment', centro.payment.id));
+    expect(await t.api('POST', '/api/payments', { ...centro.payment }, supervisor)).toEqual(taken('payment', centro.payment.id));
+    expect(await t.api('POST', '/api/payments', { ...centro.payment, id: uuid() }, supervisor)).toEqual({
+      status: 404,
+      body: { statusCode: 404, error: 'Not Found', message: `account ${centro.accountId} does not exist` },
+    });
+    expect(await t.api('POST', '/api/checkins', { ...centro.checkin, visitId: theirVisit, outcome: 'absent' }, supervisor)).toEqual(taken('check-in', centro.checkin.id));
+    expect(await t.api('POST', '/api/checkins', { ...centro.checkin, id: centro.checkin.id.toUpperCase() }, supervisor)).toEqual(taken('check-in', centro.checkin.id));
     expect((await t.api('GET', `/api/accounts/${theirAccount}`)).body.balanceDue).toBe(800);
     expect((await t.api('GET', `/api/checkins?visitId=${theirVisit}`)).body.checkins).toEqual([]);
   });

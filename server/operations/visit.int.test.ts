@@ -96,7 +96,8 @@ describe('visits', () => {
     const v = await newVisit('2026-12-04');
     const other = await createTeam(t, 'Poniente');
     const d = await loginAs(t, 'dispatcher', other, 'Despacho Poniente');
-    expect((await t.api('POST', `/api/visits/${v.id}/cancel`, { version: 1 }, d)).status).toBe(403);
+    // Another team's visit is as unknown to them as a missing one, as in their reads.
+    expect((await t.api('POST', `/api/visits/${v.id}/cancel`, { version: 1 }, d)).status).toBe(404);
     const m = await loginAs(t, 'manager', null, 'Gerente');
     expect((await t.api('POST', `/api/visits/${v.id}/cancel`, { version: 1 }, m)).status).toBe(403);
     expect((await t.api('GET', `/api/visits?date=2026-12-04`, undefined, m)).body.visits).toHaveLength(1);

@@ -3,7 +3,7 @@ import type { CheckinOutcome } from '../contract/checkin.ts';
 import { VISIT_TRANSITIONS, type CreateVisit, type VisitOut, type VisitPatch, type VisitStatus } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import type { VisitTable } from '../db/tables/visit.table.ts';
-import { actorLabel, assertCanWrite, type Actor } from './actor.ts';
+import { actorLabel, assertCanWriteRecord, readsTeam, type Actor } from './actor.ts';
 import { conflict, invalid, notFound } from './errors.ts';
 import { getVisit, hhmmToMinutes } from './visit.repository.ts';
 import { visitPriority } from './visit-priority.ts';
@@ -25,10 +25,10 @@ function windowColumns(w: { start: string; end: string } | null | undefined) {
   return { window_start_min: start, window_end_min: end };
 }
 
-/** A collector may take a team's visit only if active and in that team. */
-async function assertCollector(tx: Tx, collectorId: number, teamId: number): Promise<void> {
+/** A collector may take a team's visit only if active and in that team; one the actor cannot see is as unknown as a missing one. */
+async function assertCollector(tx: Tx, collectorId: number, teamId: number, actor: Actor): Promise<void> {
   const c = await tx.selectFrom('collectors').select(['team_id', 'active']).where('id', '=', collectorId).executeTakeFirst();
-  if (!c || !c.active) throw notFound(`collector ${collectorId}`);
+  if (!c || !c.active || (actor.kind === 'user' && !readsTeam(actor.user, c.team_id))) throw notFound(`collector ${collectorId}`);
   if (c.team_id !== teamId) throw invalid(`collector ${collectorId} is not in team ${teamId}`);
 }
 
@@ -45,9 +45,9 @@ export async function createVisit(db: Kysely<Database>, input: CreateVisit, acto
   return db.transaction().execute(async (tx) => {
     const account = await tx.selectFrom('accounts').select(['id', 'team_id']).where('id', '=', input.accountId).executeTakeFirst();
     if (!account) throw notFound(`account ${input.accountId}`);
-    assertCanWrite(actor, account.team_id);
+    assertCanWriteRecord(actor, account.team_id, `account ${input.accountId}`);
     const collectorId = input.collectorId ?? null;
-    if (collectorId !== null) await assertCollector(tx, collectorId, account.team_id);
+    if (collectorId !== null) await assertCollector(tx, collectorId, account.team_id, actor);
     const row = await tx
       .insertInto('visits')
       .values({
@@ -89,7 +89,7 @@ async function changeVisit(
       .forUpdate()
       .executeTakeFirst();
     if (!cur) throw notFound(`visit ${id}`);
-    assertCanWrite(actor, cur.team_id);
+    assertCanWriteRecord(actor, cur.team_id, `visit ${id}`);
     if (cur.version !== version) {
       throw conflict(
         `visit ${id} was changed by ${cur.updated_by} at ${new Date(cur.updated_at).toISOString()} (it is now version ${cur.version}, your change was made on version ${version}); reload the visit and try again`,
@@ -108,7 +108,7 @@ async function changeVisit(
 export function reassignVisit(db: Kysely<Database>, id: number, collectorId: number | null, version: number, actor: Actor): Promise<VisitOut> {
   return changeVisit(db, id, version, actor, async (cur, tx) => {
     if (VISIT_TRANSITIONS[cur.status].length === 0) throw conflict(`visit ${id} is ${cur.status}; it can no longer be reassigned`);
-    if (collectorId !== null) await assertCollector(tx, collectorId, cur.team_id);
+    if (collectorId !== null) await assertCollector(tx, collectorId, cur.team_id, actor);
     // A visit under way may move to another collector: it starts again from "assigned".
     return { collector_id: collectorId, status: collectorId === null ? 'planned' : 'assigned' };
   });

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { LivePosition } from '../contract/live.ts';
 import type { Database } from '../db/database.ts';
+import type { PositionRow } from '../db/tables/position.table.ts';
 
 export interface PositionOut {
   ts: string;
@@ -19,7 +20,11 @@ export interface PositionOut {
   segmentM: number | null;
 }
 
-export async function positionsOfDevice(db: Kysely<Database>, deviceId: number, from: Date, to: Date, limit: number): Promise<PositionOut[]> {
+/**
+ * A device's positions in [from, to), oldest first, at most `limit`; `next`: the time of the first
+ * one left out, where the rest starts (a device has one position per time: the primary key).
+ */
+export async function positionsOfDevice(db: Kysely<Database>, deviceId: number, from: Date, to: Date, limit: number): Promise<{ positions: PositionOut[]; next: string | null }> {
   const rows = await db
     .selectFrom('positions')
     .selectAll()
@@ -27,9 +32,14 @@ export async function positionsOfDevice(db: Kysely<Database>, deviceId: number, 
     .where('device_time', '>=', from)
     .where('device_time', '<', to)
     .orderBy('device_time', 'asc')
-    .limit(limit)
+    .limit(limit + 1)
     .execute();
-  return rows.map((r) => ({
+  const rest = rows.length > limit ? rows.pop()! : null;
+  return { positions: rows.map(toPositionOut), next: rest && new Date(rest.device_time).toISOString() };
+}
+
+function toPositionOut(r: PositionRow): PositionOut {
+  return {
     ts: new Date(r.device_time).toISOString(),
     serverTime: new Date(r.server_time).toISOString(),
     lat: r.lat,
@@ -44,10 +54,10 @@ export async function positionsOfDevice(db: Kysely<Database>, deviceId: number, 
     protocol: r.protocol,
     attributes: r.attributes,
     segmentM: r.segment_m,
-  }));
+  };
 }
 
-/** The newest position of every device (optionally one team's): the live snapshot and the collector list. */
+/** The newest position of every enabled device (optionally one team's): the live snapshot and the collector list. */
 export async function lastPositions(db: Kysely<Database>, teamId: number | null = null): Promise<LivePosition[]> {
   let q = db
     .selectFrom('device_last as l')
@@ -65,7 +75,9 @@ export async function lastPositions(db: Kysely<Database>, teamId: number | null 
       'l.course_deg',
       'l.battery_pct',
       'l.accuracy_m',
-    ]);
+    ])
+    // A disabled device is refused like an unknown one (migration 0013): its last report no longer says where its collector is.
+    .where('d.active', '=', true);
   if (teamId !== null) q = q.where('c.team_id', '=', teamId);
   const rows = await q.execute();
   return rows.map((r) => ({

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import type { ChildProcess } from 'node:child_process';
+import mqtt from 'mqtt';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,11 +14,12 @@ let storage: Storage;
 let server: ServerProcess;
 let fleet: ChildProcess;
 let browser: Browser;
+let teamId: number;
 
 beforeAll(async () => {
   storage = await createStorage(kind);
   server = await startServerProcess(kind, {}, storage);
-  const { id: teamId } = await server.api('POST', '/api/teams', { name: 'Reconexión' });
+  ({ id: teamId } = await server.api('POST', '/api/teams', { name: 'Reconexión' }));
   const devices: DemoDevice[] = [];
   for (let i = 1; i <= 3; i++) {
     const { id: collectorId } = await server.api('POST', '/api/collectors', { name: `Cobrador ${i}`, teamId });
@@ -47,21 +49,26 @@ const LIVE_FRAMES = `
 `;
 const lastLiveFrame = (page: Page) => page.evaluate(() => (window as unknown as { __liveFrames: number[] }).__liveFrames.at(-1) ?? -1);
 
-describe('the wall across a server crash', () => {
+/** A kiosk wall on `server`, signed in with the session the dashboard keeps in localStorage (it lives in the database, so it survives restarts). */
+async function openKiosk() {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+  const user = await server.api('GET', '/api/auth/me');
+  await context.addInitScript((s) => localStorage.setItem('ronda.session', s), JSON.stringify({ token: server.token, user }));
+  await context.addInitScript(LIVE_FRAMES);
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${server.baseUrl}/?kiosk`);
+  const badge = page.getByTestId('status-badge');
+  await badge.waitFor({ timeout: 30_000 });
+  await expect.poll(() => badge.getAttribute('data-state'), { timeout: 30_000 }).toBe('live');
+  return { context, page, errors, badge };
+}
+
+describe('the wall across server restarts', () => {
   it('goes reconnecting, then live again with positions flowing once the server is back on the same port', { timeout: 150_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
-    const user = await server.api('GET', '/api/auth/me');
-    // The session the dashboard keeps in localStorage; it lives in the database, so it survives the restart.
-    await context.addInitScript((s) => localStorage.setItem('ronda.session', s), JSON.stringify({ token: server.token, user }));
-    await context.addInitScript(LIVE_FRAMES);
-    const page = await context.newPage();
-    const errors = watchErrors(page);
     // Kiosk mode, as a wall screen runs: no top bar, the link status on the wall itself.
-    await page.goto(`${server.baseUrl}/?kiosk`);
-    const badge = page.getByTestId('status-badge');
-    await badge.waitFor({ timeout: 30_000 });
+    const { context, page, errors, badge } = await openKiosk();
     expect(await page.locator('header.bar').count()).toBe(0);
-    await expect.poll(() => badge.getAttribute('data-state'), { timeout: 30_000 }).toBe('live');
     await expect.poll(() => lastLiveFrame(page), { timeout: 30_000 }).toBeGreaterThan(0);
 
     const { httpPort, mqttPort } = server;
@@ -79,6 +86,49 @@ describe('the wall across a server crash', () => {
     expect(await banner.isVisible()).toBe(false);
     // The reconnect itself logs nothing but the browser's own failed-request lines while the server was down.
     expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|Failed to load resource|net::/.test(e))).toEqual([]);
+    await context.close();
+  });
+
+  it('says it is reconnecting all through an orderly restart 10 s long, then shows the state it missed and goes on live', { timeout: 150_000 }, async () => {
+    const name = 'Sonda Reinicio';
+    const { id: collectorId } = await server.api('POST', '/api/collectors', { name, teamId });
+    const probe = { uniqueId: 'reconnect-probe', ...(await server.api('POST', '/api/devices', { uniqueId: 'reconnect-probe', name, collectorId })) } as { uniqueId: string; token: string };
+    const report = async (battery: number) => {
+      const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.mqttPort}`, { username: probe.uniqueId, password: probe.token, reconnectPeriod: 0, connectTimeout: 10_000 });
+      await c.publishAsync(`ronda/${probe.uniqueId}/position`, JSON.stringify({ ts: Date.now(), lat: 20.67, lon: -103.35, speed: 0, battery }), { qos: 1 });
+      await c.endAsync();
+    };
+    await report(77);
+    const { context, page, errors, badge } = await openKiosk();
+    const battery = page.locator('section[aria-labelledby=collectors-title] li button').filter({ hasText: name }).locator('.battery');
+    await expect.poll(() => battery.textContent(), { timeout: 30_000 }).toMatch(/77/);
+
+    // SIGTERM: how systemd, Docker or a deploy restarts it, closing every connection in order.
+    const { httpPort, mqttPort } = server;
+    await server.stop('SIGTERM');
+    await expect.poll(() => badge.getAttribute('data-state'), { timeout: 15_000 }).toBe('reconnecting');
+    const banner = page.getByTestId('stale-banner');
+    for (let s = 0; s < 10; s++) {
+      await page.waitForTimeout(1000);
+      expect(await badge.getAttribute('data-state')).toBe('reconnecting');
+      expect(await badge.textContent()).toContain('Reconectando');
+      expect(await banner.isVisible()).toBe(true);
+    }
+    expect(new URL(page.url()).search).toBe('?kiosk');
+
+    // The wall's network is out while the server comes back and the probe reports: only the snapshot can bring that report.
+    await context.setOffline(true);
+    server = await startServerProcess(kind, { PORT: String(httpPort), MQTT_PORT: String(mqttPort) }, storage);
+    await report(42);
+    await page.waitForTimeout(1000);
+    expect(await battery.textContent()).toMatch(/77/);
+    const backAt = await page.evaluate(() => performance.now());
+    await context.setOffline(false);
+    await expect.poll(() => badge.getAttribute('data-state'), { timeout: 60_000 }).toBe('live');
+    await expect.poll(() => battery.textContent(), { timeout: 10_000 }).toMatch(/42/);
+    await expect.poll(() => lastLiveFrame(page), { timeout: 30_000 }).toBeGreaterThan(backAt);
+    expect(await banner.isVisible()).toBe(false);
+    expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|ERR_INTERNET_DISCONNECTED|Failed to load resource|net::/.test(e))).toEqual([]);
     await context.close();
   });
 });

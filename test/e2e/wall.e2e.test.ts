@@ -22,6 +22,8 @@ const MARKER_RGB = [
   [0xfb, 0xbf, 0x24],
 ];
 const MOVING_RGB = MARKER_RGB[3];
+/** The text of a collector's name label on the map (web/src/lib/map/label-images.ts). */
+const LABEL_TEXT_RGB = [0xe2, 0xe8, 0xf0];
 
 let t: TestServer;
 let fleet: ChildProcess;
@@ -109,6 +111,10 @@ describe('the map wall in Chromium with a live demo fleet', () => {
     const row = listRows(page).filter({ hasText: probe.name });
     await row.getByTestId('low-battery').waitFor({ timeout: 10_000 });
     expect(await row.locator('.team').textContent()).not.toContain('En desvío');
+    // Counted in the list's summary beside idle and offline (SPEC §1: who is idle / offline / low battery).
+    const lowCount = page.getByTestId('summary-low-battery');
+    expect(await lowCount.locator('.label').textContent()).toBe('Batería baja');
+    await expect.poll(async () => Number(await lowCount.locator('strong').textContent()), { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
 
     // The team's dispatcher sees it too, with no button, and is told who acknowledges.
     await t.server.auth.createUser({ email: 'despacho.wall@test.local', name: 'Despacho Wall', password: 'pw-123456', role: 'dispatcher', teamId: probe.teamId });
@@ -133,6 +139,27 @@ describe('the map wall in Chromium with a live demo fleet', () => {
     const { body } = await t.api('GET', `/api/events?collectorId=${probe.collectorId}&open=true&type=low_battery`);
     expect(body.events).toHaveLength(1);
     expect(body.events[0].acknowledgedBy).not.toBeNull();
+    expect(errors).toEqual([]);
+  });
+
+  it("puts a phone's SOS at the top of the feed, in the supervisor's words, until it is acknowledged", { timeout: 60_000 }, async () => {
+    const demoCenter = (await t.api('GET', '/api/map/config')).body.center as [number, number];
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: probe.uniqueId, password: probe.token, reconnectPeriod: 0 });
+    const fix = { ts: new Date().toISOString(), lat: demoCenter[1], lon: demoCenter[0], speed: 0, battery: 5, attrs: { alarm: 'sos' } };
+    await client.publishAsync(`ronda/${probe.uniqueId}/position`, JSON.stringify(fix), { qos: 1 });
+    await client.endAsync();
+    const sos = page.getByTestId('event').filter({ hasText: probe.name }).filter({ hasText: 'SOS: botón de pánico' });
+    await sos.waitFor({ timeout: 20_000 });
+    // Critical first: nothing less severe above it.
+    expect(await sos.getAttribute('class')).toContain('critical');
+    const feed = await page.getByTestId('event').evaluateAll((items) => items.map((li) => `${li.className} ${(li as HTMLElement).dataset.eventType}`));
+    expect(feed.slice(0, feed.findIndex((item) => item.includes('alarm'))).every((item) => item.includes('critical'))).toBe(true);
+
+    await sos.getByRole('button', { name: 'Enterado' }).click();
+    // Acknowledging an alarm closes it: it leaves the feed, and the list of open events.
+    await sos.waitFor({ state: 'detached', timeout: 10_000 });
+    const { body } = await t.api('GET', `/api/events?collectorId=${probe.collectorId}&type=alarm`);
+    expect(body.events).toMatchObject([{ severity: 'critical', closedAt: expect.any(String), acknowledgedBy: expect.any(String), details: { kind: 'sos', protocol: 'mqtt' } }]);
     expect(errors).toEqual([]);
   });
 
@@ -219,7 +246,7 @@ describe('the map wall in Chromium with a live demo fleet', () => {
       await early.close();
     });
 
-    it('frames the fleet in kiosk mode clear of the legend column', { timeout: 90_000 }, async () => {
+    it('frames the fleet in kiosk mode clear of the legend column, name labels included', { timeout: 90_000 }, async () => {
       const kiosk = await browser.newPage({ viewport: { width: 1366, height: 768 } });
       const kioskErrors = watchErrors(kiosk);
       await logIn(kiosk, t.baseUrl, ADMIN.email, ADMIN.password);
@@ -229,13 +256,14 @@ describe('the map wall in Chromium with a live demo fleet', () => {
       await expect.poll(() => activeTotal(kiosk), { timeout: 20_000 }).toBe(String(COLLECTORS + 2));
       // Past the settling re-frame (10 s after the first).
       await kiosk.waitForTimeout(14_000);
-      // What is under the status, the filters and the legend: no moving collector (the far one moves). Only
-      // that colour: a missed visit's pin shares the deviation red, and a label's age the idle yellow.
+      // What is under the status, the filters and the legend: no moving collector (the far one moves) and no
+      // name label (the far one's is drawn right of it, towards the legend). Only those colours: a missed
+      // visit's pin shares the deviation red, and a label's age the idle yellow.
       const panels = await controls.locator(':scope > *').all();
       const boxes = (await Promise.all(panels.map((p) => p.boundingBox()))).flatMap((b) => (b && b.width > 0 && b.height > 0 ? [b] : []));
       expect(boxes.length).toBeGreaterThanOrEqual(3);
       await kiosk.addStyleTag({ content: '[data-testid=wall-controls] { visibility: hidden; }' });
-      for (const clip of boxes) expect(await countColours(kiosk, await kiosk.screenshot({ clip }), [MOVING_RGB])).toEqual([0]);
+      for (const clip of boxes) expect(await countColours(kiosk, await kiosk.screenshot({ clip }), [MOVING_RGB, LABEL_TEXT_RGB])).toEqual([0, 0]);
       expect(kioskErrors).toEqual([]);
       await kiosk.close();
     });

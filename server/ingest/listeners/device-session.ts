@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DeviceMessage, Position, Protocol } from '../../../device-protocols/index.ts';
+import { alarmReports, type FramedAlarm } from '../alarm-reports.ts';
 import type { DeviceRef, IngestPort } from '../ingest-port.ts';
 
 /** What became of one decoded frame's messages. */
@@ -28,11 +29,13 @@ export class DeviceSession {
   ) {}
 
   /**
-   * Resolves once every position in `messages` is committed; rejects if the
-   * commit failed — the caller must then not acknowledge the frame.
+   * Resolves once every position and alarm in `messages` is committed; rejects if the commit
+   * failed — the caller must then not acknowledge the frame.
    */
   async handle(messages: DeviceMessage[]): Promise<SessionOutcome> {
     const positions: Position[] = [];
+    /** Each alarm with the index of its fix in `positions`, if it carried one. */
+    const alarms: FramedAlarm[] = [];
     for (const m of messages) {
       const named = m.uniqueId;
       if (named !== undefined && named !== this.device?.uniqueId) {
@@ -44,9 +47,11 @@ export class DeviceSession {
           positions.push(m);
           break;
         case 'alarm':
-          // An alarm is stored as the position it carries, named in attributes.alarm; one without a fix has nothing to store yet.
-          if (m.position) positions.push({ ...m.position, attributes: { ...m.position.attributes, ...m.attributes, alarm: m.alarm } });
-          else this.log.info({ uniqueId: this.device?.uniqueId, alarm: m.alarm }, 'alarm without a position');
+          // Its fix is stored as a position too, named in attributes.alarm; the alarm becomes an event either way.
+          alarms.push({
+            alarm: m.alarm,
+            fixIndex: m.position ? positions.push({ ...m.position, attributes: { ...m.position.attributes, ...m.attributes, alarm: m.alarm } }) - 1 : null,
+          });
           break;
         case 'commandAck':
           this.log.info({ uniqueId: this.device?.uniqueId, text: m.text }, 'device answered a command');
@@ -64,9 +69,10 @@ export class DeviceSession {
       this.device = await this.ingest.identify(uniqueId, this.protocol, this.remoteAddress);
       if (!this.device) return { kind: 'refused', uniqueId };
     }
-    if (positions.length === 0) return { kind: 'handled', stored: 0 };
+    if (positions.length === 0 && alarms.length === 0) return { kind: 'handled', stored: 0 };
     if (!this.device) return { kind: 'notLoggedIn' };
-    const result = await this.ingest.submitPositions(this.device, this.protocol, positions);
+    const result = positions.length > 0 ? await this.ingest.submitPositions(this.device, this.protocol, positions) : { stored: 0, rejected: [] };
+    if (alarms.length > 0) await this.ingest.submitAlarms(this.device, this.protocol, alarmReports(alarms, positions, result.rejected));
     return { kind: 'handled', stored: result.stored };
   }
 }

@@ -27,6 +27,8 @@ class ManualIngest implements IngestPort {
   submitPositions(_device: DeviceRef, _protocol: string, positions: Position[]): Promise<SubmitResult> {
     return new Promise((resolve, reject) => this.commits.push({ positions, resolve, reject }));
   }
+
+  async submitAlarms(): Promise<void> {}
 }
 
 const IMEI = '359710040000020';

@@ -2,7 +2,7 @@ import type { CollectorList, CollectorSummary } from '$contract/collector.ts';
 import type { LivePosition } from '$contract/live.ts';
 import { api } from './api.ts';
 import { clock } from './clock.svelte.ts';
-import { COLLECTOR_STATES, collectorState, isReporting, type CollectorState, type LastReport } from './collector-state.ts';
+import { collectorState, isReporting, type CollectorState, type LastReport } from './collector-state.ts';
 import { live } from './live.svelte.ts';
 import { UnknownCollectors } from './unknown-collectors.ts';
 import { stateContext } from './wall/state-context.ts';
@@ -133,12 +133,6 @@ function teamsOf(rows: readonly CollectorRow[]): FleetTeam[] {
   const byId = new Map<number, FleetTeam>();
   for (const r of rows) if (r.teamId !== null) byId.set(r.teamId, { id: r.teamId, name: r.teamName ?? String(r.teamId), timeZone: r.timeZone });
   return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
-}
-
-export function countStates(rows: readonly CollectorRow[]): Record<CollectorState, number> {
-  const counts = Object.fromEntries(COLLECTOR_STATES.map((s) => [s, 0])) as Record<CollectorState, number>;
-  for (const row of rows) counts[row.state]++;
-  return counts;
 }
 
 export const fleet = new Fleet();

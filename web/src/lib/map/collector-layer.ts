@@ -11,6 +11,8 @@ const CLUSTER_COUNT_LAYER = 'collector-cluster-count';
 const HALO_LAYER = 'collectors-selected';
 const HEADING_LAYER = 'collectors-heading';
 const LABEL_LAYER = 'collectors-label';
+/** A name label starts this far right of its collector's centre: clear of the marker. */
+export const LABEL_OFFSET_PX = 11;
 const HEADING_IMAGE = 'ronda-heading';
 const NONE = -1;
 /**
@@ -185,7 +187,7 @@ export class CollectorLayer {
       layout: {
         'icon-image': ['get', 'label'],
         'icon-anchor': 'left',
-        'icon-offset': [11, 0],
+        'icon-offset': [LABEL_OFFSET_PX, 0],
         'symbol-sort-key': urgency,
       },
     });

@@ -2,6 +2,8 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 
 const LABEL = 'label:';
 const COUNT = 'count:';
+const nameFont = (pixelRatio: number) => `600 ${12 * pixelRatio}px system-ui, sans-serif`;
+const ageFont = (pixelRatio: number) => `400 ${11 * pixelRatio}px system-ui, sans-serif`;
 
 export interface LabelText {
   /** The collector's name, or undefined while the list has not loaded it. */
@@ -44,26 +46,42 @@ export class LabelImages {
     for (const id of this.#map.listImages()) if (id.startsWith(LABEL)) this.#map.removeImage(id);
   }
 
+  /** How wide a name label is on screen, in CSS pixels (0 for none, or one not drawable yet). */
+  width(id: string): number {
+    const text = this.#labelText(id);
+    return text ? this.#measure(text.name, text.age).w / this.#pixelRatio : 0;
+  }
+
   #draw(id: string): ImageData | null {
     if (id.startsWith(COUNT)) return this.#count(id.slice(COUNT.length));
+    const text = this.#labelText(id);
+    return text ? this.#label(text.name, text.age) : null;
+  }
+
+  #labelText(id: string): { name: string; age: string } | null {
     if (!id.startsWith(LABEL)) return null;
     const [collector, minutes] = id.slice(LABEL.length).split(':').map(Number);
     const name = this.#text.name(collector);
     if (name === undefined) return null;
-    return this.#label(name, minutes > 0 ? this.#text.age(minutes) : '');
+    return { name, age: minutes > 0 ? this.#text.age(minutes) : '' };
+  }
+
+  /** In device pixels; `nameW` is where the age starts after the padding. */
+  #measure(name: string, age: string): { w: number; nameW: number; pad: number } {
+    const r = this.#pixelRatio;
+    const ctx = this.#ctx;
+    ctx.font = nameFont(r);
+    const nameW = ctx.measureText(name).width;
+    ctx.font = ageFont(r);
+    const ageW = age ? ctx.measureText(` · ${age}`).width : 0;
+    const pad = 6 * r;
+    return { w: Math.ceil(nameW + ageW + 2 * pad), nameW, pad };
   }
 
   #label(name: string, age: string): ImageData {
     const r = this.#pixelRatio;
     const ctx = this.#ctx;
-    const nameFont = `600 ${12 * r}px system-ui, sans-serif`;
-    const ageFont = `400 ${11 * r}px system-ui, sans-serif`;
-    ctx.font = nameFont;
-    const nameW = ctx.measureText(name).width;
-    ctx.font = ageFont;
-    const ageW = age ? ctx.measureText(` · ${age}`).width : 0;
-    const pad = 6 * r;
-    const w = Math.ceil(nameW + ageW + 2 * pad);
+    const { w, nameW, pad } = this.#measure(name, age);
     const h = Math.ceil(18 * r);
     ctx.canvas.width = w;
     ctx.canvas.height = h;
@@ -72,11 +90,11 @@ export class LabelImages {
     ctx.roundRect(0, 0, w, h, 5 * r);
     ctx.fill();
     ctx.textBaseline = 'middle';
-    ctx.font = nameFont;
+    ctx.font = nameFont(r);
     ctx.fillStyle = '#e2e8f0';
     ctx.fillText(name, pad, h / 2);
     if (age) {
-      ctx.font = ageFont;
+      ctx.font = ageFont(r);
       // Amber: a label that shows an age at all belongs to someone silent for a minute or more.
       ctx.fillStyle = '#fbbf24';
       ctx.fillText(` · ${age}`, pad + nameW, h / 2);

@@ -4,7 +4,7 @@ import type { EventOut, EventType } from '$contract/event.ts';
  * Which events put a collector "in deviation" on the wall (SPEC §1 "route deviations"):
  * leaving the planned route or its visits. The engine's alerts about the device or the
  * driving are shown otherwise: silence by the offline state (SPEC §1 "offline"), a weak
- * battery by the list's battery mark, speeding in the events feed. A Record over
+ * battery by the list's battery mark, speeding and device alarms in the events feed. A Record over
  * EventType, so a new event type cannot be added without deciding here.
  */
 const ROUTE_DEVIATION: Record<EventType, boolean> = {
@@ -17,6 +17,8 @@ const ROUTE_DEVIATION: Record<EventType, boolean> = {
   offline: false,
   low_battery: false,
   speeding: false,
+  // A device's alarm (SOS first) tops the feed by its severity; a marker "in deviation" would bury it among route slips.
+  alarm: false,
 };
 
 /** An open route deviation nobody has acknowledged yet: once a supervisor has seen it, the marker stops calling for attention. */

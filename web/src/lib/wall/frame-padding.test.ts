@@ -21,6 +21,17 @@ describe('framePadding', () => {
     });
   });
 
+  it('keeps the name labels, drawn right of their markers, clear of the legend column and inside the map', () => {
+    const label = 150;
+    expect(framePadding(W, H, [kpis, legendColumn, ticker], BASE, label)).toEqual({
+      top: 100 + GAP,
+      right: W - 882 + GAP + label,
+      bottom: H - 712 + GAP,
+      left: 60,
+    });
+    expect(framePadding(W, H, [], BASE, label)).toEqual({ ...BASE, right: label });
+  });
+
   it('keeps the base padding where no panel is, and ignores panels that are hidden or empty', () => {
     const hidden = { left: 500, top: 300, right: 500, bottom: 300 };
     const offMap = { left: W + 10, top: 10, right: W + 200, bottom: 200 };

@@ -26,10 +26,12 @@ const SIDES = ['top', 'right', 'bottom', 'left'] as const;
  * filters and legend, payment ticker), so none of them hides a collector. Each panel is
  * cleared along the side that costs the least of the view: a wide bar at the top pushes
  * the fleet down, a tall column at the right edge pushes it left. `base` is the least
- * padding on every side (room for the markers' labels).
+ * padding on every side. `labelPx`: how far the widest name label reaches right of its
+ * marker; a collector left of a panel keeps its label, not only its marker, clear of it
+ * (and inside the map at its right edge).
  */
-export function framePadding(width: number, height: number, overlays: Iterable<Rect>, base: Padding): Padding {
-  const pad: Padding = { ...base };
+export function framePadding(width: number, height: number, overlays: Iterable<Rect>, base: Padding, labelPx = 0): Padding {
+  const pad: Padding = { ...base, right: Math.max(base.right, labelPx) };
   for (const r of overlays) {
     const left = Math.max(0, r.left);
     const top = Math.max(0, r.top);
@@ -38,7 +40,7 @@ export function framePadding(width: number, height: number, overlays: Iterable<R
     if (right <= left || bottom <= top) continue; // hidden, empty, or off the map
     const clear: Padding = {
       top: bottom + OVERLAY_GAP_PX,
-      right: width - left + OVERLAY_GAP_PX,
+      right: width - left + OVERLAY_GAP_PX + labelPx,
       bottom: height - top + OVERLAY_GAP_PX,
       left: right + OVERLAY_GAP_PX,
     };

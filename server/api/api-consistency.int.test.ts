@@ -1,0 +1,252 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOLS } from '../../device-protocols/messages.ts';
+import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import { accountLine, createCollector, createTeam, CSV_HEADER, loginAs, postCsv } from '../operations/testing/fixtures.ts';
+
+/** Where an outsider's probe of the API (2026-11-30) found one route answering unlike the others. */
+let t: TestServer;
+let centro: number;
+let poniente: number;
+let ana: number;
+let carla: number;
+let centroAccount: number;
+let centroVisit: { id: number; version: number };
+/** A dispatcher of Poniente: Centro's records are not theirs to see. */
+let ponienteDispatcher: string;
+
+const T0 = Date.parse('2026-11-30T15:00:00Z');
+const at = (s: number) => new Date(T0 + s * 1000).toISOString();
+
+async function fixes(uniqueId: string, seconds: number[]) {
+  const dev = await t.server.dbh.db.selectFrom('devices').select(['id', 'collector_id']).where('unique_id', '=', uniqueId).executeTakeFirstOrThrow();
+  const r = await t.server.ingest.submitPositions(
+    { deviceId: dev.id, uniqueId, collectorId: dev.collector_id },
+    'mqtt',
+    seconds.map((s) => ({ kind: 'position' as const, fixTime: new Date(T0 + s * 1000), lat: 20.6767 + s * 1e-5, lon: -103.3475, valid: true, attributes: {} })),
+  );
+  expect(r.stored).toBe(seconds.length);
+}
+
+beforeAll(async () => {
+  t = await startTestServer();
+  centro = await createTeam(t, 'Centro');
+  poniente = await createTeam(t, 'Poniente');
+  ana = await createCollector(t, 'Ana', centro);
+  carla = await createCollector(t, 'Carla', poniente);
+  await t.createDevice('ana-phone', ana);
+  await fixes('ana-phone', [0, 10, 20, 30, 40]);
+  expect((await postCsv(t, [CSV_HEADER, accountLine(1, 'Centro'), accountLine(2, 'Poniente')].join('\n'))).status).toBe(200);
+  centroAccount = (await t.api<{ accounts: { id: number }[] }>('GET', `/api/accounts?teamId=${centro}`)).body.accounts[0].id;
+  const visit = await t.api<{ id: number; version: number }>('POST', '/api/visits', { accountId: centroAccount, date: '2026-11-30' });
+  expect(visit.status).toBe(201);
+  centroVisit = visit.body;
+  ponienteDispatcher = await loginAs(t, 'dispatcher', poniente);
+}, 60_000);
+afterAll(async () => t?.close());
+
+describe('a range whose from is after its to', () => {
+  it('is a 400 naming both parameters on every list that takes a range, as metrics already said', async () => {
+    const from = '2026-11-30T16:00:00Z';
+    const to = '2026-11-30T15:00:00Z';
+    for (const path of [
+      `/api/devices/ana-phone/positions?from=${from}&to=${to}`,
+      `/api/events?from=${from}&to=${to}`,
+      `/api/checkins?from=${from}&to=${to}`,
+      '/api/metrics/collectors?from=2026-11-30&to=2026-11-01',
+      '/api/metrics/summary?from=2026-11-30&to=2026-11-01&groupBy=day',
+    ]) {
+      const r = await t.api<{ message: string }>('GET', path);
+      expect(r.status, path).toBe(400);
+      expect(r.body.message, path).toMatch(/from must not be after to/);
+    }
+    const positions = await t.api<{ message: string }>('GET', `/api/devices/ana-phone/positions?from=${from}&to=${to}`);
+    expect(positions.body.message).toBe(`querystring/from must not be after to (from ${from}, to ${to})`);
+  });
+
+  it('an empty range, and a range in another zone that is in order, still answer', async () => {
+    expect((await t.api('GET', `/api/devices/ana-phone/positions?from=${at(0)}&to=${at(0)}`)).body).toEqual({ positions: [], next: null });
+    // 10:00 in Mexico City is 16:00Z: after 15:30Z, though it reads as an earlier hour.
+    expect((await t.api('GET', '/api/events?from=2026-11-30T15:30:00Z&to=2026-11-30T10:00:00-06:00')).status).toBe(200);
+  });
+});
+
+describe('positions past the limit', () => {
+  type Page = { positions: { ts: string }[]; next: string | null };
+  const page = async (query: string) => (await t.api<Page>('GET', `/api/devices/ana-phone/positions?${query}`)).body;
+
+  it('say that they were cut and where the rest starts, and following `next` gets every position once', async () => {
+    const range = `from=${at(-60)}&to=${at(3600)}`;
+    const first = await page(`${range}&limit=2`);
+    expect(first).toMatchObject({ positions: [{ ts: at(0) }, { ts: at(10) }], next: at(20) });
+    const seen = [...first.positions];
+    let next = first.next;
+    while (next !== null) {
+      const more = await page(`from=${next}&to=${at(3600)}&limit=2`);
+      seen.push(...more.positions);
+      next = more.next;
+    }
+    expect(seen.map((p) => p.ts)).toEqual([0, 10, 20, 30, 40].map(at));
+    expect(await page(`${range}&limit=5`)).toMatchObject({ next: null });
+    expect((await page(range)).positions).toHaveLength(5);
+  });
+
+  it('take a limit up to the documented maximum, no more', async () => {
+    expect((await t.api('GET', '/api/devices/ana-phone/positions?limit=100000')).status).toBe(200);
+    expect((await t.api('GET', '/api/devices/ana-phone/positions?limit=100001')).status).toBe(400);
+  });
+});
+
+describe('a device registered with a protocol', () => {
+  it('takes only a protocol Ronda speaks, and a refusal names them', async () => {
+    const bad = await t.api<{ message: string }>('POST', '/api/devices', { uniqueId: 'odd-tracker', name: 'x', protocol: 'tk103' });
+    expect(bad.status).toBe(400);
+    for (const p of PROTOCOLS) expect(bad.body.message).toContain(`"${p}"`);
+    expect(bad.body.message).not.toMatch(/equal to constant|anyOf/);
+    expect((await t.api('GET', '/api/devices')).body.devices.map((d: { uniqueId: string }) => d.uniqueId)).not.toContain('odd-tracker');
+    const good = await t.api('POST', '/api/devices', { uniqueId: 'real-tracker', name: 'x', protocol: 'teltonika' });
+    expect(good.status).toBe(201);
+    expect(good.body.protocol).toBe('teltonika');
+    expect((await t.api('POST', '/api/devices', { uniqueId: 'any-phone', name: 'x', protocol: null })).status).toBe(201);
+  });
+});
+
+describe("a team's currency", () => {
+  it('is an ISO 4217 code: an unknown one is a 400 naming it, on creation and change', async () => {
+    const made = await t.api<{ message: string }>('POST', '/api/teams', { name: 'Moneda rara', currency: 'ABC' });
+    expect(made).toEqual({ status: 400, body: expect.objectContaining({ message: expect.stringMatching(/unknown currency "ABC"/) }) });
+    expect((await t.api<{ teams: { name: string }[] }>('GET', '/api/teams')).body.teams.map((x) => x.name)).not.toContain('Moneda rara');
+    const changed = await t.api<{ message: string }>('PATCH', `/api/teams/${poniente}`, { currency: 'XYZ' });
+    expect(changed.status).toBe(400);
+    expect(changed.body.message).toMatch(/unknown currency "XYZ"/);
+    expect((await t.api('PATCH', `/api/teams/${poniente}`, { currency: 'COP' })).body).toMatchObject({ currency: 'COP' });
+    expect((await t.api('PATCH', `/api/teams/${poniente}`, { currency: 'MXN' })).body).toMatchObject({ currency: 'MXN' });
+  });
+});
+
+describe('a disabled device', () => {
+  it("no longer gives its collector's last position; it stays listed, marked, for its past trail", async () => {
+    const beto = await createCollector(t, 'Beto', centro);
+    await t.createDevice('beto-phone', beto);
+    await fixes('beto-phone', [5]);
+    type Row = { id: number; devices: { uniqueId: string; active: boolean }[]; last: { uniqueId: string } | null };
+    const row = async () => (await t.api<{ collectors: Row[] }>('GET', '/api/collectors')).body.collectors.find((c) => c.id === beto)!;
+    expect(await row()).toMatchObject({ devices: [{ uniqueId: 'beto-phone', active: true }], last: { uniqueId: 'beto-phone' } });
+
+    expect((await t.api('PATCH', '/api/devices/beto-phone', { active: false })).status).toBe(200);
+    expect(await row()).toMatchObject({ devices: [{ uniqueId: 'beto-phone', active: false }], last: null });
+    expect((await t.api('GET', `/api/devices/beto-phone/positions?from=${at(0)}&to=${at(60)}`)).body.positions).toHaveLength(1);
+
+    expect((await t.api('PATCH', '/api/devices/beto-phone', { active: true })).status).toBe(200);
+    expect(await row()).toMatchObject({ last: { uniqueId: 'beto-phone' } });
+  });
+});
+
+describe('the OpenAPI document', () => {
+  type Operation = { security?: unknown[]; responses: Record<string, unknown> };
+  const PUBLIC = ['post /api/auth/login', 'get /api/health'];
+  const operations = async () => {
+    const doc = (await t.api<{ paths: Record<string, Record<string, Operation>> }>('GET', '/api/docs/json', undefined, null)).body;
+    return Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ key: `${method} ${path}`, method, path, op })));
+  };
+  const urlOf = (path: string) => path.replace(/\{date\}/g, '2026-11-30').replace(/\{\w+\}/g, '1');
+
+  it('documents a 401 on every route that needs a token, and shows the public ones as public', async () => {
+    const ops = await operations();
+    expect(ops.length).toBeGreaterThan(40);
+    for (const { key, op } of ops) {
+      if (PUBLIC.includes(key)) expect(op.security, key).toEqual([]);
+      else expect(Object.keys(op.responses), key).toContain('401');
+    }
+  });
+
+  it('documents what the routes answer: a request without a token, or from a role the route refuses', async () => {
+    const collector = await (async () => {
+      await t.server.auth.createUser({ email: 'ana@test.local', name: 'Ana', password: 'pw-123456', role: 'collector', teamId: centro, collectorId: ana });
+      return (await t.api('POST', '/api/auth/login', { email: 'ana@test.local', password: 'pw-123456' }, null)).body.token as string;
+    })();
+    const answered = { 401: 0, 403: 0 };
+    for (const { key, method, path, op } of await operations()) {
+      if (key === 'post /api/auth/logout') continue;
+      for (const token of [null, collector]) {
+        const res = await fetch(t.baseUrl + urlOf(path), {
+          method: method.toUpperCase(),
+          headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(method === 'get' ? {} : { 'content-type': 'application/json' }) },
+          body: method === 'get' ? undefined : '{}',
+        });
+        await res.arrayBuffer();
+        if (res.status === 401 || res.status === 403) {
+          answered[res.status]++;
+          expect(Object.keys(op.responses), `${key} answered ${res.status}`).toContain(String(res.status));
+        }
+      }
+    }
+    // The probe reached the refusals it checks (most routes validate a body before they look at the token).
+    expect(answered[401]).toBeGreaterThan(15);
+    expect(answered[403]).toBeGreaterThan(10);
+  });
+
+  it('documents the 403 and 409 of the routes known to answer them', async () => {
+    const ops = new Map((await operations()).map((o) => [o.key, Object.keys(o.op.responses)]));
+    const known = {
+      403: ['post /api/devices', 'get /api/devices/unknown', 'patch /api/devices/{uniqueId}', 'get /api/users', 'post /api/teams', 'patch /api/teams/{id}', 'post /api/collectors',
+        'get /api/metrics/collectors.csv', 'post /api/promises/settle', 'get /api/records/rejected', 'post /api/auth/password', 'post /api/events/{id}/ack', 'post /api/plans/optimize'],
+      409: ['post /api/teams', 'patch /api/teams/{id}', 'post /api/collectors', 'post /api/devices', 'post /api/users', 'post /api/checkins', 'post /api/payments', 'post /api/visits/{id}/reassign'],
+    };
+    for (const [status, keys] of Object.entries(known)) for (const key of keys) expect(ops.get(key), key).toContain(status);
+    // The 409s documented here are real: a name or an external id already taken.
+    expect((await t.api('POST', '/api/teams', { name: 'centro' })).status).toBe(409);
+    expect((await t.api('PATCH', `/api/teams/${poniente}`, { name: 'CENTRO' })).status).toBe(409);
+    expect((await t.api('POST', '/api/collectors', { name: 'X', teamId: centro, externalId: 'COL-1' })).status).toBe(201);
+    expect((await t.api('POST', '/api/collectors', { name: 'Y', teamId: centro, externalId: 'COL-1' })).status).toBe(409);
+  });
+});
+
+describe("writes to another team's records", () => {
+  it('are answered as reads are: not there, in the very words of a record that does not exist', async () => {
+    const notThere = (what: string) => ({ status: 404, body: { statusCode: 404, error: 'Not Found', message: `${what} does not exist` } });
+    const as = ponienteDispatcher;
+    expect(await t.api('GET', `/api/accounts/${centroAccount}`, undefined, as)).toEqual(notThere(`account ${centroAccount}`));
+    expect(await t.api('PATCH', `/api/accounts/${centroAccount}`, { phone: '1' }, as)).toEqual(notThere(`account ${centroAccount}`));
+    expect(await t.api('PATCH', '/api/accounts/999999', { phone: '1' }, as)).toEqual(notThere('account 999999'));
+    expect(await t.api('POST', '/api/visits', { accountId: centroAccount, date: '2026-12-01' }, as)).toEqual(notThere(`account ${centroAccount}`));
+
+    const v = centroVisit;
+    expect(await t.api('GET', `/api/visits/${v.id}`, undefined, as)).toEqual(notThere(`visit ${v.id}`));
+    expect(await t.api('PATCH', `/api/visits/${v.id}`, { version: v.version, priority: 99 }, as)).toEqual(notThere(`visit ${v.id}`));
+    expect(await t.api('POST', `/api/visits/${v.id}/reassign`, { version: v.version, collectorId: carla }, as)).toEqual(notThere(`visit ${v.id}`));
+    expect(await t.api('POST', `/api/visits/${v.id}/cancel`, { version: v.version }, as)).toEqual(notThere(`visit ${v.id}`));
+    expect(await t.api('POST', `/api/visits/${v.id}/status`, { version: v.version, status: 'en_route' }, as)).toEqual(notThere(`visit ${v.id}`));
+
+    const checkin = { id: '00000000-0000-4000-8000-00000000c001', visitId: v.id, ts: at(0), lat: 20.66, lon: -103.36, outcome: 'absent' };
+    expect(await t.api('POST', '/api/checkins', checkin, as)).toEqual(notThere(`visit ${v.id}`));
+    const payment = { id: '00000000-0000-4000-8000-00000000d001', ts: at(0), amount: 10, currency: 'MXN', method: 'cash' };
+    expect(await t.api('POST', '/api/payments', { ...payment, visitId: v.id, accountId: centroAccount + 1000 }, as)).toEqual(notThere(`visit ${v.id}`));
+    expect(await t.api('POST', '/api/payments', { ...payment, accountId: centroAccount }, as)).toEqual(notThere(`account ${centroAccount}`));
+
+    // Nothing changed.
+    expect((await t.api('GET', `/api/visits/${v.id}`)).body).toMatchObject({ version: v.version, status: 'planned' });
+    expect((await t.api('GET', `/api/checkins?visitId=${v.id}`)).body.checkins).toEqual([]);
+  });
+
+  it("a collector of another team is as unknown to a team's dispatcher as a missing one; an admin is told why instead", async () => {
+    const ownDispatcher = await loginAs(t, 'dispatcher', centro, 'Despacho Centro');
+    const v = (await t.api('GET', `/api/visits/${centroVisit.id}`)).body as { id: number; version: number };
+    expect(await t.api('POST', `/api/visits/${v.id}/reassign`, { version: v.version, collectorId: carla }, ownDispatcher)).toEqual({
+      status: 404,
+      body: { statusCode: 404, error: 'Not Found', message: `collector ${carla} does not exist` },
+    });
+    const admin = await t.api<{ message: string }>('POST', `/api/visits/${v.id}/reassign`, { version: v.version, collectorId: carla });
+    expect(admin).toMatchObject({ status: 400, body: { message: `collector ${carla} is not in team ${centro}` } });
+  });
+
+  it('keep a clear refusal where the caller can see what they may not change, or names a team', async () => {
+    const manager = await loginAs(t, 'manager', null);
+    expect((await t.api('GET', `/api/accounts/${centroAccount}`, undefined, manager)).status).toBe(200);
+    expect(await t.api('PATCH', `/api/accounts/${centroAccount}`, { phone: '1' }, manager)).toMatchObject({ status: 403, body: { message: 'role manager may not do this' } });
+    // A team id is no secret record (GET /api/teams lists the caller's own): naming another is refused, and says so.
+    expect(await t.api('POST', '/api/collectors', { name: 'X', teamId: centro }, await loginAs(t, 'supervisor', poniente))).toMatchObject({
+      status: 403,
+      body: { message: `team ${centro} is not your team` },
+    });
+  });
+});
