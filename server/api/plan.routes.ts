@@ -63,7 +63,8 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
       preHandler: writers,
       schema: {
         tags: ['plans'],
-        description: "Moves, reorders, locks or cancels visits and re-plans the collectors they touch, all in one: if the re-plan fails, nothing changes. 409 when a visit changed since its `version`, or when the day has no plan yet.",
+        description:
+          "Moves, reorders, locks or cancels visits and re-plans the collectors they touch, all in one: if the re-plan fails, nothing changes. 409 when a visit changed since its `version` (`reason` says how: `version`, `closed`, `not_on_route`, or `changed` when the day changed while the re-plan was computed), or when the day has no plan yet. 422 when the re-plan cannot keep the change itself (`reason`: why). A visit another route's re-plan can no longer hold (its day ran late) is left unassigned, named in `unassigned` with `fromCollectorId`.",
         params: PlanDateParams,
         body: ReassignRequest,
         response: { 200: PlanOut, ...Errors },

@@ -16,12 +16,13 @@ export const UNASSIGNED_REASONS = ['skill', 'window', 'capacity', 'max_tasks', '
 export type UnassignedReasonCode = (typeof UNASSIGNED_REASONS)[number];
 
 /**
- * Why a reassignment met a day that had moved on (409 `reason`), for a board to word it:
+ * Why a plan change met a day that had moved on (409 `reason`), for a board to word it:
  * `version`, someone changed the visit since it was read (the message names who and when);
  * `closed`, the visit is done, missed or cancelled; `not_on_route`, it is not on the route
- * the change names (moved elsewhere, or left unassigned).
+ * the change names (moved elsewhere, or left unassigned); `changed`, a visit the re-plan (or
+ * optimization) read changed while it was computed (a check-in, an edit): nothing was stored.
  */
-export const REASSIGN_CONFLICTS = ['version', 'closed', 'not_on_route'] as const;
+export const REASSIGN_CONFLICTS = ['version', 'closed', 'not_on_route', 'changed'] as const;
 export type ReassignConflictCode = (typeof REASSIGN_CONFLICTS)[number];
 
 export const PlanStop = Type.Object({
@@ -49,8 +50,29 @@ export const PlanStop = Type.Object({
   /** The leg from the previous stop (or the start). */
   travelS: Type.Number(),
   distanceM: Type.Number(),
+  /** When a visit closed since the plan was made was done (`DoneVisit.doneAt`); absent while it is open. */
+  doneAt: Type.Optional(Instant),
 });
 export type PlanStop = Static<typeof PlanStop>;
+
+/**
+ * A visit of the collector's day already done or missed when a version was planned. A re-plan
+ * routes only the visits still open; these are the rest of the day, which the board shows
+ * before them. `doneAt`: the collector's first check-in at it, else when it was closed.
+ */
+export const DoneVisit = Type.Object({
+  visitId: Type.Integer(),
+  visitVersion: Type.Integer(),
+  accountId: Type.Integer(),
+  accountName: Type.String(),
+  address: Type.String(),
+  lat: Nullable(Type.Number()),
+  lon: Nullable(Type.Number()),
+  status: Type.Union([Type.Literal('completed'), Type.Literal('missed')]),
+  window: Nullable(TimeWindow),
+  doneAt: Instant,
+});
+export type DoneVisit = Static<typeof DoneVisit>;
 
 /** Where and when a route starts or ends; no place (null lat/lon) for a route with neither a fixed end nor a visit. */
 const Place = Type.Object({ lat: Nullable(Type.Number()), lon: Nullable(Type.Number()), at: Instant });
@@ -78,6 +100,12 @@ export const PlanRoute = Type.Object({
    */
   shiftEndAt: Type.Optional(Instant),
   stops: Type.Array(PlanStop),
+  /**
+   * The collector's visits already done or missed when this version was planned, in the order they
+   * were done; not among `stops` (nor in the distances, the polyline or the phone's plan). Absent in
+   * plans stored before it.
+   */
+  done: Type.Optional(Type.Array(DoneVisit)),
   distanceM: Type.Number(),
   /** From leaving the start to reaching the end, seconds. */
   durationS: Type.Number(),
@@ -96,6 +124,11 @@ export const UnassignedVisit = Type.Object({
   accountName: Type.String(),
   priority: Type.Integer(),
   reason: Type.Union(UNASSIGNED_REASONS.map((r) => Type.Literal(r))),
+  /**
+   * The collector whose route this version took the visit off: its re-plan (of a change to the
+   * route, the day running late) could no longer hold it. Absent when it was on no route before.
+   */
+  fromCollectorId: Type.Optional(Type.Integer()),
 });
 export type UnassignedVisit = Static<typeof UnassignedVisit>;
 

@@ -1,7 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
-import type { PlanOut } from '../contract/plan.ts';
+import type { PhonePlan, PlanOut, PlanStop } from '../contract/plan.ts';
 import { createCollector, createTeam, loginAs } from '../operations/testing/fixtures.ts';
+import { HaversineProvider, type TravelMatrixProvider } from '../routing/matrix/index.ts';
+import { PlanService } from './plan.service.ts';
+import { SolverThread } from './solver-thread.ts';
 
 /**
  * A dispatcher's changes as the board makes them (issue 4, SPEC §1 "reassign or reorder visits with
@@ -25,6 +31,13 @@ const stopsOf = (plan: PlanOut, collectorId: number) => plan.routes.find((r) => 
 const idsOf = (plan: PlanOut, collectorId: number) => stopsOf(plan, collectorId).map((s) => s.visitId);
 const ownerOf = (plan: PlanOut) => new Map(plan.routes.flatMap((r) => r.stops.map((s) => [s.visitId, r.collectorId] as const)));
 const reassign = (body: object) => t.api('POST', `/api/plans/${DATE}/reassign`, { options: SOLVE, ...body }, dispatcher);
+const openStops = (plan: PlanOut, collectorId: number) => stopsOf(plan, collectorId).filter((s) => s.status === 'assigned');
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+/** The collector's phone reporting at `stop`: the visit closes (SPEC §5 check-in). */
+async function checkIn(stop: PlanStop, ts: string, outcome: 'paid' | 'absent'): Promise<void> {
+  const r = await t.api('POST', '/api/checkins', { id: randomUUID(), visitId: stop.visitId, ts, lat: stop.lat, lon: stop.lon, outcome }, dispatcher);
+  expect(r.status).toBe(201);
+}
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -167,3 +180,118 @@ describe('a change that meets a day moved on', () => {
     expect((await planNow()).version).toBe(before.version);
   });
 });
+
+describe("a route's day", () => {
+  it('keeps the visits done before a re-plan, in the order they were done, with status and time; the phone and the planned legs get the open ones only', async () => {
+    const device = await t.createDevice('ana-reassign-phone', ana);
+    const before = await planNow();
+    // Checked in out of the plan's order: the day lists the one done first first. (Ana's missed visit of the 409 test was closed just now.)
+    const [second, first] = openStops(before, ana);
+    const [firstAt, secondAt] = [minutesAgo(90), minutesAgo(60)];
+    await checkIn(first, firstAt, 'paid');
+    await checkIn(second, secondAt, 'absent');
+    const missed = stopsOf(before, ana).find((s) => s.status === 'missed')!;
+    const missedAt = (await t.api('GET', `/api/visits/${missed.visitId}`, undefined, dispatcher)).body.updatedAt as string;
+    // Read before any re-plan, a stop closed since the plan says when it was done.
+    expect(stopsOf(await planNow(), ana).find((s) => s.visitId === first.visitId)).toMatchObject({ status: 'completed', doneAt: firstAt });
+
+    const given = openStops(before, beto)[0];
+    const r = await reassign({ moves: [{ visitId: given.visitId, toCollectorId: ana, version: given.visitVersion }] });
+    expect(r.status).toBe(200);
+    const after = r.body as PlanOut;
+    const route = after.routes.find((x) => x.collectorId === ana)!;
+    expect(route.done?.map((d) => [d.visitId, d.status, Date.parse(d.doneAt)])).toEqual([
+      [first.visitId, 'completed', Date.parse(firstAt)],
+      [second.visitId, 'missed', Date.parse(secondAt)],
+      [missed.visitId, 'missed', Date.parse(missedAt)],
+    ]);
+    expect(route.done![0]).toMatchObject({ accountName: first.accountName, address: first.address, lat: first.lat, lon: first.lon });
+    // The giving route keeps its own: Beto's visit done in the reorder test.
+    expect(after.routes.find((x) => x.collectorId === beto)!.done?.map((d) => d.status)).toEqual(['completed']);
+    // What is routed, driven and sent to the phone is the rest of the day, as before.
+    expect(route.stops.every((s) => s.status === 'assigned')).toBe(true);
+    expect(route.stops.map((s) => s.visitId)).toContain(given.visitId);
+    const legs = await sql<{ stop_legs: { visits: number[] } }>`select stop_legs from plan_routes where plan_id = ${after.id} and collector_id = ${ana}`.execute(t.server.dbh.db);
+    expect(legs.rows[0].stop_legs.visits).toEqual(idsOf(after, ana));
+    const phone = await retainedPlan('ana-reassign-phone', device.token);
+    expect(phone.version).toBe(after.version);
+    expect(phone.visits.map((v) => v.visitId)).toEqual(idsOf(after, ana));
+    expect(phone).not.toHaveProperty('done');
+    // Read again later, the day is the same.
+    expect((await planNow()).routes.find((x) => x.collectorId === ana)!.done).toEqual(route.done);
+  });
+});
+
+describe("a change to a route whose day has run out", () => {
+  it('takes off the giving route only what its re-plan can no longer hold, naming whose route each visit was', async () => {
+    const before = await planNow();
+    const open = openStops(before, beto);
+    expect(open.length).toBeGreaterThan(3);
+    // Beto's shift now ends at 09:30: his re-plan cannot hold every visit he has left.
+    expect((await t.api('PUT', `/api/plans/settings/collectors/${beto}`, { shift: { start: '08:00', end: '09:30' } }, dispatcher)).status).toBe(204);
+    const moved = open.at(-1)!;
+    const r = await reassign({ moves: [{ visitId: moved.visitId, toCollectorId: ana, version: moved.visitVersion }] });
+    expect(r.status).toBe(200);
+    const after = r.body as PlanOut;
+    expect(idsOf(after, ana)).toContain(moved.visitId);
+    const fell = after.unassigned.filter((u) => u.fromCollectorId !== undefined);
+    expect(fell.length).toBeGreaterThan(0);
+    expect(fell.map((u) => u.fromCollectorId)).toEqual(fell.map(() => beto));
+    // Every open visit Beto had is on a route or named as taken off his.
+    expect(new Set([...idsOf(after, beto), ...fell.map((u) => u.visitId), moved.visitId])).toEqual(new Set(open.map((s) => s.visitId)));
+    for (const u of fell) expect((await t.api('GET', `/api/visits/${u.visitId}`, undefined, dispatcher)).body).toMatchObject({ collectorId: null, status: 'planned' });
+
+    // The next version, which takes nothing off, does not say it again: the visits wait unassigned, as any other.
+    const lockOn = openStops(after, ana)[0];
+    const next = await reassign({ lock: [lockOn.visitId] });
+    expect(next.status).toBe(200);
+    expect((next.body as PlanOut).unassigned.map((u) => u.visitId)).toEqual(expect.arrayContaining(fell.map((u) => u.visitId)));
+    expect((next.body as PlanOut).unassigned.filter((u) => u.fromCollectorId !== undefined)).toEqual([]);
+    expect((await t.api('PUT', `/api/plans/settings/collectors/${beto}`, { shift: null }, dispatcher)).status).toBe(204);
+  });
+});
+
+describe('a re-plan that meets a day moved on while it is computed', () => {
+  it("answers 409 'changed' and stores nothing", async () => {
+    const before = await planNow();
+    const [locked, checked] = openStops(before, ana).filter((s) => !s.locked);
+    const haversine = new HaversineProvider();
+    let reported = false;
+    // The collector checks in at one of the route's visits while the re-plan waits for its travel times.
+    const provider: TravelMatrixProvider = {
+      name: haversine.name,
+      route: (points) => haversine.route(points),
+      table: async (locations) => {
+        if (!reported) {
+          reported = true;
+          await checkIn(checked, minutesAgo(1), 'paid');
+        }
+        return haversine.table(locations);
+      },
+    };
+    const solver = new SolverThread();
+    const plans = new PlanService({ db: t.server.dbh.db, provider, solver, log: t.server.log, publishRetained: async () => undefined, notify: () => undefined });
+    try {
+      const refused = await plans.reassign({ kind: 'system', label: 'test' }, team, DATE, { lock: [locked.visitId], options: SOLVE }).catch((err: unknown) => err);
+      expect(refused).toMatchObject({ statusCode: 409, reason: 'changed', message: `visit ${checked.visitId} changed while the plan was computed; run it again` });
+    } finally {
+      await solver.close();
+    }
+    expect(reported).toBe(true);
+    expect((await planNow()).version).toBe(before.version);
+    const flags = await t.server.dbh.db.selectFrom('visit_plan').select('locked').where('visit_id', '=', locked.visitId).executeTakeFirstOrThrow();
+    expect(flags.locked).toBe(false);
+  });
+});
+
+/** The retained plan a phone receives when it subscribes now (SPEC §5 `ronda/{uniqueId}/plan`). */
+async function retainedPlan(uniqueId: string, token: string): Promise<PhonePlan> {
+  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: uniqueId, password: token, reconnectPeriod: 0 });
+  try {
+    const got = new Promise<PhonePlan>((resolve) => client.on('message', (_topic, payload) => resolve(JSON.parse(payload.toString()))));
+    await client.subscribeAsync(`ronda/${uniqueId}/plan`, { qos: 1 });
+    return await got;
+  } finally {
+    await client.endAsync();
+  }
+}

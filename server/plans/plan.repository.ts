@@ -1,11 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { CollectorPlanSettings, PlanOut, PlanRoute, TeamPlanSettings, UnassignedVisit } from '../contract/plan.ts';
+import type { CollectorPlanSettings, DoneVisit, PlanOut, PlanRoute, TeamPlanSettings, UnassignedVisit } from '../contract/plan.ts';
 import type { VisitStatus } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import type { LonLat } from '../routing/matrix/index.ts';
 import { invalid, notFound } from '../operations/errors.ts';
 import { visitQuery } from '../operations/visit.repository.ts';
-import { hhmmToMinutes } from './local-time.ts';
+import { hhmmToMinutes, minutesToHhmm } from './local-time.ts';
 import type { PlanningVisit } from './planning-problem.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -175,25 +175,80 @@ export async function latestPlan(db: Db, teamId: number, date: string): Promise<
   };
 }
 
-export type VisitStates = ReadonlyMap<number, { status: VisitStatus; version: number }>;
+export type VisitStates = ReadonlyMap<number, { status: VisitStatus; version: number; doneAt: string | null }>;
+
+const DONE = ['completed', 'missed'] as const;
 
 /**
- * The current status and version of a team's visits of a day. A stored route keeps its stops as
- * they were when it was planned; the plan is read with these, so a visit paid since reads
- * `completed` in the API and on the phone.
+ * When a closed visit was done: the collector's first check-in at it (the one that closed it; a phone
+ * that buffered through bad coverage reports it late, with its own time), else when it was closed
+ * (by hand, through the API).
+ */
+const doneAt = sql<Date | string>`coalesce((select min(c.ts) from checkins c where c.visit_id = v.id), v.updated_at)`;
+const iso = (at: Date | string) => new Date(at).toISOString();
+
+/**
+ * The current status and version of a team's visits of a day, and when each closed one was done. A
+ * stored route keeps its stops as they were when it was planned; the plan is read with these, so a
+ * visit paid since reads `completed` in the API and on the phone.
  */
 export async function visitStates(db: Db, teamId: number, date: string): Promise<VisitStates> {
-  const rows = await db.selectFrom('visits').select(['id', 'status', 'version']).where('team_id', '=', teamId).where('visit_date', '=', date).execute();
-  return new Map(rows.map((r) => [r.id, { status: r.status, version: r.version }]));
+  const rows = await db
+    .selectFrom('visits as v')
+    .select(['v.id', 'v.status', 'v.version', sql<Date | string | null>`case when v.status in ('completed', 'missed', 'cancelled') then ${doneAt} end`.as('done_at')])
+    .where('v.team_id', '=', teamId)
+    .where('v.visit_date', '=', date)
+    .execute();
+  return new Map(rows.map((r) => [r.id, { status: r.status, version: r.version, doneAt: r.done_at === null ? null : iso(r.done_at) }]));
 }
 
-/** The stored plan with each stop's current status and version (`states`). */
+/**
+ * The visits of `collectorIds` done or missed on the day, by collector, in the order they were done:
+ * what a re-plan, which routes only the open ones, keeps of each collector's day (PlanRoute `done`).
+ */
+export async function doneVisits(db: Db, teamId: number, date: string, collectorIds: readonly number[]): Promise<Map<number, DoneVisit[]>> {
+  const out = new Map<number, DoneVisit[]>();
+  if (collectorIds.length === 0) return out;
+  const rows = await visitQuery(db)
+    .select(doneAt.as('done_at'))
+    .where('v.team_id', '=', teamId)
+    .where('v.visit_date', '=', date)
+    .where('v.collector_id', 'in', [...collectorIds])
+    .where('v.status', 'in', [...DONE])
+    .orderBy('done_at')
+    .orderBy('v.id')
+    .execute();
+  for (const r of rows) {
+    const visit: DoneVisit = {
+      visitId: r.id,
+      visitVersion: r.version,
+      accountId: r.account_id,
+      accountName: r.account_name,
+      address: r.address,
+      lat: r.lat,
+      lon: r.lon,
+      status: r.status as DoneVisit['status'],
+      window: r.window_start_min !== null && r.window_end_min !== null ? { start: minutesToHhmm(r.window_start_min), end: minutesToHhmm(r.window_end_min) } : null,
+      doneAt: iso(r.done_at),
+    };
+    out.set(r.collector_id!, [...(out.get(r.collector_id!) ?? []), visit]);
+  }
+  return out;
+}
+
+/** The stored plan with each stop's current status and version (`states`), and when each closed one was done. */
 export function toPlanOut(p: StoredPlan, team: { id: number; timeZone: string }, date: string, changed: readonly number[], states: VisitStates): PlanOut {
   const routes = [...p.routes.values()].map((text) => {
     const route = JSON.parse(text) as PlanRoute;
     for (const stop of route.stops) {
       const now = states.get(stop.visitId);
-      if (now) Object.assign(stop, { status: now.status, visitVersion: now.version });
+      if (!now) continue;
+      Object.assign(stop, { status: now.status, visitVersion: now.version });
+      if (now.doneAt !== null) stop.doneAt = now.doneAt;
+    }
+    for (const visit of route.done ?? []) {
+      const now = states.get(visit.visitId);
+      if (now) Object.assign(visit, { visitVersion: now.version, ...(now.doneAt !== null ? { doneAt: now.doneAt } : {}) });
     }
     return route;
   });

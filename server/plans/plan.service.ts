@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import type { OptimizeRequest, PhonePlan, PlanOut, PlanRoute, ReassignRequest, UnassignedVisit } from '../contract/plan.ts';
+import type { OptimizeRequest, PhonePlan, PlanOut, PlanRoute, ReassignConflictCode, ReassignRequest, UnassignedVisit } from '../contract/plan.ts';
 import type { VisitOut, VisitStatus } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import { KeyedSerial } from '../lib/keyed-serial.ts';
@@ -15,6 +15,7 @@ import { localDate, localMidnightMs } from './local-time.ts';
 import { computePlan, toUnassigned, type ComputedPlan } from './plan-builder.ts';
 import {
   devicesOf,
+  doneVisits,
   insertPlan,
   latestPlan,
   latestPositions,
@@ -224,14 +225,18 @@ export class PlanService {
         const current = await tx.selectFrom('visits').select(['id', 'version']).where('id', 'in', [...seenById.keys()]).orderBy('id').forUpdate().execute();
         const versions = new Map(current.map((r) => [r.id, r.version]));
         const moved = seen.find((v) => versions.get(v.id) !== v.version);
-        if (moved) throw conflict(`visit ${moved.id} changed while the plan was computed; run it again`);
+        if (moved) throw new OperationError(409, `visit ${moved.id} changed while the plan was computed; run it again`, 'changed' satisfies ReassignConflictCode);
       }
       const prev = await latestPlan(tx, team.id, date);
       const routes = new Map<number, string>();
       if (partial && prev) for (const [collectorId, text] of prev.routes) if (!computed.routes.has(collectorId)) routes.set(collectorId, text);
 
+      // The re-plan routes only the open visits: the day's done ones stay with the route, or its column loses them.
+      const done = await doneVisits(tx, team.id, date, [...computed.routes.keys()]);
       const assign = new Map<number, number[]>();
       for (const route of computed.routes.values()) {
+        const finished = done.get(route.collectorId);
+        if (finished) route.done = finished;
         for (const stop of route.stops) {
           const v = seenById.get(stop.visitId)!;
           if (v.collectorId === route.collectorId && v.status !== 'planned') continue;
@@ -250,14 +255,19 @@ export class PlanService {
           .execute();
       }
       // A visit left out is nobody's: back to "planned" so the day shows it still needs a collector.
-      const dropped = computed.unassigned.filter((u) => u.visit.collectorId !== null && u.visit.status === 'assigned').map((u) => u.visit.id);
+      const droppedFrom = new Map(computed.unassigned.filter((u) => u.visit.collectorId !== null && u.visit.status === 'assigned').map((u) => [u.visit.id, u.visit.collectorId!]));
+      const dropped = [...droppedFrom.keys()];
       for (const id of dropped) changedVisits.add(id);
       if (dropped.length) {
         await tx.updateTable('visits').set({ collector_id: null, status: 'planned', version: sql`version + 1`, updated_by: by, updated_at: now }).where('id', 'in', dropped).execute();
       }
 
-      const carried: UnassignedVisit[] = partial && prev ? prev.unassigned.filter((u) => !seenById.has(u.visitId) && !touched.has(u.visitId)) : [];
-      const unassigned = [...toUnassigned(computed.unassigned), ...carried].sort((a, b) => b.priority - a.priority || a.visitId - b.visitId);
+      // A visit this version took off a route names that route's collector, for the board to say so; a carried one was not taken off now.
+      const left = toUnassigned(computed.unassigned).map((u) => (droppedFrom.has(u.visitId) ? { ...u, fromCollectorId: droppedFrom.get(u.visitId) } : u));
+      const carried: UnassignedVisit[] = (partial && prev ? prev.unassigned.filter((u) => !seenById.has(u.visitId) && !touched.has(u.visitId)) : []).map(
+        ({ fromCollectorId: _, ...u }) => u,
+      );
+      const unassigned = [...left, ...carried].sort((a, b) => b.priority - a.priority || a.visitId - b.visitId);
       const plan = await insertPlan(tx, { teamId: team.id, date, kind, provider: computed.provider, createdBy: by, unassigned, routes });
       await setPlacements(tx, plan.id, [
         ...[...computed.routes.values()].flatMap((r) => r.stops.map((s) => ({ visitId: s.visitId, sequence: s.sequence, eta: new Date(s.eta) }))),

@@ -176,7 +176,8 @@ export function assertChangesKept(req: ReassignRequest, computed: ComputedPlan, 
   }
   // No other visit gives way to a moved one: a visit the receiving route held in the plan that the re-plan
   // leaves out means the route has no room for the move. (Left out of a route that only gave a visit away,
-  // it no longer fit there anyway: the day ran late.)
+  // it no longer fit there anyway: the day ran late. Refusing would leave a late collector's day beyond relief,
+  // as every move off it would be refused; the plan names it instead, UnassignedVisit `fromCollectorId`.)
   const receiving = new Map((req.moves ?? []).map((m) => [m.toCollectorId, m.visitId]));
   const moved = new Set((req.moves ?? []).map((m) => m.visitId));
   for (const { visit, reason } of computed.unassigned) {

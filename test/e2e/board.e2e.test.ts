@@ -30,6 +30,7 @@ const planNow = async (): Promise<PlanOut> => {
 };
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const stopsOf = (plan: PlanOut, collectorId: number) => plan.routes.find((r) => r.collectorId === collectorId)!.stops.map((s) => s.visitId);
+const clockOf = (iso: string) => new Intl.DateTimeFormat('es-MX', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.parse(iso));
 const card = (page: Page, visitId: number) => page.locator(`li[data-visit-id="${visitId}"]`);
 const column = (page: Page, collectorId: number) => page.locator(`section[data-collector-id="${collectorId}"]`);
 /** The visit ids a collector's column lists, top to bottom. */
@@ -350,8 +351,17 @@ describe('the dispatcher board in Chromium', () => {
     await page.getByRole('status').filter({ hasText: /Plan actualizado en/ }).waitFor({ timeout: 10_000 });
     const after = await planNow();
     expect(stopsOf(after, route.collectorId).slice(0, 2)).toEqual([third, second]);
-    await expect.poll(() => columnIds(page, route.collectorId), { timeout: 10_000 }).toEqual(stopsOf(after, route.collectorId));
+    // The re-plan routes the open visits only; the one done stays in the column, first, as not made and when.
+    const done = after.routes.find((r) => r.collectorId === route.collectorId)!.done!;
+    expect(done.map((d) => [d.visitId, d.status])).toEqual([[first.visitId, 'missed']]);
+    await expect.poll(() => columnIds(page, route.collectorId), { timeout: 10_000 }).toEqual([first.visitId, ...stopsOf(after, route.collectorId)]);
+    expect(await card(page, first.visitId).locator('.tag').textContent()).toBe('No realizada');
+    expect(await card(page, first.visitId).locator('.done-at').textContent()).toBe(clockOf(checkin.ts));
     expect(await page.getByRole('alert').count()).toBe(0);
+    // So does a board opened afterwards.
+    const fresh = await openBoard('despacho@ronda.local', DEMO_PASSWORD);
+    await expect.poll(() => columnIds(fresh.page, route.collectorId), { timeout: 10_000 }).toEqual([first.visitId, ...stopsOf(after, route.collectorId)]);
+    expect(fresh.errors).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -494,5 +504,39 @@ describe('the dispatcher board in Chromium', () => {
     expect(won.errors).toEqual([]);
     // The refused request's 409 is logged by Chromium itself; nothing else may be.
     expect(lost.errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
+  });
+
+  it('names the visits a change took off a route that can no longer hold them, and shows whose they were', { timeout: 90_000 }, async () => {
+    const { page, errors } = await openBoard('despacho@ronda.local', DEMO_PASSWORD);
+    const before = await planNow();
+    const isOpen = (s: { status: string }) => s.status === 'assigned';
+    const giving = before.routes.find((r) => r.stops.filter(isOpen).length >= 3)!;
+    const receiving = before.routes.find((r) => r.collectorId !== giving.collectorId)!;
+    // The giving collector's shift now ends in a quarter of an hour: their re-plan cannot hold what they have left.
+    const end = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.now() + 15 * 60_000);
+    expect((await t.api('PUT', `/api/plans/settings/collectors/${giving.collectorId}`, { shift: { start: '06:00', end } }, dispatcher)).status).toBe(204);
+    try {
+      const moved = giving.stops.filter(isOpen).at(-1)!;
+      await card(page, moved.visitId).locator('button.main').click();
+      await card(page, moved.visitId).locator('select').selectOption(String(receiving.collectorId));
+      await card(page, moved.visitId).getByRole('button', { name: 'Mover', exact: true }).click();
+      const alert = page.getByRole('alert').filter({ hasText: 'sin asignar' });
+      await alert.waitFor({ timeout: 10_000 });
+      const after = await planNow();
+      const fell = after.unassigned.filter((u) => u.fromCollectorId === giving.collectorId);
+      expect(fell.length).toBeGreaterThan(0);
+      const text = (await alert.textContent())!;
+      expect(text).toMatch(/^Plan actualizado en [\d,]+ ms, pero .+ ya no caben? en la ruta de su cobrador y (quedó|quedaron) sin asignar/);
+      for (const u of fell) expect(text).toContain(`${u.accountName} (de ${giving.collectorName})`);
+      // The unassigned column says it too, on each card.
+      for (const u of fell) {
+        const waiting = page.locator('section[aria-labelledby="board-unassigned"]').locator(`li[data-visit-id="${u.visitId}"]`);
+        await waiting.getByText(`Salió de la ruta de ${giving.collectorName}: ya no cabía`).waitFor({ timeout: 10_000 });
+      }
+      expect(stopsOf(after, receiving.collectorId)).toContain(moved.visitId);
+    } finally {
+      expect((await t.api('PUT', `/api/plans/settings/collectors/${giving.collectorId}`, { shift: null }, dispatcher)).status).toBe(204);
+    }
+    expect(errors).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ const NONE = -1;
 
 type Feature = GeoJSON.Feature<GeoJSON.Geometry, Record<string, number | string>>;
 
-/** The plan as GeoJSON: one line per route, one point per visit (routed or, where it has coordinates, waiting for a collector). */
+/** The plan as GeoJSON: one line per route, one point per visit (routed, done, or, where it has coordinates, waiting for a collector). */
 export function planFeatures(plan: PlanOut, pending: ReadonlyMap<number, VisitOut>): { routes: GeoJSON.FeatureCollection; stops: GeoJSON.FeatureCollection } {
   const routes: Feature[] = [];
   const stops: Feature[] = [];
@@ -24,6 +24,11 @@ export function planFeatures(plan: PlanOut, pending: ReadonlyMap<number, VisitOu
     if (path.length > 1) routes.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: path }, properties: { collectorId: route.collectorId, color } });
     for (const s of route.stops) {
       stops.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [s.lon, s.lat] }, properties: { visitId: s.visitId, collectorId: route.collectorId, color, routed: 1 } });
+    }
+    // The visits done before a re-plan are no longer its stops, but still the collector's day (and cards in the column).
+    for (const d of route.done ?? []) {
+      if (d.lat === null || d.lon === null) continue;
+      stops.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [d.lon, d.lat] }, properties: { visitId: d.visitId, collectorId: route.collectorId, color, routed: 1 } });
     }
   });
   const routed = new Set(stops.map((f) => f.properties.visitId));

@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { PlanOut, PlanRoute, PlanStop } from '$contract/plan.ts';
-import { OPEN_STATUSES, conflictAuthor, conflictKind, dropIndex, isNewerPlan, lateMinutes, localDate, mergeWaiting, openIndexOf, placementOf, reorderedIds, routeDeltas } from './board-plan.ts';
+import type { DoneVisit, PlanOut, PlanRoute, PlanStop } from '$contract/plan.ts';
+import {
+  OPEN_STATUSES,
+  conflictAuthor,
+  conflictKind,
+  dropIndex,
+  droppedVisits,
+  isNewerPlan,
+  lateMinutes,
+  localDate,
+  mergeWaiting,
+  openIndexOf,
+  placementOf,
+  reorderedIds,
+  routeDay,
+  routeDeltas,
+} from './board-plan.ts';
 import type { VisitOut } from '$contract/visit.ts';
 
 function stop(visitId: number, status: PlanStop['status'] = 'assigned'): PlanStop {
@@ -102,6 +117,50 @@ describe('dropIndex', () => {
     expect(reorderedIds(r, asPlanned, 5, dropIndex(r, asPlanned, 5, 3))).toEqual([5, 4, 6]);
     expect(reorderedIds(r, asPlanned, 5, dropIndex(r, asPlanned, 5, 5))).toEqual([4, 5, 6]);
   });
+
+  it('on a visit done before a re-plan, or one finished later in the route, goes first: the column shows them all above the open ones', () => {
+    const later = route(8, [stop(4), stop(5), stop(3, 'completed'), stop(6)]);
+    expect(reorderedIds(later, asPlanned, 6, dropIndex(later, asPlanned, 6, 3))).toEqual([6, 4, 5]);
+    const replanned = { ...route(8, [stop(4), stop(5), stop(6)]), done: [done(2, '2030-03-12T15:00:00.000Z')] };
+    expect(reorderedIds(replanned, asPlanned, 5, dropIndex(replanned, asPlanned, 5, 2))).toEqual([5, 4, 6]);
+  });
+});
+
+function done(visitId: number, doneAt: string, status: DoneVisit['status'] = 'completed'): DoneVisit {
+  return { visitId, visitVersion: 3, accountId: visitId, accountName: `Deudor ${visitId}`, address: '', lat: 20, lon: -103, status, window: null, doneAt };
+}
+
+describe('routeDay', () => {
+  const fromPlan = (_: number, at: string | undefined) => (at === undefined ? null : Date.parse(at));
+
+  it("is the collector's whole day: the visits done before the re-plan and since, in the order they were done, then the open ones in the plan's order", () => {
+    const r = {
+      ...route(8, [{ ...stop(4, 'missed'), doneAt: '2030-03-12T15:30:00.000Z' }, stop(5), stop(6)]),
+      done: [done(2, '2030-03-12T15:00:00.000Z'), done(3, '2030-03-12T16:00:00.000Z', 'missed')],
+    };
+    const day = routeDay(r, (s) => s.status, fromPlan);
+    expect(day.finished.map((f) => [f.visitId, f.status, f.doneAtMs])).toEqual([
+      [2, 'completed', Date.parse('2030-03-12T15:00:00.000Z')],
+      [4, 'missed', Date.parse('2030-03-12T15:30:00.000Z')],
+      [3, 'missed', Date.parse('2030-03-12T16:00:00.000Z')],
+    ]);
+    expect(day.open.map((s) => s.visitId)).toEqual([5, 6]);
+  });
+
+  it('takes a visit closed since the plan by the status the board knows now, its time from the live stream, or last while none is known', () => {
+    const r = { ...route(8, [stop(4), stop(5), stop(6)]), done: [done(2, '2030-03-12T15:00:00.000Z')] };
+    const live = new Map([[6, Date.parse('2030-03-12T14:00:00.000Z')]]);
+    const day = routeDay(r, (s) => (s.visitId === 4 || s.visitId === 6 ? 'completed' : s.status), (id, at) => (at ? Date.parse(at) : (live.get(id) ?? null)));
+    expect(day.finished.map((f) => f.visitId)).toEqual([6, 2, 4]);
+    expect(day.open.map((s) => s.visitId)).toEqual([5]);
+  });
+});
+
+describe('droppedVisits', () => {
+  it("names the visits the new plan took off a route, with whose route it was; not those waiting from before", () => {
+    const p = { ...plan(2), unassigned: [{ visitId: 9, accountName: 'Deudor 9', priority: 80, reason: 'window' as const }, { visitId: 10, accountName: 'Deudor 10', priority: 50, reason: 'shift_full' as const, fromCollectorId: 8 }] };
+    expect(droppedVisits(p)).toEqual([{ visitId: 10, accountName: 'Deudor 10', collectorName: 'C8' }]);
+  });
 });
 
 describe('isNewerPlan', () => {
@@ -133,8 +192,10 @@ describe('conflictKind', () => {
     expect(conflictKind('version')).toBe('version');
     expect(conflictKind('closed')).toBe('closed');
     expect(conflictKind('not_on_route')).toBe('not_on_route');
-    // The day changed while the re-plan was computed (plan.service.ts `store`): no reason, nobody to name.
-    expect(conflictKind(undefined)).toBe('changed');
+    // The day changed while the re-plan was computed (plan.service.ts `store`): nobody to name.
+    expect(conflictKind('changed')).toBe('changed');
+    // Another 409 (the day has no plan yet) is no such case: the board shows the server's words.
+    expect(conflictKind(undefined)).toBeNull();
   });
 });
 

@@ -1,5 +1,5 @@
 import type { PlanOut, PlanRoute, PlanStop, ReassignConflictCode } from '$contract/plan.ts';
-import type { VisitOut, VisitStatus } from '$contract/visit.ts';
+import type { TimeWindow, VisitOut, VisitStatus } from '$contract/visit.ts';
 import { todayIn } from '../replay/track.ts';
 
 /** Statuses a dispatcher can still move, reorder, lock or cancel (server/plans/reassign-changes.ts `OPEN`). */
@@ -63,16 +63,58 @@ export function openIndexOf(route: PlanRoute, isOpen: IsOpen, visitId: number): 
 /**
  * The open index (as `reorderedIds` takes it) that puts `visitId` just before
  * `beforeVisitId` on the route, or last when that is null: what a drop on a
- * card of the same column means. A drop on a visit already done lands before
- * the next open one.
+ * card of the same column means. The visits done stand above the open ones
+ * (`routeDay`), so a drop on one of them puts the visit first; on itself, it stays.
  */
 export function dropIndex(route: PlanRoute, isOpen: IsOpen, visitId: number, beforeVisitId: number | null): number {
   const others = route.stops.filter((s) => isOpen(s) && s.visitId !== visitId);
   if (beforeVisitId === null) return others.length;
-  const at = route.stops.findIndex((s) => s.visitId === beforeVisitId);
-  if (at < 0) return others.length;
-  const next = route.stops.slice(at).find((s) => isOpen(s) && s.visitId !== visitId);
-  return next ? others.indexOf(next) : others.length;
+  if (beforeVisitId === visitId) return Math.max(0, openIndexOf(route, isOpen, visitId));
+  const at = others.findIndex((s) => s.visitId === beforeVisitId);
+  if (at >= 0) return at;
+  const finished = route.stops.some((s) => s.visitId === beforeVisitId) || (route.done ?? []).some((d) => d.visitId === beforeVisitId);
+  return finished ? 0 : others.length;
+}
+
+/** A visit of the route's day already done, missed or cancelled, and when (null: not known yet). */
+export interface FinishedVisit {
+  visitId: number;
+  accountName: string;
+  address: string;
+  status: VisitStatus;
+  window: TimeWindow | null;
+  doneAtMs: number | null;
+}
+
+/**
+ * A route's column, the collector's whole day: the visits finished, in the order they were done (the
+ * plan's `done`, which a re-plan no longer routes, and the stops closed since it was made), then the
+ * stops still open in the plan's order. `doneAtOf` is when a visit was done: the plan's word, else
+ * what the live stream said since.
+ */
+export function routeDay(
+  route: PlanRoute,
+  statusOf: (stop: PlanStop) => VisitStatus,
+  doneAtOf: (visitId: number, fromPlan: string | undefined) => number | null,
+): { finished: FinishedVisit[]; open: PlanStop[] } {
+  const finished: FinishedVisit[] = (route.done ?? []).map((d) => ({ ...d, doneAtMs: doneAtOf(d.visitId, d.doneAt) }));
+  const open: PlanStop[] = [];
+  for (const stop of route.stops) {
+    const status = statusOf(stop);
+    if (OPEN_STATUSES.has(status)) open.push(stop);
+    else finished.push({ visitId: stop.visitId, accountName: stop.accountName, address: stop.address, status, window: stop.window, doneAtMs: doneAtOf(stop.visitId, stop.doneAt) });
+  }
+  // Stable: of two with no time yet, the plan's order.
+  finished.sort((a, b) => (a.doneAtMs ?? Infinity) - (b.doneAtMs ?? Infinity));
+  return { finished, open };
+}
+
+/** The visits the new plan took off a route and left unassigned (the re-plan could no longer hold them), with whose they were. */
+export function droppedVisits(plan: PlanOut): { visitId: number; accountName: string; collectorName: string }[] {
+  const names = new Map(plan.routes.map((r) => [r.collectorId, r.collectorName]));
+  return plan.unassigned
+    .filter((u) => u.fromCollectorId !== undefined)
+    .map((u) => ({ visitId: u.visitId, accountName: u.accountName, collectorName: names.get(u.fromCollectorId!) ?? `#${u.fromCollectorId}` }));
 }
 
 /** Whether `incoming` (a live `plan` event or an answer) should replace what the board shows. */
@@ -99,13 +141,14 @@ export function conflictAuthor(message: string): { by: string; at: Date } | null
  * `version`, someone changed the visit after the board read it (the only case that is another
  * person's edit winning); `closed`, the visit was finished or cancelled meanwhile; `not_on_route`,
  * it is no longer on the route the action named; `changed`, the day changed while the re-plan
- * was computed (a check-in, say).
+ * was computed (a check-in, say). Null for a 409 without one of these (the day has no plan yet):
+ * the server's own words are all there is to say.
  */
-export type ConflictKind = ReassignConflictCode | 'changed';
-const CONFLICT_KINDS = ['version', 'closed', 'not_on_route'] as const satisfies readonly ReassignConflictCode[];
+export type ConflictKind = ReassignConflictCode;
+const CONFLICT_KINDS = ['version', 'closed', 'not_on_route', 'changed'] as const satisfies readonly ReassignConflictCode[];
 
-export function conflictKind(reason: string | undefined): ConflictKind {
-  return CONFLICT_KINDS.find((k) => k === reason) ?? 'changed';
+export function conflictKind(reason: string | undefined): ConflictKind | null {
+  return CONFLICT_KINDS.find((k) => k === reason) ?? null;
 }
 
 /** How a re-plan changed one route: metres driven and when the collector is back, later (+) or earlier (−). */

@@ -10,6 +10,7 @@ import {
   conflictAuthor,
   conflictKind,
   dropIndex,
+  droppedVisits,
   isNewerPlan,
   isWaiting,
   mergeWaiting,
@@ -33,15 +34,16 @@ const UNLOCK_REPLAN_MS = 250;
  * board reloaded; both keep the server's words as a detail.
  */
 export type BoardNotice =
-  | { kind: 'done'; ms: number }
+  | { kind: 'done'; ms: number; dropped: { visitId: number; accountName: string; collectorName: string }[] }
   | { kind: 'conflict'; by: string | null; at: Date | null; detail: string }
   | { kind: 'outdated'; why: 'closed' | 'not_on_route' | 'changed'; detail: string }
   | { kind: 'error'; detail: string };
 
-/** A visit's newest version and status as the live stream reported them, newer than the plan's copy. */
+/** A visit's newest version and status as the live stream reported them, newer than the plan's copy, and when that was. */
 interface VisitLive {
   version: number;
   status: VisitStatus;
+  updatedMs: number;
 }
 
 /**
@@ -112,6 +114,8 @@ export class BoardState {
   );
 
   #live = new SvelteMap<number, VisitLive>();
+  /** The earliest check-in the live stream reported at each visit: when one closed since the plan was done. */
+  #checkedIn = new SvelteMap<number, number>();
   /** The live `visit` events of the team and day on screen, newest per visit, to correct a slower GET /api/visits. */
   #liveVisits = new Map<number, VisitOut>();
   #off: (() => void)[] = [];
@@ -129,6 +133,11 @@ export class BoardState {
           this.#track(v);
           if (this.missing) this.dayVisits = [...this.dayVisits.filter((d) => d.id !== v.id), v];
         }
+      }),
+      live.on('checkin', (c) => {
+        const at = Date.parse(c.ts);
+        const known = this.#checkedIn.get(c.visitId);
+        if (known === undefined || at < known) this.#checkedIn.set(c.visitId, at);
       }),
       // After a reconnection the board may have missed plans: read the current one again.
       live.onSnapshot(() => {
@@ -193,6 +202,18 @@ export class BoardState {
   statusOf(stop: { visitId: number; visitVersion: number; status: VisitStatus }): VisitStatus {
     const seen = this.#live.get(stop.visitId);
     return seen && seen.version > stop.visitVersion ? seen.status : stop.status;
+  }
+
+  /**
+   * When a finished visit was done: the plan's word (its first check-in, else when it was closed), else for one
+   * closed since the plan, its check-in or the change that closed it as the live stream reported them.
+   */
+  doneAtOf(visitId: number, fromPlan: string | undefined): number | null {
+    if (fromPlan !== undefined) return Date.parse(fromPlan);
+    const checkedIn = this.#checkedIn.get(visitId);
+    if (checkedIn !== undefined) return checkedIn;
+    const seen = this.#live.get(visitId);
+    return seen && !OPEN_STATUSES.has(seen.status) ? seen.updatedMs : null;
   }
 
   /** The version a move or cancel is sent with: for the selected visit, the one seen when it was selected. */
@@ -276,13 +297,15 @@ export class BoardState {
       const plan = await request();
       if (this.teamId !== null && isNewerPlan(this.plan, plan, this.teamId, this.date)) this.#show(plan);
       if (visitId !== 0) this.refocus = visitId;
-      this.notice = { kind: 'done', ms: Math.round(performance.now() - started) };
+      // Visits the change took off a route (its re-plan could no longer hold them) are named, not left for the dispatcher to spot.
+      this.notice = { kind: 'done', ms: Math.round(performance.now() - started), dropped: droppedVisits(plan) };
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
       if (err instanceof ApiError && err.status === 409) {
         const why = conflictKind(err.reason);
         const author = why === 'version' ? conflictAuthor(detail) : null;
-        this.notice = why === 'version' ? { kind: 'conflict', by: author?.by ?? null, at: author?.at ?? null, detail } : { kind: 'outdated', why, detail };
+        this.notice =
+          why === 'version' ? { kind: 'conflict', by: author?.by ?? null, at: author?.at ?? null, detail } : why ? { kind: 'outdated', why, detail } : { kind: 'error', detail };
         // The board was behind: show the day as it is now.
         await this.load();
       } else if (err instanceof ApiError && err.status === 422 && visitId === 0) {
@@ -314,7 +337,7 @@ export class BoardState {
   #remember(v: VisitOut): boolean {
     const seen = this.#live.get(v.id);
     if (seen && v.version <= seen.version) return false;
-    this.#live.set(v.id, { version: v.version, status: v.status });
+    this.#live.set(v.id, { version: v.version, status: v.status, updatedMs: Date.parse(v.updatedAt) });
     return true;
   }
 
