@@ -33,26 +33,26 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
   // The import takes the file itself as the body (issue 5), not JSON.
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'buffer', bodyLimit: IMPORT_LIMIT }, (_req, body, done) => done(null, csvText(body as Buffer)));
 
-  app.get('/api/accounts', { preHandler: readers, schema: { tags: ['accounts'], querystring: AccountListQuery, response: { 200: AccountList } } }, async (req) =>
+  app.get('/api/accounts', { onRequest: readers, schema: { tags: ['accounts'], querystring: AccountListQuery, response: { 200: AccountList } } }, async (req) =>
     listAccounts(db, req.query, readScope(req.user)),
   );
 
   app.get(
     '/api/accounts/:id',
-    { preHandler: readers, schema: { tags: ['accounts'], params: Type.Object({ id: Type.Integer() }), response: { 200: AccountOut, ...Errors } } },
+    { onRequest: readers, schema: { tags: ['accounts'], params: Type.Object({ id: Type.Integer() }), response: { 200: AccountOut, ...Errors } } },
     async (req) => getAccount(db, req.params.id, readScope(req.user)),
   );
 
   app.patch(
     '/api/accounts/:id',
-    { preHandler: writers, schema: { tags: ['accounts'], params: Type.Object({ id: Type.Integer() }), body: AccountPatch, response: { 200: AccountOut, ...Errors } } },
+    { onRequest: writers, schema: { tags: ['accounts'], params: Type.Object({ id: Type.Integer() }), body: AccountPatch, response: { 200: AccountOut, ...Errors } } },
     async (req) => patchAccount(db, req.params.id, req.body, { kind: 'user', user: req.user }),
   );
 
   app.post(
     '/api/accounts/import',
     {
-      preHandler: writers,
+      onRequest: writers,
       schema: {
         tags: ['accounts'],
         description:

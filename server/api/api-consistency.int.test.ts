@@ -223,6 +223,10 @@ describe("writes to another team's records", () => {
     expect(await t.api('POST', '/api/payments', { ...payment, visitId: v.id, accountId: centroAccount + 1000 }, as)).toEqual(notThere(`visit ${v.id}`));
     expect(await t.api('POST', '/api/payments', { ...payment, accountId: centroAccount }, as)).toEqual(notThere(`account ${centroAccount}`));
 
+    // The plan settings of another team's collector and visit too.
+    expect(await t.api('PUT', `/api/plans/settings/collectors/${ana}`, { maxVisits: 3 }, as)).toEqual(notThere(`collector ${ana}`));
+    expect(await t.api('PUT', `/api/plans/settings/visits/${v.id}`, { locked: true }, as)).toEqual(notThere(`visit ${v.id}`));
+
     // Nothing changed.
     expect((await t.api('GET', `/api/visits/${v.id}`)).body).toMatchObject({ version: v.version, status: 'planned' });
     expect((await t.api('GET', `/api/checkins?visitId=${v.id}`)).body.checkins).toEqual([]);
@@ -248,5 +252,20 @@ describe("writes to another team's records", () => {
       status: 403,
       body: { message: `team ${centro} is not your team` },
     });
+  });
+});
+
+describe('a request without a valid token', () => {
+  it('is a 401 before its body is read or judged: no 400 on the body, no 50 MB import read for a stranger', async () => {
+    const anonymous = async (method: string, path: string, body: string, type = 'application/json') => {
+      const res = await fetch(`${t.baseUrl}${path}`, { method, headers: { 'content-type': type }, body });
+      return res.status;
+    };
+    expect(await anonymous('POST', '/api/payments', '{"amount": "not a number"}')).toBe(401);
+    expect(await anonymous('PATCH', `/api/accounts/${centroAccount}`, 'not json at all')).toBe(401);
+    expect(await anonymous('PUT', `/api/plans/settings/visits/${centroVisit.id}`, '{"locked": "yes"}')).toBe(401);
+    expect(await anonymous('POST', `/api/accounts/import?teamId=${centro}`, 'x'.repeat(5_000_000), 'text/csv')).toBe(401);
+    // A signed-in caller's bad body is still a 400.
+    expect((await t.api('POST', '/api/payments', { amount: 'not a number' })).status).toBe(400);
   });
 });

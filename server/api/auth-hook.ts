@@ -22,10 +22,14 @@ export interface UserRequirement {
   roles: readonly Role[] | null;
 }
 
-/** What a route's preHandler requires, if it is requireUser's (openapi-refusals.ts documents its 401 and 403 from it). */
+/** What a route's onRequest hook requires, if it is requireUser's (openapi-refusals.ts documents its 401 and 403 from it). */
 export const requirementOf = (handler: unknown): UserRequirement | undefined => (handler as { [REQUIREMENT]?: UserRequirement } | null)?.[REQUIREMENT];
 
-/** preHandler for every route but login and health (issue 2 §5). */
+/**
+ * onRequest hook for every route but login and health (issue 2 §5): it runs before the body is read
+ * and validated, so an anonymous caller gets a 401, not a 400 on its body, and cannot make the
+ * server read a 50 MB CSV import.
+ */
 export function requireUser(auth: AuthService, roles?: readonly Role[]) {
   const check = async (req: FastifyRequest, reply: FastifyReply) => {
     const token = bearerToken(req);

@@ -17,9 +17,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
     },
   );
 
-  app.get('/api/auth/me', { preHandler: requireUser(auth), schema: { tags: ['auth'], response: { 200: SessionUser } } }, async (req) => req.user);
+  app.get('/api/auth/me', { onRequest: requireUser(auth), schema: { tags: ['auth'], response: { 200: SessionUser } } }, async (req) => req.user);
 
-  app.post('/api/auth/logout', { preHandler: requireUser(auth), schema: { tags: ['auth'], response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async (req) => {
+  app.post('/api/auth/logout', { onRequest: requireUser(auth), schema: { tags: ['auth'], response: { 200: Type.Object({ ok: Type.Boolean() }) } } }, async (req) => {
     await auth.logout(bearerToken(req)!);
     return { ok: true };
   });
@@ -28,7 +28,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
   app.post(
     '/api/auth/password',
     {
-      preHandler: requireUser(auth),
+      onRequest: requireUser(auth),
       schema: { tags: ['auth'], body: PasswordChange, response: { 200: Type.Object({ ok: Type.Boolean() }), 403: ErrorBody } },
     },
     async (req, reply) => {

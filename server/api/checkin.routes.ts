@@ -25,7 +25,7 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, 
   app.post(
     '/api/checkins',
     {
-      preHandler: requireUser(auth, WRITERS),
+      onRequest: requireUser(auth, WRITERS),
       schema: {
         tags: ['checkins'],
         description: 'Idempotent on `id`: a resend answers 200 with `duplicate: true` and changes nothing; another check-in under a used `id` is 409.',
@@ -45,14 +45,14 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, 
 
   app.get(
     '/api/checkins',
-    { preHandler: requireUser(auth, READERS), schema: { tags: ['checkins'], querystring: CheckinListQuery, response: { 200: Type.Object({ checkins: Type.Array(CheckinOut) }) } } },
+    { onRequest: requireUser(auth, READERS), schema: { tags: ['checkins'], querystring: CheckinListQuery, response: { 200: Type.Object({ checkins: Type.Array(CheckinOut) }) } } },
     async (req) => ({ checkins: await listCheckins(db, req.query, readScope(req.user)) }),
   );
 
   app.get(
     '/api/records/rejected',
     {
-      preHandler: requireUser(auth, ['admin']),
+      onRequest: requireUser(auth, ['admin']),
       schema: {
         tags: ['checkins', 'payments'],
         description: 'Check-ins and payments devices sent that could not be stored (acknowledged so the phone stops resending), newest first.',

@@ -47,7 +47,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
   const admins = requireUser(auth, ['admin', 'supervisor']);
 
   // A collector sees themself only: their teammates' whereabouts are the office's to watch.
-  app.get('/api/collectors', { preHandler: anyone, schema: { tags: ['collectors'], response: { 200: CollectorList } } }, async (req) => {
+  app.get('/api/collectors', { onRequest: anyone, schema: { tags: ['collectors'], response: { 200: CollectorList } } }, async (req) => {
     const team = readScope(req.user);
     const self = collectorScope(req.user);
     let q = db
@@ -89,7 +89,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
   app.post(
     '/api/collectors',
     {
-      preHandler: admins,
+      onRequest: admins,
       schema: {
         tags: ['collectors'],
         body: Type.Object({
@@ -120,7 +120,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
   );
 
   // Scoped like every other read: a team's people pick from their own team only (the board's and metrics' filters).
-  app.get('/api/teams', { preHandler: anyone, schema: { tags: ['teams'], response: { 200: Type.Object({ teams: Type.Array(Team) }) } } }, async (req) => {
+  app.get('/api/teams', { onRequest: anyone, schema: { tags: ['teams'], response: { 200: Type.Object({ teams: Type.Array(Team) }) } } }, async (req) => {
     const team = readScope(req.user);
     let q = db.selectFrom('teams').selectAll().orderBy('name');
     if (team !== null) q = q.where('id', '=', team);
@@ -132,7 +132,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
   app.post(
     '/api/teams',
     {
-      preHandler: teamAdmins,
+      onRequest: teamAdmins,
       schema: {
         tags: ['teams'],
         body: Type.Object({ name: TeamFields.name, timeZone: Type.Optional(TeamFields.timeZone), currency: Type.Optional(TeamFields.currency) }),
@@ -158,7 +158,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
   app.patch(
     '/api/teams/:id',
     {
-      preHandler: teamAdmins,
+      onRequest: teamAdmins,
       schema: {
         tags: ['teams'],
         params: Type.Object({ id: Type.Integer() }),

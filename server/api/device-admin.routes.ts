@@ -49,7 +49,7 @@ export const deviceAdminRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, de
   app.patch(
     '/api/devices/:uniqueId',
     {
-      preHandler: admins,
+      onRequest: admins,
       schema: {
         tags: ['devices'],
         description:
@@ -96,7 +96,7 @@ export const deviceAdminRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, de
   app.post(
     '/api/devices/:uniqueId/token',
     {
-      preHandler: admins,
+      onRequest: admins,
       schema: {
         tags: ['devices'],
         description: 'A new token, shown once; the old one stops working at once (MQTT logins and the connections made with it).',

@@ -26,7 +26,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRouteDeps> = async (a
 
   app.post(
     '/api/devices',
-    { preHandler: admins, schema: { tags: ['devices'], body: CreateDevice, response: { 201: DeviceWithToken, 404: ErrorBody, 409: ErrorBody } } },
+    { onRequest: admins, schema: { tags: ['devices'], body: CreateDevice, response: { 201: DeviceWithToken, 404: ErrorBody, 409: ErrorBody } } },
     async (req, reply) => {
       const { uniqueId, name, collectorId = null, protocol = null } = req.body;
       if (collectorId !== null) {
@@ -51,7 +51,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRouteDeps> = async (a
   );
 
   // A team's people see their team's devices and the ones no collector holds yet (to hand them out); a collector, the ones they hold.
-  app.get('/api/devices', { preHandler: anyone, schema: { tags: ['devices'], response: { 200: Type.Object({ devices: Type.Array(DeviceOut) }) } } }, async (req) => {
+  app.get('/api/devices', { onRequest: anyone, schema: { tags: ['devices'], response: { 200: Type.Object({ devices: Type.Array(DeviceOut) }) } } }, async (req) => {
     const team = readScope(req.user);
     const self = collectorScope(req.user);
     let q = db.selectFrom('devices').selectAll('devices').orderBy('unique_id');
@@ -68,7 +68,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRouteDeps> = async (a
 
   app.get(
     '/api/devices/unknown',
-    { preHandler: requireUser(auth, ['admin']), schema: { tags: ['devices'], response: { 200: Type.Object({ devices: Type.Array(UnknownDevice) }) } } },
+    { onRequest: requireUser(auth, ['admin']), schema: { tags: ['devices'], response: { 200: Type.Object({ devices: Type.Array(UnknownDevice) }) } } },
     async () => {
       const rows = await db.selectFrom('unknown_devices').selectAll().orderBy('last_seen', 'desc').limit(1000).execute();
       return {
@@ -87,7 +87,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRouteDeps> = async (a
   app.get(
     '/api/devices/:uniqueId/positions',
     {
-      preHandler: anyone,
+      onRequest: anyone,
       schema: {
         tags: ['devices'],
         description:

@@ -40,13 +40,13 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
 
   app.get(
     '/api/events',
-    { preHandler: readers, schema: { tags: ['events'], querystring: EventListQuery, response: { 200: Type.Object({ events: Type.Array(EventOut) }), ...Errors } } },
+    { onRequest: readers, schema: { tags: ['events'], querystring: EventListQuery, response: { 200: Type.Object({ events: Type.Array(EventOut) }), ...Errors } } },
     async (req) => ({ events: await listEvents(db, req.query, readScope(req.user)) }),
   );
 
   app.post(
     '/api/events/:id/ack',
-    { preHandler: requireUser(auth, ACKERS), schema: { tags: ['events'], params: Id, response: { 200: EventOut, ...Errors } } },
+    { onRequest: requireUser(auth, ACKERS), schema: { tags: ['events'], params: Id, response: { 200: EventOut, ...Errors } } },
     async (req) => {
       const existing = await getEvent(db, req.params.id);
       if (!existing) throw notFound(`event ${req.params.id}`);
@@ -59,7 +59,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
 
   app.get(
     '/api/teams/:id/deviation-rules',
-    { preHandler: readers, schema: { tags: ['events'], params: Id, response: { 200: DeviationRulesSchema, ...Errors } } },
+    { onRequest: readers, schema: { tags: ['events'], params: Id, response: { 200: DeviationRulesSchema, ...Errors } } },
     async (req) => {
       assertCanRead(req.user, req.params.id);
       await assertTeamExists(req.params.id);
@@ -70,7 +70,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
   // PATCH: the body is merged into the current settings, field by field.
   app.patch(
     '/api/teams/:id/deviation-rules',
-    { preHandler: requireUser(auth, ACKERS), schema: { tags: ['events'], params: Id, body: DeviationRulesPatch, response: { 200: DeviationRulesSchema, ...Errors } } },
+    { onRequest: requireUser(auth, ACKERS), schema: { tags: ['events'], params: Id, body: DeviationRulesPatch, response: { 200: DeviationRulesSchema, ...Errors } } },
     async (req) => {
       assertCanWrite({ kind: 'user', user: req.user }, req.params.id);
       await assertTeamExists(req.params.id);

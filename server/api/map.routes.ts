@@ -24,7 +24,7 @@ export const mapRoutes: FastifyPluginAsyncTypebox<{
   const streetsJson = JSON.stringify(city?.streets ?? { type: 'FeatureCollection', features: [] });
 
   // A team's people see its clock and money (SPEC §1: times in the team's time zone), and its place; the rest, the server's defaults.
-  app.get('/api/map/config', { preHandler: anyone, schema: { tags: ['map'], response: { 200: MapConfig } } }, async (req) => {
+  app.get('/api/map/config', { onRequest: anyone, schema: { tags: ['map'], response: { 200: MapConfig } } }, async (req) => {
     const team =
       req.user.teamId === null ? undefined : await db.selectFrom('teams').select(['time_zone', 'currency']).where('id', '=', req.user.teamId).executeTakeFirst();
     return {
@@ -34,7 +34,7 @@ export const mapRoutes: FastifyPluginAsyncTypebox<{
     };
   });
 
-  app.get('/api/map/streets', { preHandler: anyone, schema: { tags: ['map'], response: { 200: Type.Unknown() } } }, async (_req, reply) =>
+  app.get('/api/map/streets', { onRequest: anyone, schema: { tags: ['map'], response: { 200: Type.Unknown() } } }, async (_req, reply) =>
     reply.header('content-type', 'application/geo+json').header('cache-control', 'private, max-age=3600').send(streetsJson),
   );
 };

@@ -34,7 +34,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
 
   app.get(
     '/api/metrics/collectors',
-    { preHandler: readers, schema: { tags: ['metrics'], querystring: MetricsQuery, response: { 200: MetricsResponse, 400: ErrorBody, 403: ErrorBody } } },
+    { onRequest: readers, schema: { tags: ['metrics'], querystring: MetricsQuery, response: { 200: MetricsResponse, 400: ErrorBody, 403: ErrorBody } } },
     async (req, reply) => {
       const started = performance.now();
       const f = filter(req.query, readScope(req.user));
@@ -52,7 +52,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
 
   app.get(
     '/api/metrics/summary',
-    { preHandler: readers, schema: { tags: ['metrics'], querystring: MetricsSummaryQuery, response: { 200: MetricsSummaryResponse, 400: ErrorBody, 403: ErrorBody } } },
+    { onRequest: readers, schema: { tags: ['metrics'], querystring: MetricsSummaryQuery, response: { 200: MetricsSummaryResponse, 400: ErrorBody, 403: ErrorBody } } },
     async (req, reply) => {
       const started = performance.now();
       const f = filter(req.query, readScope(req.user));
@@ -68,7 +68,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
   app.get(
     '/api/metrics/collectors.csv',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         tags: ['metrics'],
         querystring: MetricsQuery,

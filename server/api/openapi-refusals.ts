@@ -14,7 +14,7 @@ type RouteSchema = NonNullable<RouteOptions['schema']> & { hide?: boolean; secur
 export function documentSharedRefusals(route: RouteOptions): void {
   const schema = route.schema as RouteSchema | undefined;
   if (!route.url.startsWith('/api/') || schema?.hide) return;
-  const requirement = [route.preHandler ?? []].flat().map(requirementOf).find((r) => r !== undefined);
+  const requirement = [route.onRequest ?? []].flat().map(requirementOf).find((r) => r !== undefined);
   const refusals: Record<number, typeof ErrorBody> = {};
   if (schema?.body || schema?.querystring || schema?.params) refusals[400] = ErrorBody;
   if (requirement) refusals[401] = ErrorBody;

@@ -18,7 +18,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
   app.post(
     '/api/payments',
     {
-      preHandler: requireUser(auth, WRITERS),
+      onRequest: requireUser(auth, WRITERS),
       schema: {
         tags: ['payments'],
         description: 'Idempotent on `id`: a resend answers 200 with `duplicate: true` and the same receipt number; another payment under a used `id` is 409.',
@@ -33,14 +33,14 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
     },
   );
 
-  app.get('/api/payments', { preHandler: readers, schema: { tags: ['payments'], querystring: PaymentListQuery, response: { 200: Type.Object({ payments: Type.Array(PaymentOut) }) } } }, async (req) => ({
+  app.get('/api/payments', { onRequest: readers, schema: { tags: ['payments'], querystring: PaymentListQuery, response: { 200: Type.Object({ payments: Type.Array(PaymentOut) }) } } }, async (req) => ({
     payments: await listPayments(db, req.query, readScope(req.user)),
   }));
 
   app.get(
     '/api/payments/cash',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: { tags: ['payments'], description: 'Cash collected per collector on a day, for end-of-day reconciliation.', querystring: CashQuery, response: { 200: Type.Object({ cash: Type.Array(CashSummary) }) } },
     },
     async (req) => ({ cash: await cashByCollector(db, req.query, readScope(req.user)) }),

@@ -5,7 +5,7 @@ import type { AuthService } from '../auth/auth.service.ts';
 import type { SessionUser } from '../contract/auth.ts';
 import { CollectorPlanSettings, DayPlans, DayPlansQuery, OptimizeRequest, PlanDateParams, PlanOut, PlanQuery, ReassignRequest, TeamPlanSettings, VisitPlanSettings } from '../contract/plan.ts';
 import type { Database } from '../db/database.ts';
-import { assertCanWrite, readScope, type Actor } from '../operations/actor.ts';
+import { assertCanWrite, assertCanWriteRecord, readScope, type Actor } from '../operations/actor.ts';
 import { OperationError, invalid, notFound } from '../operations/errors.ts';
 import { saveCollectorSettings, saveTeamSettings, setVisitFlags } from '../plans/plan.repository.ts';
 import type { PlanService } from '../plans/plan.service.ts';
@@ -38,13 +38,13 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
 
   app.post(
     '/api/plans/optimize',
-    { preHandler: writers, schema: { tags: ['plans'], body: OptimizeRequest, response: { 200: PlanOut, ...Errors } } },
+    { onRequest: writers, schema: { tags: ['plans'], body: OptimizeRequest, response: { 200: PlanOut, ...Errors } } },
     async (req) => plans.optimize(actorOf(req.user), teamOf(req.user, req.body.teamId), req.body),
   );
 
   app.get(
     '/api/plans',
-    { preHandler: readers, schema: { tags: ['plans'], querystring: DayPlansQuery, response: { 200: DayPlans, ...Errors } } },
+    { onRequest: readers, schema: { tags: ['plans'], querystring: DayPlansQuery, response: { 200: DayPlans, ...Errors } } },
     async (req) => {
       const everyTeam = readScope(req.user) === null && req.query.teamId === undefined;
       return { plans: await plans.ofDay(everyTeam ? null : teamOf(req.user, req.query.teamId), req.query.date) };
@@ -53,14 +53,14 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
 
   app.get(
     '/api/plans/:date',
-    { preHandler: readers, schema: { tags: ['plans'], params: PlanDateParams, querystring: PlanQuery, response: { 200: PlanOut, ...Errors } } },
+    { onRequest: readers, schema: { tags: ['plans'], params: PlanDateParams, querystring: PlanQuery, response: { 200: PlanOut, ...Errors } } },
     async (req) => plans.current(teamOf(req.user, req.query.teamId), req.params.date),
   );
 
   app.post(
     '/api/plans/:date/reassign',
     {
-      preHandler: writers,
+      onRequest: writers,
       schema: {
         tags: ['plans'],
         description:
@@ -75,7 +75,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
 
   app.put(
     '/api/plans/settings/teams/:teamId',
-    { preHandler: writers, schema: { tags: ['plans'], params: Type.Object({ teamId: Type.Integer() }), body: TeamPlanSettings, response: { 204: Type.Null(), ...Errors } } },
+    { onRequest: writers, schema: { tags: ['plans'], params: Type.Object({ teamId: Type.Integer() }), body: TeamPlanSettings, response: { 204: Type.Null(), ...Errors } } },
     async (req, reply) => {
       assertCanWrite(actorOf(req.user), req.params.teamId);
       if (!(await db.selectFrom('teams').select('id').where('id', '=', req.params.teamId).executeTakeFirst())) throw notFound(`team ${req.params.teamId}`);
@@ -86,11 +86,11 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
 
   app.put(
     '/api/plans/settings/collectors/:collectorId',
-    { preHandler: writers, schema: { tags: ['plans'], params: Type.Object({ collectorId: Type.Integer() }), body: CollectorPlanSettings, response: { 204: Type.Null(), ...Errors } } },
+    { onRequest: writers, schema: { tags: ['plans'], params: Type.Object({ collectorId: Type.Integer() }), body: CollectorPlanSettings, response: { 204: Type.Null(), ...Errors } } },
     async (req, reply) => {
       const c = await db.selectFrom('collectors').select('team_id').where('id', '=', req.params.collectorId).executeTakeFirst();
       if (!c || c.team_id === null) throw notFound(`collector ${req.params.collectorId}`);
-      assertCanWrite(actorOf(req.user), c.team_id);
+      assertCanWriteRecord(actorOf(req.user), c.team_id, `collector ${req.params.collectorId}`);
       await saveCollectorSettings(db, req.params.collectorId, req.body);
       return reply.code(204).send(null);
     },
@@ -98,11 +98,11 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
 
   app.put(
     '/api/plans/settings/visits/:visitId',
-    { preHandler: writers, schema: { tags: ['plans'], params: Type.Object({ visitId: Type.Integer() }), body: VisitPlanSettings, response: { 204: Type.Null(), ...Errors } } },
+    { onRequest: writers, schema: { tags: ['plans'], params: Type.Object({ visitId: Type.Integer() }), body: VisitPlanSettings, response: { 204: Type.Null(), ...Errors } } },
     async (req, reply) => {
       const v = await db.selectFrom('visits').select('team_id').where('id', '=', req.params.visitId).executeTakeFirst();
       if (!v) throw notFound(`visit ${req.params.visitId}`);
-      assertCanWrite(actorOf(req.user), v.team_id);
+      assertCanWriteRecord(actorOf(req.user), v.team_id, `visit ${req.params.visitId}`);
       await setVisitFlags(db, req.params.visitId, req.body);
       return reply.code(204).send(null);
     },

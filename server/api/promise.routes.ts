@@ -10,14 +10,14 @@ import { READERS } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 
 export const promiseRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService }> = async (app, { db, auth }) => {
-  app.get('/api/promises', { preHandler: requireUser(auth, READERS), schema: { tags: ['promises'], querystring: PromiseListQuery, response: { 200: Type.Object({ promises: Type.Array(PromiseOut) }) } } }, async (req) => ({
+  app.get('/api/promises', { onRequest: requireUser(auth, READERS), schema: { tags: ['promises'], querystring: PromiseListQuery, response: { 200: Type.Object({ promises: Type.Array(PromiseOut) }) } } }, async (req) => ({
     promises: await listPromises(db, req.query, readScope(req.user)),
   }));
 
   // The server settles every 10 minutes; an admin need not wait.
   app.post(
     '/api/promises/settle',
-    { preHandler: requireUser(auth, ['admin']), schema: { tags: ['promises'], response: { 200: Type.Object({ kept: Type.Integer(), broken: Type.Integer() }) } } },
+    { onRequest: requireUser(auth, ['admin']), schema: { tags: ['promises'], response: { 200: Type.Object({ kept: Type.Integer(), broken: Type.Integer() }) } } },
     async () => settlePromises(db),
   );
 };

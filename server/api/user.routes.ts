@@ -18,18 +18,18 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; users: U
   const admins = requireUser(auth, ['admin']);
   app.setErrorHandler(operationErrors);
 
-  app.get('/api/users', { preHandler: admins, schema: { tags: ['users'], querystring: UserListQuery, response: { 200: UserList } } }, async (req) => ({
+  app.get('/api/users', { onRequest: admins, schema: { tags: ['users'], querystring: UserListQuery, response: { 200: UserList } } }, async (req) => ({
     users: await users.list(req.query),
   }));
 
-  app.post('/api/users', { preHandler: admins, schema: { tags: ['users'], body: CreateUser, response: { 201: UserOut, ...Errors } } }, async (req, reply) =>
+  app.post('/api/users', { onRequest: admins, schema: { tags: ['users'], body: CreateUser, response: { 201: UserOut, ...Errors } } }, async (req, reply) =>
     reply.code(201).send(await users.create(req.body)),
   );
 
   app.patch(
     '/api/users/:id',
     {
-      preHandler: admins,
+      onRequest: admins,
       schema: {
         tags: ['users'],
         description: 'A new password, `active: false` or a new role, team or collector ends the user\'s sessions (tokens and live connections).',

@@ -28,39 +28,39 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth
     return v;
   };
 
-  app.get('/api/visits', { preHandler: readers, schema: { tags: ['visits'], querystring: VisitListQuery, response: { 200: Type.Object({ visits: Type.Array(VisitOut) }) } } }, async (req) => ({
+  app.get('/api/visits', { onRequest: readers, schema: { tags: ['visits'], querystring: VisitListQuery, response: { 200: Type.Object({ visits: Type.Array(VisitOut) }) } } }, async (req) => ({
     visits: await listVisits(db, req.query, readScope(req.user)),
   }));
 
-  app.get('/api/visits/:id', { preHandler: readers, schema: { tags: ['visits'], params: Id, response: { 200: VisitOut, ...Errors } } }, async (req) =>
+  app.get('/api/visits/:id', { onRequest: readers, schema: { tags: ['visits'], params: Id, response: { 200: VisitOut, ...Errors } } }, async (req) =>
     getVisit(db, req.params.id, readScope(req.user)),
   );
 
-  app.post('/api/visits', { preHandler: writers, schema: { tags: ['visits'], body: CreateVisit, response: { 201: VisitOut, ...Errors } } }, async (req, reply) =>
+  app.post('/api/visits', { onRequest: writers, schema: { tags: ['visits'], body: CreateVisit, response: { 201: VisitOut, ...Errors } } }, async (req, reply) =>
     reply.code(201).send(changed(await createVisit(db, req.body, actor(req.user)))),
   );
 
-  app.patch('/api/visits/:id', { preHandler: writers, schema: { tags: ['visits'], params: Id, body: VisitPatch, response: { 200: VisitOut, ...Errors } } }, async (req) =>
+  app.patch('/api/visits/:id', { onRequest: writers, schema: { tags: ['visits'], params: Id, body: VisitPatch, response: { 200: VisitOut, ...Errors } } }, async (req) =>
     changed(await patchVisit(db, req.params.id, req.body, actor(req.user))),
   );
 
   app.post(
     '/api/visits/:id/reassign',
-    { preHandler: writers, schema: { tags: ['visits'], description: "Changes the visit's collector only: the day's plan and the collectors' phones keep their routes until the next re-plan (POST /api/plans/{date}/reassign moves and re-plans at once). 409 when the visit changed since `version`.", params: Id, body: ReassignVisit, response: { 200: VisitOut, ...Errors } } },
+    { onRequest: writers, schema: { tags: ['visits'], description: "Changes the visit's collector only: the day's plan and the collectors' phones keep their routes until the next re-plan (POST /api/plans/{date}/reassign moves and re-plans at once). 409 when the visit changed since `version`.", params: Id, body: ReassignVisit, response: { 200: VisitOut, ...Errors } } },
     async (req) => changed(await reassignVisit(db, req.params.id, req.body.collectorId, req.body.version, actor(req.user))),
   );
 
-  app.post('/api/visits/:id/cancel', { preHandler: writers, schema: { tags: ['visits'], params: Id, body: CancelVisit, response: { 200: VisitOut, ...Errors } } }, async (req) =>
+  app.post('/api/visits/:id/cancel', { onRequest: writers, schema: { tags: ['visits'], params: Id, body: CancelVisit, response: { 200: VisitOut, ...Errors } } }, async (req) =>
     changed(await cancelVisit(db, req.params.id, req.body.version, req.body.note, actor(req.user))),
   );
 
   app.post(
     '/api/visits/:id/status',
-    { preHandler: writers, schema: { tags: ['visits'], description: 'Moves a visit along its lifecycle; 409 for a move the lifecycle does not allow.', params: Id, body: TransitionVisit, response: { 200: VisitOut, ...Errors } } },
+    { onRequest: writers, schema: { tags: ['visits'], description: 'Moves a visit along its lifecycle; 409 for a move the lifecycle does not allow.', params: Id, body: TransitionVisit, response: { 200: VisitOut, ...Errors } } },
     async (req) => changed(await transitionVisit(db, req.params.id, req.body.status, req.body.version, req.body.outcome, actor(req.user))),
   );
 
-  app.post('/api/visits/generate', { preHandler: writers, schema: { tags: ['visits'], body: GenerateVisits, response: { 200: GenerateReport, ...Errors } } }, async (req) => {
+  app.post('/api/visits/generate', { onRequest: writers, schema: { tags: ['visits'], body: GenerateVisits, response: { 200: GenerateReport, ...Errors } } }, async (req) => {
     const { date, teamId, maxPerCollector = 30 } = req.body;
     let teamIds: number[];
     if (teamId !== undefined) teamIds = [teamId];
