@@ -22,3 +22,14 @@ describe('loadConfig: DATABASE_URL', () => {
     }
   });
 });
+
+describe('loadConfig: the defaults of a new team', () => {
+  it('takes an IANA zone and an ISO 4217 currency, as a team created through the API must have', () => {
+    expect(loadConfig({ TIME_ZONE: 'America/Bogota', CURRENCY: 'COP' })).toMatchObject({ TIME_ZONE: 'America/Bogota', CURRENCY: 'COP' });
+  });
+
+  it('refuses a misspelt zone or currency at start-up, naming the variable', () => {
+    expect(() => loadConfig({ TIME_ZONE: 'America/Bogotá' })).toThrow('invalid configuration: TIME_ZONE="America/Bogotá": not an IANA time zone (such as America/Mexico_City)');
+    expect(() => loadConfig({ CURRENCY: 'PESOS' })).toThrow('invalid configuration: CURRENCY="PESOS": not an ISO 4217 currency code (such as MXN, USD or COP)');
+  });
+});

@@ -61,7 +61,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const config = withDefaults as Config;
   if (config.DATABASE_URL !== undefined) checkDatabaseUrl(config.DATABASE_URL);
+  checkTeamDefaults(config);
   return config;
+}
+
+/**
+ * The zone and currency every new team starts with, held to the API's own checks on a team's: a
+ * misspelt one would otherwise reach each team created without its own and fail far from here.
+ */
+function checkTeamDefaults(config: Config): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: config.TIME_ZONE });
+  } catch {
+    throw new Error(`invalid configuration: TIME_ZONE=${JSON.stringify(config.TIME_ZONE)}: not an IANA time zone (such as America/Mexico_City)`);
+  }
+  if (!Intl.supportedValuesOf('currency').includes(config.CURRENCY)) {
+    throw new Error(`invalid configuration: CURRENCY=${JSON.stringify(config.CURRENCY)}: not an ISO 4217 currency code (such as MXN, USD or COP)`);
+  }
 }
 
 /** PostgreSQL URLs only (pg reads anything else as a host or socket name, and fails far from here); never echoes a password. */
