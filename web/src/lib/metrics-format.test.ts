@@ -20,3 +20,11 @@ describe('metrics report times', () => {
     expect(fmt.report(null, true, 'America/Bogota')).toBe('—');
   });
 });
+
+describe('metrics money', () => {
+  it("is written in the reader's country's style: another currency keeps its code, a Bogotá team's pesos read as in Bogotá", () => {
+    expect(makeMetricsFormat('es-MX', 'America/Mexico_City', 'USD', 'MXN').money(75)).toBe('USD\u00a075.00');
+    expect(makeMetricsFormat('es-MX', 'America/Mexico_City', 'MXN', 'MXN').money(75)).toBe('$75.00');
+    expect(makeMetricsFormat('es-MX', 'America/Bogota', 'COP', 'COP').money(150_000)).toBe('$\u00a0150.000');
+  });
+});

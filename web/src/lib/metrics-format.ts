@@ -25,8 +25,12 @@ export interface MetricsFormat {
 
 const DASH = '—';
 
-export function makeMetricsFormat(languageTag: string, timeZone: string, currency: string): MetricsFormat {
-  const moneyTag = moneyLocale(languageTag, currency);
+/**
+ * `currency`: the figures'; `accountCurrency`: the reader's account's, whose country's style the
+ * money is written in (a Mexican manager's dollar figures read "USD 75.00", not a peso-like "$75.00").
+ */
+export function makeMetricsFormat(languageTag: string, timeZone: string, currency: string, accountCurrency = currency): MetricsFormat {
+  const moneyTag = moneyLocale(languageTag, accountCurrency);
   const money = new Intl.NumberFormat(moneyTag, { style: 'currency', currency });
   const moneyAxis = new Intl.NumberFormat(moneyTag, { style: 'currency', currency, maximumFractionDigits: 0, minimumFractionDigits: 0 });
   const km = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'kilometer', minimumFractionDigits: 0, maximumFractionDigits: 2 });
