@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import mqtt from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { encodeOsmAndQuery } from '../../device-protocols/osmand/osmand-encoder.ts';
 import { seedDemo } from '../../server/demo/seed-demo.ts';
 import { seedPortfolio } from '../../server/demo/seed-portfolio.ts';
 import { startFleet } from '../../server/demo/start-fleet.ts';
@@ -22,6 +23,8 @@ const MARKER_RGB = [
   [0xfb, 0xbf, 0x24],
 ];
 const MOVING_RGB = MARKER_RGB[3];
+/** An SOS marker's red (STATE_COLORS.sos): the badge, its ring, a cluster holding it. Nothing else on the map uses it. */
+const SOS_RGB = [0xdc, 0x26, 0x26];
 /** The text of a collector's name label on the map (web/src/lib/map/label-images.ts). */
 const LABEL_TEXT_RGB = [0xe2, 0xe8, 0xf0];
 
@@ -58,6 +61,18 @@ afterAll(async () => {
 /** Pixels of the map canvas in any marker colour: the WebGL layer drew the collectors (the colours are far apart, so no pixel counts twice). */
 async function markerPixels(png: Buffer): Promise<number> {
   return (await countColours(page, png, MARKER_RGB)).reduce((a, b) => a + b, 0);
+}
+
+/** Pixels of the SOS red on the map itself: the floating panels (the legend shows an SOS badge too) are hidden while it is taken. */
+async function sosPixels(p: Page = page, clip?: { x: number; y: number; width: number; height: number }): Promise<number> {
+  const hide = await p.addStyleTag({ content: '[data-testid=wall-controls] { visibility: hidden; }' });
+  try {
+    const png = clip ? await p.screenshot({ clip }) : await p.locator('canvas.maplibregl-canvas').screenshot();
+    const [n] = await countColours(p, png, [SOS_RGB]);
+    return n;
+  } finally {
+    await hide.evaluate((el) => (el as Element).remove());
+  }
 }
 
 async function publishPosition(battery: number): Promise<void> {
@@ -142,7 +157,8 @@ describe('the map wall in Chromium with a live demo fleet', () => {
     expect(errors).toEqual([]);
   });
 
-  it("puts a phone's SOS at the top of the feed, in the supervisor's words, until it is acknowledged", { timeout: 60_000 }, async () => {
+  it("puts a phone's SOS at the top of the feed and on the collector's marker, row and count, until it is acknowledged", { timeout: 60_000 }, async () => {
+    expect(await sosPixels()).toBe(0);
     const demoCenter = (await t.api('GET', '/api/map/config')).body.center as [number, number];
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: probe.uniqueId, password: probe.token, reconnectPeriod: 0 });
     const fix = { ts: new Date().toISOString(), lat: demoCenter[1], lon: demoCenter[0], speed: 0, battery: 5, attrs: { alarm: 'sos' } };
@@ -155,9 +171,25 @@ describe('the map wall in Chromium with a live demo fleet', () => {
     const feed = await page.getByTestId('event').evaluateAll((items) => items.map((li) => `${li.className} ${(li as HTMLElement).dataset.eventType}`));
     expect(feed.slice(0, feed.findIndex((item) => item.includes('alarm'))).every((item) => item.includes('critical'))).toBe(true);
 
+    // The collector is in SOS everywhere the supervisor looks (SPEC §1 live map wall), over their low battery and stop:
+    // their row heads the list, tinted and named so; the summary counts them; the marker is the red SOS badge.
+    const row = listRows(page).filter({ hasText: probe.name });
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 5_000 }).toBe('sos');
+    expect(await row.locator('.team').textContent()).toMatch(/· SOS$/);
+    expect(await listRows(page).first().textContent()).toContain(probe.name);
+    const sosCount = page.getByTestId('summary-sos');
+    await expect.poll(() => sosCount.locator('strong').textContent(), { timeout: 5_000 }).toBe('1');
+    expect(await sosCount.locator('.label').textContent()).toBe('SOS');
+    expect(await page.getByTestId('legend-sos').textContent()).toBe('SOSBotón de pánico');
+    await expect.poll(() => sosPixels(), { timeout: 10_000 }).toBeGreaterThan(150);
+
     await sos.getByRole('button', { name: 'Enterado' }).click();
     // Acknowledging an alarm closes it: it leaves the feed, and the list of open events.
     await sos.waitFor({ state: 'detached', timeout: 10_000 });
+    // And the collector is back to their own state: no SOS row, count or marker.
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 5_000 }).not.toBe('sos');
+    await expect.poll(() => sosCount.count(), { timeout: 5_000 }).toBe(0);
+    await expect.poll(() => sosPixels(), { timeout: 10_000 }).toBe(0);
     const { body } = await t.api('GET', `/api/events?collectorId=${probe.collectorId}&type=alarm`);
     expect(body.events).toMatchObject([{ severity: 'critical', closedAt: expect.any(String), acknowledgedBy: expect.any(String), details: { kind: 'sos', protocol: 'mqtt' } }]);
     expect(errors).toEqual([]);
@@ -267,5 +299,44 @@ describe('the map wall in Chromium with a live demo fleet', () => {
       expect(kioskErrors).toEqual([]);
       await kiosk.close();
     });
+  });
+
+  it("finds an SOS where the collector was last seen when their tracker has no fix and the wall has no marker for them", { timeout: 90_000 }, async () => {
+    const demoCenter = (await t.api('GET', '/api/map/config')).body.center as [number, number];
+    // Last seen here by a phone they no longer carry: a valid fix, then the phone is disabled, so its report gives no marker.
+    const lastSeen = { lat: demoCenter[1] - 0.006, lon: demoCenter[0] - 0.006 };
+    const name = 'Sin Señal';
+    const collectorId = (await t.api('POST', '/api/collectors', { name, teamId: probe.teamId })).body.id as number;
+    const phoneId = `phone-${collectorId}`;
+    const { token } = await t.createDevice(phoneId, collectorId);
+    await publishFix({ uniqueId: phoneId, token }, { ...lastSeen, speed: 0, battery: 60 });
+    const db = t.server.dbh.db;
+    await vi.waitFor(async () => expect(await db.selectFrom('positions').select('device_time').where('collector_id', '=', collectorId).executeTakeFirst()).toBeDefined(), { timeout: 10_000 });
+    expect((await t.api('PATCH', `/api/devices/${phoneId}`, { active: false })).status).toBe(200);
+    const trackerId = `tracker-${collectorId}`;
+    await t.createDevice(trackerId, collectorId);
+
+    const wall = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const wallErrors = watchErrors(wall);
+    await logIn(wall, t.baseUrl, ADMIN.email, ADMIN.password);
+    const row = listRows(wall).filter({ hasText: name });
+    await wall.getByRole('searchbox').fill(name);
+    await row.waitFor({ timeout: 20_000 });
+    await wall.locator('canvas.maplibregl-canvas').waitFor({ state: 'visible', timeout: 30_000 });
+
+    // The new tracker's panic button, with no GPS lock: its fix is refused, the alarm kept at the last known one.
+    const junk = encodeOsmAndQuery(trackerId, { time: new Date(), lat: demoCenter[1] + 1, lon: demoCenter[0] + 1 });
+    expect((await fetch(`http://127.0.0.1:${t.server.ports.osmand}/?${junk}&valid=false&alarm=sos`)).status).toBe(200);
+    const { body } = await t.api('GET', `/api/events?collectorId=${collectorId}&type=alarm&open=true`);
+    expect(body.events).toMatchObject([{ details: { kind: 'sos', position: 'last_known', lat: lastSeen.lat, lon: lastSeen.lon } }]);
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 10_000 }).toBe('sos');
+
+    // Choosing the alarm in the feed takes the map to where the collector was last seen, and an SOS is drawn there.
+    await wall.getByTestId('event').filter({ hasText: name }).locator('.what').click();
+    const canvas = (await wall.locator('canvas.maplibregl-canvas').boundingBox())!;
+    const centre = { x: canvas.x + canvas.width / 2 - 60, y: canvas.y + canvas.height / 2 - 60, width: 120, height: 120 };
+    await expect.poll(() => sosPixels(wall, centre), { timeout: 15_000 }).toBeGreaterThan(150);
+    expect(wallErrors).toEqual([]);
+    await wall.close();
   });
 });

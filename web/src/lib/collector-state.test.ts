@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { collectorState, isLowBattery, isReporting, ONLINE_WINDOW_MS } from './collector-state.ts';
+import { COLLECTOR_STATES, collectorState, isLowBattery, isReporting, ONLINE_WINDOW_MS } from './collector-state.ts';
 
 const NOW = Date.UTC(2026, 10, 23, 18, 0, 0);
 const report = (ageMs: number, speedKph: number | null, batteryPct: number | null = 80) => ({ tsMs: NOW - ageMs, speedKph, batteryPct });
-const deviating = { inDeviation: true, atVisit: false };
-const atVisit = { inDeviation: false, atVisit: true };
+const deviating = { sos: false, inDeviation: true, atVisit: false };
+const atVisit = { sos: false, inDeviation: false, atVisit: true };
+const sos = { sos: true, inDeviation: false, atVisit: false };
 
 describe('collectorState', () => {
   it('is offline with no report at all', () => {
@@ -29,7 +30,22 @@ describe('collectorState', () => {
 
   it('puts an open deviation above visits and movement', () => {
     expect(collectorState(report(1000, 30), NOW, deviating)).toBe('deviation');
-    expect(collectorState(report(1000, 0), NOW, { inDeviation: true, atVisit: true })).toBe('deviation');
+    expect(collectorState(report(1000, 0), NOW, { sos: false, inDeviation: true, atVisit: true })).toBe('deviation');
+  });
+
+  it('puts an open SOS above every other state: deviation, visit, moving, idle', () => {
+    expect(collectorState(report(1000, 30), NOW, sos)).toBe('sos');
+    expect(collectorState(report(1000, 0), NOW, sos)).toBe('sos');
+    expect(collectorState(report(1000, 0), NOW, { sos: true, inDeviation: true, atVisit: true })).toBe('sos');
+  });
+
+  it('keeps a collector who pressed SOS and went silent (or never reported) in SOS, not offline', () => {
+    expect(collectorState(report(600_000, 0), NOW, sos)).toBe('sos');
+    expect(collectorState(null, NOW, { sos: true, inDeviation: true, atVisit: false })).toBe('sos');
+  });
+
+  it('lists SOS as the most urgent state, first in the list and the legend', () => {
+    expect(COLLECTOR_STATES[0]).toBe('sos');
   });
 
   it('shows a silent collector offline even with an open deviation: without reports nobody knows where they are', () => {

@@ -12,12 +12,14 @@ export const LOW_BATTERY_PCT = 20;
 /** GPS speed jitters at rest; under this a collector counts as stopped. */
 export const MOVING_MIN_KPH = 3;
 
-/** Issue 6's marker states, most urgent first (the list's "by state" order and the legend follow it). */
-export const COLLECTOR_STATES = ['deviation', 'offline', 'atVisit', 'moving', 'idle'] as const;
+/** Issue 6's marker states and the SOS, most urgent first (the list's "by state" order and the legend follow it). */
+export const COLLECTOR_STATES = ['sos', 'deviation', 'offline', 'atVisit', 'moving', 'idle'] as const;
 export type CollectorState = (typeof COLLECTOR_STATES)[number];
 
 /** Colour per state, shared by the map layer and the list so both read the same. */
 export const STATE_COLORS: Record<CollectorState, string> = {
+  // A deeper red than the deviation's rose; on the map the SOS also has its own shape (map/sos-badge.ts).
+  sos: '#dc2626',
   deviation: '#f43f5e',
   offline: '#6b7280',
   atVisit: '#60a5fa',
@@ -34,21 +36,25 @@ export interface LastReport {
 
 /** What the wall knows about a collector besides its last report. */
 export interface StateContext {
+  /** An open, unacknowledged SOS alarm names this collector (wall/alarms.ts). */
+  sos: boolean;
   /** An open, unacknowledged route deviation names this collector (wall/deviations.ts). */
   inDeviation: boolean;
   /** Stopped at (or checked in as arrived at) one of today's visits: see `isAtVisit`. */
   atVisit: boolean;
 }
 
-export const NO_CONTEXT: StateContext = { inDeviation: false, atVisit: false };
+export const NO_CONTEXT: StateContext = { sos: false, inDeviation: false, atVisit: false };
 
 /**
- * Silence first: with no recent report the wall does not know where the collector is,
- * so it cannot say they are off their route (nor at a visit, nor idle), and hiding them
+ * An SOS before anything: someone asked for help, and a collector who pressed the panic button
+ * and then went silent is the most urgent of all, not one more offline dot. Then silence: with
+ * no recent report the wall does not know where the collector is, so it cannot say they are off their route (nor at a visit, nor idle), and hiding them
  * under "in deviation" would keep them out of the offline count. Then an open route
  * deviation, which is what the supervisor must act on.
  */
 export function collectorState(last: LastReport | null, nowMs: number, ctx: StateContext = NO_CONTEXT): CollectorState {
+  if (ctx.sos) return 'sos';
   if (!last || !isReporting(last, nowMs)) return 'offline';
   if (ctx.inDeviation) return 'deviation';
   if (ctx.atVisit) return 'atVisit';

@@ -77,7 +77,7 @@ describe('CollectorFeatures', () => {
   it('colours by the wall context: an open deviation, a stop at a visit; and tags the team', () => {
     const deviating = new Set<number>();
     const f = new CollectorFeatures({
-      context: (id, fix) => ({ inDeviation: deviating.has(id), atVisit: id === 2 && (fix.speedKph ?? 0) < 3 }),
+      context: (id, fix) => ({ sos: false, inDeviation: deviating.has(id), atVisit: id === 2 && (fix.speedKph ?? 0) < 3 }),
       teamOf: (id) => (id === 1 ? 7 : null),
     });
     f.apply([position(1, T0, -103.35, 20.67), position(2, T0, -103.36, 20.68, { speedKph: 0 })], T0);
@@ -98,13 +98,14 @@ describe('CollectorFeatures', () => {
     expect(fixes).toEqual([T0 + 5000, T0 + 6000]);
   });
 
-  it('labels everyone in a small fleet, only those in deviation in a large one', () => {
-    const f = new CollectorFeatures({ context: (id) => ({ inDeviation: id === 7, atVisit: false }) });
+  it('labels everyone in a small fleet, only those in SOS or in deviation in a large one', () => {
+    const f = new CollectorFeatures({ context: (id) => ({ sos: id === 9, inDeviation: id === 7, atVisit: false }) });
     const fleet = (n: number) => Array.from({ length: n }, (_, i) => position(i + 1, T0, -103.35 + i * 1e-4, 20.67));
     f.apply(fleet(LABEL_ALL_MAX), T0);
     expect(f.data.features.every((x) => x.properties.label !== '')).toBe(true);
     f.apply(fleet(LABEL_ALL_MAX + 1), T0 + 1000);
     f.refresh(T0 + 1000);
-    expect(f.data.features.filter((x) => x.properties.label !== '').map((x) => x.properties.id)).toEqual([7]);
+    expect(f.data.features.filter((x) => x.properties.label !== '').map((x) => x.properties.id)).toEqual([7, 9]);
+    expect(f.data.features[8].properties.state).toBe('sos');
   });
 });

@@ -29,7 +29,7 @@ export interface CollectorFeatureOptions {
 const MINUTE = 60_000;
 /**
  * Up to this many collectors every one has a name label. Past it only those in
- * deviation do: each label is an image in the icon atlas MapLibre rebuilds with every
+ * SOS or in deviation do: each label is an image in the icon atlas MapLibre rebuilds with every
  * update, and thousands of them (unreadable at once anyway) made each frame upload
  * megabytes of texture. Names stay on hover, in the list and on the selected card.
  */
@@ -146,7 +146,7 @@ export class CollectorFeatures {
     const [lon, lat] = entry.feature.geometry.coordinates;
     const ctx = this.#options.context?.(props.id, { lat, lon, speedKph: entry.speedKph }) ?? NO_CONTEXT;
     props.state = collectorState(entry.report, nowMs, ctx);
-    const labelled = this.#byId.size <= LABEL_ALL_MAX || props.state === 'deviation';
+    const labelled = this.#byId.size <= LABEL_ALL_MAX || props.state === 'sos' || props.state === 'deviation';
     const label = labelled ? labelImageId(props.id, labelAgeMinutes(nowMs - entry.report.tsMs)) : '';
     if (label !== props.label) {
       if (props.label) this.#retired.push(props.label);

@@ -3,6 +3,7 @@ import type { FeatureCollection, Point } from 'geojson';
 import { COLLECTOR_STATES, STATE_COLORS } from '../collector-state.ts';
 import { liveFrameDrawn, measureLiveWork } from '../wall/live-perf.ts';
 import type { CollectorFeatures, CollectorProperties } from './collector-features.ts';
+import { addSosBadge, SOS_LABEL_OFFSET_PX, sosBadgeLayout, sosRingPaint } from './sos-badge.ts';
 
 const SOURCE = 'collectors';
 export const COLLECTOR_LAYER = 'collectors';
@@ -11,6 +12,9 @@ const CLUSTER_COUNT_LAYER = 'collector-cluster-count';
 const HALO_LAYER = 'collectors-selected';
 const HEADING_LAYER = 'collectors-heading';
 const LABEL_LAYER = 'collectors-label';
+const SOS_RING_LAYER = 'collectors-sos-ring';
+/** The SOS badge covers its collector's dot: clicks and hovers on it count as on the collector. */
+export const COLLECTOR_SOS_LAYER = 'collectors-sos';
 /** A name label starts this far right of its collector's centre: clear of the marker. */
 export const LABEL_OFFSET_PX = 11;
 const HEADING_IMAGE = 'ronda-heading';
@@ -46,6 +50,8 @@ const radius: ExpressionSpecification = ['interpolate', ['linear'], ['zoom'], 10
 const haloRadius: ExpressionSpecification = ['interpolate', ['linear'], ['zoom'], 10, 11, 14, 13.5, 18, 16];
 const isCluster: ExpressionSpecification = ['has', 'point_count'];
 const isPoint: ExpressionSpecification = ['!', ['has', 'point_count']];
+const isSos: ExpressionSpecification = ['all', isPoint, ['==', ['get', 'state'], 'sos']];
+const clusterHasSos: ExpressionSpecification = ['>', ['get', 'sos'], 0];
 
 /**
  * A heading arrow drawn on a canvas: a small triangle at the top edge of a square
@@ -76,9 +82,10 @@ function headingImage(pixelRatio: number): ImageData {
 /**
  * The collectors on the map: a clustered GeoJSON source; each collector a circle
  * coloured by state with a heading arrow when moving and a name label (with the age
- * of its last report once that passes a minute); clusters coloured red when they hold
- * a collector in deviation. Updates coalesce into one `setData` per animation frame
- * however many batches arrive.
+ * of its last report once that passes a minute); a collector in SOS as a red "SOS"
+ * badge in a red ring, over everything; clusters in the SOS red with a white edge when
+ * they hold an SOS, rose when they hold a collector in deviation. Updates coalesce into
+ * one `setData` per animation frame however many batches arrive.
  */
 export class CollectorLayer {
   #map: MapLibreMap;
@@ -98,6 +105,7 @@ export class CollectorLayer {
     this.#retire = retireLabels;
     const pixelRatio = Math.max(1, Math.round(window.devicePixelRatio));
     map.addImage(HEADING_IMAGE, headingImage(pixelRatio), { pixelRatio });
+    addSosBadge(map);
     map.addSource(SOURCE, {
       type: 'geojson',
       data: features.data,
@@ -105,6 +113,7 @@ export class CollectorLayer {
       clusterMaxZoom: CLUSTER_MAX_ZOOM,
       clusterRadius: 42,
       clusterProperties: {
+        sos: ['+', ['case', ['==', ['get', 'state'], 'sos'], 1, 0]],
         deviation: ['+', ['case', ['==', ['get', 'state'], 'deviation'], 1, 0]],
         offline: ['+', ['case', ['==', ['get', 'state'], 'offline'], 1, 0]],
       },
@@ -118,15 +127,18 @@ export class CollectorLayer {
         'circle-radius': ['step', ['get', 'point_count'], 14, 10, 18, 50, 23, 200, 28],
         'circle-color': [
           'case',
+          clusterHasSos,
+          STATE_COLORS.sos,
           ['>', ['get', 'deviation'], 0],
           STATE_COLORS.deviation,
           ['==', ['get', 'offline'], ['get', 'point_count']],
           STATE_COLORS.offline,
           '#0f766e',
         ],
-        'circle-opacity': 0.85,
-        'circle-stroke-color': 'rgba(226, 232, 240, 0.55)',
-        'circle-stroke-width': 2,
+        // Opaque with an SOS: the emergency red must not fade into the streets under it.
+        'circle-opacity': ['case', clusterHasSos, 1, 0.85],
+        'circle-stroke-color': ['case', clusterHasSos, '#ffffff', 'rgba(226, 232, 240, 0.55)'],
+        'circle-stroke-width': ['case', clusterHasSos, 3, 2],
       },
     });
     map.addLayer({
@@ -152,6 +164,7 @@ export class CollectorLayer {
         'circle-stroke-width': 2,
       },
     });
+    map.addLayer({ id: SOS_RING_LAYER, type: 'circle', source: SOURCE, filter: isSos, paint: sosRingPaint });
     map.addLayer({
       id: COLLECTOR_LAYER,
       type: 'circle',
@@ -187,10 +200,12 @@ export class CollectorLayer {
       layout: {
         'icon-image': ['get', 'label'],
         'icon-anchor': 'left',
-        'icon-offset': [LABEL_OFFSET_PX, 0],
+        'icon-offset': ['case', ['==', ['get', 'state'], 'sos'], ['literal', [SOS_LABEL_OFFSET_PX, 0]], ['literal', [LABEL_OFFSET_PX, 0]]],
         'symbol-sort-key': urgency,
       },
     });
+    // Over the name labels: another collector's label never covers an SOS.
+    map.addLayer({ id: COLLECTOR_SOS_LAYER, type: 'symbol', source: SOURCE, filter: isSos, layout: sosBadgeLayout });
     this.#source = map.getSource(SOURCE) as GeoJSONSource;
   }
 

@@ -17,7 +17,7 @@ const ROUTE_DEVIATION: Record<EventType, boolean> = {
   offline: false,
   low_battery: false,
   speeding: false,
-  // A device's alarm (SOS first) tops the feed by its severity; a marker "in deviation" would bury it among route slips.
+  // A device's alarm tops the feed by its severity, and an SOS has its own state (wall/alarms.ts): "in deviation" would bury it among route slips.
   alarm: false,
 };
 

@@ -1,6 +1,7 @@
 import type { EventOut } from '$contract/event.ts';
 import { api } from '../api.ts';
 import { live } from '../live.svelte.ts';
+import { sosAlarms, type SosAlarm } from './alarms.ts';
 import { deviatingCollectors } from './deviations.ts';
 import { feedOrder } from './records.ts';
 
@@ -17,6 +18,8 @@ class OpenEvents {
   ackError = $state<{ id: number; message: string } | null>(null);
   /** Collectors with an open, unacknowledged route deviation: their markers show "in deviation". */
   readonly deviating: ReadonlySet<number> = $derived(deviatingCollectors(this.list));
+  /** Collectors with an open, unacknowledged SOS, each with its newest: their markers and rows show "SOS". */
+  readonly sos: ReadonlyMap<number, SosAlarm> = $derived(sosAlarms(this.list));
 
   #byId = new Map<number, EventOut>();
   #stops: (() => void)[] = [];

@@ -10,11 +10,12 @@ describe('summarizeFleet', () => {
       { state: 'offline', last: null },
       { state: 'atVisit', last: { batteryPct: null } },
       { state: 'deviation', last: { batteryPct: 20 } },
+      { state: 'sos', last: null },
     ]);
-    expect(summary).toEqual({ byState: { deviation: 1, offline: 2, atVisit: 1, moving: 1, idle: 1 }, lowBattery: 2 });
+    expect(summary).toEqual({ byState: { sos: 1, deviation: 1, offline: 2, atVisit: 1, moving: 1, idle: 1 }, lowBattery: 2 });
   });
 
   it('counts zero of everything for an empty fleet', () => {
-    expect(summarizeFleet([])).toEqual({ byState: { deviation: 0, offline: 0, atVisit: 0, moving: 0, idle: 0 }, lowBattery: 0 });
+    expect(summarizeFleet([])).toEqual({ byState: { sos: 0, deviation: 0, offline: 0, atVisit: 0, moving: 0, idle: 0 }, lowBattery: 0 });
   });
 });
