@@ -3,11 +3,10 @@ import type { Protocol } from '../../device-protocols/messages.ts';
 import { ALARM_SEVERITY, type AlarmDetails, type EventOut } from '../contract/event.ts';
 import type { Database } from '../db/database.ts';
 import { alarmKind, deviceAlarmName } from '../ingest/alarm-kind.ts';
+import { EARLIEST_FIX_MS } from '../ingest/position-filter.ts';
 import type { AlarmReport, DeviceRef } from '../ingest/ingest-port.ts';
 import { insertAlarmEvent } from './event.repository.ts';
 
-/** As the position filter: no tracker protocol here predates 2000; earlier is a clock never set. */
-const EARLIEST_MS = Date.UTC(2000, 0, 1);
 const DAY_MS = 86_400_000;
 
 export type AlarmOutcome =
@@ -52,7 +51,7 @@ export class AlarmEvents {
     // NaN (no fix, or an Invalid Date) is never possible.
     const sentMs = report.fix?.fixTime.getTime() ?? NaN;
     const aheadMs = this.deps.futureS > 0 ? this.deps.futureS * 1000 : DAY_MS;
-    const possible = sentMs >= EARLIEST_MS && sentMs <= nowMs + aheadMs;
+    const possible = sentMs >= EARLIEST_FIX_MS && sentMs <= nowMs + aheadMs;
     const openedAtMs = possible ? sentMs : nowMs;
 
     const deviceAlarm = deviceAlarmName(report.alarm);

@@ -24,7 +24,7 @@ export type FilterVerdict = { ok: true } | { ok: false; reason: string; duplicat
 const EARTH_RADIUS_M = 6_371_008.8;
 
 /** No tracker protocol here predates 2000; an earlier time is a clock that was never set (1970, 1980 GPS epoch). */
-const EARLIEST_FIX_MS = Date.UTC(2000, 0, 1);
+export const EARLIEST_FIX_MS = Date.UTC(2000, 0, 1);
 const MAX_SPEED_KPH = 1000;
 
 /**

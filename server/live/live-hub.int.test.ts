@@ -114,18 +114,9 @@ describe('live stream at /live', () => {
   });
 
   it('delivers what happens while a client\'s snapshot is read, after the snapshot', async () => {
-    const http = createServer();
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    let reading!: () => void;
-    const snapshotRead = new Promise<void>((resolve) => (reading = resolve));
-    let finish!: () => void;
-    const gate = new Promise<void>((resolve) => (finish = resolve));
+    const http = await listening();
     // The snapshot's open events take a while to read; meanwhile an event opens and a position comes in.
-    const openEvents = async () => {
-      reading();
-      await gate;
-      return [];
-    };
+    const { snapshotRead, finish, openEvents } = slowSnapshotRead();
     const hub = new LiveHub(http, { db: t.server.dbh.db, log: t.server.log, verify: (x) => t.server.auth.verify(x), openEvents });
     const socket = io(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { path: '/live', auth: { token: t.token }, transports: ['websocket'], reconnection: false });
     const received: string[] = [];
@@ -147,17 +138,8 @@ describe('live stream at /live', () => {
   });
 
   it('sends the positions that came while a client\'s snapshot was read as one batch after it, keeping to 4 a second', async () => {
-    const http = createServer();
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    let reading!: () => void;
-    const snapshotRead = new Promise<void>((resolve) => (reading = resolve));
-    let finish!: () => void;
-    const gate = new Promise<void>((resolve) => (finish = resolve));
-    const openEvents = async () => {
-      reading();
-      await gate;
-      return [];
-    };
+    const http = await listening();
+    const { snapshotRead, finish, openEvents } = slowSnapshotRead();
     const hub = new LiveHub(http, { db: t.server.dbh.db, log: t.server.log, verify: (x) => t.server.auth.verify(x), openEvents });
     // When the server hands each `positions` batch to the connection (see the rate test above).
     const sent: number[] = [];
@@ -208,17 +190,8 @@ describe('live stream at /live', () => {
     const conns = Array.from({ length: 4 }, () => new Redis(redisUrl));
     // A key of this run's own: Redis pub/sub ignores the database number, and other runs may share this Redis.
     const key = `ronda-live-test-${process.pid}-${Date.now()}`;
-    const servers = [createServer(), createServer()];
-    for (const http of servers) await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    let reading!: () => void;
-    const snapshotRead = new Promise<void>((resolve) => (reading = resolve));
-    let finish!: () => void;
-    const gate = new Promise<void>((resolve) => (finish = resolve));
-    const slowOpenEvents = async () => {
-      reading();
-      await gate;
-      return [];
-    };
+    const servers = [await listening(), await listening()];
+    const { snapshotRead, finish, openEvents: slowOpenEvents } = slowSnapshotRead();
     const deps = { db: t.server.dbh.db, log: t.server.log, verify: (x: string) => t.server.auth.verify(x) };
     const a = new LiveHub(servers[0], { ...deps, adapter: createAdapter(conns[0], conns[1], { key }) });
     const b = new LiveHub(servers[1], { ...deps, openEvents: slowOpenEvents, adapter: createAdapter(conns[2], conns[3], { key }) });
@@ -253,8 +226,7 @@ describe('live stream at /live', () => {
   });
 
   it('lets go of a client that keeps its connection but stops collecting what is sent to it', async () => {
-    const http = createServer();
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const http = await listening();
     const hub = new LiveHub(http, { db: t.server.dbh.db, log: t.server.log, verify: (x) => t.server.auth.verify(x), sessionCheckMs: 100, maxQueuedPackets: 5 });
     const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}/live/?EIO=4&transport=polling`;
     try {
@@ -286,3 +258,23 @@ const EVENT: EventOut = {
   id: 4242, type: 'off_route', severity: 'warning', teamId: 0, collectorId: 0, visitId: null, openedAt: new Date().toISOString(), closedAt: null,
   details: {}, acknowledgedBy: null, acknowledgedAt: null,
 };
+
+async function listening(): Promise<ReturnType<typeof createServer>> {
+  const http = createServer();
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return http;
+}
+
+/** A hub's `openEvents` whose read of the snapshot waits for `finish()`; `snapshotRead` resolves once that read has begun. */
+function slowSnapshotRead(): { snapshotRead: Promise<void>; finish: () => void; openEvents: () => Promise<EventOut[]> } {
+  let reading!: () => void;
+  let finish!: () => void;
+  const snapshotRead = new Promise<void>((resolve) => (reading = resolve));
+  const gate = new Promise<void>((resolve) => (finish = resolve));
+  const openEvents = async () => {
+    reading();
+    await gate;
+    return [];
+  };
+  return { snapshotRead, finish, openEvents };
+}
