@@ -56,7 +56,7 @@ describe('the metrics page for the seeded day', () => {
 
     const luis = `c${s.luis}`;
     expect(await cell(page, luis, 'plannedKm')).toBe(km(want.luis.plannedKm));
-    expect(await cell(page, luis, 'drivenKm')).toBe('0 km');
+    expect(await cell(page, luis, 'drivenKm')).toBe('0.00 km');
     expect(await cell(page, luis, 'visitsCompleted')).toBe('1 / 1');
     expect(await cell(page, luis, 'effectiveRate')).toBe('100%');
     expect(await cell(page, luis, 'collected')).toBe('$200.00');

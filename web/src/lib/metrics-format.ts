@@ -2,10 +2,15 @@ import { clockFormat, moneyLocale } from './i18n/format.ts';
 
 /** How the metrics page prints its figures; built once per language, time zone and currency. */
 export interface MetricsFormat {
-  /** Two decimals: the API's precision, so a figure checked by hand reads the same here. */
+  /**
+   * Always two decimals: the API's precision, so a figure checked by hand reads the same here,
+   * and a column's decimal points line up ("11.00 km" over "13.85 km", not "11 km").
+   */
   km(v: number | null): string;
+  /** Whole kilometres, for chart axes. */
+  kmAxis(v: number): string;
   rate(v: number | null): string;
-  /** Minutes with one decimal (time per visit). */
+  /** Minutes with always one decimal (time per visit), so a column's decimal points line up. */
   minutes(v: number | null): string;
   /** A span of minutes as "2 h 05 min". */
   span(minutes: number): string;
@@ -33,9 +38,10 @@ export function makeMetricsFormat(languageTag: string, timeZone: string, currenc
   const moneyTag = moneyLocale(languageTag, accountCurrency);
   const money = new Intl.NumberFormat(moneyTag, { style: 'currency', currency });
   const moneyAxis = new Intl.NumberFormat(moneyTag, { style: 'currency', currency, maximumFractionDigits: 0, minimumFractionDigits: 0 });
-  const km = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'kilometer', minimumFractionDigits: 0, maximumFractionDigits: 2 });
+  const km = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'kilometer', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const kmAxis = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'kilometer', maximumFractionDigits: 0 });
   const pct = new Intl.NumberFormat(languageTag, { style: 'percent', maximumFractionDigits: 0 });
-  const min = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'minute', maximumFractionDigits: 1 });
+  const min = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'minute', minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const hours = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'hour' });
   const wholeMin = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'minute', maximumFractionDigits: 0 });
   // One pair of clocks per zone the rows name: a handful of teams, each built once.
@@ -54,6 +60,7 @@ export function makeMetricsFormat(languageTag: string, timeZone: string, currenc
   const day = new Intl.DateTimeFormat(languageTag, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' });
   return {
     km: (v) => (v === null ? DASH : km.format(v)),
+    kmAxis: (v) => kmAxis.format(v),
     rate: (v) => (v === null ? DASH : pct.format(v)),
     minutes: (v) => (v === null ? DASH : min.format(v)),
     span: (m) => {
