@@ -108,7 +108,7 @@ export function decodeGt06(frame: Uint8Array, state: Gt06State): Result {
     const digits = size >= 8 ? readBcdDigits(frame, o, 8) : null;
     if (!digits) return protocolError('gt06', state, 'malformed', 'login without a BCD IMEI', true);
     const uniqueId = digits.slice(1);
-    return ok({ ...state, uniqueId }, [{ kind: 'login', uniqueId }], encodeGt06Ack(protocolNumber, serial));
+    return ok({ ...state, uniqueId }, [{ kind: 'login', uniqueId }], encodeGt06Ack(protocolNumber, serial, long));
   }
   if (state.uniqueId === undefined) return protocolError('gt06', state, 'notLoggedIn', `packet 0x${hex(protocolNumber)} before login`, true);
 
@@ -130,17 +130,17 @@ export function decodeGt06(frame: Uint8Array, state: Gt06State): Result {
           if (p + 4 <= end) attributes.odometerM = u32(frame, p);
         }
       }
-      return ok(state, [position], state.ackPositions ? encodeGt06Ack(protocolNumber, serial) : undefined);
+      return ok(state, [position], state.ackPositions ? encodeGt06Ack(protocolNumber, serial, long) : undefined);
     }
     case GT06_PROTOCOL.status: {
       if (size < 3) return protocolError('gt06', state, 'length', `status content of ${size} bytes`);
       const attributes: Attributes = {};
       const batteryPct = readStatus(frame, o, attributes);
-      return ok(state, [{ kind: 'heartbeat', batteryPct, attributes }], encodeGt06Ack(protocolNumber, serial));
+      return ok(state, [{ kind: 'heartbeat', batteryPct, attributes }], encodeGt06Ack(protocolNumber, serial, long));
     }
     case GT06_PROTOCOL.alarm:
     case GT06_PROTOCOL.alarm2:
-      return decodeAlarm(frame, o, end, serial, protocolNumber, state);
+      return decodeAlarm(frame, o, end, encodeGt06Ack(protocolNumber, serial, long), state);
     case GT06_PROTOCOL.stringInfo: {
       const length = frame[o];
       if (length < 4 || o + 1 + length > end) return protocolError('gt06', state, 'length', 'command response length');
@@ -158,7 +158,7 @@ export function decodeGt06(frame: Uint8Array, state: Gt06State): Result {
 }
 
 /** 0x16/0x26: GPS, LBS prefixed by its length, status with the alarm code (GT06N §5.3). */
-function decodeAlarm(f: Uint8Array, o: number, end: number, serial: number, protocolNumber: number, state: Gt06State): Result {
+function decodeAlarm(f: Uint8Array, o: number, end: number, reply: Uint8Array, state: Gt06State): Result {
   if (end - o < 18 + 1 + 5) return protocolError('gt06', state, 'length', `alarm content of ${end - o} bytes`);
   const attributes: Attributes = {};
   const position = readGps(f, o, attributes);
@@ -169,7 +169,6 @@ function decodeAlarm(f: Uint8Array, o: number, end: number, serial: number, prot
   const statusAttributes: Attributes = {};
   position.batteryPct = readStatus(f, s, statusAttributes);
   Object.assign(attributes, statusAttributes);
-  const reply = encodeGt06Ack(protocolNumber, serial);
   const code = f[s + 3];
   if (code === 0) return ok(state, [position], reply);
   const alarm: Alarm = { kind: 'alarm', alarm: GT06_ALARMS[code] ?? `unknown:0x${hex(code)}`, position, attributes: statusAttributes };

@@ -13,13 +13,13 @@ import {
 } from './gt06-protocol.ts';
 
 /**
- * Wraps content in a GT06 packet: 0x7878 with a 1-byte length when it fits,
- * else 0x7979 with a 2-byte length (GT06E protocol §1), CRC-ITU over
- * length..serial, stop 0x0D0A.
+ * Wraps content in a GT06 packet: 0x7878 with a 1-byte length when it fits
+ * and `longHeader` is not asked for, else 0x7979 with a 2-byte length (GT06E
+ * protocol §1), CRC-ITU over length..serial, stop 0x0D0A.
  */
-export function encodeGt06Packet(protocolNumber: number, content: Uint8Array, serial: number): Uint8Array {
+export function encodeGt06Packet(protocolNumber: number, content: Uint8Array, serial: number, longHeader = false): Uint8Array {
   const length = 1 + content.length + 4;
-  const long = length > 0xff;
+  const long = longHeader || length > 0xff;
   const head = long ? 4 : 3;
   const out = new Uint8Array(head + length + 2);
   out[0] = out[1] = long ? 0x79 : 0x78;
@@ -42,9 +42,13 @@ export function encodeGt06Packet(protocolNumber: number, content: Uint8Array, se
   return out;
 }
 
-/** Server response to login / status / alarm (and location, for devices that expect it): same protocol number, empty content, the device's serial. */
-export function encodeGt06Ack(protocolNumber: number, serial: number): Uint8Array {
-  return encodeGt06Packet(protocolNumber, EMPTY, serial);
+/**
+ * Server response to login / status / alarm (and location, for devices that expect it): same protocol number, empty
+ * content, the device's serial, under the header of the packet it answers: a 0x7979 packet gets 0x7979 and a 2-byte
+ * length, as Traccar answers one, though an empty answer would fit the short header.
+ */
+export function encodeGt06Ack(protocolNumber: number, serial: number, longHeader = false): Uint8Array {
+  return encodeGt06Packet(protocolNumber, EMPTY, serial, longHeader);
 }
 const EMPTY = new Uint8Array(0);
 

@@ -141,7 +141,7 @@ function decodeJson(body: string, receivedAt: Date | undefined): OsmAndResult {
   return { ok: true, messages };
 }
 
-function jsonLocation(uniqueId: string, location: unknown, receivedAt: Date | undefined): Position | string {
+function jsonLocation(uniqueId: string, location: unknown, receivedAt: Date | undefined): DeviceMessage | string {
   if (!isObject(location) || !isObject(location.coords)) return 'missing location.coords';
   const c = location.coords;
   if (!finite(c.latitude) || !finite(c.longitude) || Math.abs(c.latitude) > 90 || Math.abs(c.longitude) > 180) return 'missing or invalid coordinates';
@@ -164,5 +164,18 @@ function jsonLocation(uniqueId: string, location: unknown, receivedAt: Date | un
   if (finite(location.odometer)) attributes.odometerM = location.odometer;
   if (isObject(location.activity) && typeof location.activity.type === 'string') attributes.activity = location.activity.type;
   if (typeof location.mock === 'boolean') attributes.mock = location.mock;
-  return position;
+  const alarm = jsonAlarm(location);
+  return alarm ? { kind: 'alarm', uniqueId, alarm, position, attributes: {} } : position;
+}
+
+/**
+ * Traccar Client's SOS button asks its geolocation plugin for a fix with `extras: { alarm: 'sos' }`; the plugin
+ * merges extras into the location it posts (`location.alarm`), a template that keeps them apart sends
+ * `location.extras.alarm`. Traccar's decoder reads both, in that order; `location.event` is the plugin's own
+ * (motionchange, heartbeat…), not an alarm.
+ */
+function jsonAlarm(location: Json): string | undefined {
+  const extras = isObject(location.extras) ? location.extras : {};
+  for (const alarm of [location.alarm, extras.alarm]) if (typeof alarm === 'string' && alarm.trim() !== '') return alarm;
+  return undefined;
 }

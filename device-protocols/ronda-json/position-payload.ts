@@ -1,8 +1,17 @@
 import type { Attributes, Position } from '../messages.ts';
 import { rondaTime } from './ronda-time.ts';
 
-/** Either a decoded position or why the item was refused (index = place in the payload array). */
-export type PayloadItem = { ok: true; position: Position } | { ok: false; index: number; reason: string };
+/**
+ * Either a decoded position or why the item was refused (index = place in the payload array). A refused item that
+ * still names an alarm (`attrs.alarm`) says so, with its time when that was readable: an alarm is kept when its fix
+ * is not.
+ */
+export type PayloadItem = { ok: true; position: Position } | { ok: false; index: number; reason: string; alarm?: RefusedItemAlarm };
+
+export interface RefusedItemAlarm {
+  name: string;
+  at?: Date;
+}
 
 const utf8 = new TextDecoder();
 
@@ -35,25 +44,23 @@ function decodeItem(item: unknown, index: number): PayloadItem {
   }
   const o = item as Record<string, unknown>;
   const fixTime = rondaTime(o.ts);
-  if (!fixTime) return { ok: false, index, reason: 'ts missing, or neither ISO-8601 with a zone (2026-11-30T10:15:00-06:00) nor epoch milliseconds' };
+  const refuse = (reason: string): PayloadItem => {
+    const alarm = alarmOf(o.attrs);
+    return alarm === undefined ? { ok: false, index, reason } : { ok: false, index, reason, alarm: fixTime ? { name: alarm, at: fixTime } : { name: alarm } };
+  };
+  if (!fixTime) return refuse('ts missing, or neither ISO-8601 with a zone (2026-11-30T10:15:00-06:00) nor epoch milliseconds');
   const lat = o.lat;
   const lon = o.lon;
-  if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) {
-    return { ok: false, index, reason: 'lat missing or outside -90..90' };
-  }
-  if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) {
-    return { ok: false, index, reason: 'lon missing or outside -180..180' };
-  }
+  if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) return refuse('lat missing or outside -90..90');
+  if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) return refuse('lon missing or outside -180..180');
   for (const [key, min, max] of OPTIONAL_RANGES) {
     const v = o[key];
     if (v === undefined || v === null) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-      return { ok: false, index, reason: `${key} must be a number in ${min}..${max}` };
-    }
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) return refuse(`${key} must be a number in ${min}..${max}`);
   }
   let attributes: Attributes = {};
   if (o.attrs !== undefined && o.attrs !== null) {
-    if (typeof o.attrs !== 'object' || Array.isArray(o.attrs)) return { ok: false, index, reason: 'attrs must be an object' };
+    if (typeof o.attrs !== 'object' || Array.isArray(o.attrs)) return refuse('attrs must be an object');
     attributes = o.attrs as Attributes;
   }
   return {
@@ -73,6 +80,13 @@ function decodeItem(item: unknown, index: number): PayloadItem {
       attributes,
     },
   };
+}
+
+/** `attrs.alarm` when attrs is an object and the alarm a name. */
+function alarmOf(attrs: unknown): string | undefined {
+  if (typeof attrs !== 'object' || attrs === null || Array.isArray(attrs)) return undefined;
+  const alarm = (attrs as Record<string, unknown>).alarm;
+  return typeof alarm === 'string' && alarm.trim() !== '' ? alarm : undefined;
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);

@@ -49,7 +49,7 @@ export class AlarmEvents {
 
     const nowMs = this.now();
     // NaN (no fix, or an Invalid Date) is never possible.
-    const sentMs = report.fix?.fixTime.getTime() ?? NaN;
+    const sentMs = (report.fix?.fixTime ?? report.sentAt)?.getTime() ?? NaN;
     const aheadMs = this.deps.futureS > 0 ? this.deps.futureS * 1000 : DAY_MS;
     const possible = sentMs >= EARLIEST_FIX_MS && sentMs <= nowMs + aheadMs;
     const openedAtMs = possible ? sentMs : nowMs;

@@ -5,13 +5,15 @@ import type { AlarmReport, RejectedPosition } from './ingest-port.ts';
 export interface FramedAlarm {
   alarm: string;
   fixIndex: number | null;
+  /** Without a fix: the time the device gave it, if any. */
+  sentAt?: Date;
 }
 
 /** What ingest made of each alarm's fix: one it refused, or one without GPS lock, says nothing about where the alarm happened. */
 export function alarmReports(alarms: readonly FramedAlarm[], positions: readonly Position[], rejected: readonly RejectedPosition[]): AlarmReport[] {
   const refused = new Set(rejected.map((r) => r.index));
-  return alarms.map(({ alarm, fixIndex }) => {
-    if (fixIndex === null) return { alarm, fixUsable: false };
+  return alarms.map(({ alarm, fixIndex, sentAt }) => {
+    if (fixIndex === null) return sentAt ? { alarm, sentAt, fixUsable: false } : { alarm, fixUsable: false };
     const fix = positions[fixIndex];
     return { alarm, fix, fixUsable: fix.valid && !refused.has(fixIndex) };
   });

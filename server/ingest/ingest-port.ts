@@ -12,6 +12,8 @@ export interface AlarmReport {
   /** The device's own name for it (`sos`, `powerCut`, `panic`, OsmAnd's `alarm=`). */
   alarm: string;
   fix?: Position;
+  /** The device's time for an alarm that came without a usable fix to date it (an MQTT item refused as malformed). */
+  sentAt?: Date;
   /** The fix was accepted (or was a resend of an accepted one) and had GPS lock: it says where the alarm happened. */
   fixUsable: boolean;
 }

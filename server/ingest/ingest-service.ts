@@ -44,7 +44,7 @@ export class IngestService implements IngestPort {
   async submitAlarms(device: DeviceRef, protocol: Protocol, reports: AlarmReport[]): Promise<void> {
     for (const report of reports) {
       this.stats.alarms.received++;
-      const at = { uniqueId: device.uniqueId, protocol, alarm: report.alarm, fixTime: report.fix?.fixTime, fixUsable: report.fixUsable };
+      const at = { uniqueId: device.uniqueId, protocol, alarm: report.alarm, fixTime: report.fix?.fixTime ?? report.sentAt, fixUsable: report.fixUsable };
       const outcome = await this.alarms.record(device, protocol, report).catch((err: Error) => {
         this.stats.alarms.failed++;
         this.log.error({ ...at, err: err.message }, 'device alarm not stored; the device is not acknowledged and sends it again');

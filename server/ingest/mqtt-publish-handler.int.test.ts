@@ -1,6 +1,8 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import type { EventOut } from '../contract/event.ts';
+import { createCollector, createTeam } from '../operations/testing/fixtures.ts';
 
 let t: TestServer;
 const phones: MqttClient[] = [];
@@ -15,8 +17,8 @@ afterAll(async () => {
 });
 
 /** A new device and its own connection, so a publish left unacknowledged holds up no other test. */
-async function phone(uniqueId: string): Promise<MqttClient> {
-  const d = await t.createDevice(uniqueId);
+async function phone(uniqueId: string, collectorId: number | null = null): Promise<MqttClient> {
+  const d = await t.createDevice(uniqueId, collectorId);
   const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: uniqueId, password: d.token, reconnectPeriod: 0 });
   phones.push(c);
   return c;
@@ -100,6 +102,59 @@ describe('Ronda JSON position times (SPEC §5: ISO-8601 with a zone, or epoch mi
     expect(await positions('edge-ts')).toEqual([expect.objectContaining({ ts: good.toISOString(), lat: 20.74 })]);
     expect(stats().rejected - before).toBe(3);
     expect(Object.keys(stats().rejectedByReason)).toContain('ts missing, or neither ISO-N with a zone (N-N-NTN:N:N-N:N) nor epoch milliseconds');
+  });
+});
+
+describe('an alarm on a position item refused as malformed', () => {
+  it("raises the alarm at the collector's last locked fix, once however often it is resent, while the item is refused as before", async () => {
+    const collectorId = await createCollector(t, 'Julia Campos', await createTeam(t, 'Sur'));
+    const c = await phone('malformed-alarm', collectorId);
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    const locked = { ts: now - 60_000, lat: 20.6801, lon: -103.3502 };
+    await publish(c, 'ronda/malformed-alarm/position', JSON.stringify(locked));
+    const before = stats();
+    const sosAt = now - 30_000;
+    const batch = JSON.stringify([
+      // The SOS of a phone whose location service gave it garbage.
+      { ts: sosAt, lat: 95.5, lon: -103.35, attrs: { alarm: 'sos' } },
+      // Not read: a name no tracker uses, an attrs that is no object, an item that is no object.
+      { ts: now - 20_000, lat: 'n/a', lon: -103.35, attrs: { alarm: 'boom' } },
+      { ts: now - 10_000, lat: 95.5, lon: -103.35, attrs: ['alarm', 'sos'] },
+      'alarm=sos',
+    ]);
+    await publish(c, 'ronda/malformed-alarm/position', batch);
+    // Redelivered (QoS 1 after a lost PUBACK): the same alarm, not a second one.
+    await publish(c, 'ronda/malformed-alarm/position', batch);
+
+    const events = (await t.api('GET', `/api/events?type=alarm&collectorId=${collectorId}`)).body.events as EventOut[];
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ severity: 'critical', openedAt: new Date(sosAt).toISOString(), closedAt: null });
+    expect(events[0].details).toMatchObject({
+      kind: 'sos',
+      protocol: 'mqtt',
+      deviceTime: new Date(sosAt).toISOString(),
+      position: 'last_known',
+      lat: locked.lat,
+      lon: locked.lon,
+      positionAt: new Date(locked.ts).toISOString(),
+    });
+    // The items themselves are refused, counted and logged as before; nothing of them is stored.
+    expect((await positions('malformed-alarm')).map((p) => p.lat)).toEqual([locked.lat]);
+    const after = stats();
+    expect(after.rejected - before.rejected).toBe(8);
+    expect(after.rejectedByReason['lat missing or outside -N'] - (before.rejectedByReason['lat missing or outside -N'] ?? 0)).toBe(6);
+    expect(after.alarms).toMatchObject({ received: before.alarms.received + 2, opened: before.alarms.opened + 1, resent: before.alarms.resent + 1 });
+  });
+
+  it("raises an alarm from an item without a readable time at the server's time, with no position before any fix", async () => {
+    const collectorId = await createCollector(t, 'Karla Ibarra', await createTeam(t, 'Oriente'));
+    const c = await phone('malformed-alarm-untimed', collectorId);
+    const sentAt = Date.now();
+    await publish(c, 'ronda/malformed-alarm-untimed/position', JSON.stringify({ lat: 20.68, lon: -103.35, attrs: { alarm: 'powerCut' } }));
+    const [event] = (await t.api('GET', `/api/events?type=alarm&collectorId=${collectorId}`)).body.events as EventOut[];
+    expect(Date.parse(event.openedAt)).toBeGreaterThanOrEqual(sentAt - 1000);
+    expect(event.details).toMatchObject({ kind: 'power_cut', deviceAlarm: 'powerCut', deviceTime: null, timeSource: 'server', position: 'none' });
+    expect(await positions('malformed-alarm-untimed')).toEqual([]);
   });
 });
 

@@ -2,7 +2,8 @@ import { decodeOwnTracks } from '../../device-protocols/owntracks/owntracks-payl
 import { decodePositionPayload } from '../../device-protocols/ronda-json/position-payload.ts';
 import type { Position } from '../../device-protocols/messages.ts';
 import type { DeviceRef, RejectedPosition } from './ingest-port.ts';
-import { alarmReports } from './alarm-reports.ts';
+import { alarmKind } from './alarm-kind.ts';
+import { alarmReports, type FramedAlarm } from './alarm-reports.ts';
 import type { IngestService } from './ingest-service.ts';
 import type { DeviceTopic } from './mqtt-topics.ts';
 
@@ -35,16 +36,23 @@ export function createPublishHandler(ingest: IngestService, records: RecordHandl
     if (topic.channel === 'position') {
       const positions: Position[] = [];
       const rejected: RejectedPosition[] = [];
+      // A phone raises an alarm (its panic button) as Traccar's attributes do: `attrs.alarm` on the fix. In payload order.
+      const alarms: FramedAlarm[] = [];
       for (const it of decodePositionPayload(payload)) {
-        if (it.ok) positions.push(it.position);
-        else rejected.push({ index: it.index, reason: it.reason });
+        if (it.ok) {
+          const alarm = it.position.attributes.alarm;
+          if (typeof alarm === 'string' && alarm.trim() !== '') alarms.push({ alarm, fixIndex: positions.length });
+          positions.push(it.position);
+        } else {
+          rejected.push({ index: it.index, reason: it.reason });
+          // The SOS of a phone that sent a broken fix is still an SOS; a name this server does not know, on an
+          // item it could not read, is not evidence enough of one.
+          if (it.alarm && alarmKind(it.alarm.name) !== 'other') alarms.push({ alarm: it.alarm.name, fixIndex: null, sentAt: it.alarm.at });
+        }
       }
       // A malformed item is refused with its reason; the rest of the batch is still stored.
       if (rejected.length > 0) ingest.noteRejected(dev, 'mqtt', rejected);
-      if (positions.length === 0) return;
-      const result = await ingest.submitPositions(dev, 'mqtt', positions);
-      // A phone raises an alarm (its panic button) as Traccar's attributes do: `attrs.alarm` on the fix.
-      const alarms = positions.flatMap((p, fixIndex) => (typeof p.attributes.alarm === 'string' && p.attributes.alarm.trim() !== '' ? [{ alarm: p.attributes.alarm, fixIndex }] : []));
+      const result = positions.length > 0 ? await ingest.submitPositions(dev, 'mqtt', positions) : { rejected: [] };
       if (alarms.length > 0) await ingest.submitAlarms(dev, 'mqtt', alarmReports(alarms, positions, result.rejected));
       return;
     }

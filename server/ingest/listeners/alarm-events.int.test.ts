@@ -233,6 +233,44 @@ describe('device alarms become events', () => {
     await until('both alarms streamed', () => events.every((e) => onWall.some((w) => w.id === e.id)));
   });
 
+  it("a Traccar Client JSON body's alarm, merged into the location or left in its extras, is an event of its kind too", async () => {
+    const collectorId = await createCollector(t, 'Irene Vega', teamId);
+    const id = 'traccar-client-json-alarm';
+    await t.createDevice(id, collectorId);
+    const [sosAt, overspeedAt, plainAt] = recentTimes(3);
+    // The app's location template (traccar-client lib/preferences.dart); its SOS button asks for a fix with
+    // extras { alarm: 'sos' }, which the geolocation plugin merges into the location.
+    const location = (time: Date, spot: { lat: number; lon: number }, more: Record<string, unknown>) => ({
+      timestamp: time.toISOString(),
+      coords: { latitude: spot.lat, longitude: spot.lon, accuracy: 5, speed: 0, heading: -1, altitude: 1560 },
+      is_moving: false,
+      odometer: 0,
+      event: 'motionchange',
+      battery: { level: 0.8, is_charging: false },
+      activity: { type: 'still' },
+      extras: {},
+      ...more,
+    });
+    const post = (body: unknown) =>
+      fetch(`http://127.0.0.1:${t.server.ports.osmand}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post({ device_id: id, location: location(sosAt, SPOTS[0], { alarm: 'sos' }) })).status).toBe(200);
+    // Buffered while offline, then posted as one batch: only the fix that carried an alarm raises one.
+    const batch = [location(overspeedAt, SPOTS[1], { extras: { alarm: 'overspeed' } }), location(plainAt, SPOTS[2], {})];
+    expect((await post({ device_id: id, location: batch })).status).toBe(200);
+
+    const events = await alarmsOf(collectorId);
+    expect(events.map((e) => [e.openedAt, e.severity, e.details.kind, e.details.deviceAlarm, e.details.protocol, e.details.position, e.details.lat])).toEqual([
+      [overspeedAt.toISOString(), 'warning', 'overspeed', 'overspeed', 'osmand', 'fix', SPOTS[1].lat],
+      [sosAt.toISOString(), 'critical', 'sos', 'sos', 'osmand', 'fix', SPOTS[0].lat],
+    ]);
+    expect((await rowsOf(t, id)).map((r) => [r.ts, r.attributes.alarm])).toEqual([
+      [sosAt.toISOString(), 'sos'],
+      [overspeedAt.toISOString(), 'overspeed'],
+      [plainAt.toISOString(), undefined],
+    ]);
+    await until('both alarms streamed', () => events.every((e) => onWall.some((w) => w.id === e.id)));
+  });
+
   it("an H02 status word's SOS bit and a Teltonika panic record are SOS events too", async () => {
     const h02 = await createCollector(t, 'Fausto Gil', teamId);
     const h02Id = '4209917299';

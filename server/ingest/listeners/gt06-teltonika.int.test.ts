@@ -31,6 +31,8 @@ afterAll(async () => t?.close());
 
 const STATUS: Gt06Status = { armed: false, ignition: true, charging: false, gpsTracking: true, fuelCut: false, voltageLevel: 4, gsmSignal: 3 };
 
+const hex = (text: string) => Uint8Array.from(Buffer.from(text, 'hex'));
+
 function gt06Fix(time: Date, spot: { lat: number; lon: number }, speedKph = 35): Gt06Fix {
   return { time, lat: spot.lat, lon: spot.lon, valid: true, speedKph, courseDeg: 90, satellites: 9 };
 }
@@ -114,6 +116,30 @@ describe('GT06 over TCP', () => {
     expect((await rowsOf(t, imei)).map((r) => r.ts)).toEqual([times[0].toISOString(), times[2].toISOString()]);
     expect(listener((await t.api('GET', '/api/health')).body, 'gt06', 'tcp').counters!.errors).toBe(errorsBefore + 1);
     await c.end();
+  });
+
+  it('answers a 0x7979 packet under a 0x7979 header, its length in two bytes (GT06E protocol §1)', async () => {
+    // Bytes as a device sends them, not our encoder's: Traccar's test login of IMEI 864717003283581 (serial 9), then
+    // an SOS alarm (0x16, 2025-03-14 09:26:53 UTC, 20.675 N 103.3475 W, serial 2) and a status (0x13, serial 3)
+    // behind the long header: 79 79, length 00 25 / 00 0a, CRC-ITU over length..serial.
+    const imei = '864717003283581';
+    await t.createDevice(imei);
+    const c = await RawTcp.connect(t.server.ports.gt06);
+    c.write(hex('78780d01086471700328358100093f040d0a'));
+    expect(await c.take(10)).toEqual(hex('78780501000955940d0a'));
+
+    c.write(hex('797900251619030e091a35c90237db180b16861c001c5a09014e14123400abcd4204030102000208b50d0a'));
+    // Read as 10 bytes and 1, so a 10-byte 0x7878 answer fails here instead of leaving the test waiting.
+    const alarmAck = hex('79790005160002d17e0d0a');
+    expect(await c.take(10)).toEqual(alarmAck.slice(0, 10));
+    expect(await c.take(1)).toEqual(alarmAck.slice(10));
+    c.write(hex('7979000a13420403000200032c1e0d0a'));
+    const statusAck = hex('79790005130003f94a0d0a');
+    expect(await c.take(10)).toEqual(statusAck.slice(0, 10));
+    expect(await c.take(1)).toEqual(statusAck.slice(10));
+    await c.end();
+
+    expect((await rowsOf(t, imei)).map((r) => [r.ts, r.lat, r.lon, r.attributes.alarm])).toEqual([['2025-03-14T09:26:53.000Z', 20.675, -103.3475, 'sos']]);
   });
 
   it('refuses an unknown IMEI without a login ACK, closes, and lists it for admins', async () => {
