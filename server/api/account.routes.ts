@@ -59,6 +59,8 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
           'Body: the CSV file (text/csv, UTF-8 or Windows-1252). Columns: external_id, name, lat, lon, balance_due (required); address, phone, installment_amount, ' +
           'days_past_due, segment, team, currency (optional: a re-import without one keeps the stored value).',
         querystring: ImportQuery,
+        // The file as it is (the parser above), not JSON: the docs showed an application/json string.
+        consumes: ['text/csv', 'text/plain'],
         body: Type.String(),
         response: { 200: ImportReport, ...Errors },
       },

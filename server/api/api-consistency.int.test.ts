@@ -142,7 +142,9 @@ describe('a disabled device', () => {
 });
 
 describe('the OpenAPI document', () => {
-  type Operation = { security?: unknown[]; responses: Record<string, unknown> };
+  type Parameter = { in: string; name: string; required?: boolean; schema: { enum?: string[]; anyOf?: { enum?: string[] }[] } };
+  type Media = Record<string, unknown>;
+  type Operation = { security?: unknown[]; parameters?: Parameter[]; requestBody?: { content: Media }; responses: Record<string, { content?: Media }> };
   const PUBLIC = ['post /api/auth/login', 'get /api/health'];
   const operations = async () => {
     const doc = (await t.api<{ paths: Record<string, Record<string, Operation>> }>('GET', '/api/docs/json', undefined, null)).body;
@@ -183,6 +185,51 @@ describe('the OpenAPI document', () => {
     // The probe reached the refusals it checks (most routes validate a body before they look at the token).
     expect(answered[401]).toBeGreaterThan(15);
     expect(answered[403]).toBeGreaterThan(10);
+  });
+
+  it('refuses on every route a query parameter it does not declare, naming it and the ones it does (?form= for ?from= read as no range)', async () => {
+    // What a route requires, so that the unknown parameter is the only fault: a day, or a choice's first value.
+    const valueOf = (p: Parameter) => p.schema.enum?.[0] ?? p.schema.anyOf?.[0].enum?.[0] ?? '2026-11-30';
+    const routes = (await operations()).filter(({ op }) => op.parameters?.some((p) => p.in === 'query'));
+    expect(routes.length).toBeGreaterThan(12);
+    for (const { key, method, path, op } of routes) {
+      const declared = op.parameters!.filter((p) => p.in === 'query');
+      const query = new URLSearchParams(declared.filter((p) => p.required).map((p) => [p.name, valueOf(p)]));
+      const send = (q: URLSearchParams) =>
+        fetch(`${t.baseUrl}${urlOf(path)}?${q}`, {
+          method: method.toUpperCase(),
+          headers: { authorization: `Bearer ${t.token}`, ...(method === 'get' ? {} : { 'content-type': 'text/csv' }) },
+          body: method === 'get' ? undefined : CSV_HEADER,
+        });
+      const refused = await send(new URLSearchParams([...query, ['form', '2026-01-01']]));
+      expect({ key, status: refused.status, body: await refused.json() }).toEqual({
+        key,
+        status: 400,
+        body: expect.objectContaining({ message: `querystring/form is unknown; the known parameters are ${declared.map((p) => p.name).join(', ')}` }),
+      });
+      // The same request without it passes the query's validation: the 400 was the unknown parameter's.
+      const taken = await (await send(query)).text();
+      expect(taken, key).not.toMatch(/"message":"querystring/);
+    }
+  });
+
+  it('documents every refusal as the JSON it is; a CSV route says text/csv only of its CSV', async () => {
+    const ops = await operations();
+    for (const { key, op } of ops) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (Number(status) >= 400) expect({ key, status, media: Object.keys(response.content ?? {}) }).toEqual({ key, status, media: ['application/json'] });
+      }
+    }
+    const op = (key: string) => ops.find((o) => o.key === key)!.op;
+    const csv = op('get /api/metrics/collectors.csv');
+    expect(Object.keys(csv.responses['200'].content!)).toEqual(['text/csv']);
+    expect(Object.keys(csv.responses).filter((s) => s >= '400')).toEqual(['400', '401', '403']);
+    expect(Object.keys(op('post /api/accounts/import').requestBody!.content)).toEqual(['text/csv', 'text/plain']);
+    // As served: a refused export is JSON, as documented.
+    const refused = await fetch(`${t.baseUrl}/api/metrics/collectors.csv?from=2026-11-30&to=2026-11-01`, { headers: { authorization: `Bearer ${t.token}` } });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await refused.json()).toMatchObject({ statusCode: 400, message: expect.stringContaining('from') });
   });
 
   it('documents the 403 and 409 of the routes known to answer them', async () => {

@@ -72,8 +72,12 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
       schema: {
         tags: ['metrics'],
         querystring: MetricsQuery,
-        produces: ['text/csv'],
-        response: { 200: Type.String({ description: 'One line per collector and day, UTF-8 with a byte-order mark' }), 400: ErrorBody, 403: ErrorBody },
+        // The media type per response, not the route's `produces`: that one labelled the JSON refusals text/csv too.
+        response: {
+          200: { description: 'One line per collector and day, UTF-8 with a byte-order mark', content: { 'text/csv': { schema: Type.String() } } },
+          400: ErrorBody,
+          403: ErrorBody,
+        },
       },
     },
     async (req, reply) => {

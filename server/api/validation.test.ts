@@ -53,3 +53,28 @@ describe('a range', () => {
     expect(validate({ from: '2026-11-30T15:00:00Z', to: '2026-11-30T15:00:00Z' })).toBe(true);
   });
 });
+
+describe('an unknown property', () => {
+  type Validate = ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
+  const range = Type.Object({ from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) });
+
+  it('is refused in a query string, named with the parameters the route takes (a typo read as no filter)', () => {
+    const validate = compile({ schema: range, httpPart: 'querystring' } as never) as Validate;
+    expect(validate({ form: '2026-01-01' })).toBe(false);
+    expect(validate.errors).toEqual([expect.objectContaining({ instancePath: '/form', message: 'is unknown; the known parameters are from, to' })]);
+    expect(validate({ from: '2026-01-01' })).toBe(true);
+    expect(compile({ schema: Type.Object({}), httpPart: 'querystring' } as never)({ x: '1' })).toBe(false);
+  });
+
+  it('is kept where a query schema admits more, and in a body whose schema does not close it', () => {
+    expect(compile({ schema: Type.Object({ from: Type.String() }, { additionalProperties: true }), httpPart: 'querystring' } as never)({ from: 'a', x: '1' })).toBe(true);
+    expect(compile({ schema: range, httpPart: 'body' } as never)({ form: 'a' })).toBe(true);
+  });
+
+  it('in a closed body object, even nested, names the field and the ones it has', () => {
+    const schema = Type.Object({ offRoute: Type.Object({ corridorM: Type.Optional(Type.Number()) }, { additionalProperties: false }) });
+    const validate = compile({ schema, httpPart: 'body' } as never) as Validate;
+    expect(validate({ offRoute: { corridorm: 50 } })).toBe(false);
+    expect(validate.errors).toEqual([expect.objectContaining({ instancePath: '/offRoute/corridorm', message: 'is unknown; the known fields are corridorM' })]);
+  });
+});

@@ -22,10 +22,22 @@ export function requestValidatorCompiler(): FastifySchemaCompiler<unknown> {
   const body = withFormats(new Ajv({ ...BASE, coerceTypes: false }));
   const text = withFormats(new Ajv({ ...BASE, coerceTypes: 'array' }));
   return ({ schema, httpPart }) => {
-    if (httpPart === 'body') return checked(body.compile(schema as object), schema);
-    const range = httpPart === 'querystring' && isRange(schema);
-    return checked(text.compile(schema as object), schema, (data) => nonFinite(data) ?? (range ? reversed(data) : null));
+    if (httpPart === 'body') return checked(body.compile(schema as object), schema, 'field');
+    if (httpPart !== 'querystring') return checked(text.compile(schema as object), schema, 'field', nonFinite);
+    const query = closed(schema);
+    const range = isRange(query);
+    return checked(text.compile(query as object), query, 'parameter', (data) => nonFinite(data) ?? (range ? reversed(data) : null));
   };
+}
+
+/**
+ * A query string's schema, refusing what it does not declare: `?form=2026-01-01` (for `from`)
+ * answered as if no range was asked, the wrong data without a word. Done here, not in each
+ * schema, so that no route's query can forget it; a schema that sets additionalProperties keeps its own.
+ */
+function closed(schema: unknown): unknown {
+  const s = schema as { type?: unknown; additionalProperties?: unknown };
+  return s.type === 'object' && s.additionalProperties === undefined ? { ...s, additionalProperties: false } : s;
 }
 
 function withFormats(ajv: Ajv): Ajv {
@@ -38,11 +50,14 @@ function withFormats(ajv: Ajv): Ajv {
   return ajv;
 }
 
-/** The schema's validation, then `also` on what passed it (after coercion); refusals of a choice name its values. */
-function checked(validate: ValidateFunction, schema: unknown, also: (data: unknown) => ErrorObject | null = () => null): ValidateFunction {
+/**
+ * The schema's validation, then `also` on what passed it (after coercion); refusals of a choice
+ * name its values, and of an unknown `noun` (a query parameter, a body field) name it.
+ */
+function checked(validate: ValidateFunction, schema: unknown, noun: string, also: (data: unknown) => ErrorObject | null = () => null): ValidateFunction {
   const check = ((data: unknown) => {
     if (!validate(data)) {
-      check.errors = validate.errors && namingChoices(validate.errors, schema);
+      check.errors = validate.errors && namingChoices(validate.errors, schema).map((e) => namingUnknown(e, schema, noun));
       return false;
     }
     const error = also(data);
@@ -98,6 +113,20 @@ function namingChoices(errors: ErrorObject[], schema: unknown): ErrorObject[] {
     out.push({ ...e, message: `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}` });
   }
   return out;
+}
+
+/**
+ * Ajv refuses an undeclared property with "must NOT have additional properties" at the object
+ * holding it, which names neither it nor what was meant: the error moves to the property and lists
+ * the declared ones, so that a typo (`form` for `from`) reads as one.
+ */
+function namingUnknown(e: ErrorObject, schema: unknown, noun: string): ErrorObject {
+  if (e.keyword !== 'additionalProperties') return e;
+  const name = (e.params as { additionalProperty: string }).additionalProperty;
+  const holder = at(schema, e.schemaPath.replace(/\/additionalProperties$/, '')) as { properties?: Record<string, unknown> } | undefined;
+  const known = Object.keys(holder?.properties ?? {});
+  const takes = known.length === 0 ? `there are no ${noun}s here` : `the known ${noun}s are ${known.join(', ')}`;
+  return { ...e, instancePath: `${e.instancePath}/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`, message: `is unknown; ${takes}` };
 }
 
 /** The part of a schema an error's schemaPath (`#/properties/protocol/anyOf`) points at (RFC 6901). */
