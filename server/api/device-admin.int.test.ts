@@ -164,3 +164,18 @@ describe('POST /api/devices/{uniqueId}/token', () => {
     await until('nothing stored', async () => (await rowsOf('ana-phone')).length === 0);
   });
 });
+
+describe('GET /api/devices', () => {
+  it("gives each device's newest report and battery, null before its first: the devices page's last report", async () => {
+    const { token } = await t.createDevice('seen-phone', ana);
+    const reportOf = async () => (await t.api<{ devices: { uniqueId: string; lastReport?: unknown }[] }>('GET', '/api/devices', undefined, supCentro)).body.devices.find((d) => d.uniqueId === 'seen-phone')?.lastReport;
+    expect(await reportOf()).toBeNull();
+    const c = await connect('seen-phone', token);
+    const ts = Date.now() - 20_000;
+    await c.publishAsync('ronda/seen-phone/position', JSON.stringify({ ts: ts - 60_000, lat: 20.67, lon: -103.35, battery: 80 }), { qos: 1 });
+    await c.publishAsync('ronda/seen-phone/position', JSON.stringify({ ts, lat: 20.671, lon: -103.35, battery: 77 }), { qos: 1 });
+    await c.endAsync();
+    await until('reported', async () => (await reportOf()) !== null);
+    expect(await reportOf()).toEqual({ ts: new Date(ts).toISOString(), batteryPct: 77 });
+  });
+});

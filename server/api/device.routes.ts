@@ -54,7 +54,12 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRouteDeps> = async (a
   app.get('/api/devices', { onRequest: anyone, schema: { tags: ['devices'], response: { 200: Type.Object({ devices: Type.Array(DeviceOut) }) } } }, async (req) => {
     const team = readScope(req.user);
     const self = collectorScope(req.user);
-    let q = db.selectFrom('devices').selectAll('devices').orderBy('unique_id');
+    let q = db
+      .selectFrom('devices')
+      .leftJoin('device_last', 'device_last.device_id', 'devices.id')
+      .selectAll('devices')
+      .select(['device_last.device_time', 'device_last.battery_pct'])
+      .orderBy('unique_id');
     if (team !== null) {
       q = q.where((eb) => {
         const ofTeam = eb('devices.collector_id', 'in', eb.selectFrom('collectors').select('id').where('team_id', '=', team));
@@ -63,7 +68,12 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRouteDeps> = async (a
     }
     if (self !== null) q = q.where('devices.collector_id', '=', self);
     const rows = await q.execute();
-    return { devices: rows.map(toDeviceOut) };
+    return {
+      devices: rows.map((r) => ({
+        ...toDeviceOut(r),
+        lastReport: r.device_time === null ? null : { ts: new Date(r.device_time).toISOString(), batteryPct: r.battery_pct },
+      })),
+    };
   });
 
   app.get(

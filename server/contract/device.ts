@@ -20,6 +20,8 @@ export const DeviceOut = Type.Object({
   /** false: disabled, refused like an unknown id. */
   active: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
+  /** In the list only (GET /api/devices): the device's newest report by device time, null before its first. */
+  lastReport: Type.Optional(Nullable(Type.Object({ ts: Type.String({ format: 'date-time' }), batteryPct: Nullable(Type.Number()) }))),
 });
 export type DeviceOut = Static<typeof DeviceOut>;
 
@@ -38,6 +40,7 @@ export type DevicePatch = Static<typeof DevicePatch>;
 
 /** Only returned once, at creation or rotation: the server keeps a hash. */
 export const DeviceWithToken = Type.Intersect([DeviceOut, Type.Object({ token: Type.String() })]);
+export type DeviceWithToken = Static<typeof DeviceWithToken>;
 
 export const UnknownDevice = Type.Object({
   uniqueId: Type.String(),
@@ -47,6 +50,7 @@ export const UnknownDevice = Type.Object({
   lastSeen: Type.String({ format: 'date-time' }),
   count: Type.Integer(),
 });
+export type UnknownDevice = Static<typeof UnknownDevice>;
 
 export const PositionOut = Type.Object({
   ts: Type.String({ format: 'date-time' }),

@@ -1,12 +1,18 @@
+import type { Role } from '$contract/auth.ts';
+import { DEVICE_MANAGERS } from './devices/device-rows.ts';
 import type { MessageKey } from './i18n.svelte.ts';
 
 /**
  * The top bar's sections, in order. Issue 6 adds the dispatcher board and metrics
- * here as their pages land.
+ * here as their pages land. `roles`: only these see the section (the API refuses the rest).
  */
-export const NAV: readonly { href: string; label: MessageKey }[] = [
+export const NAV: readonly { href: string; label: MessageKey; roles?: readonly Role[] }[] = [
   { href: '/', label: 'nav.map' },
   { href: '/board', label: 'nav.board' },
   { href: '/replay', label: 'nav.replay' },
   { href: '/metrics', label: 'nav.metrics' },
+  { href: '/devices', label: 'nav.devices', roles: DEVICE_MANAGERS },
 ];
+
+/** The sections `role` may open; without a user, those open to everyone. */
+export const navFor = (role: Role | undefined) => NAV.filter((item) => !item.roles || (role !== undefined && item.roles.includes(role)));

@@ -1,9 +1,11 @@
+import { devicesEn } from './devices-en.ts';
 import type { MessageKey } from './es.ts';
 import { metricsEn } from './metrics-en.ts';
 
 /** English, behind the language switch (SPEC §1). Typed against `es` so no key is missing. */
 export const en: Record<MessageKey, string> = {
   ...metricsEn,
+  ...devicesEn,
   'app.tagline': 'Field collection command center',
   'nav.label': 'Sections',
   'nav.map': 'Live map',

@@ -1,8 +1,10 @@
+import { devicesEs } from './devices-es.ts';
 import { metricsEs } from './metrics-es.ts';
 
 /** Spanish (es-MX), the default UI language (SPEC §1). Every visible string lives here. */
 export const es = {
   ...metricsEs,
+  ...devicesEs,
   'app.tagline': 'Centro de mando de cobranza en campo',
   'nav.label': 'Secciones',
   'nav.map': 'Mapa en vivo',

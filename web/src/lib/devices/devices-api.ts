@@ -1,0 +1,20 @@
+import type { CreateDevice, DeviceOut, DevicePatch, DeviceWithToken, UnknownDevice } from '$contract/device.ts';
+import { api } from '../api.ts';
+import type { Listener } from './connection-settings.ts';
+
+export const loadDevices = async (): Promise<DeviceOut[]> => (await api<{ devices: DeviceOut[] }>('/devices')).devices;
+export const loadUnknownDevices = async (): Promise<UnknownDevice[]> => (await api<{ devices: UnknownDevice[] }>('/devices/unknown')).devices;
+
+export const registerDevice = (body: CreateDevice): Promise<DeviceWithToken> => api<DeviceWithToken>('/devices', { method: 'POST', body: JSON.stringify(body) });
+
+export const updateDevice = (uniqueId: string, patch: DevicePatch): Promise<DeviceOut> =>
+  api<DeviceOut>(`/devices/${encodeURIComponent(uniqueId)}`, { method: 'PATCH', body: JSON.stringify(patch) });
+
+export const rotateToken = (uniqueId: string): Promise<DeviceWithToken> => api<DeviceWithToken>(`/devices/${encodeURIComponent(uniqueId)}/token`, { method: 'POST' });
+
+/** The bound ports, for the settings a new device needs. Degraded (503) still lists them. */
+export async function loadListeners(): Promise<Listener[]> {
+  const res = await fetch('/api/health');
+  const body = (await res.json().catch(() => null)) as { listeners?: Listener[] } | null;
+  return body?.listeners ?? [];
+}

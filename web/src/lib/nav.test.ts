@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { navFor } from './nav.ts';
+
+describe('navFor', () => {
+  it('shows the devices page only to the roles that may manage devices', () => {
+    const hrefs = (role: Parameters<typeof navFor>[0]) => navFor(role).map((i) => i.href);
+    expect(hrefs('admin')).toContain('/devices');
+    expect(hrefs('supervisor')).toContain('/devices');
+    for (const role of ['dispatcher', 'manager', 'collector', undefined] as const) {
+      expect(hrefs(role)).not.toContain('/devices');
+      expect(hrefs(role)).toContain('/board');
+    }
+  });
+});
