@@ -25,9 +25,8 @@ try {
       timeZone: config.TIME_ZONE,
       accountsPerTeam: 180,
       visitsPerCollector: 12,
-      // Near the fair share: left free, the optimizer serves the day with half the team and the
-      // other collectors walk the demo with no plan.
-      maxVisitsPerCollector: 14,
+      // Left free, the optimizer serves the day with part of the team and the other collectors walk the demo with no plan.
+      evenShare: true,
       log: server.log,
     });
     // The fleet keeps its devices' buffers there, even when the database is not embedded.

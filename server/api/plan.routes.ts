@@ -3,11 +3,23 @@ import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { SessionUser } from '../contract/auth.ts';
-import { CollectorPlanSettings, DayPlans, DayPlansQuery, OptimizeRequest, PlanDateParams, PlanOut, PlanQuery, ReassignRequest, TeamPlanSettings, VisitPlanSettings } from '../contract/plan.ts';
+import {
+  CollectorPlanSettings,
+  DayPlans,
+  DayPlansQuery,
+  OptimizeRequest,
+  PlanDateParams,
+  PlanOut,
+  PlanQuery,
+  ReassignRequest,
+  TeamPlanSettings,
+  TeamPlanSettingsOut,
+  VisitPlanSettings,
+} from '../contract/plan.ts';
 import type { Database } from '../db/database.ts';
-import { assertCanWrite, assertCanWriteRecord, readScope, type Actor } from '../operations/actor.ts';
+import { assertCanWrite, assertCanWriteRecord, readScope, readsTeam, type Actor } from '../operations/actor.ts';
 import { OperationError, invalid, notFound } from '../operations/errors.ts';
-import { saveCollectorSettings, saveTeamSettings, setVisitFlags } from '../plans/plan.repository.ts';
+import { loadTeamPlanning, saveCollectorSettings, saveTeamSettings, setVisitFlags, teamSettingsOut } from '../plans/plan.repository.ts';
 import type { PlanService } from '../plans/plan.service.ts';
 import { READERS, WRITERS, operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
@@ -71,6 +83,16 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
       },
     },
     async (req) => plans.reassign(actorOf(req.user), teamOf(req.user, req.body.teamId), req.params.date, req.body),
+  );
+
+  app.get(
+    '/api/plans/settings/teams/:teamId',
+    { onRequest: readers, schema: { tags: ['plans'], params: Type.Object({ teamId: Type.Integer() }), response: { 200: TeamPlanSettingsOut, ...Errors } } },
+    async (req) => {
+      // Another team's settings are as unknown as a team that does not exist.
+      if (!readsTeam(req.user, req.params.teamId)) throw notFound(`team ${req.params.teamId}`);
+      return teamSettingsOut(await loadTeamPlanning(db, req.params.teamId));
+    },
   );
 
   app.put(

@@ -219,18 +219,36 @@ export const DayPlans = Type.Object({ plans: Type.Array(PlanOut) });
 export type DayPlans = Static<typeof DayPlans>;
 
 const Shift = Type.Object({ start: HHMM, end: HHMM });
+const Office = Type.Object({ lat: Type.Number({ minimum: -90, maximum: 90 }), lon: Type.Number({ minimum: -180, maximum: 180 }) });
+const Break = Type.Object({ start: HHMM, end: HHMM, minutes: Type.Integer({ minimum: 1, maximum: 240 }) });
+const MaxVisits = Type.Integer({ minimum: 0, maximum: 500 });
 
 export const TeamPlanSettings = Type.Object(
   {
-    office: Type.Optional(Nullable(Type.Object({ lat: Type.Number({ minimum: -90, maximum: 90 }), lon: Type.Number({ minimum: -180, maximum: 180 }) }))),
+    office: Type.Optional(Nullable(Office)),
     shift: Type.Optional(Shift),
-    maxVisitsPerCollector: Type.Optional(Type.Integer({ minimum: 0, maximum: 500 })),
+    maxVisitsPerCollector: Type.Optional(MaxVisits),
     /** Every collector's break (e.g. lunch): `minutes` long, starting between `start` and `end`; null removes it. */
-    break: Type.Optional(Nullable(Type.Object({ start: HHMM, end: HHMM, minutes: Type.Integer({ minimum: 1, maximum: 240 }) }))),
+    break: Type.Optional(Nullable(Break)),
+    /**
+     * Optimize shares the day out: each collector who can work takes at most
+     * ceil(visits / collectors) (or their own max, if lower); visits that leaves out go to whoever can still take them.
+     */
+    evenShare: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
 export type TeamPlanSettings = Static<typeof TeamPlanSettings>;
+
+/** The settings a team's day is planned with, defaults filled in (GET /api/plans/settings/teams/{id}). */
+export const TeamPlanSettingsOut = Type.Object({
+  office: Nullable(Office),
+  shift: Shift,
+  maxVisitsPerCollector: MaxVisits,
+  break: Nullable(Break),
+  evenShare: Type.Boolean(),
+});
+export type TeamPlanSettingsOut = Static<typeof TeamPlanSettingsOut>;
 
 export const CollectorPlanSettings = Type.Object(
   {

@@ -13,6 +13,7 @@ import * as m0011 from './migrations/0011-team-names-any-case.ts';
 import * as m0012 from './migrations/0012-planned-km-per-leg.ts';
 import * as m0013 from './migrations/0013-user-and-device-state.ts';
 import * as m0014 from './migrations/0014-alarm-events.ts';
+import * as m0015 from './migrations/0015-team-even-share.ts';
 
 /** Every migration by name, in order. Listed explicitly so bundling and tsx agree on what runs. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0012-planned-km-per-leg': m0012,
   '0013-user-and-device-state': m0013,
   '0014-alarm-events': m0014,
+  '0015-team-even-share': m0015,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

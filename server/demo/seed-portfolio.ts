@@ -33,8 +33,8 @@ export async function seedPortfolio(
     timeZone: string;
     accountsPerTeam: number;
     visitsPerCollector: number;
-    /** Caps each collector's route (team plan setting); unset leaves the team's own setting. */
-    maxVisitsPerCollector?: number;
+    /** Shares each team's day out evenly among its collectors (team plan setting `evenShare`); unset leaves the team's own setting. */
+    evenShare?: boolean;
     log: Logger;
   },
 ): Promise<void> {
@@ -66,7 +66,7 @@ export async function seedPortfolio(
     .map(Number);
   const startMin = Math.max(0, h * 60 + m - 15);
   const hhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
-  const { maxVisitsPerCollector } = opts;
+  const { evenShare } = opts;
   // The demo's debtors are in the demo city: its teams leave from and return to its centre (a team with
   // no office would start each route at its first visit), unless someone set an office of their own.
   const withOffice = new Set((await db.selectFrom('team_plan_settings').select('team_id').where('office_lat', 'is not', null).execute()).map((r) => r.team_id));
@@ -75,7 +75,7 @@ export async function seedPortfolio(
   for (const team of teams) {
     await saveTeamSettings(db, team.id, {
       shift: { start: hhmm(startMin), end: hhmm(Math.min(1440, startMin + 600)) },
-      maxVisitsPerCollector,
+      evenShare,
       ...(inDemoCity.has(team.id) && !withOffice.has(team.id) ? { office } : {}),
     });
   }

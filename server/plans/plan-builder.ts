@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { PlanRoute, PlanStop, UnassignedReasonCode, UnassignedVisit } from '../contract/plan.ts';
 import { encodePolyline } from '../routing/geometry/polyline.ts';
 import type { LonLat, TravelMatrixProvider } from '../routing/matrix/index.ts';
-import type { BreakPlacement, SolveOptions } from '../routing/solver/index.ts';
+import type { BreakPlacement, JobSpec, SolveOptions, UnassignedReason } from '../routing/solver/index.ts';
+import { evenShareVehicles } from './even-share.ts';
 import { minutesToHhmm } from './local-time.ts';
 import { buildPlanningProblem, type PlanningCollector, type PlanningInput, type PlanningVisit } from './planning-problem.ts';
 import { scheduleRoute } from './schedule.ts';
@@ -13,6 +14,10 @@ export interface BuilderDeps {
   solver: SolverThread;
   log: Logger;
 }
+
+/** The re-solves that place what the even share left out start from its routes: short, as a reassignment's. */
+const RESHARE_LIMIT_MS = 300;
+const RESHARE_PATIENCE = 500;
 
 export interface ComputedPlan {
   /** One route per planned collector, visit versions as loaded. */
@@ -48,13 +53,24 @@ export async function computePlan(deps: BuilderDeps, input: PlanningInput, midni
   let iterations = 0;
   if (problem.jobs.length > 0) {
     const warm = problem.initial.some((r) => r.length > 0);
-    const result = await deps.solver.solve(
-      { size: n, durations: [durations], jobs: problem.jobs, vehicles: problem.vehicles },
+    const spec = { size: n, durations: [durations], jobs: problem.jobs };
+    const shared = input.evenShare ? evenShareVehicles(problem.vehicles, problem.jobs.length) : null;
+    let result = await deps.solver.solve(
+      { ...spec, vehicles: shared ?? problem.vehicles },
       { ...options, ...(warm ? { initial: problem.initial, frozen: problem.frozen } : {}) },
     );
+    iterations = result.iterations;
+    // The share must never serve less than the collectors' own limits would: what it left out that they could hold is
+    // placed with the limits lifted, first around the shared-out routes (each visit kept with its collector: free, the
+    // solver piled the day back onto a few of them), then, if some still fits nowhere, with every visit free to move.
+    for (const keep of [true, false]) {
+      if (!shared || !result.unassigned.some((u) => LIMITED.has(u.reason))) break;
+      const jobs = keep ? keptWith(problem.jobs, result.routes) : problem.jobs;
+      result = await deps.solver.solve({ ...spec, jobs, vehicles: problem.vehicles }, { ...reshareBudget(options), initial: result.routes, frozen: problem.frozen });
+      iterations += result.iterations;
+    }
     jobRoutes = result.routes;
     breaks = result.breaks;
-    iterations = result.iterations;
     for (const u of result.unassigned) unassigned.push({ visit: problem.jobVisits[u.job], reason: u.reason });
   }
 
@@ -125,6 +141,26 @@ export async function computePlan(deps: BuilderDeps, input: PlanningInput, midni
     }),
   );
   return { routes, unassigned, iterations, provider: table.engine ?? deps.provider.name };
+}
+
+/** Why a visit is left out that a route with room might still take; the other reasons hold for any plan. */
+const LIMITED: ReadonlySet<UnassignedReason> = new Set(['max_tasks', 'shift_full']);
+
+/** Each job on a route pinned to that route's vehicle. */
+function keptWith(jobs: readonly JobSpec[], routes: readonly (readonly number[])[]): JobSpec[] {
+  const out = [...jobs];
+  routes.forEach((route, v) => {
+    for (const j of route) out[j] = { ...jobs[j], vehicle: v };
+  });
+  return out;
+}
+
+/** A reproducible run stays reproducible (iterations, same seed); a timed one gets a short time. */
+function reshareBudget(o: SolveOptions): SolveOptions {
+  const counted = o.iterations !== undefined && o.timeLimitMs === undefined;
+  return counted
+    ? { seed: o.seed, iterations: Math.min(o.iterations!, RESHARE_PATIENCE), patience: RESHARE_PATIENCE }
+    : { seed: o.seed, timeLimitMs: Math.min(o.timeLimitMs ?? RESHARE_LIMIT_MS, RESHARE_LIMIT_MS), patience: RESHARE_PATIENCE };
 }
 
 /** The road path through the stops; if the engine cannot route it, the straight lines between them (logged). */

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { CollectorPlanSettings, DoneVisit, PlanOut, PlanRoute, TeamPlanSettings, UnassignedVisit } from '../contract/plan.ts';
+import type { CollectorPlanSettings, DoneVisit, PlanOut, PlanRoute, TeamPlanSettings, TeamPlanSettingsOut, UnassignedVisit } from '../contract/plan.ts';
 import type { VisitStatus } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import type { LonLat } from '../routing/matrix/index.ts';
@@ -25,13 +25,15 @@ export interface TeamPlanning {
   maxVisits: number;
   /** Minutes after local midnight for the start window, and length in minutes. */
   break: { startMin: number; endMin: number; minutes: number } | null;
+  /** Optimize caps each collector at their share of the day (TeamPlanSettings `evenShare`). */
+  evenShare: boolean;
 }
 
 export async function loadTeamPlanning(db: Db, teamId: number): Promise<TeamPlanning> {
   const t = await db
     .selectFrom('teams as t')
     .leftJoin('team_plan_settings as s', 's.team_id', 't.id')
-    .select(['t.id', 't.time_zone', 's.office_lat', 's.office_lon', 's.shift_start_min', 's.shift_end_min', 's.max_visits', 's.break_start_min', 's.break_end_min', 's.break_minutes'])
+    .select(['t.id', 't.time_zone', 's.office_lat', 's.office_lon', 's.shift_start_min', 's.shift_end_min', 's.max_visits', 's.break_start_min', 's.break_end_min', 's.break_minutes', 's.even_share'])
     .where('t.id', '=', teamId)
     .executeTakeFirst();
   if (!t) throw notFound(`team ${teamId}`);
@@ -46,6 +48,18 @@ export async function loadTeamPlanning(db: Db, teamId: number): Promise<TeamPlan
       t.break_start_min !== null && t.break_end_min !== null && t.break_minutes
         ? { startMin: t.break_start_min, endMin: t.break_end_min, minutes: t.break_minutes }
         : null,
+    evenShare: t.even_share ?? false,
+  };
+}
+
+/** The team's settings as the optimizer reads them, in the terms they are set in. */
+export function teamSettingsOut(t: TeamPlanning): TeamPlanSettingsOut {
+  return {
+    office: t.office ? { lat: t.office[1], lon: t.office[0] } : null,
+    shift: { start: minutesToHhmm(t.shiftStartMin), end: minutesToHhmm(t.shiftEndMin) },
+    maxVisitsPerCollector: t.maxVisits,
+    break: t.break ? { start: minutesToHhmm(t.break.startMin), end: minutesToHhmm(t.break.endMin), minutes: t.break.minutes } : null,
+    evenShare: t.evenShare,
   };
 }
 
@@ -348,6 +362,7 @@ export async function saveTeamSettings(db: Db, teamId: number, s: TeamPlanSettin
         ? { break_start_min: hhmmToMinutes(s.break.start), break_end_min: hhmmToMinutes(s.break.end), break_minutes: s.break.minutes }
         : { break_start_min: null, break_end_min: null, break_minutes: 0 }
       : {}),
+    ...(s.evenShare !== undefined ? { even_share: s.evenShare } : {}),
   };
   const q = db.insertInto('team_plan_settings').values({ team_id: teamId, office_lat: null, office_lon: null, ...set });
   await (Object.keys(set).length ? q.onConflict((oc) => oc.column('team_id').doUpdateSet(set)) : q.onConflict((oc) => oc.doNothing())).execute();

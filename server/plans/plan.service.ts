@@ -120,7 +120,7 @@ export class PlanService {
       const visits = await loadOpenVisits(this.deps.db, teamId, req.date, only, true);
       // A whole day with nothing left to visit would only store an empty plan over the last one.
       if (visits.length === 0 && only === null) throw new OperationError(422, `team ${teamId} has no open visits on ${req.date} to plan`);
-      const computed = await this.compute(team, req.date, { collectors, visits, warm: false }, budget(req.options, OPTIMIZE_LIMIT_MS));
+      const computed = await this.compute(team, req.date, { collectors, visits, warm: false, evenShare: team.evenShare }, budget(req.options, OPTIMIZE_LIMIT_MS));
       return this.store(actor, team, req.date, 'optimize', visits, computed, only !== null, new Set());
     });
   }

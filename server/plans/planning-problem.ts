@@ -59,6 +59,8 @@ export interface PlanningInput {
    * neighbours to the other collector too (one move moved 12).
    */
   keepCollectors?: boolean;
+  /** Optimize shares the day out (TeamPlanSettings `evenShare`, even-share.ts); a re-plan never does. */
+  evenShare?: boolean;
 }
 
 /** A ProblemSpec waiting for its matrix: locations are indices into `locations`. */

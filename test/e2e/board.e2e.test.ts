@@ -539,4 +539,77 @@ describe('the dispatcher board in Chromium', () => {
     }
     expect(errors).toEqual([]);
   });
+
+  it("sets the team's shift and even share in the plan settings dialog, at 1366 px; the day then planned gives every collector visits", { timeout: 90_000 }, async () => {
+    const settingsUrl = `/api/plans/settings/teams/${teamId}`;
+    const before = (await t.api('GET', settingsUrl, undefined, dispatcher)).body;
+    const { page, errors } = await openBoard('despacho@ronda.local', DEMO_PASSWORD);
+    try {
+      await page.setViewportSize({ width: 1366, height: 768 });
+      const dialog = page.getByRole('dialog', { name: 'Ajustes para planificar el día' });
+      const openSettings = page.getByRole('button', { name: 'Ajustes del plan' });
+
+      // The office picked on today's plan map: the dialog steps aside, and comes back with the place clicked.
+      await openSettings.click();
+      await dialog.getByRole('button', { name: 'Elegir en el mapa' }).click();
+      await page.getByRole('status').filter({ hasText: 'Haz clic en el mapa del plan donde está la oficina.' }).waitFor();
+      expect(await dialog.isVisible()).toBe(false);
+      const canvas = page.locator('aside canvas.maplibregl-canvas');
+      await page.waitForTimeout(500);
+      const mapBox = (await canvas.boundingBox())!;
+      await canvas.click({ position: { x: mapBox.width / 2, y: mapBox.height / 2 } });
+      await dialog.waitFor();
+      const stops = (await planNow()).routes.flatMap((r) => r.stops);
+      const mid = (xs: number[]) => (Math.min(...xs) + Math.max(...xs)) / 2;
+      // The fit also covers the visits waiting for a collector: near the middle of the routed ones, not on it.
+      expect(Math.abs(Number(await dialog.getByLabel('Latitud').inputValue()) - mid(stops.map((s) => s.lat)))).toBeLessThan(0.03);
+      expect(Math.abs(Number(await dialog.getByLabel('Longitud').inputValue()) - mid(stops.map((s) => s.lon)))).toBeLessThan(0.03);
+      await dialog.getByRole('button', { name: 'Cancelar' }).click();
+      expect((await t.api('GET', settingsUrl, undefined, dispatcher)).body).toEqual(before);
+
+      const day = addDays(date, 3);
+      expect((await t.api('POST', '/api/visits/generate', { date: day, teamId }, dispatcher)).body.created).toBeGreaterThan(0);
+      const dateInput = page.locator('input[type=date]');
+      await dateInput.fill(day);
+      await dateInput.dispatchEvent('change');
+      const plan = page.getByRole('button', { name: 'Planificar el día' });
+      await plan.waitFor();
+
+      await openSettings.click();
+      const start = dialog.getByLabel('Inicio del turno');
+      const end = dialog.getByLabel('Fin del turno');
+      // What the team has now, read back.
+      expect(await start.inputValue()).toBe(before.shift.start);
+      expect(await dialog.getByLabel('Máximo de visitas por cobrador').inputValue()).toBe(String(before.maxVisitsPerCollector));
+      // A shift ending before it starts is named on the field, and nothing is saved.
+      await start.fill('08:00');
+      await end.fill('07:00');
+      await dialog.getByLabel('Máximo de visitas por cobrador').fill('25');
+      await dialog.getByRole('checkbox', { name: 'Repartir las visitas por igual' }).check();
+      await dialog.getByRole('button', { name: 'Guardar' }).click();
+      await dialog.getByText('El turno termina después de empezar, el mismo día.').waitFor();
+      expect(await end.getAttribute('aria-invalid')).toBe('true');
+      expect((await t.api('GET', settingsUrl, undefined, dispatcher)).body).toEqual(before);
+      // The whole dialog fits the screen.
+      const box = (await dialog.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(1366);
+      await end.fill('18:00');
+      await dialog.getByRole('button', { name: 'Guardar' }).click();
+      await page.getByRole('status').filter({ hasText: 'Ajustes del plan guardados.' }).waitFor();
+      expect(await dialog.isVisible()).toBe(false);
+      expect((await t.api('GET', settingsUrl, undefined, dispatcher)).body).toEqual({ ...before, shift: { start: '08:00', end: '18:00' }, maxVisitsPerCollector: 25, evenShare: true });
+
+      await plan.click();
+      const columns = page.locator('section[data-collector-id]');
+      await columns.first().waitFor({ timeout: 30_000 });
+      const collectors = (await t.api('GET', '/api/collectors', undefined, dispatcher)).body.collectors as { teamId: number }[];
+      expect(await columns.count()).toBe(collectors.filter((c) => c.teamId === teamId).length);
+      for (const section of await columns.all()) expect(await section.locator('li[data-visit-id]').count()).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+    } finally {
+      expect((await t.api('PUT', settingsUrl, before, dispatcher)).status).toBe(204);
+      await page.close();
+    }
+  });
 });

@@ -13,6 +13,8 @@ export interface TeamPlanSettingsTable {
   break_start_min: ColumnType<number | null, number | null | undefined, number | null>;
   break_end_min: ColumnType<number | null, number | null | undefined, number | null>;
   break_minutes: Generated<number>;
+  /** Cap each collector at their share of the day's visits when optimizing (issue 4's idle collectors). */
+  even_share: Generated<boolean>;
 }
 
 /** Per-collector overrides; null falls back to the team's setting. */

@@ -104,6 +104,9 @@ export class BoardState {
   /** What the last new plan changed on each of those routes (distance, return time). */
   deltas = $state.raw<ReadonlyMap<number, RouteDelta>>(new Map());
 
+  /** While the plan settings pick the office on the map: what the next click on the map is given. */
+  pickOffice = $state.raw<((lon: number, lat: number) => void) | null>(null);
+
   /** The visit being dragged, and the card it would land before (null: the end of the column). */
   dragging = $state<number | null>(null);
   dropTarget = $state.raw<{ collectorId: number; beforeVisitId: number | null } | null>(null);

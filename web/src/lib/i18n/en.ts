@@ -1,3 +1,4 @@
+import { boardSettingsEn } from './board-settings-en.ts';
 import { devicesEn } from './devices-en.ts';
 import type { MessageKey } from './es.ts';
 import { metricsEn } from './metrics-en.ts';
@@ -6,6 +7,7 @@ import { metricsEn } from './metrics-en.ts';
 export const en: Record<MessageKey, string> = {
   ...metricsEn,
   ...devicesEn,
+  ...boardSettingsEn,
   'app.tagline': 'Field collection command center',
   'nav.label': 'Sections',
   'nav.map': 'Live map',

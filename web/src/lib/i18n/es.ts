@@ -1,3 +1,4 @@
+import { boardSettingsEs } from './board-settings-es.ts';
 import { devicesEs } from './devices-es.ts';
 import { metricsEs } from './metrics-es.ts';
 
@@ -5,6 +6,7 @@ import { metricsEs } from './metrics-es.ts';
 export const es = {
   ...metricsEs,
   ...devicesEs,
+  ...boardSettingsEs,
   'app.tagline': 'Centro de mando de cobranza en campo',
   'nav.label': 'Secciones',
   'nav.map': 'Mapa en vivo',
