@@ -606,6 +606,22 @@ describe('the dispatcher board in Chromium', () => {
       const collectors = (await t.api('GET', '/api/collectors', undefined, dispatcher)).body.collectors as { teamId: number }[];
       expect(await columns.count()).toBe(collectors.filter((c) => c.teamId === teamId).length);
       for (const section of await columns.all()) expect(await section.locator('li[data-visit-id]').count()).toBeGreaterThan(0);
+
+      // Planned, the day can be planned again with other settings, after a warning: dismissed, nothing happens.
+      const planOf = async () => (await t.api('GET', `/api/plans/${day}`, undefined, dispatcher)).body as PlanOut;
+      const first = await planOf();
+      expect((await t.api('PUT', settingsUrl, { maxVisitsPerCollector: 3, evenShare: false }, dispatcher)).status).toBe(204);
+      const replan = page.getByRole('button', { name: 'Replanificar el día' });
+      const warnings: string[] = [];
+      page.once('dialog', (d) => void (warnings.push(d.message()), d.dismiss()));
+      await replan.click();
+      expect(warnings).toEqual([expect.stringContaining('las rutas de cada cobrador pueden cambiar')]);
+      expect((await planOf()).version).toBe(first.version);
+      page.once('dialog', (d) => void d.accept());
+      await replan.click();
+      await page.getByText(`Plan v${first.version + 1}`).waitFor({ timeout: 30_000 });
+      const again = await planOf();
+      expect(Math.max(...again.routes.map((r) => r.stops.length))).toBeLessThanOrEqual(3);
       expect(errors).toEqual([]);
     } finally {
       expect((await t.api('PUT', settingsUrl, before, dispatcher)).status).toBe(204);

@@ -265,7 +265,7 @@ export class BoardState {
     });
   }
 
-  /** Plans the whole day when no plan exists yet. */
+  /** Plans the whole day: the first time, or again over the current plan (its open visits). */
   async optimize(): Promise<void> {
     if (this.teamId === null) return;
     await this.#run(0, () => api<PlanOut>('/plans/optimize', { method: 'POST', body: JSON.stringify({ date: this.date, teamId: this.teamId }) }));

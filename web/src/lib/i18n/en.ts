@@ -83,6 +83,8 @@ export const en: Record<MessageKey, string> = {
   'board.late': '+{minutes} min',
   'board.lateTitle': 'Not reached {minutes} min after the planned time',
   'board.optimize': 'Plan the day',
+  'board.replan': 'Re-plan the day',
+  'board.replanConfirm': "Every open visit of the team is planned again with today's settings: any collector's route may change, and their phones get the new plan. Visits already done stay as they are. Re-plan the day?",
   'board.loadFailed': 'Could not load the plan: {message}',
   'board.columns': "The day's routes",
   'board.map': 'Plan map',

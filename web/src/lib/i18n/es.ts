@@ -82,6 +82,8 @@ export const es = {
   'board.late': '+{minutes} min',
   'board.lateTitle': 'Sin llegar {minutes} min después de la hora planeada',
   'board.optimize': 'Planificar el día',
+  'board.replan': 'Replanificar el día',
+  'board.replanConfirm': 'Se vuelven a planificar las visitas abiertas de todo el equipo con los ajustes de hoy: las rutas de cada cobrador pueden cambiar y sus teléfonos reciben el plan nuevo. Las visitas hechas no cambian. ¿Replanificar el día?',
   'board.loadFailed': 'No se pudo cargar el plan: {message}',
   'board.columns': 'Rutas del día',
   'board.map': 'Mapa del plan',
