@@ -50,6 +50,8 @@ export const AccountListQuery = Type.Object({
   bucket: Type.Optional(DpdBucketSchema),
   /** Matches name, external id, address or phone, case-insensitively. */
   search: Type.Optional(Type.String({ maxLength: 200 })),
+  /** false: only accounts without coordinates, which no visit can be routed to (fix their address); true: only those with. */
+  located: Type.Optional(Type.Boolean()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
 });

@@ -178,6 +178,19 @@ describe('accounts API', () => {
     expect(current.body.total).toBe(current.body.accounts.length);
   });
 
+  it('finds the accounts without coordinates (no visit can be routed to them) among the rest', async () => {
+    const [first, second] = (await t.api('GET', `/api/accounts?teamId=${centro}&limit=2`)).body.accounts;
+    expect((await t.api('PATCH', `/api/accounts/${second.id}`, { lat: null, lon: null })).status).toBe(200);
+    const unlocated = await t.api('GET', `/api/accounts?teamId=${centro}&located=false`);
+    expect(unlocated.status).toBe(200);
+    expect(unlocated.body.total).toBe(1);
+    expect(unlocated.body.accounts.map((a: { id: number }) => a.id)).toEqual([second.id]);
+    const located = await t.api('GET', `/api/accounts?teamId=${centro}&located=true&limit=1000`);
+    expect(located.body.accounts.some((a: { id: number }) => a.id === second.id)).toBe(false);
+    expect(located.body.accounts.some((a: { id: number }) => a.id === first.id)).toBe(true);
+    expect((await t.api('PATCH', `/api/accounts/${second.id}`, { lat: second.lat, lon: second.lon })).status).toBe(200);
+  });
+
   it('lets a dispatcher patch only their team, a manager only read, a collector nothing', async () => {
     const mine = (await t.api('GET', `/api/accounts?teamId=${poniente}&limit=1`)).body.accounts[0];
     const theirs = (await t.api('GET', `/api/accounts?teamId=${centro}&limit=1`)).body.accounts[0];

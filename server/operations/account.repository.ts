@@ -37,6 +37,7 @@ export async function listAccounts(db: Kysely<Database>, q: AccountListQuery, sc
     base = base.where('days_past_due', '>=', lo);
     if (hi !== null) base = base.where('days_past_due', '<=', hi);
   }
+  if (q.located !== undefined) base = q.located ? base.where('lat', 'is not', null) : base.where('lat', 'is', null);
   if (q.search?.trim()) {
     // Escape LIKE wildcards so a search for "50%" means the text "50%".
     const like = `%${q.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

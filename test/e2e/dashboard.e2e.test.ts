@@ -50,8 +50,8 @@ describe('the dashboard in Chromium', () => {
     await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
     const links = page.locator('header nav a');
     await links.first().waitFor();
-    // An admin's five: the devices page is theirs too.
-    expect(await links.count()).toBe(5);
+    // An admin's six: the portfolio and devices pages are theirs too.
+    expect(await links.count()).toBe(6);
     // None scrolled out of the menu's box (it scrolls sideways rather than push "sign out" off screen).
     const nav = await page.locator('header nav').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
     expect(nav.scroll).toBeLessThanOrEqual(nav.client);

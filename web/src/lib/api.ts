@@ -39,7 +39,8 @@ export async function logout(): Promise<void> {
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const headers = new Headers(init.headers);
   if (session.token) headers.set('Authorization', `Bearer ${session.token}`);
-  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
+  // JSON unless the caller names its body's type (the accounts import sends the CSV file itself).
+  if (init.body !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
   const res = await fetch(`/api${path}`, { ...init, headers });
   if (res.status === 401) {
     await signOut();

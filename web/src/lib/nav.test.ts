@@ -11,4 +11,10 @@ describe('navFor', () => {
       expect(hrefs(role)).toContain('/board');
     }
   });
+
+  it('shows the portfolio page only to the roles that may import accounts and generate visits', () => {
+    const hrefs = (role: Parameters<typeof navFor>[0]) => navFor(role).map((i) => i.href);
+    for (const role of ['admin', 'supervisor', 'dispatcher'] as const) expect(hrefs(role)).toContain('/accounts');
+    for (const role of ['manager', 'collector', undefined] as const) expect(hrefs(role)).not.toContain('/accounts');
+  });
 });

@@ -1,4 +1,5 @@
 import type { Role } from '$contract/auth.ts';
+import { PORTFOLIO_WRITERS } from './accounts/account-rows.ts';
 import { DEVICE_MANAGERS } from './devices/device-rows.ts';
 import type { MessageKey } from './i18n.svelte.ts';
 
@@ -11,6 +12,7 @@ export const NAV: readonly { href: string; label: MessageKey; roles?: readonly R
   { href: '/board', label: 'nav.board' },
   { href: '/replay', label: 'nav.replay' },
   { href: '/metrics', label: 'nav.metrics' },
+  { href: '/accounts', label: 'nav.accounts', roles: PORTFOLIO_WRITERS },
   { href: '/devices', label: 'nav.devices', roles: DEVICE_MANAGERS },
 ];
 

@@ -1,4 +1,5 @@
 import { boardSettingsEn } from './board-settings-en.ts';
+import { accountsEn } from './accounts-en.ts';
 import { devicesEn } from './devices-en.ts';
 import type { MessageKey } from './es.ts';
 import { metricsEn } from './metrics-en.ts';
@@ -7,6 +8,7 @@ import { metricsEn } from './metrics-en.ts';
 export const en: Record<MessageKey, string> = {
   ...metricsEn,
   ...devicesEn,
+  ...accountsEn,
   ...boardSettingsEn,
   'app.tagline': 'Field collection command center',
   'nav.label': 'Sections',

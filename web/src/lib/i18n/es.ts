@@ -1,4 +1,5 @@
 import { boardSettingsEs } from './board-settings-es.ts';
+import { accountsEs } from './accounts-es.ts';
 import { devicesEs } from './devices-es.ts';
 import { metricsEs } from './metrics-es.ts';
 
@@ -6,6 +7,7 @@ import { metricsEs } from './metrics-es.ts';
 export const es = {
   ...metricsEs,
   ...devicesEs,
+  ...accountsEs,
   ...boardSettingsEs,
   'app.tagline': 'Centro de mando de cobranza en campo',
   'nav.label': 'Secciones',
