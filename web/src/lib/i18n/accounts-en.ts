@@ -5,7 +5,6 @@ export const accountsEn: Record<keyof typeof accountsEs, string> = {
   'nav.accounts': 'Portfolio',
   'accounts.title': 'Portfolio',
   'accounts.notAllowed': 'Only an admin, a supervisor or a dispatcher imports the portfolio and generates visits.',
-  'accounts.backToMap': 'Back to the map',
   'accounts.team': 'Team',
   'accounts.import.title': 'Import the portfolio (CSV)',
   'accounts.import.drop': 'Drop the CSV file here or',

@@ -3,7 +3,6 @@ export const accountsEs = {
   'nav.accounts': 'Cartera',
   'accounts.title': 'Cartera',
   'accounts.notAllowed': 'Solo un administrador, un supervisor o un despachador importa la cartera y genera las visitas.',
-  'accounts.backToMap': 'Volver al mapa',
   'accounts.team': 'Equipo',
   'accounts.import.title': 'Importar cartera (CSV)',
   'accounts.import.drop': 'Arrastra aquí el archivo CSV o',

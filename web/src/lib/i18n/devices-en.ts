@@ -5,7 +5,6 @@ export const devicesEn: Record<keyof typeof devicesEs, string> = {
   'nav.devices': 'Devices',
   'devices.title': 'Devices',
   'devices.notAllowed': 'Only an admin or a team supervisor manages devices.',
-  'devices.backToMap': 'Back to the map',
   'devices.loading': 'Loading devices…',
   'devices.loadFailed': 'Could not load the devices: {message}',
   'devices.search': 'Search devices',

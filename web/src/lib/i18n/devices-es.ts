@@ -3,7 +3,6 @@ export const devicesEs = {
   'nav.devices': 'Dispositivos',
   'devices.title': 'Dispositivos',
   'devices.notAllowed': 'Solo un administrador o el supervisor de un equipo administra los dispositivos.',
-  'devices.backToMap': 'Volver al mapa',
   'devices.loading': 'Cargando dispositivos…',
   'devices.loadFailed': 'No se pudieron cargar los dispositivos: {message}',
   'devices.search': 'Buscar dispositivo',
