@@ -188,7 +188,7 @@ describe('the dispatcher board in Chromium', () => {
     await expect.poll(() => columnIds(page, d), { timeout: 10_000 }).toEqual([s1, s0, ...stopsOf(before, d).slice(2)]);
     expect(stopsOf(await planNow(), d).slice(0, 2)).toEqual([s1, s0]);
     // The moved visit is locked in its new place, so the next change to the route keeps the order up to it.
-    await card(page, s0).locator('.tag.locked').waitFor({ timeout: 10_000 });
+    await card(page, s0).locator('.visit-tag.locked').waitFor({ timeout: 10_000 });
     // The card keeps the focus: the next press moves it back up.
     await expect.poll(() => card(page, s0).locator('button.main').evaluate((el) => el === document.activeElement)).toBe(true);
     await page.keyboard.press('Alt+ArrowUp');
@@ -206,10 +206,10 @@ describe('the dispatcher board in Chromium', () => {
     expect((await stopOf(last)).locked).toBe(true);
     await card(page, s0).locator('button.main').click();
     await card(page, s0).getByRole('button', { name: 'Liberar' }).click();
-    await card(page, s0).locator('.tag.locked').waitFor({ state: 'detached', timeout: 10_000 });
+    await card(page, s0).locator('.visit-tag.locked').waitFor({ state: 'detached', timeout: 10_000 });
     expect((await stopOf(s0)).locked).toBe(false);
     await card(page, s0).getByRole('button', { name: 'Fijar en su lugar' }).click();
-    await card(page, s0).locator('.tag.locked').waitFor({ timeout: 10_000 });
+    await card(page, s0).locator('.visit-tag.locked').waitFor({ timeout: 10_000 });
     expect((await stopOf(s0)).locked).toBe(true);
 
     await card(page, s2).locator('button.main').click();
@@ -355,7 +355,7 @@ describe('the dispatcher board in Chromium', () => {
     const done = after.routes.find((r) => r.collectorId === route.collectorId)!.done!;
     expect(done.map((d) => [d.visitId, d.status])).toEqual([[first.visitId, 'missed']]);
     await expect.poll(() => columnIds(page, route.collectorId), { timeout: 10_000 }).toEqual([first.visitId, ...stopsOf(after, route.collectorId)]);
-    expect(await card(page, first.visitId).locator('.tag').textContent()).toBe('No realizada');
+    expect(await card(page, first.visitId).locator('.visit-tag').textContent()).toBe('No realizada');
     expect(await card(page, first.visitId).locator('.done-at').textContent()).toBe(clockOf(checkin.ts));
     expect(await page.getByRole('alert').count()).toBe(0);
     // So does a board opened afterwards.
