@@ -137,7 +137,7 @@ describe('the accounts import', () => {
     const long = accountLine(2, 'Centro', { name: 'N'.repeat(201) });
     const r = await postCsv(t, [CSV_HEADER, long, accountLine(3, 'Centro')].join('\n'));
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ imported: 1, invalid: [{ line: 2, externalId: 'ACC-00002', reason: 'name is 201 characters long; at most 200' }] });
+    expect(r.body).toMatchObject({ imported: 1, invalid: [{ line: 2, externalId: 'ACC-00002', code: 'tooLong', reason: 'name is 201 characters long; at most 200' }] });
   });
 
   it('reads a spreadsheet saved in Windows-1252 (Spanish Windows) with its accents', async () => {

@@ -91,6 +91,14 @@ export const ImportQuery = Type.Object({
   teamId: Type.Optional(Type.Integer()),
 });
 
+/** Why an imported row was refused: a code a client words in its own language (web/src/lib/accounts/import-reasons.ts). */
+export const INVALID_ROW_CODES = [
+  'fieldCount', 'noExternalId', 'unstorable', 'noName', 'tooLong', 'badLat', 'badLon', 'zeroCoordinates', 'badBalance',
+  'badInstallment', 'badDaysPastDue', 'badCurrency', 'duplicate', 'noTeam', 'unknownTeam', 'notYourTeam', 'otherTeam',
+  'currencyChange', 'changedDuringImport',
+] as const;
+export type InvalidRowCode = (typeof INVALID_ROW_CODES)[number];
+
 export const ImportReport = Type.Object({
   /** Data rows read (the header is not counted). */
   rows: Type.Integer(),
@@ -98,6 +106,16 @@ export const ImportReport = Type.Object({
   created: Type.Integer(),
   updated: Type.Integer(),
   /** Each invalid row by its line number in the file (the header is line 1). */
-  invalid: Type.Array(Type.Object({ line: Type.Integer(), externalId: Nullable(Type.String()), reason: Type.String() })),
+  invalid: Type.Array(
+    Type.Object({
+      line: Type.Integer(),
+      externalId: Nullable(Type.String()),
+      /** Why, as a code to word in the client's language; `values` holds what the words name (the refused value, a limit, a line). */
+      code: Type.Union(INVALID_ROW_CODES.map((c) => Type.Literal(c))),
+      values: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+      /** Why, in English. */
+      reason: Type.String(),
+    }),
+  ),
 });
 export type ImportReport = Static<typeof ImportReport>;

@@ -28,24 +28,24 @@ describe('parseAccountsCsv', () => {
       { externalId: 'A', lat: 20.67, lon: -103.35, balanceDue: 1250.5, installmentAmount: 1.25, daysPastDue: 1000 },
       { externalId: 'B', lat: 20.6767, lon: -103.3475, balanceDue: 1250, installmentAmount: 1234.5, daysPastDue: 3 },
     ]);
-    expect(r.invalid).toEqual([{ line: 4, externalId: 'C', reason: 'balance due "1,2,3" is not an amount from 0 to 999999999999.99' }]);
+    expect(r.invalid).toMatchObject([{ line: 4, externalId: 'C', code: 'badBalance', reason: 'balance due "1,2,3" is not an amount from 0 to 999999999999.99' }]);
   });
 
   it("keeps a ',' file's numbers as they were: '.' decimals, ',' thousands", () => {
     const r = parseAccountsCsv('id,name,lat,lon,balance,installment\nA,Ana,20.67,-103.35,"1,250",1250.5\nB,Beto,"20,67",-103.35,1,1\n');
     expect(r.rows.map((x) => [x.lat, x.balanceDue, x.installmentAmount])).toEqual([[20.67, 1250, 1250.5]]);
-    expect(r.invalid).toEqual([{ line: 3, externalId: 'B', reason: 'lat "20,67" is not a latitude between -90 and 90' }]);
+    expect(r.invalid).toMatchObject([{ line: 3, externalId: 'B', reason: 'lat "20,67" is not a latitude between -90 and 90' }]);
   });
 
   it('numbers lines as a text editor does, across blank lines and quoted line breaks', () => {
     const csv = 'id,name,address,lat,lon,balance\nA,Ana,"Calle 1\nColonia Centro",20.6,-103.3,10\n\nB,Beto,x,20.6,-103.3\nA,Otra,y,20.6,-103.3,5\nC,Caro,z,0,0,5\nD,Dani,w,20.6,-103.3,1.2.3\n';
     const r = parseAccountsCsv(csv);
     expect(r.rows.map((x) => [x.line, x.externalId])).toEqual([[2, 'A']]);
-    expect(r.invalid).toEqual([
-      { line: 5, externalId: 'B', reason: 'expected 6 fields, found 5' },
-      { line: 6, externalId: 'A', reason: 'external id A already appears on line 2' },
-      { line: 7, externalId: 'C', reason: 'lat/lon 0,0 is not an address (missing coordinates)' },
-      { line: 8, externalId: 'D', reason: 'balance due "1.2.3" is not an amount from 0 to 999999999999.99' },
+    expect(r.invalid).toMatchObject([
+      { line: 5, externalId: 'B', code: 'fieldCount', reason: 'expected 6 fields, found 5' },
+      { line: 6, externalId: 'A', code: 'duplicate', reason: 'external id A already appears on line 2' },
+      { line: 7, externalId: 'C', code: 'zeroCoordinates', reason: 'lat/lon 0,0 is not an address (missing coordinates)' },
+      { line: 8, externalId: 'D', code: 'badBalance', reason: 'balance due "1.2.3" is not an amount from 0 to 999999999999.99' },
     ]);
   });
 
@@ -54,15 +54,17 @@ describe('parseAccountsCsv', () => {
       'C,Caro,20.6,-103.3,1e30,1,5\nD,Dani,20.6,-103.3,10,99999999999999999,5\nE,Eva,20.6,-103.3,10,1,3000000000\nF,Fer,20.6,-103.3,10,1,5\n';
     const r = parseAccountsCsv(csv);
     expect(r.rows.map((x) => x.externalId)).toEqual(['A', 'F']);
-    expect(r.invalid).toEqual([
-      { line: 3, externalId: 'B', reason: 'its fields hold a NUL character (\\u0000), which cannot be stored' },
-      { line: 4, externalId: 'C', reason: 'balance due "1e30" is not an amount from 0 to 999999999999.99' },
-      { line: 5, externalId: 'D', reason: 'installment amount "99999999999999999" is not an amount from 0 to 999999999999.99' },
-      { line: 6, externalId: 'E', reason: 'days past due "3000000000" is not a whole number from 0 to 36500' },
+    expect(r.invalid).toMatchObject([
+      { line: 3, externalId: 'B', code: 'unstorable', reason: 'its fields hold a NUL character (\\u0000), which cannot be stored' },
+      { line: 4, externalId: 'C', code: 'badBalance', reason: 'balance due "1e30" is not an amount from 0 to 999999999999.99' },
+      { line: 5, externalId: 'D', code: 'badInstallment', reason: 'installment amount "99999999999999999" is not an amount from 0 to 999999999999.99' },
+      { line: 6, externalId: 'E', code: 'badDaysPastDue', reason: 'days past due "3000000000" is not a whole number from 0 to 36500' },
     ]);
   });
 
   it('refuses a file that is not CSV', () => {
     expect(() => parseAccountsCsv('id,name,lat,lon,balance\n"A,Ana,1,2,3\n')).toThrow(/^the file is not valid CSV: /);
+    expect(() => parseAccountsCsv('id,name,lat,lon,balance\n"A,Ana,1,2,3\n')).toThrow(expect.objectContaining({ reason: 'notCsv', values: { detail: expect.any(String) } }));
+    expect(() => parseAccountsCsv('')).toThrow(expect.objectContaining({ reason: 'emptyFile' }));
   });
 });

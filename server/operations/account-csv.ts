@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
-import { MAX_AMOUNT, MAX_DAYS_PAST_DUE, MAX_LENGTH } from '../contract/account.ts';
+import { MAX_AMOUNT, MAX_DAYS_PAST_DUE, MAX_LENGTH, type InvalidRowCode } from '../contract/account.ts';
 import { unstorableText } from '../lib/unstorable-text.ts';
 import { decimalMarkOf, parseAmount, parseCoordinate, parseDecimal } from './csv-number.ts';
-import { invalid } from './errors.ts';
+import { OperationError } from './errors.ts';
 
 /**
  * One valid data row of an accounts file, in our units. An optional field is absent when
@@ -28,10 +28,44 @@ export interface AccountCsvRow {
   currency: string | null;
 }
 
+export type RowValues = Record<string, string | number>;
+
 export interface InvalidCsvRow {
   line: number;
   externalId: string | null;
+  code: InvalidRowCode;
+  /** What the reason names (the refused value, a limit, a line), for a client's own wording. */
+  values: RowValues;
+  /** The reason in English, for the command line and for clients that do not know the code. */
   reason: string;
+}
+
+const REASONS: Record<InvalidRowCode, (v: RowValues) => string> = {
+  fieldCount: (v) => `expected ${v.expected} fields, found ${v.found}`,
+  noExternalId: () => 'external id is empty',
+  unstorable: (v) => `its fields ${v.what}`,
+  noName: () => 'name is empty',
+  tooLong: (v) => `${v.column} is ${v.length} characters long; at most ${v.max}`,
+  badLat: (v) => `lat "${v.value}" is not a latitude between -90 and 90`,
+  badLon: (v) => `lon "${v.value}" is not a longitude between -180 and 180`,
+  zeroCoordinates: () => 'lat/lon 0,0 is not an address (missing coordinates)',
+  badBalance: (v) => `balance due "${v.value}" is not an amount from 0 to ${v.max}`,
+  badInstallment: (v) => `installment amount "${v.value}" is not an amount from 0 to ${v.max}`,
+  badDaysPastDue: (v) => `days past due "${v.value}" is not a whole number from 0 to ${v.max}`,
+  badCurrency: (v) => `currency "${v.value}" is not an ISO 4217 code such as MXN`,
+  duplicate: (v) => `external id ${v.externalId} already appears on line ${v.line}`,
+  noTeam: () => 'no team: add a team column or pass teamId',
+  unknownTeam: (v) => `team "${v.team}" does not exist`,
+  notYourTeam: (v) => `team ${v.team} is not your team`,
+  otherTeam: (v) => `external id ${v.externalId} belongs to team ${v.team}`,
+  currencyChange: (v) =>
+    `currency changes from ${v.from} to ${v.to} but the file has no installment amount column: the installment of ${v.installment} ${v.from} would read as ${v.installment} ${v.to}`,
+  changedDuringImport: (v) => `external id ${v.externalId} changed during the import; import it again`,
+};
+
+/** A refused row, its reason worded from its code. */
+export function invalidRow(line: number, externalId: string | null, code: InvalidRowCode, values: RowValues = {}): InvalidCsvRow {
+  return { line, externalId, code, values, reason: REASONS[code](values) };
 }
 
 export type Field = Exclude<keyof AccountCsvRow, 'line'>;
@@ -74,15 +108,17 @@ export function parseAccountsCsv(text: string): { total: number; columns: Readon
   try {
     records = parse(text, { delimiter, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
   } catch (err) {
-    throw invalid(`the file is not valid CSV: ${(err as Error).message}`);
+    const detail = (err as Error).message;
+    throw new OperationError(400, `the file is not valid CSV: ${detail}`, 'notCsv', { detail });
   }
-  if (records.length === 0) throw invalid('the file is empty: expected a header line and data rows');
+  if (records.length === 0) throw new OperationError(400, 'the file is empty: expected a header line and data rows', 'emptyFile');
 
   const header = records[0].record.map((h) => ALIASES[normalizeHeader(h)] ?? null);
   const columns = new Set(header.filter((f) => f !== null));
   const missing = REQUIRED.filter((f) => !columns.has(f));
   if (missing.length > 0) {
-    throw invalid(`missing column(s) ${missing.join(', ')}; the header line is: ${records[0].record.join(delimiter)}`);
+    const values = { columns: missing.join(', '), header: records[0].record.join(delimiter) };
+    throw new OperationError(400, `missing column(s) ${values.columns}; the header line is: ${values.header}`, 'missingColumns', values);
   }
 
   const rows: AccountCsvRow[] = [];
@@ -98,69 +134,69 @@ export function parseAccountsCsv(text: string): { total: number; columns: Readon
       return idx >= 0 ? (record[idx] ?? '').trim() : '';
     };
     const externalId = get('externalId') || null;
-    const fail = (reason: string) => bad.push({ line, externalId, reason });
+    const fail = (code: InvalidRowCode, values?: RowValues) => bad.push(invalidRow(line, externalId, code, values));
     if (record.length !== header.length) {
-      fail(`expected ${header.length} fields, found ${record.length}`);
+      fail('fieldCount', { expected: header.length, found: record.length });
       continue;
     }
     if (!externalId) {
-      fail('external id is empty');
+      fail('noExternalId');
       continue;
     }
     const unstorable = unstorableText(record);
     if (unstorable) {
-      fail(`its fields ${unstorable}`);
+      fail('unstorable', { what: unstorable });
       continue;
     }
     const name = get('name');
     if (!name) {
-      fail('name is empty');
+      fail('noName');
       continue;
     }
     const tooLong = (Object.keys(MAX_LENGTH) as (keyof typeof MAX_LENGTH)[]).find((f) => get(f).length > MAX_LENGTH[f]);
     if (tooLong) {
-      fail(`${tooLong} is ${get(tooLong).length} characters long; at most ${MAX_LENGTH[tooLong]}`);
+      fail('tooLong', { column: tooLong, length: get(tooLong).length, max: MAX_LENGTH[tooLong] });
       continue;
     }
     const lat = parseCoordinate(get('lat'), mark);
     const lon = parseCoordinate(get('lon'), mark);
     if (lat === null || lat < -90 || lat > 90) {
-      fail(`lat "${get('lat')}" is not a latitude between -90 and 90`);
+      fail('badLat', { value: get('lat') });
       continue;
     }
     if (lon === null || lon < -180 || lon > 180) {
-      fail(`lon "${get('lon')}" is not a longitude between -180 and 180`);
+      fail('badLon', { value: get('lon') });
       continue;
     }
     if (lat === 0 && lon === 0) {
-      fail('lat/lon 0,0 is not an address (missing coordinates)');
+      fail('zeroCoordinates');
       continue;
     }
     const balanceDue = parseAmount(get('balanceDue'), mark);
     if (balanceDue === null || balanceDue < 0 || balanceDue > MAX_AMOUNT) {
-      fail(`balance due "${get('balanceDue')}" is not an amount from 0 to ${MAX_AMOUNT}`);
+      fail('badBalance', { value: get('balanceDue'), max: MAX_AMOUNT });
       continue;
     }
     const installmentRaw = get('installmentAmount');
     const installmentAmount = installmentRaw === '' ? 0 : parseAmount(installmentRaw, mark);
     if (installmentAmount === null || installmentAmount < 0 || installmentAmount > MAX_AMOUNT) {
-      fail(`installment amount "${installmentRaw}" is not an amount from 0 to ${MAX_AMOUNT}`);
+      fail('badInstallment', { value: installmentRaw, max: MAX_AMOUNT });
       continue;
     }
     const dpdRaw = get('daysPastDue');
     const daysPastDue = dpdRaw === '' ? 0 : parseDecimal(dpdRaw, mark);
     if (daysPastDue === null || !Number.isInteger(daysPastDue) || daysPastDue < 0 || daysPastDue > MAX_DAYS_PAST_DUE) {
-      fail(`days past due "${dpdRaw}" is not a whole number from 0 to ${MAX_DAYS_PAST_DUE}`);
+      fail('badDaysPastDue', { value: dpdRaw, max: MAX_DAYS_PAST_DUE });
       continue;
     }
     const currency = get('currency').toUpperCase() || null;
     if (currency !== null && !/^[A-Z]{3}$/.test(currency)) {
-      fail(`currency "${get('currency')}" is not an ISO 4217 code such as MXN`);
+      fail('badCurrency', { value: get('currency') });
       continue;
     }
     const first = seen.get(externalId);
     if (first !== undefined) {
-      fail(`external id ${externalId} already appears on line ${first}`);
+      fail('duplicate', { externalId, line: first });
       continue;
     }
     seen.set(externalId, line);

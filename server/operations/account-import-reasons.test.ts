@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { rowReason } from '../../web/src/lib/accounts/import-reasons.ts';
+import { en } from '../../web/src/lib/i18n/en.ts';
+import { es, type MessageKey } from '../../web/src/lib/i18n/es.ts';
+import { reasonText } from '../../web/src/lib/accounts/import-reasons.ts';
 import { parseAccountsCsv } from './account-csv.ts';
 
+const translate = (dict: Record<MessageKey, string>) => (key: MessageKey, vars: Record<string, string | number> = {}) =>
+  dict[key].replace(/\{(\w+)\}/g, (_, n: string) => (n in vars ? String(vars[n]) : `{${n}}`));
+
 /**
- * The portfolio page words the importer's reasons in its own language by their English text
- * (the report carries no code). Every reason the parser gives must be one the page knows, or a
- * change of wording here would show dispatchers English without anyone noticing.
+ * The portfolio page words a bad row by its code and the values the server names. A value the
+ * page's message needs but the parser does not send would show a dispatcher a bare `{value}`.
  */
-describe("the portfolio page's wording of the parser's reasons", () => {
-  it('knows every reason a bad row gets', () => {
+describe("the portfolio page's wording of the parser's refusals", () => {
+  it('words every refusal a bad row gets, in both languages, with every value its message names', () => {
     const csv = [
       'external_id,name,address,lat,lon,balance_due,installment_amount,days_past_due,currency',
       'A-1,Ana,Centro,20.6,-103.3,100,10,5,MXN',
@@ -27,7 +31,16 @@ describe("the portfolio page's wording of the parser's reasons", () => {
       'A-12,Ana\u0000,Centro,20.6,-103.3,100,10,5,MXN',
     ].join('\n');
     const { invalid } = parseAccountsCsv(csv);
-    expect(invalid).toHaveLength(13);
-    for (const bad of invalid) expect(rowReason(bad.reason), bad.reason).not.toBeNull();
+    expect(invalid.map((r) => r.code)).toEqual([
+      'fieldCount', 'noExternalId', 'noName', 'tooLong', 'badLat', 'badLon', 'zeroCoordinates', 'badBalance', 'badInstallment',
+      'badDaysPastDue', 'badCurrency', 'duplicate', 'unstorable',
+    ]);
+    for (const dict of [es, en]) {
+      for (const bad of invalid) {
+        const text = reasonText(bad, translate(dict));
+        expect(text, bad.code).not.toBe(bad.reason);
+        expect(text, bad.code).not.toMatch(/\{\w+\}/);
+      }
+    }
   });
 });

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ImportReport } from '../contract/account.ts';
 import type { Database } from '../db/database.ts';
 import type { AccountTable } from '../db/tables/account.table.ts';
-import { parseAccountsCsv, type AccountCsvRow, type Field, type InvalidCsvRow } from './account-csv.ts';
+import { invalidRow, parseAccountsCsv, type AccountCsvRow, type Field, type InvalidCsvRow } from './account-csv.ts';
 import { assertCanWrite, type Actor } from './actor.ts';
 import { OperationError, invalid } from './errors.ts';
 import { teamFinder } from './team-ref.ts';
@@ -38,14 +38,14 @@ export async function importAccounts(db: Kysely<Database>, csv: string, opts: { 
   for (const r of parsed.rows) {
     const team = r.team === null ? defaultTeam : findTeam(r.team);
     if (!team) {
-      bad.push({ line: r.line, externalId: r.externalId, reason: r.team === null ? 'no team: add a team column or pass teamId' : `team "${r.team}" does not exist` });
+      bad.push(r.team === null ? invalidRow(r.line, r.externalId, 'noTeam') : invalidRow(r.line, r.externalId, 'unknownTeam', { team: r.team }));
       continue;
     }
     try {
       assertCanWrite(opts.actor, team.id);
     } catch (err) {
       if (!(err instanceof OperationError)) throw err;
-      bad.push({ line: r.line, externalId: r.externalId, reason: err.message });
+      bad.push(invalidRow(r.line, r.externalId, 'notYourTeam', { team: team.id }));
       continue;
     }
     resolved.push({ ...r, teamId: team.id });
@@ -63,15 +63,14 @@ export async function importAccounts(db: Kysely<Database>, csv: string, opts: { 
         // `?teamId=` is the team of new accounts: an existing one moves only when its row names a team (and an admin imports).
         if (r.team === null && isAdmin) teamId = s.team_id;
         else if (!isAdmin) {
-          bad.push({ line: r.line, externalId: r.externalId, reason: belongsTo(r.externalId, s.team_id) });
+          bad.push(invalidRow(r.line, r.externalId, 'otherTeam', { externalId: r.externalId, team: s.team_id }));
           return [];
         }
       }
       // The currency is the debt's, not the team's: it changes only when the row says so, and then the installment must be restated too.
       const currency = r.currency ?? s.currency;
       if (currency !== s.currency && r.installmentAmount === undefined && s.installment_amount !== 0) {
-        const reason = `currency changes from ${s.currency} to ${currency} but the file has no installment amount column: the installment of ${s.installment_amount} ${s.currency} would read as ${s.installment_amount} ${currency}`;
-        bad.push({ line: r.line, externalId: r.externalId, reason });
+        bad.push(invalidRow(r.line, r.externalId, 'currencyChange', { from: s.currency, to: currency, installment: s.installment_amount }));
         return [];
       }
       return [{ ...r, teamId, currency, mayMove: isAdmin && r.team !== null }];
@@ -89,7 +88,11 @@ export async function importAccounts(db: Kysely<Database>, csv: string, opts: { 
     const owners = await storedAccounts(tx, lost.map((r) => r.externalId));
     for (const r of lost) {
       const owner = owners.get(r.externalId);
-      bad.push({ line: r.line, externalId: r.externalId, reason: owner ? belongsTo(r.externalId, owner.team_id) : `external id ${r.externalId} changed during the import; import it again` });
+      bad.push(
+        owner
+          ? invalidRow(r.line, r.externalId, 'otherTeam', { externalId: r.externalId, team: owner.team_id })
+          : invalidRow(r.line, r.externalId, 'changedDuringImport', { externalId: r.externalId }),
+      );
     }
     return counts;
   });
@@ -97,8 +100,6 @@ export async function importAccounts(db: Kysely<Database>, csv: string, opts: { 
   bad.sort((a, b) => a.line - b.line);
   return { rows: parsed.total, imported: created + updated, created, updated, invalid: bad };
 }
-
-const belongsTo = (externalId: string, teamId: number) => `external id ${externalId} belongs to team ${teamId}`;
 
 async function storedAccounts(tx: Transaction<Database>, externalIds: string[]) {
   const out = new Map<string, { team_id: number; currency: string; installment_amount: number }>();

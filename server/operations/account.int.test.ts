@@ -32,9 +32,9 @@ describe('accounts CSV import', () => {
       created: 997,
       updated: 0,
       invalid: [
-        { line: 11, externalId: 'ACC-00010', reason: 'lat "abc" is not a latitude between -90 and 90' },
-        { line: 501, externalId: 'ACC-00500', reason: 'balance due "-5" is not an amount from 0 to 999999999999.99' },
-        { line: 1000, externalId: 'ACC-00999', reason: 'name is empty' },
+        { line: 11, externalId: 'ACC-00010', code: 'badLat', values: { value: 'abc' }, reason: 'lat "abc" is not a latitude between -90 and 90' },
+        { line: 501, externalId: 'ACC-00500', code: 'badBalance', values: { value: '-5', max: 999999999999.99 }, reason: 'balance due "-5" is not an amount from 0 to 999999999999.99' },
+        { line: 1000, externalId: 'ACC-00999', code: 'noName', values: {}, reason: 'name is empty' },
       ],
     });
     const all = await t.api('GET', '/api/accounts?limit=1');
@@ -55,6 +55,8 @@ describe('accounts CSV import', () => {
     const r = await postCsv(t, 'external_id,name,lat\nX-1,Ana,20.6\n');
     expect(r.status).toBe(400);
     expect(r.body.message).toBe('missing column(s) lon, balanceDue; the header line is: external_id,name,lat');
+    // The code and what it names, for the portfolio page to say it in Spanish.
+    expect(r.body).toMatchObject({ reason: 'missingColumns', values: { columns: 'lon, balanceDue', header: 'external_id,name,lat' } });
   });
 
   it("confines a dispatcher's import to their own team", async () => {
@@ -64,8 +66,8 @@ describe('accounts CSV import', () => {
     expect(r.body).toMatchObject({
       imported: 1,
       invalid: [
-        { line: 3, externalId: 'ACC-03001', reason: `team ${centro} is not your team` },
-        { line: 4, externalId: 'ACC-00001', reason: `external id ACC-00001 belongs to team ${centro}` },
+        { line: 3, externalId: 'ACC-03001', code: 'notYourTeam', reason: `team ${centro} is not your team` },
+        { line: 4, externalId: 'ACC-00001', code: 'otherTeam', reason: `external id ACC-00001 belongs to team ${centro}` },
       ],
     });
   });
@@ -94,7 +96,7 @@ describe('accounts CSV re-import', () => {
     const refused = await postCsv(t, `${head}\nRW-1,Orig,20.6,-103.3,18000,MXN\n`, `?teamId=${centro}`);
     expect(refused.body).toMatchObject({
       imported: 0,
-      invalid: [{ line: 2, externalId: 'RW-1', reason: 'currency changes from USD to MXN but the file has no installment amount column: the installment of 250 USD would read as 250 MXN' }],
+      invalid: [{ line: 2, externalId: 'RW-1', code: 'currencyChange', reason: 'currency changes from USD to MXN but the file has no installment amount column: the installment of 250 USD would read as 250 MXN' }],
     });
     expect(await account('RW-1')).toMatchObject({ balanceDue: 900, currency: 'USD' });
     // An empty currency cell is no change; a new account with one takes its team's.

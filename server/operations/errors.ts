@@ -9,6 +9,8 @@ export class OperationError extends Error {
     message: string,
     /** A code a client can act on or word in its own language (e.g. why a visit cannot go to a collector). */
     readonly reason?: string,
+    /** What the reason's words name (a column, a refused value), for a client wording it itself. */
+    readonly values?: Record<string, string | number>,
   ) {
     super(message);
   }
@@ -26,4 +28,5 @@ export const errorBody = (e: OperationError) => ({
   error: PHRASES[e.statusCode],
   message: e.message,
   ...(e.reason !== undefined ? { reason: e.reason } : {}),
+  ...(e.values !== undefined ? { values: e.values } : {}),
 });

@@ -9,14 +9,16 @@ export class ApiError extends Error {
     message: string,
     /** The server's code for some refusals (ErrorBody `reason`), for the page to word in its language. */
     readonly reason?: string,
+    /** What that code's words name (ErrorBody `values`). */
+    readonly values?: Record<string, string | number>,
   ) {
     super(message);
   }
 }
 
 async function errorFrom(res: Response): Promise<ApiError> {
-  const body = (await res.json().catch(() => null)) as { message?: string; error?: string; reason?: string } | null;
-  return new ApiError(res.status, body?.message ?? body?.error ?? res.statusText, body?.reason);
+  const body = (await res.json().catch(() => null)) as { message?: string; error?: string; reason?: string; values?: Record<string, string | number> } | null;
+  return new ApiError(res.status, body?.message ?? body?.error ?? res.statusText, body?.reason, body?.values);
 }
 
 /** Ends the session and returns to the login page; used on any 401 (expired or revoked token). */

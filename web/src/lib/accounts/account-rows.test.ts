@@ -14,7 +14,7 @@ describe('moneyWriter', () => {
 });
 
 describe('importOutcome', () => {
-  const bad = [{ line: 3, externalId: 'A', reason: 'name is empty' }];
+  const bad = [{ line: 3, externalId: 'A', code: 'noName' as const, values: {}, reason: 'name is empty' }];
   it('never calls an import with nothing written a success', () => {
     expect(importOutcome({ imported: 0, invalid: bad })).toBe('none');
     expect(importOutcome({ imported: 0, invalid: [] })).toBe('none');
