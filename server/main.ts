@@ -1,6 +1,7 @@
 import { FIRST_START_PASSWORD } from './auth/auth.service.ts';
 import { loadConfig } from './config.ts';
 import { prepareDataDir } from './db/data-dir.ts';
+import { demoTimeZone } from './demo/demo-day.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { seedPortfolio } from './demo/seed-portfolio.ts';
 import { startFleet } from './demo/start-fleet.ts';
@@ -19,10 +20,14 @@ try {
   let fleet: ReturnType<typeof startFleet> | null = null;
   if (demo) {
     const collectors = Number(process.env.DEMO_COLLECTORS ?? 25);
-    const devices = await seedDemo(server.dbh.db, server.auth, collectors, config.TIME_ZONE);
+    const timeZone = demoTimeZone(config.TIME_ZONE, process.env.TIME_ZONE !== undefined);
+    if (timeZone !== config.TIME_ZONE) {
+      server.log.warn({ timeZone, instead: config.TIME_ZONE }, `it is late in ${config.TIME_ZONE} for a 10-hour day: the demo's teams work in ${timeZone}, where it is morning (set TIME_ZONE to choose)`);
+    }
+    const devices = await seedDemo(server.dbh.db, server.auth, collectors, timeZone, config.TIME_ZONE);
     await server.live.refreshDirectory();
     await seedPortfolio(server.dbh.db, server.plans, {
-      timeZone: config.TIME_ZONE,
+      timeZone,
       accountsPerTeam: 180,
       visitsPerCollector: 12,
       // Left free, the optimizer serves the day with part of the team and the other collectors walk the demo with no plan.

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { TrackerSpec } from '../../simulators/fleet/tracker.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { Database } from '../db/database.ts';
@@ -51,14 +51,22 @@ const TRACKER = {
  * the same DATA_DIR reuses them; device tokens are re-issued each start
  * because only their hashes are stored.
  */
-export async function seedDemo(db: Kysely<Database>, auth: AuthService, collectors = 25, timeZone = 'America/Mexico_City'): Promise<DemoDevice[]> {
+export async function seedDemo(
+  db: Kysely<Database>, auth: AuthService, collectors = 25, timeZone = 'America/Mexico_City', configured = timeZone,
+): Promise<DemoDevice[]> {
   const teamIds: number[] = [];
   for (const name of TEAMS) {
-    // The portfolio's dates are cut in TIME_ZONE: the teams work in it (a zone changed since stays).
+    // The portfolio's dates are cut in `timeZone` (demo-day.ts): the teams work in it. A team still in the configured
+    // zone or in one the demo picked follows the demo's pick at each start; a zone someone chose stays.
     const row = await db
       .insertInto('teams')
       .values({ name, time_zone: timeZone })
-      .onConflict((oc) => oc.column('name').doUpdateSet({ name }))
+      .onConflict((oc) =>
+        oc.column('name').doUpdateSet({
+          name,
+          time_zone: sql<string>`case when teams.time_zone = ${configured} or teams.time_zone like 'Etc/%' then ${timeZone} else teams.time_zone end`,
+        }),
+      )
       .returning('id')
       .executeTakeFirstOrThrow();
     teamIds.push(row.id);

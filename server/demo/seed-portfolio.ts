@@ -8,6 +8,7 @@ import { generateVisits } from '../operations/visit-generate.ts';
 import { saveTeamSettings } from '../plans/plan.repository.ts';
 import type { PlanService } from '../plans/plan.service.ts';
 import { DEMO_CITY_CENTER, randomAddresses } from '../../simulators/demo-city/index.ts';
+import { DEMO_LEAD_MIN, DEMO_SHIFT_MIN, localMinutes } from './demo-day.ts';
 import { seededRandom } from '../../simulators/demo-city/random.ts';
 
 const DEMO: Actor = { kind: 'system', label: 'demo' };
@@ -60,11 +61,7 @@ export async function seedPortfolio(
 
   const date = localDate(opts.timeZone);
   // The demo's working day starts when the demo does (whatever the hour), so there is always work left to watch.
-  const [h, m] = new Intl.DateTimeFormat('en-GB', { timeZone: opts.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-    .format(new Date())
-    .split(':')
-    .map(Number);
-  const startMin = Math.max(0, h * 60 + m - 15);
+  const startMin = Math.max(0, localMinutes(opts.timeZone) - DEMO_LEAD_MIN);
   const hhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
   const { evenShare } = opts;
   // The demo's debtors are in the demo city: its teams leave from and return to its centre (a team with
@@ -74,7 +71,7 @@ export async function seedPortfolio(
   const office = { lat: DEMO_CITY_CENTER[1], lon: DEMO_CITY_CENTER[0] };
   for (const team of teams) {
     await saveTeamSettings(db, team.id, {
-      shift: { start: hhmm(startMin), end: hhmm(Math.min(1440, startMin + 600)) },
+      shift: { start: hhmm(startMin), end: hhmm(Math.min(24 * 60, startMin + DEMO_SHIFT_MIN)) },
       evenShare,
       ...(inDemoCity.has(team.id) && !withOffice.has(team.id) ? { office } : {}),
     });

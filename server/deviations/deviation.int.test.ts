@@ -10,7 +10,7 @@ import { createCollector, createTeam, loginAs } from '../operations/testing/fixt
 import { buildRouteGeometry, decodePolyline, nearestOnRoute } from '../routing/geometry/index.ts';
 import { localDate } from '../plans/local-time.ts';
 import { until } from '../../test/support/until.ts';
-import { daytimeZone } from '../../test/support/daytime-zone.ts';
+import { daytimeZone } from '../demo/demo-day.ts';
 
 /**
  * Issue 5's deviation scenarios through the real ingest path: positions published by an MQTT

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
-import { daytimeZone } from '../../test/support/daytime-zone.ts';
+import { daytimeZone } from '../demo/demo-day.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { until } from '../../test/support/until.ts';

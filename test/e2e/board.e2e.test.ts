@@ -8,7 +8,7 @@ import { DEMO_PASSWORD, seedDemo } from '../../server/demo/seed-demo.ts';
 import { localDate, seedPortfolio } from '../../server/demo/seed-portfolio.ts';
 import { saveTeamSettings } from '../../server/plans/plan.repository.ts';
 import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
-import { daytimeZone } from '../support/daytime-zone.ts';
+import { daytimeZone } from '../../server/demo/demo-day.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
 
 const TIME_ZONE = daytimeZone();

@@ -10,7 +10,7 @@ import { seedDemo } from '../../server/demo/seed-demo.ts';
 import { seedPortfolio } from '../../server/demo/seed-portfolio.ts';
 import { startFleet } from '../../server/demo/start-fleet.ts';
 import { countColours, launchBrowser, logIn, watchErrors } from '../support/browser.ts';
-import { daytimeZone } from '../support/daytime-zone.ts';
+import { daytimeZone } from '../../server/demo/demo-day.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
 
 const COLLECTORS = 12;
