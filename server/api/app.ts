@@ -12,6 +12,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from 'pino';
 import { createWebSocketStream } from 'ws';
 import { refusesRows } from '../db/sqlstate.ts';
+import { refuseUndeclaredQuery } from './closed-query.ts';
 import { documentSharedRefusals } from './openapi-refusals.ts';
 import { requestValidatorCompiler } from './validation.ts';
 
@@ -36,6 +37,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     bodyLimit: 20 * 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(requestValidatorCompiler());
+  // In this order: the refusals documented are those of the query string the route ends up with.
+  app.addHook('onRoute', refuseUndeclaredQuery);
   app.addHook('onRoute', documentSharedRefusals);
 
   // A value the database refuses (out of range, a NUL character, an impossible date…) or a

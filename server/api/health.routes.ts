@@ -53,8 +53,14 @@ const Health = Type.Object({
   memory: Type.Object({ rssMb: Type.Number(), heapUsedMb: Type.Number() }),
 });
 
+/**
+ * Any query string, ignored: probes and uptime monitors may add a cache-busting `?_=…`, and a 400
+ * would take a healthy instance out of rotation; no parameter here could be misread (closed-query.ts).
+ */
+const AnyQuery = Type.Object({}, { additionalProperties: true });
+
 export const healthRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, deps) => {
-  app.get('/api/health', { schema: { tags: ['health'], response: { 200: Health, 503: Health } } }, async (_req, reply) => {
+  app.get('/api/health', { schema: { tags: ['health'], querystring: AnyQuery, response: { 200: Health, 503: Health } } }, async (_req, reply) => {
     const t = performance.now();
     let error: string | undefined;
     try {

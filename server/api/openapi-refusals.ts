@@ -16,7 +16,9 @@ export function documentSharedRefusals(route: RouteOptions): void {
   if (!route.url.startsWith('/api/') || schema?.hide) return;
   const requirement = [route.onRequest ?? []].flat().map(requirementOf).find((r) => r !== undefined);
   const refusals: Record<number, typeof ErrorBody> = {};
-  if (schema?.body || schema?.querystring || schema?.params) refusals[400] = ErrorBody;
+  // A query string that takes anything (health's) refuses nothing; any other refuses an undeclared parameter.
+  const refusesQuery = schema?.querystring !== undefined && (schema.querystring as { additionalProperties?: unknown }).additionalProperties !== true;
+  if (schema?.body || refusesQuery || schema?.params) refusals[400] = ErrorBody;
   if (requirement) refusals[401] = ErrorBody;
   if (requirement?.roles) refusals[403] = ErrorBody;
   // A fresh object: route schemas share their response maps (`...Errors`), which must not change under other routes.
