@@ -33,3 +33,20 @@ describe('loadConfig: the defaults of a new team', () => {
     expect(() => loadConfig({ CURRENCY: 'PESOS' })).toThrow('invalid configuration: CURRENCY="PESOS": not an ISO 4217 currency code (such as MXN, USD or COP)');
   });
 });
+
+describe('loadConfig: DEVICE_HOST', () => {
+  it('takes a host name or a bare IP address, and is unset by default', () => {
+    for (const host of ['gps.example.com', 'ronda-devices', '203.0.113.7', '2001:db8::7']) expect(loadConfig({ DEVICE_HOST: host }).DEVICE_HOST).toBe(host);
+    expect(loadConfig({}).DEVICE_HOST).toBeUndefined();
+  });
+
+  it('refuses a scheme, a port or anything else at start-up, naming the variable', () => {
+    const hint = 'set only the host name or IP address devices connect to (such as gps.example.com or 203.0.113.7)';
+    expect(() => loadConfig({ DEVICE_HOST: 'mqtt://gps.example.com:1883' })).toThrow(`invalid configuration: DEVICE_HOST="mqtt://gps.example.com:1883": has a scheme (mqtt://); ${hint}`);
+    expect(() => loadConfig({ DEVICE_HOST: 'gps.example.com:1883' })).toThrow(
+      `invalid configuration: DEVICE_HOST="gps.example.com:1883": has a port (:1883); each protocol's port is its own variable (MQTT_PORT, GT06_PORT...); ${hint}`,
+    );
+    expect(() => loadConfig({ DEVICE_HOST: '[2001:db8::7]:1883' })).toThrow(/^invalid configuration: DEVICE_HOST=.*: has a port \(:1883\)/);
+    expect(() => loadConfig({ DEVICE_HOST: 'gps.example.com/mqtt' })).toThrow(`invalid configuration: DEVICE_HOST="gps.example.com/mqtt": not a host name or IP address; ${hint}`);
+  });
+});

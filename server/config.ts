@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -15,6 +16,12 @@ export const ConfigSchema = Type.Object({
   TELTONIKA_PORT: Port(5027),
   H02_PORT: Port(5013),
   OSMAND_PORT: Port(5055),
+  /**
+   * The name or IP address devices connect to, when it is not the one the dashboard is opened at
+   * (a reverse proxy, NAT, another DNS name for the device ports): the devices page shows it in a
+   * new device's settings. Unset, the page shows the dashboard's own host name.
+   */
+  DEVICE_HOST: Type.Optional(Type.String()),
   OSRM_URL: Type.Optional(Type.String()),
   REDIS_URL: Type.Optional(Type.String()),
   MQTT_URL: Type.Optional(Type.String()),
@@ -61,6 +68,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const config = withDefaults as Config;
   if (config.DATABASE_URL !== undefined) checkDatabaseUrl(config.DATABASE_URL);
+  if (config.DEVICE_HOST !== undefined) checkDeviceHost(config.DEVICE_HOST);
   checkTeamDefaults(config);
   return config;
 }
@@ -78,6 +86,25 @@ function checkTeamDefaults(config: Config): void {
   if (!Intl.supportedValuesOf('currency').includes(config.CURRENCY)) {
     throw new Error(`invalid configuration: CURRENCY=${JSON.stringify(config.CURRENCY)}: not an ISO 4217 currency code (such as MXN, USD or COP)`);
   }
+}
+
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+/**
+ * A host name or a bare IP address: it is typed into a phone or tracker beside the port of its
+ * protocol, so a scheme or a port here would be typed in twice (mqtt://host:1883 then 1883).
+ */
+function checkDeviceHost(value: string): void {
+  const refuse = (why: string) => {
+    throw new Error(`invalid configuration: DEVICE_HOST=${JSON.stringify(value)}: ${why}; set only the host name or IP address devices connect to (such as gps.example.com or 203.0.113.7)`);
+  };
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(value);
+  if (scheme) refuse(`has a scheme (${scheme[1]}://)`);
+  if (isIP(value) !== 0) return;
+  const port = /:(\d+)$/.exec(value);
+  // One port here would fit one protocol only: each has its own.
+  if (port) refuse(`has a port (:${port[1]}); each protocol's port is its own variable (MQTT_PORT, GT06_PORT...)`);
+  if (!HOST_NAME.test(value)) refuse('not a host name or IP address');
 }
 
 /** PostgreSQL URLs only (pg reads anything else as a host or socket name, and fails far from here); never echoes a password. */

@@ -239,7 +239,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
   });
   await app.register(authRoutes, { auth });
-  await app.register(deviceRoutes, { db: dbh.db, auth, registry, onDevicesChanged: refreshDirectory, onDeviceAssigned: (id) => publishPlans([id]) });
+  await app.register(deviceRoutes, { db: dbh.db, auth, registry, onDevicesChanged: refreshDirectory, onDeviceAssigned: (id) => publishPlans([id]), deviceHost: config.DEVICE_HOST ?? null });
   await app.register(deviceAdminRoutes, {
     db: dbh.db,
     auth,

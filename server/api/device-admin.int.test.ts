@@ -52,7 +52,12 @@ const rowsOf = async (uniqueId: string) =>
     .execute();
 const osmand = (uniqueId: string) =>
   fetch(`http://127.0.0.1:${t.server.ports.osmand}/?id=${uniqueId}&lat=20.6701&lon=-103.3501&timestamp=${Math.floor(Date.now() / 1000) - 30}`);
-const unknownIds = async () => ((await t.api('GET', '/api/devices/unknown')).body.devices as { uniqueId: string }[]).map((d) => d.uniqueId);
+const unknownIdsOf = async (token: string) => {
+  const res = await t.api<{ devices: { uniqueId: string }[] }>('GET', '/api/devices/unknown', undefined, token);
+  if (res.status !== 200) throw new Error(`GET /api/devices/unknown: ${res.status}`);
+  return res.body.devices.map((d) => d.uniqueId);
+};
+const unknownIds = () => unknownIdsOf(t.token);
 
 describe('PATCH /api/devices/{uniqueId}', () => {
   it("hands a device registered to no one to a collector of the supervisor's own team, and back to the pool", async () => {
@@ -166,6 +171,10 @@ describe('POST /api/devices/{uniqueId}/token', () => {
 });
 
 describe('GET /api/devices', () => {
+  it('gives no device host without DEVICE_HOST: the devices page then shows its own host name', async () => {
+    expect((await t.api('GET', '/api/devices', undefined, supCentro)).body.deviceHost).toBeNull();
+  });
+
   it("gives each device's newest report and battery, null before its first: the devices page's last report", async () => {
     const { token } = await t.createDevice('seen-phone', ana);
     const reportOf = async () => (await t.api<{ devices: { uniqueId: string; lastReport?: unknown }[] }>('GET', '/api/devices', undefined, supCentro)).body.devices.find((d) => d.uniqueId === 'seen-phone')?.lastReport;
@@ -177,5 +186,27 @@ describe('GET /api/devices', () => {
     await c.endAsync();
     await until('reported', async () => (await reportOf()) !== null);
     expect(await reportOf()).toEqual({ ts: new Date(ts).toISOString(), batteryPct: 77 });
+  });
+});
+
+describe('GET /api/devices/unknown', () => {
+  it('is read by a supervisor as by an admin, so a tracker can be set up from the id it sends; other roles are refused', async () => {
+    expect(await refused('ghost-phone', 'any')).toBe(4);
+    await until('listed', async () => (await unknownIds()).includes('ghost-phone'));
+    for (const sup of [supCentro, supPoniente]) expect(await unknownIdsOf(sup)).toContain('ghost-phone');
+    for (const role of ['dispatcher', 'manager', 'collector'] as const) {
+      const res = await t.api('GET', '/api/devices/unknown', undefined, await loginAs(t, role, centro, `Unknown ${role}`));
+      expect(res.status, role).toBe(403);
+    }
+  });
+
+  it('leaves out an id registered since it was seen, for a supervisor who cannot see the team that holds it as for anyone', async () => {
+    expect(await refused('late-phone', 'any')).toBe(4);
+    await until('listed', async () => (await unknownIds()).includes('late-phone'));
+    expect(await unknownIdsOf(supCentro)).toContain('late-phone');
+
+    // Registered in Poniente since: as gone for Centro's supervisor, who does not see Poniente's devices, as for anyone.
+    expect((await t.api('POST', '/api/devices', { uniqueId: 'late-phone', name: 'Late', collectorId: carla }, supPoniente)).status).toBe(201);
+    for (const who of [t.token, supCentro, supPoniente]) expect(await unknownIdsOf(who)).not.toContain('late-phone');
   });
 });

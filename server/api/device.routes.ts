@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
-import { CreateDevice, DeviceOut, DeviceWithToken, MAX_POSITIONS_PER_PAGE, PositionPage, UnknownDevice } from '../contract/device.ts';
+import { CreateDevice, DeviceList, DeviceWithToken, MAX_POSITIONS_PER_PAGE, PositionPage, UnknownDevice } from '../contract/device.ts';
 import type { Database } from '../db/database.ts';
 import { hashToken, type DeviceRegistry } from '../ingest/device-registry.ts';
 import { collectorScope, readScope } from '../operations/actor.ts';
@@ -20,7 +20,12 @@ export interface DeviceRouteDeps {
   onDeviceAssigned(collectorId: number): void;
 }
 
-export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRouteDeps> = async (app, { db, auth, registry, onDevicesChanged, onDeviceAssigned }) => {
+interface Deps extends DeviceRouteDeps {
+  /** DEVICE_HOST, or null. */
+  deviceHost: string | null;
+}
+
+export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, auth, registry, onDevicesChanged, onDeviceAssigned, deviceHost }) => {
   const admins = requireUser(auth, ['admin', 'supervisor']);
   const anyone = requireUser(auth);
 
@@ -51,7 +56,8 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRouteDeps> = async (a
   );
 
   // A team's people see their team's devices and the ones no collector holds yet (to hand them out); a collector, the ones they hold.
-  app.get('/api/devices', { onRequest: anyone, schema: { tags: ['devices'], response: { 200: Type.Object({ devices: Type.Array(DeviceOut) }) } } }, async (req) => {
+  // The device host rides along: it is read where devices are set up, by those who may list them, and /api/health answers anyone.
+  app.get('/api/devices', { onRequest: anyone, schema: { tags: ['devices'], response: { 200: DeviceList } } }, async (req) => {
     const team = readScope(req.user);
     const self = collectorScope(req.user);
     let q = db
@@ -73,14 +79,30 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRouteDeps> = async (a
         ...toDeviceOut(r),
         lastReport: r.device_time === null ? null : { ts: new Date(r.device_time).toISOString(), batteryPct: r.battery_pct },
       })),
+      deviceHost,
     };
   });
 
+  // Read by those who register devices: a supervisor setting up a tracker needs the IMEI it sends.
+  // Unknown ids belong to no team; an id registered since it was seen is left out, whichever team holds it.
   app.get(
     '/api/devices/unknown',
-    { onRequest: requireUser(auth, ['admin']), schema: { tags: ['devices'], response: { 200: Type.Object({ devices: Type.Array(UnknownDevice) }) } } },
+    {
+      onRequest: admins,
+      schema: {
+        tags: ['devices'],
+        description: 'Ids that tried to connect unregistered, newest first (admins and supervisors); an id registered since is not listed.',
+        response: { 200: Type.Object({ devices: Type.Array(UnknownDevice) }) },
+      },
+    },
     async () => {
-      const rows = await db.selectFrom('unknown_devices').selectAll().orderBy('last_seen', 'desc').limit(1000).execute();
+      const rows = await db
+        .selectFrom('unknown_devices')
+        .selectAll()
+        .where('unique_id', 'not in', (eb) => eb.selectFrom('devices').select('unique_id'))
+        .orderBy('last_seen', 'desc')
+        .limit(1000)
+        .execute();
       return {
         devices: rows.map((r) => ({
           uniqueId: r.unique_id,

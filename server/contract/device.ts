@@ -25,6 +25,17 @@ export const DeviceOut = Type.Object({
 });
 export type DeviceOut = Static<typeof DeviceOut>;
 
+/** GET /api/devices. */
+export const DeviceList = Type.Object({
+  devices: Type.Array(DeviceOut),
+  /**
+   * DEVICE_HOST: the host name or IP address devices connect to, for a new device's settings;
+   * null: unset, the dashboard's own host name is also the devices'.
+   */
+  deviceHost: Nullable(Type.String()),
+});
+export type DeviceList = Static<typeof DeviceList>;
+
 /** Any of these; a device handed to someone else, disabled or renamed keeps its token (rotate it with POST …/token). */
 export const DevicePatch = Type.Object(
   {

@@ -14,6 +14,8 @@ const PASSWORD = 'pw-123456';
 const SUPERVISOR = { email: 'sara@test.local', name: 'Sara Supervisora' };
 const DISPATCHER = { email: 'diego@test.local', name: 'Diego Despacho' };
 const IMEI = '359339081234567';
+/** DEVICE_HOST: the devices reach the server by another name than the dashboard's (127.0.0.1 here). */
+const DEVICE_HOST = 'gps.example.com';
 
 let t: TestServer;
 let teamId: number;
@@ -22,7 +24,7 @@ let beto: number;
 let browser: Browser;
 
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({ DEVICE_HOST });
   teamId = await createTeam(t, 'Centro');
   ana = await createCollector(t, 'Ana Ruiz', teamId);
   beto = await createCollector(t, 'Beto Soto', teamId);
@@ -71,8 +73,9 @@ describe('the devices page in Chromium', () => {
     await page.setViewportSize({ width: 1366, height: 768 });
     await nav.getByRole('link', { name: 'Dispositivos' }).click();
     await row(page, 'repuesto-1').waitFor({ timeout: 30_000 });
-    // A supervisor does not get the admin's list of unknown ids (the API gives it to admins only).
-    expect(await page.getByRole('heading', { name: 'Dispositivos desconocidos vistos' }).count()).toBe(0);
+    // A supervisor reads the unknown ids too (none yet), to register a tracker from the id it sends.
+    await page.getByRole('heading', { name: 'Dispositivos desconocidos vistos' }).waitFor();
+    expect(await page.getByText('Ningún dispositivo desconocido ha intentado conectarse.').count()).toBe(1);
 
     const form = page.getByRole('form', { name: 'Registrar dispositivo' });
     await form.getByLabel('Id único').fill('ana-phone');
@@ -84,7 +87,8 @@ describe('the devices page in Chromium', () => {
     const card = page.getByTestId('token-card');
     await card.waitFor();
     expect(await card.innerText()).toContain('Guarda el token ahora: no se volverá a mostrar');
-    expect(await setting(page, 'host')).toBe('127.0.0.1');
+    // The host devices reach, not the dashboard's; the port the server bound (0 in the config).
+    expect(await setting(page, 'host')).toBe(DEVICE_HOST);
     expect(await setting(page, 'mqttPort')).toBe(String(t.server.ports.mqtt));
     expect(await setting(page, 'username')).toBe('ana-phone');
     const token = await setting(page, 'password');
@@ -156,7 +160,7 @@ describe('the devices page in Chromium', () => {
     await page.close();
   });
 
-  it('lists for an admin the ids that tried to connect unregistered, and registers a GT06 tracker from there in one click', { timeout: 120_000 }, async () => {
+  it('lists for a supervisor and an admin the ids that tried to connect unregistered, and registers a GT06 tracker from there in one click', { timeout: 120_000 }, async () => {
     // A GT06 tracker nobody registered logs in over TCP, and a phone nobody registered tries MQTT.
     const tracker = await RawTcp.connect(t.server.ports.gt06);
     tracker.write(encodeGt06Login(IMEI, 1));
@@ -166,6 +170,15 @@ describe('the devices page in Chromium', () => {
       const ids = ((await t.api('GET', '/api/devices/unknown')).body.devices as { uniqueId: string }[]).map((d) => d.uniqueId);
       return ids.includes(IMEI) && ids.includes('stranger-phone');
     });
+
+    const sup = await open(SUPERVISOR.email, PASSWORD);
+    await sup.page.goto(`${t.baseUrl}/devices`);
+    const seenBySupervisor = sup.page.locator(`[data-unknown="${IMEI}"]`);
+    await seenBySupervisor.waitFor({ timeout: 30_000 });
+    expect(await seenBySupervisor.innerText()).toContain('GT06');
+    expect(await sup.page.locator('[data-unknown="stranger-phone"]').count()).toBe(1);
+    expect(sup.errors).toEqual([]);
+    await sup.page.close();
 
     const { page, errors } = await open(ADMIN.email, ADMIN.password, { width: 1366, height: 900 });
     await page.goto(`${t.baseUrl}/devices`);
@@ -185,6 +198,7 @@ describe('the devices page in Chromium', () => {
     const card = page.getByTestId('token-card');
     await card.waitFor();
     expect(await card.innerText()).toContain('Configura el rastreador');
+    expect(await setting(page, 'host')).toBe(DEVICE_HOST);
     expect(await setting(page, 'port')).toBe(String(t.server.ports.gt06));
     expect(await setting(page, 'imei')).toBe(IMEI);
     await row(page, IMEI).waitFor();

@@ -32,6 +32,9 @@ describe('connectionSettings', () => {
 
   it('gives OsmAnd the URL it posts to', () => {
     expect(values(connectionSettings('osmand', 'a b', 'tok', 'h', LISTENERS)).url).toBe('http://h:5055/?id=a%20b');
+    // DEVICE_HOST gives an IPv6 address bare; the page's own hostname comes bracketed already.
+    expect(values(connectionSettings('osmand', 'a', 'tok', '2001:db8::7', LISTENERS)).url).toBe('http://[2001:db8::7]:5055/?id=a');
+    expect(values(connectionSettings('osmand', 'a', 'tok', '[::1]', LISTENERS)).url).toBe('http://[::1]:5055/?id=a');
   });
 
   it('says a port is not known where the server has no such listener (an external broker)', () => {

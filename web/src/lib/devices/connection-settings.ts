@@ -24,12 +24,15 @@ export interface ConnectionSettings {
 
 const TRACKERS = new Set(['gt06', 'teltonika', 'h02']);
 
+/** An IPv6 address is bracketed in a URL (RFC 3986 §3.2.2); DEVICE_HOST gives it bare, the page's hostname bracketed. */
+const urlHost = (host: string) => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
+
 const portOf = (listeners: readonly Listener[], name: string, transport: string): number | null =>
   listeners.find((l) => l.name === name && l.transport === transport)?.port ?? null;
 
 /**
  * What the person setting a device up types into it, from the ports the server has bound
- * (GET /api/health): a phone logs in to MQTT with its uniqueId and token; a tracker needs only
+ * (GET /api/health) and the host devices reach it at (DEVICE_HOST, else the dashboard's): a phone logs in to MQTT with its uniqueId and token; a tracker needs only
  * the host and its protocol's port (it is known by its IMEI); OsmAnd posts to a URL.
  * A device registered without a protocol is taken for a phone, the usual case.
  */
@@ -52,7 +55,7 @@ export function connectionSettings(protocol: string | null, uniqueId: string, to
     return {
       kind: 'http',
       settings: [
-        { label: 'devices.setting.url', value: port === null ? null : `http://${host}:${port}/?id=${encodeURIComponent(uniqueId)}` },
+        { label: 'devices.setting.url', value: port === null ? null : `http://${urlHost(host)}:${port}/?id=${encodeURIComponent(uniqueId)}` },
         { label: 'devices.setting.tokenSpare', value: token, secret: true },
       ],
     };

@@ -3,10 +3,11 @@ import type { CreateDevice, DeviceOut } from '$contract/device.ts';
 import type { LivePosition } from '$contract/live.ts';
 import type { MessageKey } from '../i18n/es.ts';
 
-/** Who registers and hands out devices (server/api/device-admin.routes.ts): an admin, and a supervisor for the team. */
+/**
+ * Who registers and hands out devices (server/api/device-admin.routes.ts): an admin, and a supervisor
+ * for the team; both also read the ids that tried to connect unregistered (GET /api/devices/unknown).
+ */
 export const DEVICE_MANAGERS: readonly Role[] = ['admin', 'supervisor'];
-/** Ids that tried to connect unregistered (GET /api/devices/unknown) are an admin's alone. */
-export const canSeeUnknownDevices = (role: Role | undefined): boolean => role === 'admin';
 
 export type DeviceProtocol = NonNullable<CreateDevice['protocol']>;
 
