@@ -22,7 +22,7 @@ try {
     const collectors = Number(process.env.DEMO_COLLECTORS ?? 25);
     const timeZone = demoTimeZone(config.TIME_ZONE, process.env.TIME_ZONE !== undefined);
     if (timeZone !== config.TIME_ZONE) {
-      server.log.warn({ timeZone, instead: config.TIME_ZONE }, `it is late in ${config.TIME_ZONE} for a 10-hour day: the demo's teams work in ${timeZone}, where it is morning (set TIME_ZONE to choose)`);
+      server.log.warn({ timeZone, instead: config.TIME_ZONE }, `it is night or late in ${config.TIME_ZONE} for a 10-hour day: the demo's teams work in ${timeZone}, where it is morning (set TIME_ZONE to choose)`);
     }
     const devices = await seedDemo(server.dbh.db, server.auth, collectors, timeZone, config.TIME_ZONE);
     await server.live.refreshDirectory();

@@ -19,13 +19,18 @@ export function daytimeZone(hour = 10, now = Date.now()): string {
   return offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
 }
 
+/** Collectors knock on debtors' doors by day: the demo's day starts no earlier than this, local time. */
+const EARLIEST_START_MIN = 6 * 60;
+
 /**
  * The zone the demo's teams work in. A shift ends by midnight, so a demo started at 23:53 in
  * Mexico City planned nothing (every visit unassigned for its window) and one started at 20:00
- * a third of the day. Unless TIME_ZONE was set (`chosen`), a start that would cut the shift
- * short puts the teams in a zone where it is 09:00–09:59, with the whole shift ahead.
+ * a third of the day; one started at 00:15 sent collectors to debtors' doors at midnight. Unless
+ * TIME_ZONE was set (`chosen`), a start outside 06:00 to the last start that fits the whole
+ * shift puts the teams in a zone where it is 09:00–09:59.
  */
 export function demoTimeZone(zone: string, chosen: boolean, now = new Date()): string {
-  if (chosen || localMinutes(zone, now) - DEMO_LEAD_MIN + DEMO_SHIFT_MIN <= 24 * 60) return zone;
+  const start = localMinutes(zone, now) - DEMO_LEAD_MIN;
+  if (chosen || (start >= EARLIEST_START_MIN - DEMO_LEAD_MIN && start + DEMO_SHIFT_MIN <= 24 * 60)) return zone;
   return daytimeZone(9, now.getTime());
 }
