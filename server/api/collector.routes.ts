@@ -6,6 +6,8 @@ import { Nullable } from '../contract/auth.ts';
 import { CollectorList } from '../contract/collector.ts';
 import type { Database } from '../db/database.ts';
 import { assertCanWrite, collectorScope, readScope } from '../operations/actor.ts';
+import { OperationError, errorBody } from '../operations/errors.ts';
+import { deleteTeam } from '../operations/team-removal.ts';
 import { lastPositions } from '../repositories/position.repository.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
@@ -184,6 +186,31 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
         if (isCheckViolation(e)) return reply.code(400).send(UNKNOWN_ZONE(timeZone ?? ''));
         throw e;
       }
+    },
+  );
+
+  // For a team made by mistake: one that holds anything a lender would lose is refused, never emptied.
+  app.delete(
+    '/api/teams/:id',
+    {
+      onRequest: teamAdmins,
+      schema: {
+        tags: ['teams'],
+        params: Type.Object({ id: Type.Integer() }),
+        // 409 (reason `team_not_empty`): it still has collectors, users, accounts… counted in `values`.
+        response: { 204: Type.Null(), 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      try {
+        await deleteTeam(db, req.params.id);
+      } catch (e) {
+        // deleteTeam refuses with these two only.
+        if (e instanceof OperationError) return reply.code(e.statusCode as 404 | 409).send(errorBody(e));
+        throw e;
+      }
+      onChanged();
+      return reply.code(204).send(null);
     },
   );
 };

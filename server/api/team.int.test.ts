@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
-import { createCollector, loginAs } from '../operations/testing/fixtures.ts';
+import { CSV_HEADER, accountLine, createCollector, loginAs, postCsv } from '../operations/testing/fixtures.ts';
 
 let t: TestServer;
 
@@ -64,6 +64,90 @@ describe('teams: time zone and currency', () => {
     expect((await t.api<{ teams: { id: number }[] }>('GET', '/api/teams')).body.teams.length).toBeGreaterThan(1);
     const collectors = (await t.api<{ collectors: { id: number; timeZone: string | null }[] }>('GET', '/api/collectors')).body.collectors;
     expect(collectors.find((c) => c.id === ines)?.timeZone).toBe('America/Tijuana');
+  });
+});
+
+describe('deleting a team', () => {
+  type Refusal = { message: string; reason?: string; values?: Record<string, number> };
+  const teamIds = async () => (await t.api<{ teams: { id: number }[] }>('GET', '/api/teams')).body.teams.map((x) => x.id);
+
+  it('an empty team made by mistake is gone from every team list', async () => {
+    const id = (await t.api<{ id: number }>('POST', '/api/teams', { name: 'Nortee' })).body.id;
+    const deleted = await t.api('DELETE', `/api/teams/${id}`);
+    expect(deleted).toEqual({ status: 204, body: null });
+    expect(await teamIds()).not.toContain(id);
+    // Its name is free again for the team meant.
+    expect((await t.api('POST', '/api/teams', { name: 'Nortee' })).status).toBe(201);
+    expect((await t.api('DELETE', `/api/teams/${id}`)).status).toBe(404);
+  });
+
+  it('a team with collectors or accounts is refused with what it holds, and keeps all of it', async () => {
+    const id = (await t.api<{ id: number }>('POST', '/api/teams', { name: 'Occidente' })).body.id;
+    const collector = await createCollector(t, 'Rosa', id);
+    expect((await t.api('PUT', `/api/plans/settings/teams/${id}`, { office: { lat: 20.6767, lon: -103.3475 } })).status).toBe(204);
+
+    const one = await t.api<Refusal>('DELETE', `/api/teams/${id}`);
+    expect(one.status).toBe(409);
+    expect(one.body).toMatchObject({ message: `team ${id} still has 1 collector: move or remove them first`, reason: 'team_not_empty', values: { collectors: 1 } });
+
+    const imported = await postCsv(t, [CSV_HEADER, ...[1, 2, 3].map((i) => accountLine(9000 + i, 'Occidente'))].join('\n') + '\n');
+    expect(imported.body).toMatchObject({ imported: 3 });
+    const two = await t.api<Refusal>('DELETE', `/api/teams/${id}`);
+    expect(two.status).toBe(409);
+    expect(two.body.message).toBe(`team ${id} still has 1 collector and 3 accounts: move or remove them first`);
+    expect(two.body.values).toEqual({ collectors: 1, accounts: 3 });
+
+    expect(await teamIds()).toContain(id);
+    expect((await t.api<{ collectors: { id: number }[] }>('GET', '/api/collectors')).body.collectors.map((c) => c.id)).toContain(collector);
+    expect((await t.api<{ total: number }>('GET', `/api/accounts?teamId=${id}`)).body.total).toBe(3);
+    expect((await t.api('GET', `/api/plans/settings/teams/${id}`)).body).toMatchObject({ office: { lat: 20.6767, lon: -103.3475 } });
+  });
+
+  it("a team with a supervisor is refused too: they would lose their team", async () => {
+    const id = (await t.api<{ id: number }>('POST', '/api/teams', { name: 'Bajío' })).body.id;
+    const supervisor = await loginAs(t, 'supervisor', id, 'Bajío supervisor');
+    const r = await t.api<Refusal>('DELETE', `/api/teams/${id}`);
+    expect(r.status).toBe(409);
+    expect(r.body.values).toEqual({ users: 1 });
+    expect((await t.api<{ teams: { id: number }[] }>('GET', '/api/teams', undefined, supervisor)).body.teams.map((x) => x.id)).toEqual([id]);
+  });
+
+  it('a team that only has settings goes with its settings', async () => {
+    const id = (await t.api<{ id: number }>('POST', '/api/teams', { name: 'Prueba' })).body.id;
+    expect((await t.api('PUT', `/api/plans/settings/teams/${id}`, { office: { lat: 20.6767, lon: -103.3475 }, maxVisitsPerCollector: 12 })).status).toBe(204);
+    expect((await t.api('PATCH', `/api/teams/${id}/deviation-rules`, { offline: { minutes: 30 } })).status).toBe(200);
+    expect((await t.api('DELETE', `/api/teams/${id}`)).status).toBe(204);
+    expect(await teamIds()).not.toContain(id);
+    expect((await t.api('GET', `/api/plans/settings/teams/${id}`)).status).toBe(404);
+    expect((await t.api('GET', `/api/teams/${id}/deviation-rules`)).status).toBe(404);
+  });
+
+  it('a collector added while the team is deleted either lands in a team that stays or is refused: never a 500 nor a lost collector', async () => {
+    for (let i = 0; i < 5; i++) {
+      const id = (await t.api<{ id: number }>('POST', '/api/teams', { name: `Carrera ${i}` })).body.id;
+      const [deleted, added] = await Promise.all([t.api<Refusal>('DELETE', `/api/teams/${id}`), t.api<{ id: number }>('POST', '/api/collectors', { name: `Corredor ${i}`, teamId: id })]);
+      if (deleted.status === 204) {
+        expect([404, 409]).toContain(added.status);
+        expect(await teamIds()).not.toContain(id);
+      } else {
+        expect(deleted.status).toBe(409);
+        expect(deleted.body).toMatchObject({ reason: 'team_not_empty', values: { collectors: 1 } });
+        expect(added.status).toBe(201);
+        expect(await teamIds()).toContain(id);
+      }
+    }
+  });
+
+  it('only an admin deletes a team; an unknown team is 404', async () => {
+    const id = (await t.api<{ id: number }>('POST', '/api/teams', { name: 'Intento' })).body.id;
+    for (const role of ['supervisor', 'dispatcher', 'manager'] as const) {
+      const token = await loginAs(t, role, role === 'manager' ? null : id, `Intento ${role}`);
+      expect((await t.api('DELETE', `/api/teams/${id}`, undefined, token)).status).toBe(403);
+    }
+    expect(await teamIds()).toContain(id);
+    const unknown = await t.api<Refusal>('DELETE', '/api/teams/999999');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toBe('team 999999 does not exist');
   });
 });
 
