@@ -30,6 +30,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { applyTimescalePolicies } from './db/timescale.ts';
 import { AlarmEvents } from './deviations/alarm-events.ts';
 import { DeviationService } from './deviations/deviation.service.ts';
+import { redisDeviationNotices, type DeviationNotices } from './deviations/deviation-notices-redis.ts';
 import { listEvents } from './deviations/event.repository.ts';
 import { BatchWriter } from './ingest/batch-writer.ts';
 import { DeviceRegistry } from './ingest/device-registry.ts';
@@ -114,7 +115,22 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const stats = new IngestStats();
   let live: LiveHub | undefined;
   const emitEvent = (teamId: number, event: EventOut) => live?.emitEvent(teamId, event);
-  const deviations = new DeviationService({ db: dbh.db, log: log.child({ part: 'deviations' }), emit: emitEvent, tickMs: config.DEVIATION_TICK_S * 1000 });
+  const deviationsLog = log.child({ part: 'deviations' });
+  let deviationNotices: DeviationNotices | null = null;
+  const deviations = new DeviationService({
+    db: dbh.db,
+    log: deviationsLog,
+    emit: emitEvent,
+    tickMs: config.DEVIATION_TICK_S * 1000,
+    announce: (notice) => deviationNotices?.publish(notice),
+  });
+  // SPEC §8: listening before the start's reads, so no change made meanwhile on another instance is missed.
+  if (config.REDIS_URL) {
+    deviationNotices = await redisDeviationNotices(config.REDIS_URL, deviationsLog, {
+      onNotice: (notice) => void deviations.onNotice(notice),
+      onResubscribed: () => void deviations.reloadAll().catch((err: Error) => deviationsLog.error({ err: err.message }, 'deviation reload after a Redis outage failed')),
+    });
+  }
   await deviations.start();
   const writer = new BatchWriter(
     dbh.pool,
@@ -324,6 +340,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await writer.close();
       // After the writer: its last commits still reach the engine, and their events are stored.
       await deviations.stop();
+      await deviationNotices?.close();
       await dbh.close();
     },
   };

@@ -10,6 +10,8 @@ import { DeviationEngine, type ActivePlan, type EnginePosition, type Transition 
 import { latestPlan, toPlanOut, visitStates } from '../plans/plan.repository.ts';
 import { closeEvents, completeRules, insertEvents, loadTeamRules, saveTeamRules } from './event.repository.ts';
 import { localDate } from '../plans/local-time.ts';
+import { receiptsAfter } from '../repositories/position.repository.ts';
+import type { DeviationNotice } from './deviation-notices-redis.ts';
 import { activePlansOf } from './plan-adapter.ts';
 
 /** How often time-based rules (offline, end of shift) look at the clock. */
@@ -20,6 +22,8 @@ export interface DeviationServiceDeps {
   log: Logger;
   /** Streams a stored event (open, close or acknowledgement) to the live wall. */
   emit(teamId: number, event: EventOut): void;
+  /** Tells the other instances (SPEC §8) that a team's plan or rules changed here. */
+  announce?(notice: DeviationNotice): void;
   now?: () => number;
   tickMs?: number;
 }
@@ -33,14 +37,21 @@ export interface DeviationServiceDeps {
  * Plans: today's latest stored plan of every team is loaded at start and again when the team's day
  * turns over, and every plan stored later for today replaces it (onPlanStored, wired to the plans
  * service). setPlan/removePlan take a plan from anywhere else (tests, a dispatcher tool).
+ *
+ * Several instances (SPEC §8): a plan or rules changed here are announced, and an instance told of a
+ * change reads it from the database (onNotice). Before each tick, a collector about to go offline
+ * (or offline) is looked up in the positions table: reports another instance stored count too.
  */
 export class DeviationService {
   readonly engine = new DeviationEngine();
   /** Engine failures and events that could not be stored, since start (logged one by one). */
   failures = 0;
   private ids = new Map<number, number>();
-  /** The local date whose plan is active, per team. */
+  /** The local date whose plan is active, per team, and the version of it applied. */
   private days = new Map<number, string>();
+  private versions = new Map<number, number>();
+  /** Reloads asked for by other instances, one at a time per team, so an older read never lands last. */
+  private reloads = new Map<number, Promise<void>>();
   private ticking = false;
   /** Transitions waiting to be stored, and the one loop storing them (see persist). */
   private pending: Transition[] = [];
@@ -65,14 +76,55 @@ export class DeviationService {
 
   /** A plan version was stored: if it is today's, its routes become the active plans of its team. */
   onPlanStored(plan: PlanOut): void {
-    if (plan.date !== localDate(this.now(), plan.timeZone)) return;
+    if (this.applyPlan(plan)) this.deps.announce?.({ teamId: plan.teamId, change: 'plan' });
+  }
+
+  /** Another instance changed a team's plan or rules: what it says is read from the database, not the notice. */
+  onNotice(notice: DeviationNotice): Promise<void> {
+    const previous = this.reloads.get(notice.teamId) ?? Promise.resolve();
+    const next = previous
+      .then(() => (notice.change === 'rules' ? this.reloadRules(notice.teamId) : this.reloadPlan(notice.teamId)))
+      .catch((err: Error) => {
+        this.failures++;
+        this.deps.log.error({ err: err.message, ...notice }, 'deviation reload failed');
+      })
+      .finally(() => {
+        if (this.reloads.get(notice.teamId) === next) this.reloads.delete(notice.teamId);
+      });
+    this.reloads.set(notice.teamId, next);
+    return next;
+  }
+
+  /** Notices may have been missed (Redis was away): every team's rules and today's plan again. */
+  async reloadAll(): Promise<void> {
+    const teams = await this.deps.db.selectFrom('teams').select('id').execute();
+    await Promise.all(teams.flatMap((t) => [this.onNotice({ teamId: t.id, change: 'rules' }), this.onNotice({ teamId: t.id, change: 'plan' })]));
+  }
+
+  private async reloadRules(teamId: number): Promise<void> {
+    this.engine.setTeamRules(teamId, (await loadTeamRules(this.deps.db, teamId)).get(teamId) ?? completeRules({}));
+  }
+
+  private async reloadPlan(teamId: number): Promise<void> {
+    const team = await this.deps.db.selectFrom('teams').select(['id', 'time_zone']).where('id', '=', teamId).executeTakeFirst();
+    if (!team) return;
+    const plan = await this.storedPlan(team, localDate(this.now(), team.time_zone));
+    if (plan) this.applyPlan(plan);
+  }
+
+  /** False when the plan is not today's, or not newer than the one applied. */
+  private applyPlan(plan: PlanOut): boolean {
+    if (plan.date !== localDate(this.now(), plan.timeZone)) return false;
+    if (this.days.get(plan.teamId) === plan.date && (this.versions.get(plan.teamId) ?? 0) >= plan.version) return false;
     const planned = new Set(plan.routes.map((r) => r.collectorId));
     this.days.set(plan.teamId, plan.date);
+    this.versions.set(plan.teamId, plan.version);
     this.guarded('plan', () => {
       const closed = this.engine.collectorsOfTeam(plan.teamId).filter((id) => !planned.has(id)).flatMap((id) => this.engine.removePlan(id));
       for (const p of activePlansOf(plan)) this.engine.setPlan(p);
       return closed;
     });
+    return true;
   }
 
   removePlan(collectorId: number): void {
@@ -122,12 +174,14 @@ export class DeviationService {
   }
 
   async updateRules(teamId: number, patch: DeviationRulesPatch, by: string): Promise<DeviationRules> {
-    const current = this.engine.rulesOf(teamId) as unknown as Record<string, Record<string, unknown>>;
+    // The stored rules, not this engine's: another instance may have changed them a moment ago.
+    const current = ((await loadTeamRules(this.deps.db, teamId)).get(teamId) ?? this.engine.rulesOf(teamId)) as unknown as Record<string, Record<string, unknown>>;
     const merged: Record<string, Record<string, unknown>> = {};
     for (const k of Object.keys(current)) merged[k] = { ...current[k], ...((patch as Record<string, Record<string, unknown> | undefined>)[k] ?? {}) };
     const rules = completeRules(merged);
     await saveTeamRules(this.deps.db, teamId, rules, by);
     this.engine.setTeamRules(teamId, rules);
+    this.deps.announce?.({ teamId, change: 'rules' });
     return rules;
   }
 
@@ -153,16 +207,29 @@ export class DeviationService {
       if (previous === date) continue;
       this.days.set(t.id, date);
       // A new day: yesterday's plans end, closing what they left open.
-      if (previous !== undefined) for (const id of this.engine.collectorsOfTeam(t.id)) this.removePlan(id);
+      if (previous !== undefined) {
+        this.versions.delete(t.id);
+        for (const id of this.engine.collectorsOfTeam(t.id)) this.removePlan(id);
+      }
       // Plans handed over directly (setPlan, or a plan stored while this one was being read) are newer.
       if (this.engine.collectorsOfTeam(t.id).length > 0) continue;
-      const stored = await latestPlan(this.deps.db, t.id, date);
-      if (!stored) continue;
-      // With each visit's status of now: a visit done before a restart is not waited for (nor reported skipped).
-      const plan = toPlanOut(stored, { id: t.id, timeZone: t.time_zone }, date, [], await visitStates(this.deps.db, t.id, date));
-      if (this.engine.collectorsOfTeam(t.id).length > 0) continue;
+      const plan = await this.storedPlan(t, date);
+      if (!plan || this.engine.collectorsOfTeam(t.id).length > 0) continue;
+      this.versions.set(t.id, plan.version);
       for (const p of activePlansOf(plan)) this.engine.setPlan(p);
     }
+  }
+
+  /** With each visit's status of now: a visit done before a restart is not waited for (nor reported skipped). */
+  private async storedPlan(team: { id: number; time_zone: string }, date: string): Promise<PlanOut | null> {
+    const stored = await latestPlan(this.deps.db, team.id, date);
+    return stored && toPlanOut(stored, { id: team.id, timeZone: team.time_zone }, date, [], await visitStates(this.deps.db, team.id, date));
+  }
+
+  /** Reports stored by other instances, for the collectors whose next tick depends on one. */
+  private async hearOtherInstances(nowMs: number): Promise<void> {
+    const received = await receiptsAfter(this.deps.db, this.engine.awaitingReports(nowMs));
+    for (const [collectorId, receivedMs] of received) this.guarded('receipt', () => this.engine.reportedElsewhere(collectorId, receivedMs));
   }
 
   private async onTimer(): Promise<void> {
@@ -170,7 +237,9 @@ export class DeviationService {
     this.ticking = true;
     try {
       await this.loadDays();
-      this.tick(this.now());
+      const now = this.now();
+      await this.hearOtherInstances(now);
+      this.tick(now);
     } catch (err) {
       this.failures++;
       this.deps.log.error({ err: (err as Error).message }, 'deviation tick failed');

@@ -120,8 +120,10 @@ export async function acknowledgeEvent(db: Db, id: number, by: string): Promise<
   return row ? toEventOut(row) : getEvent(db, id);
 }
 
-export async function loadTeamRules(db: Db): Promise<Map<number, DeviationRules>> {
-  const rows = await db.selectFrom('deviation_rules').select(['team_id', 'rules']).execute();
+export async function loadTeamRules(db: Db, teamId?: number): Promise<Map<number, DeviationRules>> {
+  let q = db.selectFrom('deviation_rules').select(['team_id', 'rules']);
+  if (teamId !== undefined) q = q.where('team_id', '=', teamId);
+  const rows = await q.execute();
   // Stored settings are completed with today's defaults, so a rule added later starts at its default.
   return new Map(rows.map((r) => [r.team_id, completeRules(typeof r.rules === 'string' ? JSON.parse(r.rules) : r.rules)]));
 }

@@ -99,3 +99,30 @@ export async function countPositions(db: Kysely<Database>): Promise<number> {
   const r = await sql<{ n: number }>`select count(*)::int as n from positions`.execute(db);
   return r.rows[0].n;
 }
+
+/** How far before its silence began a report's device time may be and still be looked at (a buffered upload). */
+const RECEIPT_LOOKBACK_MS = 3_600_000;
+
+/**
+ * The latest receipt (server time) stored for each of `after`'s collectors, where it is later than
+ * the collector's given time: reports that another instance ingested. One query for them all; the
+ * device-time bound keeps it on the (collector_id, device_time) index and today's chunks.
+ */
+export async function receiptsAfter(db: Kysely<Database>, after: ReadonlyMap<number, number>): Promise<Map<number, number>> {
+  if (after.size === 0) return new Map();
+  const earliest = Math.min(...after.values());
+  const rows = await db
+    .selectFrom('positions')
+    .select(['collector_id', (eb) => eb.fn.max('server_time').as('last')])
+    .where('collector_id', 'in', [...after.keys()])
+    .where('device_time', '>', new Date(earliest - RECEIPT_LOOKBACK_MS))
+    .where('server_time', '>', new Date(earliest))
+    .groupBy('collector_id')
+    .execute();
+  const out = new Map<number, number>();
+  for (const r of rows) {
+    const lastMs = new Date(r.last as Date | string).getTime();
+    if (r.collector_id !== null && lastMs > after.get(r.collector_id)!) out.set(r.collector_id, lastMs);
+  }
+  return out;
+}

@@ -64,6 +64,11 @@ export interface Rule {
   onLatePosition?(p: EnginePosition, c: RuleContext): void;
   onCheckin?(ck: EngineCheckin, c: RuleContext): void;
   onTick?(nowMs: number, c: RuleContext): void;
+  /**
+   * For a rule that `onReceived` would change at this tick: the receipt time after which a report
+   * counts (one received by another instance, stored in the database, will do); null otherwise.
+   */
+  awaitsReportAfter?(nowMs: number, c: RuleContext): number | null;
 }
 
 /** One collector's evaluation state. Rules are created by the engine's factory and kept across re-plans. */

@@ -124,6 +124,31 @@ export class DeviationEngine {
     });
   }
 
+  /**
+   * The collectors whose `tick(nowMs)` would change on a report this engine has not seen, each with
+   * the receipt time after which one counts: what to ask the database for before ticking, when
+   * other instances ingest too (SPEC §8).
+   */
+  awaitingReports(nowMs: number): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const c of this.collectors.values()) {
+      for (const r of c.rules) {
+        const after = r.awaitsReportAfter?.(nowMs, c);
+        if (after != null) out.set(c.collectorId, Math.min(after, out.get(c.collectorId) ?? Infinity));
+      }
+    }
+    return out;
+  }
+
+  /** A report another instance received (and stored): a sign of life, not a position to evaluate. */
+  reportedElsewhere(collectorId: number, receivedMs: number): Transition[] {
+    const c = this.collectors.get(collectorId);
+    if (!c) return [];
+    return this.run(() => {
+      for (const r of c.rules) r.onReceived?.(receivedMs, c);
+    });
+  }
+
   private readonly defaults = defaultRules();
 
   private position(p: EnginePosition): void {
