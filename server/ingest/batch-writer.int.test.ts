@@ -99,7 +99,7 @@ describe('BatchWriter', () => {
       writer.write([huge]),
       ...good.slice(100).map((r) => writer.write([r])),
     ];
-    const results = await Promise.all(writes);
+    const results = (await Promise.all(writes)).map((w) => w.refused);
 
     expect(results[100].map((r) => r.row)).toEqual([nul]);
     expect(results[100][0].reason).toMatch(/unicode|\\u0000/i);
@@ -119,11 +119,29 @@ describe('BatchWriter', () => {
     await writer.close();
   });
 
+  it('tells each writer how many of its rows the database already held, the later copy of a row sent twice in one batch included', async () => {
+    const handedOn: PositionWrite[] = [];
+    const writer = writerOn(handle!.pool, { flushMs: 50 }, (rows) => handedOn.push(...rows));
+    const t0 = Date.UTC(2026, 10, 30, 15);
+    expect(await writer.write([fix(330, t0), fix(330, t0 + 1000), fix(331, t0)])).toEqual({ refused: [], resent: 0 });
+    // Both in one batch: two rows stored before, and a new row sent twice.
+    const [again, twice] = await Promise.all([
+      writer.write([fix(330, t0), fix(331, t0), fix(331, t0 + 1000)]),
+      writer.write([fix(331, t0 + 1000), fix(330, t0 + 2000)]),
+    ]);
+    expect(again).toEqual({ refused: [], resent: 2 });
+    expect(twice).toEqual({ refused: [], resent: 1 });
+    const stored = await handle!.pool.query('select device_id, count(*)::int as n from positions where device_id in (330, 331) group by 1 order by 1');
+    expect(stored.rows).toEqual([{ device_id: 330, n: 3 }, { device_id: 331, n: 2 }]);
+    expect(writer.getStats().batches).toBe(2);
+    await writer.close();
+  });
+
   it('stores a speed too small for a real as 0 and a fractional satellite count rounded, instead of refusing the fix', async () => {
     const writer = writerOn(handle!.pool);
     const t0 = Date.UTC(2026, 10, 30, 14);
-    const refused = await writer.write([{ ...fix(320, t0), speedKph: 1e-40, courseDeg: -5e-324, segmentM: 1e-45, satellites: 7.6 }]);
-    expect(refused).toEqual([]);
+    const written = await writer.write([{ ...fix(320, t0), speedKph: 1e-40, courseDeg: -5e-324, segmentM: 1e-45, satellites: 7.6 }]);
+    expect(written).toEqual({ refused: [], resent: 0 });
     const stored = await handle!.pool.query('select speed_kph, course_deg, segment_m, satellites from positions where device_id = 320');
     expect(stored.rows).toEqual([{ speed_kph: 0, course_deg: 0, segment_m: 0, satellites: 8 }]);
     await writer.close();

@@ -47,11 +47,20 @@ export interface RefusedRow {
   reason: string;
 }
 
+/** What became of one `write`'s rows once committed. */
+export interface WriteResult {
+  /** Refused for what they hold (normally none): not stored, and sending them again cannot change that. */
+  refused: RefusedRow[];
+  /** How many the database already held (a resend, e.g. after a crash): committed all the same, not stored twice. */
+  resent: number;
+}
+
 interface Pending {
   rows: PositionWrite[];
-  resolve: (refused: RefusedRow[]) => void;
+  resolve: (result: WriteResult) => void;
   reject: (e: Error) => void;
   refused?: RefusedRow[];
+  resent?: number;
 }
 
 export interface WriterStats {
@@ -68,20 +77,23 @@ export interface WriterStats {
 /**
  * One statement per batch, so one round trip and an implicit transaction: the rows, the per-device
  * last position and (without TimescaleDB) the daily rollup commit together or not at all. Arrays in,
- * unnest out: fewer parses than multi-row VALUES.
+ * unnest out: fewer parses than multi-row VALUES. It answers with the (1-based) places of the rows
+ * the table already held — resends, skipped by `on conflict do nothing` and so missing from its
+ * RETURNING, and a key's later copies within the batch — normally none, so the answer stays small.
  */
 function insertSql(withRollup: boolean): string {
   return `
   with input as (
-    select * from unnest($1::int[], $2::int[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::real[], $8::real[],
-                         $9::real[], $10::real[], $11::real[], $12::smallint[], $13::bool[], $14::text[], $15::text[],
-                         $16::real[], $17::real[], $18::bool[])
+    select *, to_timestamp(device_ms / 1000.0) as ts
+    from unnest($1::int[], $2::int[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::real[], $8::real[],
+                $9::real[], $10::real[], $11::real[], $12::smallint[], $13::bool[], $14::text[], $15::text[],
+                $16::real[], $17::real[], $18::bool[]) with ordinality
       as t(device_id, collector_id, device_ms, server_ms, lat, lon, speed, course, alt, acc, batt, sats, valid, protocol, attrs,
-           seg_m, seg_s, moving)
+           seg_m, seg_s, moving, ord)
   ), inserted as (
     insert into positions (device_id, collector_id, device_time, server_time, lat, lon, speed_kph, course_deg, altitude_m,
                            accuracy_m, battery_pct, satellites, valid, protocol, attributes, segment_m, segment_s, moving)
-    select device_id, collector_id, to_timestamp(device_ms / 1000.0), to_timestamp(server_ms / 1000.0), lat, lon, speed, course, alt,
+    select device_id, collector_id, ts, to_timestamp(server_ms / 1000.0), lat, lon, speed, course, alt,
            acc, batt, sats, valid, protocol, attrs::jsonb, seg_m, seg_s, moving
     from input
     on conflict (device_id, device_time) do nothing
@@ -90,14 +102,17 @@ function insertSql(withRollup: boolean): string {
     select distinct on (device_id) * from input order by device_id, device_ms desc
   ), last as (
     insert into device_last (device_id, collector_id, device_time, lat, lon, speed_kph, course_deg, accuracy_m, battery_pct, protocol)
-    select device_id, collector_id, to_timestamp(device_ms / 1000.0), lat, lon, speed, course, acc, batt, protocol from latest
+    select device_id, collector_id, ts, lat, lon, speed, course, acc, batt, protocol from latest
     on conflict (device_id) do update set
       collector_id = excluded.collector_id, device_time = excluded.device_time, lat = excluded.lat, lon = excluded.lon,
       speed_kph = excluded.speed_kph, course_deg = excluded.course_deg, accuracy_m = excluded.accuracy_m,
       battery_pct = excluded.battery_pct, protocol = excluded.protocol
     where excluded.device_time > device_last.device_time
   )
-  select count(*)::int as inserted from inserted`;
+  select i.ord::int as ord
+  from (select ord, device_id, ts, row_number() over (partition by device_id, ts order by ord) as nth from input) i
+  left join inserted x on x.device_id = i.device_id and x.device_time = i.ts
+  where x.device_id is null or i.nth > 1`;
 }
 
 // Only rows actually inserted count: a resend must not add its distance twice.
@@ -141,6 +156,8 @@ export class BatchWriter {
   private paused = false;
   private closed = false;
   private settling: Promise<void> = Promise.resolve();
+  /** Rows a failed attempt committed before it failed (see insertOrIsolate): held when retried, yet not resends. */
+  private readonly storedByEarlierAttempt = new WeakSet<PositionWrite>();
   private readonly stats: WriterStats = { queuedRows: 0, committedRows: 0, batches: 0, failures: 0, refusedRows: 0, waitingWriters: 0, lastError: null };
 
   constructor(
@@ -150,14 +167,11 @@ export class BatchWriter {
     private readonly onCommitted: (rows: PositionWrite[]) => void,
   ) {}
 
-  /**
-   * Resolves once the rows are committed, with those the database refused for what they
-   * hold (normally none): they are not stored, and sending them again cannot change that.
-   */
-  write(rows: PositionWrite[]): Promise<RefusedRow[]> {
-    if (rows.length === 0) return Promise.resolve([]);
+  /** Resolves once the rows are committed, saying which were refused and how many were already stored. */
+  write(rows: PositionWrite[]): Promise<WriteResult> {
+    if (rows.length === 0) return Promise.resolve({ refused: [], resent: 0 });
     if (this.closed) return Promise.reject(new Error('writer is closed'));
-    return new Promise<RefusedRow[]>((resolve, reject) => {
+    return new Promise<WriteResult>((resolve, reject) => {
       const pending = { rows, resolve, reject };
       // First come, first queued: behind the writers already waiting, or when the queue is full.
       if (this.waiting.length > 0 || !this.hasRoomFor(rows.length)) this.waiting.push(pending);
@@ -239,7 +253,10 @@ export class BatchWriter {
     const rows = batch.flatMap((p) => p.rows);
     let committed = false;
     try {
-      const refused = await this.insertOrIsolate(rows);
+      const { refused, resent } = await this.insertOrIsolate(rows);
+      if (resent.size > 0) {
+        for (const p of batch) p.resent = p.rows.reduce((n, r) => (resent.has(r) ? n + 1 : n), 0);
+      }
       if (refused.size > 0) {
         this.stats.refusedRows += refused.size;
         for (const p of batch) {
@@ -291,7 +308,7 @@ export class BatchWriter {
       while (i < batch.length && (slice.length === 0 || slice.length + batch[i].rows.length <= SETTLE_SLICE_ROWS)) {
         const p = batch[i++];
         for (const r of p.rows) slice.push(r);
-        p.resolve(p.refused ?? []);
+        p.resolve({ refused: p.refused ?? [], resent: p.resent ?? 0 });
       }
       this.settlingRows -= slice.length;
       this.releaseSpace();
@@ -318,13 +335,16 @@ export class BatchWriter {
    * until each refused row stands alone and commits all the others: one device's bad
    * row must not hold back every device's acknowledgements behind a batch retried forever.
    * Any other error (the database is down…) propagates and the whole batch is retried;
-   * halves committed before it are not written twice (`on conflict do nothing`).
+   * halves committed before it are not written twice (`on conflict do nothing`), nor counted as resends.
    */
-  private async insertOrIsolate(rows: PositionWrite[]): Promise<Map<PositionWrite, string>> {
+  private async insertOrIsolate(rows: PositionWrite[]): Promise<{ refused: Map<PositionWrite, string>; resent: Set<PositionWrite> }> {
     const refused = new Map<PositionWrite, string>();
+    const resent = new Set<PositionWrite>();
+    const committed: PositionWrite[][] = [];
     const isolate = async (part: PositionWrite[]): Promise<void> => {
       try {
-        await this.insert(part);
+        for (const r of await this.insert(part)) if (!this.storedByEarlierAttempt.has(r)) resent.add(r);
+        committed.push(part);
       } catch (err) {
         if (!refusesRows(err)) throw err;
         if (part.length === 1) {
@@ -337,14 +357,20 @@ export class BatchWriter {
         await isolate(part.slice(mid));
       }
     };
-    await isolate(rows);
+    try {
+      await isolate(rows);
+    } catch (err) {
+      for (const part of committed) for (const r of part) if (!resent.has(r)) this.storedByEarlierAttempt.add(r);
+      throw err;
+    }
     for (const [row, reason] of refused) {
       this.log.warn({ deviceId: row.deviceId, deviceTimeMs: row.deviceTimeMs, reason }, 'position refused by the database');
     }
-    return refused;
+    return { refused, resent };
   }
 
-  private async insert(rows: PositionWrite[]): Promise<void> {
+  /** Inserts the rows; answers with those the table already held. */
+  private async insert(rows: PositionWrite[]): Promise<PositionWrite[]> {
     const n = rows.length;
     const pick = <T>(f: (r: PositionWrite) => T): T[] => {
       const out = new Array<T>(n);
@@ -372,7 +398,8 @@ export class BatchWriter {
       reals(pick((r) => r.segmentS)),
       booleans(pick((r) => r.moving)),
     ];
-    await this.pool.query(this.opts.dailyRollup ? INSERT_WITH_ROLLUP_SQL : INSERT_SQL, params);
+    const held = await this.pool.query<{ ord: number }>(this.opts.dailyRollup ? INSERT_WITH_ROLLUP_SQL : INSERT_SQL, params);
+    return held.rows.map((h) => rows[h.ord - 1]);
   }
 }
 

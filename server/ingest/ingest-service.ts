@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Position, Protocol } from '../../device-protocols/messages.ts';
-import type { BatchWriter, PositionWrite, RefusedRow } from './batch-writer.ts';
+import type { BatchWriter, PositionWrite, WriteResult } from './batch-writer.ts';
 import type { DeviceRegistry } from './device-registry.ts';
 import type { AlarmEvents } from '../deviations/alarm-events.ts';
 import type { AlarmReport, DeviceRef, IngestPort, RejectedPosition, SubmitResult } from './ingest-port.ts';
@@ -14,7 +14,7 @@ export class IngestService implements IngestPort {
   private readonly lastFix = new Map<number, LastFix>();
   private readonly odometer = new Map<number, OdometerMark>();
   /** Each device's latest write not yet committed. */
-  private readonly writing = new Map<number, Promise<RefusedRow[]>>();
+  private readonly writing = new Map<number, Promise<WriteResult>>();
 
   constructor(
     private readonly registry: DeviceRegistry,
@@ -125,7 +125,7 @@ export class IngestService implements IngestPort {
     if (last) this.lastFix.set(id, last);
     if (mark) this.odometer.set(id, mark);
     const before = this.writing.get(id);
-    let refused: RefusedRow[] = [];
+    let written: WriteResult = { refused: [], resent: 0 };
     try {
       if (rows.length > 0) {
         const write = this.writer.write(rows);
@@ -135,7 +135,7 @@ export class IngestService implements IngestPort {
           .finally(() => {
             if (this.writing.get(id) === write) this.writing.delete(id);
           });
-        refused = await write;
+        written = await write;
       } else if (before) {
         // Only resends of reports still being written: acknowledged once those are committed (the writer commits in order).
         await before;
@@ -146,12 +146,15 @@ export class IngestService implements IngestPort {
       this.odometer.delete(id);
       throw err;
     }
+    const { refused, resent } = written;
     for (const { row, reason } of refused) {
       const why = `refused by the database: ${reason}`;
       rejected.push({ index: rowIndex[rows.indexOf(row)], reason: why });
       this.stats.reject(why);
     }
-    this.stats.stored += rows.length - refused.length;
+    // Resends the database already held count with those the filter caught: stored means rows added.
+    this.stats.duplicates += resent;
+    this.stats.stored += rows.length - refused.length - resent;
     return { stored: rows.length - refused.length, rejected };
   }
 }

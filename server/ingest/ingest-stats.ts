@@ -1,8 +1,10 @@
 /** Counters shown in /api/health; reasons are kept by name so an operator sees why data was refused. */
 export class IngestStats {
   received = 0;
+  /** Positions added to the database, not those it already held (see duplicates). */
   stored = 0;
   rejected = 0;
+  /** Resends (acknowledged, not stored again): caught by the duplicate filter or already held by the database. */
   duplicates = 0;
   readonly rejectedByReason = new Map<string, number>();
   /**

@@ -71,6 +71,23 @@ describe('phone positions over MQTT', () => {
     await ws.endAsync();
   });
 
+  it('counts in /api/health only the positions actually stored, and resends the database already held as duplicates', async () => {
+    const d = await t.createDevice('phone-resend');
+    const c = await connect(tcpUrl(), 'phone-resend', d.token);
+    const ingest = async () => (await t.api('GET', '/api/health')).body.ingest as { received: number; stored: number; duplicates: number };
+    const before = await ingest();
+    const base = Date.now() - 20 * 60_000;
+    const history = Array.from({ length: 15 }, (_, i) => ({ ts: base + i * 30_000, lat: 20.67 + i * 0.001, lon: -103.34 }));
+    await c.publishAsync('ronda/phone-resend/position', JSON.stringify(history.slice(0, 10)), { qos: 1 });
+    // A tracker that flushes its buffer again, with what it gathered since.
+    await c.publishAsync('ronda/phone-resend/position', JSON.stringify(history), { qos: 1 });
+    const after = await ingest();
+    expect({ received: after.received - before.received, stored: after.stored - before.stored, duplicates: after.duplicates - before.duplicates })
+      .toEqual({ received: 25, stored: 15, duplicates: 10 });
+    expect((await positions('phone-resend')).map((r) => Date.parse(r.ts))).toEqual(history.map((h) => h.ts));
+    await c.endAsync();
+  });
+
   it('stores a long buffered history (tens of KB in one publish) sent over TCP right after a few small publishes', async () => {
     const d = await t.createDevice('phone-long');
     const c = await connect(tcpUrl(), 'phone-long', d.token);
