@@ -235,9 +235,9 @@ describe('the OpenAPI document', () => {
   it('documents the 403 and 409 of the routes known to answer them', async () => {
     const ops = new Map((await operations()).map((o) => [o.key, Object.keys(o.op.responses)]));
     const known = {
-      403: ['post /api/devices', 'get /api/devices/unknown', 'patch /api/devices/{uniqueId}', 'get /api/users', 'post /api/teams', 'patch /api/teams/{id}', 'post /api/collectors',
+      403: ['post /api/devices', 'get /api/devices/unknown', 'patch /api/devices/{uniqueId}', 'get /api/users', 'post /api/teams', 'patch /api/teams/{id}', 'post /api/collectors', 'patch /api/collectors/{id}',
         'get /api/metrics/collectors.csv', 'post /api/promises/settle', 'get /api/records/rejected', 'post /api/auth/password', 'post /api/events/{id}/ack', 'post /api/plans/optimize'],
-      409: ['post /api/teams', 'patch /api/teams/{id}', 'post /api/collectors', 'post /api/devices', 'post /api/users', 'post /api/checkins', 'post /api/payments', 'post /api/visits/{id}/reassign'],
+      409: ['post /api/teams', 'patch /api/teams/{id}', 'post /api/collectors', 'patch /api/collectors/{id}', 'post /api/devices', 'post /api/users', 'post /api/checkins', 'post /api/payments', 'post /api/visits/{id}/reassign'],
     };
     for (const [status, keys] of Object.entries(known)) for (const key of keys) expect(ops.get(key), key).toContain(status);
     // The 409s documented here are real: a name or an external id already taken.

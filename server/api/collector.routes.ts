@@ -3,9 +3,10 @@ import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import { Nullable } from '../contract/auth.ts';
-import { CollectorList } from '../contract/collector.ts';
+import { CollectorList, CollectorListQuery, CollectorOut, CollectorPatch } from '../contract/collector.ts';
 import type { Database } from '../db/database.ts';
 import { assertCanWrite, collectorScope, readScope } from '../operations/actor.ts';
+import { changeCollector } from '../operations/collector-change.ts';
 import { OperationError, errorBody } from '../operations/errors.ts';
 import { deleteTeam } from '../operations/team-removal.ts';
 import { lastPositions } from '../repositories/position.repository.ts';
@@ -48,16 +49,17 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
   const anyone = requireUser(auth);
   const admins = requireUser(auth, ['admin', 'supervisor']);
 
-  // A collector sees themself only: their teammates' whereabouts are the office's to watch.
-  app.get('/api/collectors', { onRequest: anyone, schema: { tags: ['collectors'], response: { 200: CollectorList } } }, async (req) => {
+  // A collector sees themself only: their teammates' whereabouts are the office's to watch. Deactivated
+  // collectors only when asked for: the wall and every picker list the people still working.
+  app.get('/api/collectors', { onRequest: anyone, schema: { tags: ['collectors'], querystring: CollectorListQuery, response: { 200: CollectorList } } }, async (req) => {
     const team = readScope(req.user);
     const self = collectorScope(req.user);
     let q = db
       .selectFrom('collectors as c')
       .leftJoin('teams as t', 't.id', 'c.team_id')
-      .select(['c.id', 'c.name', 'c.team_id', 't.name as team_name', 't.time_zone'])
-      .where('c.active', '=', true)
+      .select(['c.id', 'c.name', 'c.team_id', 'c.active', 't.name as team_name', 't.time_zone'])
       .orderBy('c.name');
+    if (!req.query.includeInactive) q = q.where('c.active', '=', true);
     if (team !== null) q = q.where('c.team_id', '=', team);
     if (self !== null) q = q.where('c.id', '=', self);
     const [rows, devices, last] = await Promise.all([
@@ -82,6 +84,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
         teamId: c.team_id,
         teamName: c.team_name,
         timeZone: c.time_zone,
+        active: c.active,
         devices: (devicesOf.get(c.id) ?? []).map((d) => ({ uniqueId: d.unique_id, protocol: d.protocol, active: d.active })),
         last: lastOf.get(c.id) ?? null,
       })),
@@ -118,6 +121,35 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
         .executeTakeFirstOrThrow();
       onChanged();
       return reply.code(201).send({ id: row.id });
+    },
+  );
+
+  app.patch(
+    '/api/collectors/:id',
+    {
+      onRequest: admins,
+      schema: {
+        tags: ['collectors'],
+        description:
+          "Rename, change the phone, move to another team (`teamId`, admins only: the collector's login moves too, and its sessions end) or deactivate (`active: false`: no longer planned; their devices stay registered). " +
+          'A supervisor changes their own team\'s collectors only. Moving or deactivating someone who holds visits not done for today or a later day is a 409 (`reason: collector_has_visits`, `values.visits`).',
+        params: Type.Object({ id: Type.Integer() }),
+        body: CollectorPatch,
+        response: { 200: CollectorOut, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (req, reply) => {
+      try {
+        const { collector, movedLogins } = await changeCollector(db, req.params.id, req.body, req.user);
+        // The login's cached session still says the old team (as PATCH /api/users does on a new team).
+        for (const userId of movedLogins) await auth.endSessions(userId);
+        onChanged();
+        return collector;
+      } catch (e) {
+        // changeCollector refuses with these three only.
+        if (e instanceof OperationError) return reply.code(e.statusCode as 403 | 404 | 409).send(errorBody(e));
+        throw e;
+      }
     },
   );
 

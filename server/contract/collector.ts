@@ -8,6 +8,8 @@ export const CollectorSummary = Type.Object({
   teamName: Type.Union([Type.String(), Type.Null()]),
   /** The team's IANA time zone (the collector's days and times), null without a team. */
   timeZone: Type.Union([Type.String(), Type.Null()]),
+  /** false: deactivated (PATCH /api/collectors/{id}); listed only when asked for with `includeInactive`. */
+  active: Type.Boolean(),
   /** Enabled ones first. A disabled device (`active: false`) is listed for its past trail, but never gives `last`. */
   devices: Type.Array(Type.Object({ uniqueId: Type.String(), protocol: Type.Union([Type.String(), Type.Null()]), active: Type.Boolean() })),
   /** The newest report of the collector's enabled devices. */
@@ -17,6 +19,33 @@ export type CollectorSummary = Static<typeof CollectorSummary>;
 
 export const CollectorList = Type.Object({ collectors: Type.Array(CollectorSummary) });
 export type CollectorList = Static<typeof CollectorList>;
+
+export const CollectorListQuery = Type.Object({
+  includeInactive: Type.Optional(Type.Boolean({ description: 'also list deactivated collectors (`active: false`), to find one to bring back' })),
+});
+
+/** The length POST /api/collectors allows; a name of spaces only is refused. */
+const Name = Type.String({ minLength: 1, maxLength: 120, pattern: '\\S' });
+
+export const CollectorPatch = Type.Object(
+  {
+    name: Type.Optional(Name),
+    phone: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+    teamId: Type.Optional(Type.Integer({ description: "admins only; refused while they hold visits not done for today or a later day. Their login moves with them" })),
+    active: Type.Optional(Type.Boolean({ description: 'false: no longer planned; refused while they hold visits not done for today or a later day. Their devices stay registered' })),
+  },
+  { minProperties: 1, additionalProperties: false },
+);
+export type CollectorPatch = Static<typeof CollectorPatch>;
+
+export const CollectorOut = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  phone: Type.Union([Type.String(), Type.Null()]),
+  teamId: Type.Union([Type.Integer(), Type.Null()]),
+  active: Type.Boolean(),
+});
+export type CollectorOut = Static<typeof CollectorOut>;
 
 /** A collector is online while its last report is younger than this. */
 export const ONLINE_WINDOW_MS = 5 * 60_000;

@@ -27,7 +27,8 @@ function windowColumns(w: { start: string; end: string } | null | undefined) {
 
 /** A collector may take a team's visit only if active and in that team; one the actor cannot see is as unknown as a missing one. */
 async function assertCollector(tx: Tx, collectorId: number, teamId: number, actor: Actor): Promise<void> {
-  const c = await tx.selectFrom('collectors').select(['team_id', 'active']).where('id', '=', collectorId).executeTakeFirst();
+  // FOR SHARE: a deactivation or move in progress (collector-change.ts) counts this collector's visits; wait for it.
+  const c = await tx.selectFrom('collectors').select(['team_id', 'active']).where('id', '=', collectorId).forShare().executeTakeFirst();
   if (!c || !c.active || (actor.kind === 'user' && !readsTeam(actor.user, c.team_id))) throw notFound(`collector ${collectorId}`);
   if (c.team_id !== teamId) throw invalid(`collector ${collectorId} is not in team ${teamId}`);
 }

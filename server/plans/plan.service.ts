@@ -246,6 +246,13 @@ export class PlanService {
         }
         routes.set(route.collectorId, JSON.stringify(route));
       }
+      // Read at the start, the collectors may have left or moved team since (PATCH /api/collectors/{id}, which waits for this lock).
+      const routed = [...computed.routes.keys()];
+      const still = new Set(
+        routed.length ? (await tx.selectFrom('collectors').select('id').where('id', 'in', routed).where('team_id', '=', team.id).where('active', '=', true).forShare().execute()).map((c) => c.id) : [],
+      );
+      const gone = routed.find((id) => !still.has(id));
+      if (gone !== undefined) throw new OperationError(409, `collector ${gone} left team ${team.id} or was deactivated while the plan was computed; run it again`, 'changed' satisfies ReassignConflictCode);
       for (const [collectorId, ids] of assign) {
         for (const id of ids) changedVisits.add(id);
         await tx

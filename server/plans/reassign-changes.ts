@@ -67,8 +67,9 @@ export async function applyReassign(tx: Transaction<Database>, teamId: number, d
     );
   };
   const collectorIds = [...new Set([...moves.map((m) => m.toCollectorId), ...(req.reorder ? [req.reorder.collectorId] : [])])];
+  // FOR SHARE: a collector being deactivated or moved (collector-change.ts) takes no visit until that is settled.
   const active = collectorIds.length
-    ? new Set((await tx.selectFrom('collectors').select('id').where('id', 'in', collectorIds).where('team_id', '=', teamId).where('active', '=', true).execute()).map((c) => c.id))
+    ? new Set((await tx.selectFrom('collectors').select('id').where('id', 'in', collectorIds).where('team_id', '=', teamId).where('active', '=', true).forShare().execute()).map((c) => c.id))
     : new Set<number>();
   for (const c of collectorIds) if (!active.has(c)) throw notFound(`active collector ${c} of team ${teamId}`);
 
