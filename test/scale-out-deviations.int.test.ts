@@ -4,10 +4,11 @@ import type { DeviationRules, EventOut } from '../server/contract/event.ts';
 import type { PlanOut, PlanRoute } from '../server/contract/plan.ts';
 import { daytimeZone } from '../server/demo/demo-day.ts';
 import { localDate } from '../server/plans/local-time.ts';
-import { buildRouteGeometry, decodePolyline, nearestOnRoute } from '../server/routing/geometry/index.ts';
+import { decodePolyline } from '../server/routing/geometry/index.ts';
 import { testRedisUrl } from './support/scale-services.ts';
 import { createStorage, startServerProcess, type ServerProcess, type Storage } from './support/server-process.ts';
 import { until } from './support/until.ts';
+import { excursionTrack, STEP_MS } from '../server/deviations/testing/excursion-track.ts';
 
 /**
  * SPEC §8 with REDIS_URL: the deviation engine of every instance watches the plans and rules made
@@ -17,7 +18,6 @@ import { until } from './support/until.ts';
 const OFFICE = { lat: 20.6767, lon: -103.3475 };
 const M_LAT = 111_195;
 const M_LON = M_LAT * Math.cos((OFFICE.lat * Math.PI) / 180);
-const STEP_MS = 30_000;
 const NAMES = ['Ana', 'Beto', 'Caro'];
 
 let storage: Storage;
@@ -92,33 +92,6 @@ async function eventsOf(collectorId: number, type: string): Promise<EventOut[]> 
 
 const rulesOn = async (server: ServerProcess): Promise<DeviationRules> => (await server.api('GET', `/api/teams/${teamId}/deviation-rules`)) as DeviationRules;
 
-/**
- * `count` fixes one every 30 s from the route's start along its first leg, 40 m a fix; fixes in
- * `away` are `offsetM` to the side of the leg, on whichever side is farther from the route.
- */
-function excursionTrack(route: PlanRoute, count: number, away: (i: number) => boolean, offsetM: number) {
-  const path = decodePolyline(route.polyline);
-  const geometry = buildRouteGeometry(path);
-  const [[lon0, lat0], [lon1, lat1]] = path;
-  const dx = (lon1 - lon0) * M_LON;
-  const dy = (lat1 - lat0) * M_LAT;
-  const len = Math.hypot(dx, dy);
-  const point = (alongM: number, sideM: number) => ({
-    lon: lon0 + ((dx / len) * alongM - (dy / len) * sideM) / M_LON,
-    lat: lat0 + ((dy / len) * alongM + (dx / len) * sideM) / M_LAT,
-  });
-  const off = (side: number) => nearestOnRoute(geometry, point(300, side).lon, point(300, side).lat).distanceM;
-  const side = off(offsetM) > off(-offsetM) ? offsetM : -offsetM;
-  const start = Date.parse(route.start.at) + 1000;
-  const fixes = Array.from({ length: count }, (_, i) => ({ ts: start + i * STEP_MS, ...point(100 + i * 40, away(i) ? side : 0) }));
-  expect(len).toBeGreaterThan(100 + count * 40 + 100);
-  for (const [i, f] of fixes.entries()) {
-    const d = nearestOnRoute(geometry, f.lon, f.lat).distanceM;
-    if (away(i)) expect(d).toBeGreaterThan(offsetM * 0.8);
-    else expect(d).toBeLessThan(5);
-  }
-  return fixes;
-}
 
 describe("two instances' deviation engines", () => {
   it('watch a plan optimized through A on B within 2 s: B opens the off-route event of a phone reporting to B', async () => {

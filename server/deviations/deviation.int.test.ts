@@ -7,10 +7,10 @@ import type { EventOut } from '../contract/event.ts';
 import { LIVE_PATH, type LiveSnapshot } from '../contract/live.ts';
 import type { PlanOut, PlanRoute } from '../contract/plan.ts';
 import { createCollector, createTeam, loginAs } from '../operations/testing/fixtures.ts';
-import { buildRouteGeometry, decodePolyline, nearestOnRoute } from '../routing/geometry/index.ts';
 import { localDate } from '../plans/local-time.ts';
 import { until } from '../../test/support/until.ts';
 import { daytimeZone } from '../demo/demo-day.ts';
+import { excursionTrack, STEP_MS } from './testing/excursion-track.ts';
 
 /**
  * Issue 5's deviation scenarios through the real ingest path: positions published by an MQTT
@@ -26,7 +26,6 @@ import { daytimeZone } from '../demo/demo-day.ts';
 const OFFICE = { lat: 20.6767, lon: -103.3475 };
 const M_LAT = 111_195;
 const M_LON = M_LAT * Math.cos((OFFICE.lat * Math.PI) / 180);
-const STEP_MS = 30_000;
 
 /** An Etc zone where it is about noon now: today's plan then fits its team's default shift whenever the test runs. */
 const noonZone = () => daytimeZone(12);
@@ -91,34 +90,6 @@ async function optimize(token: string): Promise<PlanOut> {
   return r.body;
 }
 
-/**
- * `count` fixes one every 30 s from the route's start, walking its first leg at 40 m a fix;
- * fixes in `away` are `offsetM` to the side of the leg, on whichever side is farther from the route.
- */
-function excursionTrack(route: PlanRoute, count: number, away: (i: number) => boolean, offsetM = 400) {
-  const path = decodePolyline(route.polyline);
-  const geometry = buildRouteGeometry(path);
-  const [[lon0, lat0], [lon1, lat1]] = path;
-  const dx = (lon1 - lon0) * M_LON;
-  const dy = (lat1 - lat0) * M_LAT;
-  const len = Math.hypot(dx, dy);
-  const point = (alongM: number, sideM: number) => ({
-    lon: lon0 + ((dx / len) * alongM - (dy / len) * sideM) / M_LON,
-    lat: lat0 + ((dy / len) * alongM + (dx / len) * sideM) / M_LAT,
-  });
-  const off = (side: number) => nearestOnRoute(geometry, point(300, side).lon, point(300, side).lat).distanceM;
-  const side = off(offsetM) > off(-offsetM) ? offsetM : -offsetM;
-  const start = Date.parse(route.start.at) + 1000;
-  const fixes = Array.from({ length: count }, (_, i) => ({ ts: start + i * STEP_MS, ...point(100 + i * 40, away(i) ? side : 0) }));
-  // Preconditions of the scenario: away is well out of the 100 m corridor, the rest on the line, no visit reached.
-  for (const [i, f] of fixes.entries()) {
-    const d = nearestOnRoute(geometry, f.lon, f.lat).distanceM;
-    if (away(i)) expect(d).toBeGreaterThan(250);
-    else expect(d).toBeLessThan(10);
-  }
-  expect(len).toBeGreaterThan(100 + count * 40 + 100);
-  return fixes;
-}
 
 const eventsOf = async (collectorId: number, token = supervisor): Promise<EventOut[]> => {
   const r = await t.api('GET', `/api/events?collectorId=${collectorId}`, undefined, token);
