@@ -30,11 +30,16 @@ export async function signOut(): Promise<void> {
 /**
  * The user's own "sign out": leaves the pages first, then revokes the token on the server
  * (best effort). Revoking first let the page's own requests of that moment come back 401.
+ * Revoked even when the navigation fails: SvelteKit rejects a goto that another navigation
+ * overtakes (the live socket's own sign-out, say), and the token then stayed valid.
  */
 export async function logout(): Promise<void> {
   const token = session.token;
-  await signOut();
-  if (token) await fetch('/api/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${token}` } }).catch(() => {});
+  try {
+    await signOut();
+  } finally {
+    if (token) await fetch('/api/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${token}` } }).catch(() => {});
+  }
 }
 
 /** GET/POST `path` under /api with the session's bearer token; a 401 signs the user out. */
