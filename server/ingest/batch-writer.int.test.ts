@@ -119,7 +119,7 @@ describe('BatchWriter', () => {
     await writer.close();
   });
 
-  it('tells each writer how many of its rows the database already held, the later copy of a row sent twice in one batch included', async () => {
+  it('tells each writer how many of its rows the database already held, the later copy of a row sent twice in one batch included, and hands on only the rows added', async () => {
     const handedOn: PositionWrite[] = [];
     const writer = writerOn(handle!.pool, { flushMs: 50 }, (rows) => handedOn.push(...rows));
     const t0 = Date.UTC(2026, 10, 30, 15);
@@ -134,6 +134,8 @@ describe('BatchWriter', () => {
     const stored = await handle!.pool.query('select device_id, count(*)::int as n from positions where device_id in (330, 331) group by 1 order by 1');
     expect(stored.rows).toEqual([{ device_id: 330, n: 3 }, { device_id: 331, n: 2 }]);
     expect(writer.getStats().batches).toBe(2);
+    // The live stream and the deviation engine see each fix once, however often the device sends it.
+    expect(handedOn.map((r) => `${r.deviceId}@${r.deviceTimeMs - t0}`).sort()).toEqual(['330@0', '330@1000', '330@2000', '331@0', '331@1000']);
     await writer.close();
   });
 

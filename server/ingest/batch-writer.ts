@@ -254,25 +254,27 @@ export class BatchWriter {
     let committed = false;
     try {
       const { refused, resent } = await this.insertOrIsolate(rows);
-      if (resent.size > 0) {
-        for (const p of batch) p.resent = p.rows.reduce((n, r) => (resent.has(r) ? n + 1 : n), 0);
-      }
       if (refused.size > 0) {
         this.stats.refusedRows += refused.size;
         for (const p of batch) {
           const mine = p.rows.filter((r) => refused.has(r));
-          if (mine.length === 0) continue;
-          p.refused = mine.map((row) => ({ row, reason: refused.get(row)! }));
-          // Only stored rows go on to the live stream (a new array: the caller's stays as it gave it).
-          p.rows = p.rows.filter((r) => !refused.has(r));
+          if (mine.length > 0) p.refused = mine.map((row) => ({ row, reason: refused.get(row)! }));
         }
+      }
+      if (resent.size > 0) {
+        for (const p of batch) p.resent = p.rows.reduce((n, r) => (resent.has(r) ? n + 1 : n), 0);
+      }
+      // Only rows added go on to the live stream and the deviation engine: a resend already went
+      // there when first stored (a new array: the caller's stays as it gave it).
+      if (refused.size > 0 || resent.size > 0) {
+        for (const p of batch) if (p.refused || p.resent) p.rows = p.rows.filter((r) => !refused.has(r) && !resent.has(r));
       }
       committed = true;
       this.backoffMs = 0;
       this.stats.committedRows += rows.length - refused.size;
       this.stats.batches++;
       this.queuedRows -= rows.length;
-      this.settlingRows += rows.length - refused.size;
+      this.settlingRows += rows.length - refused.size - resent.size;
     } catch (err) {
       this.stats.failures++;
       this.stats.lastError = (err as Error).message;
