@@ -17,4 +17,15 @@ describe('navFor', () => {
     for (const role of ['admin', 'supervisor', 'dispatcher'] as const) expect(hrefs(role)).toContain('/accounts');
     for (const role of ['manager', 'collector', undefined] as const) expect(hrefs(role)).not.toContain('/accounts');
   });
+
+  it('shows the collectors-and-teams page only to admins and supervisors', () => {
+    const hrefs = (role: Parameters<typeof navFor>[0]) => navFor(role).map((i) => i.href);
+    for (const role of ['admin', 'supervisor'] as const) expect(hrefs(role)).toContain('/team');
+    for (const role of ['dispatcher', 'manager', 'collector', undefined] as const) expect(hrefs(role)).not.toContain('/team');
+  });
+
+  it('shows the users page to admins only', () => {
+    expect(navFor('admin').map((i) => i.href)).toContain('/users');
+    for (const role of ['supervisor', 'dispatcher', 'manager', 'collector', undefined] as const) expect(navFor(role).map((i) => i.href)).not.toContain('/users');
+  });
 });

@@ -3,6 +3,8 @@ import { accountsEn } from './accounts-en.ts';
 import { devicesEn } from './devices-en.ts';
 import type { MessageKey } from './es.ts';
 import { metricsEn } from './metrics-en.ts';
+import { usersEn } from './users-en.ts';
+import { teamEn } from './team-en.ts';
 
 /** English, behind the language switch (SPEC §1). Typed against `es` so no key is missing. */
 export const en: Record<MessageKey, string> = {
@@ -10,6 +12,8 @@ export const en: Record<MessageKey, string> = {
   ...devicesEn,
   ...accountsEn,
   ...boardSettingsEn,
+  ...usersEn,
+  ...teamEn,
   'app.tagline': 'Field collection command center',
   'nav.label': 'Sections',
   'nav.map': 'Live map',
@@ -65,7 +69,9 @@ export const en: Record<MessageKey, string> = {
   'map.attribution': 'Show or hide attribution',
   'map.loadFailed': 'Could not load the map.',
   'nav.replay': 'Track replay',
+  'nav.users': 'Users',
   'nav.board': 'Dispatch',
+  'nav.team': 'Team',
   'board.title': 'Dispatch board',
   'board.date': 'Date',
   'board.team': 'Team',

@@ -2,6 +2,8 @@ import { boardSettingsEs } from './board-settings-es.ts';
 import { accountsEs } from './accounts-es.ts';
 import { devicesEs } from './devices-es.ts';
 import { metricsEs } from './metrics-es.ts';
+import { usersEs } from './users-es.ts';
+import { teamEs } from './team-es.ts';
 
 /** Spanish (es-MX), the default UI language (SPEC §1). Every visible string lives here. */
 export const es = {
@@ -9,6 +11,8 @@ export const es = {
   ...devicesEs,
   ...accountsEs,
   ...boardSettingsEs,
+  ...usersEs,
+  ...teamEs,
   'app.tagline': 'Centro de mando de cobranza en campo',
   'nav.label': 'Secciones',
   'nav.map': 'Mapa en vivo',
@@ -64,7 +68,9 @@ export const es = {
   'map.attribution': 'Mostrar u ocultar la atribución',
   'map.loadFailed': 'No se pudo cargar el mapa.',
   'nav.replay': 'Recorridos',
+  'nav.users': 'Usuarios',
   'nav.board': 'Despacho',
+  'nav.team': 'Equipo',
   'board.title': 'Tablero de despacho',
   'board.date': 'Fecha',
   'board.team': 'Equipo',

@@ -1,0 +1,209 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCollector, createTeam } from '../../server/operations/testing/fixtures.ts';
+import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
+
+const SCREENSHOT = 'docs/screenshots/users.png';
+const PASSWORD = 'pw-123456';
+const SUPERVISOR = { email: 'sara@test.local', name: 'Sara Supervisora' };
+const DIEGO = { email: 'diego@test.local', name: 'Diego Despacho' };
+
+let t: TestServer;
+let teamId: number;
+let browser: Browser;
+
+beforeAll(async () => {
+  t = await startTestServer();
+  teamId = await createTeam(t, 'Centro');
+  await createTeam(t, 'Norte');
+  await createCollector(t, 'Ana Ruiz', teamId);
+  await t.server.auth.createUser({ ...SUPERVISOR, password: PASSWORD, role: 'supervisor', teamId });
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+/** Chromium logs every refused request as a console error; these refusals are the test's own. */
+const unexpected = (errors: string[]) => errors.filter((e) => !/status of (401|409)/.test(e));
+const row = (page: Page, email: string) => page.locator(`tr[data-user="${email}"]`);
+const cell = (page: Page, email: string, col: string) => row(page, email).locator(`[data-col=${col}]`).innerText();
+const userOf = async (email: string) => ((await t.api('GET', '/api/users')).body.users as { email: string; role: string; active: boolean }[]).find((u) => u.email === email);
+/** The page at 1366 px shows everything without sideways scrolling. */
+const noSidewaysScroll = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('html, body, main, .page, .scroll')).every((el) => el.scrollWidth <= el.clientWidth + 1));
+
+async function open(email: string, password: string, viewport = { width: 1366, height: 768 }) {
+  const page = await browser.newPage({ viewport });
+  const errors = watchErrors(page);
+  await logIn(page, t.baseUrl, email, password);
+  return { page, errors };
+}
+
+/** The login page as a person uses it; resolves with where it leads, or the refusal it shows. */
+async function signIn(page: Page, email: string, password: string): Promise<string> {
+  await page.goto(`${t.baseUrl}/login`);
+  await page.locator('input[type=email]').fill(email);
+  await page.locator('input[type=password]').fill(password);
+  await page.locator('form button[type=submit]').click();
+  const refused = page.getByRole('alert');
+  await Promise.race([page.waitForURL((u) => !u.pathname.startsWith('/login')), refused.waitFor()]);
+  return new URL(page.url()).pathname.startsWith('/login') ? `refused: ${await refused.innerText()}` : 'signed in';
+}
+
+describe('the users page in Chromium', () => {
+  it('lets an admin create a dispatcher login that signs in, change its role, reset its password and deactivate it, ending its open session', { timeout: 180_000 }, async () => {
+    const { page, errors } = await open(ADMIN.email, ADMIN.password, { width: 1366, height: 900 });
+    await page.getByRole('navigation').getByRole('link', { name: 'Usuarios' }).click();
+    await page.waitForURL((u) => u.pathname === '/users');
+    await row(page, ADMIN.email).waitFor({ timeout: 30_000 });
+    expect(await cell(page, SUPERVISOR.email, 'team')).toBe('Centro');
+
+    // A dispatcher works in one team: the form says so before anything is sent.
+    const form = page.getByRole('form', { name: 'Nuevo usuario' });
+    await form.getByLabel('Nombre').fill(DIEGO.name);
+    await form.getByLabel('Correo electrónico').fill(DIEGO.email);
+    await form.getByLabel('Rol').selectOption({ label: 'Despachador' });
+    await form.getByRole('button', { name: 'Generar' }).click();
+    const password = await form.getByLabel('Contraseña inicial').inputValue();
+    expect(password.length).toBeGreaterThanOrEqual(8);
+    await form.getByRole('button', { name: 'Crear usuario' }).click();
+    await expect.poll(() => form.getByRole('alert').innerText()).toBe('Elige el equipo: este rol trabaja en uno solo.');
+    expect(await userOf(DIEGO.email)).toBeUndefined();
+    await form.getByLabel('Equipo').selectOption({ label: 'Centro' });
+    await form.getByRole('button', { name: 'Crear usuario' }).click();
+
+    // The password is shown this once, to pass on.
+    const card = page.getByTestId('password-card');
+    await card.waitFor();
+    expect(await card.innerText()).toContain('Entrégale esta contraseña ahora: no se volverá a mostrar.');
+    expect(await card.getByTestId('password').innerText()).toBe(password);
+    await row(page, DIEGO.email).waitFor();
+    expect(await cell(page, DIEGO.email, 'role')).toBe('Despachador');
+    expect(await cell(page, DIEGO.email, 'team')).toBe('Centro');
+    expect(await cell(page, DIEGO.email, 'state')).toBe('Activo');
+    await card.getByRole('button', { name: 'Ya la entregué' }).click();
+    expect(await page.content()).not.toContain(password);
+
+    // Diego signs in on the login page with it, in a browser of his own.
+    const diego = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const diegoErrors = watchErrors(diego);
+    expect(await signIn(diego, DIEGO.email, password)).toBe('signed in');
+    await diego.getByRole('navigation').getByRole('link', { name: 'Despacho' }).waitFor();
+    expect(await diego.getByRole('navigation').getByRole('link', { name: 'Usuarios' }).count()).toBe(0);
+    expect(await diego.getByRole('navigation').getByRole('link', { name: 'Dispositivos' }).count()).toBe(0);
+
+    // Made a supervisor: his open session ends, and signed in again he has a supervisor's sections.
+    await row(page, DIEGO.email).getByRole('button', { name: 'Editar' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.innerText()).toContain('cierra sus sesiones abiertas');
+    await dialog.getByLabel('Rol').selectOption({ label: 'Supervisor' });
+    await dialog.getByRole('button', { name: 'Guardar' }).click();
+    await expect.poll(() => cell(page, DIEGO.email, 'role')).toBe('Supervisor');
+    expect(await page.getByRole('status').filter({ hasText: 'Se guardaron los cambios de Diego Despacho.' }).count()).toBe(1);
+    expect((await userOf(DIEGO.email))?.role).toBe('supervisor');
+    await diego.waitForURL((u) => u.pathname === '/login', { timeout: 15_000 });
+    expect(await signIn(diego, DIEGO.email, password)).toBe('signed in');
+    await diego.getByRole('navigation').getByRole('link', { name: 'Dispositivos' }).waitFor();
+
+    // Deactivating asks first; cancelled, nothing changes.
+    await row(page, DIEGO.email).getByRole('button', { name: 'Desactivar' }).click();
+    expect(await dialog.innerText()).toContain('¿Desactivar a Diego Despacho?');
+    await dialog.getByRole('button', { name: 'Cancelar' }).click();
+    expect(await cell(page, DIEGO.email, 'state')).toBe('Activo');
+    expect(diego.url()).not.toContain('/login');
+    await row(page, DIEGO.email).getByRole('button', { name: 'Desactivar' }).click();
+    await dialog.getByRole('button', { name: 'Confirmar' }).click();
+    await expect.poll(() => cell(page, DIEGO.email, 'state')).toBe('Desactivado');
+    expect((await userOf(DIEGO.email))?.active).toBe(false);
+    // His open dashboard is signed out at once, and he cannot sign in again.
+    await diego.waitForURL((u) => u.pathname === '/login', { timeout: 15_000 });
+    expect(await signIn(diego, DIEGO.email, password)).toBe('refused: Correo o contraseña incorrectos.');
+
+    // Reactivated with a new password: the old one no longer works, the new one does.
+    await row(page, DIEGO.email).getByRole('button', { name: 'Reactivar' }).click();
+    await dialog.getByRole('button', { name: 'Confirmar' }).click();
+    await expect.poll(() => cell(page, DIEGO.email, 'state')).toBe('Activo');
+    await row(page, DIEGO.email).getByRole('button', { name: 'Nueva contraseña' }).click();
+    await dialog.getByLabel('Contraseña nueva').fill('corta');
+    await dialog.getByRole('button', { name: 'Cambiar contraseña' }).click();
+    await expect.poll(() => dialog.getByRole('alert').innerText()).toBe('La contraseña debe tener al menos 8 caracteres.');
+    await dialog.getByRole('button', { name: 'Generar' }).click();
+    const fresh = await dialog.getByLabel('Contraseña nueva').inputValue();
+    await dialog.getByRole('button', { name: 'Cambiar contraseña' }).click();
+    await card.waitFor();
+    expect(await card.innerText()).toContain('Nueva contraseña de Diego Despacho (diego@test.local).');
+    expect(await card.getByTestId('password').innerText()).toBe(fresh);
+    expect(await signIn(diego, DIEGO.email, password)).toBe('refused: Correo o contraseña incorrectos.');
+    expect(await signIn(diego, DIEGO.email, fresh)).toBe('signed in');
+    expect(unexpected(diegoErrors)).toEqual([]);
+    await diego.close();
+    await card.getByRole('button', { name: 'Ya la entregué' }).click();
+
+    // The same email in other letters is refused, in the page's words.
+    await form.getByLabel('Nombre').fill('Otro Diego');
+    await form.getByLabel('Correo electrónico').fill('DIEGO@test.local');
+    await form.getByLabel('Rol').selectOption({ label: 'Gerente' });
+    await form.getByLabel('Contraseña inicial').fill(PASSWORD);
+    await form.getByRole('button', { name: 'Crear usuario' }).click();
+    await expect.poll(() => form.getByRole('alert').innerText()).toBe('Ya existe un usuario con el correo diego@test.local.');
+
+    // A collector's login names a collector of its team; one that has a login is not offered again.
+    await form.getByLabel('Nombre').fill('Ana Ruiz');
+    await form.getByLabel('Correo electrónico').fill('ana@test.local');
+    await form.getByLabel('Rol').selectOption({ label: 'Cobrador' });
+    await form.getByLabel('Equipo').selectOption({ label: 'Norte' });
+    expect(await form.getByText('Este equipo no tiene cobradores activos: agrégalos primero.').count()).toBe(1);
+    await form.getByLabel('Equipo').selectOption({ label: 'Centro' });
+    await form.locator('select[name=collector]').selectOption({ label: 'Ana Ruiz' });
+    await form.getByRole('button', { name: 'Crear usuario' }).click();
+    await row(page, 'ana@test.local').waitFor();
+    expect(await cell(page, 'ana@test.local', 'collector')).toBe('Ana Ruiz');
+    expect(await noSidewaysScroll(page)).toBe(true);
+    mkdirSync('docs/screenshots', { recursive: true });
+    // The page scrolls inside its own box: a viewport tall enough shows all of it.
+    await page.setViewportSize({ width: 1366, height: 1000 });
+    await page.screenshot({ path: SCREENSHOT });
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await form.getByLabel('Rol').selectOption({ label: 'Cobrador' });
+    await form.getByLabel('Equipo').selectOption({ label: 'Centro' });
+    expect(await form.locator('select[name=collector] option', { hasText: 'ya tiene acceso: ana@test.local' }).isDisabled()).toBe(true);
+    await card.getByRole('button', { name: 'Ya la entregué' }).click();
+
+    // Filters go to the API; the search box narrows what it gave.
+    const list = page.getByRole('region', { name: 'Usuarios' });
+    await list.getByLabel('Rol').selectOption({ label: 'Supervisor' });
+    await expect.poll(() => page.locator('tr[data-user]').count()).toBe(2);
+    await list.getByRole('searchbox', { name: 'Buscar usuario' }).fill('sara');
+    await expect.poll(() => page.locator('tr[data-user]').count()).toBe(1);
+    await list.getByRole('searchbox', { name: 'Buscar usuario' }).fill('');
+    await list.getByLabel('Rol').selectOption({ label: 'Todos' });
+    await expect.poll(() => page.locator('tr[data-user]').count()).toBe(4);
+
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(await page.locator('h1').innerText()).toBe('Users');
+    expect(await cell(page, DIEGO.email, 'role')).toBe('Supervisor');
+    expect(await row(page, DIEGO.email).getByRole('button', { name: 'Deactivate' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Español' }).click();
+
+    expect(unexpected(errors)).toEqual([]);
+    await page.close();
+  });
+
+  it('is not offered to a supervisor, and a direct visit says it is not allowed', { timeout: 60_000 }, async () => {
+    const { page, errors } = await open(SUPERVISOR.email, PASSWORD);
+    const nav = page.getByRole('navigation');
+    await nav.getByRole('link', { name: 'Dispositivos' }).waitFor();
+    expect(await nav.getByRole('link', { name: 'Usuarios' }).count()).toBe(0);
+    await page.goto(`${t.baseUrl}/users`);
+    const denied = page.getByTestId('users-denied');
+    await denied.waitFor();
+    expect(await denied.innerText()).toContain('Solo un administrador da de alta usuarios y administra sus accesos.');
+    expect(await page.getByRole('form').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

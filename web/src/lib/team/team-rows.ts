@@ -1,0 +1,38 @@
+import type { Role } from '$contract/auth.ts';
+import type { CollectorSummary } from '$contract/collector.ts';
+
+/**
+ * Who manages collectors (server/api/collector.routes.ts `admins`): an admin, and a supervisor for
+ * their own team. Teams themselves are an admin's only (`teamAdmins`).
+ */
+export const TEAM_MANAGERS: readonly Role[] = ['admin', 'supervisor'];
+export const TEAM_EDITORS: readonly Role[] = ['admin'];
+
+type Searched = Pick<CollectorSummary, 'name' | 'teamName' | 'devices'>;
+
+/**
+ * Collectors whose name, team or a device's id holds `query`. `key` folds case and accents (the
+ * wall's searchKey), so "jose" finds "José".
+ */
+export function filterCollectors<C extends Searched>(collectors: readonly C[], query: string, key: (text: string) => string): C[] {
+  const q = key(query.trim());
+  if (q === '') return [...collectors];
+  return collectors.filter((c) => key([c.name, c.teamName ?? '', ...c.devices.map((d) => d.uniqueId)].join('\n')).includes(q));
+}
+
+/**
+ * What a collector's edit sends: only the fields that differ, so a rename is not refused for a move
+ * nobody asked for. A blank phone leaves it as it is (the list does not give the current one).
+ */
+export function collectorPatch(
+  before: Pick<CollectorSummary, 'name' | 'teamId'>,
+  form: { name: string; phone: string; teamId: number | null },
+): { name?: string; phone?: string; teamId?: number } {
+  const name = form.name.trim();
+  const phone = form.phone.trim();
+  return {
+    ...(name !== before.name ? { name } : {}),
+    ...(phone !== '' ? { phone } : {}),
+    ...(form.teamId !== null && form.teamId !== before.teamId ? { teamId: form.teamId } : {}),
+  };
+}
