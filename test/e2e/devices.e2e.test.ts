@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGt06Login } from '../../device-protocols/gt06/gt06-encoder.ts';
 import { RawTcp } from '../../server/ingest/listeners/testing/raw-tcp.ts';
 import { createCollector, createTeam } from '../../server/operations/testing/fixtures.ts';
-import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { launchBrowser, logIn, offersSection, openSection, watchErrors } from '../support/browser.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
 import { until } from '../support/until.ts';
 
@@ -67,11 +67,11 @@ describe('the devices page in Chromium', () => {
     // The section the page adds still leaves every one of the top bar's in view on a 1024 px tablet.
     await page.setViewportSize({ width: 1024, height: 768 });
     const nav = page.getByRole('navigation');
-    await nav.getByRole('link', { name: 'Dispositivos' }).waitFor();
+    await nav.getByRole('button', { name: 'Gestión' }).waitFor();
     const fit = await nav.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
     expect(fit.scroll).toBeLessThanOrEqual(fit.client);
     await page.setViewportSize({ width: 1366, height: 768 });
-    await nav.getByRole('link', { name: 'Dispositivos' }).click();
+    await openSection(page, 'Dispositivos');
     await row(page, 'repuesto-1').waitFor({ timeout: 30_000 });
     // A supervisor reads the unknown ids too (none yet), to register a tracker from the id it sends.
     await page.getByRole('heading', { name: 'Dispositivos desconocidos vistos' }).waitFor();
@@ -222,7 +222,8 @@ describe('the devices page in Chromium', () => {
     const { page, errors } = await open(DISPATCHER.email, PASSWORD);
     const nav = page.getByRole('navigation');
     await nav.getByRole('link', { name: 'Despacho' }).waitFor();
-    expect(await nav.getByRole('link', { name: 'Dispositivos' }).count()).toBe(0);
+    expect(await offersSection(page, 'Dispositivos')).toBe(false);
+    expect(await nav.getByRole('button', { name: 'Gestión' }).count()).toBe(0);
     await page.goto(`${t.baseUrl}/devices`);
     const denied = page.getByTestId('devices-denied');
     await denied.waitFor();

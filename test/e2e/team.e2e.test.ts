@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_HEADER, accountLine, createCollector, createTeam, postCsv } from '../../server/operations/testing/fixtures.ts';
-import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { launchBrowser, logIn, offersSection, openSection, watchErrors } from '../support/browser.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
 
 const SCREENSHOT = 'docs/screenshots/team.png';
@@ -63,7 +63,7 @@ async function open(email: string, password: string) {
 describe('the collectors and teams page in Chromium', () => {
   it('lets an admin add, rename, deactivate and reactivate collectors, refuses in its own words to deactivate or move one with visits to do, and manages the teams', { timeout: 120_000 }, async () => {
     const { page, errors } = await open(ADMIN.email, ADMIN.password);
-    await page.getByRole('navigation').getByRole('link', { name: 'Equipo', exact: true }).click();
+    await openSection(page, 'Equipo');
     await row(page, 'Ana Ruiz').waitFor({ timeout: 30_000 });
     expect(await names(page)).toEqual(['Ana Ruiz', 'Beto Soto', 'Ciro Lara']);
     expect(await row(page, 'Ciro Lara').locator('[data-col=team]').innerText()).toBe('Norte');
@@ -191,7 +191,7 @@ describe('the collectors and teams page in Chromium', () => {
 
   it("shows a supervisor their own team's collectors only, adds to it, and has no teams section", { timeout: 60_000 }, async () => {
     const { page, errors } = await open(SUPERVISOR.email, PASSWORD);
-    await page.getByRole('navigation').getByRole('link', { name: 'Equipo', exact: true }).click();
+    await openSection(page, 'Equipo');
     await row(page, 'Ana Ruiz').waitFor({ timeout: 30_000 });
     expect(await names(page)).toEqual(['Ana Ruiz', 'Beto Soto']);
     expect(await page.getByRole('columnheader', { name: 'Equipo' }).count()).toBe(0);
@@ -219,7 +219,7 @@ describe('the collectors and teams page in Chromium', () => {
     const { page, errors } = await open(DISPATCHER.email, PASSWORD);
     const nav = page.getByRole('navigation');
     await nav.getByRole('link', { name: 'Despacho' }).waitFor();
-    expect(await nav.getByRole('link', { name: 'Equipo', exact: true }).count()).toBe(0);
+    expect(await offersSection(page, 'Equipo')).toBe(false);
     await page.goto(`${t.baseUrl}/team`);
     const denied = page.getByTestId('team-denied');
     await denied.waitFor();

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollector, createTeam } from '../../server/operations/testing/fixtures.ts';
-import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { launchBrowser, logIn, offersSection, openSection, watchErrors } from '../support/browser.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
 
 const SCREENSHOT = 'docs/screenshots/users.png';
@@ -57,7 +57,7 @@ async function signIn(page: Page, email: string, password: string): Promise<stri
 describe('the users page in Chromium', () => {
   it('lets an admin create a dispatcher login that signs in, change its role, reset its password and deactivate it, ending its open session', { timeout: 180_000 }, async () => {
     const { page, errors } = await open(ADMIN.email, ADMIN.password, { width: 1366, height: 900 });
-    await page.getByRole('navigation').getByRole('link', { name: 'Usuarios' }).click();
+    await openSection(page, 'Usuarios');
     await page.waitForURL((u) => u.pathname === '/users');
     await row(page, ADMIN.email).waitFor({ timeout: 30_000 });
     expect(await cell(page, SUPERVISOR.email, 'team')).toBe('Centro');
@@ -93,8 +93,8 @@ describe('the users page in Chromium', () => {
     const diegoErrors = watchErrors(diego);
     expect(await signIn(diego, DIEGO.email, password)).toBe('signed in');
     await diego.getByRole('navigation').getByRole('link', { name: 'Despacho' }).waitFor();
-    expect(await diego.getByRole('navigation').getByRole('link', { name: 'Usuarios' }).count()).toBe(0);
-    expect(await diego.getByRole('navigation').getByRole('link', { name: 'Dispositivos' }).count()).toBe(0);
+    expect(await offersSection(diego, 'Usuarios')).toBe(false);
+    expect(await offersSection(diego, 'Dispositivos')).toBe(false);
 
     // Made a supervisor: his open session ends, and signed in again he has a supervisor's sections.
     await row(page, DIEGO.email).getByRole('button', { name: 'Editar' }).click();
@@ -107,7 +107,7 @@ describe('the users page in Chromium', () => {
     expect((await userOf(DIEGO.email))?.role).toBe('supervisor');
     await diego.waitForURL((u) => u.pathname === '/login', { timeout: 15_000 });
     expect(await signIn(diego, DIEGO.email, password)).toBe('signed in');
-    await diego.getByRole('navigation').getByRole('link', { name: 'Dispositivos' }).waitFor();
+    await expect.poll(() => offersSection(diego, 'Dispositivos')).toBe(true);
 
     // Deactivating asks first; cancelled, nothing changes.
     await row(page, DIEGO.email).getByRole('button', { name: 'Desactivar' }).click();
@@ -195,9 +195,8 @@ describe('the users page in Chromium', () => {
 
   it('is not offered to a supervisor, and a direct visit says it is not allowed', { timeout: 60_000 }, async () => {
     const { page, errors } = await open(SUPERVISOR.email, PASSWORD);
-    const nav = page.getByRole('navigation');
-    await nav.getByRole('link', { name: 'Dispositivos' }).waitFor();
-    expect(await nav.getByRole('link', { name: 'Usuarios' }).count()).toBe(0);
+    expect(await offersSection(page, 'Dispositivos')).toBe(true);
+    expect(await offersSection(page, 'Usuarios')).toBe(false);
     await page.goto(`${t.baseUrl}/users`);
     const denied = page.getByTestId('users-denied');
     await denied.waitFor();

@@ -41,6 +41,22 @@ export async function logIn(page: Page, baseUrl: string, email: string, password
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
 
+/** Opens a top-bar section by its name, through the "Gestión" menu for the sections set up there. */
+export async function openSection(page: Page, name: string): Promise<void> {
+  const nav = page.getByRole('navigation');
+  await nav.getByRole('link', { name: 'Mapa en vivo' }).waitFor();
+  const link = nav.getByRole('link', { name, exact: true, includeHidden: true });
+  if (!(await link.isVisible())) await nav.getByRole('button', { name: 'Gestión' }).click();
+  await link.click();
+}
+
+/** Whether the top bar offers a section at all, open or behind the "Gestión" menu. */
+export async function offersSection(page: Page, name: string): Promise<boolean> {
+  const nav = page.getByRole('navigation');
+  await nav.getByRole('link', { name: 'Mapa en vivo' }).waitFor();
+  return (await nav.getByRole('link', { name, exact: true, includeHidden: true }).count()) > 0;
+}
+
 /** Pixels of a screenshot within a small distance of each colour (decoded in the page: no image library here). */
 export async function countColours(page: Page, png: Buffer, colours: readonly (readonly number[])[]): Promise<number[]> {
   return page.evaluate(

@@ -5,19 +5,28 @@ import type { MessageKey } from './i18n.svelte.ts';
 import { USER_MANAGERS } from './users/user-rows.ts';
 import { TEAM_MANAGERS } from './team/team-rows.ts';
 
-/**
- * The top bar's sections, in order. Issue 6 adds the dispatcher board and metrics
- * here as their pages land. `roles`: only these see the section (the API refuses the rest).
- */
-export const NAV: readonly { href: string; label: MessageKey; roles?: readonly Role[] }[] = [
+export interface NavItem {
+  href: string;
+  label: MessageKey;
+  /** Only these see the section (the API refuses the rest). */
+  roles?: readonly Role[];
+  /**
+   * Set up once, seldom opened: behind one "Gestión" (management) menu, so an admin's sections
+   * still fit a 1024 px tablet's top bar in one row.
+   */
+  admin?: true;
+}
+
+/** The top bar's sections, in order. */
+export const NAV: readonly NavItem[] = [
   { href: '/', label: 'nav.map' },
   { href: '/board', label: 'nav.board' },
   { href: '/replay', label: 'nav.replay' },
   { href: '/metrics', label: 'nav.metrics' },
   { href: '/accounts', label: 'nav.accounts', roles: PORTFOLIO_WRITERS },
-  { href: '/devices', label: 'nav.devices', roles: DEVICE_MANAGERS },
-  { href: '/users', label: 'nav.users', roles: USER_MANAGERS },
-  { href: '/team', label: 'nav.team', roles: TEAM_MANAGERS },
+  { href: '/team', label: 'nav.team', roles: TEAM_MANAGERS, admin: true },
+  { href: '/users', label: 'nav.users', roles: USER_MANAGERS, admin: true },
+  { href: '/devices', label: 'nav.devices', roles: DEVICE_MANAGERS, admin: true },
 ];
 
 /** The sections `role` may open; without a user, those open to everyone. */

@@ -71,6 +71,7 @@ export const en: Record<MessageKey, string> = {
   'nav.replay': 'Track replay',
   'nav.users': 'Users',
   'nav.board': 'Dispatch',
+  'nav.admin': 'Admin',
   'nav.team': 'Team',
   'board.title': 'Dispatch board',
   'board.date': 'Date',

@@ -70,6 +70,7 @@ export const es = {
   'nav.replay': 'Recorridos',
   'nav.users': 'Usuarios',
   'nav.board': 'Despacho',
+  'nav.admin': 'Gestión',
   'nav.team': 'Equipo',
   'board.title': 'Tablero de despacho',
   'board.date': 'Fecha',
