@@ -267,7 +267,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     clearPlan: (uniqueId) => publishRetained(planTopic(uniqueId), ''),
   });
   await app.register(userRoutes, { auth, users: new UserService(dbh.db, auth) });
-  await app.register(collectorRoutes, { db: dbh.db, auth, teamDefaults: { timeZone: config.TIME_ZONE, currency: config.CURRENCY }, onChanged: refreshDirectory });
+  await app.register(collectorRoutes, {
+    db: dbh.db,
+    auth,
+    teamDefaults: { timeZone: config.TIME_ZONE, currency: config.CURRENCY },
+    onChanged: (teamIds) => {
+      refreshDirectory();
+      live?.emitCollectorsChanged(teamIds);
+    },
+  });
   await app.register(accountRoutes, { db: dbh.db, auth });
   await app.register(visitRoutes, { db: dbh.db, auth, notify: notifyRecord });
   await app.register(checkinRoutes, { db: dbh.db, auth, notify: notifyRecord, checkin: DEFAULT_CHECKIN_OPTIONS });

@@ -73,7 +73,43 @@ describe('renaming a collector', () => {
   });
 });
 
+describe('adding a collector', () => {
+  it('stores the name trimmed; a name of spaces only is refused in words, added or renamed to', async () => {
+    const team = await createTeam(t, 'Altos');
+    const added = await t.api<{ id: number }>('POST', '/api/collectors', { name: '  Lupe Díaz  ', teamId: team });
+    expect(added.status).toBe(201);
+    expect((await listed()).find((c) => c.id === added.body.id)?.name).toBe('Lupe Díaz');
+
+    const blank = { statusCode: 400, error: 'Bad Request', message: 'name is blank: a collector needs a name that is not only spaces' };
+    expect(await t.api('POST', '/api/collectors', { name: ' \t ', teamId: team })).toEqual({ status: 400, body: blank });
+    expect(await patch(added.body.id, { name: '   ' })).toEqual({ status: 400, body: blank });
+    expect((await listed()).filter((c) => c.teamId === team).map((c) => c.name)).toEqual(['Lupe Díaz']);
+  });
+});
+
 describe('deactivating a collector', () => {
+  it('deactivates their login and ends its sessions; bringing them back leaves the login to an admin', async () => {
+    const team = await createTeam(t, 'Bajío');
+    const joel = await createCollector(t, 'Joel', team);
+    const user = await t.api<{ id: number }>('POST', '/api/users', { email: 'joel@test.local', name: 'Joel', role: 'collector', collectorId: joel, password: 'pw-123456' });
+    expect(user.status).toBe(201);
+    const login = () => t.api<{ token: string }>('POST', '/api/auth/login', { email: 'joel@test.local', password: 'pw-123456' }, null);
+    const token = (await login()).body.token;
+    expect((await listed('', token)).map((c) => c.id)).toEqual([joel]);
+
+    expect((await patch(joel, { active: false })).body).toMatchObject({ id: joel, active: false });
+    expect((await t.api('GET', '/api/collectors', undefined, token)).status).toBe(401);
+    expect((await login()).status).toBe(401);
+    expect((await t.api<{ users: { id: number; active: boolean }[] }>('GET', `/api/users?teamId=${team}`)).body.users).toEqual([
+      expect.objectContaining({ id: user.body.id, active: false }),
+    ]);
+
+    expect((await patch(joel, { active: true })).body).toMatchObject({ active: true });
+    expect((await login()).status).toBe(401);
+    expect((await t.api('PATCH', `/api/users/${user.body.id}`, { active: true })).status).toBe(200);
+    expect((await listed('', (await login()).body.token)).map((c) => c.id)).toEqual([joel]);
+  });
+
   it('leaves them out of the next plan and off the list (unless asked for), until they are back', async () => {
     const team = await createTeam(t, 'Poniente');
     expect((await t.api('PUT', `/api/plans/settings/teams/${team}`, { office: { lat: 20.6767, lon: -103.3475 } })).status).toBe(204);

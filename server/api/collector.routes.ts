@@ -2,14 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
-import { Nullable } from '../contract/auth.ts';
-import { CollectorList, CollectorListQuery, CollectorOut, CollectorPatch } from '../contract/collector.ts';
+import { CollectorCreate, CollectorList, CollectorListQuery, CollectorOut, CollectorPatch } from '../contract/collector.ts';
 import type { Database } from '../db/database.ts';
-import { assertCanWrite, collectorScope, readScope } from '../operations/actor.ts';
-import { changeCollector } from '../operations/collector-change.ts';
-import { OperationError, errorBody } from '../operations/errors.ts';
+import { collectorScope, readScope } from '../operations/actor.ts';
+import { addCollector, changeCollector } from '../operations/collector-change.ts';
 import { deleteTeam } from '../operations/team-removal.ts';
 import { lastPositions } from '../repositories/position.repository.ts';
+import { operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
 
@@ -42,12 +41,18 @@ const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const UNKNOWN_CURRENCY = (currency: string) => ({ statusCode: 400, error: 'Bad Request', message: `unknown currency "${currency}" (an ISO 4217 code such as MXN, USD or COP)` });
 const isCheckViolation = (e: unknown) => (e as { code?: string }).code === '23514';
 
-export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService; teamDefaults: TeamDefaults; onChanged(): void }> = async (
-  app,
-  { db, auth, teamDefaults, onChanged },
-) => {
+export interface CollectorRoutesOptions {
+  db: Kysely<Database>;
+  auth: AuthService;
+  teamDefaults: TeamDefaults;
+  /** Collectors or teams changed; `teamIds`: the teams whose list of collectors did (null: collectors of no team). */
+  onChanged(teamIds: (number | null)[]): void;
+}
+
+export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> = async (app, { db, auth, teamDefaults, onChanged }) => {
   const anyone = requireUser(auth);
   const admins = requireUser(auth, ['admin', 'supervisor']);
+  app.setErrorHandler(operationErrors);
 
   // A collector sees themself only: their teammates' whereabouts are the office's to watch. Deactivated
   // collectors only when asked for: the wall and every picker list the people still working.
@@ -97,30 +102,15 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
       onRequest: admins,
       schema: {
         tags: ['collectors'],
-        body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 120 }),
-          teamId: Nullable(Type.Integer()),
-          phone: Type.Optional(Type.String({ maxLength: 40 })),
-          externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
-        }),
-        // 409: another collector has this externalId.
-        response: { 201: Type.Object({ id: Type.Integer() }), 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+        body: CollectorCreate,
+        // 400: a name of spaces only. 409: another collector has this externalId.
+        response: { 201: Type.Object({ id: Type.Integer() }), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
     },
     async (req, reply) => {
-      // The write rule every operation uses (a supervisor: their own team); no team at all is for admins.
-      if (req.body.teamId !== null) assertCanWrite({ kind: 'user', user: req.user }, req.body.teamId);
-      else if (req.user.role !== 'admin') return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'only an admin adds a collector to no team' });
-      if (req.body.teamId !== null && !(await db.selectFrom('teams').select('id').where('id', '=', req.body.teamId).executeTakeFirst())) {
-        return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `team ${req.body.teamId} does not exist` });
-      }
-      const row = await db
-        .insertInto('collectors')
-        .values({ name: req.body.name, team_id: req.body.teamId, phone: req.body.phone ?? null, external_id: req.body.externalId ?? null })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      onChanged();
-      return reply.code(201).send({ id: row.id });
+      const id = await addCollector(db, req.body, req.user);
+      onChanged([req.body.teamId]);
+      return reply.code(201).send({ id });
     },
   );
 
@@ -131,25 +121,21 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
       schema: {
         tags: ['collectors'],
         description:
-          "Rename, change the phone, move to another team (`teamId`, admins only: the collector's login moves too, and its sessions end) or deactivate (`active: false`: no longer planned; their devices stay registered). " +
+          "Rename, change the phone, move to another team (`teamId`, admins only: the collector's login moves too, and its sessions end) or deactivate " +
+          '(`active: false`: no longer planned, and their login is deactivated and its sessions end; their devices stay registered). ' +
+          'Bringing a collector back (`active: true`) does not bring their login back: an admin does that with PATCH /api/users/{id}. ' +
           'A supervisor changes their own team\'s collectors only. Moving or deactivating someone who holds visits not done for today or a later day is a 409 (`reason: collector_has_visits`, `values.visits`).',
         params: Type.Object({ id: Type.Integer() }),
         body: CollectorPatch,
-        response: { 200: CollectorOut, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+        response: { 200: CollectorOut, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
     },
-    async (req, reply) => {
-      try {
-        const { collector, movedLogins } = await changeCollector(db, req.params.id, req.body, req.user);
-        // The login's cached session still says the old team (as PATCH /api/users does on a new team).
-        for (const userId of movedLogins) await auth.endSessions(userId);
-        onChanged();
-        return collector;
-      } catch (e) {
-        // changeCollector refuses with these three only.
-        if (e instanceof OperationError) return reply.code(e.statusCode as 403 | 404 | 409).send(errorBody(e));
-        throw e;
-      }
+    async (req) => {
+      const { collector, endedLogins, teamIds } = await changeCollector(db, req.params.id, req.body, req.user);
+      // A moved login's cached session still says the old team (as PATCH /api/users does on a new team); a deactivated one must stop at once.
+      for (const userId of endedLogins) await auth.endSessions(userId);
+      onChanged(teamIds);
+      return collector;
     },
   );
 
@@ -212,7 +198,8 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
           .returningAll()
           .executeTakeFirst();
         if (!row) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no team ${req.params.id}` });
-        onChanged();
+        // Its collectors' rows show the team's name and zone; a new currency is not on them.
+        onChanged(name !== undefined || timeZone !== undefined ? [row.id] : []);
         return toTeam(row);
       } catch (e) {
         if (isCheckViolation(e)) return reply.code(400).send(UNKNOWN_ZONE(timeZone ?? ''));
@@ -234,14 +221,9 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; 
       },
     },
     async (req, reply) => {
-      try {
-        await deleteTeam(db, req.params.id);
-      } catch (e) {
-        // deleteTeam refuses with these two only.
-        if (e instanceof OperationError) return reply.code(e.statusCode as 404 | 409).send(errorBody(e));
-        throw e;
-      }
-      onChanged();
+      await deleteTeam(db, req.params.id);
+      // Only an empty team is deleted: no collector list changed.
+      onChanged([]);
       return reply.code(204).send(null);
     },
   );

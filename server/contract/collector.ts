@@ -24,15 +24,32 @@ export const CollectorListQuery = Type.Object({
   includeInactive: Type.Optional(Type.Boolean({ description: 'also list deactivated collectors (`active: false`), to find one to bring back' })),
 });
 
-/** The length POST /api/collectors allows; a name of spaces only is refused. */
-const Name = Type.String({ minLength: 1, maxLength: 120, pattern: '\\S' });
+/**
+ * Trimmed when stored. A name of spaces only is refused by the operation (collectorName), not by a
+ * schema pattern: Ajv's "must match pattern" would not tell the person what is wrong.
+ */
+export const CollectorName = Type.String({ minLength: 1, maxLength: 120, description: 'trimmed; a name of spaces only is refused' });
+
+export const CollectorCreate = Type.Object({
+  name: CollectorName,
+  teamId: Type.Union([Type.Integer(), Type.Null()]),
+  phone: Type.Optional(Type.String({ maxLength: 40 })),
+  externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+});
+export type CollectorCreate = Static<typeof CollectorCreate>;
 
 export const CollectorPatch = Type.Object(
   {
-    name: Type.Optional(Name),
+    name: Type.Optional(CollectorName),
     phone: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
     teamId: Type.Optional(Type.Integer({ description: "admins only; refused while they hold visits not done for today or a later day. Their login moves with them" })),
-    active: Type.Optional(Type.Boolean({ description: 'false: no longer planned; refused while they hold visits not done for today or a later day. Their devices stay registered' })),
+    active: Type.Optional(
+      Type.Boolean({
+        description:
+          'false: no longer planned, and their login is deactivated (its sessions end); refused while they hold visits not done for today or a later day. ' +
+          'Their devices stay registered. true does not bring the login back: PATCH /api/users/{id} does',
+      }),
+    ),
   },
   { minProperties: 1, additionalProperties: false },
 );

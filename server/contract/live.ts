@@ -31,6 +31,16 @@ export interface LiveSnapshot {
 /** socket.io is mounted at this HTTP path; clients pass `{ auth: { token } }`. */
 export const LIVE_PATH = '/live';
 
+/**
+ * Collectors were added, renamed, moved, (de)activated, or their team renamed or given a new
+ * zone: the dashboard reloads GET /api/collectors. Sent to the teams named (on a move, the one left
+ * and the one joined) and to those who watch every team; not part of SPEC §7's list, which it extends.
+ */
+export interface LiveCollectorsChanged {
+  /** The teams whose list changed; null: collectors of no team, which only those who watch every team see. */
+  teamIds: (number | null)[];
+}
+
 export interface LiveServerEvents {
   snapshot: (s: LiveSnapshot) => void;
   positions: (batch: LivePosition[]) => void;
@@ -42,6 +52,7 @@ export interface LiveServerEvents {
   plan: (p: PlanOut) => void;
   /** A deviation when it opens, closes or is acknowledged (issue 5); times are event time. */
   event: (e: EventOut) => void;
+  collectors: (c: LiveCollectorsChanged) => void;
 }
 
 /** The operations records streamed to their team's room and to the all-teams room. */

@@ -48,10 +48,10 @@ export class JoiningClients {
     return [...this.#clients.keys()];
   }
 
-  /** A record or event sent to team `teamId`'s room and the all-teams room. */
-  hold(teamId: number, name: LiveDelta, payload: unknown): void {
+  /** A record or event sent to the rooms of `teamIds` and the all-teams room. */
+  hold(teamIds: readonly number[], name: LiveDelta, payload: unknown): void {
     for (const c of this.#clients.values()) {
-      if (!c.held || (c.team !== null && c.team !== teamId)) continue;
+      if (!c.held || (c.team !== null && !teamIds.includes(c.team))) continue;
       c.held.push([name, payload]);
       if (c.held.length > this.limit) {
         this.#clients.delete(c.socket.id);

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { SessionUser } from '../contract/auth.ts';
 import type { EventOut } from '../contract/event.ts';
-import { LIVE_PATH, type LivePosition, type LiveRecordEvent, type LiveServerEvents } from '../contract/live.ts';
+import { LIVE_PATH, type LiveCollectorsChanged, type LivePosition, type LiveRecordEvent, type LiveServerEvents } from '../contract/live.ts';
 import type { Database } from '../db/database.ts';
 import type { PositionWrite } from '../ingest/batch-writer.ts';
 import { readScope } from '../operations/actor.ts';
@@ -50,7 +50,8 @@ export interface LiveHubDeps {
  */
 interface PeerEvents {
   peerPositions: (batch: LivePosition[]) => void;
-  peerDelta: (name: LiveDelta, teamId: number, payload: unknown) => void;
+  /** `teamIds` was one team id before `collectors` went to several rooms at once: an older instance may still send one. */
+  peerDelta: (name: LiveDelta, teamIds: number | number[], payload: unknown) => void;
 }
 
 /**
@@ -92,7 +93,7 @@ export class LiveHub {
     this.io.on('peerPositions', (batch) => {
       for (const p of batch) keepNewest(this.fromPeers, p);
     });
-    this.io.on('peerDelta', (name, teamId, payload) => this.deliver(name, teamId, payload));
+    this.io.on('peerDelta', (name, teamIds, payload) => this.deliver(name, [teamIds].flat(), payload));
     this.io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown }).token;
       if (typeof token !== 'string') return next(new Error('unauthorized'));
@@ -162,12 +163,19 @@ export class LiveHub {
 
   /** A committed visit, check-in or payment, to its team and to those who watch every team (SPEC §7). */
   emitRecord<E extends LiveRecordEvent>(event: E, teamId: number, payload: Parameters<LiveServerEvents[E]>[0]): void {
-    this.emitDelta(event, teamId, payload);
+    this.emitDelta(event, [teamId], payload);
   }
 
   /** A deviation event (issue 5) to its team and to those who watch every team. */
   emitEvent(teamId: number, event: EventOut): void {
-    this.emitDelta('event', teamId, event);
+    this.emitDelta('event', [teamId], event);
+  }
+
+  /** The collector lists of these teams changed: once to each client of them and of every team (a move concerns two teams). */
+  emitCollectorsChanged(teamIds: readonly (number | null)[]): void {
+    if (teamIds.length === 0) return;
+    const payload: LiveCollectorsChanged = { teamIds: [...teamIds] };
+    this.emitDelta('collectors', [...new Set(teamIds.filter((t) => t !== null))], payload);
   }
 
   connectedClients(): number {
@@ -181,17 +189,17 @@ export class LiveHub {
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
 
-  private emitDelta(name: LiveDelta, teamId: number, payload: unknown): void {
-    if (this.clustered) this.io.serverSideEmit('peerDelta', name, teamId, payload);
-    this.deliver(name, teamId, payload);
+  private emitDelta(name: LiveDelta, teamIds: number[], payload: unknown): void {
+    if (this.clustered) this.io.serverSideEmit('peerDelta', name, teamIds, payload);
+    this.deliver(name, teamIds, payload);
   }
 
-  /** To this instance's clients of the team and of every team; held for those whose snapshot is being read. */
-  private deliver(name: LiveDelta, teamId: number, payload: unknown): void {
-    const rooms = this.io.local.to([teamRoom(teamId), ALL]);
+  /** To this instance's clients of the teams and of every team, once each; held for those whose snapshot is being read. */
+  private deliver(name: LiveDelta, teamIds: readonly number[], payload: unknown): void {
+    const rooms = this.io.local.to([...teamIds.map(teamRoom), ALL]);
     const reading = this.joining.readingSnapshot();
     (reading.length > 0 ? rooms.except(reading) : rooms).emit(name, payload as never);
-    this.joining.hold(teamId, name, payload);
+    this.joining.hold(teamIds, name, payload);
   }
 
   private async onConnect(socket: Socket): Promise<void> {

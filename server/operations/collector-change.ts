@@ -1,24 +1,52 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { SessionUser } from '../contract/auth.ts';
-import type { CollectorOut, CollectorPatch } from '../contract/collector.ts';
+import type { CollectorCreate, CollectorOut, CollectorPatch } from '../contract/collector.ts';
 import { VISIT_STATUSES, VISIT_TRANSITIONS } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import { assertCanWrite, readsTeam } from './actor.ts';
-import { OperationError, notFound } from './errors.ts';
+import { OperationError, invalid, notFound } from './errors.ts';
 
-/** What a change did beyond the collector's row: the logins that moved team with them, whose sessions must end. */
+/** What a change did beyond the collector's row. */
 export interface CollectorChanged {
   collector: CollectorOut;
-  movedLogins: number[];
+  /** Logins that moved team with them or were deactivated with them: their sessions must end. */
+  endedLogins: number[];
+  /** Teams whose list of collectors changed: theirs, and on a move the one they left (null: no team). */
+  teamIds: (number | null)[];
+}
+
+/** The name as stored: trimmed, and never blank (the list, the board and every picker show it). */
+export function collectorName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed === '') throw invalid('name is blank: a collector needs a name that is not only spaces');
+  return trimmed;
+}
+
+/** A new collector; the write rule every operation uses (a supervisor: their own team), and no team at all is for admins. */
+export async function addCollector(db: Kysely<Database>, body: CollectorCreate, user: SessionUser): Promise<number> {
+  const name = collectorName(body.name);
+  if (body.teamId === null && user.role !== 'admin') throw new OperationError(403, 'only an admin adds a collector to no team');
+  if (body.teamId !== null) {
+    assertCanWrite({ kind: 'user', user }, body.teamId);
+    if (!(await db.selectFrom('teams').select('id').where('id', '=', body.teamId).executeTakeFirst())) throw notFound(`team ${body.teamId}`);
+  }
+  const row = await db
+    .insertInto('collectors')
+    .values({ name, team_id: body.teamId, phone: body.phone ?? null, external_id: body.externalId ?? null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }
 
 /**
- * Renames, moves or (de)activates a collector. Leaving or moving is refused while they hold
- * visits still to do today or later: those would stay on a route nobody drives, or on another
- * team's board. The collector's row is locked first, and giving them a visit reads it FOR SHARE
+ * Renames, moves or (de)activates a collector. Deactivating one deactivates their login too: someone
+ * who left the lender must not sign in (bringing the collector back leaves the login to an admin).
+ * Leaving or moving is refused while they hold visits still to do today or later: those would stay
+ * on a route nobody drives, or on another team's board. The collector's row is locked first, and giving them a visit reads it FOR SHARE
  * (visit.service, reassign-changes), so no visit can slip in between the count and the change.
  */
 export async function changeCollector(db: Kysely<Database>, id: number, patch: CollectorPatch, user: SessionUser): Promise<CollectorChanged> {
+  const name = patch.name !== undefined ? collectorName(patch.name) : undefined;
   return db.transaction().execute(async (tx) => {
     const row = await tx.selectFrom('collectors').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     // Another team's collector is as unknown as a missing one, as with every other record.
@@ -45,7 +73,7 @@ export async function changeCollector(db: Kysely<Database>, id: number, patch: C
     const updated = await tx
       .updateTable('collectors')
       .set({
-        ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
+        ...(name !== undefined ? { name } : {}),
         ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
         ...(moving ? { team_id: patch.teamId } : {}),
         ...(patch.active !== undefined ? { active: patch.active } : {}),
@@ -54,8 +82,16 @@ export async function changeCollector(db: Kysely<Database>, id: number, patch: C
       .returning(['id', 'name', 'phone', 'team_id', 'active'])
       .executeTakeFirstOrThrow();
     // A collector's login is of their team (UserService.checkPlacement): it moves with them.
-    const movedLogins = moving ? (await tx.updateTable('users').set({ team_id: patch.teamId! }).where('collector_id', '=', id).returning('id').execute()).map((u) => u.id) : [];
-    return { collector: { id: updated.id, name: updated.name, phone: updated.phone, teamId: updated.team_id, active: updated.active }, movedLogins };
+    const moved = moving ? await tx.updateTable('users').set({ team_id: patch.teamId! }).where('collector_id', '=', id).returning('id').execute() : [];
+    // On leaving only: a login an admin re-enabled for a collector already inactive stays so when a form sends `active: false` again.
+    const deactivated = leaving
+      ? await tx.updateTable('users').set({ active: false }).where('collector_id', '=', id).where('active', '=', true).returning('id').execute()
+      : [];
+    return {
+      collector: { id: updated.id, name: updated.name, phone: updated.phone, teamId: updated.team_id, active: updated.active },
+      endedLogins: [...new Set([...moved, ...deactivated].map((u) => u.id))],
+      teamIds: [...new Set([row.team_id, updated.team_id])],
+    };
   });
 }
 

@@ -258,6 +258,17 @@ describe('the map wall in Chromium with a live demo fleet', () => {
       expect(errors).toEqual([]);
     });
 
+    it('shows a collector renamed while it is open, without a page reload', { timeout: 30_000 }, async () => {
+      const { body } = await t.api('GET', '/api/collectors');
+      const { id } = (body.collectors as { id: number; name: string }[]).find((c) => c.name === 'Nuevo Cercano')!;
+      expect((await t.api('PATCH', `/api/collectors/${id}`, { name: 'Nuevo Renombrado' })).status).toBe(200);
+      // The live `collectors` event reloads the list; the renamed collector's next report may be minutes away.
+      await expect.poll(() => listRows(page).filter({ hasText: 'Nuevo Renombrado' }).count(), { timeout: 10_000 }).toBe(1);
+      expect(await listRows(page).filter({ hasText: 'Nuevo Cercano' }).count()).toBe(0);
+      expect(await activeTotal(page)).toBe(String(COLLECTORS + 2));
+      expect(errors).toEqual([]);
+    });
+
     it('keeps the collector a person picks in view, even in the first seconds of the wall', { timeout: 90_000 }, async () => {
       // The 1080p wall is done; two live WebGL maps at once starve each other's frames on a small machine.
       await page.close();

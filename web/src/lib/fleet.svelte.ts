@@ -41,6 +41,17 @@ export class CollectorRow {
     if (summary.last) this.update(summary.last);
   }
 
+  /** Whether the list's entry says what this row shows: else a reload replaces the row. */
+  shows(summary: CollectorSummary): boolean {
+    return (
+      summary.name === this.name &&
+      summary.teamId === this.teamId &&
+      summary.teamName === this.teamName &&
+      summary.timeZone === this.timeZone &&
+      JSON.stringify(summary.devices) === JSON.stringify(this.devices)
+    );
+  }
+
   /** Keeps the newest report; a collector with a phone and a tracker reports through both. */
   update(p: LivePosition): void {
     const tsMs = Date.parse(p.ts);
@@ -60,8 +71,11 @@ class Fleet {
 
   #byId = new Map<number, CollectorRow>();
   #unsubscribe: (() => void) | null = null;
+  #offListChanged: (() => void) | null = null;
   #lastLoadAt = 0;
   #loading = false;
+  /** The server said the list changed (a live `collectors`) since the last load started. */
+  #listChanged = false;
   #reloadTimer: ReturnType<typeof setTimeout> | null = null;
   #unknown = new UnknownCollectors();
 
@@ -72,12 +86,18 @@ class Fleet {
   }
 
   async load(): Promise<void> {
+    // A rename, a move, a new or deactivated collector, a team renamed: positions alone never tell of these.
+    this.#offListChanged ??= live.on('collectors', () => {
+      this.#listChanged = true;
+      if (this.loaded) this.#reloadSoon();
+    });
     this.#lastLoadAt = Date.now();
     this.#loading = true;
+    this.#listChanged = false;
     const requested = this.#unknown.begin();
     try {
       const { collectors } = await api<CollectorList>('/collectors');
-      const rows = collectors.map((c) => this.#byId.get(c.id) ?? new CollectorRow(c));
+      const rows = collectors.map((c) => this.#row(c));
       this.#byId = new Map(rows.map((r) => [r.id, r]));
       this.rows = rows;
       this.loaded = true;
@@ -90,15 +110,27 @@ class Fleet {
       this.#loading = false;
     }
     this.#unsubscribe ??= live.subscribe((batch) => this.#apply(batch));
-    // Collectors first seen while this load ran.
-    if (this.#unknown.pending && this.loaded) this.#reloadSoon();
+    // Collectors first seen, or changes announced, while this load ran: its answer may predate them.
+    if ((this.#unknown.pending || this.#listChanged) && this.loaded) this.#reloadSoon();
   }
 
   stop(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
+    this.#offListChanged?.();
+    this.#offListChanged = null;
     if (this.#reloadTimer) clearTimeout(this.#reloadTimer);
     this.#reloadTimer = null;
+  }
+
+  /** A listed collector's row: the same one while it shows what the list says, so nothing re-renders for nothing. */
+  #row(summary: CollectorSummary): CollectorRow {
+    const shown = this.#byId.get(summary.id);
+    if (shown?.shows(summary)) return shown;
+    const row = new CollectorRow(summary);
+    // A position that came live after the list's answer was read.
+    if (shown?.last) row.update(shown.last);
+    return row;
   }
 
   #apply(batch: readonly LivePosition[]): void {
