@@ -9,6 +9,8 @@ import { testRedisUrl } from './support/scale-services.ts';
 import { createStorage, startServerProcess, type ServerProcess, type Storage } from './support/server-process.ts';
 import { until } from './support/until.ts';
 import { excursionTrack, STEP_MS } from '../server/deviations/testing/excursion-track.ts';
+import { dwellTrack } from '../server/deviations/testing/dwell-track.ts';
+import type { VisitOut } from '../server/contract/visit.ts';
 
 /**
  * SPEC §8 with REDIS_URL: the deviation engine of every instance watches the plans and rules made
@@ -31,6 +33,8 @@ const routes = new Map<number, PlanRoute>();
 const clients: mqtt.MqttClient[] = [];
 /** Ana's last fix, for her return in the offline test. */
 let anaLast: { ts: number; lat: number; lon: number };
+/** The newest device time each collector's phone sent: a later test's track starts after it. */
+const newestFix = new Map<number, number>();
 
 beforeAll(async () => {
   const redisUrl = await testRedisUrl();
@@ -83,7 +87,12 @@ async function phoneOn(server: ServerProcess, collectorId: number): Promise<{ pu
   const { uniqueId, token } = phones.get(collectorId)!;
   const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.mqttPort}`, { username: uniqueId, password: token, reconnectPeriod: 0, clean: true });
   clients.push(c);
-  return { publish: (fixes) => c.publishAsync(`ronda/${uniqueId}/position`, JSON.stringify(fixes), { qos: 1 }) };
+  return {
+    publish: (fixes) => {
+      for (const f of [fixes].flat() as { ts: number }[]) newestFix.set(collectorId, Math.max(newestFix.get(collectorId) ?? 0, f.ts));
+      return c.publishAsync(`ronda/${uniqueId}/position`, JSON.stringify(fixes), { qos: 1 });
+    },
+  };
 }
 
 async function eventsOf(collectorId: number, type: string): Promise<EventOut[]> {
@@ -91,6 +100,17 @@ async function eventsOf(collectorId: number, type: string): Promise<EventOut[]> 
 }
 
 const rulesOn = async (server: ServerProcess): Promise<DeviationRules> => (await server.api('GET', `/api/teams/${teamId}/deviation-rules`)) as DeviationRules;
+
+/** Ten minutes after the collector's every fix so far and the start of its route: new ground for its clock, in its shift. */
+const nextTrackStart = (collectorId: number) => Math.max(Date.now(), newestFix.get(collectorId) ?? 0, Date.parse(routes.get(collectorId)!.start.at)) + 10 * 60_000;
+
+/** The visits (by id) that have an event of `type` for the collector. */
+async function visitsWith(collectorId: number, type: string): Promise<(number | null)[]> {
+  return (await eventsOf(collectorId, type)).map((e) => e.visitId).sort((x, y) => (x ?? 0) - (y ?? 0));
+}
+
+/** A's change reaches B's engine through Redis and B's read of the database: a second is plenty. */
+const heardOnB = () => new Promise((r) => setTimeout(r, 1000));
 
 
 describe("two instances' deviation engines", () => {
@@ -162,6 +182,62 @@ describe("two instances' deviation engines", () => {
       return all.every((e) => e.closedAt !== null) && all;
     }, 3000, 50);
     expect(events.length).toBeGreaterThan(0);
+    await a.api('PATCH', `/api/teams/${teamId}/deviation-rules`, { offline: { minutes: 60 } });
+  });
+
+  it('B hears of a check-in made through A: no arrived_no_checkin on B for the visit checked in, one for the visit not', async () => {
+    const ana = collectors[0];
+    const [first, second] = routes.get(ana)!.stops;
+    const track = dwellTrack([first, second], nextTrackStart(ana));
+    const checkin = { id: crypto.randomUUID(), visitId: first.visitId, ts: new Date().toISOString(), lat: first.lat, lon: first.lon, outcome: 'paid' };
+    expect((await a.api('POST', '/api/checkins', checkin)).checkin).toMatchObject({ visitId: first.visitId, collectorId: ana });
+    await heardOnB();
+
+    // Six minutes at each address, reported to B only.
+    await (await phoneOn(b, ana)).publish(track);
+    await until('arrived_no_checkin at the visit not checked in', async () => (await visitsWith(ana, 'arrived_no_checkin')).includes(second.visitId), 10_000);
+    expect(await visitsWith(ana, 'arrived_no_checkin')).toEqual([second.visitId]);
+  });
+
+  it('B follows visits cancelled and moved through A: no visit_out_of_order past a cancelled visit, no arrived_no_checkin at a visit moved away', async () => {
+    const [, beto, caro] = collectors;
+    const moved = routes.get(beto)!.stops;
+    const cancelled = routes.get(caro)!.stops;
+    // Slack 0: reaching a visit before an earlier one still due is out of order.
+    await a.api('PATCH', `/api/teams/${teamId}/deviation-rules`, { visitOrder: { slack: 0 } });
+    await until('slack 0 on B', async () => (await rulesOn(b)).visitOrder.slack === 0, 2000, 50);
+    const version = async (id: number) => ((await a.api('GET', `/api/visits/${id}`)) as VisitOut).version;
+    expect(await a.api('POST', `/api/visits/${moved[0].visitId}/reassign`, { collectorId: caro, version: await version(moved[0].visitId) })).toMatchObject({ collectorId: caro });
+    expect(await a.api('POST', `/api/visits/${cancelled[0].visitId}/cancel`, { version: await version(cancelled[0].visitId) })).toMatchObject({ status: 'cancelled' });
+    await heardOnB();
+
+    // Beto calls at the visit taken from him, then at his other one; Caro skips her cancelled first visit.
+    await (await phoneOn(b, beto)).publish(dwellTrack([moved[0], moved[1]], nextTrackStart(beto)));
+    await (await phoneOn(b, caro)).publish(dwellTrack([cancelled[1]], nextTrackStart(caro)));
+    await until("Beto's and Caro's arrived_no_checkin at the visits they kept", async () => {
+      const [betos, caros] = [await visitsWith(beto, 'arrived_no_checkin'), await visitsWith(caro, 'arrived_no_checkin')];
+      return betos.includes(moved[1].visitId) && caros.includes(cancelled[1].visitId);
+    }, 10_000);
+    expect(await visitsWith(beto, 'arrived_no_checkin')).toEqual([moved[1].visitId]);
+    expect(await visitsWith(caro, 'visit_out_of_order')).toEqual([]);
+  });
+
+  it('store one offline event for a quiet phone that both instances watch, which its return to either closes', async () => {
+    await a.api('PATCH', `/api/teams/${teamId}/deviation-rules`, { offline: { minutes: 0.05 } });
+    await until('the offline rule on B', async () => (await rulesOn(b)).offline.minutes === 0.05, 2000, 50);
+    const openOffline = async (id: number) => ((await a.api('GET', `/api/events?collectorId=${id}&type=offline&open=true`)) as { events: EventOut[] }).events;
+    await until('every quiet phone offline', async () => (await Promise.all(collectors.map(openOffline))).every((e) => e.length > 0), 10_000);
+    // Both instances tick five times a second: ten more ticks each.
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const id of collectors) expect(await openOffline(id)).toHaveLength(1);
+
+    // Beto's phone back, on A: the one event closes.
+    const beto = collectors[1];
+    const [event] = await openOffline(beto);
+    const { lat, lon } = routes.get(beto)!.stops[1];
+    await (await phoneOn(a, beto)).publish({ ts: newestFix.get(beto)! + STEP_MS, lat, lon });
+    await until("Beto's offline event closed", async () => (await openOffline(beto)).length === 0, 3000, 50);
+    expect((await eventsOf(beto, 'offline')).filter((e) => e.id >= event.id)).toEqual([expect.objectContaining({ id: event.id, closedAt: expect.any(String) })]);
     await a.api('PATCH', `/api/teams/${teamId}/deviation-rules`, { offline: { minutes: 60 } });
   });
 });

@@ -111,4 +111,28 @@ describe('migrations', () => {
       await old.drop();
     }
   }, 120_000);
+
+  it('keeps the oldest of the offline events open for one collector at 0016, and refuses a second', async () => {
+    const old = await createTestDatabase();
+    const o = await openDatabase({ databaseUrl: old.databaseUrl ?? null, dataDir: old.dataDir });
+    try {
+      await migrateTo(o.db, '0015-team-even-share');
+      await sql`insert into teams (id, name) values (1, 'Centro')`.execute(o.db);
+      await sql`insert into collectors (id, name, team_id) values (1, 'Ana', 1), (2, 'Beto', 1)`.execute(o.db);
+      // Two instances watched Ana: each stored her offline event; Beto's is his only one.
+      await sql`insert into events (type, severity, team_id, collector_id, opened_at) values
+        ('offline', 'critical', 1, 1, '2030-03-12T10:00Z'), ('offline', 'critical', 1, 1, '2030-03-12T10:00:15Z'), ('offline', 'critical', 1, 2, '2030-03-12T10:00Z')`.execute(o.db);
+      expect(await migrateToLatest(o.db)).toContain('0016-offline-once');
+      const rows = await sql<{ collector_id: number; open: boolean; details: Record<string, unknown> }>`select collector_id, closed_at is null as open, details from events order by id`.execute(o.db);
+      expect(rows.rows).toEqual([
+        { collector_id: 1, open: true, details: {} },
+        { collector_id: 1, open: false, details: { closedBy: 'duplicate' } },
+        { collector_id: 2, open: true, details: {} },
+      ]);
+      await expect(sql`insert into events (type, severity, team_id, collector_id, opened_at) values ('offline', 'critical', 1, 2, now())`.execute(o.db)).rejects.toThrow('events_offline_once');
+    } finally {
+      await o.close();
+      await old.drop();
+    }
+  }, 120_000);
 });

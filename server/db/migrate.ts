@@ -14,6 +14,7 @@ import * as m0012 from './migrations/0012-planned-km-per-leg.ts';
 import * as m0013 from './migrations/0013-user-and-device-state.ts';
 import * as m0014 from './migrations/0014-alarm-events.ts';
 import * as m0015 from './migrations/0015-team-even-share.ts';
+import * as m0016 from './migrations/0016-offline-once.ts';
 
 /** Every migration by name, in order. Listed explicitly so bundling and tsx agree on what runs. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0013-user-and-device-state': m0013,
   '0014-alarm-events': m0014,
   '0015-team-even-share': m0015,
+  '0016-offline-once': m0016,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

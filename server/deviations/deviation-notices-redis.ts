@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { closeRedis, connectRedis } from '../lib/redis-connection.ts';
 
-/** What changed for a team's deviation engine: the receiver reads the change itself from the database. */
-export interface DeviationNotice {
-  teamId: number;
-  change: 'plan' | 'rules';
-}
+/**
+ * What changed for a team's deviation engine: the receiver reads the change itself from the database.
+ * `visits`: those visits were changed or checked in (visits API, check-ins, a plan's own moves).
+ */
+export type DeviationNotice = { teamId: number; change: 'plan' | 'rules' } | { teamId: number; change: 'visits'; visitIds: number[] };
+
+/** Visits named by one notice at most: a bigger change goes in several. */
+export const MAX_NOTICE_VISITS = 500;
 
 export interface DeviationNotices {
   publish(notice: DeviationNotice): void;
@@ -20,9 +23,10 @@ export interface DeviationNoticeHandlers {
 }
 
 /**
- * SPEC §8: with REDIS_URL, a plan stored or rules changed through one instance reach the deviation
- * engines of the others. A notice only says which team changed; receivers read the plan or rules
- * from PostgreSQL, the source of truth, so a lost, late or forged notice costs at most a reload.
+ * SPEC §8: with REDIS_URL, a plan stored, rules changed, or visits changed or checked in through one
+ * instance reach the deviation engines of the others. A notice only says which team (and visits)
+ * changed; receivers read the plan, rules or visits from PostgreSQL, the source of truth, so a lost,
+ * late or forged notice costs at most a reload.
  * Pub/sub ignores Redis' database number, so the channel carries it: deployments kept apart by
  * database number (as keys are) do not reload on each other's notices.
  */
@@ -48,8 +52,8 @@ export async function redisDeviationNotices(url: string, log: Logger, handlers: 
   });
   return {
     publish(notice) {
-      pub.publish(channel, JSON.stringify({ origin, teamId: notice.teamId, change: notice.change })).catch((err: Error) => {
-        log.warn({ err: err.message, ...notice }, "deviation notice not published: other instances keep the previous plan or rules until a restart or the team's next day");
+      pub.publish(channel, JSON.stringify({ origin, ...notice })).catch((err: Error) => {
+        log.warn({ err: err.message, ...notice }, "deviation notice not published: other instances keep the previous plan, rules or visits until a restart or the team's next day");
       });
     },
     async close() {
@@ -61,8 +65,12 @@ export async function redisDeviationNotices(url: string, log: Logger, handlers: 
 function parseNotice(text: string, self: string): DeviationNotice | null {
   try {
     const m = JSON.parse(text) as Record<string, unknown>;
-    if (m.origin === self || !Number.isSafeInteger(m.teamId) || (m.change !== 'plan' && m.change !== 'rules')) return null;
-    return { teamId: m.teamId as number, change: m.change };
+    if (m.origin === self || !Number.isSafeInteger(m.teamId)) return null;
+    const teamId = m.teamId as number;
+    if (m.change === 'plan' || m.change === 'rules') return { teamId, change: m.change };
+    const ids = m.visitIds;
+    if (m.change !== 'visits' || !Array.isArray(ids) || ids.length === 0 || ids.length > MAX_NOTICE_VISITS || !ids.every((id) => Number.isSafeInteger(id))) return null;
+    return { teamId, change: 'visits', visitIds: ids as number[] };
   } catch {
     return null;
   }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { CheckinOut } from '../contract/checkin.ts';
 import type { DeviationRules, DeviationRulesPatch, EventOut } from '../contract/event.ts';
@@ -8,10 +8,10 @@ import type { Database } from '../db/database.ts';
 import type { PositionWrite } from '../ingest/batch-writer.ts';
 import { DeviationEngine, type ActivePlan, type EnginePosition, type Transition } from './engine/index.ts';
 import { latestPlan, toPlanOut, visitStates } from '../plans/plan.repository.ts';
-import { closeEvents, completeRules, insertEvents, loadTeamRules, saveTeamRules } from './event.repository.ts';
+import { closeEvents, completeRules, insertEvents, loadTeamRules, openOfflineEvent, saveTeamRules } from './event.repository.ts';
 import { localDate } from '../plans/local-time.ts';
 import { receiptsAfter } from '../repositories/position.repository.ts';
-import type { DeviationNotice } from './deviation-notices-redis.ts';
+import { MAX_NOTICE_VISITS, type DeviationNotice } from './deviation-notices-redis.ts';
 import { activePlansOf } from './plan-adapter.ts';
 
 /** How often time-based rules (offline, end of shift) look at the clock. */
@@ -22,7 +22,7 @@ export interface DeviationServiceDeps {
   log: Logger;
   /** Streams a stored event (open, close or acknowledgement) to the live wall. */
   emit(teamId: number, event: EventOut): void;
-  /** Tells the other instances (SPEC §8) that a team's plan or rules changed here. */
+  /** Tells the other instances (SPEC §8) that a team's plan, rules or visits changed here. */
   announce?(notice: DeviationNotice): void;
   now?: () => number;
   tickMs?: number;
@@ -38,9 +38,11 @@ export interface DeviationServiceDeps {
  * turns over, and every plan stored later for today replaces it (onPlanStored, wired to the plans
  * service). setPlan/removePlan take a plan from anywhere else (tests, a dispatcher tool).
  *
- * Several instances (SPEC §8): a plan or rules changed here are announced, and an instance told of a
- * change reads it from the database (onNotice). Before each tick, a collector about to go offline
- * (or offline) is looked up in the positions table: reports another instance stored count too.
+ * Several instances (SPEC §8): a plan, rules, a visit changed or checked in here are announced, and
+ * an instance told of a change reads it from the database (onNotice). Before each tick, a collector
+ * about to go offline (or offline) is looked up in the positions table: reports another instance
+ * stored count too. An `offline` event is stored once per collector, whichever instance opens it first
+ * (see openOfflineEvent).
  */
 export class DeviationService {
   readonly engine = new DeviationEngine();
@@ -52,6 +54,10 @@ export class DeviationService {
   private versions = new Map<number, number>();
   /** Reloads asked for by other instances, one at a time per team, so an older read never lands last. */
   private reloads = new Map<number, Promise<void>>();
+  /** Visits changed or checked in here, per team, announced together once the current task ends. */
+  private unannounced = new Map<number, Set<number>>();
+  /** The newest version of each visit applied: a read begun before a change made here must not undo it. */
+  private visitVersions = new Map<number, number>();
   private ticking = false;
   /** Transitions waiting to be stored, and the one loop storing them (see persist). */
   private pending: Transition[] = [];
@@ -83,7 +89,7 @@ export class DeviationService {
   onNotice(notice: DeviationNotice): Promise<void> {
     const previous = this.reloads.get(notice.teamId) ?? Promise.resolve();
     const next = previous
-      .then(() => (notice.change === 'rules' ? this.reloadRules(notice.teamId) : this.reloadPlan(notice.teamId)))
+      .then(() => this.reload(notice))
       .catch((err: Error) => {
         this.failures++;
         this.deps.log.error({ err: err.message, ...notice }, 'deviation reload failed');
@@ -95,10 +101,22 @@ export class DeviationService {
     return next;
   }
 
-  /** Notices may have been missed (Redis was away): every team's rules and today's plan again. */
+  /** Notices may have been missed (Redis was away): every team's rules, today's plan and its visits again. */
   async reloadAll(): Promise<void> {
     const teams = await this.deps.db.selectFrom('teams').select('id').execute();
-    await Promise.all(teams.flatMap((t) => [this.onNotice({ teamId: t.id, change: 'rules' }), this.onNotice({ teamId: t.id, change: 'plan' })]));
+    await Promise.all(
+      teams.flatMap((t) => [
+        this.onNotice({ teamId: t.id, change: 'rules' }),
+        this.onNotice({ teamId: t.id, change: 'plan' }),
+        // A plan of the same version is not read again: its visits' changes and check-ins are.
+        ...chunks(this.engine.visitsOfTeam(t.id)).map((visitIds) => this.onNotice({ teamId: t.id, change: 'visits', visitIds })),
+      ]),
+    );
+  }
+
+  private reload(notice: DeviationNotice): Promise<void> {
+    if (notice.change === 'visits') return this.reloadVisits(notice.teamId, notice.visitIds);
+    return notice.change === 'rules' ? this.reloadRules(notice.teamId) : this.reloadPlan(notice.teamId);
   }
 
   private async reloadRules(teamId: number): Promise<void> {
@@ -110,6 +128,20 @@ export class DeviationService {
     if (!team) return;
     const plan = await this.storedPlan(team, localDate(this.now(), team.time_zone));
     if (plan) this.applyPlan(plan);
+  }
+
+  /** Visits changed or checked in through another instance, as stored now. */
+  private async reloadVisits(teamId: number, visitIds: number[]): Promise<void> {
+    const { db } = this.deps;
+    const visits = await db
+      .selectFrom('visits')
+      .select(['id', 'status', 'collector_id', 'version', sql<string>`to_char(visit_date, 'YYYY-MM-DD')`.as('date')])
+      .where('team_id', '=', teamId)
+      .where('id', 'in', visitIds)
+      .execute();
+    const checkins = await db.selectFrom('checkins').select(['visit_id', 'collector_id']).where('team_id', '=', teamId).where('visit_id', 'in', visitIds).execute();
+    for (const v of visits) this.applyVisit({ id: v.id, teamId, status: v.status, collectorId: v.collector_id, date: v.date, version: v.version });
+    for (const c of checkins) if (c.collector_id !== null) this.engine.checkedInElsewhere(c.collector_id, c.visit_id);
   }
 
   /** False when the plan is not today's, or not newer than the one applied. */
@@ -146,17 +178,44 @@ export class DeviationService {
 
   /** A committed check-in (device topic or API), for the rules that wait for one. */
   onCheckin(c: CheckinOut): void {
+    this.announceVisit(c.teamId, c.visitId);
     if (c.collectorId === null) return;
     const collectorId = c.collectorId;
     this.guarded('checkin', () => this.engine.checkin({ collectorId, visitId: c.visitId, tsMs: Date.parse(c.ts), lat: c.lat, lon: c.lon }));
   }
 
-  /** A committed visit change (visits API, check-in): the active plan holding the visit follows it. */
+  /** A committed visit change (visits API, check-in, plans): the active plan holding the visit follows it. */
   onVisit(v: VisitOut): void {
+    this.announceVisit(v.teamId, v.id);
+    this.applyVisit(v);
+  }
+
+  private applyVisit(v: { id: number; teamId: number; status: string; collectorId: number | null; date: string; version: number }): void {
+    if ((this.visitVersions.get(v.id) ?? -1) > v.version) return;
+    this.visitVersions.set(v.id, v.version);
+    // A visit moved to another day leaves today's plan as one moved to nobody does.
+    const today = this.days.get(v.teamId);
+    const collectorId = today !== undefined && v.date !== today ? null : v.collectorId;
     this.guarded('visit', () => {
-      this.engine.updateVisit(v.id, v.status, v.collectorId);
+      this.engine.updateVisit(v.id, v.status, collectorId);
       return [];
     });
+  }
+
+  /** A re-plan or a day's generation changes many visits in one go: one notice per team carries them all. */
+  private announceVisit(teamId: number, visitId: number): void {
+    const announce = this.deps.announce;
+    if (!announce) return;
+    if (this.unannounced.size === 0) {
+      queueMicrotask(() => {
+        const all = this.unannounced;
+        this.unannounced = new Map();
+        for (const [team, ids] of all) for (const visitIds of chunks([...ids])) announce({ teamId: team, change: 'visits', visitIds });
+      });
+    }
+    const ids = this.unannounced.get(teamId) ?? new Set<number>();
+    ids.add(visitId);
+    this.unannounced.set(teamId, ids);
   }
 
   tick(nowMs: number): void {
@@ -209,6 +268,8 @@ export class DeviationService {
       // A new day: yesterday's plans end, closing what they left open.
       if (previous !== undefined) {
         this.versions.delete(t.id);
+        // Only a read racing a change needs them; a day's worth is plenty.
+        this.visitVersions.clear();
         for (const id of this.engine.collectorsOfTeam(t.id)) this.removePlan(id);
       }
       // Plans handed over directly (setPlan, or a plan stored while this one was being read) are newer.
@@ -284,6 +345,20 @@ export class DeviationService {
   }
 
   private async store(batch: Transition[]): Promise<void> {
+    // An offline event opens only after the closes made before it: the collector's previous one, still
+    // open in the database, would otherwise be taken for another instance's (see storeOffline).
+    let from = 0;
+    for (let i = 0; i < batch.length; i++) {
+      if (!opensOffline(batch[i])) continue;
+      await this.storeRun(batch.slice(from, i));
+      await this.storeOffline(batch[i]);
+      from = i + 1;
+    }
+    await this.storeRun(batch.slice(from));
+  }
+
+  private async storeRun(batch: Transition[]): Promise<void> {
+    if (batch.length === 0) return;
     const { db, emit } = this.deps;
     const stored = new Map<Transition, EventOut>();
     const opens = batch.filter((t) => t.kind === 'open');
@@ -307,4 +382,22 @@ export class DeviationService {
       if (e) emit(e.teamId, e);
     }
   }
+
+  /**
+   * Every instance watching the collector's plan sees its phone go quiet: the first stores the event,
+   * the others take it as theirs (not streamed again), and whichever closes its incident first closes it.
+   */
+  private async storeOffline(t: Transition): Promise<void> {
+    const { event, adopted } = await openOfflineEvent(this.deps.db, t.event);
+    this.ids.set(t.incident, event.id);
+    if (!adopted) this.deps.emit(event.teamId, event);
+  }
+}
+
+const opensOffline = (t: Transition) => t.kind === 'open' && t.event.type === 'offline' && t.event.closedAtMs === undefined;
+
+function chunks(ids: number[]): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < ids.length; i += MAX_NOTICE_VISITS) out.push(ids.slice(i, i + MAX_NOTICE_VISITS));
+  return out;
 }

@@ -58,6 +58,23 @@ export async function insertAlarmEvent(db: Db, event: NewEvent): Promise<EventOu
   return row ? toEventOut(row) : null;
 }
 
+/**
+ * Opens a collector's `offline` event, or finds the one already open: every instance watching the
+ * collector's plan sees the phone go quiet, and the unique index events_offline_once (migration 0016)
+ * lets one event through. `adopted`: another instance's (or one a stopped instance left open), which
+ * the caller closes when its own incident ends, as it would its own.
+ */
+export async function openOfflineEvent(db: Db, event: NewEvent): Promise<{ event: EventOut; adopted: boolean }> {
+  // The open one may close between the insert and the read: then the insert goes through on the next round.
+  for (let round = 0; round < 3; round++) {
+    const row = await db.insertInto('events').values(toRow(event)).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst();
+    if (row) return { event: toEventOut(row), adopted: false };
+    const open = await db.selectFrom('events').selectAll().where('type', '=', 'offline').where('collector_id', '=', event.collectorId).where('closed_at', 'is', null).executeTakeFirst();
+    if (open) return { event: toEventOut(open), adopted: true };
+  }
+  throw new Error(`offline event of collector ${event.collectorId} neither stored nor found open`);
+}
+
 export interface EventClose {
   id: number;
   closedAtMs: number;

@@ -96,6 +96,11 @@ export class DeviationEngine {
     return [...this.collectors.values()].filter((c) => c.plan.plan.teamId === teamId).map((c) => c.collectorId);
   }
 
+  /** The visits of the team's active plans. */
+  visitsOfTeam(teamId: number): number[] {
+    return [...this.collectors.values()].filter((c) => c.plan.plan.teamId === teamId).flatMap((c) => c.plan.plan.visits.map((v) => v.visitId));
+  }
+
   activePlans(): number {
     return this.collectors.size;
   }
@@ -116,6 +121,18 @@ export class DeviationEngine {
       c.checkedIn.add(ck.visitId);
       for (const r of c.rules) r.onCheckin?.(ck, c);
     });
+  }
+
+  /**
+   * A check-in another instance took (SPEC §8): the visit counts as reached and checked in, so
+   * arrived_no_checkin does not open for it. Its presence and order are that instance's to judge,
+   * so it raises nothing here (two instances would report each once).
+   */
+  checkedInElsewhere(collectorId: number, visitId: number): void {
+    const c = this.collectors.get(collectorId);
+    if (!c) return;
+    c.checkedIn.add(visitId);
+    c.visited.add(visitId);
   }
 
   tick(nowMs: number): Transition[] {

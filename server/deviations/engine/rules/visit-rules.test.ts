@@ -91,6 +91,14 @@ describe('arrived_no_checkin', () => {
     expect(summary(e.ingest(leave().slice(1)), 'arrived_no_checkin')).toEqual([]);
   });
 
+  it("a check-in another instance took counts too, and raises nothing here (that instance judges its presence)", () => {
+    const e = engine();
+    e.checkedInElsewhere(7, 102);
+    const out = e.ingest([...stay(), ...leave()]);
+    // Neither arrived_no_checkin nor (past the check-in's window) checkin_without_presence.
+    expect(out.filter((t) => t.event.visitId === 102)).toEqual([]);
+  });
+
   it('a short stop (under 5 minutes) is not an arrival', () => {
     const short = track(T0, 4, () => [2000, 10], { stepS: 60 });
     expect(summary(engine().ingest([...short, ...leave()]), 'arrived_no_checkin')).toEqual([]);
