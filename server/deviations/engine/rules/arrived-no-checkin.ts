@@ -3,6 +3,8 @@ import type { EnginePosition } from '../types.ts';
 
 /** A check-in may be committed a little after the position that shows the collector leaving. */
 export const CHECKIN_GRACE_MS = 60_000;
+/** Nothing is expected at a visit already ended: a collector passing a cancelled debtor's door owes no check-in. */
+const ENDED = new Set(['completed', 'missed', 'cancelled']);
 
 /**
  * arrived_no_checkin: within radiusM of a visit's address for `minutes`, then gone past
@@ -21,6 +23,10 @@ export class ArrivedNoCheckinRule implements Rule {
       const visits = c.plan.plan.visits;
       for (let i = 0; i < visits.length; i++) {
         const id = visits[i].visitId;
+        if (ENDED.has(visits[i].status)) {
+          this.arrivedAt.delete(id);
+          continue;
+        }
         const d = c.visitDistM[i];
         // Most fixes are near no visit: no map lookup for them.
         if (d > cfg.leaveRadiusM && this.arrivedAt.size === 0) continue;
@@ -47,6 +53,9 @@ export class ArrivedNoCheckinRule implements Rule {
     if (this.undecided.length === 0) return;
     this.undecided = this.undecided.filter((u) => {
       if (nowMs < u.leftMs + CHECKIN_GRACE_MS) return true;
+      const i = c.plan.visitIndex.get(u.visitId);
+      // Cancelled (or moved off this plan) while the collector was there or just after: nothing owed.
+      if (i === undefined || ENDED.has(c.plan.plan.visits[i].status)) return false;
       if (!c.checkedIn.has(u.visitId)) {
         c.instant('arrived_no_checkin', u.arrivedMs, u.leftMs, { atAddressS: Math.round((u.lastInsideMs - u.arrivedMs) / 1000) }, u.visitId);
       }

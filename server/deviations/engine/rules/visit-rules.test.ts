@@ -99,6 +99,16 @@ describe('arrived_no_checkin', () => {
     expect(out.filter((t) => t.event.visitId === 102)).toEqual([]);
   });
 
+  it('no event at a visit cancelled before the collector came, or while they were there', () => {
+    const before = engine();
+    before.updateVisit(102, 'cancelled', 7);
+    expect(summary(before.ingest([...stay(), ...leave()]), 'arrived_no_checkin')).toEqual([]);
+    const during = engine();
+    during.ingest(stay());
+    during.updateVisit(102, 'cancelled', 7);
+    expect(summary(during.ingest(leave()), 'arrived_no_checkin')).toEqual([]);
+  });
+
   it('a short stop (under 5 minutes) is not an arrival', () => {
     const short = track(T0, 4, () => [2000, 10], { stepS: 60 });
     expect(summary(engine().ingest([...short, ...leave()]), 'arrived_no_checkin')).toEqual([]);
