@@ -171,6 +171,30 @@ describe("two instances' deviation services on one database", () => {
     expect((await offline()).filter((e) => e.closed_at === null)).toEqual([{ opened_at: new Date(DAY + 10 * H + 60_000), closed_at: null }]);
   });
 
+  it('closes an offline event a stopped instance left open, which the phone has reported since, instead of taking it over', async () => {
+    const { b, bEvents } = await twoInstances();
+    const hugo = await collectorNamed('Hugo');
+    planOn([b], hugo, await visitsOf(hugo, 1));
+    // Left open yesterday evening by an instance that stopped; the phone reported this morning at 08:30, through another.
+    const left = (await dbh.db.insertInto('events').values({ type: 'offline', severity: 'critical', team_id: team, collector_id: hugo, opened_at: new Date(DAY - 6 * H), details: '{}' }).returning('id').executeTakeFirstOrThrow()).id;
+    await dbh.db
+      .insertInto('positions')
+      .values({ device_id: device, collector_id: hugo, device_time: new Date(DAY + 8.5 * H), server_time: new Date(DAY + 8.5 * H), lat: LAT, lon: LON, valid: true, protocol: 'mqtt', attributes: '{}' })
+      .execute();
+    b.tick(DAY + 10 * H);
+    await b.flushed();
+    const hugos = await dbh.db.selectFrom('events').select(['id', 'closed_at', 'details']).where('collector_id', '=', hugo).where('type', '=', 'offline').orderBy('id').execute();
+    expect(hugos.map((e) => ({ left: e.id === left, closedAt: e.closed_at, closedBy: (e.details as { closedBy?: string }).closedBy }))).toEqual([
+      { left: true, closedAt: new Date(DAY + 8.5 * H), closedBy: 'reported_since' },
+      { left: false, closedAt: null, closedBy: undefined },
+    ]);
+    // The wall hears of both: the stale one closed, the new one open.
+    expect(bEvents.filter((e) => e.type === 'offline').map((e) => [e.id === left, e.closedAt !== null])).toEqual([
+      [true, true],
+      [false, false],
+    ]);
+  });
+
   it("stores an offline event closed and the next one opened in one batch as two events, the first closed", async () => {
     const { b } = await twoInstances();
     const [fede, gabi] = [await collectorNamed('Fede'), await collectorNamed('Gabi')];

@@ -388,7 +388,8 @@ export class DeviationService {
    * the others take it as theirs (not streamed again), and whichever closes its incident first closes it.
    */
   private async storeOffline(t: Transition): Promise<void> {
-    const { event, adopted } = await openOfflineEvent(this.deps.db, t.event);
+    const { event, adopted, closed } = await openOfflineEvent(this.deps.db, t.event);
+    for (const stale of closed) this.deps.emit(stale.teamId, stale);
     this.ids.set(t.incident, event.id);
     if (!adopted) this.deps.emit(event.teamId, event);
   }

@@ -58,19 +58,36 @@ export async function insertAlarmEvent(db: Db, event: NewEvent): Promise<EventOu
   return row ? toEventOut(row) : null;
 }
 
+/** A report this long after an open `offline` event began shows it stale: no instance's quiet spell starts that far apart. */
+const STALE_AFTER_MS = 60_000;
+
 /**
  * Opens a collector's `offline` event, or finds the one already open: every instance watching the
  * collector's plan sees the phone go quiet, and the unique index events_offline_once (migration 0016)
- * lets one event through. `adopted`: another instance's (or one a stopped instance left open), which
- * the caller closes when its own incident ends, as it would its own.
+ * lets one event through. `adopted`: another instance's, which the caller closes when its own
+ * incident ends, as it would its own. An open one the phone has reported since (left open by an
+ * instance that stopped, maybe days ago) is closed at that report instead, and `closed` says so.
  */
-export async function openOfflineEvent(db: Db, event: NewEvent): Promise<{ event: EventOut; adopted: boolean }> {
+export async function openOfflineEvent(db: Db, event: NewEvent): Promise<{ event: EventOut; adopted: boolean; closed: EventOut[] }> {
+  const closed: EventOut[] = [];
   // The open one may close between the insert and the read: then the insert goes through on the next round.
   for (let round = 0; round < 3; round++) {
     const row = await db.insertInto('events').values(toRow(event)).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst();
-    if (row) return { event: toEventOut(row), adopted: false };
+    if (row) return { event: toEventOut(row), adopted: false, closed };
     const open = await db.selectFrom('events').selectAll().where('type', '=', 'offline').where('collector_id', '=', event.collectorId).where('closed_at', 'is', null).executeTakeFirst();
-    if (open) return { event: toEventOut(open), adopted: true };
+    if (!open) continue;
+    const heard = await db
+      .selectFrom('positions')
+      .select('device_time')
+      .where('collector_id', '=', event.collectorId)
+      .where('device_time', '>', new Date(open.opened_at.getTime() + STALE_AFTER_MS))
+      .orderBy('device_time')
+      .limit(1)
+      .executeTakeFirst();
+    if (!heard) return { event: toEventOut(open), adopted: true, closed };
+    const details = { ...(toEventOut(open).details as Record<string, unknown>), closedBy: 'reported_since' };
+    const done = await closeEvents(db, [{ id: open.id, closedAtMs: heard.device_time.getTime(), details }]);
+    closed.push(...done.values());
   }
   throw new Error(`offline event of collector ${event.collectorId} neither stored nor found open`);
 }
