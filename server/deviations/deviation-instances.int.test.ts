@@ -195,6 +195,25 @@ describe("two instances' deviation services on one database", () => {
     ]);
   });
 
+  it('closes at start the offline events a stopped instance left open whose phones have reported since; one still quiet stays open', async () => {
+    const [ines, juan] = [await collectorNamed('Ines'), await collectorNamed('Juan')];
+    const leftOpen = async (collectorId: number) =>
+      (await dbh.db.insertInto('events').values({ type: 'offline', severity: 'critical', team_id: team, collector_id: collectorId, opened_at: new Date(DAY + 9 * H), details: '{}' }).returning('id').executeTakeFirstOrThrow()).id;
+    const [heard, quiet] = [await leftOpen(ines), await leftOpen(juan)];
+    await dbh.db
+      .insertInto('positions')
+      .values({ device_id: device, collector_id: ines, device_time: new Date(DAY + 9.5 * H), server_time: new Date(DAY + 9.5 * H), lat: LAT, lon: LON, valid: true, protocol: 'mqtt', attributes: '{}' })
+      .execute();
+    const streamed: EventOut[] = [];
+    const starting = new DeviationService({ db: dbh.db, log: pino({ level: 'silent' }), emit: (_t, e) => streamed.push(e), now: () => DAY + 10 * H, tickMs: 3_600_000 });
+    await starting.start();
+    running.push(starting);
+    const closedAt = async (id: number) => (await dbh.db.selectFrom('events').select('closed_at').where('id', '=', id).executeTakeFirstOrThrow()).closed_at;
+    expect(await closedAt(heard)).toEqual(new Date(DAY + 9.5 * H));
+    expect(await closedAt(quiet)).toBeNull();
+    expect(streamed.filter((e) => e.collectorId === ines || e.collectorId === juan).map((e) => [e.id, e.closedAt])).toEqual([[heard, new Date(DAY + 9.5 * H).toISOString()]]);
+  });
+
   it("stores an offline event closed and the next one opened in one batch as two events, the first closed", async () => {
     const { b } = await twoInstances();
     const [fede, gabi] = [await collectorNamed('Fede'), await collectorNamed('Gabi')];

@@ -8,7 +8,7 @@ import type { Database } from '../db/database.ts';
 import type { PositionWrite } from '../ingest/batch-writer.ts';
 import { DeviationEngine, type ActivePlan, type EnginePosition, type Transition } from './engine/index.ts';
 import { latestPlan, toPlanOut, visitStates } from '../plans/plan.repository.ts';
-import { closeEvents, completeRules, insertEvents, loadTeamRules, openOfflineEvent, saveTeamRules } from './event.repository.ts';
+import { closeEvents, closeStaleOffline, completeRules, insertEvents, loadTeamRules, openOfflineEvent, saveTeamRules } from './event.repository.ts';
 import { localDate } from '../plans/local-time.ts';
 import { receiptsAfter } from '../repositories/position.repository.ts';
 import { MAX_NOTICE_VISITS, type DeviationNotice } from './deviation-notices-redis.ts';
@@ -71,6 +71,8 @@ export class DeviationService {
 
   async start(): Promise<void> {
     for (const [team, rules] of await loadTeamRules(this.deps.db)) this.engine.setTeamRules(team, rules);
+    // No engine holds the incidents of an instance that stopped: their phones' reports close them.
+    for (const stale of await closeStaleOffline(this.deps.db, null)) this.deps.emit(stale.teamId, stale);
     await this.loadDays();
     this.timer = setInterval(() => void this.onTimer(), this.deps.tickMs ?? TICK_MS);
     this.timer.unref();

@@ -58,15 +58,12 @@ export async function insertAlarmEvent(db: Db, event: NewEvent): Promise<EventOu
   return row ? toEventOut(row) : null;
 }
 
-/** A report this long after an open `offline` event began shows it stale: no instance's quiet spell starts that far apart. */
-const STALE_AFTER_MS = 60_000;
-
 /**
  * Opens a collector's `offline` event, or finds the one already open: every instance watching the
  * collector's plan sees the phone go quiet, and the unique index events_offline_once (migration 0016)
  * lets one event through. `adopted`: another instance's, which the caller closes when its own
- * incident ends, as it would its own. An open one the phone has reported since (left open by an
- * instance that stopped, maybe days ago) is closed at that report instead, and `closed` says so.
+ * incident ends, as it would its own. An open one the phone has reported since is closed first
+ * (closeStaleOffline), and `closed` says so.
  */
 export async function openOfflineEvent(db: Db, event: NewEvent): Promise<{ event: EventOut; adopted: boolean; closed: EventOut[] }> {
   const closed: EventOut[] = [];
@@ -74,22 +71,37 @@ export async function openOfflineEvent(db: Db, event: NewEvent): Promise<{ event
   for (let round = 0; round < 3; round++) {
     const row = await db.insertInto('events').values(toRow(event)).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst();
     if (row) return { event: toEventOut(row), adopted: false, closed };
+    const stale = await closeStaleOffline(db, event.collectorId);
+    if (stale.length > 0) {
+      closed.push(...stale);
+      continue;
+    }
     const open = await db.selectFrom('events').selectAll().where('type', '=', 'offline').where('collector_id', '=', event.collectorId).where('closed_at', 'is', null).executeTakeFirst();
-    if (!open) continue;
-    const heard = await db
-      .selectFrom('positions')
-      .select('device_time')
-      .where('collector_id', '=', event.collectorId)
-      .where('device_time', '>', new Date(open.opened_at.getTime() + STALE_AFTER_MS))
-      .orderBy('device_time')
-      .limit(1)
-      .executeTakeFirst();
-    if (!heard) return { event: toEventOut(open), adopted: true, closed };
-    const details = { ...(toEventOut(open).details as Record<string, unknown>), closedBy: 'reported_since' };
-    const done = await closeEvents(db, [{ id: open.id, closedAtMs: heard.device_time.getTime(), details }]);
-    closed.push(...done.values());
+    if (open) return { event: toEventOut(open), adopted: true, closed };
   }
   throw new Error(`offline event of collector ${event.collectorId} neither stored nor found open`);
+}
+
+/**
+ * Closes open `offline` events whose phone has reported since they began (a minute's slack: no two
+ * instances' quiet spells start further apart), at that report: left open by an instance that
+ * stopped, maybe the day before, they would otherwise stay open, or be taken over by the next quiet
+ * spell and say "offline since yesterday". One collector's, or (null) every collector's.
+ */
+export async function closeStaleOffline(db: Db, collectorId: number | null): Promise<EventOut[]> {
+  const { rows } = await sql<EventRow>`
+    with stale as (
+      select e.id, (select p.device_time from positions p
+                    where p.collector_id = e.collector_id and p.device_time > e.opened_at + interval '60 seconds'
+                    order by p.device_time limit 1) as heard
+      from events e
+      where e.type = 'offline' and e.closed_at is null ${collectorId === null ? sql`` : sql`and e.collector_id = ${collectorId}`}
+    )
+    update events e set closed_at = s.heard, details = e.details || '{"closedBy":"reported_since"}'::jsonb
+    from stale s
+    where e.id = s.id and s.heard is not null and e.closed_at is null
+    returning e.*`.execute(db);
+  return rows.map(toEventOut);
 }
 
 export interface EventClose {
