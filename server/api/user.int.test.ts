@@ -58,9 +58,9 @@ describe('users: an admin creates them', () => {
     expect(seen.body.collectors.map((c) => c.id)).toEqual([ana]);
   });
 
-  it('refuses what does not fit: bad email, short password, a taken email in any case, role and team that disagree', async () => {
+  it('refuses what does not fit, each with a reason code: bad email, short password, a taken email in any case, role and team that disagree', async () => {
     const base = { name: 'X', role: 'dispatcher', teamId: centro, password: 'long-enough-1' };
-    const post = (body: Record<string, unknown>) => t.api<{ message: string }>('POST', '/api/users', body);
+    const post = (body: Record<string, unknown>) => t.api<{ message: string; reason?: string; values?: Record<string, unknown> }>('POST', '/api/users', body);
     expect((await post({ ...base, email: 'not-an-email' })).status).toBe(400);
     expect((await post({ ...base, email: 'short@test.local', password: 'short' })).status).toBe(400);
     expect((await post({ ...base, email: 'x@test.local', role: 'owner' })).status).toBe(400);
@@ -68,28 +68,50 @@ describe('users: an admin creates them', () => {
     const taken = await post({ ...base, email: 'SOFIA.SUPERVISORA@test.local' });
     expect(taken.status).toBe(409);
     expect(taken.body.message).toBe('a user with email sofia.supervisora@test.local already exists');
+    expect(taken.body).toMatchObject({ reason: 'email_taken', values: { email: 'sofia.supervisora@test.local' } });
 
-    const cases: [Record<string, unknown>, number, RegExp][] = [
-      [{ role: 'supervisor', teamId: null }, 400, /role supervisor needs a team/],
-      [{ role: 'dispatcher', teamId: undefined }, 400, /role dispatcher needs a team/],
-      [{ role: 'manager', teamId: centro }, 400, /role manager works across every team: teamId must be null/],
-      [{ role: 'admin', teamId: centro }, 400, /role admin works across every team/],
-      [{ role: 'collector', teamId: centro }, 400, /role collector needs collectorId/],
-      [{ role: 'collector', teamId: centro, collectorId: carla }, 400, new RegExp(`collector ${carla} is in team ${poniente}, not team ${centro}`)],
-      [{ role: 'dispatcher', teamId: centro, collectorId: ana }, 400, /collectorId is only for role collector/],
-      [{ role: 'dispatcher', teamId: 999999 }, 404, /team 999999 does not exist/],
-      [{ role: 'collector', teamId: centro, collectorId: 999999 }, 404, /collector 999999 does not exist/],
-      // Ana already has a login (the test above).
-      [{ role: 'collector', teamId: centro, collectorId: ana }, 409, /collector \d+ already has a login/],
+    const anaLogin = (await t.api<{ users: { id: number; email: string }[] }>('GET', `/api/users?role=collector&teamId=${centro}`)).body.users[0];
+    const cases: [Record<string, unknown>, number, RegExp, string, Record<string, unknown>][] = [
+      [{ role: 'supervisor', teamId: null }, 400, /role supervisor needs a team/, 'team_required', { role: 'supervisor' }],
+      [{ role: 'dispatcher', teamId: undefined }, 400, /role dispatcher needs a team/, 'team_required', { role: 'dispatcher' }],
+      [{ role: 'manager', teamId: centro }, 400, /role manager works across every team: teamId must be null/, 'team_not_allowed', { role: 'manager', teamId: centro }],
+      [{ role: 'admin', teamId: centro }, 400, /role admin works across every team/, 'team_not_allowed', { role: 'admin', teamId: centro }],
+      [{ role: 'collector', teamId: centro }, 400, /role collector needs collectorId/, 'collector_required', {}],
+      [
+        { role: 'collector', teamId: centro, collectorId: carla },
+        400,
+        new RegExp(`collector ${carla} is in team ${poniente}, not team ${centro}`),
+        'collector_not_in_team',
+        { collectorId: carla, teamId: centro, collectorTeamId: poniente },
+      ],
+      [{ role: 'dispatcher', teamId: centro, collectorId: ana }, 400, /collectorId is only for role collector/, 'collector_not_allowed', { role: 'dispatcher', collectorId: ana }],
+      [{ role: 'dispatcher', teamId: 999999 }, 404, /team 999999 does not exist/, 'team_not_found', { teamId: 999999 }],
+      [{ role: 'collector', teamId: centro, collectorId: 999999 }, 404, /collector 999999 does not exist/, 'collector_not_found', { collectorId: 999999 }],
+      // Ana already has a login (the test above): the refusal names it.
+      [
+        { role: 'collector', teamId: centro, collectorId: ana },
+        409,
+        /collector \d+ already has a login/,
+        'collector_has_login',
+        { collectorId: ana, userId: anaLogin.id, email: anaLogin.email },
+      ],
     ];
-    for (const [over, status, message] of cases) {
+    for (const [over, status, message, reason, values] of cases) {
       const r = await post({ ...base, email: `case${++n}@test.local`, ...over });
-      expect({ over, status: r.status, message: r.body.message }).toMatchObject({ over, status, message: expect.stringMatching(message) });
+      expect({ over, status: r.status, body: r.body }).toMatchObject({ over, status, body: { message: expect.stringMatching(message), reason, values } });
+      // Only what the wording names: a client can rely on `values` holding nothing else.
+      expect({ over, keys: Object.keys(r.body.values!).sort() }).toEqual({ over, keys: Object.keys(values).sort() });
     }
   });
 
   it('is described in the OpenAPI document, with the devices\' new routes', async () => {
-    const doc = (await (await fetch(`${t.baseUrl}/api/docs/json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await fetch(`${t.baseUrl}/api/docs/json`)).json()) as { paths: Record<string, Record<string, { description?: string }>> };
+    // Each route lists the reason codes it may answer, so a client knows what to word.
+    const placement = ['team_required', 'team_not_allowed', 'collector_not_allowed', 'collector_required', 'team_not_found', 'collector_not_found', 'collector_not_in_team', 'collector_has_login'];
+    const codes = (text = '') => [...text.matchAll(/^- \d{3} `([a-z_]+)`/gm)].map((m) => m[1]).sort();
+    expect(codes(doc.paths['/api/users']?.post?.description)).toEqual([...placement, 'email_taken'].sort());
+    expect(codes(doc.paths['/api/users/{id}']?.patch?.description)).toEqual([...placement, 'email_taken', 'last_admin', 'user_not_found'].sort());
+    expect(doc.paths['/api/users']?.post?.description).toContain('- 409 `email_taken` (`values.email`): another user has this email, in any letter case');
     expect(Object.keys(doc.paths['/api/users'] ?? {}).sort()).toEqual(['get', 'post']);
     expect(Object.keys(doc.paths['/api/users/{id}'] ?? {})).toEqual(['patch']);
     expect(Object.keys(doc.paths['/api/auth/password'] ?? {})).toEqual(['post']);
@@ -156,6 +178,7 @@ describe('users: an admin changes them', () => {
     const noTeam = await t.api<{ message: string }>('PATCH', `/api/users/${u.id}`, { role: 'manager' });
     expect(noTeam.status).toBe(400);
     expect(noTeam.body.message).toMatch(/teamId must be null/);
+    expect(noTeam.body).toMatchObject({ reason: 'team_not_allowed', values: { role: 'manager', teamId: poniente } });
     expect((await t.api('PATCH', `/api/users/${u.id}`, { role: 'manager', teamId: null })).body).toMatchObject({ role: 'manager', teamId: null });
     expect(await me(token)).toBe(401);
   });
@@ -163,8 +186,16 @@ describe('users: an admin changes them', () => {
   it('refuses an email another user has, an unknown user, an empty change', async () => {
     const a = await newUser({ role: 'dispatcher', teamId: centro });
     const b = await newUser({ role: 'dispatcher', teamId: centro });
-    expect((await t.api('PATCH', `/api/users/${b.id}`, { email: a.email.toUpperCase() })).status).toBe(409);
-    expect((await t.api('PATCH', '/api/users/999999', { name: 'Nadie' })).status).toBe(404);
+    const taken = await t.api('PATCH', `/api/users/${b.id}`, { email: a.email.toUpperCase() });
+    expect(taken.status).toBe(409);
+    expect(taken.body).toMatchObject({ reason: 'email_taken', values: { email: a.email } });
+    const nobody = await t.api('PATCH', '/api/users/999999', { name: 'Nadie' });
+    expect(nobody.status).toBe(404);
+    expect(nobody.body).toMatchObject({ message: 'user 999999 does not exist', reason: 'user_not_found', values: { userId: 999999 } });
+    // Made the login of a collector who has one already: the refusal names that login.
+    const held = await t.api<{ reason: string; values: Record<string, unknown> }>('PATCH', `/api/users/${b.id}`, { role: 'collector', teamId: centro, collectorId: ana });
+    expect(held.status).toBe(409);
+    expect(held.body).toMatchObject({ reason: 'collector_has_login', values: { collectorId: ana, email: expect.stringMatching(/^user\d+@test\.local$/) } });
     expect((await t.api('PATCH', `/api/users/${b.id}`, {})).status).toBe(400);
     expect((await t.api('PATCH', `/api/users/${b.id}`, { password_hash: 'x' })).status).toBe(400);
   });
@@ -176,7 +207,10 @@ describe('users: an admin changes them', () => {
     const off = await t.api<{ message: string }>('PATCH', `/api/users/${self}`, { active: false });
     expect(off.status).toBe(409);
     expect(off.body.message).toMatch(/only active admin/);
-    expect((await t.api('PATCH', `/api/users/${self}`, { role: 'manager', teamId: null })).status).toBe(409);
+    expect(off.body).toMatchObject({ reason: 'last_admin', values: { userId: self } });
+    const stepDown = await t.api('PATCH', `/api/users/${self}`, { role: 'manager', teamId: null });
+    expect(stepDown.status).toBe(409);
+    expect(stepDown.body).toMatchObject({ reason: 'last_admin' });
 
     // With a second admin, the first may step down; the asker's own session goes on.
     const second = await newUser({ role: 'admin', teamId: null });

@@ -2,12 +2,34 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { UserService } from '../auth/user.service.ts';
-import { CreateUser, UserList, UserListQuery, UserOut, UserPatch } from '../contract/user.ts';
+import { CreateUser, USER_REFUSALS, UserList, UserListQuery, UserOut, UserPatch, type UserRefusal } from '../contract/user.ts';
 import { operationErrors } from './account.routes.ts';
 import { bearerToken, requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
 
 const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+
+/** The refusals a route may answer, as its OpenAPI description lists them (one line each). */
+const refusalsDoc = (codes: readonly UserRefusal[]) =>
+  'Refusals name their cause in `reason`, with what its words name in `values`:\n' +
+  codes
+    .map((code) => {
+      const { status, values, when } = USER_REFUSALS[code];
+      const named = values.length === 0 ? '' : ` (${values.map((v) => `\`values.${v}\``).join(', ')})`;
+      return `- ${status} \`${code}\`${named}: ${when}`;
+    })
+    .join('\n');
+
+const PLACEMENT: readonly UserRefusal[] = [
+  'team_required',
+  'team_not_allowed',
+  'collector_not_allowed',
+  'collector_required',
+  'team_not_found',
+  'collector_not_found',
+  'collector_not_in_team',
+  'collector_has_login',
+];
 
 /**
  * User management (SPEC §6 roles), for admins only: a login decides what its holder sees
@@ -22,8 +44,13 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; users: U
     users: await users.list(req.query),
   }));
 
-  app.post('/api/users', { onRequest: admins, schema: { tags: ['users'], body: CreateUser, response: { 201: UserOut, ...Errors } } }, async (req, reply) =>
-    reply.code(201).send(await users.create(req.body)),
+  app.post(
+    '/api/users',
+    {
+      onRequest: admins,
+      schema: { tags: ['users'], description: refusalsDoc([...PLACEMENT, 'email_taken']), body: CreateUser, response: { 201: UserOut, ...Errors } },
+    },
+    async (req, reply) => reply.code(201).send(await users.create(req.body)),
   );
 
   app.patch(
@@ -32,7 +59,12 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; users: U
       onRequest: admins,
       schema: {
         tags: ['users'],
-        description: 'A new password, `active: false` or a new role, team or collector ends the user\'s sessions (tokens and live connections).',
+        description: `A new password, \`active: false\` or a new role, team or collector ends the user's sessions (tokens and live connections).\n\n${refusalsDoc([
+          'user_not_found',
+          ...PLACEMENT,
+          'last_admin',
+          'email_taken',
+        ])}`,
         params: Type.Object({ id: Type.Integer() }),
         body: UserPatch,
         response: { 200: UserOut, ...Errors },

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Role, SessionUser } from '../contract/auth.ts';
-import type { CreateUser, UserListQuery, UserOut, UserPatch } from '../contract/user.ts';
+import { USER_REFUSALS, type CreateUser, type UserListQuery, type UserOut, type UserPatch, type UserRefusal, type UserRefusalValues } from '../contract/user.ts';
 import type { Database } from '../db/database.ts';
 import type { User } from '../db/tables/user.table.ts';
-import { OperationError, conflict, invalid, notFound } from '../operations/errors.ts';
+import { OperationError } from '../operations/errors.ts';
 import { hashPassword, type AuthService } from './auth.service.ts';
 
 /** Roles confined to one team (operations/actor.ts readScope); admins and managers see every team. */
@@ -76,7 +76,7 @@ export class UserService {
    */
   async update(id: number, patch: UserPatch, by: { user: SessionUser; token: string }): Promise<UserOut> {
     const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw notFound(`user ${id}`);
+    if (!row) throw refuse('user_not_found', `user ${id} does not exist`, { userId: id });
     const next: Placement = {
       role: patch.role ?? row.role,
       teamId: patch.teamId !== undefined ? patch.teamId : row.team_id,
@@ -116,21 +116,35 @@ export class UserService {
   /** Role, team and collector agree with each other and with what is stored. */
   private async checkPlacement(p: Placement, userId: number | null): Promise<void> {
     if (TEAM_ROLES.includes(p.role)) {
-      if (p.teamId === null) throw invalid(`role ${p.role} needs a team (teamId)`);
+      if (p.teamId === null) throw refuse('team_required', `role ${p.role} needs a team (teamId)`, { role: p.role });
     } else if (p.teamId !== null) {
-      throw invalid(`role ${p.role} works across every team: teamId must be null`);
+      throw refuse('team_not_allowed', `role ${p.role} works across every team: teamId must be null`, { role: p.role, teamId: p.teamId });
     }
-    if (p.role !== 'collector' && p.collectorId !== null) throw invalid(`collectorId is only for role collector (send collectorId: null)`);
-    if (p.role === 'collector' && p.collectorId === null) throw invalid('role collector needs collectorId: the collector this login is');
-    if (p.teamId !== null && !(await this.db.selectFrom('teams').select('id').where('id', '=', p.teamId).executeTakeFirst())) throw notFound(`team ${p.teamId}`);
+    if (p.role !== 'collector' && p.collectorId !== null) {
+      throw refuse('collector_not_allowed', `collectorId is only for role collector (send collectorId: null)`, { role: p.role, collectorId: p.collectorId });
+    }
+    if (p.role === 'collector' && p.collectorId === null) throw refuse('collector_required', 'role collector needs collectorId: the collector this login is', {});
+    if (p.teamId !== null && !(await this.db.selectFrom('teams').select('id').where('id', '=', p.teamId).executeTakeFirst())) {
+      throw refuse('team_not_found', `team ${p.teamId} does not exist`, { teamId: p.teamId });
+    }
     if (p.collectorId === null) return;
-    const collector = await this.db.selectFrom('collectors').select('team_id').where('id', '=', p.collectorId).executeTakeFirst();
-    if (!collector) throw notFound(`collector ${p.collectorId}`);
-    if (collector.team_id !== p.teamId) throw invalid(`collector ${p.collectorId} is in team ${collector.team_id ?? 'none'}, not team ${p.teamId}`);
-    let other = this.db.selectFrom('users').select(['id', 'email']).where('collector_id', '=', p.collectorId).where('active', '=', true);
+    const collectorId = p.collectorId;
+    const collector = await this.db.selectFrom('collectors').select('team_id').where('id', '=', collectorId).executeTakeFirst();
+    if (!collector) throw refuse('collector_not_found', `collector ${collectorId} does not exist`, { collectorId });
+    if (collector.team_id !== p.teamId) {
+      throw refuse('collector_not_in_team', `collector ${collectorId} is in team ${collector.team_id ?? 'none'}, not team ${p.teamId}`, {
+        collectorId,
+        // A collector's login got past team_required above, so it has a team.
+        teamId: p.teamId!,
+        ...(collector.team_id !== null ? { collectorTeamId: collector.team_id } : {}),
+      });
+    }
+    let other = this.db.selectFrom('users').select(['id', 'email']).where('collector_id', '=', collectorId).where('active', '=', true);
     if (userId !== null) other = other.where('id', '<>', userId);
     const holder = await other.executeTakeFirst();
-    if (holder) throw conflict(`collector ${p.collectorId} already has a login: user ${holder.id} (${holder.email})`);
+    if (holder) {
+      throw refuse('collector_has_login', `collector ${collectorId} already has a login: user ${holder.id} (${holder.email})`, { collectorId, userId: holder.id, email: holder.email });
+    }
   }
 
   private async assertEmailFree(email: string, userId: number | null): Promise<void> {
@@ -142,8 +156,13 @@ export class UserService {
   /** Someone must still be able to manage users: the last active admin stays one. */
   private async assertAnotherAdmin(userId: number): Promise<void> {
     const other = await this.db.selectFrom('users').select('id').where('role', '=', 'admin').where('active', '=', true).where('id', '<>', userId).executeTakeFirst();
-    if (!other) throw new OperationError(409, `user ${userId} is the only active admin: make another admin first`);
+    if (!other) throw refuse('last_admin', `user ${userId} is the only active admin: make another admin first`, { userId });
   }
 }
 
-const emailTaken = (email: string) => conflict(`a user with email ${email} already exists`);
+/** A refusal with its code (contract/user.ts USER_REFUSALS), which also decides its status. */
+function refuse<R extends UserRefusal>(reason: R, message: string, values: UserRefusalValues<R> & Record<string, string | number>): OperationError {
+  return new OperationError(USER_REFUSALS[reason].status, message, reason, values);
+}
+
+const emailTaken = (email: string) => refuse('email_taken', `a user with email ${email} already exists`, { email });

@@ -62,6 +62,29 @@ export const UserPatch = Type.Object(
 );
 export type UserPatch = Static<typeof UserPatch>;
 
+/**
+ * Why the user API refuses a change (ErrorBody `reason`), with its status, what its `values`
+ * name and when it happens: a client words each in its own language (web/src/lib/users/user-refusals.ts).
+ * Placement codes follow the service's checks in order, so a body with several faults names the first.
+ */
+export const USER_REFUSALS = {
+  team_required: { status: 400, values: ['role'], when: 'the role (supervisor, dispatcher, collector) works in one team and teamId is null or omitted' },
+  team_not_allowed: { status: 400, values: ['role', 'teamId'], when: 'the role (admin, manager) works across every team and teamId is not null' },
+  collector_not_allowed: { status: 400, values: ['role', 'collectorId'], when: 'collectorId is set for a role other than collector' },
+  collector_required: { status: 400, values: [], when: 'role collector without collectorId' },
+  team_not_found: { status: 404, values: ['teamId'], when: 'no team has this teamId' },
+  collector_not_found: { status: 404, values: ['collectorId'], when: 'no collector has this collectorId' },
+  collector_not_in_team: { status: 400, values: ['collectorId', 'teamId'], when: "the collector is of another team than teamId (`values.collectorTeamId`: its team, absent when it has none)" },
+  collector_has_login: { status: 409, values: ['collectorId', 'userId', 'email'], when: 'another active user is already this collector\'s login (`values.userId`, `values.email`: that user)' },
+  email_taken: { status: 409, values: ['email'], when: 'another user has this email, in any letter case (`values.email`: the email in lower case)' },
+  user_not_found: { status: 404, values: ['userId'], when: 'no user has this id' },
+  last_admin: { status: 409, values: ['userId'], when: 'deactivating or demoting the only active admin: make another admin first' },
+} as const satisfies Record<string, { status: 400 | 404 | 409; values: readonly string[]; when: string }>;
+export type UserRefusal = keyof typeof USER_REFUSALS;
+export const USER_REFUSAL_CODES = Object.keys(USER_REFUSALS) as UserRefusal[];
+/** The `values` a refusal always carries (some carry more, as `when` says). */
+export type UserRefusalValues<R extends UserRefusal> = Record<(typeof USER_REFUSALS)[R]['values'][number], string | number>;
+
 /** A user's own change of password. */
 export const PasswordChange = Type.Object(
   {

@@ -12,12 +12,13 @@ const DIEGO = { email: 'diego@test.local', name: 'Diego Despacho' };
 
 let t: TestServer;
 let teamId: number;
+let norte: number;
 let browser: Browser;
 
 beforeAll(async () => {
   t = await startTestServer();
   teamId = await createTeam(t, 'Centro');
-  await createTeam(t, 'Norte');
+  norte = await createTeam(t, 'Norte');
   await createCollector(t, 'Ana Ruiz', teamId);
   await t.server.auth.createUser({ ...SUPERVISOR, password: PASSWORD, role: 'supervisor', teamId });
   browser = await launchBrowser();
@@ -190,6 +191,36 @@ describe('the users page in Chromium', () => {
     await page.getByRole('button', { name: 'Español' }).click();
 
     expect(unexpected(errors)).toEqual([]);
+    await page.close();
+  });
+
+  it("words the server's refusal from its code when the page is behind it: a collector moved to another team meanwhile", { timeout: 90_000 }, async () => {
+    const beto = await createCollector(t, 'Beto Soto', teamId);
+    const { page, errors } = await open(ADMIN.email, ADMIN.password, { width: 1366, height: 900 });
+    await page.goto(`${t.baseUrl}/users`);
+    await row(page, ADMIN.email).waitFor({ timeout: 30_000 });
+    const form = page.getByRole('form', { name: 'Nuevo usuario' });
+    await form.getByLabel('Nombre').fill('Beto Soto');
+    await form.getByLabel('Correo electrónico').fill('beto@test.local');
+    await form.getByLabel('Rol').selectOption({ label: 'Cobrador' });
+    await form.getByLabel('Equipo').selectOption({ label: 'Centro' });
+    await form.locator('select[name=collector]').selectOption({ label: 'Beto Soto' });
+    await form.getByLabel('Contraseña inicial').fill(PASSWORD);
+
+    // Someone else moves him to Norte while the form is open: the server refuses, and the page says why in its own words.
+    expect((await t.api('PATCH', `/api/collectors/${beto}`, { teamId: norte })).status).toBe(200);
+    await form.getByRole('button', { name: 'Crear usuario' }).click();
+    await expect.poll(() => form.getByRole('alert').innerText()).toBe('Beto Soto no es del equipo Centro: quizá lo cambiaron de equipo. Elige un cobrador de ese equipo.');
+    expect(await userOf('beto@test.local')).toBeUndefined();
+
+    // The page caught up: Centro no longer offers him, Norte does, and there his login is made.
+    await expect.poll(() => form.locator('select[name=collector] option', { hasText: 'Beto Soto' }).count()).toBe(0);
+    await form.getByLabel('Equipo').selectOption({ label: 'Norte' });
+    await form.locator('select[name=collector]').selectOption({ label: 'Beto Soto' });
+    await form.getByRole('button', { name: 'Crear usuario' }).click();
+    await row(page, 'beto@test.local').waitFor();
+    expect(await cell(page, 'beto@test.local', 'team')).toBe('Norte');
+    expect(unexpected(errors).filter((e) => !/status of 400/.test(e))).toEqual([]);
     await page.close();
   });
 

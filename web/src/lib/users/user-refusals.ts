@@ -1,38 +1,52 @@
-import type { Role } from '$contract/auth.ts';
-import type { UserOut } from '$contract/user.ts';
+import type { UserRefusal } from '$contract/user.ts';
 import type { Worded } from './user-rows.ts';
 
-export interface RefusalContext {
+/** What the page needs of an ApiError: its status, the server's message and code, and what the code names. */
+export interface Refused {
   status: number;
-  /** The server's message, shown where the page has no words of its own. */
   message: string;
-  /** What was sent of what can collide with another login. */
-  sent: { email?: string; role?: Role; collectorId?: number | null; active?: boolean };
-  /** The login changed; null: a new one. */
-  target: Pick<UserOut, 'id' | 'role' | 'active'> | null;
-  /** Every login as the server has them now (listed again after the refusal). */
-  users: readonly Pick<UserOut, 'id' | 'email' | 'collectorId' | 'active'>[];
-  collectorName: (id: number) => string;
+  reason?: string;
+  values?: Record<string, string | number>;
 }
 
+/** Names of what a refusal's `values` point at by id, as the page lists them. */
+export interface RefusalNames {
+  team: (id: number) => string;
+  collector: (id: number) => string;
+}
+
+type Values = Record<string, string | number>;
+const id = (values: Values, name: string): number => Number(values[name]);
+
 /**
- * A refusal of /api/users in the page's words. The user routes give no `reason` code, and
- * their 409 has three causes (server/auth/user.service.ts): an email in use, a collector with
- * a login already, the last active admin. Which one is read from what was sent against the
- * logins listed again; when none fits (another change in between), the server's message.
+ * Each code of the user routes (server/contract/user.ts USER_REFUSALS) in the page's words: a
+ * `Record` so a code the contract adds cannot be left unworded.
  */
-export function userRefusal(ctx: RefusalContext): Worded {
-  const { status, message, sent, target, users } = ctx;
-  const others = users.filter((u) => u.id !== target?.id);
-  if (status === 409) {
-    const email = sent.email?.trim().toLowerCase();
-    if (email !== undefined && others.some((u) => u.email === email)) return { key: 'users.error.emailTaken', vars: { email } };
-    const holder = sent.collectorId == null ? undefined : others.find((u) => u.active && u.collectorId === sent.collectorId);
-    if (holder && sent.collectorId != null) return { key: 'users.error.collectorTaken', vars: { collector: ctx.collectorName(sent.collectorId), email: holder.email } };
-    const demoted = (sent.role !== undefined && sent.role !== 'admin') || sent.active === false;
-    if (target?.role === 'admin' && target.active && demoted) return { key: 'users.error.lastAdmin', vars: {} };
-    return { key: 'users.error.conflict', vars: { message } };
-  }
+const WORDING: Record<UserRefusal, (values: Values, names: RefusalNames) => Worded> = {
+  team_required: () => ({ key: 'users.problem.noTeam', vars: {} }),
+  team_not_allowed: () => ({ key: 'users.error.teamNotAllowed', vars: {} }),
+  collector_not_allowed: () => ({ key: 'users.error.collectorNotAllowed', vars: {} }),
+  collector_required: () => ({ key: 'users.problem.noCollector', vars: {} }),
+  team_not_found: (v, names) => ({ key: 'users.error.teamGone', vars: { team: names.team(id(v, 'teamId')) } }),
+  collector_not_found: (v, names) => ({ key: 'users.error.collectorGone', vars: { collector: names.collector(id(v, 'collectorId')) } }),
+  collector_not_in_team: (v, names) => ({
+    key: 'users.error.collectorNotInTeam',
+    vars: { collector: names.collector(id(v, 'collectorId')), team: names.team(id(v, 'teamId')) },
+  }),
+  collector_has_login: (v, names) => ({ key: 'users.error.collectorTaken', vars: { collector: names.collector(id(v, 'collectorId')), email: String(v.email) } }),
+  email_taken: (v) => ({ key: 'users.error.emailTaken', vars: { email: String(v.email) } }),
+  user_not_found: () => ({ key: 'users.error.userGone', vars: {} }),
+  last_admin: () => ({ key: 'users.error.lastAdmin', vars: {} }),
+};
+
+const worded = (reason: string | undefined): reason is UserRefusal => reason !== undefined && Object.hasOwn(WORDING, reason);
+
+/** A refusal of /api/users in the page's words, from its `reason` code; the server's message where it has none the page knows. */
+export function userRefusal(err: Refused, names: RefusalNames): Worded {
+  if (worded(err.reason)) return WORDING[err.reason](err.values ?? {}, names);
+  const { status, message } = err;
+  // Codes a newer server adds, and the schema's own 400s (a field the form let through).
+  if (status === 409) return { key: 'users.error.conflict', vars: { message } };
   if (status === 400) return { key: 'users.error.badInput', vars: { message } };
   if (status === 403) return { key: 'users.error.forbidden', vars: {} };
   if (status === 404) return { key: 'users.error.gone', vars: { message } };
