@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 /** Chromium logs every refused request as a console error; these refusals are the test's own. */
-const unexpected = (errors: string[]) => errors.filter((e) => !/status of (401|409)/.test(e));
+const unexpected = (errors: string[]) => errors.filter((e) => !/status of (401|403|409)/.test(e));
 const row = (page: Page, email: string) => page.locator(`tr[data-user="${email}"]`);
 const cell = (page: Page, email: string, col: string) => row(page, email).locator(`[data-col=${col}]`).innerText();
 const userOf = async (email: string) => ((await t.api('GET', '/api/users')).body.users as { email: string; role: string; active: boolean }[]).find((u) => u.email === email);
@@ -235,5 +235,38 @@ describe('the users page in Chromium', () => {
     expect(await page.getByRole('form').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
+  });
+});
+
+describe('changing one\'s own password from the top bar', () => {
+  it('refuses a wrong current password and two new ones that differ, then changes it: other sessions end, this one goes on', { timeout: 90_000 }, async () => {
+    const PABLO = { email: 'pablo@test.local', name: 'Pablo Planta' };
+    await t.server.auth.createUser({ ...PABLO, password: PASSWORD, role: 'dispatcher', teamId });
+    const { page, errors } = await open(PABLO.email, PASSWORD);
+    const other = await open(PABLO.email, PASSWORD);
+    await page.getByRole('button', { name: PABLO.name }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cambiar mi contraseña' });
+    const fill = async (current: string, next: string, repeat: string) => {
+      await dialog.getByLabel('Contraseña actual').fill(current);
+      await dialog.getByLabel('Contraseña nueva', { exact: true }).fill(next);
+      await dialog.getByLabel('Repite la contraseña nueva').fill(repeat);
+      await dialog.getByRole('button', { name: 'Cambiar contraseña' }).click();
+    };
+    await fill('no-es-esta', 'nueva-clave-1', 'nueva-clave-1');
+    await dialog.getByRole('alert').filter({ hasText: 'La contraseña actual no es correcta.' }).waitFor();
+    await fill(PASSWORD, 'nueva-clave-1', 'nueva-clave-2');
+    await dialog.getByRole('alert').filter({ hasText: 'Las dos contraseñas nuevas no coinciden.' }).waitFor();
+    await fill(PASSWORD, 'nueva-clave-1', 'nueva-clave-1');
+    await dialog.getByRole('status').filter({ hasText: 'tu contraseña cambió' }).waitFor();
+
+    await other.page.waitForURL((u) => u.pathname === '/login', { timeout: 15_000 });
+    await page.reload();
+    await page.getByRole('navigation').getByRole('link', { name: 'Despacho' }).waitFor();
+    expect(new URL(page.url()).pathname).not.toBe('/login');
+    const fresh = await browser.newPage();
+    expect(await signIn(fresh, PABLO.email, PASSWORD)).toBe('refused: Correo o contraseña incorrectos.');
+    expect(await signIn(fresh, PABLO.email, 'nueva-clave-1')).toBe('signed in');
+    expect(unexpected(errors)).toEqual([]);
+    await Promise.all([page.close(), other.page.close(), fresh.close()]);
   });
 });
