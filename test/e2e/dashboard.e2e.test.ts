@@ -48,13 +48,18 @@ describe('the dashboard in Chromium', () => {
   it('shows every section of the menu on a portrait tablet', { timeout: 60_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 820, height: 1180 } });
     await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
-    const links = page.locator('header nav a');
-    await links.first().waitFor();
-    // An admin's six: the portfolio and devices pages are theirs too.
-    expect(await links.count()).toBe(6);
+    const nav = page.getByRole('navigation');
+    await nav.getByRole('link', { name: 'Mapa en vivo' }).waitFor();
+    // An admin's five daily sections in the bar (the portfolio is theirs too), the set-up ones behind "Gestión".
+    const shown = async () => (await nav.getByRole('link').all()).length;
+    expect(await shown()).toBe(5);
+    const gestion = nav.getByRole('button', { name: 'Gestión' });
     // None scrolled out of the menu's box (it scrolls sideways rather than push "sign out" off screen).
-    const nav = await page.locator('header nav').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
-    expect(nav.scroll).toBeLessThanOrEqual(nav.client);
+    const box = await page.locator('header nav').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(box.scroll).toBeLessThanOrEqual(box.client);
+    await gestion.click();
+    for (const name of ['Equipo', 'Usuarios', 'Dispositivos']) await expect.poll(() => nav.getByRole('link', { name, exact: true }).isVisible()).toBe(true);
+    expect(await shown()).toBe(8);
     await expect.poll(() => page.getByRole('button', { name: 'Salir' }).isVisible()).toBe(true);
     await page.close();
   });

@@ -63,7 +63,7 @@ async function showAnasDay(page: Page): Promise<void> {
   await page.locator(`form select option[value="${ana}"]`).waitFor({ state: 'attached', timeout: 30_000 });
   await page.locator('form select').first().selectOption(String(ana));
   await page.locator('input[type=date]').fill(day);
-  await page.locator('form button[type=submit]').click();
+  await page.getByRole('button', { name: 'Ver recorrido' }).click();
   await page.locator('.timeline .mark.visit').waitFor({ timeout: 20_000 });
 }
 
