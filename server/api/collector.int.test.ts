@@ -39,8 +39,10 @@ describe('renaming a collector', () => {
     const ana = await createCollector(t, 'Ana Garcai', team);
     const renamed = await patch(ana, { name: '  Ana García ', phone: '33 1234 5678' });
     expect(renamed).toEqual({ status: 200, body: { id: ana, name: 'Ana García', phone: '33 1234 5678', teamId: team, active: true } });
-    expect((await listed()).find((c) => c.id === ana)).toMatchObject({ name: 'Ana García', teamId: team, active: true });
+    // The list gives the phone too: the team page's edit starts from it, and the wall's card dials it.
+    expect((await listed()).find((c) => c.id === ana)).toMatchObject({ name: 'Ana García', phone: '33 1234 5678', teamId: team, active: true });
     expect((await patch(ana, { phone: null })).body).toMatchObject({ phone: null });
+    expect((await listed()).find((c) => c.id === ana)?.phone).toBeNull();
 
     for (const body of [{ name: '   ' }, { name: 'x'.repeat(121) }, {}, { nickname: 'Anita' }]) expect((await patch(ana, body)).status, JSON.stringify(body)).toBe(400);
     expect((await patch(999_999, { name: 'Nadie' })).body.message).toBe('collector 999999 does not exist');

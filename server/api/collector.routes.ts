@@ -62,7 +62,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
     let q = db
       .selectFrom('collectors as c')
       .leftJoin('teams as t', 't.id', 'c.team_id')
-      .select(['c.id', 'c.name', 'c.team_id', 'c.active', 't.name as team_name', 't.time_zone'])
+      .select(['c.id', 'c.name', 'c.phone', 'c.team_id', 'c.active', 't.name as team_name', 't.time_zone'])
       .orderBy('c.name');
     if (!req.query.includeInactive) q = q.where('c.active', '=', true);
     if (team !== null) q = q.where('c.team_id', '=', team);
@@ -86,6 +86,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
       collectors: rows.map((c) => ({
         id: c.id,
         name: c.name,
+        phone: c.phone,
         teamId: c.team_id,
         teamName: c.team_name,
         timeZone: c.time_zone,

@@ -64,11 +64,14 @@ export const deviceAdminRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, de
       const { uniqueId } = req.params;
       const dev = await visibleDevice(req.user, uniqueId);
       const { name, collectorId, active } = req.body;
+      /** The team of the collector who holds the device after the change. */
+      let holderTeam = dev.team_id;
       if (collectorId !== undefined && collectorId !== null && collectorId !== dev.collector_id) {
         const c = await db.selectFrom('collectors').select(['team_id', 'active']).where('id', '=', collectorId).executeTakeFirst();
         const team = readScope(req.user);
         if (!c || (team !== null && c.team_id !== team)) throw notFound(`collector ${collectorId}`);
         if (!c.active) throw new OperationError(409, `collector ${collectorId} is inactive`);
+        holderTeam = c.team_id;
       }
       const row = await db
         .updateTable('devices')
@@ -89,6 +92,12 @@ export const deviceAdminRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, de
       }
       if (row.active && row.collector_id !== null && (handedOver || !dev.active)) deps.onDeviceAssigned(row.collector_id);
       deps.onDevicesChanged();
+      // The collector rows list their devices (enabled or not): the one who gave it up and the one who got it changed.
+      // A new name is not on them.
+      const teams = new Set<number | null>();
+      if (handedOver && dev.collector_id !== null) teams.add(dev.team_id);
+      if (row.collector_id !== null && (handedOver || row.active !== dev.active)) teams.add(holderTeam);
+      if (teams.size > 0) deps.onCollectorsChanged([...teams]);
       return toDeviceOut(row);
     },
   );

@@ -18,6 +18,11 @@ export interface DeviceRouteDeps {
   onDevicesChanged(): void;
   /** A device handed to a collector (or enabled again): its phone gets the collector's plan of the day. */
   onDeviceAssigned(collectorId: number): void;
+  /**
+   * The devices a collector holds changed (one registered to them, handed over, disabled or enabled):
+   * GET /api/collectors lists them, so the teams whose list changed are told (null: a collector of no team).
+   */
+  onCollectorsChanged(teamIds: (number | null)[]): void;
 }
 
 interface Deps extends DeviceRouteDeps {
@@ -25,7 +30,7 @@ interface Deps extends DeviceRouteDeps {
   deviceHost: string | null;
 }
 
-export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, auth, registry, onDevicesChanged, onDeviceAssigned, deviceHost }) => {
+export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, auth, registry, onDevicesChanged, onDeviceAssigned, onCollectorsChanged, deviceHost }) => {
   const admins = requireUser(auth, ['admin', 'supervisor']);
   const anyone = requireUser(auth);
 
@@ -34,11 +39,13 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
     { onRequest: admins, schema: { tags: ['devices'], body: CreateDevice, response: { 201: DeviceWithToken, 404: ErrorBody, 409: ErrorBody } } },
     async (req, reply) => {
       const { uniqueId, name, collectorId = null, protocol = null } = req.body;
+      let collectorTeam: number | null = null;
       if (collectorId !== null) {
         const c = await db.selectFrom('collectors').select('team_id').where('id', '=', collectorId).executeTakeFirst();
         // Another team's collector is as unknown to a supervisor as one that does not exist, as in every team-scoped read.
         const team = readScope(req.user);
         if (!c || (team !== null && c.team_id !== team)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `collector ${collectorId} does not exist` });
+        collectorTeam = c.team_id;
       }
       const token = randomBytes(24).toString('base64url');
       const row = await db
@@ -50,7 +57,10 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
       if (!row) return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: `a device with uniqueId ${uniqueId} already exists` });
       registry.invalidate(uniqueId);
       onDevicesChanged();
-      if (collectorId !== null) onDeviceAssigned(collectorId);
+      if (collectorId !== null) {
+        onDeviceAssigned(collectorId);
+        onCollectorsChanged([collectorTeam]);
+      }
       return reply.code(201).send({ ...toDeviceOut(row), token });
     },
   );

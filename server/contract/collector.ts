@@ -4,6 +4,8 @@ import { LivePosition } from './live.ts';
 export const CollectorSummary = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
+  /** As stored, for a person to dial (the wall's card offers it as a `tel:` link); null when none was given. */
+  phone: Type.Union([Type.String(), Type.Null()]),
   teamId: Type.Union([Type.Integer(), Type.Null()]),
   teamName: Type.Union([Type.String(), Type.Null()]),
   /** The team's IANA time zone (the collector's days and times), null without a team. */

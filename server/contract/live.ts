@@ -32,8 +32,8 @@ export interface LiveSnapshot {
 export const LIVE_PATH = '/live';
 
 /**
- * Collectors were added, renamed, moved, (de)activated, or their team renamed or given a new
- * zone: the dashboard reloads GET /api/collectors. Sent to the teams named (on a move, the one left
+ * Collectors were added, renamed, moved, (de)activated, given a phone, or their team renamed or given a new
+ * zone, or a device was registered to one, handed over, disabled or enabled: the dashboard reloads GET /api/collectors. Sent to the teams named (on a move, the one left
  * and the one joined) and to those who watch every team; not part of SPEC §7's list, which it extends.
  */
 export interface LiveCollectorsChanged {

@@ -81,4 +81,42 @@ describe('the live `collectors` event', () => {
     await received(admin, 2);
     expect(admin).toEqual([{ teamIds: [otro] }, { teamIds: [otro] }]);
   });
+
+  it("is sent when a collector's devices change: registered to them, handed to another team's collector, disabled", async () => {
+    const admin = await watch(t.token);
+    const ofNorte = await watch(await loginAs(t, 'supervisor', norte, 'Norte devices supervisor'));
+    const ofSur = await watch(await loginAs(t, 'dispatcher', sur, 'Sur devices dispatcher'));
+    const ofOtro = await watch(await loginAs(t, 'dispatcher', otro, 'Otro devices dispatcher'));
+    const caro = await createCollector(t, 'Caro', norte);
+    const dani = await createCollector(t, 'Dani', sur);
+    const eva = await createCollector(t, 'Eva', sur);
+    await received(admin, 3);
+    expect((await t.api('PATCH', `/api/collectors/${eva}`, { active: false })).status).toBe(200);
+    await received(admin, 4);
+    admin.length = ofNorte.length = ofSur.length = 0;
+
+    const phone = 'caro-phone';
+    await t.createDevice(phone, caro);
+    await received(admin, 1);
+    expect(ofNorte).toEqual([{ teamIds: [norte] }]);
+
+    // None of these changes what a collector row lists: no device of anyone's registered, a name, a token; nor a refused hand-over.
+    await t.createDevice('pool-tracker');
+    expect((await t.api('PATCH', `/api/devices/${phone}`, { name: 'Teléfono de Caro' })).status).toBe(200);
+    expect((await t.api('POST', `/api/devices/${phone}/token`)).status).toBe(200);
+    expect((await t.api('PATCH', `/api/devices/${phone}`, { collectorId: eva })).status).toBe(409);
+    // The one who gave it up and the one who got it, in their teams; the all-teams room hears of it once.
+    expect((await t.api('PATCH', `/api/devices/${phone}`, { collectorId: dani })).status).toBe(200);
+    await received(admin, 2);
+    expect(admin).toEqual([{ teamIds: [norte] }, { teamIds: [norte, sur] }]);
+
+    expect((await t.api('PATCH', `/api/devices/${phone}`, { active: false })).status).toBe(200);
+    await received(admin, 3);
+    expect((await t.api('PATCH', `/api/devices/${phone}`, { collectorId: null })).status).toBe(200);
+    await received(admin, 4);
+    expect(ofSur).toEqual([{ teamIds: [norte, sur] }, { teamIds: [sur] }, { teamIds: [sur] }]);
+    expect(ofNorte).toEqual([{ teamIds: [norte] }, { teamIds: [norte, sur] }]);
+    expect(ofOtro).toEqual([]);
+    expect(admin).toHaveLength(4);
+  });
 });

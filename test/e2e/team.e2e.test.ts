@@ -17,7 +17,7 @@ let centro: number;
 let norte: number;
 let browser: Browser;
 
-type Listed = { id: number; name: string; teamId: number | null; active: boolean };
+type Listed = { id: number; name: string; phone: string | null; teamId: number | null; active: boolean };
 const listed = async (query = '?includeInactive=true') => (await t.api<{ collectors: Listed[] }>('GET', `/api/collectors${query}`)).body.collectors;
 const teamNames = async () => ((await t.api<{ teams: { name: string }[] }>('GET', '/api/teams')).body.teams).map((x) => x.name);
 
@@ -89,14 +89,27 @@ describe('the collectors and teams page in Chromium', () => {
     const stored = await t.server.dbh.db.selectFrom('collectors').select('phone').where('id', '=', dora.id).executeTakeFirstOrThrow();
     expect(stored.phone).toBe('33 1111 2222');
 
-    // Renamed in the edit dialog.
+    // Listed with her phone, to call her from here.
+    const doraPhone = row(page, 'Dora Díaz').locator('[data-col=phone]').getByRole('link');
+    expect(await doraPhone.innerText()).toBe('33 1111 2222');
+    expect(await doraPhone.getAttribute('href')).toBe('tel:3311112222');
+    expect(await row(page, 'Ana Ruiz').locator('[data-col=phone]').innerText()).toBe('—');
+
+    // Renamed in the edit dialog, which starts with her phone: kept as it is, and changed when another is typed.
     await row(page, 'Dora Díaz').getByRole('button', { name: 'Editar' }).click();
     const editor = page.getByRole('dialog', { name: 'Editar a Dora Díaz' });
+    expect(await editor.getByLabel('Teléfono').inputValue()).toBe('33 1111 2222');
     await editor.getByLabel('Nombre').fill('Dora Díaz López');
     await editor.getByRole('button', { name: 'Guardar' }).click();
     await row(page, 'Dora Díaz López').waitFor();
     expect(await notice(page, 'collectors').innerText()).toBe('Se guardaron los cambios de Dora Díaz López.');
-    expect((await listed()).find((c) => c.id === dora.id)?.name).toBe('Dora Díaz López');
+    expect((await listed()).find((c) => c.id === dora.id)).toMatchObject({ name: 'Dora Díaz López', phone: '33 1111 2222' });
+    await row(page, 'Dora Díaz López').getByRole('button', { name: 'Editar' }).click();
+    const again = page.getByRole('dialog', { name: 'Editar a Dora Díaz López' });
+    await again.getByLabel('Teléfono').fill(' 33 2222 3333 ');
+    await again.getByRole('button', { name: 'Guardar' }).click();
+    await expect.poll(() => row(page, 'Dora Díaz López').locator('[data-col=phone]').innerText()).toBe('33 2222 3333');
+    expect((await listed()).find((c) => c.id === dora.id)?.phone).toBe('33 2222 3333');
 
     // The search finds by name without accents, by team and by a device's id.
     const search = page.getByLabel('Buscar cobradores');
@@ -112,6 +125,9 @@ describe('the collectors and teams page in Chromium', () => {
     const confirm = page.getByRole('dialog').filter({ hasText: '¿' });
     await row(page, 'Ana Ruiz').getByRole('button', { name: 'Dar de baja' }).click();
     expect(await confirm.innerText()).toContain('¿Dar de baja a Ana Ruiz?');
+    // Their login goes with them, and does not come back with them.
+    expect(await confirm.innerText()).toContain('Si tiene usuario para entrar, también se desactiva y se cierran sus sesiones.');
+    expect(await confirm.innerText()).toContain('eso no le devuelve el usuario: un administrador lo reactiva en Usuarios.');
     await confirm.getByRole('button', { name: 'Confirmar' }).click();
     const refusal = notice(page, 'collectors');
     await expect.poll(() => refusal.innerText()).toContain('Ana Ruiz todavía tiene 1 visita por hacer: pásala a otro cobrador en el tablero antes de darle de baja.');
@@ -211,6 +227,12 @@ describe('the collectors and teams page in Chromium', () => {
     await editor.getByLabel('Nombre').fill('Elisa Mora');
     await editor.getByRole('button', { name: 'Guardar' }).click();
     await row(page, 'Elisa Mora').waitFor();
+
+    // What an admin changes elsewhere shows without a page reload: a collector added, a device handed to one.
+    const fabi = await createCollector(t, 'Fabi Núñez', centro);
+    await row(page, 'Fabi Núñez').waitFor({ timeout: 10_000 });
+    await t.createDevice('fabi-phone', fabi);
+    await expect.poll(() => row(page, 'Fabi Núñez').locator('[data-col=devices]').innerText(), { timeout: 10_000 }).toBe('fabi-phone');
     expect(errors).toEqual([]);
     await page.close();
   });

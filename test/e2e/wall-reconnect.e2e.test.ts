@@ -116,16 +116,21 @@ describe('the wall across server restarts', () => {
     }
     expect(new URL(page.url()).search).toBe('?kiosk');
 
-    // The wall's network is out while the server comes back and the probe reports: only the snapshot can bring that report.
+    // The wall's network is out while the server comes back, the probe reports and is renamed: only the snapshot can
+    // bring that report, and only reloading the list on it that name (its `collectors` event went to no one).
     await context.setOffline(true);
     server = await startServerProcess(kind, { PORT: String(httpPort), MQTT_PORT: String(mqttPort) }, storage);
     await report(42);
+    const renamed = 'Sonda Renombrada';
+    expect(await server.api('PATCH', `/api/collectors/${collectorId}`, { name: renamed })).toMatchObject({ name: renamed });
     await page.waitForTimeout(1000);
     expect(await battery.textContent()).toMatch(/77/);
     const backAt = await page.evaluate(() => performance.now());
     await context.setOffline(false);
     await expect.poll(() => badge.getAttribute('data-state'), { timeout: 60_000 }).toBe('live');
-    await expect.poll(() => battery.textContent(), { timeout: 10_000 }).toMatch(/42/);
+    const row = page.locator('section[aria-labelledby=collectors-title] li button').filter({ hasText: renamed });
+    await expect.poll(() => row.locator('.battery').textContent(), { timeout: 10_000 }).toMatch(/42/);
+    expect(await battery.count()).toBe(0);
     await expect.poll(() => lastLiveFrame(page), { timeout: 30_000 }).toBeGreaterThan(backAt);
     expect(await banner.isVisible()).toBe(false);
     expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|ERR_INTERNET_DISCONNECTED|Failed to load resource|net::/.test(e))).toEqual([]);

@@ -266,6 +266,17 @@ describe('the map wall in Chromium with a live demo fleet', () => {
       await expect.poll(() => listRows(page).filter({ hasText: 'Nuevo Renombrado' }).count(), { timeout: 10_000 }).toBe(1);
       expect(await listRows(page).filter({ hasText: 'Nuevo Cercano' }).count()).toBe(0);
       expect(await activeTotal(page)).toBe(String(COLLECTORS + 2));
+
+      // Their card offers to call them once they have a phone, given while it is open.
+      await listRows(page).filter({ hasText: 'Nuevo Renombrado' }).click();
+      const card = page.getByRole('complementary', { name: 'Nuevo Renombrado' });
+      await card.waitFor();
+      expect(await card.getByTestId('card-phone').count()).toBe(0);
+      expect((await t.api('PATCH', `/api/collectors/${id}`, { phone: '+52 33 1234 5678' })).status).toBe(200);
+      const call = card.getByTestId('card-phone').getByRole('link', { name: '+52 33 1234 5678' });
+      await call.waitFor({ timeout: 10_000 });
+      expect(await call.getAttribute('href')).toBe('tel:+523312345678');
+      await card.getByRole('button', { name: 'Cerrar' }).click();
       expect(errors).toEqual([]);
     });
 

@@ -19,6 +19,7 @@ export function searchKey(text: string): string {
 export class CollectorRow {
   readonly id: number;
   readonly name: string;
+  readonly phone: string | null;
   readonly teamId: number | null;
   readonly teamName: string | null;
   /** The team's time zone, null without a team (then the dashboard's). */
@@ -33,6 +34,7 @@ export class CollectorRow {
   constructor(summary: CollectorSummary) {
     this.id = summary.id;
     this.name = summary.name;
+    this.phone = summary.phone;
     this.teamId = summary.teamId;
     this.teamName = summary.teamName;
     this.timeZone = summary.timeZone;
@@ -45,6 +47,7 @@ export class CollectorRow {
   shows(summary: CollectorSummary): boolean {
     return (
       summary.name === this.name &&
+      summary.phone === this.phone &&
       summary.teamId === this.teamId &&
       summary.teamName === this.teamName &&
       summary.timeZone === this.timeZone &&
@@ -61,6 +64,12 @@ export class CollectorRow {
   }
 }
 
+/**
+ * A snapshot this soon after a load started belongs to the connection opened with it (the wall's
+ * first seconds): the list is as new as the link, nothing to catch up.
+ */
+const SNAPSHOT_AFTER_LOAD_MS = 2_000;
+
 /** The team's collectors (GET /api/collectors) kept current by the live stream. */
 class Fleet {
   rows = $state.raw<CollectorRow[]>([]);
@@ -72,6 +81,7 @@ class Fleet {
   #byId = new Map<number, CollectorRow>();
   #unsubscribe: (() => void) | null = null;
   #offListChanged: (() => void) | null = null;
+  #offSnapshot: (() => void) | null = null;
   #lastLoadAt = 0;
   #loading = false;
   /** The server said the list changed (a live `collectors`) since the last load started. */
@@ -88,6 +98,12 @@ class Fleet {
   async load(): Promise<void> {
     // A rename, a move, a new or deactivated collector, a team renamed: positions alone never tell of these.
     this.#offListChanged ??= live.on('collectors', () => {
+      this.#listChanged = true;
+      if (this.loaded) this.#reloadSoon();
+    });
+    // A (re)connection's snapshot: `collectors` events sent while the link was down never arrive.
+    this.#offSnapshot ??= live.onSnapshot(() => {
+      if (Date.now() - this.#lastLoadAt < SNAPSHOT_AFTER_LOAD_MS) return;
       this.#listChanged = true;
       if (this.loaded) this.#reloadSoon();
     });
@@ -119,6 +135,8 @@ class Fleet {
     this.#unsubscribe = null;
     this.#offListChanged?.();
     this.#offListChanged = null;
+    this.#offSnapshot?.();
+    this.#offSnapshot = null;
     if (this.#reloadTimer) clearTimeout(this.#reloadTimer);
     this.#reloadTimer = null;
   }

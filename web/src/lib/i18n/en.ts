@@ -209,6 +209,7 @@ export const en: Record<MessageKey, string> = {
   'replay.outcome.rescheduled': 'rescheduled',
   'card.close': 'Close',
   'card.device': 'Device',
+  'card.phone': 'Phone',
   'card.accuracy': 'Accuracy',
   'card.replayToday': "Today's track",
   'common.retry': 'Retry',

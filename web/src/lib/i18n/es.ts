@@ -208,6 +208,7 @@ export const es = {
   'replay.outcome.rescheduled': 'reprogramada',
   'card.close': 'Cerrar',
   'card.device': 'Dispositivo',
+  'card.phone': 'Teléfono',
   'card.accuracy': 'Precisión',
   'card.replayToday': 'Ver recorrido de hoy',
   'common.retry': 'Reintentar',

@@ -15,6 +15,7 @@ export const teamEn: Record<keyof typeof teamEs, string> = {
   'team.noMatch': 'No collector matches “{query}”.',
   'team.col.name': 'Name',
   'team.col.team': 'Team',
+  'team.col.phone': 'Phone',
   'team.col.devices': 'Devices',
   'team.col.state': 'State',
   'team.col.actions': 'Actions',
@@ -30,8 +31,11 @@ export const teamEn: Record<keyof typeof teamEs, string> = {
   'team.cancel': 'Cancel',
   'team.save': 'Save',
   'team.saving': 'Saving…',
-  'team.confirmDeactivate': 'Deactivate {name}? No more visits are planned for them and they leave the map; their devices stay registered. You can reactivate them from “Show inactive”.',
-  'team.confirmReactivate': 'Reactivate {name}? They are back on the map, the board and the plans.',
+  'team.confirmDeactivate':
+    'Deactivate {name}? No more visits are planned for them and they leave the map; their devices stay registered. ' +
+    'If they have a login, it is deactivated too and its sessions end. You can reactivate them from “Show inactive”, ' +
+    'but that does not bring their login back: an admin reactivates it in Users.',
+  'team.confirmReactivate': 'Reactivate {name}? They are back on the map, the board and the plans. A login they had stays deactivated: an admin reactivates it in Users.',
   'team.deactivated': '{name} is deactivated.',
   'team.reactivated': '{name} is active again.',
   'team.add.title': 'Add a collector',
@@ -44,8 +48,8 @@ export const teamEn: Record<keyof typeof teamEs, string> = {
   'team.add.needTeam': 'First create a team, below under “Teams”.',
   'team.editCollector.title': 'Edit {name}',
   'team.editCollector.name': 'Name',
-  'team.editCollector.phone': 'New phone',
-  'team.editCollector.phoneHint': 'Empty: keeps the current one',
+  'team.editCollector.phone': 'Phone',
+  'team.editCollector.phoneHint': 'Empty: no phone',
   'team.editCollector.team': 'Team',
   'team.editCollector.unchanged': 'You changed nothing.',
   'team.editCollector.saved': 'Saved the changes to {name}.',

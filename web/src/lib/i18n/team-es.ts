@@ -13,6 +13,7 @@ export const teamEs = {
   'team.noMatch': 'Ningún cobrador coincide con «{query}».',
   'team.col.name': 'Nombre',
   'team.col.team': 'Equipo',
+  'team.col.phone': 'Teléfono',
   'team.col.devices': 'Dispositivos',
   'team.col.state': 'Estado',
   'team.col.actions': 'Acciones',
@@ -28,8 +29,11 @@ export const teamEs = {
   'team.cancel': 'Cancelar',
   'team.save': 'Guardar',
   'team.saving': 'Guardando…',
-  'team.confirmDeactivate': '¿Dar de baja a {name}? Ya no se le planearán visitas ni aparecerá en el mapa; sus dispositivos siguen registrados. Puedes reactivarlo desde «Mostrar inactivos».',
-  'team.confirmReactivate': '¿Reactivar a {name}? Vuelve al mapa, al tablero y a los planes.',
+  'team.confirmDeactivate':
+    '¿Dar de baja a {name}? Ya no se le planearán visitas ni aparecerá en el mapa; sus dispositivos siguen registrados. ' +
+    'Si tiene usuario para entrar, también se desactiva y se cierran sus sesiones. Puedes reactivarlo desde «Mostrar inactivos», ' +
+    'pero eso no le devuelve el usuario: un administrador lo reactiva en Usuarios.',
+  'team.confirmReactivate': '¿Reactivar a {name}? Vuelve al mapa, al tablero y a los planes. Si tenía usuario, sigue desactivado: un administrador lo reactiva en Usuarios.',
   'team.deactivated': 'Se dio de baja a {name}.',
   'team.reactivated': 'Se reactivó a {name}.',
   'team.add.title': 'Agregar cobrador',
@@ -42,8 +46,8 @@ export const teamEs = {
   'team.add.needTeam': 'Crea primero un equipo, abajo en «Equipos».',
   'team.editCollector.title': 'Editar a {name}',
   'team.editCollector.name': 'Nombre',
-  'team.editCollector.phone': 'Teléfono nuevo',
-  'team.editCollector.phoneHint': 'Vacío: se queda el que tenga',
+  'team.editCollector.phone': 'Teléfono',
+  'team.editCollector.phoneHint': 'Vacío: sin teléfono',
   'team.editCollector.team': 'Equipo',
   'team.editCollector.unchanged': 'No cambiaste nada.',
   'team.editCollector.saved': 'Se guardaron los cambios de {name}.',

@@ -22,12 +22,21 @@ describe('filterCollectors', () => {
 });
 
 describe('collectorPatch', () => {
-  const ana = { name: 'Ana Ruiz', teamId: 1 };
+  const ana = { name: 'Ana Ruiz', phone: '33 1234 5678', teamId: 1 };
+  const edited = (form: Partial<{ name: string; phone: string; teamId: number | null }>) => ({ name: ana.name, phone: ana.phone, teamId: ana.teamId, ...form });
 
   it('sends only what changed, so a rename is never refused for holding visits', () => {
-    expect(collectorPatch(ana, { name: ' Ana García ', phone: '', teamId: 1 })).toEqual({ name: 'Ana García' });
-    expect(collectorPatch(ana, { name: 'Ana Ruiz', phone: ' 33 1234 5678 ', teamId: 1 })).toEqual({ phone: '33 1234 5678' });
-    expect(collectorPatch(ana, { name: 'Ana Ruiz', phone: '', teamId: 2 })).toEqual({ teamId: 2 });
-    expect(collectorPatch(ana, { name: 'Ana Ruiz', phone: '', teamId: 1 })).toEqual({});
+    expect(collectorPatch(ana, edited({ name: ' Ana García ' }))).toEqual({ name: 'Ana García' });
+    expect(collectorPatch(ana, edited({ phone: ' 33 8765 4321 ' }))).toEqual({ phone: '33 8765 4321' });
+    expect(collectorPatch(ana, edited({ teamId: 2 }))).toEqual({ teamId: 2 });
+    expect(collectorPatch(ana, edited({}))).toEqual({});
+  });
+
+  it('keeps the phone the box was filled with, and removes it when the box is emptied', () => {
+    expect(collectorPatch(ana, edited({ phone: ' 33 1234 5678 ' }))).toEqual({});
+    expect(collectorPatch({ ...ana, phone: ' 33 1234 5678' }, edited({ name: 'Ana García', phone: '33 1234 5678' }))).toEqual({ name: 'Ana García' });
+    expect(collectorPatch(ana, edited({ phone: '  ' }))).toEqual({ phone: null });
+    expect(collectorPatch({ ...ana, phone: null }, edited({ phone: '' }))).toEqual({});
+    expect(collectorPatch({ ...ana, phone: null }, edited({ phone: '33 1111 2222' }))).toEqual({ phone: '33 1111 2222' });
   });
 });

@@ -22,17 +22,18 @@ export function filterCollectors<C extends Searched>(collectors: readonly C[], q
 
 /**
  * What a collector's edit sends: only the fields that differ, so a rename is not refused for a move
- * nobody asked for. A blank phone leaves it as it is (the list does not give the current one).
+ * nobody asked for. The phone box starts with the current phone: emptied, the phone is removed.
  */
 export function collectorPatch(
-  before: Pick<CollectorSummary, 'name' | 'teamId'>,
+  before: Pick<CollectorSummary, 'name' | 'phone' | 'teamId'>,
   form: { name: string; phone: string; teamId: number | null },
-): { name?: string; phone?: string; teamId?: number } {
+): { name?: string; phone?: string | null; teamId?: number } {
   const name = form.name.trim();
   const phone = form.phone.trim();
   return {
     ...(name !== before.name ? { name } : {}),
-    ...(phone !== '' ? { phone } : {}),
+    // Compared trimmed: a phone stored with spaces around it is not changed by a rename.
+    ...(phone !== (before.phone ?? '').trim() ? { phone: phone === '' ? null : phone } : {}),
     ...(form.teamId !== null && form.teamId !== before.teamId ? { teamId: form.teamId } : {}),
   };
 }
