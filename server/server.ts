@@ -256,23 +256,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
   await app.register(authRoutes, { auth });
   // A collector's row on the wall lists their devices: registering, handing over or disabling one changes it.
-  const collectorsChanged = (teamIds: (number | null)[]) => live?.emitCollectorsChanged(teamIds);
-  await app.register(deviceRoutes, {
+  const deviceDeps = {
     db: dbh.db,
     auth,
     registry,
     onDevicesChanged: refreshDirectory,
-    onDeviceAssigned: (id) => publishPlans([id]),
-    onCollectorsChanged: collectorsChanged,
-    deviceHost: config.DEVICE_HOST ?? null,
-  });
+    onDeviceAssigned: (id: number) => publishPlans([id]),
+    onCollectorsChanged: (teamIds: (number | null)[]) => live?.emitCollectorsChanged(teamIds),
+  };
+  await app.register(deviceRoutes, { ...deviceDeps, deviceHost: config.DEVICE_HOST ?? null });
   await app.register(deviceAdminRoutes, {
-    db: dbh.db,
-    auth,
-    registry,
-    onDevicesChanged: refreshDirectory,
-    onDeviceAssigned: (id) => publishPlans([id]),
-    onCollectorsChanged: collectorsChanged,
+    ...deviceDeps,
     disconnect: (uniqueId) => embedded?.disconnectDevice(uniqueId),
     // An empty retained message removes the retained one [MQTT-3.3.1-10].
     clearPlan: (uniqueId) => publishRetained(planTopic(uniqueId), ''),
@@ -284,7 +278,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     teamDefaults: { timeZone: config.TIME_ZONE, currency: config.CURRENCY },
     onChanged: (teamIds) => {
       refreshDirectory();
-      collectorsChanged(teamIds);
+      deviceDeps.onCollectorsChanged(teamIds);
     },
   });
   await app.register(accountRoutes, { db: dbh.db, auth });
