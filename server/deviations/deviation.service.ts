@@ -8,7 +8,7 @@ import type { Database } from '../db/database.ts';
 import type { PositionWrite } from '../ingest/batch-writer.ts';
 import { DeviationEngine, type ActivePlan, type EnginePosition, type Transition } from './engine/index.ts';
 import { latestPlan, toPlanOut, visitStates } from '../plans/plan.repository.ts';
-import { closeEvents, closeStaleOffline, completeRules, insertEvents, loadTeamRules, openOfflineEvent, saveTeamRules } from './event.repository.ts';
+import { closeEvents, closeStaleOffline, closeUnwatched, completeRules, insertEvents, loadTeamRules, openOfflineEvent, openResumableEvents, saveTeamRules } from './event.repository.ts';
 import { localDate } from '../plans/local-time.ts';
 import { receiptsAfter } from '../repositories/position.repository.ts';
 import { MAX_NOTICE_VISITS, type DeviationNotice } from './deviation-notices-redis.ts';
@@ -74,12 +74,30 @@ export class DeviationService {
     // No engine holds the incidents of an instance that stopped: their phones' reports close them.
     for (const stale of await closeStaleOffline(this.deps.db, null)) this.deps.emit(stale.teamId, stale);
     await this.loadDays();
+    await this.resumeOpenIncidents();
     this.timer = setInterval(() => void this.onTimer(), this.deps.tickMs ?? TICK_MS);
     this.timer.unref();
   }
 
   setPlan(plan: ActivePlan): void {
     this.engine.setPlan(plan);
+  }
+
+  /**
+   * Incidents that lasting rules opened on an instance that stopped (a restart, a deploy) and no
+   * engine closed: the rule watching today's plan of the collector carries each on, so the
+   * collector coming back closes that row (its acknowledgement kept) and one still going on is not
+   * opened twice. The rest close where the engine would have closed them (closeUnwatched).
+   * Another running instance holding one too is harmless: the first close wins (closeEvents).
+   */
+  private async resumeOpenIncidents(): Promise<void> {
+    const unwatched: number[] = [];
+    for (const { id, event } of await openResumableEvents(this.deps.db)) {
+      const incident = this.engine.resume(event);
+      if (incident === null) unwatched.push(id);
+      else this.ids.set(incident, id);
+    }
+    for (const closed of await closeUnwatched(this.deps.db, unwatched, this.now())) this.deps.emit(closed.teamId, closed);
   }
 
   /** A plan version was stored: if it is today's, its routes become the active plans of its team. */

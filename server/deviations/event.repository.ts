@@ -104,6 +104,44 @@ export async function closeStaleOffline(db: Db, collectorId: number | null): Pro
   return rows.map(toEventOut);
 }
 
+/** The kinds whose incidents last, held by an engine rule between their open and close (offline aside: see openOfflineEvent). */
+export const RESUMABLE_TYPES = ['off_route', 'long_stop', 'low_battery', 'speeding'] as const;
+
+/** Open incidents of the resumable kinds, newest first (the newest of a collector's kind is the one to carry on). */
+export async function openResumableEvents(db: Db): Promise<{ id: number; event: EngineEvent }[]> {
+  const rows = await db.selectFrom('events').selectAll().where('type', 'in', RESUMABLE_TYPES).where('closed_at', 'is', null).orderBy('opened_at', 'desc').orderBy('id', 'desc').execute();
+  return rows.map((r) => {
+    const e = toEventOut(r);
+    return { id: e.id, event: { type: e.type, collectorId: e.collectorId, teamId: e.teamId, openedAtMs: Date.parse(e.openedAt), details: e.details, ...(e.visitId !== null ? { visitId: e.visitId } : {}) } };
+  });
+}
+
+/**
+ * Closes incidents nobody carries on (no plan today for the collector, the rule turned off, a second
+ * of one kind) at the collector's last report since they opened and before the next local midnight:
+ * where the engine would have closed them at the day's end (plan_removed), or at their opening.
+ */
+export async function closeUnwatched(db: Db, ids: readonly number[], nowMs: number): Promise<EventOut[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await sql<EventRow>`
+    with bounds as (
+      select e.id, e.collector_id, e.opened_at,
+             least(${new Date(nowMs)}::timestamptz,
+                   ((date_trunc('day', e.opened_at at time zone t.time_zone) + interval '1 day') at time zone t.time_zone)) as until
+      from events e join teams t on t.id = e.team_id
+      where e.id = any(${ids}::int[]) and e.closed_at is null
+    ), ends as (
+      select b.id, coalesce((select max(p.device_time) from positions p
+                             where p.collector_id = b.collector_id and p.device_time >= b.opened_at and p.device_time < b.until), b.opened_at) as at
+      from bounds b
+    )
+    update events e set closed_at = ends.at, details = e.details || '{"closedBy":"not_watched"}'::jsonb
+    from ends
+    where e.id = ends.id and e.closed_at is null
+    returning e.*`.execute(db);
+  return rows.map(toEventOut);
+}
+
 export interface EventClose {
   id: number;
   closedAtMs: number;

@@ -52,6 +52,8 @@ export interface RuleContext {
   recent(): Iterable<{ tsMs: number; lat: number; lon: number }>;
   open(type: EventType, atMs: number, details: Record<string, unknown>, visitId?: number): number;
   close(incident: number, atMs: number, details?: Record<string, unknown>): void;
+  /** Registers an incident already stored as open (see Rule.resume): no transition, its close will be one. */
+  adopt(e: EngineEvent): number;
   /** An incident that is over when it is seen (a skipped visit). */
   instant(type: EventType, openedAtMs: number, closedAtMs: number, details: Record<string, unknown>, visitId?: number): void;
 }
@@ -69,6 +71,12 @@ export interface Rule {
    * counts (one received by another instance, stored in the database, will do); null otherwise.
    */
   awaitsReportAfter?(nowMs: number, c: RuleContext): number | null;
+  /**
+   * An incident of the rule's kind that an instance which stopped left open: the rule takes it up
+   * (returns c.adopt's id) so the next positions close it, or keep it, instead of opening a second
+   * one; null when it is not the rule's, the rule is off, or it has one open already.
+   */
+  resume?(e: EngineEvent, c: RuleContext): number | null;
 }
 
 /** One collector's evaluation state. Rules are created by the engine's factory and kept across re-plans. */
@@ -154,6 +162,12 @@ export class Collector implements RuleContext {
     if (!e) return;
     this.openIncidents.delete(incident);
     this.out().push({ kind: 'close', incident, event: { ...e, closedAtMs: atMs, details: { ...e.details, ...details } } });
+  }
+
+  adopt(e: EngineEvent): number {
+    const incident = this.nextIncident();
+    this.openIncidents.set(incident, e);
+    return incident;
   }
 
   instant(type: EventType, openedAtMs: number, closedAtMs: number, details: Record<string, unknown>, visitId?: number): void {

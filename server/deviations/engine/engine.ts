@@ -9,7 +9,7 @@ import { OffRouteRule } from './rules/off-route.ts';
 import { OfflineRule } from './rules/offline.ts';
 import { SpeedingRule } from './rules/speeding.ts';
 import { VisitOrderRule } from './rules/visit-order.ts';
-import type { ActivePlan, DeviationRules, EngineCheckin, EnginePosition, Transition } from './types.ts';
+import type { ActivePlan, DeviationRules, EngineCheckin, EngineEvent, EnginePosition, Transition } from './types.ts';
 
 /** Every setting at its default (contract/event.ts). */
 export const defaultRules = (): DeviationRules => Value.Create(DeviationRulesSchema);
@@ -86,6 +86,22 @@ export class DeviationEngine {
       const visits = collectorId === plan.collectorId ? plan.visits.map((v) => (v.visitId === visitId ? { ...v, status } : v)) : plan.visits.filter((v) => v.visitId !== visitId);
       this.setPlan({ ...plan, visits });
     }
+  }
+
+  /**
+   * An incident stored as open by an instance that stopped (SPEC §8): the collector's rule of that
+   * kind carries it on as its own. Returns the engine's incident id, or null when no rule took it
+   * (no plan for the collector here, opened outside its shift — yesterday's, say —, the rule is
+   * off, or one of that kind is open already).
+   */
+  resume(e: EngineEvent): number | null {
+    const c = this.collectors.get(e.collectorId);
+    if (!c || !c.inShift(e.openedAtMs)) return null;
+    for (const r of c.rules) {
+      const incident = r.resume?.(e, c);
+      if (incident != null) return incident;
+    }
+    return null;
   }
 
   hasPlan(collectorId: number): boolean {

@@ -36,6 +36,12 @@ export class Hysteresis {
     return null;
   }
 
+  /** Takes up an incident already open: it holds until readings say otherwise. */
+  resumeOpen(): void {
+    this.open = true;
+    this.since = null;
+  }
+
   reset(): void {
     this.open = false;
     this.since = null;

@@ -1,5 +1,5 @@
-import type { Rule, RuleContext } from '../collector.ts';
-import type { EnginePosition } from '../types.ts';
+import { M_PER_DEG_LAT, type Rule, type RuleContext } from '../collector.ts';
+import type { EngineEvent, EnginePosition } from '../types.ts';
 
 /**
  * long_stop: every position within radiusM of where the stop began, for `minutes`, more than
@@ -37,6 +37,17 @@ export class LongStopRule implements Rule {
     if (p.tsMs - a.tsMs >= cfg.minutes * 60_000 && a.nearestVisitM > cfg.awayFromVisitM) {
       this.incident = c.open('long_stop', a.tsMs, { lat: a.lat, lon: a.lon, nearestVisitM: Number.isFinite(a.nearestVisitM) ? Math.round(a.nearestVisitM) : null });
     }
+  }
+
+  /** The stop goes on where it began (details lat/lon) until the collector stays away from there. */
+  resume(e: EngineEvent, c: RuleContext): number | null {
+    const { lat, lon, nearestVisitM } = e.details;
+    if (e.type !== 'long_stop' || this.incident >= 0 || !c.config.longStop.enabled || typeof lat !== 'number' || typeof lon !== 'number') return null;
+    const { lon0, lat0, mPerDegLon } = c.plan;
+    this.anchor = { x: (lon - lon0) * mPerDegLon, y: (lat - lat0) * M_PER_DEG_LAT, tsMs: e.openedAtMs, lat, lon, nearestVisitM: typeof nearestVisitM === 'number' ? nearestVisitM : Infinity };
+    this.lastInsideMs = e.openedAtMs;
+    this.awaySince = null;
+    return (this.incident = c.adopt(e));
   }
 
   private setAnchor(p: EnginePosition, c: RuleContext): void {

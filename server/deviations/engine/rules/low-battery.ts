@@ -1,6 +1,6 @@
 import type { Rule, RuleContext } from '../collector.ts';
 import { Hysteresis } from '../hysteresis.ts';
-import type { EnginePosition } from '../types.ts';
+import type { EngineEvent, EnginePosition } from '../types.ts';
 
 /** low_battery: opens below openBelowPct, closes only above closeAbovePct (the band between is the hysteresis). */
 export class LowBatteryRule implements Rule {
@@ -20,5 +20,12 @@ export class LowBatteryRule implements Rule {
     } else if (ch?.change === 'close') {
       c.close(this.incident, ch.atMs, { minPct: this.minPct, batteryPct: b });
     }
+  }
+
+  resume(e: EngineEvent, c: RuleContext): number | null {
+    if (e.type !== 'low_battery' || this.h.open || !c.config.lowBattery.enabled) return null;
+    this.h.resumeOpen();
+    this.minPct = typeof e.details.batteryPct === 'number' ? e.details.batteryPct : 100;
+    return (this.incident = c.adopt(e));
   }
 }

@@ -1,7 +1,7 @@
 import { nearestOnRoute } from '../../../routing/geometry/index.ts';
 import type { Rule, RuleContext } from '../collector.ts';
 import { Hysteresis } from '../hysteresis.ts';
-import type { EnginePosition } from '../types.ts';
+import type { EngineEvent, EnginePosition } from '../types.ts';
 
 /** Visit statuses that no longer expect the collector. */
 const DONE = new Set(['completed', 'missed', 'cancelled']);
@@ -40,6 +40,14 @@ export class OffRouteRule implements Rule {
       c.close(this.incident, ch.atMs, { maxDistanceM: round(this.peakM) });
       this.peakM = 0;
     }
+  }
+
+  resume(e: EngineEvent, c: RuleContext): number | null {
+    if (e.type !== 'off_route' || this.h.open || !c.config.offRoute.enabled) return null;
+    this.h.resumeOpen();
+    this.joined = true;
+    this.peakM = typeof e.details.distanceM === 'number' ? e.details.distanceM : 0;
+    return (this.incident = c.adopt(e));
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Rule, RuleContext } from '../collector.ts';
 import { Hysteresis } from '../hysteresis.ts';
-import type { EnginePosition } from '../types.ts';
+import type { EngineEvent, EnginePosition } from '../types.ts';
 
 /** speeding: above limitKph for openAfterS, over once at or below it for closeAfterS. Positions without speed say nothing. */
 export class SpeedingRule implements Rule {
@@ -21,5 +21,12 @@ export class SpeedingRule implements Rule {
       c.close(this.incident, ch.atMs, { maxKph: this.maxKph });
       this.maxKph = 0;
     }
+  }
+
+  resume(e: EngineEvent, c: RuleContext): number | null {
+    if (e.type !== 'speeding' || this.h.open || !c.config.speeding.enabled) return null;
+    this.h.resumeOpen();
+    this.maxKph = 0;
+    return (this.incident = c.adopt(e));
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeviationEngine } from '../engine.ts';
-import { MIN, T0, plan, track } from '../testing/track.ts';
+import { MIN, T0, at, plan, track } from '../testing/track.ts';
 import type { EventType, Transition } from '../types.ts';
 
 const summary = (out: Transition[], type: EventType) =>
@@ -85,5 +85,38 @@ describe('long_stop', () => {
     expect(summary(engine().ingest(stop(14)), 'long_stop')).toEqual([]);
     const atVisit = track(T0, 30, (i) => [1000 + (i % 2) * 5, 20], { stepS: 60 });
     expect(summary(engine().ingest(atVisit), 'long_stop')).toEqual([]);
+  });
+});
+
+describe('incidents carried on after a restart (resume)', () => {
+  const left = (type: EventType, openedAtMs: number, details: Record<string, unknown>) => ({ type, collectorId: 7, teamId: 1, openedAtMs, details });
+
+  it('a long stop goes on where it began: no second one while the collector stays, closed with its whole length once they leave', () => {
+    const e = engine();
+    const where = at(500, 400);
+    const incident = e.resume(left('long_stop', T0 - 30 * MIN, { ...where, nearestVisitM: 640 }));
+    expect(incident).not.toBeNull();
+    const stay = e.ingest(track(T0, 40, () => [500, 400], { stepS: 30 }));
+    const leave = e.ingest(track(T0 + 20 * MIN, 4, (i) => [500 + 200 * (i + 1), 400], { stepS: 30 }));
+    expect(summary(stay, 'long_stop')).toEqual([]);
+    expect(leave.filter((t) => t.event.type === 'long_stop')).toEqual([
+      { kind: 'close', incident, event: expect.objectContaining({ openedAtMs: T0 - 30 * MIN, closedAtMs: T0 + 20 * MIN, details: { ...where, nearestVisitM: 640, stoppedS: 50 * 60 - 30 } }) },
+    ]);
+  });
+
+  it('a low battery closes above 20 % with the lowest reading since the restart; one of a kind only', () => {
+    const e = engine();
+    const incident = e.resume(left('low_battery', T0 - 10 * MIN, { batteryPct: 14 }));
+    expect(e.resume(left('low_battery', T0 - 20 * MIN, { batteryPct: 12 }))).toBeNull();
+    const pct = [13, 11, 19, 22];
+    const out = e.ingest(track(T0, pct.length, (i) => [i * 10, 0], { stepS: 60, extra: (i) => ({ batteryPct: pct[i] }) }));
+    expect(out).toEqual([{ kind: 'close', incident, event: expect.objectContaining({ openedAtMs: T0 - 10 * MIN, closedAtMs: T0 + 3 * MIN, details: { batteryPct: 22, minPct: 11 } }) }]);
+  });
+
+  it("is not taken for a collector without a plan here, nor when it began before the plan's shift (yesterday's)", () => {
+    const e = engine();
+    expect(e.resume({ ...left('speeding', T0, { limitKph: 80 }), collectorId: 8 })).toBeNull();
+    expect(e.resume(left('speeding', T0 - 24 * 60 * MIN, { limitKph: 80 }))).toBeNull();
+    expect(e.resume(left('speeding', T0, { limitKph: 80 }))).not.toBeNull();
   });
 });
