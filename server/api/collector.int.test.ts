@@ -16,7 +16,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => t?.close());
 
-type Refusal = { message: string; reason?: string; values?: Record<string, number> };
+type Refusal = { message: string; reason?: string; values?: Record<string, string | number> };
 const listed = async (query = '', token?: string) => (await t.api<{ collectors: CollectorSummary[] }>('GET', `/api/collectors${query}`, undefined, token)).body.collectors;
 const patch = <T = Refusal>(id: number, body: unknown, token?: string) => t.api<T>('PATCH', `/api/collectors/${id}`, body, token);
 
@@ -45,7 +45,7 @@ describe('renaming a collector', () => {
     expect((await listed()).find((c) => c.id === ana)?.phone).toBeNull();
 
     for (const body of [{ name: '   ' }, { name: 'x'.repeat(121) }, {}, { nickname: 'Anita' }]) expect((await patch(ana, body)).status, JSON.stringify(body)).toBe(400);
-    expect((await patch(999_999, { name: 'Nadie' })).body.message).toBe('collector 999999 does not exist');
+    expect((await patch(999_999, { name: 'Nadie' })).body).toMatchObject({ message: 'collector 999999 does not exist', reason: 'collector_not_found', values: { collectorId: 999_999 } });
     expect((await listed()).find((c) => c.id === ana)?.name).toBe('Ana García');
   });
 
@@ -61,11 +61,11 @@ describe('renaming a collector', () => {
     // In the very words of a collector that does not exist, as every write to another team's record.
     expect(await patch(ciro, { name: 'Ciro R.' }, supervisor)).toEqual({
       status: 404,
-      body: { statusCode: 404, error: 'Not Found', message: `collector ${ciro} does not exist` },
+      body: { statusCode: 404, error: 'Not Found', message: `collector ${ciro} does not exist`, reason: 'collector_not_found', values: { collectorId: ciro } },
     });
     const move = await patch(bea, { teamId: norte }, supervisor);
     expect(move.status).toBe(403);
-    expect(move.body.message).toBe('only an admin moves a collector to another team');
+    expect(move.body).toMatchObject({ message: 'only an admin moves a collector to another team', reason: 'move_for_admins', values: { collectorId: bea } });
     expect((await patch(bea, { name: 'B. Luna' }, await loginAs(t, 'dispatcher', centro, 'Centro Histórico dispatcher'))).status).toBe(403);
     expect((await patch(bea, { name: 'B. Luna' }, await loginAs(t, 'manager', null, 'a manager'))).status).toBe(403);
 
@@ -82,10 +82,43 @@ describe('adding a collector', () => {
     expect(added.status).toBe(201);
     expect((await listed()).find((c) => c.id === added.body.id)?.name).toBe('Lupe Díaz');
 
-    const blank = { statusCode: 400, error: 'Bad Request', message: 'name is blank: a collector needs a name that is not only spaces' };
+    const blank = { statusCode: 400, error: 'Bad Request', message: 'name is blank: a collector needs a name that is not only spaces', reason: 'collector_name_blank', values: {} };
     expect(await t.api('POST', '/api/collectors', { name: ' \t ', teamId: team })).toEqual({ status: 400, body: blank });
     expect(await patch(added.body.id, { name: '   ' })).toEqual({ status: 400, body: blank });
     expect((await listed()).filter((c) => c.teamId === team).map((c) => c.name)).toEqual(['Lupe Díaz']);
+  });
+
+  it('refuses, each with a reason code: another team or no team for a supervisor, an unknown team, an externalId in use', async () => {
+    const altos = await createTeam(t, 'Altos de Jalisco');
+    const costa = await createTeam(t, 'Costa');
+    const supervisor = await loginAs(t, 'supervisor', altos, 'Altos de Jalisco supervisor');
+    const post = (body: Record<string, unknown>, token?: string) => t.api<Refusal>('POST', '/api/collectors', body, token);
+
+    expect(await post({ name: 'Rita', teamId: costa }, supervisor)).toMatchObject({
+      status: 403,
+      body: { message: `team ${costa} is not your team`, reason: 'not_your_team', values: { teamId: costa } },
+    });
+    expect(await post({ name: 'Rita', teamId: null }, supervisor)).toMatchObject({
+      status: 403,
+      body: { message: 'only an admin adds a collector to no team', reason: 'no_team_for_admins', values: {} },
+    });
+    expect(await post({ name: 'Rita', teamId: 999_999 })).toMatchObject({
+      status: 404,
+      body: { message: 'team 999999 does not exist', reason: 'team_not_found', values: { teamId: 999_999 } },
+    });
+    expect((await post({ name: 'Rita', teamId: altos, externalId: 'EMP-7' })).status).toBe(201);
+    const twin = await post({ name: 'Rita bis', teamId: costa, externalId: 'EMP-7' });
+    expect(twin.status).toBe(409);
+    expect(twin.body).toMatchObject({ reason: 'external_id_taken', values: { externalId: 'EMP-7' } });
+    expect(twin.body.message).toMatch(/^conflicts with what is stored: .*collectors_external_id/);
+  });
+
+  it('lists in the OpenAPI document the reason codes each collector route may answer', async () => {
+    const doc = (await (await fetch(`${t.baseUrl}/api/docs/json`)).json()) as { paths: Record<string, Record<string, { description?: string }>> };
+    const codes = (text = '') => [...text.matchAll(/^- \d{3} `([a-z_]+)`/gm)].map((m) => m[1]).sort();
+    expect(codes(doc.paths['/api/collectors']?.post?.description)).toEqual(['collector_name_blank', 'external_id_taken', 'no_team_for_admins', 'not_your_team', 'team_not_found']);
+    expect(codes(doc.paths['/api/collectors/{id}']?.patch?.description)).toEqual(['collector_has_visits', 'collector_name_blank', 'collector_not_found', 'move_for_admins', 'team_not_found']);
+    expect(doc.paths['/api/collectors/{id}']?.patch?.description).toContain('- 409 `collector_has_visits` (`values.visits`): moving or deactivating');
   });
 });
 
@@ -194,7 +227,7 @@ describe('moving a collector to another team', () => {
     const login = async () => (await t.api<{ token: string }>('POST', '/api/auth/login', { email: 'gil@test.local', password: 'pw-123456' }, null)).body.token;
     const before = await login();
 
-    expect(await patch(gil, { teamId: 999_999 })).toMatchObject({ status: 404, body: { message: 'team 999999 does not exist' } });
+    expect(await patch(gil, { teamId: 999_999 })).toMatchObject({ status: 404, body: { message: 'team 999999 does not exist', reason: 'team_not_found', values: { teamId: 999_999 } } });
     expect((await patch(gil, { teamId: oeste })).body).toMatchObject({ id: gil, teamId: oeste });
 
     expect((await t.api<{ users: { id: number }[] }>('GET', `/api/users?teamId=${oeste}`)).body.users.map((u) => u.id)).toEqual([user.body.id]);

@@ -1,15 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
-import { CollectorCreate, CollectorList, CollectorListQuery, CollectorOut, CollectorPatch } from '../contract/collector.ts';
+import { COLLECTOR_REFUSALS, CollectorCreate, CollectorList, CollectorListQuery, CollectorOut, CollectorPatch } from '../contract/collector.ts';
+import { TEAM_REFUSALS } from '../contract/team.ts';
 import type { Database } from '../db/database.ts';
 import { collectorScope, readScope } from '../operations/actor.ts';
 import { addCollector, changeCollector } from '../operations/collector-change.ts';
+import { refusal, type OperationError } from '../operations/errors.ts';
 import { deleteTeam } from '../operations/team-removal.ts';
 import { lastPositions } from '../repositories/position.repository.ts';
 import { operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
+import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
 
 const Team = Type.Object({ id: Type.Integer(), name: Type.String(), timeZone: Type.String(), currency: Type.String() });
@@ -35,11 +38,23 @@ const knownZone = (zone: string) => {
     return false;
   }
 };
-const UNKNOWN_ZONE = (zone: string) => ({ statusCode: 400, error: 'Bad Request', message: `unknown time zone "${zone}" (an IANA name such as America/Tijuana)` });
+const unknownZone = (timeZone: string) => refusal(TEAM_REFUSALS, 'unknown_time_zone', `unknown time zone "${timeZone}" (an IANA name such as America/Tijuana)`, { timeZone });
 /** ISO 4217 codes in use, as Intl (which formats the team's money on the dashboard) knows them. */
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-const UNKNOWN_CURRENCY = (currency: string) => ({ statusCode: 400, error: 'Bad Request', message: `unknown currency "${currency}" (an ISO 4217 code such as MXN, USD or COP)` });
+const unknownCurrency = (currency: string) => refusal(TEAM_REFUSALS, 'unknown_currency', `unknown currency "${currency}" (an ISO 4217 code such as MXN, USD or COP)`, { currency });
 const isCheckViolation = (e: unknown) => (e as { code?: string }).code === '23514';
+const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
+
+/**
+ * Another team has the name (migration 0011's trigger, or the exact-name constraint): the refusal
+ * names that team. Its message is the one the database gave, as the app's handler words it.
+ */
+async function nameTaken(db: Kysely<Database>, e: Error, name: string, self: number | null): Promise<OperationError> {
+  let q = db.selectFrom('teams').select(['id', 'name']).where(sql<string>`lower(name)`, '=', sql<string>`lower(${name})`);
+  if (self !== null) q = q.where('id', '<>', self);
+  const other = await q.executeTakeFirst();
+  return refusal(TEAM_REFUSALS, 'team_name_taken', `conflicts with what is stored: ${e.message}`, other ? { name: other.name, teamId: other.id } : { name });
+}
 
 export interface CollectorRoutesOptions {
   db: Kysely<Database>;
@@ -103,8 +118,8 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
       onRequest: admins,
       schema: {
         tags: ['collectors'],
+        description: refusalsDoc(COLLECTOR_REFUSALS, ['collector_name_blank', 'no_team_for_admins', 'not_your_team', 'team_not_found', 'external_id_taken']),
         body: CollectorCreate,
-        // 400: a name of spaces only. 409: another collector has this externalId.
         response: { 201: Type.Object({ id: Type.Integer() }), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
     },
@@ -125,7 +140,8 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
           "Rename, change the phone, move to another team (`teamId`, admins only: the collector's login moves too, and its sessions end) or deactivate " +
           '(`active: false`: no longer planned, and their login is deactivated and its sessions end; their devices stay registered). ' +
           'Bringing a collector back (`active: true`) does not bring their login back: an admin does that with PATCH /api/users/{id}. ' +
-          'A supervisor changes their own team\'s collectors only. Moving or deactivating someone who holds visits not done for today or a later day is a 409 (`reason: collector_has_visits`, `values.visits`).',
+          "A supervisor changes their own team's collectors only.\n\n" +
+          refusalsDoc(COLLECTOR_REFUSALS, ['collector_not_found', 'collector_name_blank', 'move_for_admins', 'team_not_found', 'collector_has_visits']),
         params: Type.Object({ id: Type.Integer() }),
         body: CollectorPatch,
         response: { 200: CollectorOut, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
@@ -156,20 +172,21 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
       onRequest: teamAdmins,
       schema: {
         tags: ['teams'],
+        description: refusalsDoc(TEAM_REFUSALS, ['team_name_taken', 'unknown_time_zone', 'unknown_currency']),
         body: Type.Object({ name: TeamFields.name, timeZone: Type.Optional(TeamFields.timeZone), currency: Type.Optional(TeamFields.currency) }),
-        // 409: another team has this name, in any letter case (migration 0011).
         response: { 201: Type.Object({ id: Type.Integer() }), 400: ErrorBody, 409: ErrorBody },
       },
     },
     async (req, reply) => {
       const { name, timeZone = teamDefaults.timeZone, currency = teamDefaults.currency } = req.body;
-      if (!knownZone(timeZone)) return reply.code(400).send(UNKNOWN_ZONE(timeZone));
-      if (req.body.currency !== undefined && !CURRENCIES.has(currency)) return reply.code(400).send(UNKNOWN_CURRENCY(currency));
+      if (!knownZone(timeZone)) throw unknownZone(timeZone);
+      if (req.body.currency !== undefined && !CURRENCIES.has(currency)) throw unknownCurrency(currency);
       try {
         const row = await db.insertInto('teams').values({ name, time_zone: timeZone, currency }).returning('id').executeTakeFirstOrThrow();
         return reply.code(201).send({ id: row.id });
       } catch (e) {
-        if (isCheckViolation(e)) return reply.code(400).send(UNKNOWN_ZONE(timeZone));
+        if (isCheckViolation(e)) throw unknownZone(timeZone);
+        if (isUniqueViolation(e)) throw await nameTaken(db, e as Error, name, null);
         throw e;
       }
     },
@@ -182,15 +199,16 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
       onRequest: teamAdmins,
       schema: {
         tags: ['teams'],
+        description: refusalsDoc(TEAM_REFUSALS, ['team_not_found', 'team_name_taken', 'unknown_time_zone', 'unknown_currency']),
         params: Type.Object({ id: Type.Integer() }),
         body: Type.Partial(Type.Object(TeamFields), { minProperties: 1, additionalProperties: false }),
         response: { 200: Team, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const { name, timeZone, currency } = req.body;
-      if (timeZone !== undefined && !knownZone(timeZone)) return reply.code(400).send(UNKNOWN_ZONE(timeZone));
-      if (currency !== undefined && !CURRENCIES.has(currency)) return reply.code(400).send(UNKNOWN_CURRENCY(currency));
+      if (timeZone !== undefined && !knownZone(timeZone)) throw unknownZone(timeZone);
+      if (currency !== undefined && !CURRENCIES.has(currency)) throw unknownCurrency(currency);
       try {
         const row = await db
           .updateTable('teams')
@@ -198,12 +216,13 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
           .where('id', '=', req.params.id)
           .returningAll()
           .executeTakeFirst();
-        if (!row) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no team ${req.params.id}` });
+        if (!row) throw refusal(TEAM_REFUSALS, 'team_not_found', `no team ${req.params.id}`, { teamId: req.params.id });
         // Its collectors' rows show the team's name and zone; a new currency is not on them.
         onChanged(name !== undefined || timeZone !== undefined ? [row.id] : []);
         return toTeam(row);
       } catch (e) {
-        if (isCheckViolation(e)) return reply.code(400).send(UNKNOWN_ZONE(timeZone ?? ''));
+        if (isCheckViolation(e)) throw unknownZone(timeZone ?? '');
+        if (isUniqueViolation(e) && name !== undefined) throw await nameTaken(db, e as Error, name, req.params.id);
         throw e;
       }
     },
@@ -216,8 +235,8 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
       onRequest: teamAdmins,
       schema: {
         tags: ['teams'],
+        description: refusalsDoc(TEAM_REFUSALS, ['team_not_found', 'team_not_empty']),
         params: Type.Object({ id: Type.Integer() }),
-        // 409 (reason `team_not_empty`): it still has collectors, users, accounts… counted in `values`.
         response: { 204: Type.Null(), 404: ErrorBody, 409: ErrorBody },
       },
     },

@@ -210,3 +210,55 @@ describe('GET /api/devices/unknown', () => {
     for (const who of [t.token, supCentro, supPoniente]) expect(await unknownIdsOf(who)).not.toContain('late-phone');
   });
 });
+
+describe('refusals of the device routes', () => {
+  type Refusal = { message: string; reason?: string; values?: Record<string, string | number> };
+
+  it('each carry a reason code with what its words name; statuses and messages as before', async () => {
+    const post = (body: Record<string, unknown>, token?: string) => t.api<Refusal>('POST', '/api/devices', body, token);
+    expect(await post({ uniqueId: 'ana-phone', name: 'Otro' })).toMatchObject({
+      status: 409,
+      body: { message: 'a device with uniqueId ana-phone already exists', reason: 'unique_id_taken', values: { uniqueId: 'ana-phone' } },
+    });
+    // Another team's collector is as unknown to a supervisor as one that does not exist.
+    for (const [collectorId, token] of [[999_999, t.token], [carla, supCentro]] as const) {
+      expect(await post({ uniqueId: `nobody-${collectorId}`, name: 'X', collectorId }, token)).toMatchObject({
+        status: 404,
+        body: { message: `collector ${collectorId} does not exist`, reason: 'collector_not_found', values: { collectorId } },
+      });
+    }
+
+    const nadie = { status: 404, body: { message: 'device no-such-phone does not exist', reason: 'device_not_found', values: { uniqueId: 'no-such-phone' } } };
+    expect(await t.api<Refusal>('PATCH', '/api/devices/no-such-phone', { name: 'X' })).toMatchObject(nadie);
+    expect(await t.api<Refusal>('POST', '/api/devices/no-such-phone/token')).toMatchObject(nadie);
+    expect(await t.api<Refusal>('PATCH', '/api/devices/carla-phone', { name: 'Mío' }, supCentro)).toMatchObject({
+      status: 404,
+      body: { reason: 'device_not_found', values: { uniqueId: 'carla-phone' } },
+    });
+    expect(await t.api<Refusal>('GET', '/api/devices/no-such-phone/positions')).toMatchObject({
+      status: 404,
+      body: { message: 'no device no-such-phone', reason: 'device_not_found', values: { uniqueId: 'no-such-phone' } },
+    });
+    expect(await t.api<Refusal>('PATCH', '/api/devices/ana-phone', { collectorId: 999_999 })).toMatchObject({
+      status: 404,
+      body: { message: 'collector 999999 does not exist', reason: 'collector_not_found', values: { collectorId: 999_999 } },
+    });
+
+    const dora = await createCollector(t, 'Dora', centro);
+    expect((await t.api('PATCH', `/api/collectors/${dora}`, { active: false })).status).toBe(200);
+    expect(await t.api<Refusal>('PATCH', '/api/devices/ana-phone', { collectorId: dora }, supCentro)).toMatchObject({
+      status: 409,
+      body: { message: `collector ${dora} is inactive`, reason: 'collector_inactive', values: { collectorId: dora } },
+    });
+  });
+
+  it('are listed per route in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${t.baseUrl}/api/docs/json`)).json()) as { paths: Record<string, Record<string, { description?: string }>> };
+    const codes = (text = '') => [...text.matchAll(/^- \d{3} `([a-z_]+)`/gm)].map((m) => m[1]).sort();
+    expect(codes(doc.paths['/api/devices']?.post?.description)).toEqual(['collector_not_found', 'unique_id_taken']);
+    expect(codes(doc.paths['/api/devices/{uniqueId}']?.patch?.description)).toEqual(['collector_inactive', 'collector_not_found', 'device_not_found']);
+    expect(codes(doc.paths['/api/devices/{uniqueId}/token']?.post?.description)).toEqual(['device_not_found']);
+    expect(codes(doc.paths['/api/devices/{uniqueId}/positions']?.get?.description)).toEqual(['device_not_found']);
+    expect(doc.paths['/api/devices/{uniqueId}']?.patch?.description).toContain('- 409 `collector_inactive` (`values.collectorId`): handing the device to a collector who was deactivated');
+  });
+});

@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { SessionUser } from '../contract/auth.ts';
-import { DeviceOut, DevicePatch, DeviceWithToken } from '../contract/device.ts';
+import { DEVICE_REFUSALS, DeviceOut, DevicePatch, DeviceWithToken } from '../contract/device.ts';
 import { hashToken } from '../ingest/device-registry.ts';
 import { readScope } from '../operations/actor.ts';
-import { OperationError, notFound } from '../operations/errors.ts';
+import { refusal } from '../operations/errors.ts';
 import { operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { toDeviceOut, type DeviceRouteDeps } from './device.routes.ts';
+import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
 
 interface Deps extends DeviceRouteDeps {
@@ -42,7 +43,7 @@ export const deviceAdminRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, de
       .executeTakeFirst();
     const team = readScope(user);
     // As GET /api/devices lists them: the team's devices and the unassigned ones.
-    if (!dev || (team !== null && dev.collector_id !== null && dev.team_id !== team)) throw notFound(`device ${uniqueId}`);
+    if (!dev || (team !== null && dev.collector_id !== null && dev.team_id !== team)) throw refusal(DEVICE_REFUSALS, 'device_not_found', `device ${uniqueId} does not exist`, { uniqueId });
     return dev;
   }
 
@@ -54,7 +55,8 @@ export const deviceAdminRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, de
         tags: ['devices'],
         description:
           'Rename, hand to a collector (`collectorId`; null = back to the pool), disable or enable (`active`). A supervisor hands devices only to their own team. ' +
-          "Unassigned or disabled, the device's retained plan is cleared; disabled, its connections are closed and it is refused like an unknown id.",
+          "Unassigned or disabled, the device's retained plan is cleared; disabled, its connections are closed and it is refused like an unknown id.\n\n" +
+          refusalsDoc(DEVICE_REFUSALS, ['device_not_found', 'collector_not_found', 'collector_inactive']),
         params: Params,
         body: DevicePatch,
         response: { 200: DeviceOut, ...Errors },
@@ -69,8 +71,8 @@ export const deviceAdminRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, de
       if (collectorId !== undefined && collectorId !== null && collectorId !== dev.collector_id) {
         const c = await db.selectFrom('collectors').select(['team_id', 'active']).where('id', '=', collectorId).executeTakeFirst();
         const team = readScope(req.user);
-        if (!c || (team !== null && c.team_id !== team)) throw notFound(`collector ${collectorId}`);
-        if (!c.active) throw new OperationError(409, `collector ${collectorId} is inactive`);
+        if (!c || (team !== null && c.team_id !== team)) throw refusal(DEVICE_REFUSALS, 'collector_not_found', `collector ${collectorId} does not exist`, { collectorId });
+        if (!c.active) throw refusal(DEVICE_REFUSALS, 'collector_inactive', `collector ${collectorId} is inactive`, { collectorId });
         holderTeam = c.team_id;
       }
       const row = await db
@@ -108,7 +110,7 @@ export const deviceAdminRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, de
       onRequest: admins,
       schema: {
         tags: ['devices'],
-        description: 'A new token, shown once; the old one stops working at once (MQTT logins and the connections made with it).',
+        description: `A new token, shown once; the old one stops working at once (MQTT logins and the connections made with it).\n\n${refusalsDoc(DEVICE_REFUSALS, ['device_not_found'])}`,
         params: Params,
         response: { 200: DeviceWithToken, ...Errors },
       },

@@ -3,12 +3,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
-import { CreateDevice, DeviceList, DeviceWithToken, MAX_POSITIONS_PER_PAGE, PositionPage, UnknownDevice } from '../contract/device.ts';
+import { CreateDevice, DEVICE_REFUSALS, DeviceList, DeviceWithToken, MAX_POSITIONS_PER_PAGE, PositionPage, UnknownDevice } from '../contract/device.ts';
 import type { Database } from '../db/database.ts';
 import { hashToken, type DeviceRegistry } from '../ingest/device-registry.ts';
 import { collectorScope, readScope } from '../operations/actor.ts';
+import { refusal } from '../operations/errors.ts';
 import { positionsOfDevice } from '../repositories/position.repository.ts';
+import { operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
+import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
 
 export interface DeviceRouteDeps {
@@ -33,10 +36,19 @@ interface Deps extends DeviceRouteDeps {
 export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, auth, registry, onDevicesChanged, onDeviceAssigned, onCollectorsChanged, deviceHost }) => {
   const admins = requireUser(auth, ['admin', 'supervisor']);
   const anyone = requireUser(auth);
+  app.setErrorHandler(operationErrors);
 
   app.post(
     '/api/devices',
-    { onRequest: admins, schema: { tags: ['devices'], body: CreateDevice, response: { 201: DeviceWithToken, 404: ErrorBody, 409: ErrorBody } } },
+    {
+      onRequest: admins,
+      schema: {
+        tags: ['devices'],
+        description: refusalsDoc(DEVICE_REFUSALS, ['collector_not_found', 'unique_id_taken']),
+        body: CreateDevice,
+        response: { 201: DeviceWithToken, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
     async (req, reply) => {
       const { uniqueId, name, collectorId = null, protocol = null } = req.body;
       let collectorTeam: number | null = null;
@@ -44,7 +56,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
         const c = await db.selectFrom('collectors').select('team_id').where('id', '=', collectorId).executeTakeFirst();
         // Another team's collector is as unknown to a supervisor as one that does not exist, as in every team-scoped read.
         const team = readScope(req.user);
-        if (!c || (team !== null && c.team_id !== team)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `collector ${collectorId} does not exist` });
+        if (!c || (team !== null && c.team_id !== team)) throw refusal(DEVICE_REFUSALS, 'collector_not_found', `collector ${collectorId} does not exist`, { collectorId });
         collectorTeam = c.team_id;
       }
       const token = randomBytes(24).toString('base64url');
@@ -54,7 +66,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
         .onConflict((oc) => oc.column('unique_id').doNothing())
         .returningAll()
         .executeTakeFirst();
-      if (!row) return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: `a device with uniqueId ${uniqueId} already exists` });
+      if (!row) throw refusal(DEVICE_REFUSALS, 'unique_id_taken', `a device with uniqueId ${uniqueId} already exists`, { uniqueId });
       registry.invalidate(uniqueId);
       onDevicesChanged();
       if (collectorId !== null) {
@@ -134,7 +146,8 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
         tags: ['devices'],
         description:
           `Positions in [from, to), oldest first, at most \`limit\` (${MAX_POSITIONS_PER_PAGE.toLocaleString('en')} and the default). ` +
-          'When more remain, `next` is the time of the first one left out: ask again with `from` set to it and the same `to`.',
+          'When more remain, `next` is the time of the first one left out: ask again with `from` set to it and the same `to`.\n\n' +
+          refusalsDoc(DEVICE_REFUSALS, ['device_not_found']),
         params: Type.Object({ uniqueId: Type.String() }),
         querystring: Type.Object({
           from: Type.Optional(Type.String({ format: 'date-time', description: 'default: 24 hours before `to`, or before now' })),
@@ -144,7 +157,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
         response: { 200: PositionPage, 400: ErrorBody, 404: ErrorBody },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const dev = await db
         .selectFrom('devices')
         .leftJoin('collectors', 'collectors.id', 'devices.collector_id')
@@ -154,7 +167,9 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
       const team = readScope(req.user);
       const self = collectorScope(req.user);
       // Another team's device, or a teammate's for a collector, is as unknown as one that does not exist.
-      if (!dev || (team !== null && dev.team_id !== team) || (self !== null && dev.collector_id !== self)) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no device ${req.params.uniqueId}` });
+      if (!dev || (team !== null && dev.team_id !== team) || (self !== null && dev.collector_id !== self)) {
+        throw refusal(DEVICE_REFUSALS, 'device_not_found', `no device ${req.params.uniqueId}`, { uniqueId: req.params.uniqueId });
+      }
       // Unbounded: the last 24 hours, and whatever a device with a clock ahead has sent since.
       const now = Date.now();
       const to = req.query.to ? new Date(req.query.to) : new Date(now + 86_400_000);

@@ -23,8 +23,13 @@ describe('teams: time zone and currency', () => {
 
     const zone = await t.api<{ message: string }>('POST', '/api/teams', { name: 'Marte', timeZone: 'Mars/Olympus' });
     expect(zone.status).toBe(400);
-    expect(zone.body.message).toMatch(/unknown time zone "Mars\/Olympus"/);
+    expect(zone.body).toMatchObject({ message: expect.stringMatching(/unknown time zone "Mars\/Olympus"/), reason: 'unknown_time_zone', values: { timeZone: 'Mars/Olympus' } });
+    // Not three capitals: the schema's own 400, with no code. Three capitals no one uses: the team routes' code.
     expect((await t.api('POST', '/api/teams', { name: 'Pesos', currency: 'pesos' })).status).toBe(400);
+    expect(await t.api('POST', '/api/teams', { name: 'Pesos', currency: 'ABC' })).toMatchObject({
+      status: 400,
+      body: { message: 'unknown currency "ABC" (an ISO 4217 code such as MXN, USD or COP)', reason: 'unknown_currency', values: { currency: 'ABC' } },
+    });
   });
 
   it('an admin changes a team; others may not; an unknown team is 404', async () => {
@@ -32,9 +37,13 @@ describe('teams: time zone and currency', () => {
     const changed = await t.api('PATCH', `/api/teams/${id}`, { name: 'Sureste (Cancún)', timeZone: 'America/Cancun' });
     expect(changed.status).toBe(200);
     expect(changed.body).toEqual({ id, name: 'Sureste (Cancún)', timeZone: 'America/Cancun', currency: 'MXN' });
-    expect((await t.api('PATCH', `/api/teams/${id}`, { timeZone: 'Nowhere/Else' })).status).toBe(400);
+    expect((await t.api('PATCH', `/api/teams/${id}`, { timeZone: 'Nowhere/Else' })).body).toMatchObject({ reason: 'unknown_time_zone', values: { timeZone: 'Nowhere/Else' } });
+    expect((await t.api('PATCH', `/api/teams/${id}`, { currency: 'ABC' })).body).toMatchObject({ reason: 'unknown_currency', values: { currency: 'ABC' } });
     expect((await t.api('PATCH', `/api/teams/${id}`, {})).status).toBe(400);
-    expect((await t.api('PATCH', '/api/teams/999999', { name: 'X' })).status).toBe(404);
+    expect(await t.api('PATCH', '/api/teams/999999', { name: 'X' })).toMatchObject({
+      status: 404,
+      body: { message: 'no team 999999', reason: 'team_not_found', values: { teamId: 999999 } },
+    });
     const supervisor = await loginAs(t, 'supervisor', id);
     expect((await t.api('PATCH', `/api/teams/${id}`, { timeZone: 'America/Mexico_City' }, supervisor)).status).toBe(403);
     expect(await teamOf(id)).toMatchObject({ timeZone: 'America/Cancun' });
@@ -45,10 +54,13 @@ describe('teams: time zone and currency', () => {
     const twin = await t.api<{ message: string }>('POST', '/api/teams', { name: 'PACÍFICO' });
     expect(twin.status).toBe(409);
     expect(twin.body.message).toBe(`conflicts with what is stored: team ${pacifico} is named "Pacífico": team names must differ by more than letter case`);
+    // The code names the other team as stored, for a page to say which.
+    expect(twin.body).toMatchObject({ reason: 'team_name_taken', values: { name: 'Pacífico', teamId: pacifico } });
     const other = (await t.api<{ id: number }>('POST', '/api/teams', { name: 'Golfo' })).body.id;
     const renamed = await t.api<{ message: string }>('PATCH', `/api/teams/${other}`, { name: 'pacífico' });
     expect(renamed.status).toBe(409);
     expect(renamed.body.message).toMatch(/team \d+ is named "Pacífico"/);
+    expect(renamed.body).toMatchObject({ reason: 'team_name_taken', values: { name: 'Pacífico', teamId: pacifico } });
     // Its own name in other letters is no clash.
     expect((await t.api('PATCH', `/api/teams/${pacifico}`, { name: 'PACÍFICO' })).body).toMatchObject({ id: pacifico, name: 'PACÍFICO' });
   });
@@ -147,7 +159,18 @@ describe('deleting a team', () => {
     expect(await teamIds()).toContain(id);
     const unknown = await t.api<Refusal>('DELETE', '/api/teams/999999');
     expect(unknown.status).toBe(404);
-    expect(unknown.body.message).toBe('team 999999 does not exist');
+    expect(unknown.body).toMatchObject({ message: 'team 999999 does not exist', reason: 'team_not_found', values: { teamId: 999999 } });
+  });
+});
+
+describe('the teams API in the OpenAPI document', () => {
+  it('lists the reason codes each team route may answer', async () => {
+    const doc = (await (await fetch(`${t.baseUrl}/api/docs/json`)).json()) as { paths: Record<string, Record<string, { description?: string }>> };
+    const codes = (text = '') => [...text.matchAll(/^- \d{3} `([a-z_]+)`/gm)].map((m) => m[1]).sort();
+    expect(codes(doc.paths['/api/teams']?.post?.description)).toEqual(['team_name_taken', 'unknown_currency', 'unknown_time_zone']);
+    expect(codes(doc.paths['/api/teams/{id}']?.patch?.description)).toEqual(['team_name_taken', 'team_not_found', 'unknown_currency', 'unknown_time_zone']);
+    expect(codes(doc.paths['/api/teams/{id}']?.delete?.description)).toEqual(['team_not_empty', 'team_not_found']);
+    expect(doc.paths['/api/teams/{id}']?.patch?.description).toContain('- 400 `unknown_time_zone` (`values.timeZone`): not an IANA time zone');
   });
 });
 
@@ -160,6 +183,8 @@ describe('values the database refuses', () => {
     const twice = await t.api<{ message: string }>('POST', '/api/teams', { name: 'Centro' });
     expect(twice.status).toBe(409);
     expect(twice.body.message).toMatch(/^conflicts with what is stored: .*teams_name/);
+    // The exact name is the other constraint's refusal: the same code.
+    expect(twice.body).toMatchObject({ reason: 'team_name_taken', values: { name: 'Centro', teamId: expect.any(Number) } });
     expect((await t.api('GET', '/api/visits?date=2026-02-30')).status).toBe(400);
     expect((await t.api('GET', '/api/accounts/99999999999')).status).toBe(400);
     expect((await t.api('GET', '/api/teams')).status).toBe(200);

@@ -5,20 +5,10 @@ import type { UserService } from '../auth/user.service.ts';
 import { CreateUser, USER_REFUSALS, UserList, UserListQuery, UserOut, UserPatch, type UserRefusal } from '../contract/user.ts';
 import { operationErrors } from './account.routes.ts';
 import { bearerToken, requireUser } from './auth-hook.ts';
+import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
 
 const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
-
-/** The refusals a route may answer, as its OpenAPI description lists them (one line each). */
-const refusalsDoc = (codes: readonly UserRefusal[]) =>
-  'Refusals name their cause in `reason`, with what its words name in `values`:\n' +
-  codes
-    .map((code) => {
-      const { status, values, when } = USER_REFUSALS[code];
-      const named = values.length === 0 ? '' : ` (${values.map((v) => `\`values.${v}\``).join(', ')})`;
-      return `- ${status} \`${code}\`${named}: ${when}`;
-    })
-    .join('\n');
 
 const PLACEMENT: readonly UserRefusal[] = [
   'team_required',
@@ -48,7 +38,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; users: U
     '/api/users',
     {
       onRequest: admins,
-      schema: { tags: ['users'], description: refusalsDoc([...PLACEMENT, 'email_taken']), body: CreateUser, response: { 201: UserOut, ...Errors } },
+      schema: { tags: ['users'], description: refusalsDoc(USER_REFUSALS, [...PLACEMENT, 'email_taken']), body: CreateUser, response: { 201: UserOut, ...Errors } },
     },
     async (req, reply) => reply.code(201).send(await users.create(req.body)),
   );
@@ -59,7 +49,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; users: U
       onRequest: admins,
       schema: {
         tags: ['users'],
-        description: `A new password, \`active: false\` or a new role, team or collector ends the user's sessions (tokens and live connections).\n\n${refusalsDoc([
+        description: `A new password, \`active: false\` or a new role, team or collector ends the user's sessions (tokens and live connections).\n\n${refusalsDoc(USER_REFUSALS, [
           'user_not_found',
           ...PLACEMENT,
           'last_admin',

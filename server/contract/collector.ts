@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { LivePosition } from './live.ts';
+import type { RefusalTable } from './refusal.ts';
 
 export const CollectorSummary = Type.Object({
   id: Type.Integer(),
@@ -68,3 +69,25 @@ export type CollectorOut = Static<typeof CollectorOut>;
 
 /** A collector is online while its last report is younger than this. */
 export const ONLINE_WINDOW_MS = 5 * 60_000;
+
+/**
+ * Why the collector routes (POST /api/collectors, PATCH /api/collectors/{id}) refuse a change
+ * (ErrorBody `reason`), with its status, what its `values` name and when it happens: a client
+ * words each in its own language (web/src/lib/team/team-refusals.ts).
+ */
+export const COLLECTOR_REFUSALS = {
+  collector_name_blank: { status: 400, values: [], when: 'the name is only spaces' },
+  no_team_for_admins: { status: 403, values: [], when: 'a collector of no team (`teamId: null`) is added by admins only' },
+  not_your_team: { status: 403, values: ['teamId'], when: "a supervisor adds a collector to a team other than their own" },
+  move_for_admins: { status: 403, values: ['collectorId'], when: 'a supervisor moves a collector to another team: admins only' },
+  team_not_found: { status: 404, values: ['teamId'], when: 'no team has this teamId (the team added to, or moved to)' },
+  collector_not_found: { status: 404, values: ['collectorId'], when: "no collector has this id, or it is of a team other than the supervisor's" },
+  collector_has_visits: {
+    status: 409,
+    values: ['visits'],
+    when: 'moving or deactivating a collector who holds visits not done for today or a later day (`values.visits`: how many); move them on the board first',
+  },
+  external_id_taken: { status: 409, values: ['externalId'], when: 'another collector has this externalId' },
+} as const satisfies RefusalTable;
+export type CollectorRefusal = keyof typeof COLLECTOR_REFUSALS;
+export const COLLECTOR_REFUSAL_CODES = Object.keys(COLLECTOR_REFUSALS) as CollectorRefusal[];

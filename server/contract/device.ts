@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PROTOCOLS } from '../../device-protocols/messages.ts';
 import { Nullable } from './auth.ts';
+import type { RefusalTable } from './refusal.ts';
 
 export const CreateDevice = Type.Object({
   uniqueId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' }),
@@ -48,6 +49,20 @@ export const DevicePatch = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export type DevicePatch = Static<typeof DevicePatch>;
+
+/**
+ * Why the device routes (POST /api/devices, PATCH /api/devices/{uniqueId}, its token and positions)
+ * refuse (ErrorBody `reason`), with its status, what its `values` name and when it happens: a client
+ * words each in its own language (web/src/lib/devices/device-refusals.ts).
+ */
+export const DEVICE_REFUSALS = {
+  unique_id_taken: { status: 409, values: ['uniqueId'], when: 'a device with this uniqueId is already registered (enabled or not)' },
+  collector_not_found: { status: 404, values: ['collectorId'], when: "no collector has this collectorId, or it is of a team other than the supervisor's" },
+  collector_inactive: { status: 409, values: ['collectorId'], when: 'handing the device to a collector who was deactivated' },
+  device_not_found: { status: 404, values: ['uniqueId'], when: "no device has this uniqueId, or it is another team's (or, to a collector, a teammate's)" },
+} as const satisfies RefusalTable;
+export type DeviceRefusal = keyof typeof DEVICE_REFUSALS;
+export const DEVICE_REFUSAL_CODES = Object.keys(DEVICE_REFUSALS) as DeviceRefusal[];
 
 /** Only returned once, at creation or rotation: the server keeps a hash. */
 export const DeviceWithToken = Type.Intersect([DeviceOut, Type.Object({ token: Type.String() })]);

@@ -1,10 +1,16 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { SessionUser } from '../contract/auth.ts';
-import type { CollectorCreate, CollectorOut, CollectorPatch } from '../contract/collector.ts';
+import { COLLECTOR_REFUSALS, type CollectorCreate, type CollectorOut, type CollectorPatch, type CollectorRefusal } from '../contract/collector.ts';
 import { VISIT_STATUSES, VISIT_TRANSITIONS } from '../contract/visit.ts';
+import type { RefusalValues } from '../contract/refusal.ts';
 import type { Database } from '../db/database.ts';
 import { assertCanWrite, readsTeam } from './actor.ts';
-import { OperationError, invalid, notFound } from './errors.ts';
+import { OperationError, refusal } from './errors.ts';
+
+/** A refusal with its code (contract/collector.ts COLLECTOR_REFUSALS), which also decides its status. */
+const refuse = <R extends CollectorRefusal>(reason: R, message: string, values: RefusalValues<typeof COLLECTOR_REFUSALS, R> & Record<string, string | number>) =>
+  refusal(COLLECTOR_REFUSALS, reason, message, values);
+const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
 
 /** What a change did beyond the collector's row. */
 export interface CollectorChanged {
@@ -18,24 +24,39 @@ export interface CollectorChanged {
 /** The name as stored: trimmed, and never blank (the list, the board and every picker show it). */
 export function collectorName(name: string): string {
   const trimmed = name.trim();
-  if (trimmed === '') throw invalid('name is blank: a collector needs a name that is not only spaces');
+  if (trimmed === '') throw refuse('collector_name_blank', 'name is blank: a collector needs a name that is not only spaces', {});
   return trimmed;
 }
 
 /** A new collector; the write rule every operation uses (a supervisor: their own team), and no team at all is for admins. */
 export async function addCollector(db: Kysely<Database>, body: CollectorCreate, user: SessionUser): Promise<number> {
   const name = collectorName(body.name);
-  if (body.teamId === null && user.role !== 'admin') throw new OperationError(403, 'only an admin adds a collector to no team');
+  if (body.teamId === null && user.role !== 'admin') throw refuse('no_team_for_admins', 'only an admin adds a collector to no team', {});
   if (body.teamId !== null) {
-    assertCanWrite({ kind: 'user', user }, body.teamId);
-    if (!(await db.selectFrom('teams').select('id').where('id', '=', body.teamId).executeTakeFirst())) throw notFound(`team ${body.teamId}`);
+    const teamId = body.teamId;
+    try {
+      assertCanWrite({ kind: 'user', user }, teamId);
+    } catch (e) {
+      // The route lets admins and supervisors in: the one refusal left is another team's supervisor.
+      if (e instanceof OperationError && e.statusCode === 403) throw refuse('not_your_team', e.message, { teamId });
+      throw e;
+    }
+    if (!(await db.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst())) throw refuse('team_not_found', `team ${teamId} does not exist`, { teamId });
   }
-  const row = await db
-    .insertInto('collectors')
-    .values({ name, team_id: body.teamId, phone: body.phone ?? null, external_id: body.externalId ?? null })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  try {
+    const row = await db
+      .insertInto('collectors')
+      .values({ name, team_id: body.teamId, phone: body.phone ?? null, external_id: body.externalId ?? null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  } catch (e) {
+    // external_id is the only unique column a new collector can clash on; the message is the one the API's database handler gives.
+    if (isUniqueViolation(e) && body.externalId !== undefined) {
+      throw refuse('external_id_taken', `conflicts with what is stored: ${(e as Error).message}`, { externalId: body.externalId });
+    }
+    throw e;
+  }
 }
 
 /**
@@ -50,21 +71,22 @@ export async function changeCollector(db: Kysely<Database>, id: number, patch: C
   return db.transaction().execute(async (tx) => {
     const row = await tx.selectFrom('collectors').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     // Another team's collector is as unknown as a missing one, as with every other record.
-    if (!row || !readsTeam(user, row.team_id)) throw notFound(`collector ${id}`);
+    if (!row || !readsTeam(user, row.team_id)) throw refuse('collector_not_found', `collector ${id} does not exist`, { collectorId: id });
     if (row.team_id !== null) assertCanWrite({ kind: 'user', user }, row.team_id);
 
     const moving = patch.teamId !== undefined && patch.teamId !== row.team_id;
-    if (moving && user.role !== 'admin') throw new OperationError(403, 'only an admin moves a collector to another team');
-    if (moving && !(await tx.selectFrom('teams').select('id').where('id', '=', patch.teamId!).executeTakeFirst())) throw notFound(`team ${patch.teamId}`);
+    if (moving && user.role !== 'admin') throw refuse('move_for_admins', 'only an admin moves a collector to another team', { collectorId: id });
+    if (moving && !(await tx.selectFrom('teams').select('id').where('id', '=', patch.teamId!).executeTakeFirst())) {
+      throw refuse('team_not_found', `team ${patch.teamId} does not exist`, { teamId: patch.teamId! });
+    }
     const leaving = patch.active === false && row.active;
     if (moving || leaving) {
       const visits = await pendingVisits(tx, id);
       if (visits > 0) {
         const act = leaving ? 'deactivating' : 'moving';
-        throw new OperationError(
-          409,
-          `collector ${id} still holds ${visits} ${visits === 1 ? 'visit' : 'visits'} not done for today or a later day: move them to another collector on the board before ${act} them`,
+        throw refuse(
           'collector_has_visits',
+          `collector ${id} still holds ${visits} ${visits === 1 ? 'visit' : 'visits'} not done for today or a later day: move them to another collector on the board before ${act} them`,
           { visits },
         );
       }

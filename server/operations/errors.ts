@@ -1,3 +1,5 @@
+import type { RefusalTable, RefusalValues } from '../contract/refusal.ts';
+
 /**
  * A refusal the caller can act on, carrying the HTTP status the API answers
  * with. Services throw it; routes turn it into the response body; MQTT
@@ -14,6 +16,16 @@ export class OperationError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A refusal with its code from `table` (server/contract), which also decides its status. */
+export function refusal<T extends RefusalTable, R extends keyof T & string>(
+  table: T,
+  reason: R,
+  message: string,
+  values: RefusalValues<T, R> & Record<string, string | number>,
+): OperationError {
+  return new OperationError(table[reason]!.status, message, reason, values);
 }
 
 export const notFound = (what: string) => new OperationError(404, `${what} does not exist`);

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
+import { TEAM_REFUSALS } from '../contract/team.ts';
 import type { Database } from '../db/database.ts';
-import { OperationError, notFound } from './errors.ts';
+import { refusal, type OperationError } from './errors.ts';
 
 /**
  * What a team holds that a lender would lose with it, in the order the refusal names them.
@@ -35,7 +36,7 @@ export async function deleteTeam(db: Kysely<Database>, teamId: number): Promise<
   try {
     await db.transaction().execute(async (tx) => {
       const team = await tx.selectFrom('teams').select('id').where('id', '=', teamId).forUpdate().executeTakeFirst();
-      if (!team) throw notFound(`team ${teamId}`);
+      if (!team) throw refusal(TEAM_REFUSALS, 'team_not_found', `team ${teamId} does not exist`, { teamId });
       const held = await holdingsOf(tx, teamId);
       if (Object.keys(held).length > 0) throw notEmpty(teamId, held);
       for (const table of CONFIGURATION) await tx.deleteFrom(table).where('team_id', '=', teamId).execute();
@@ -59,5 +60,5 @@ async function holdingsOf(db: Kysely<Database>, teamId: number): Promise<Partial
 function notEmpty(teamId: number, held: Partial<Record<Holding, number>>): OperationError {
   const parts = HOLDINGS.filter(([table]) => held[table] !== undefined).map(([table, one, many]) => `${held[table]} ${held[table] === 1 ? one : many}`);
   const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? 'rows added meanwhile');
-  return new OperationError(409, `team ${teamId} still has ${list}: move or remove them first`, 'team_not_empty', held as Record<string, number>);
+  return refusal(TEAM_REFUSALS, 'team_not_empty', `team ${teamId} still has ${list}: move or remove them first`, held as Record<string, number>);
 }

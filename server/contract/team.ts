@@ -1,0 +1,26 @@
+import type { RefusalTable } from './refusal.ts';
+
+/**
+ * Why the team routes (POST, PATCH, DELETE /api/teams) refuse a change (ErrorBody `reason`), with
+ * its status, what its `values` name and when it happens: a client words each in its own language
+ * (web/src/lib/team/team-refusals.ts).
+ */
+export const TEAM_REFUSALS = {
+  team_name_taken: {
+    status: 409,
+    values: ['name'],
+    when: "another team has this name, in any letter case (migration 0011): `values.name` is that team's name as stored, `values.teamId` its id (absent if it was renamed or deleted meanwhile)",
+  },
+  unknown_time_zone: { status: 400, values: ['timeZone'], when: 'not an IANA time zone both the dashboard (Intl) and PostgreSQL know, such as America/Tijuana' },
+  unknown_currency: { status: 400, values: ['currency'], when: 'not an ISO 4217 currency code in use, such as MXN, USD or COP' },
+  team_not_found: { status: 404, values: ['teamId'], when: 'no team has this id' },
+  team_not_empty: {
+    status: 409,
+    values: [],
+    when:
+      'the team still holds records a lender would lose: `values` counts those above zero by kind (collectors, users, accounts, visits, plans, events, checkins, payments, promises); ' +
+      'none when they were added and removed while it was deleted',
+  },
+} as const satisfies RefusalTable;
+export type TeamRefusal = keyof typeof TEAM_REFUSALS;
+export const TEAM_REFUSAL_CODES = Object.keys(TEAM_REFUSALS) as TeamRefusal[];
