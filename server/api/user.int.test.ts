@@ -87,6 +87,8 @@ describe('users: an admin creates them', () => {
       [{ role: 'dispatcher', teamId: centro, collectorId: ana }, 400, /collectorId is only for role collector/, 'collector_not_allowed', { role: 'dispatcher', collectorId: ana }],
       [{ role: 'dispatcher', teamId: 999999 }, 404, /team 999999 does not exist/, 'team_not_found', { teamId: 999999 }],
       [{ role: 'collector', teamId: centro, collectorId: 999999 }, 404, /collector 999999 does not exist/, 'collector_not_found', { collectorId: 999999 }],
+      // Without a team the login would take its collector's: there is none.
+      [{ role: 'collector', teamId: undefined, collectorId: 999999 }, 404, /collector 999999 does not exist/, 'collector_not_found', { collectorId: 999999 }],
       // Ana already has a login (the test above): the refusal names it.
       [
         { role: 'collector', teamId: centro, collectorId: ana },
@@ -198,6 +200,22 @@ describe('users: an admin changes them', () => {
     expect(held.body).toMatchObject({ reason: 'collector_has_login', values: { collectorId: ana, email: expect.stringMatching(/^user\d+@test\.local$/) } });
     expect((await t.api('PATCH', `/api/users/${b.id}`, {})).status).toBe(400);
     expect((await t.api('PATCH', `/api/users/${b.id}`, { password_hash: 'x' })).status).toBe(400);
+  });
+
+  it('gives a collector one active login: two admins creating one at once, or an old login reactivated beside the new one, get collector_has_login', async () => {
+    const dora = await createCollector(t, 'Dora', centro);
+    const both = await Promise.all([1, 2].map((k) => t.api<{ id: number; reason?: string }>('POST', '/api/users', { email: `dora${k}@test.local`, name: 'Dora', role: 'collector', collectorId: dora, password: 'long-enough-1' })));
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    const made = both.find((r) => r.status === 201)!.body;
+    expect(both.find((r) => r.status === 409)!.body).toMatchObject({ reason: 'collector_has_login', values: { collectorId: dora, userId: made.id } });
+
+    await t.api('PATCH', `/api/users/${made.id}`, { active: false });
+    const next = await newUser({ role: 'collector', collectorId: dora });
+    const back = await t.api('PATCH', `/api/users/${made.id}`, { active: true });
+    expect(back.status).toBe(409);
+    expect(back.body).toMatchObject({ reason: 'collector_has_login', values: { collectorId: dora, userId: next.id, email: next.email } });
+    const active = (await t.api<{ users: { id: number; collectorId: number | null }[] }>('GET', `/api/users?role=collector&active=true`)).body.users.filter((u) => u.collectorId === dora);
+    expect(active.map((u) => u.id)).toEqual([next.id]);
   });
 
   it('keeps one active admin: the last one cannot be deactivated or demoted', async () => {

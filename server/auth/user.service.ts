@@ -18,6 +18,8 @@ interface Placement {
 
 const normalEmail = (email: string) => email.trim().toLowerCase();
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
+/** The index behind collector_has_login (migration 0017): what a race past checkPlacement runs into. */
+const isSecondLogin = (e: unknown) => isUniqueViolation(e) && `${(e as { constraint?: string }).constraint ?? ''} ${(e as Error).message}`.includes('users_one_login_per_collector');
 
 export function toUserOut(r: User): UserOut {
   return {
@@ -53,7 +55,9 @@ export class UserService {
     let teamId = body.teamId ?? null;
     // A collector's login without a team takes its collector's: there is only one it can be.
     if (body.role === 'collector' && body.teamId === undefined && collectorId !== null) {
-      teamId = (await this.db.selectFrom('collectors').select('team_id').where('id', '=', collectorId).executeTakeFirst())?.team_id ?? null;
+      const collector = await this.db.selectFrom('collectors').select('team_id').where('id', '=', collectorId).executeTakeFirst();
+      if (!collector) throw collectorNotFound(collectorId);
+      teamId = collector.team_id;
     }
     await this.checkPlacement({ role: body.role, teamId, collectorId }, null);
     await this.assertEmailFree(email, null);
@@ -65,6 +69,7 @@ export class UserService {
         .executeTakeFirstOrThrow();
       return toUserOut(row);
     } catch (e) {
+      if (isSecondLogin(e)) throw (await this.secondLogin(collectorId!, null)) ?? e;
       if (isUniqueViolation(e)) throw emailTaken(email);
       throw e;
     }
@@ -106,6 +111,7 @@ export class UserService {
         .returningAll()
         .executeTakeFirstOrThrow();
     } catch (e) {
+      if (isSecondLogin(e)) throw (await this.secondLogin(next.collectorId!, id)) ?? e;
       if (isUniqueViolation(e)) throw emailTaken(email);
       throw e;
     }
@@ -130,7 +136,7 @@ export class UserService {
     if (p.collectorId === null) return;
     const collectorId = p.collectorId;
     const collector = await this.db.selectFrom('collectors').select('team_id').where('id', '=', collectorId).executeTakeFirst();
-    if (!collector) throw refuse('collector_not_found', `collector ${collectorId} does not exist`, { collectorId });
+    if (!collector) throw collectorNotFound(collectorId);
     if (collector.team_id !== p.teamId) {
       throw refuse('collector_not_in_team', `collector ${collectorId} is in team ${collector.team_id ?? 'none'}, not team ${p.teamId}`, {
         collectorId,
@@ -139,12 +145,16 @@ export class UserService {
         ...(collector.team_id !== null ? { collectorTeamId: collector.team_id } : {}),
       });
     }
+    const refusal = await this.secondLogin(collectorId, userId);
+    if (refusal) throw refusal;
+  }
+
+  /** collector_has_login naming the collector's other active login, if there is one. */
+  private async secondLogin(collectorId: number, userId: number | null): Promise<OperationError | null> {
     let other = this.db.selectFrom('users').select(['id', 'email']).where('collector_id', '=', collectorId).where('active', '=', true);
     if (userId !== null) other = other.where('id', '<>', userId);
     const holder = await other.executeTakeFirst();
-    if (holder) {
-      throw refuse('collector_has_login', `collector ${collectorId} already has a login: user ${holder.id} (${holder.email})`, { collectorId, userId: holder.id, email: holder.email });
-    }
+    return holder ? refuse('collector_has_login', `collector ${collectorId} already has a login: user ${holder.id} (${holder.email})`, { collectorId, userId: holder.id, email: holder.email }) : null;
   }
 
   private async assertEmailFree(email: string, userId: number | null): Promise<void> {
@@ -165,4 +175,5 @@ function refuse<R extends UserRefusal>(reason: R, message: string, values: UserR
   return new OperationError(USER_REFUSALS[reason].status, message, reason, values);
 }
 
+const collectorNotFound = (collectorId: number) => refuse('collector_not_found', `collector ${collectorId} does not exist`, { collectorId });
 const emailTaken = (email: string) => refuse('email_taken', `a user with email ${email} already exists`, { email });

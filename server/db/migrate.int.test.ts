@@ -135,4 +135,32 @@ describe('migrations', () => {
       await old.drop();
     }
   }, 120_000);
+
+  it('keeps the oldest of a collector\'s active logins at 0017, ends the others\' sessions, and refuses a second', async () => {
+    const old = await createTestDatabase();
+    const o = await openDatabase({ databaseUrl: old.databaseUrl ?? null, dataDir: old.dataDir });
+    try {
+      await migrateTo(o.db, '0016-offline-once');
+      await sql`insert into teams (id, name) values (1, 'Centro')`.execute(o.db);
+      await sql`insert into collectors (id, name, team_id) values (1, 'Ana', 1), (2, 'Beto', 1)`.execute(o.db);
+      // Two admins made Ana a login at once; Beto's old login is inactive beside his current one.
+      await sql`insert into users (id, email, name, password_hash, role, team_id, collector_id, active) values
+        (1, 'ana@x', 'Ana', 'h', 'collector', 1, 1, true), (2, 'ana2@x', 'Ana', 'h', 'collector', 1, 1, true),
+        (3, 'beto-old@x', 'Beto', 'h', 'collector', 1, 2, false), (4, 'beto@x', 'Beto', 'h', 'collector', 1, 2, true)`.execute(o.db);
+      await sql`insert into sessions (token_hash, user_id, expires_at) values ('a1', 1, now() + interval '1 day'), ('a2', 2, now() + interval '1 day')`.execute(o.db);
+      expect(await migrateToLatest(o.db)).toContain('0017-one-login-per-collector');
+      const users = await sql<{ id: number; active: boolean }>`select id, active from users order by id`.execute(o.db);
+      expect(users.rows).toEqual([
+        { id: 1, active: true },
+        { id: 2, active: false },
+        { id: 3, active: false },
+        { id: 4, active: true },
+      ]);
+      expect((await sql<{ token_hash: string }>`select token_hash from sessions`.execute(o.db)).rows).toEqual([{ token_hash: 'a1' }]);
+      await expect(sql`update users set active = true where id = 3`.execute(o.db)).rejects.toThrow('users_one_login_per_collector');
+    } finally {
+      await o.close();
+      await old.drop();
+    }
+  }, 120_000);
 });

@@ -15,6 +15,7 @@ import * as m0013 from './migrations/0013-user-and-device-state.ts';
 import * as m0014 from './migrations/0014-alarm-events.ts';
 import * as m0015 from './migrations/0015-team-even-share.ts';
 import * as m0016 from './migrations/0016-offline-once.ts';
+import * as m0017 from './migrations/0017-one-login-per-collector.ts';
 
 /** Every migration by name, in order. Listed explicitly so bundling and tsx agree on what runs. */
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0014-alarm-events': m0014,
   '0015-team-even-share': m0015,
   '0016-offline-once': m0016,
+  '0017-one-login-per-collector': m0017,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
