@@ -115,7 +115,7 @@ describe('the devices page in Chromium', () => {
     await form.getByLabel('Id único').fill('ana-phone');
     await form.getByLabel('Nombre').fill('Otro');
     await form.getByRole('button', { name: 'Registrar' }).click();
-    await expect.poll(() => form.getByRole('alert').innerText()).toBe('Ya existe un dispositivo con ese id.');
+    await expect.poll(() => form.getByRole('alert').innerText()).toBe('Ya existe un dispositivo con el id ana-phone.');
     await form.getByLabel('Id único').fill('con espacios!');
     await form.getByRole('button', { name: 'Registrar' }).click();
     await expect.poll(() => form.getByRole('alert').innerText()).toContain('Datos no válidos');

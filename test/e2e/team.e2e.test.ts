@@ -73,7 +73,7 @@ describe('the collectors and teams page in Chromium', () => {
     // A name of spaces only is refused in the page's words, and nothing is added.
     await form.getByLabel('Nombre').fill('   ');
     await form.getByRole('button', { name: 'Agregar' }).click();
-    await expect.poll(() => form.getByRole('alert').innerText()).toContain('Datos no válidos');
+    await expect.poll(() => form.getByRole('alert').innerText()).toBe('Escribe el nombre del cobrador: no puede quedar en blanco.');
     expect(await listed()).toHaveLength(3);
 
     // Added to another team than the first offered, with a phone.
@@ -174,7 +174,8 @@ describe('the collectors and teams page in Chromium', () => {
     expect(await form.getByLabel('Equipo').locator('option').allInnerTexts()).toEqual(['Centro', 'Norte', 'Sur']);
     await create.getByLabel('Nombre').fill('centro');
     await create.getByRole('button', { name: 'Crear equipo' }).click();
-    await expect.poll(() => notice(page, 'teams').innerText()).toBe('Ya existe un equipo llamado «centro».');
+    // The server's code names the team that has the name, as stored.
+    await expect.poll(() => notice(page, 'teams').innerText()).toBe('Ya existe el equipo «Centro»: los nombres de equipo deben distinguirse en algo más que mayúsculas y minúsculas.');
 
     await teamRow(page, 'Sur').getByRole('button', { name: 'Editar' }).click();
     const teamEditor = page.getByRole('dialog', { name: 'Editar el equipo Sur' });

@@ -1,6 +1,6 @@
 import type { LivePosition } from '$contract/live.ts';
 import { describe, expect, it } from 'vitest';
-import { DEVICE_PROTOCOLS, filterDevices, foldLive, newestReport, refusalKey, unregistered, type Report } from './device-rows.ts';
+import { DEVICE_PROTOCOLS, filterDevices, foldLive, newestReport, unregistered, type Report } from './device-rows.ts';
 
 const fold = (s: string) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 const dev = (uniqueId: string, name: string, protocol: string | null, collectorId: number | null) => ({ uniqueId, name, protocol, collectorId });
@@ -72,17 +72,7 @@ describe('unregistered', () => {
   });
 });
 
-describe('refusalKey', () => {
-  it("words the API's refusals for the action that met them", () => {
-    expect(refusalKey('register', 409)).toBe('devices.error.duplicate');
-    expect(refusalKey('register', 400)).toBe('devices.error.badInput');
-    expect(refusalKey('register', 404)).toBe('devices.error.noCollector');
-    expect(refusalKey('update', 409)).toBe('devices.error.collectorInactive');
-    expect(refusalKey('rotate', 404)).toBe('devices.error.gone');
-    expect(refusalKey('update', 403)).toBe('devices.error.forbidden');
-    expect(refusalKey('register', 500)).toBeNull();
-  });
-
+describe('DEVICE_PROTOCOLS', () => {
   it('offers every protocol the contract accepts', () => {
     expect(DEVICE_PROTOCOLS).toEqual(['mqtt', 'owntracks', 'gt06', 'teltonika', 'h02', 'osmand']);
   });

@@ -79,14 +79,3 @@ export function unregistered<U extends { uniqueId: string; lastSeen: string }>(u
   }
   return [...latest.values()].sort((a, b) => Date.parse(b.lastSeen) - Date.parse(a.lastSeen));
 }
-
-export type DeviceAction = 'register' | 'update' | 'rotate';
-
-/** A refusal in the page's words; null: none fits, show the server's message. */
-export function refusalKey(action: DeviceAction, status: number): MessageKey | null {
-  if (status === 400) return 'devices.error.badInput';
-  if (status === 403) return 'devices.error.forbidden';
-  if (status === 404) return action === 'register' ? 'devices.error.noCollector' : 'devices.error.gone';
-  if (status === 409) return action === 'register' ? 'devices.error.duplicate' : 'devices.error.collectorInactive';
-  return null;
-}

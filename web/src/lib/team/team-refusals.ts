@@ -1,3 +1,5 @@
+import type { CollectorRefusal } from '$contract/collector.ts';
+import type { TeamRefusal } from '$contract/team.ts';
 import type { MessageKey } from '../i18n/es.ts';
 
 /** What the page needs of an ApiError: its status and the server's code with the values it names. */
@@ -14,25 +16,63 @@ export interface RefusalText {
 }
 
 type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+type Values = Record<string, string | number>;
 
 export type CollectorAction = 'add' | 'edit' | 'move' | 'deactivate' | 'reactivate';
-export type TeamAction = 'create' | 'edit' | 'delete';
 
-const count = (values: Refused['values'], name: string): number => Number(values?.[name] ?? 0);
+const count = (values: Values, name: string): number => Number(values[name] ?? 0);
+const id = (values: Values, name: string): number => Number(values[name]);
+
+/** What a collector refusal's words need besides its values. */
+export interface CollectorRefusalContext {
+  action: CollectorAction;
+  /** The collector's name, as the page shows it. */
+  name: string;
+  /** A team's name by id, as the page lists teams. */
+  team: (id: number) => string;
+  t: Translate;
+}
+
+function hasVisits(values: Values, { action, name, t }: CollectorRefusalContext): RefusalText {
+  const visits = count(values, 'visits');
+  // The server sends it on a move or a deactivation only; anything else is worded as the latter.
+  const key: MessageKey =
+    action === 'move'
+      ? visits === 1
+        ? 'team.refusal.hasVisits.move.one'
+        : 'team.refusal.hasVisits.move.other'
+      : visits === 1
+        ? 'team.refusal.hasVisits.deactivate.one'
+        : 'team.refusal.hasVisits.deactivate.other';
+  return { text: t(key, { name, visits }), link: { href: '/board', label: t('team.refusal.toBoard') } };
+}
 
 /**
- * Why the server refused a change to `name` (server/api/collector.routes.ts), in the page's words;
- * null: a refusal this page does not know, show the server's message.
+ * Each code of the collector routes (server/contract/collector.ts COLLECTOR_REFUSALS) in the page's
+ * words: a `Record` so a code the contract adds cannot be left unworded.
  */
-export function collectorRefusal(action: CollectorAction, err: Refused, name: string, t: Translate): RefusalText | null {
-  if (err.status === 409 && err.reason === 'collector_has_visits' && (action === 'deactivate' || action === 'move')) {
-    const visits = count(err.values, 'visits');
-    const key: MessageKey = action === 'deactivate' ? (visits === 1 ? 'team.refusal.hasVisits.deactivate.one' : 'team.refusal.hasVisits.deactivate.other') : visits === 1 ? 'team.refusal.hasVisits.move.one' : 'team.refusal.hasVisits.move.other';
-    return { text: t(key, { name, visits }), link: { href: '/board', label: t('team.refusal.toBoard') } };
-  }
-  if (err.status === 400) return { text: t('team.error.badCollector') };
-  if (err.status === 403) return { text: t(action === 'add' ? 'team.error.notYourTeam' : 'team.error.forbidden') };
-  if (err.status === 404) return { text: t(action === 'add' ? 'team.error.noTeam' : 'team.error.collectorGone', { name }) };
+const COLLECTOR_WORDING: Record<CollectorRefusal, (values: Values, c: CollectorRefusalContext) => RefusalText> = {
+  collector_name_blank: (_, { t }) => ({ text: t('team.error.nameBlank') }),
+  no_team_for_admins: (_, { t }) => ({ text: t('team.error.noTeamForAdmins') }),
+  not_your_team: (_, { t }) => ({ text: t('team.error.notYourTeam') }),
+  move_for_admins: (_, { name, t }) => ({ text: t('team.error.moveForAdmins', { name }) }),
+  team_not_found: (v, { team, t }) => ({ text: t('team.error.noTeam', { team: team(id(v, 'teamId')) }) }),
+  collector_not_found: (_, { name, t }) => ({ text: t('team.error.collectorGone', { name }) }),
+  collector_has_visits: hasVisits,
+  external_id_taken: (v, { t }) => ({ text: t('team.error.externalIdTaken', { externalId: String(v.externalId) }) }),
+};
+
+const isCollectorRefusal = (reason: string | undefined): reason is CollectorRefusal => reason !== undefined && Object.hasOwn(COLLECTOR_WORDING, reason);
+
+/**
+ * Why the server refused a change to a collector (server/api/collector.routes.ts), in the page's
+ * words, from its `reason` code; null: a refusal this page does not know, show the server's message.
+ */
+export function collectorRefusal(err: Refused, c: CollectorRefusalContext): RefusalText | null {
+  if (isCollectorRefusal(err.reason)) return COLLECTOR_WORDING[err.reason](err.values ?? {}, c);
+  // The schema's own 400s (a field the form let through) carry no code.
+  if (err.status === 400) return { text: c.t('team.error.badCollector') };
+  if (err.status === 403) return { text: c.t('team.error.forbidden') };
   return null;
 }
 
@@ -65,16 +105,40 @@ export function holdingsText(values: Record<string, string | number>, t: Transla
   return new Intl.ListFormat(languageTag, { type: 'conjunction' }).format(parts);
 }
 
-/** Why the server refused a change to the team `name`, in the page's words; null: show the server's message. */
-export function teamRefusal(action: TeamAction, err: Refused, name: string, t: Translate, languageTag: string): RefusalText | null {
-  if (err.status === 409 && err.reason === 'team_not_empty') {
-    const held = holdingsText(err.values ?? {}, t, languageTag);
+/** What a team refusal's words need besides its values. */
+export interface TeamRefusalContext {
+  /** The team's name: the one asked for on a create or rename, else as the page lists it. */
+  name: string;
+  t: Translate;
+  languageTag: string;
+}
+
+/**
+ * Each code of the team routes (server/contract/team.ts TEAM_REFUSALS) in the page's words: a
+ * `Record` so a code the contract adds cannot be left unworded.
+ */
+const TEAM_WORDING: Record<TeamRefusal, (values: Values, c: TeamRefusalContext) => RefusalText> = {
+  // The other team as stored: the same name, or the same in other letter case (migration 0011).
+  team_name_taken: (v, { name, t }) => {
+    const other = String(v.name ?? name);
+    return { text: t(other === name ? 'team.error.duplicateTeam' : 'team.error.duplicateTeamCase', { team: other }) };
+  },
+  unknown_time_zone: (v, { t }) => ({ text: t('team.error.unknownZone', { zone: String(v.timeZone) }) }),
+  unknown_currency: (v, { t }) => ({ text: t('team.error.unknownCurrency', { currency: String(v.currency) }) }),
+  team_not_found: (_, { name, t }) => ({ text: t('team.error.teamGone', { team: name }) }),
+  team_not_empty: (v, { name, t, languageTag }) => {
+    const held = holdingsText(v, t, languageTag);
     return { text: held === '' ? t('team.refusal.notEmptyNow', { team: name }) : t('team.refusal.notEmpty', { team: name, holdings: held }) };
-  }
-  // POST and PATCH /api/teams: another team has this name, in any letter case (migration 0011).
-  if (err.status === 409 && action !== 'delete') return { text: t('team.error.duplicateTeam', { team: name }) };
-  if (err.status === 400) return { text: t('team.error.badTeam') };
-  if (err.status === 403) return { text: t('team.error.forbidden') };
-  if (err.status === 404) return { text: t('team.error.teamGone', { team: name }) };
+  },
+};
+
+const isTeamRefusal = (reason: string | undefined): reason is TeamRefusal => reason !== undefined && Object.hasOwn(TEAM_WORDING, reason);
+
+/** Why the server refused a change to a team, in the page's words, from its `reason` code; null: show the server's message. */
+export function teamRefusal(err: Refused, c: TeamRefusalContext): RefusalText | null {
+  if (isTeamRefusal(err.reason)) return TEAM_WORDING[err.reason](err.values ?? {}, c);
+  // The schema's own 400s (a name too long, a currency not of three capitals) carry no code.
+  if (err.status === 400) return { text: c.t('team.error.badTeam') };
+  if (err.status === 403) return { text: c.t('team.error.forbidden') };
   return null;
 }
