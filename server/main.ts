@@ -16,11 +16,12 @@ try {
   if (demo && config.MQTT_URL) throw new Error('MQTT_URL is set: the demo fleet needs the embedded broker; unset MQTT_URL for npm run demo');
   // The demo city's streets (its road graph and offline map) are the demo's only: `npm start` serves a lender anywhere.
   const city = demo ? demoCity() : null;
-  const server = await startServer(config, { city: city && { center: city.center, streets: city.streets }, warmSolver: true });
+  // The demo's teams work where it is morning now (demo-day.ts): the admin, of no team, reads their clock and their day.
+  const timeZone = demo ? demoTimeZone(config.TIME_ZONE, process.env.TIME_ZONE !== undefined) : config.TIME_ZONE;
+  const server = await startServer({ ...config, TIME_ZONE: timeZone }, { city: city && { center: city.center, streets: city.streets }, warmSolver: true });
   let fleet: ReturnType<typeof startFleet> | null = null;
   if (demo) {
     const collectors = Number(process.env.DEMO_COLLECTORS ?? 25);
-    const timeZone = demoTimeZone(config.TIME_ZONE, process.env.TIME_ZONE !== undefined);
     if (timeZone !== config.TIME_ZONE) {
       server.log.warn({ timeZone, instead: config.TIME_ZONE }, `it is night or late in ${config.TIME_ZONE} for a 10-hour day: the demo's teams work in ${timeZone}, where it is morning (set TIME_ZONE to choose)`);
     }

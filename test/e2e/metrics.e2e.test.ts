@@ -174,4 +174,23 @@ describe('the metrics page for the seeded day', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("opens on the last seven days ending on the user's team's today, though the dashboard's default zone is on another day", { timeout: 120_000 }, async () => {
+    const dayIn = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
+    // UTC+14 is on Mexico City's tomorrow from 4:00 there, UTC−12 on its yesterday until 6:00: one of them differs now.
+    const zone = ['Pacific/Kiritimati', 'Etc/GMT+12'].find((z) => dayIn(z) !== dayIn('America/Mexico_City'))!;
+    const created = await t.api<{ id: number }>('POST', '/api/teams', { name: `Lejos ${randomUUID().slice(0, 6)}`, timeZone: zone });
+    expect(created.status).toBe(201);
+    const team = created.body.id;
+    const email = `far.${randomUUID().slice(0, 6)}@test.local`;
+    await t.server.auth.createUser({ email, name: 'Far supervisor', password: 'pw-123456', role: 'supervisor', teamId: team });
+    const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    await logIn(page, t.baseUrl, email, 'pw-123456');
+    await page.goto(`${t.baseUrl}/metrics`);
+    const today = dayIn(zone);
+    const weekAgo = new Date(Date.parse(`${today}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+    await expect.poll(() => page.locator('input[name=to]').inputValue(), { timeout: 15_000 }).toBe(today);
+    expect(await page.locator('input[name=from]').inputValue()).toBe(weekAgo);
+    await page.close();
+  });
 });
