@@ -60,7 +60,7 @@ export interface CollectorRoutesOptions {
   db: Kysely<Database>;
   auth: AuthService;
   teamDefaults: TeamDefaults;
-  /** Collectors or teams changed; `teamIds`: the teams whose list of collectors did (null: collectors of no team). */
+  /** Collectors or teams changed; `teamIds`: the teams whose list of collectors did, or the team created or deleted (null: collectors of no team). */
   onChanged(teamIds: (number | null)[]): void;
 }
 
@@ -183,6 +183,8 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
       if (req.body.currency !== undefined && !CURRENCIES.has(currency)) throw unknownCurrency(currency);
       try {
         const row = await db.insertInto('teams').values({ name, time_zone: timeZone, currency }).returning('id').executeTakeFirstOrThrow();
+        // Other admins' team pages list the teams and offer them in the pickers: they reload on it.
+        onChanged([row.id]);
         return reply.code(201).send({ id: row.id });
       } catch (e) {
         if (isCheckViolation(e)) throw unknownZone(timeZone);
@@ -242,8 +244,8 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
     },
     async (req, reply) => {
       await deleteTeam(db, req.params.id);
-      // Only an empty team is deleted: no collector list changed.
-      onChanged([]);
+      // Only an empty team is deleted, so no collector row changed; but other admins' team pages list it and offer it in the pickers.
+      onChanged([req.params.id]);
       return reply.code(204).send(null);
     },
   );

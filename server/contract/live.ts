@@ -33,7 +33,7 @@ export const LIVE_PATH = '/live';
 
 /**
  * Collectors were added, renamed, moved, (de)activated, given a phone, or their team renamed or given a new
- * zone, or a device was registered to one, handed over, disabled or enabled: the dashboard reloads GET /api/collectors. Sent to the teams named (on a move, the one left
+ * zone, or a team was created or deleted (named in `teamIds`), or a device was registered to one, handed over, disabled or enabled: the dashboard reloads GET /api/collectors (and its teams). Sent to the teams named (on a move, the one left
  * and the one joined) and to those who watch every team; not part of SPEC §7's list, which it extends.
  */
 export interface LiveCollectorsChanged {

@@ -82,6 +82,22 @@ describe('the live `collectors` event', () => {
     expect(admin).toEqual([{ teamIds: [otro] }, { teamIds: [otro] }]);
   });
 
+  it("is sent when a team is created or deleted, to those who watch every team (the team pages that list teams), and not for a refused one", async () => {
+    const admin = await watch(t.token);
+    const ofNorte = await watch(await loginAs(t, 'supervisor', norte, 'Norte teams supervisor'));
+    const created = await t.api<{ id: number }>('POST', '/api/teams', { name: 'Nuevo' });
+    expect(created.status).toBe(201);
+    await received(admin, 1);
+    expect(admin).toEqual([{ teamIds: [created.body.id] }]);
+    expect((await t.api('POST', '/api/teams', { name: 'NUEVO' })).status).toBe(409);
+    // Norte still holds collectors: refused, and nothing sent.
+    expect((await t.api('DELETE', `/api/teams/${norte}`)).status).toBe(409);
+    expect((await t.api('DELETE', `/api/teams/${created.body.id}`)).status).toBe(204);
+    await received(admin, 2);
+    expect(admin).toEqual([{ teamIds: [created.body.id] }, { teamIds: [created.body.id] }]);
+    expect(ofNorte).toEqual([]);
+  });
+
   it("is sent when a collector's devices change: registered to them, handed to another team's collector, disabled", async () => {
     const admin = await watch(t.token);
     const ofNorte = await watch(await loginAs(t, 'supervisor', norte, 'Norte devices supervisor'));

@@ -8,7 +8,7 @@ export const teamEn: Record<keyof typeof teamEs, string> = {
   'team.loadFailed': 'Could not load the collectors: {message}',
   'team.collectors.title': 'Collectors',
   'team.search': 'Search collectors',
-  'team.searchHint': 'Name, team or device…',
+  'team.searchHint': 'Name, team, phone or device…',
   'team.showInactive': 'Show inactive',
   'team.count': '{shown} of {total}',
   'team.empty': 'No collectors yet.',

@@ -6,7 +6,7 @@ export const teamEs = {
   'team.loadFailed': 'No se pudieron cargar los cobradores: {message}',
   'team.collectors.title': 'Cobradores',
   'team.search': 'Buscar cobradores',
-  'team.searchHint': 'Nombre, equipo o dispositivo…',
+  'team.searchHint': 'Nombre, equipo, teléfono o dispositivo…',
   'team.showInactive': 'Mostrar inactivos',
   'team.count': '{shown} de {total}',
   'team.empty': 'Todavía no hay cobradores.',

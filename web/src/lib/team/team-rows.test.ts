@@ -4,7 +4,12 @@ import { collectorPatch, filterCollectors } from './team-rows.ts';
 /** The wall's searchKey (fleet.svelte.ts, which needs SvelteKit to load). */
 const searchKey = (s: string) => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 
-const collector = (name: string, teamName: string | null, devices: string[] = []) => ({ name, teamName, devices: devices.map((uniqueId) => ({ uniqueId, protocol: 'mqtt', active: true })) });
+const collector = (name: string, teamName: string | null, devices: string[] = [], phone: string | null = null) => ({
+  name,
+  teamName,
+  phone,
+  devices: devices.map((uniqueId) => ({ uniqueId, protocol: 'mqtt', active: true })),
+});
 
 describe('filterCollectors', () => {
   const rows = [collector('José Pérez', 'Centro', ['jose-phone']), collector('Ana Ruiz', 'Norte'), collector('Beto Soto', null, ['359339081234567'])];
@@ -14,6 +19,18 @@ describe('filterCollectors', () => {
     expect(filterCollectors(rows, '  NORTE ', searchKey).map((c) => c.name)).toEqual(['Ana Ruiz']);
     expect(filterCollectors(rows, '3593390', searchKey).map((c) => c.name)).toEqual(['Beto Soto']);
     expect(filterCollectors(rows, 'zz', searchKey)).toEqual([]);
+  });
+
+  it('finds a collector by phone, spaced or dashed either way, and leaves digits in words to the other fields', () => {
+    const phones = [collector('Ana Ruiz', 'Centro', [], '33 1234-5678'), collector('Beto Soto', 'Centro', ['ana-2'], '+52 (55) 9876 5432'), collector('Ciro Lara', 'Norte 2')];
+    const found = (q: string) => filterCollectors(phones, q, searchKey).map((c) => c.name);
+    expect(found('3312345678')).toEqual(['Ana Ruiz']);
+    expect(found('1234 5678')).toEqual(['Ana Ruiz']);
+    expect(found('55-9876')).toEqual(['Beto Soto']);
+    expect(found('+52 55')).toEqual(['Beto Soto']);
+    // "Norte 2" is a team's name, not a phone: its digit matches no phone that merely holds a 2.
+    expect(found('norte 2')).toEqual(['Ciro Lara']);
+    expect(found('ana-2')).toEqual(['Beto Soto']);
   });
 
   it('lists everyone for an empty search', () => {

@@ -8,16 +8,26 @@ import type { CollectorSummary } from '$contract/collector.ts';
 export const TEAM_MANAGERS: readonly Role[] = ['admin', 'supervisor'];
 export const TEAM_EDITORS: readonly Role[] = ['admin'];
 
-type Searched = Pick<CollectorSummary, 'name' | 'teamName' | 'devices'>;
+type Searched = Pick<CollectorSummary, 'name' | 'teamName' | 'devices' | 'phone'>;
+
+/** A query that is a phone number, or part of one, as people type them: digits, spaces and + ( ) . - */
+const PHONE_QUERY = /^[\d\s()+.-]*\d[\d\s()+.-]*$/;
+const digits = (text: string) => text.replace(/\D/g, '');
 
 /**
- * Collectors whose name, team or a device's id holds `query`. `key` folds case and accents (the
- * wall's searchKey), so "jose" finds "José".
+ * Collectors whose name, team, phone or a device's id holds `query`. `key` folds case and accents (the
+ * wall's searchKey), so "jose" finds "José". A query of digits finds a phone however either is spaced
+ * or dashed: "3312345678" finds "33 1234 5678".
  */
 export function filterCollectors<C extends Searched>(collectors: readonly C[], query: string, key: (text: string) => string): C[] {
   const q = key(query.trim());
   if (q === '') return [...collectors];
-  return collectors.filter((c) => key([c.name, c.teamName ?? '', ...c.devices.map((d) => d.uniqueId)].join('\n')).includes(q));
+  const number = PHONE_QUERY.test(q) ? digits(q) : null;
+  return collectors.filter(
+    (c) =>
+      key([c.name, c.teamName ?? '', c.phone ?? '', ...c.devices.map((d) => d.uniqueId)].join('\n')).includes(q) ||
+      (number !== null && c.phone !== null && digits(c.phone).includes(number)),
+  );
 }
 
 /**
