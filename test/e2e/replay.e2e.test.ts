@@ -168,4 +168,27 @@ describe('track replay', () => {
     expect(adminErrors).toEqual([]);
     await admin.close();
   });
+
+  it("opens on today of the chosen collector's team, not of the dashboard's zone, until a day is picked", { timeout: 120_000 }, async () => {
+    const dayIn = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
+    // UTC+14 is on Mexico City's tomorrow from 4:00 there, UTC−12 on its yesterday until 6:00: one of them differs now.
+    const zone = ['Pacific/Kiritimati', 'Etc/GMT+12'].find((z) => dayIn(z) !== dayIn(TIME_ZONE))!;
+    const team = await t.api<{ id: number }>('POST', '/api/teams', { name: 'Lejos', timeZone: zone });
+    expect(team.status).toBe(201);
+    const lola = await createCollector(t, 'Lola', team.body.id);
+    await t.createDevice('lola-phone', lola);
+
+    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+    await page.goto(`${t.baseUrl}/replay`);
+    const date = page.locator('input[type=date]');
+    await expect.poll(() => date.inputValue(), { timeout: 15_000 }).toBe(dayIn(TIME_ZONE));
+    await page.locator('select').first().selectOption({ label: 'Lola' });
+    await expect.poll(() => date.inputValue()).toBe(dayIn(zone));
+    // A day picked stays picked whichever collector is chosen next.
+    await date.fill(day);
+    await page.locator('select').first().selectOption({ label: 'Ana' });
+    expect(await date.inputValue()).toBe(day);
+    await page.close();
+  });
 });
