@@ -250,15 +250,20 @@ describe('refusals of the device routes', () => {
       status: 409,
       body: { message: `collector ${dora} is inactive`, reason: 'collector_inactive', values: { collectorId: dora } },
     });
+    expect(await post({ uniqueId: 'dora-phone', name: 'Teléfono de Dora', collectorId: dora }, supCentro)).toMatchObject({
+      status: 409,
+      body: { message: `collector ${dora} is inactive`, reason: 'collector_inactive', values: { collectorId: dora } },
+    });
+    expect((await t.api<{ devices: { uniqueId: string }[] }>('GET', '/api/devices')).body.devices.map((d) => d.uniqueId)).not.toContain('dora-phone');
   });
 
   it('are listed per route in the OpenAPI document', async () => {
     const doc = (await (await fetch(`${t.baseUrl}/api/docs/json`)).json()) as { paths: Record<string, Record<string, { description?: string }>> };
     const codes = (text = '') => [...text.matchAll(/^- \d{3} `([a-z_]+)`/gm)].map((m) => m[1]).sort();
-    expect(codes(doc.paths['/api/devices']?.post?.description)).toEqual(['collector_not_found', 'unique_id_taken']);
+    expect(codes(doc.paths['/api/devices']?.post?.description)).toEqual(['collector_inactive', 'collector_not_found', 'unique_id_taken']);
     expect(codes(doc.paths['/api/devices/{uniqueId}']?.patch?.description)).toEqual(['collector_inactive', 'collector_not_found', 'device_not_found']);
     expect(codes(doc.paths['/api/devices/{uniqueId}/token']?.post?.description)).toEqual(['device_not_found']);
     expect(codes(doc.paths['/api/devices/{uniqueId}/positions']?.get?.description)).toEqual(['device_not_found']);
-    expect(doc.paths['/api/devices/{uniqueId}']?.patch?.description).toContain('- 409 `collector_inactive` (`values.collectorId`): handing the device to a collector who was deactivated');
+    expect(doc.paths['/api/devices/{uniqueId}']?.patch?.description).toContain('- 409 `collector_inactive` (`values.collectorId`): registering the device to, or handing it to, a collector who was deactivated');
   });
 });

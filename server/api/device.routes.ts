@@ -44,7 +44,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
       onRequest: admins,
       schema: {
         tags: ['devices'],
-        description: refusalsDoc(DEVICE_REFUSALS, ['collector_not_found', 'unique_id_taken']),
+        description: refusalsDoc(DEVICE_REFUSALS, ['collector_not_found', 'collector_inactive', 'unique_id_taken']),
         body: CreateDevice,
         response: { 201: DeviceWithToken, 404: ErrorBody, 409: ErrorBody },
       },
@@ -53,10 +53,12 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
       const { uniqueId, name, collectorId = null, protocol = null } = req.body;
       let collectorTeam: number | null = null;
       if (collectorId !== null) {
-        const c = await db.selectFrom('collectors').select('team_id').where('id', '=', collectorId).executeTakeFirst();
+        const c = await db.selectFrom('collectors').select(['team_id', 'active']).where('id', '=', collectorId).executeTakeFirst();
         // Another team's collector is as unknown to a supervisor as one that does not exist, as in every team-scoped read.
         const team = readScope(req.user);
         if (!c || (team !== null && c.team_id !== team)) throw refusal(DEVICE_REFUSALS, 'collector_not_found', `collector ${collectorId} does not exist`, { collectorId });
+        // As on a hand-over: a device of someone who left would report for nobody on the wall.
+        if (!c.active) throw refusal(DEVICE_REFUSALS, 'collector_inactive', `collector ${collectorId} is inactive`, { collectorId });
         collectorTeam = c.team_id;
       }
       const token = randomBytes(24).toString('base64url');

@@ -58,7 +58,7 @@ export type DevicePatch = Static<typeof DevicePatch>;
 export const DEVICE_REFUSALS = {
   unique_id_taken: { status: 409, values: ['uniqueId'], when: 'a device with this uniqueId is already registered (enabled or not)' },
   collector_not_found: { status: 404, values: ['collectorId'], when: "no collector has this collectorId, or it is of a team other than the supervisor's" },
-  collector_inactive: { status: 409, values: ['collectorId'], when: 'handing the device to a collector who was deactivated' },
+  collector_inactive: { status: 409, values: ['collectorId'], when: 'registering the device to, or handing it to, a collector who was deactivated' },
   device_not_found: { status: 404, values: ['uniqueId'], when: "no device has this uniqueId, or it is another team's (or, to a collector, a teammate's)" },
 } as const satisfies RefusalTable;
 export type DeviceRefusal = keyof typeof DEVICE_REFUSALS;
