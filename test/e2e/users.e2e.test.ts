@@ -55,6 +55,12 @@ async function signIn(page: Page, email: string, password: string): Promise<stri
   return new URL(page.url()).pathname.startsWith('/login') ? `refused: ${await refused.innerText()}` : 'signed in';
 }
 
+/** 'Cambiar mi contraseña' as a person opens it: their name (or initials, on a tablet) in the top bar, then the menu's entry. */
+async function openPasswordDialog(page: Page, name: string, entry = 'Cambiar mi contraseña') {
+  await page.getByRole('banner').getByRole('button', { name }).click();
+  await page.getByRole('button', { name: entry, exact: true }).click();
+}
+
 describe('the users page in Chromium', () => {
   it('lets an admin create a dispatcher login that signs in, change its role, reset its password and deactivate it, ending its open session', { timeout: 180_000 }, async () => {
     const { page, errors } = await open(ADMIN.email, ADMIN.password, { width: 1366, height: 900 });
@@ -244,7 +250,7 @@ describe('changing one\'s own password from the top bar', () => {
     await t.server.auth.createUser({ ...PABLO, password: PASSWORD, role: 'dispatcher', teamId });
     const { page, errors } = await open(PABLO.email, PASSWORD);
     const other = await open(PABLO.email, PASSWORD);
-    await page.getByRole('button', { name: PABLO.name }).click();
+    await openPasswordDialog(page, PABLO.name);
     const dialog = page.getByRole('dialog', { name: 'Cambiar mi contraseña' });
     const fill = async (current: string, next: string, repeat: string) => {
       await dialog.getByLabel('Contraseña actual').fill(current);
@@ -268,5 +274,54 @@ describe('changing one\'s own password from the top bar', () => {
     expect(await signIn(fresh, PABLO.email, 'nueva-clave-1')).toBe('signed in');
     expect(unexpected(errors)).toEqual([]);
     await Promise.all([page.close(), other.page.close(), fresh.close()]);
+  });
+
+  it('is in reach on a tablet, portrait and landscape, in either language, and on a phone the bar still fits', { timeout: 120_000 }, async () => {
+    const LUCIA = { email: 'lucia@test.local', name: 'Lucía de la Peña' };
+    await t.server.auth.createUser({ ...LUCIA, password: PASSWORD, role: 'supervisor', teamId });
+    const fitsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+
+    // A portrait tablet, where the bar has no room for the name: the initials lead to the dialog.
+    const portrait = await open(LUCIA.email, PASSWORD, { width: 768, height: 1024 });
+    expect(await fitsSideways(portrait.page)).toBe(true);
+    await openPasswordDialog(portrait.page, LUCIA.name);
+    let dialog = portrait.page.getByRole('dialog', { name: 'Cambiar mi contraseña' });
+    await dialog.getByLabel('Contraseña actual').fill(PASSWORD);
+    await dialog.getByLabel('Contraseña nueva', { exact: true }).fill('tableta-vertical');
+    await dialog.getByLabel('Repite la contraseña nueva').fill('tableta-vertical');
+    await dialog.getByRole('button', { name: 'Cambiar contraseña' }).click();
+    await dialog.getByRole('status').filter({ hasText: 'tu contraseña cambió' }).waitFor();
+    await dialog.getByRole('button', { name: 'Cerrar' }).click();
+    expect(unexpected(portrait.errors)).toEqual([]);
+    await portrait.page.close();
+
+    // A landscape tablet, in English: the same, in the other language's words.
+    const landscape = await open(LUCIA.email, 'tableta-vertical', { width: 1024, height: 768 });
+    expect(await fitsSideways(landscape.page)).toBe(true);
+    await landscape.page.getByRole('button', { name: 'English' }).click();
+    await openPasswordDialog(landscape.page, 'Signed in as Lucía de la Peña', 'Change my password');
+    dialog = landscape.page.getByRole('dialog', { name: 'Change my password' });
+    await dialog.getByLabel('Current password').fill('tableta-vertical');
+    await dialog.getByLabel('New password', { exact: true }).fill('tableta-horizontal');
+    await dialog.getByLabel('New password again').fill('tableta-horizontal');
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await dialog.getByRole('status').filter({ hasText: 'your password changed' }).waitFor();
+    expect(unexpected(landscape.errors)).toEqual([]);
+    await landscape.page.close();
+
+    // On a phone, signed in with the newest password: the initials, and sign-out behind them, are on screen without scrolling sideways.
+    const phone = await open(LUCIA.email, 'tableta-horizontal', { width: 360, height: 740 });
+    const initials = phone.page.getByRole('banner').getByRole('button', { name: 'Sesión de Lucía de la Peña' });
+    expect(await initials.innerText()).toBe('LP');
+    expect(await fitsSideways(phone.page)).toBe(true);
+    await initials.click();
+    const signOut = phone.page.getByRole('button', { name: 'Salir', exact: true });
+    await signOut.waitFor();
+    const box = await signOut.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 360).toBe(true);
+    await signOut.click();
+    await phone.page.waitForURL((u) => u.pathname === '/login');
+    expect(await signIn(phone.page, LUCIA.email, 'tableta-vertical')).toBe('refused: Correo o contraseña incorrectos.');
+    await phone.page.close();
   });
 });

@@ -31,6 +31,7 @@ export const en: Record<MessageKey, string> = {
   'login.submitting': 'Signing in…',
   'login.badCredentials': 'Wrong email or password.',
   'login.failed': 'Could not sign in: {message}',
+  'session.menu': 'Signed in as {name}',
   'session.logout': 'Sign out',
   'password.open': 'Change my password',
   'password.title': 'Change my password',

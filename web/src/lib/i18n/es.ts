@@ -30,6 +30,7 @@ export const es = {
   'login.submitting': 'Entrando…',
   'login.badCredentials': 'Correo o contraseña incorrectos.',
   'login.failed': 'No se pudo iniciar sesión: {message}',
+  'session.menu': 'Sesión de {name}',
   'session.logout': 'Salir',
   'password.open': 'Cambiar mi contraseña',
   'password.title': 'Cambiar mi contraseña',
