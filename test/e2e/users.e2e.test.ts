@@ -324,4 +324,15 @@ describe('changing one\'s own password from the top bar', () => {
     expect(await signIn(phone.page, LUCIA.email, 'tableta-vertical')).toBe('refused: Correo o contraseña incorrectos.');
     await phone.page.close();
   });
+
+  it("keeps every section of the bar in view on a laptop while the data is stale (nothing reports to this server)", { timeout: 90_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+    await expect.poll(() => page.getByTestId('status-badge').getAttribute('data-state'), { timeout: 45_000 }).toBe('stale');
+    const nav = await page.locator('header nav').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(nav.scroll).toBeLessThanOrEqual(nav.client);
+    // The age is not lost: the badge's title says it.
+    expect(await page.getByTestId('status-badge').getAttribute('title')).toMatch(/Último dato|Aún no llegan datos/);
+    await page.close();
+  });
 });
