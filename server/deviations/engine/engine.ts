@@ -91,12 +91,12 @@ export class DeviationEngine {
   /**
    * An incident stored as open by an instance that stopped (SPEC §8): the collector's rule of that
    * kind carries it on as its own. Returns the engine's incident id, or null when no rule took it
-   * (no plan for the collector here, opened outside its shift — yesterday's, say —, the rule is
-   * off, or one of that kind is open already).
+   * (no plan for the collector here, the rule is off, one of that kind is open already, or — for
+   * the rules that watch the shift only — opened outside it: yesterday's, say).
    */
   resume(e: EngineEvent): number | null {
     const c = this.collectors.get(e.collectorId);
-    if (!c || !c.inShift(e.openedAtMs)) return null;
+    if (!c) return null;
     for (const r of c.rules) {
       const incident = r.resume?.(e, c);
       if (incident != null) return incident;

@@ -42,7 +42,7 @@ export class LongStopRule implements Rule {
   /** The stop goes on where it began (details lat/lon) until the collector stays away from there. */
   resume(e: EngineEvent, c: RuleContext): number | null {
     const { lat, lon, nearestVisitM } = e.details;
-    if (e.type !== 'long_stop' || this.incident >= 0 || !c.config.longStop.enabled || typeof lat !== 'number' || typeof lon !== 'number') return null;
+    if (e.type !== 'long_stop' || this.incident >= 0 || !c.config.longStop.enabled || !c.inShift(e.openedAtMs) || typeof lat !== 'number' || typeof lon !== 'number') return null;
     const { lon0, lat0, mPerDegLon } = c.plan;
     this.anchor = { x: (lon - lon0) * mPerDegLon, y: (lat - lat0) * M_PER_DEG_LAT, tsMs: e.openedAtMs, lat, lon, nearestVisitM: typeof nearestVisitM === 'number' ? nearestVisitM : Infinity };
     this.lastInsideMs = e.openedAtMs;

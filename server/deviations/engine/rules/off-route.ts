@@ -43,7 +43,7 @@ export class OffRouteRule implements Rule {
   }
 
   resume(e: EngineEvent, c: RuleContext): number | null {
-    if (e.type !== 'off_route' || this.h.open || !c.config.offRoute.enabled) return null;
+    if (e.type !== 'off_route' || this.h.open || !c.config.offRoute.enabled || !c.inShift(e.openedAtMs)) return null;
     this.h.resumeOpen();
     this.joined = true;
     this.peakM = typeof e.details.distanceM === 'number' ? e.details.distanceM : 0;

@@ -113,10 +113,17 @@ describe('incidents carried on after a restart (resume)', () => {
     expect(out).toEqual([{ kind: 'close', incident, event: expect.objectContaining({ openedAtMs: T0 - 10 * MIN, closedAtMs: T0 + 3 * MIN, details: { batteryPct: 22, minPct: 11 } }) }]);
   });
 
-  it("is not taken for a collector without a plan here, nor when it began before the plan's shift (yesterday's)", () => {
+  it("is not taken for a collector without a plan here; off route not when it began outside the plan's shift (yesterday's), a battery still low whenever it began", () => {
     const e = engine();
+    const yesterday = T0 - 24 * 60 * MIN;
     expect(e.resume({ ...left('speeding', T0, { limitKph: 80 }), collectorId: 8 })).toBeNull();
-    expect(e.resume(left('speeding', T0 - 24 * 60 * MIN, { limitKph: 80 }))).toBeNull();
-    expect(e.resume(left('speeding', T0, { limitKph: 80 }))).not.toBeNull();
+    expect(e.resume(left('off_route', yesterday, { distanceM: 300 }))).toBeNull();
+    expect(e.resume(left('off_route', T0, { distanceM: 300 }))).not.toBeNull();
+    // Its next reading settles it: above 20 % it closes, below it goes on.
+    const battery = e.resume(left('low_battery', yesterday, { batteryPct: 9 }));
+    expect(battery).not.toBeNull();
+    expect(e.ingest(track(T0, 1, () => [0, 0], { extra: () => ({ batteryPct: 80 }) }))).toEqual([
+      { kind: 'close', incident: battery, event: expect.objectContaining({ openedAtMs: yesterday, closedAtMs: T0 }) },
+    ]);
   });
 });
