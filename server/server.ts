@@ -114,7 +114,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const registry = new DeviceRegistry(dbh.db);
   const stats = new IngestStats();
   let live: LiveHub | undefined;
-  const emitEvent = (teamId: number, event: EventOut) => live?.emitEvent(teamId, event);
+  /** Events stored before the live stream exists (the deviation service's start closes what a stopped instance left open): sent once it does. */
+  const early: [number, EventOut][] = [];
+  const emitEvent = (teamId: number, event: EventOut) => (live ? live.emitEvent(teamId, event) : void early.push([teamId, event]));
   const deviationsLog = log.child({ part: 'deviations' });
   let deviationNotices: DeviationNotices | null = null;
   const deviations = new DeviationService({
@@ -308,6 +310,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   auth.onLogout = (token) => live?.endSession(token);
   auth.onSessionsEnded = (userId, keep) => live?.endUserSessions(userId, keep);
   await live.refreshDirectory();
+  for (const [teamId, event] of early.splice(0)) live.emitEvent(teamId, event);
 
   let httpPort: number;
   try {

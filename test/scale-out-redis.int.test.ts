@@ -1,4 +1,5 @@
 import mqtt from 'mqtt';
+import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventOut } from '../server/contract/event.ts';
@@ -160,5 +161,32 @@ describe('two instances sharing Redis', () => {
     // No SUBSCRIBE this time (a subscribe would fetch the retained copy): only the session can deliver it.
     const got = await until('the queued plan on B', () => received.find((p) => p.date === '2030-03-13'), 15_000);
     expect(got).toMatchObject({ version: plan.version, collectorId });
+  });
+
+  it("streams to the other instances' watchers what an instance closes as it starts: an incident a stopped instance left open", async () => {
+    const events: EventOut[] = [];
+    const socket = io(a.baseUrl, { path: '/live', auth: { token: a.token }, transports: ['websocket'], reconnection: false });
+    sockets.push(socket);
+    socket.on('event', (e: EventOut) => events.push(e));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('snapshot', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    // Left open two days ago by an instance that stopped: no plan of today carries it on.
+    const db = new pg.Client({ connectionString: storage.databaseUrl! });
+    await db.connect();
+    const { rows } = await db.query<{ id: number }>(
+      `insert into events (type, severity, team_id, collector_id, opened_at, details) values ('off_route', 'warning', $1, $2, now() - interval '2 days', '{}') returning id`,
+      [teamId, collectorId],
+    );
+    await db.end();
+    const c = await startServerProcess('postgres', { REDIS_URL: await testRedisUrl() }, storage);
+    try {
+      const closed = await until('the close on A', () => events.find((e) => e.id === rows[0].id), 15_000);
+      expect(closed.closedAt).not.toBeNull();
+      expect(closed.details).toMatchObject({ closedBy: 'not_watched' });
+    } finally {
+      await c.stop();
+    }
   });
 });

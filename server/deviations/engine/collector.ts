@@ -175,9 +175,9 @@ export class Collector implements RuleContext {
     this.out().push({ kind: 'open', incident: this.nextIncident(), event });
   }
 
-  /** Closes whatever is open (the plan was removed). */
+  /** Closes whatever is open (the plan was removed); never before it opened (one carried on from a stopped instance may be newer than atMs). */
   closeAll(atMs: number, reason: string): void {
-    for (const id of [...this.openIncidents.keys()]) this.close(id, atMs, { closedBy: reason });
+    for (const [id, e] of [...this.openIncidents]) this.close(id, Math.max(atMs, e.openedAtMs), { closedBy: reason });
   }
 
   private remember(p: EnginePosition): void {

@@ -24,9 +24,11 @@ export class SpeedingRule implements Rule {
   }
 
   resume(e: EngineEvent, c: RuleContext): number | null {
-    if (e.type !== 'speeding' || this.h.open || !c.config.speeding.enabled) return null;
+    // A burst of speed is over by the next day: only one of today's shift is carried on.
+    if (e.type !== 'speeding' || this.h.open || !c.config.speeding.enabled || !c.inShift(e.openedAtMs)) return null;
     this.h.resumeOpen();
-    this.maxKph = 0;
+    const { maxKph, limitKph } = e.details;
+    this.maxKph = typeof maxKph === 'number' ? maxKph : typeof limitKph === 'number' ? limitKph : 0;
     return (this.incident = c.adopt(e));
   }
 }

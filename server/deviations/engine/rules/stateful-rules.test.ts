@@ -113,6 +113,15 @@ describe('incidents carried on after a restart (resume)', () => {
     expect(out).toEqual([{ kind: 'close', incident, event: expect.objectContaining({ openedAtMs: T0 - 10 * MIN, closedAtMs: T0 + 3 * MIN, details: { batteryPct: 22, minPct: 11 } }) }]);
   });
 
+  it('closes no earlier than it opened when the plan ends before the collector reports again', () => {
+    const e = engine();
+    const incident = e.resume(left('off_route', T0 + 30 * MIN, { distanceM: 300 }));
+    // No report since the restart: the plan's end would otherwise close it at the shift's start.
+    expect(e.removePlan(7)).toEqual([
+      { kind: 'close', incident, event: expect.objectContaining({ openedAtMs: T0 + 30 * MIN, closedAtMs: T0 + 30 * MIN, details: { distanceM: 300, closedBy: 'plan_removed' } }) },
+    ]);
+  });
+
   it("is not taken for a collector without a plan here; off route not when it began outside the plan's shift (yesterday's), a battery still low whenever it began", () => {
     const e = engine();
     const yesterday = T0 - 24 * 60 * MIN;
