@@ -71,6 +71,19 @@ async function optimizeOn(server: ServerProcess): Promise<PlanOut> {
   return (await server.api('POST', '/api/plans/optimize', { date: DATE, teamId, options: { iterations: 50, seed: 1 } })) as PlanOut;
 }
 
+/** The events streamed to a watcher of `server`, from its first snapshot on. */
+async function watchEvents(server: ServerProcess): Promise<EventOut[]> {
+  const events: EventOut[] = [];
+  const socket = io(server.baseUrl, { path: '/live', auth: { token: server.token }, transports: ['websocket'], reconnection: false });
+  sockets.push(socket);
+  socket.on('event', (e: EventOut) => events.push(e));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('snapshot', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return events;
+}
+
 describe('two instances sharing Redis', () => {
   it('both report the Redis-backed broker and live adapter in /api/health', async () => {
     for (const s of [a, b]) {
@@ -96,16 +109,7 @@ describe('two instances sharing Redis', () => {
   });
 
   it("streams a phone's SOS raised on A to supervisors on both instances, once each", async () => {
-    const seen = new Map<ServerProcess, EventOut[]>([[a, []], [b, []]]);
-    for (const [server, events] of seen) {
-      const socket = io(server.baseUrl, { path: '/live', auth: { token: server.token }, transports: ['websocket'], reconnection: false });
-      sockets.push(socket);
-      socket.on('event', (e: EventOut) => events.push(e));
-      await new Promise<void>((resolve, reject) => {
-        socket.once('snapshot', () => resolve());
-        socket.once('connect_error', reject);
-      });
-    }
+    const seen = new Map<ServerProcess, EventOut[]>([[a, await watchEvents(a)], [b, await watchEvents(b)]]);
     const c = await device(a);
     const ts = Date.now() - 20_000;
     await c.publishAsync(`ronda/${phone.uniqueId}/position`, JSON.stringify({ ts, lat: 20.6702, lon: -103.3503, attrs: { alarm: 'sos' } }), { qos: 1 });
@@ -164,14 +168,7 @@ describe('two instances sharing Redis', () => {
   });
 
   it("streams to the other instances' watchers what an instance closes as it starts: an incident a stopped instance left open", async () => {
-    const events: EventOut[] = [];
-    const socket = io(a.baseUrl, { path: '/live', auth: { token: a.token }, transports: ['websocket'], reconnection: false });
-    sockets.push(socket);
-    socket.on('event', (e: EventOut) => events.push(e));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('snapshot', () => resolve());
-      socket.once('connect_error', reject);
-    });
+    const events = await watchEvents(a);
     // Left open two days ago by an instance that stopped: no plan of today carries it on.
     const db = new pg.Client({ connectionString: storage.databaseUrl! });
     await db.connect();

@@ -3,7 +3,7 @@ import type { Role, SessionUser } from '../contract/auth.ts';
 import { USER_REFUSALS, type CreateUser, type UserListQuery, type UserOut, type UserPatch, type UserRefusal, type UserRefusalValues } from '../contract/user.ts';
 import type { Database } from '../db/database.ts';
 import type { User } from '../db/tables/user.table.ts';
-import { OperationError } from '../operations/errors.ts';
+import { OperationError, refusal } from '../operations/errors.ts';
 import { hashPassword, type AuthService } from './auth.service.ts';
 
 /** Roles confined to one team (operations/actor.ts readScope); admins and managers see every team. */
@@ -172,7 +172,7 @@ export class UserService {
 
 /** A refusal with its code (contract/user.ts USER_REFUSALS), which also decides its status. */
 function refuse<R extends UserRefusal>(reason: R, message: string, values: UserRefusalValues<R> & Record<string, string | number>): OperationError {
-  return new OperationError(USER_REFUSALS[reason].status, message, reason, values);
+  return refusal(USER_REFUSALS, reason, message, values);
 }
 
 const collectorNotFound = (collectorId: number) => refuse('collector_not_found', `collector ${collectorId} does not exist`, { collectorId });

@@ -1,13 +1,8 @@
 import type { DeviceRefusal } from '$contract/device.ts';
 import type { MessageKey } from '../i18n/es.ts';
+import { wordingOf, type Refused, type RefusalValues as Values } from '../refusals.ts';
 
-/** What the page needs of an ApiError: its status, the server's message and code, and what the code names. */
-export interface Refused {
-  status: number;
-  message: string;
-  reason?: string;
-  values?: Record<string, string | number>;
-}
+export type { Refused };
 
 /** A refusal in the page's words: a message key and what it names. */
 export interface Worded {
@@ -21,8 +16,6 @@ export interface RefusalNames {
   device: (uniqueId: string) => string;
 }
 
-type Values = Record<string, string | number>;
-
 /**
  * Each code of the device routes (server/contract/device.ts DEVICE_REFUSALS) in the page's words:
  * a `Record` so a code the contract adds cannot be left unworded.
@@ -34,11 +27,10 @@ const WORDING: Record<DeviceRefusal, (values: Values, names: RefusalNames) => Wo
   device_not_found: (v, names) => ({ key: 'devices.error.gone', vars: { device: names.device(String(v.uniqueId)) } }),
 };
 
-const worded = (reason: string | undefined): reason is DeviceRefusal => reason !== undefined && Object.hasOwn(WORDING, reason);
-
 /** A refusal of /api/devices in the page's words, from its `reason` code; the server's message where it has none the page knows. */
 export function deviceRefusal(err: Refused, names: RefusalNames): Worded {
-  if (worded(err.reason)) return WORDING[err.reason](err.values ?? {}, names);
+  const coded = wordingOf(WORDING, err, names);
+  if (coded) return coded;
   const { status, message } = err;
   // The schema's own 400s (an id with spaces), and codes a newer server adds.
   if (status === 400) return { key: 'devices.error.badInput', vars: {} };

@@ -1,13 +1,10 @@
 import type { CollectorRefusal } from '$contract/collector.ts';
 import type { TeamRefusal } from '$contract/team.ts';
 import type { MessageKey } from '../i18n/es.ts';
+import { wordingOf, type Refused as ApiRefusal, type RefusalValues as Values } from '../refusals.ts';
 
 /** What the page needs of an ApiError: its status and the server's code with the values it names. */
-export interface Refused {
-  status: number;
-  reason?: string;
-  values?: Record<string, string | number>;
-}
+export type Refused = Omit<ApiRefusal, 'message'>;
 
 /** A refusal in the page's words, with where to go to fix it when that is another page. */
 export interface RefusalText {
@@ -16,7 +13,6 @@ export interface RefusalText {
 }
 
 type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
-type Values = Record<string, string | number>;
 
 export type CollectorAction = 'add' | 'edit' | 'move' | 'deactivate' | 'reactivate';
 
@@ -62,14 +58,13 @@ const COLLECTOR_WORDING: Record<CollectorRefusal, (values: Values, c: CollectorR
   external_id_taken: (v, { t }) => ({ text: t('team.error.externalIdTaken', { externalId: String(v.externalId) }) }),
 };
 
-const isCollectorRefusal = (reason: string | undefined): reason is CollectorRefusal => reason !== undefined && Object.hasOwn(COLLECTOR_WORDING, reason);
-
 /**
  * Why the server refused a change to a collector (server/api/collector.routes.ts), in the page's
  * words, from its `reason` code; null: a refusal this page does not know, show the server's message.
  */
 export function collectorRefusal(err: Refused, c: CollectorRefusalContext): RefusalText | null {
-  if (isCollectorRefusal(err.reason)) return COLLECTOR_WORDING[err.reason](err.values ?? {}, c);
+  const coded = wordingOf(COLLECTOR_WORDING, err, c);
+  if (coded) return coded;
   // The schema's own 400s (a field the form let through) carry no code.
   if (err.status === 400) return { text: c.t('team.error.badCollector') };
   if (err.status === 403) return { text: c.t('team.error.forbidden') };
@@ -132,11 +127,10 @@ const TEAM_WORDING: Record<TeamRefusal, (values: Values, c: TeamRefusalContext) 
   },
 };
 
-const isTeamRefusal = (reason: string | undefined): reason is TeamRefusal => reason !== undefined && Object.hasOwn(TEAM_WORDING, reason);
-
 /** Why the server refused a change to a team, in the page's words, from its `reason` code; null: show the server's message. */
 export function teamRefusal(err: Refused, c: TeamRefusalContext): RefusalText | null {
-  if (isTeamRefusal(err.reason)) return TEAM_WORDING[err.reason](err.values ?? {}, c);
+  const coded = wordingOf(TEAM_WORDING, err, c);
+  if (coded) return coded;
   // The schema's own 400s (a name too long, a currency not of three capitals) carry no code.
   if (err.status === 400) return { text: c.t('team.error.badTeam') };
   if (err.status === 403) return { text: c.t('team.error.forbidden') };

@@ -1,13 +1,8 @@
 import type { UserRefusal } from '$contract/user.ts';
 import type { Worded } from './user-rows.ts';
+import { wordingOf, type Refused, type RefusalValues as Values } from '../refusals.ts';
 
-/** What the page needs of an ApiError: its status, the server's message and code, and what the code names. */
-export interface Refused {
-  status: number;
-  message: string;
-  reason?: string;
-  values?: Record<string, string | number>;
-}
+export type { Refused };
 
 /** Names of what a refusal's `values` point at by id, as the page lists them. */
 export interface RefusalNames {
@@ -15,7 +10,6 @@ export interface RefusalNames {
   collector: (id: number) => string;
 }
 
-type Values = Record<string, string | number>;
 const id = (values: Values, name: string): number => Number(values[name]);
 
 /**
@@ -39,11 +33,10 @@ const WORDING: Record<UserRefusal, (values: Values, names: RefusalNames) => Word
   last_admin: () => ({ key: 'users.error.lastAdmin', vars: {} }),
 };
 
-const worded = (reason: string | undefined): reason is UserRefusal => reason !== undefined && Object.hasOwn(WORDING, reason);
-
 /** A refusal of /api/users in the page's words, from its `reason` code; the server's message where it has none the page knows. */
 export function userRefusal(err: Refused, names: RefusalNames): Worded {
-  if (worded(err.reason)) return WORDING[err.reason](err.values ?? {}, names);
+  const coded = wordingOf(WORDING, err, names);
+  if (coded) return coded;
   const { status, message } = err;
   // Codes a newer server adds, and the schema's own 400s (a field the form let through).
   if (status === 409) return { key: 'users.error.conflict', vars: { message } };
