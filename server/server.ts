@@ -304,7 +304,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     log: log.child({ part: 'live' }),
     verify: (t) => auth.verify(t),
     // As many as GET /api/events serves at once: a snapshot cut at the default 200 would hide incidents.
-    openEvents: (team) => listEvents(dbh.db, { open: true, limit: 1000 }, team),
+    openEvents: ({ team, collector }) => listEvents(dbh.db, { open: true, limit: 1000, collectorId: collector ?? undefined }, team),
     adapter: liveRedis?.adapter,
   });
   auth.onLogout = (token) => live?.endSession(token);

@@ -16,6 +16,11 @@ import { ErrorBody } from './schemas.ts';
 /** Roles of issue 5: these change their team's operations; managers only read; collectors act through devices. */
 export const WRITERS = ['admin', 'supervisor', 'dispatcher'] as const;
 export const READERS = ['admin', 'supervisor', 'dispatcher', 'manager'] as const;
+/**
+ * Those who read the day's operations (visits, check-ins, payments, events, plans, metrics): a
+ * collector too, confined to their own share by collectorScope, as with their devices and trail.
+ */
+export const DAY_READERS = [...READERS, 'collector'] as const;
 
 /** Turns a service's refusal into its status and message; anything else goes to Fastify's handler. */
 export function operationErrors(err: FastifyError | OperationError, _req: FastifyRequest, reply: FastifyReply) {

@@ -4,10 +4,10 @@ import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import { CheckinIn, CheckinListQuery, CheckinOut, CheckinResult, RejectedRecord } from '../contract/checkin.ts';
 import type { Database } from '../db/database.ts';
-import { readScope } from '../operations/actor.ts';
+import { ownCollector, readScope } from '../operations/actor.ts';
 import { listCheckins, recordCheckin, type CheckinOptions } from '../operations/checkin.service.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
-import { READERS, WRITERS, operationErrors } from './account.routes.ts';
+import { DAY_READERS, WRITERS, operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
 
@@ -45,8 +45,8 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, 
 
   app.get(
     '/api/checkins',
-    { onRequest: requireUser(auth, READERS), schema: { tags: ['checkins'], querystring: CheckinListQuery, response: { 200: Type.Object({ checkins: Type.Array(CheckinOut) }) } } },
-    async (req) => ({ checkins: await listCheckins(db, req.query, readScope(req.user)) }),
+    { onRequest: requireUser(auth, DAY_READERS), schema: { tags: ['checkins'], querystring: CheckinListQuery, response: { 200: Type.Object({ checkins: Type.Array(CheckinOut) }) } } },
+    async (req) => ({ checkins: await listCheckins(db, { ...req.query, collectorId: ownCollector(req.user, req.query.collectorId) }, readScope(req.user)) }),
   );
 
   app.get(

@@ -7,9 +7,9 @@ import { DeviationRulesPatch, DeviationRulesSchema, EventListQuery, EventOut } f
 import type { Database } from '../db/database.ts';
 import type { DeviationService } from '../deviations/deviation.service.ts';
 import { acknowledgeEvent, getEvent, listEvents } from '../deviations/event.repository.ts';
-import { actorLabel, assertCanWrite, assertCanWriteRecord, readScope } from '../operations/actor.ts';
+import { actorLabel, assertCanWrite, assertCanWriteRecord, ownCollector, readScope } from '../operations/actor.ts';
 import { OperationError, notFound } from '../operations/errors.ts';
-import { READERS, operationErrors } from './account.routes.ts';
+import { DAY_READERS, READERS, operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
 
@@ -40,8 +40,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
 
   app.get(
     '/api/events',
-    { onRequest: readers, schema: { tags: ['events'], querystring: EventListQuery, response: { 200: Type.Object({ events: Type.Array(EventOut) }), ...Errors } } },
-    async (req) => ({ events: await listEvents(db, req.query, readScope(req.user)) }),
+    { onRequest: requireUser(auth, DAY_READERS), schema: { tags: ['events'], querystring: EventListQuery, response: { 200: Type.Object({ events: Type.Array(EventOut) }), ...Errors } } },
+    async (req) => ({ events: await listEvents(db, { ...req.query, collectorId: ownCollector(req.user, req.query.collectorId) }, readScope(req.user)) }),
   );
 
   app.post(

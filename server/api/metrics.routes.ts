@@ -2,11 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
+import type { SessionUser } from '../contract/auth.ts';
 import { MetricsQuery, MetricsResponse, MetricsSummaryQuery, MetricsSummaryResponse } from '../contract/metrics.ts';
 import type { Database } from '../db/database.ts';
-import { readScope } from '../operations/actor.ts';
+import { ownCollector, readScope } from '../operations/actor.ts';
 import { OperationError } from '../operations/errors.ts';
-import { operationErrors } from './account.routes.ts';
+import { DAY_READERS, operationErrors } from './account.routes.ts';
 import { metricsToCsv } from '../metrics/metrics-csv.ts';
 import { collectorDayMetrics, collectorDayMetricsJson, metricsSummaryJson, type MetricsFilter } from '../metrics/metrics.repository.ts';
 import { requireUser } from './auth-hook.ts';
@@ -18,17 +19,19 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
   app,
   { db, auth, currency },
 ) => {
-  const readers = requireUser(auth, ['admin', 'manager', 'supervisor', 'dispatcher']);
+  const readers = requireUser(auth, DAY_READERS);
   app.setErrorHandler(operationErrors);
 
   const BAD_RANGE = { statusCode: 400, error: 'Bad Request', message: `from must not be after to, and the range at most ${MAX_DAYS} days` };
 
-  function filter(q: MetricsQuery, scope: number | null): MetricsFilter | null {
+  function filter(q: MetricsQuery, user: SessionUser): MetricsFilter | null {
+    const scope = readScope(user);
     // As plans and rules do: naming another team is refused, not quietly answered with one's own.
     if (scope !== null && q.teamId !== undefined && q.teamId !== scope) throw new OperationError(403, `team ${q.teamId} is not your team`);
     const days = (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000;
     if (!(days >= 0 && days < MAX_DAYS)) return null;
-    return { from: q.from, to: q.to, teamId: scope ?? q.teamId, collectorId: q.collectorId };
+    // A collector's figures are their own; the team's and their teammates' are the office's.
+    return { from: q.from, to: q.to, teamId: scope ?? q.teamId, collectorId: ownCollector(user, q.collectorId) };
   }
   const money = (asked: string | undefined) => ({ asked: asked ?? null, fallback: currency });
 
@@ -37,7 +40,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
     { onRequest: readers, schema: { tags: ['metrics'], querystring: MetricsQuery, response: { 200: MetricsResponse, 400: ErrorBody, 403: ErrorBody } } },
     async (req, reply) => {
       const started = performance.now();
-      const f = filter(req.query, readScope(req.user));
+      const f = filter(req.query, req.user);
       if (!f) return reply.code(400).send(BAD_RANGE);
       const a = await collectorDayMetricsJson(db, f, money(req.query.currency));
       // The query's share of the answer, for the browser's network panel and bench:web (issue 6's "server time").
@@ -55,7 +58,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
     { onRequest: readers, schema: { tags: ['metrics'], querystring: MetricsSummaryQuery, response: { 200: MetricsSummaryResponse, 400: ErrorBody, 403: ErrorBody } } },
     async (req, reply) => {
       const started = performance.now();
-      const f = filter(req.query, readScope(req.user));
+      const f = filter(req.query, req.user);
       if (!f) return reply.code(400).send(BAD_RANGE);
       const a = await metricsSummaryJson(db, f, req.query.groupBy, money(req.query.currency));
       reply.header('server-timing', `db;dur=${(performance.now() - started).toFixed(1)}`);
@@ -81,7 +84,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
       },
     },
     async (req, reply) => {
-      const f = filter(req.query, readScope(req.user));
+      const f = filter(req.query, req.user);
       if (!f) return reply.code(400).send(BAD_RANGE);
       const { rows, currency: chosen } = await collectorDayMetrics(db, f, money(req.query.currency));
       return reply

@@ -4,15 +4,15 @@ import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import { CashQuery, CashSummary, PaymentIn, PaymentListQuery, PaymentOut, PaymentResult } from '../contract/payment.ts';
 import type { Database } from '../db/database.ts';
-import { readScope } from '../operations/actor.ts';
+import { ownCollector, readScope } from '../operations/actor.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
 import { cashByCollector, listPayments, recordPayment } from '../operations/payment.service.ts';
-import { READERS, WRITERS, operationErrors } from './account.routes.ts';
+import { DAY_READERS, WRITERS, operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
 
 export const paymentRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService; notify: NotifyRecord }> = async (app, { db, auth, notify }) => {
-  const readers = requireUser(auth, READERS);
+  const readers = requireUser(auth, DAY_READERS);
   app.setErrorHandler(operationErrors);
 
   app.post(
@@ -34,7 +34,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
   );
 
   app.get('/api/payments', { onRequest: readers, schema: { tags: ['payments'], querystring: PaymentListQuery, response: { 200: Type.Object({ payments: Type.Array(PaymentOut) }) } } }, async (req) => ({
-    payments: await listPayments(db, req.query, readScope(req.user)),
+    payments: await listPayments(db, { ...req.query, collectorId: ownCollector(req.user, req.query.collectorId) }, readScope(req.user)),
   }));
 
   app.get(
@@ -43,6 +43,6 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
       onRequest: readers,
       schema: { tags: ['payments'], description: 'Cash collected per collector on a day, for end-of-day reconciliation.', querystring: CashQuery, response: { 200: Type.Object({ cash: Type.Array(CashSummary) }) } },
     },
-    async (req) => ({ cash: await cashByCollector(db, req.query, readScope(req.user)) }),
+    async (req) => ({ cash: await cashByCollector(db, { ...req.query, collectorId: ownCollector(req.user, req.query.collectorId) }, readScope(req.user)) }),
   );
 };

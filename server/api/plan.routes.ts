@@ -17,11 +17,12 @@ import {
   VisitPlanSettings,
 } from '../contract/plan.ts';
 import type { Database } from '../db/database.ts';
-import { assertCanWrite, assertCanWriteRecord, readScope, readsTeam, type Actor } from '../operations/actor.ts';
+import { assertCanWrite, assertCanWriteRecord, collectorScope, readScope, readsTeam, type Actor } from '../operations/actor.ts';
 import { OperationError, invalid, notFound } from '../operations/errors.ts';
 import { loadTeamPlanning, saveCollectorSettings, saveTeamSettings, setVisitFlags, teamSettingsOut } from '../plans/plan.repository.ts';
+import { ownRoute } from '../plans/own-route.ts';
 import type { PlanService } from '../plans/plan.service.ts';
-import { READERS, WRITERS, operationErrors } from './account.routes.ts';
+import { DAY_READERS, READERS, WRITERS, operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
 
@@ -42,9 +43,16 @@ function teamOf(user: SessionUser, teamId: number | undefined): number {
 
 const actorOf = (user: SessionUser): Actor => ({ kind: 'user', user });
 
+/** A plan as the user reads it: a collector's own route only (ownRoute). */
+const asSeenBy = (user: SessionUser, plan: PlanOut): PlanOut => {
+  const self = collectorScope(user);
+  return self === null ? plan : ownRoute(plan, self);
+};
+
 /** Issue 4: day plans, their reassignment, and the planning settings the optimizer reads. */
 export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService; plans: PlanService }> = async (app, { db, auth, plans }) => {
   const readers = requireUser(auth, READERS);
+  const dayReaders = requireUser(auth, DAY_READERS);
   const writers = requireUser(auth, WRITERS);
   app.setErrorHandler(operationErrors);
 
@@ -56,17 +64,18 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
 
   app.get(
     '/api/plans',
-    { onRequest: readers, schema: { tags: ['plans'], querystring: DayPlansQuery, response: { 200: DayPlans, ...Errors } } },
+    { onRequest: dayReaders, schema: { tags: ['plans'], querystring: DayPlansQuery, response: { 200: DayPlans, ...Errors } } },
     async (req) => {
       const everyTeam = readScope(req.user) === null && req.query.teamId === undefined;
-      return { plans: await plans.ofDay(everyTeam ? null : teamOf(req.user, req.query.teamId), req.query.date) };
+      const day = await plans.ofDay(everyTeam ? null : teamOf(req.user, req.query.teamId), req.query.date);
+      return { plans: day.map((plan) => asSeenBy(req.user, plan)) };
     },
   );
 
   app.get(
     '/api/plans/:date',
-    { onRequest: readers, schema: { tags: ['plans'], params: PlanDateParams, querystring: PlanQuery, response: { 200: PlanOut, ...Errors } } },
-    async (req) => plans.current(teamOf(req.user, req.query.teamId), req.params.date),
+    { onRequest: dayReaders, schema: { tags: ['plans'], params: PlanDateParams, querystring: PlanQuery, response: { 200: PlanOut, ...Errors } } },
+    async (req) => asSeenBy(req.user, await plans.current(teamOf(req.user, req.query.teamId), req.params.date)),
   );
 
   app.post(

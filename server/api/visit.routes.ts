@@ -5,13 +5,13 @@ import type { AuthService } from '../auth/auth.service.ts';
 import { CancelVisit, CreateVisit, GenerateReport, GenerateVisits, ReassignVisit, TransitionVisit, VisitListQuery, VisitOut, VisitPatch } from '../contract/visit.ts';
 import type { SessionUser } from '../contract/auth.ts';
 import type { Database } from '../db/database.ts';
-import { readScope, type Actor } from '../operations/actor.ts';
-import { OperationError } from '../operations/errors.ts';
+import { collectorScope, ownCollector, readScope, type Actor } from '../operations/actor.ts';
+import { OperationError, notFound } from '../operations/errors.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
 import { getVisit, listVisits } from '../operations/visit.repository.ts';
 import { generateVisits } from '../operations/visit-generate.ts';
 import { cancelVisit, createVisit, patchVisit, reassignVisit, transitionVisit } from '../operations/visit.service.ts';
-import { READERS, WRITERS, operationErrors } from './account.routes.ts';
+import { DAY_READERS, WRITERS, operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
 
@@ -19,7 +19,7 @@ const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody 
 const Id = Type.Object({ id: Type.Integer() });
 
 export const visitRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService; notify: NotifyRecord }> = async (app, { db, auth, notify }) => {
-  const readers = requireUser(auth, READERS);
+  const readers = requireUser(auth, DAY_READERS);
   const writers = requireUser(auth, WRITERS);
   app.setErrorHandler(operationErrors);
   const actor = (user: SessionUser): Actor => ({ kind: 'user', user });
@@ -29,12 +29,16 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth
   };
 
   app.get('/api/visits', { onRequest: readers, schema: { tags: ['visits'], querystring: VisitListQuery, response: { 200: Type.Object({ visits: Type.Array(VisitOut) }) } } }, async (req) => ({
-    visits: await listVisits(db, req.query, readScope(req.user)),
+    visits: await listVisits(db, { ...req.query, collectorId: ownCollector(req.user, req.query.collectorId) }, readScope(req.user)),
   }));
 
-  app.get('/api/visits/:id', { onRequest: readers, schema: { tags: ['visits'], params: Id, response: { 200: VisitOut, ...Errors } } }, async (req) =>
-    getVisit(db, req.params.id, readScope(req.user)),
-  );
+  app.get('/api/visits/:id', { onRequest: readers, schema: { tags: ['visits'], params: Id, response: { 200: VisitOut, ...Errors } } }, async (req) => {
+    const visit = await getVisit(db, req.params.id, readScope(req.user));
+    // A teammate's visit is as unknown to a collector as another team's.
+    const self = collectorScope(req.user);
+    if (self !== null && visit.collectorId !== self) throw notFound(`visit ${req.params.id}`);
+    return visit;
+  });
 
   app.post('/api/visits', { onRequest: writers, schema: { tags: ['visits'], body: CreateVisit, response: { 201: VisitOut, ...Errors } } }, async (req, reply) =>
     reply.code(201).send(changed(await createVisit(db, req.body, actor(req.user)))),

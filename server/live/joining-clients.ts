@@ -1,13 +1,14 @@
 import type { Socket } from 'socket.io';
 import type { LivePosition, LiveServerEvents } from '../contract/live.ts';
+import type { Delivery } from './live-rooms.ts';
 
 /** The deltas the hub sends besides `positions`: records and deviation events. */
 export type LiveDelta = Exclude<keyof LiveServerEvents, 'snapshot' | 'positions'>;
 
 interface Joining {
   socket: Socket;
-  /** Its read scope: a team, or null for every team. */
-  team: number | null;
+  /** The rooms its scope put it in (live-rooms.ts roomsOf). */
+  rooms: readonly string[];
   /** Records and events sent to its room while its snapshot was read, in order; null once they have followed it. */
   held: [LiveDelta, unknown][] | null;
   /** Positions for it since it joined, newest per device: they go out with the first batch after its snapshot. */
@@ -28,8 +29,8 @@ export class JoiningClients {
   /** `limit`: records held for one client past which it is dropped (a snapshot read that hangs); it reconnects. */
   constructor(private readonly limit: number) {}
 
-  add(socket: Socket, team: number | null): void {
-    this.#clients.set(socket.id, { socket, team, held: [], positions: new Map() });
+  add(socket: Socket, rooms: readonly string[]): void {
+    this.#clients.set(socket.id, { socket, rooms, held: [], positions: new Map() });
   }
 
   remove(socketId: string): void {
@@ -48,11 +49,13 @@ export class JoiningClients {
     return [...this.#clients.keys()];
   }
 
-  /** A record or event sent to the rooms of `teamIds` and the all-teams room. */
-  hold(teamIds: readonly number[], name: LiveDelta, payload: unknown): void {
+  /** A record or event sent as `deliveries`: each client reading its snapshot keeps the one that reaches its rooms. */
+  hold(name: LiveDelta, deliveries: readonly Delivery[]): void {
     for (const c of this.#clients.values()) {
-      if (!c.held || (c.team !== null && !teamIds.includes(c.team))) continue;
-      c.held.push([name, payload]);
+      if (!c.held) continue;
+      const mine = deliveries.find((d) => d.rooms.some((room) => c.rooms.includes(room)));
+      if (!mine) continue;
+      c.held.push([name, mine.payload]);
       if (c.held.length > this.limit) {
         this.#clients.delete(c.socket.id);
         c.socket.conn.close(true);
@@ -70,12 +73,12 @@ export class JoiningClients {
   }
 
   /**
-   * A flush: each client's share of `batch` (`forTeam(null)` is the whole batch) is kept;
-   * a client whose snapshot has gone gets what it has, as its first batch, and is done joining.
+   * A flush: each client's share of the batch (what went to its rooms) is kept; a client
+   * whose snapshot has gone gets what it has, as its first batch, and is done joining.
    */
-  flushed(forTeam: (team: number | null) => readonly LivePosition[]): void {
+  flushed(byRoom: ReadonlyMap<string, readonly LivePosition[]>): void {
     for (const [id, c] of this.#clients) {
-      for (const p of forTeam(c.team)) keepNewest(c.positions, p);
+      for (const room of c.rooms) for (const p of byRoom.get(room) ?? []) keepNewest(c.positions, p);
       if (c.held) continue;
       if (c.positions.size > 0) c.socket.emit('positions', [...c.positions.values()]);
       this.#clients.delete(id);

@@ -7,9 +7,9 @@ import type { EventOut } from '../contract/event.ts';
 import { LIVE_PATH, type LiveCollectorsChanged, type LivePosition, type LiveRecordEvent, type LiveServerEvents } from '../contract/live.ts';
 import type { Database } from '../db/database.ts';
 import type { PositionWrite } from '../ingest/batch-writer.ts';
-import { readScope } from '../operations/actor.ts';
 import { lastPositions } from '../repositories/position.repository.ts';
 import { JoiningClients, keepNewest, type LiveDelta } from './joining-clients.ts';
+import { deliveriesOf, liveScope, positionsByRoom, roomsOf, type LiveScope } from './live-rooms.ts';
 
 /**
  * SPEC §7: `positions` at most 4 times a second per client. Each batch is timed from the
@@ -25,17 +25,12 @@ export const SESSION_CHECK_MS = 30_000;
  */
 export const MAX_QUEUED_PACKETS = 400;
 
-const ALL = 'all';
-const teamRoom = (teamId: number) => `team:${teamId}`;
-/** Collectors report through their devices; the dashboard's stream is not theirs (REST shows them only themselves). */
-const WATCHERS = new Set(['admin', 'manager', 'supervisor', 'dispatcher']);
-
 export interface LiveHubDeps {
   db: Kysely<Database>;
   log: Logger;
   verify(token: string): Promise<SessionUser | null>;
-  /** Open deviation events of a team (null = every team) for the snapshot. */
-  openEvents?(teamId: number | null): Promise<EventOut[]>;
+  /** Open deviation events of a scope (a team or every team, or one collector's) for the snapshot. */
+  openEvents?(scope: LiveScope): Promise<EventOut[]>;
   /** A socket.io adapter shared by every instance (REDIS_URL, SPEC §8); unset = this process only. */
   adapter?: ServerOptions['adapter'];
   /** Defaults SESSION_CHECK_MS and MAX_QUEUED_PACKETS; tests shorten them. */
@@ -56,7 +51,8 @@ interface PeerEvents {
 
 /**
  * socket.io at /live. Committed positions are coalesced per device and sent
- * every 250 ms to each team's room and to the all-teams room; a connecting
+ * every 250 ms to each team's room, to the all-teams room and to each collector's
+ * own room (a collector watches only their own day: live-rooms.ts); a connecting
  * client first gets the current state (snapshot), then deltas.
  */
 export class LiveHub {
@@ -100,8 +96,8 @@ export class LiveHub {
       deps
         .verify(token)
         .then((user) => {
+          // Every role watches: a collector their own day only (live-rooms.ts), as the REST API answers them.
           if (!user) return next(new Error('unauthorized'));
-          if (!WATCHERS.has(user.role)) return next(new Error('forbidden'));
           socket.data.user = user;
           socket.data.token = token;
           next();
@@ -161,12 +157,12 @@ export class LiveHub {
     }
   }
 
-  /** A committed visit, check-in or payment, to its team and to those who watch every team (SPEC §7). */
+  /** A committed visit, check-in, payment or plan, to its team, to those who watch every team (SPEC §7) and to the collector it concerns. */
   emitRecord<E extends LiveRecordEvent>(event: E, teamId: number, payload: Parameters<LiveServerEvents[E]>[0]): void {
     this.emitDelta(event, [teamId], payload);
   }
 
-  /** A deviation event (issue 5) to its team and to those who watch every team. */
+  /** A deviation event (issue 5) to its team, to those who watch every team and to its collector. */
   emitEvent(teamId: number, event: EventOut): void {
     this.emitDelta('event', [teamId], event);
   }
@@ -194,24 +190,32 @@ export class LiveHub {
     this.deliver(name, teamIds, payload);
   }
 
-  /** To this instance's clients of the teams and of every team, once each; held for those whose snapshot is being read. */
+  /**
+   * To this instance's clients of the teams, of every team, and of the collectors it concerns, once
+   * each (a collector's share computed here from the payload, so a peer's delta needs nothing more);
+   * held for those whose snapshot is being read.
+   */
   private deliver(name: LiveDelta, teamIds: readonly number[], payload: unknown): void {
-    const rooms = this.io.local.to([...teamIds.map(teamRoom), ALL]);
+    const deliveries = deliveriesOf(name, teamIds, payload);
     const reading = this.joining.readingSnapshot();
-    (reading.length > 0 ? rooms.except(reading) : rooms).emit(name, payload as never);
-    this.joining.hold(teamIds, name, payload);
+    for (const d of deliveries) {
+      const rooms = this.io.local.to(d.rooms);
+      (reading.length > 0 ? rooms.except(reading) : rooms).emit(name, d.payload as never);
+    }
+    this.joining.hold(name, deliveries);
   }
 
   private async onConnect(socket: Socket): Promise<void> {
-    const team = readScope(socket.data.user as SessionUser);
-    // In the room before the snapshot is read, so nothing emitted while it is read can miss this
-    // client; what the room gets meanwhile is held for it until the snapshot has gone (SPEC §7).
-    this.joining.add(socket, team);
+    const scope = liveScope(socket.data.user as SessionUser);
+    const rooms = roomsOf(scope);
+    // In the rooms before the snapshot is read, so nothing emitted while it is read can miss this
+    // client; what the rooms get meanwhile is held for it until the snapshot has gone (SPEC §7).
+    this.joining.add(socket, rooms);
     socket.once('disconnect', () => this.joining.remove(socket.id));
     try {
-      await socket.join(team === null ? ALL : teamRoom(team));
-      const positions = await lastPositions(this.deps.db, team);
-      const events = (await this.deps.openEvents?.(team)) ?? [];
+      await socket.join(rooms);
+      const positions = await lastPositions(this.deps.db, scope.team, scope.collector);
+      const events = (await this.deps.openEvents?.(scope)) ?? [];
       for (const p of positions) this.liveAtMs.set(p.deviceId, Math.max(Date.parse(p.ts), this.liveAtMs.get(p.deviceId) ?? -Infinity));
       this.joining.sendSnapshot(socket.id, { positions, events });
     } catch (err) {
@@ -269,24 +273,19 @@ export class LiveHub {
       batch.push(p);
     }
     this.pending.clear();
-    const byTeam = new Map<number, LivePosition[]>();
     let missing = false;
-    for (const p of batch) {
+    const byRoom = positionsByRoom(batch, (p) => {
       if (!p.uniqueId) missing = true;
-      const team = p.collectorId === null ? undefined : this.teamOfCollector.get(p.collectorId);
-      if (team === undefined && p.collectorId !== null) missing = true;
-      if (team == null) continue;
-      let list = byTeam.get(team);
-      if (!list) byTeam.set(team, (list = []));
-      list.push(p);
-    }
+      const team = p.collectorId === null ? null : this.teamOfCollector.get(p.collectorId);
+      if (team === undefined) missing = true;
+      return team;
+    });
     // socket.io encodes a broadcast even for an empty room; nobody watching costs nothing.
     const rooms = this.io.of('/').adapter.rooms;
     const joining = this.joining.all();
     const to = (room: string) => (joining.length > 0 ? this.io.local.to(room).except(joining) : this.io.local.to(room));
-    if (batch.length > 0 && rooms.has(ALL)) to(ALL).emit('positions', batch);
-    for (const [team, list] of byTeam) if (rooms.has(teamRoom(team))) to(teamRoom(team)).emit('positions', list);
-    this.joining.flushed((team) => (team === null ? batch : (byTeam.get(team) ?? [])));
+    for (const [room, list] of byRoom) if (rooms.has(room)) to(room).emit('positions', list);
+    this.joining.flushed(byRoom);
     if (missing) void this.refreshDirectory().catch(() => undefined);
   }
 }

@@ -66,3 +66,13 @@ export const readScope = (u: SessionUser): number | null => (u.role === 'admin' 
  * confined to one collector (every other role).
  */
 export const collectorScope = (u: SessionUser): number | null => (u.role === 'collector' ? (u.collectorId ?? NO_ONE) : null);
+
+/**
+ * The collector a list is narrowed to: the one asked for (undefined: any); a collector only
+ * themself, so that naming a teammate gets nothing rather than the collector's own records.
+ */
+export const ownCollector = (u: SessionUser, asked: number | undefined): number | undefined => {
+  const self = collectorScope(u);
+  if (self === null) return asked;
+  return asked === undefined || asked === self ? self : NO_ONE;
+};

@@ -57,8 +57,11 @@ function toPositionOut(r: PositionRow): PositionOut {
   };
 }
 
-/** The newest position of every enabled device (optionally one team's): the live snapshot and the collector list. */
-export async function lastPositions(db: Kysely<Database>, teamId: number | null = null): Promise<LivePosition[]> {
+/**
+ * The newest position of every enabled device, optionally of one team's collectors and of one
+ * collector's devices (a collector's own live snapshot): the live snapshot and the collector list.
+ */
+export async function lastPositions(db: Kysely<Database>, teamId: number | null = null, collectorId: number | null = null): Promise<LivePosition[]> {
   let q = db
     .selectFrom('device_last as l')
     .innerJoin('devices as d', 'd.id', 'l.device_id')
@@ -79,6 +82,7 @@ export async function lastPositions(db: Kysely<Database>, teamId: number | null 
     // A disabled device is refused like an unknown one (migration 0013): its last report no longer says where its collector is.
     .where('d.active', '=', true);
   if (teamId !== null) q = q.where('c.team_id', '=', teamId);
+  if (collectorId !== null) q = q.where('l.collector_id', '=', collectorId);
   const rows = await q.execute();
   return rows.map((r) => ({
     deviceId: r.device_id,
