@@ -6,10 +6,13 @@ describe('navFor', () => {
     const hrefs = (role: Parameters<typeof navFor>[0]) => navFor(role).map((i) => i.href);
     expect(hrefs('admin')).toContain('/devices');
     expect(hrefs('supervisor')).toContain('/devices');
-    for (const role of ['dispatcher', 'manager', 'collector', undefined] as const) {
-      expect(hrefs(role)).not.toContain('/devices');
-      expect(hrefs(role)).toContain('/board');
-    }
+    for (const role of ['dispatcher', 'manager', 'collector', undefined] as const) expect(hrefs(role)).not.toContain('/devices');
+  });
+
+  it("shows the dispatch board to those who plan or review the team's day, not to collectors, whose day is the map's", () => {
+    const hrefs = (role: Parameters<typeof navFor>[0]) => navFor(role).map((i) => i.href);
+    for (const role of ['admin', 'supervisor', 'dispatcher', 'manager'] as const) expect(hrefs(role)).toContain('/board');
+    expect(hrefs('collector')).toEqual(['/', '/replay', '/metrics']);
   });
 
   it('shows the portfolio page only to the roles that may import accounts and generate visits', () => {

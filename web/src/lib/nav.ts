@@ -1,6 +1,7 @@
 import type { Role } from '$contract/auth.ts';
 import { PORTFOLIO_WRITERS } from './accounts/account-rows.ts';
 import { DEVICE_MANAGERS } from './devices/device-rows.ts';
+import { BOARD_USERS } from './board/board-plan.ts';
 import type { MessageKey } from './i18n.svelte.ts';
 import { USER_MANAGERS } from './users/user-rows.ts';
 import { TEAM_MANAGERS } from './team/team-rows.ts';
@@ -20,7 +21,7 @@ export interface NavItem {
 /** The top bar's sections, in order. */
 export const NAV: readonly NavItem[] = [
   { href: '/', label: 'nav.map' },
-  { href: '/board', label: 'nav.board' },
+  { href: '/board', label: 'nav.board', roles: BOARD_USERS },
   { href: '/replay', label: 'nav.replay' },
   { href: '/metrics', label: 'nav.metrics' },
   { href: '/accounts', label: 'nav.accounts', roles: PORTFOLIO_WRITERS },

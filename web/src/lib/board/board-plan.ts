@@ -1,6 +1,13 @@
+import type { Role } from '$contract/auth.ts';
 import type { PlanOut, PlanRoute, PlanStop, ReassignConflictCode } from '$contract/plan.ts';
 import type { TimeWindow, VisitOut, VisitStatus } from '$contract/visit.ts';
 import { todayIn } from '../replay/track.ts';
+
+/**
+ * Who opens the dispatch board: those who plan the team's day, and managers, who review it. Not
+ * collectors: the API answers them with their own route only, and their day is on the wall.
+ */
+export const BOARD_USERS: readonly Role[] = ['admin', 'supervisor', 'dispatcher', 'manager'];
 
 /** Statuses a dispatcher can still move, reorder, lock or cancel (server/plans/reassign-changes.ts `OPEN`). */
 export const OPEN_STATUSES: ReadonlySet<VisitStatus> = new Set(['planned', 'assigned', 'en_route', 'arrived']);

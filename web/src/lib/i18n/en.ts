@@ -91,6 +91,7 @@ export const en: Record<MessageKey, string> = {
   'nav.admin': 'Admin',
   'nav.team': 'Team',
   'board.title': 'Dispatch board',
+  'board.notAllowed': "The board is for those who share out the team's visits: an admin, a supervisor or a dispatcher. Your day (your route, your visits and your alerts) is on the map.",
   'board.date': 'Date',
   'board.team': 'Team',
   'board.reload': 'Refresh',

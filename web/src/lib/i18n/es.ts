@@ -90,6 +90,7 @@ export const es = {
   'nav.admin': 'Gestión',
   'nav.team': 'Equipo',
   'board.title': 'Tablero de despacho',
+  'board.notAllowed': 'El tablero es de quien reparte las visitas del equipo: un administrador, un supervisor o un despachador. Tu día (tu ruta, tus visitas y tus alertas) está en el mapa.',
   'board.date': 'Fecha',
   'board.team': 'Equipo',
   'board.reload': 'Actualizar',
