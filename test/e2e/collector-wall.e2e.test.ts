@@ -1,0 +1,108 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCollector, createTeam } from '../../server/operations/testing/fixtures.ts';
+import { countColours, launchBrowser, logIn, offersSection, watchErrors } from '../support/browser.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+/**
+ * A collector opens the dashboard on their phone: their own day, live. The wall says it is live
+ * (it said "Conectando…" for good: the stream refused collectors), lists and draws them, and
+ * their browser is sent nothing of the teammate reporting beside them.
+ */
+const ANA = { email: 'ana@test.local', name: 'Ana Ruiz', password: 'pw-123456' };
+/** The wall's marker colours (web/src/lib/collector-state.ts STATE_COLORS), as RGB. */
+const MARKER_RGB = [
+  [0xf4, 0x3f, 0x5e],
+  [0x6b, 0x72, 0x80],
+  [0x60, 0xa5, 0xfa],
+  [0x34, 0xd3, 0x99],
+  [0xfb, 0xbf, 0x24],
+];
+
+let t: TestServer;
+let browser: Browser;
+let reporting: NodeJS.Timeout;
+
+beforeAll(async () => {
+  t = await startTestServer({}, undefined, { city: true });
+  const teamId = await createTeam(t, 'Centro');
+  const ana = await createCollector(t, ANA.name, teamId);
+  const beto = await createCollector(t, 'Beto Salas', teamId);
+  const phones = [
+    { deviceId: (await t.createDevice('ana-phone', ana)).id, uniqueId: 'ana-phone', collectorId: ana },
+    { deviceId: (await t.createDevice('beto-phone', beto)).id, uniqueId: 'beto-phone', collectorId: beto },
+  ];
+  await t.server.auth.createUser({ email: ANA.email, name: ANA.name, password: ANA.password, role: 'collector', teamId, collectorId: ana });
+  const [lon, lat] = (await t.api('GET', '/api/map/config')).body.center as [number, number];
+  // Both phones report every second, a few streets apart, walking.
+  let tick = 0;
+  const report = () => {
+    tick++;
+    for (const [k, p] of phones.entries()) {
+      void t.server.ingest.submitPositions(p, 'mqtt', [
+        { kind: 'position', fixTime: new Date(), lat: lat + k * 0.004 + tick * 1e-5, lon: lon + k * 0.004, speedKph: 4, batteryPct: 80, valid: true, attributes: {} },
+      ]);
+    }
+  };
+  report();
+  reporting = setInterval(report, 1000);
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  clearInterval(reporting);
+  await browser?.close();
+  await t?.close();
+});
+
+/** What the page's live link received, over WebSocket or long-polling: socket.io's frames as text. */
+function liveTraffic(page: Page): string[] {
+  const received: string[] = [];
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => received.push(String(f.payload))));
+  page.on('response', (r) => {
+    if (new URL(r.url()).pathname.startsWith('/live/') && r.request().method() === 'GET') void r.text().then((text) => received.push(text), () => undefined);
+  });
+  return received;
+}
+
+describe('the dashboard of a collector in Chromium', () => {
+  it('shows their own day live on the wall, and nothing of a teammate', { timeout: 120_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const errors = watchErrors(page);
+    const traffic = liveTraffic(page);
+    await logIn(page, t.baseUrl, ANA.email, ANA.password);
+
+    await expect.poll(() => page.getByTestId('status-badge').first().getAttribute('data-state'), { timeout: 30_000 }).toBe('live');
+    expect(await page.getByTestId('status-badge').first().innerText()).toContain('En vivo');
+    const rows = page.locator('li button .name');
+    await expect.poll(() => rows.allInnerTexts(), { timeout: 30_000 }).toEqual([ANA.name]);
+    // Their age moves with their phone's reports: the list follows the stream.
+    await expect.poll(async () => /hace|ahora/i.test(await page.locator('li button .age').first().innerText()), { timeout: 30_000 }).toBe(true);
+    const canvas = page.locator('canvas.maplibregl-canvas');
+    await canvas.waitFor({ state: 'visible', timeout: 30_000 });
+    await expect.poll(async () => (await countColours(page, await canvas.screenshot(), MARKER_RGB)).reduce((a, b) => a + b, 0), { timeout: 30_000 }).toBeGreaterThan(40);
+
+    // Seconds of both phones reporting: the stream carried hers, never his.
+    await page.waitForTimeout(3000);
+    expect(traffic.some((frame) => frame.includes('"ana-phone"'))).toBe(true);
+    expect(traffic.filter((frame) => frame.includes('beto-phone'))).toEqual([]);
+    expect(await page.getByTestId('stale-banner').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("offers the sections of their own day, and says the dispatcher's board is not theirs", { timeout: 60_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const errors = watchErrors(page);
+    await logIn(page, t.baseUrl, ANA.email, ANA.password);
+    for (const section of ['Mapa en vivo', 'Recorridos', 'Métricas']) expect(await offersSection(page, section), section).toBe(true);
+    expect(await offersSection(page, 'Despacho')).toBe(false);
+
+    await page.goto(`${t.baseUrl}/board`);
+    const denied = page.getByTestId('board-denied');
+    await denied.waitFor();
+    expect(await denied.innerText()).toContain('Tu día (tu ruta, tus visitas y tus alertas) está en el mapa.');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
