@@ -13,7 +13,7 @@ import { OperationError, errorBody } from '../operations/errors.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
 
-/** Roles of issue 5: these change their team's operations; managers only read; collectors act through devices. */
+/** Roles of issue 5: these change their team's operations; managers only read; collectors act through devices and read their own day (DAY_READERS). */
 export const WRITERS = ['admin', 'supervisor', 'dispatcher'] as const;
 export const READERS = ['admin', 'supervisor', 'dispatcher', 'manager'] as const;
 /**
