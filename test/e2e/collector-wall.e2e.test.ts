@@ -97,6 +97,12 @@ describe('the dashboard of a collector in Chromium', () => {
     await logIn(page, t.baseUrl, ANA.email, ANA.password);
     for (const section of ['Mapa en vivo', 'Recorridos', 'Métricas']) expect(await offersSection(page, section), section).toBe(true);
     expect(await offersSection(page, 'Despacho')).toBe(false);
+    // Their replay and metrics ask the API only what it answers a collector (a refusal logs a console error).
+    for (const path of ['/replay', '/metrics']) {
+      await page.goto(`${t.baseUrl}${path}`);
+      await page.getByRole('navigation').getByRole('link', { name: 'Mapa en vivo' }).waitFor();
+      await page.waitForTimeout(2500);
+    }
 
     await page.goto(`${t.baseUrl}/board`);
     const denied = page.getByTestId('board-denied');
