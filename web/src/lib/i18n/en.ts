@@ -89,6 +89,7 @@ export const en: Record<MessageKey, string> = {
   'nav.users': 'Users',
   'nav.board': 'Dispatch',
   'nav.admin': 'Admin',
+  'nav.menu': 'Menu',
   'nav.team': 'Team',
   'board.title': 'Dispatch board',
   'board.notAllowed': "The board is for those who share out the team's visits: an admin, a supervisor or a dispatcher. Your day (your route, your visits and your alerts) is on the map.",

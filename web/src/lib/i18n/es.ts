@@ -88,6 +88,7 @@ export const es = {
   'nav.users': 'Usuarios',
   'nav.board': 'Despacho',
   'nav.admin': 'Gestión',
+  'nav.menu': 'Menú',
   'nav.team': 'Equipo',
   'board.title': 'Tablero de despacho',
   'board.notAllowed': 'El tablero es de quien reparte las visitas del equipo: un administrador, un supervisor o un despachador. Tu día (tu ruta, tus visitas y tus alertas) está en el mapa.',
