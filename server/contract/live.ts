@@ -41,11 +41,18 @@ export interface LiveCollectorsChanged {
   teamIds: (number | null)[];
 }
 
+/**
+ * A visit as the live stream carries it: `formerCollectorId` when this change took it from that
+ * collector (reassigned, or left out by a re-plan), so that a collector watching their own day
+ * hears that it is no longer theirs.
+ */
+export type LiveVisit = VisitOut & { formerCollectorId?: number };
+
 export interface LiveServerEvents {
   snapshot: (s: LiveSnapshot) => void;
   positions: (batch: LivePosition[]) => void;
   /** A visit after any committed change (issue 5). */
-  visit: (v: VisitOut) => void;
+  visit: (v: LiveVisit) => void;
   checkin: (c: CheckinOut) => void;
   payment: (p: PaymentOut) => void;
   /** A day plan after every stored version (issue 4); `changedCollectorIds` names the routes that changed. */

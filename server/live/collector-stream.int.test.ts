@@ -7,7 +7,7 @@ import type { LivePosition, LiveSnapshot } from '../contract/live.ts';
 import type { PlanOut, PlanRoute } from '../contract/plan.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { testRedisUrl } from '../../test/support/scale-services.ts';
-import { createCollector, createTeam, loginAs } from '../operations/testing/fixtures.ts';
+import { CSV_HEADER, accountLine, createCollector, createTeam, loginAs, postCsv } from '../operations/testing/fixtures.ts';
 import { LiveHub } from './live-hub.ts';
 
 /**
@@ -189,6 +189,30 @@ describe('a collector on the live stream', () => {
       await b.close();
       for (const http of servers) http.close();
       for (const c of conns) c.disconnect();
+    }
+  });
+
+  it('hears that a visit was taken from them, through the visits API or a re-plan, and its REST answer stays as it was', async () => {
+    const dispatcher = await loginAs(t, 'dispatcher', centro);
+    expect((await postCsv(t, [CSV_HEADER, accountLine(1, 'Centro'), accountLine(2, 'Centro')].join('\n') + '\n')).status).toBe(200);
+    const accounts = (await t.api('GET', '/api/accounts?limit=10', undefined, dispatcher)).body.accounts as { id: number }[];
+    const date = new Date().toISOString().slice(0, 10);
+    const create = async (accountId: number) => (await t.api('POST', '/api/visits', { accountId, date, collectorId: ana }, dispatcher)).body;
+    const [first, second] = [await create(accounts[0].id), await create(accounts[1].id)];
+    const w = await watch(t.baseUrl, anaToken);
+    try {
+      const moved = await t.api('POST', `/api/visits/${first.id}/reassign`, { collectorId: beto, version: first.version }, dispatcher);
+      expect(moved.status).toBe(200);
+      expect(moved.body).not.toHaveProperty('formerCollectorId');
+      // Back to nobody's by a status change: taken from her too.
+      const planned = await t.api('POST', `/api/visits/${second.id}/status`, { status: 'planned', version: second.version }, dispatcher);
+      expect(planned.status).toBe(200);
+      await expect.poll(() => w.deltas.filter(([name]) => name === 'visit').map(([, v]) => [v.id, v.collectorId, v.formerCollectorId]), { timeout: 5000 }).toEqual([
+        [first.id, beto, ana],
+        [second.id, null, ana],
+      ]);
+    } finally {
+      w.socket.close();
     }
   });
 

@@ -1,5 +1,5 @@
 import type { SessionUser } from '../contract/auth.ts';
-import type { LivePosition } from '../contract/live.ts';
+import type { LivePosition, LiveVisit } from '../contract/live.ts';
 import type { PlanOut } from '../contract/plan.ts';
 import { NO_ONE, collectorScope, readScope } from '../operations/actor.ts';
 import { concernsCollector, ownRoute } from '../plans/own-route.ts';
@@ -48,7 +48,13 @@ export interface Delivery {
 export function deliveriesOf(name: LiveDelta, teamIds: readonly number[], payload: unknown): Delivery[] {
   const out: Delivery[] = [{ rooms: [...teamIds.map(teamRoom), ALL], payload }];
   switch (name) {
-    case 'visit':
+    case 'visit': {
+      const { collectorId, formerCollectorId } = payload as LiveVisit;
+      // The collector it was taken from hears it too: it leaves their day.
+      const rooms = [collectorId, formerCollectorId].filter((id) => id != null).map(collectorRoom);
+      if (rooms.length > 0) out.push({ rooms, payload });
+      break;
+    }
     case 'checkin':
     case 'payment':
     case 'event': {

@@ -1,10 +1,10 @@
 import type { CheckinOut } from '../contract/checkin.ts';
 import type { PaymentOut } from '../contract/payment.ts';
-import type { VisitOut } from '../contract/visit.ts';
+import type { LiveVisit } from '../contract/live.ts';
 
 /** The operations records the live stream carries (SPEC §7), by event name. */
 export interface RecordEvents {
-  visit: VisitOut;
+  visit: LiveVisit;
   checkin: CheckinOut;
   payment: PaymentOut;
 }

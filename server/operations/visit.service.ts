@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CheckinOutcome } from '../contract/checkin.ts';
+import type { LiveVisit } from '../contract/live.ts';
 import { VISIT_TRANSITIONS, type CreateVisit, type VisitOut, type VisitPatch, type VisitStatus } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import type { VisitTable } from '../db/tables/visit.table.ts';
@@ -81,7 +82,7 @@ async function changeVisit(
   version: number,
   actor: Actor,
   change: (current: { status: VisitStatus; team_id: number; collector_id: number | null; account_id: number }, tx: Tx) => Promise<Partial<Record<keyof VisitTable, unknown>>>,
-): Promise<VisitOut> {
+): Promise<LiveVisit> {
   return db.transaction().execute(async (tx) => {
     const cur = await tx
       .selectFrom('visits')
@@ -102,11 +103,16 @@ async function changeVisit(
       .set({ ...(set as object), version: sql`version + 1`, updated_by: actorLabel(actor), updated_at: new Date() })
       .where('id', '=', id)
       .execute();
-    return getVisit(tx, id);
+    return withFormer(await getVisit(tx, id), cur.collector_id);
   });
 }
 
-export function reassignVisit(db: Kysely<Database>, id: number, collectorId: number | null, version: number, actor: Actor): Promise<VisitOut> {
+/** The visit, naming the collector it was taken from when that changed (LiveVisit). */
+export function withFormer(visit: VisitOut, before: number | null | undefined): LiveVisit {
+  return before != null && before !== visit.collectorId ? { ...visit, formerCollectorId: before } : visit;
+}
+
+export function reassignVisit(db: Kysely<Database>, id: number, collectorId: number | null, version: number, actor: Actor): Promise<LiveVisit> {
   return changeVisit(db, id, version, actor, async (cur, tx) => {
     if (VISIT_TRANSITIONS[cur.status].length === 0) throw conflict(`visit ${id} is ${cur.status}; it can no longer be reassigned`);
     if (collectorId !== null) await assertCollector(tx, collectorId, cur.team_id, actor);
@@ -115,14 +121,14 @@ export function reassignVisit(db: Kysely<Database>, id: number, collectorId: num
   });
 }
 
-export function cancelVisit(db: Kysely<Database>, id: number, version: number, note: string | undefined, actor: Actor): Promise<VisitOut> {
+export function cancelVisit(db: Kysely<Database>, id: number, version: number, note: string | undefined, actor: Actor): Promise<LiveVisit> {
   return changeVisit(db, id, version, actor, async (cur) => {
     assertTransition(id, cur.status, 'cancelled');
     return { status: 'cancelled', ...(note !== undefined ? { note } : {}) };
   });
 }
 
-export function transitionVisit(db: Kysely<Database>, id: number, to: VisitStatus, version: number, outcome: CheckinOutcome | null | undefined, actor: Actor): Promise<VisitOut> {
+export function transitionVisit(db: Kysely<Database>, id: number, to: VisitStatus, version: number, outcome: CheckinOutcome | null | undefined, actor: Actor): Promise<LiveVisit> {
   return changeVisit(db, id, version, actor, async (cur) => {
     assertTransition(id, cur.status, to);
     if (to === 'assigned' && cur.collector_id === null) throw conflict(`visit ${id} has no collector: reassign it to one instead`);
@@ -130,7 +136,7 @@ export function transitionVisit(db: Kysely<Database>, id: number, to: VisitStatu
   });
 }
 
-export function patchVisit(db: Kysely<Database>, id: number, patch: VisitPatch, actor: Actor): Promise<VisitOut> {
+export function patchVisit(db: Kysely<Database>, id: number, patch: VisitPatch, actor: Actor): Promise<LiveVisit> {
   return changeVisit(db, id, patch.version, actor, async (cur, tx) => {
     const set: Partial<Record<keyof VisitTable, unknown>> = { ...windowColumns(patch.window) };
     if (patch.priority !== undefined) {

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import mqtt from 'mqtt';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import type { LiveVisit } from '../contract/live.ts';
 import type { PhonePlan, PlanOut, PlanStop } from '../contract/plan.ts';
+import type { VisitOut } from '../contract/visit.ts';
 import { createCollector, createTeam, loginAs } from '../operations/testing/fixtures.ts';
 import { HaversineProvider, type TravelMatrixProvider } from '../routing/matrix/index.ts';
 import { PlanService } from './plan.service.ts';
@@ -93,6 +96,22 @@ describe('a move', () => {
     }
     expect(stopsOf(after, ana)[1].eta).not.toBe(stopsOf(before, ana)[1].eta);
     expect((await t.api('PUT', `/api/plans/settings/collectors/${ana}`, { speedFactor: null }, dispatcher)).status).toBe(204);
+  });
+
+  it("reaches the collector it was taken from on their own live stream: the visit leaves their day", async () => {
+    await t.server.auth.createUser({ email: 'ana@oriente.test', name: 'Ana', password: 'pw-123456', role: 'collector', teamId: team, collectorId: ana });
+    const token = (await t.api('POST', '/api/auth/login', { email: 'ana@oriente.test', password: 'pw-123456' }, null)).body.token as string;
+    const socket = io(t.baseUrl, { path: '/live', auth: { token }, transports: ['websocket'], reconnection: false });
+    const visits: VisitOut[] = [];
+    socket.on('visit', (v: VisitOut) => visits.push(v));
+    try {
+      await new Promise((resolve, reject) => socket.once('snapshot', resolve).once('connect_error', reject));
+      const moved = openStops(await planNow(), ana).at(-1)!;
+      expect((await reassign({ moves: [{ visitId: moved.visitId, toCollectorId: beto, version: moved.visitVersion }] })).status).toBe(200);
+      await expect.poll(() => visits.map((v) => [v.id, v.collectorId, (v as LiveVisit).formerCollectorId]), { timeout: 5000 }).toEqual([[moved.visitId, beto, ana]]);
+    } finally {
+      socket.close();
+    }
   });
 
   it('onto a route with no room left is refused, naming why, and nothing changes (no other visit gives way)', async () => {

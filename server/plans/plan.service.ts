@@ -10,6 +10,7 @@ import { conflict, notFound, OperationError } from '../operations/errors.ts';
 import type { TravelMatrixProvider } from '../routing/matrix/index.ts';
 import type { SolveOptions } from '../routing/solver/index.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
+import { withFormer } from '../operations/visit.service.ts';
 import { listVisits } from '../operations/visit.repository.ts';
 import { localDate, localMidnightMs } from './local-time.ts';
 import { computePlan, toUnassigned, type ComputedPlan } from './plan-builder.ts';
@@ -144,7 +145,7 @@ export class PlanService {
       const computed = await this.compute(team, date, input, budget(req.options, REASSIGN_LIMIT_MS, REASSIGN_PATIENCE));
       assertChangesKept(req, computed, visits);
       const touched = new Set([...changes.moved, ...changes.cancelled]);
-      return this.store(actor, team, date, 'reassign', visits, computed, true, touched, apply);
+      return this.store(actor, team, date, 'reassign', visits, computed, true, touched, apply, changes.takenFrom);
     });
   }
 
@@ -214,6 +215,8 @@ export class PlanService {
     partial: boolean,
     touched: Set<number>,
     apply?: (tx: Transaction<Database>) => Promise<unknown>,
+    /** Visits `apply` moved, by the collector each was taken from (`seen` holds them as moved). */
+    takenFrom: ReadonlyMap<number, number> = new Map(),
   ): Promise<PlanOut> {
     const by = actorLabel(actor);
     const now = new Date(this.now());
@@ -293,7 +296,7 @@ export class PlanService {
     for (const listener of this.listeners) listener(out);
     if (changedVisits.size > 0) {
       const visits = await listVisits(this.deps.db, { date, teamId: team.id, limit: 5000 }, null);
-      for (const v of visits) if (changedVisits.has(v.id)) this.deps.notify('visit', v.teamId, v);
+      for (const v of visits) if (changedVisits.has(v.id)) this.deps.notify('visit', v.teamId, withFormer(v, takenFrom.get(v.id) ?? seenById.get(v.id)?.collectorId));
     }
     return out;
   }

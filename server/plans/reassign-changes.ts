@@ -15,6 +15,8 @@ export interface AppliedChanges {
   affected: Set<number>;
   /** Visits moved to another collector: construction places them in their new route. */
   moved: Set<number>;
+  /** Of the moved visits, the collector each was taken from (for their own live stream). */
+  takenFrom: Map<number, number>;
   cancelled: Set<number>;
   /** A dispatcher's order for a collector, kept as given (its visits still open). */
   orders: Map<number, number[]>;
@@ -73,7 +75,7 @@ export async function applyReassign(tx: Transaction<Database>, teamId: number, d
     : new Set<number>();
   for (const c of collectorIds) if (!active.has(c)) throw notFound(`active collector ${c} of team ${teamId}`);
 
-  const out: AppliedChanges = { affected: new Set(), moved: new Set(), cancelled: new Set(), orders: new Map() };
+  const out: AppliedChanges = { affected: new Set(), moved: new Set(), takenFrom: new Map(), cancelled: new Set(), orders: new Map() };
   const by = actorLabel(actor);
   const now = new Date();
   for (const m of moves) {
@@ -81,7 +83,10 @@ export async function applyReassign(tx: Transaction<Database>, teamId: number, d
     const r = byId.get(m.visitId)!;
     if (VISIT_TRANSITIONS[r.status].length === 0) throw outdated(`visit ${m.visitId} is ${r.status}; it can no longer be reassigned`, 'closed');
     if (r.collector_id === m.toCollectorId) continue;
-    if (r.collector_id !== null) out.affected.add(r.collector_id);
+    if (r.collector_id !== null) {
+      out.affected.add(r.collector_id);
+      out.takenFrom.set(m.visitId, r.collector_id);
+    }
     out.affected.add(m.toCollectorId);
     out.moved.add(m.visitId);
     // A visit under way may move (issue 5): it starts again from "assigned" with its new collector.

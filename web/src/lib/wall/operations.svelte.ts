@@ -1,11 +1,14 @@
 import type { MetricsResponse } from '$contract/metrics.ts';
 import type { PaymentOut } from '$contract/payment.ts';
 import type { DayPlans, PlanOut } from '$contract/plan.ts';
+import type { LiveVisit } from '$contract/live.ts';
 import type { VisitOut } from '$contract/visit.ts';
 import { api } from '../api.ts';
 import { clock } from '../clock.svelte.ts';
 import { i18n } from '../i18n.svelte.ts';
 import { live } from '../live.svelte.ts';
+import { session } from '../session.svelte.ts';
+import { viewerHolds } from './records.ts';
 import { dayOf, isTeamToday, sameDays, teamDays, type TeamDays, type TeamZone } from './team-days.ts';
 
 /** The metrics query aggregates the day in the database; once a minute is plenty between live payments. */
@@ -149,12 +152,12 @@ class Operations {
     this.visits = new Map(visits.map((v) => [v.id, v]));
   }
 
-  #putVisit(v: VisitOut): void {
+  #putVisit(v: LiveVisit): void {
     const known = this.visits.get(v.id);
     if (known && known.version > v.version) return;
     const next = new Map(this.visits);
-    if (this.days && v.date === dayOf(this.days, v.teamId)) next.set(v.id, v);
-    else next.delete(v.id); // moved to another day
+    if (viewerHolds(session.user, v) && this.days && v.date === dayOf(this.days, v.teamId)) next.set(v.id, v);
+    else next.delete(v.id); // moved to another day, or to another collector
     this.visits = next;
   }
 

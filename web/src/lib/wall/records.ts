@@ -1,5 +1,7 @@
 import type { EventOut, Severity } from '$contract/event.ts';
+import type { SessionUser } from '$contract/auth.ts';
 import type { PaymentOut } from '$contract/payment.ts';
+import type { VisitOut } from '$contract/visit.ts';
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
@@ -17,3 +19,10 @@ export function mergePayments(current: readonly PaymentOut[], incoming: readonly
   for (const p of incoming) byId.set(p.id, p);
   return [...byId.values()].sort((a, b) => Date.parse(b.ts) - Date.parse(a.ts)).slice(0, size);
 }
+
+/**
+ * Whether the wall of `viewer` holds this visit: a collector watches only their own day, so a
+ * visit taken from them (the live stream tells them: LiveVisit formerCollectorId) leaves it.
+ */
+export const viewerHolds = (viewer: Pick<SessionUser, 'role' | 'collectorId'> | null, v: Pick<VisitOut, 'collectorId'>): boolean =>
+  viewer?.role !== 'collector' || v.collectorId === viewer.collectorId;

@@ -3,7 +3,7 @@ import type { EventOut } from '$contract/event.ts';
 import type { PaymentOut } from '$contract/payment.ts';
 import { AT_VISIT_RADIUS_M, isAtVisit } from './at-visit.ts';
 import { linkState } from './link-state.ts';
-import { feedOrder, mergePayments } from './records.ts';
+import { feedOrder, mergePayments, viewerHolds } from './records.ts';
 import { collectorInScope } from './zone.ts';
 
 // 0.0001° of latitude ≈ 11.1 m.
@@ -66,5 +66,16 @@ describe('collectorInScope', () => {
     expect(collectorInScope({ teamId: 2, zone }, 2, HOME)).toBe(true);
     expect(collectorInScope({ teamId: null, zone }, 2, { lat: 20.8, lon: -103.35 })).toBe(false);
     expect(collectorInScope({ teamId: null, zone }, 2, null)).toBe(false);
+  });
+});
+
+describe('viewerHolds', () => {
+  it("keeps a collector's wall to their own visits: one taken from them leaves it; the office's walls keep every visit", () => {
+    const ana = { role: 'collector' as const, collectorId: 7 };
+    expect(viewerHolds(ana, { collectorId: 7 })).toBe(true);
+    expect(viewerHolds(ana, { collectorId: 8 })).toBe(false);
+    expect(viewerHolds(ana, { collectorId: null })).toBe(false);
+    expect(viewerHolds({ role: 'supervisor', collectorId: null }, { collectorId: 8 })).toBe(true);
+    expect(viewerHolds({ role: 'dispatcher', collectorId: null }, { collectorId: null })).toBe(true);
   });
 });
