@@ -6,8 +6,6 @@ import { measureLiveWork } from './wall/live-perf.ts';
 
 // Mirrors LIVE_PATH in server/contract/live.ts (types only cross into web, STYLE §1).
 const LIVE_PATH = '/live';
-/** With nothing received for longer than this the wall says its data is stale (issue 2). */
-export const STALE_AFTER_MS = 10_000;
 
 export type LinkStatus = 'connecting' | 'connected' | 'reconnecting';
 /** `snapshot` replaces everything known; `delta` updates the collectors it names (SPEC §7). */

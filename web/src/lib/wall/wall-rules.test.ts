@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventOut } from '$contract/event.ts';
 import type { PaymentOut } from '$contract/payment.ts';
 import { AT_VISIT_RADIUS_M, isAtVisit } from './at-visit.ts';
-import { linkState } from './link-state.ts';
+import { STALE_AFTER_MS, linkState, staleAfterFor } from './link-state.ts';
 import { feedOrder, mergePayments, viewerHolds } from './records.ts';
 import { collectorInScope } from './zone.ts';
 
@@ -54,6 +54,13 @@ describe('linkState', () => {
     expect(linkState('connected', NOW - 10_001, NOW, 10_000)).toBe('stale');
     expect(linkState('connected', 0, NOW, 10_000)).toBe('connected'); // nothing yet: not stale, just starting
     expect(linkState('reconnecting', NOW, NOW, 10_000)).toBe('reconnecting');
+  });
+
+  it("never calls a collector's own day stale for silence alone: their phone may report once a minute; a lost link still shows", () => {
+    expect(linkState('connected', NOW - 5 * 60_000, NOW, staleAfterFor('collector'))).toBe('connected');
+    expect(linkState('reconnecting', NOW, NOW, staleAfterFor('collector'))).toBe('reconnecting');
+    expect(linkState('connected', NOW - 60_000, NOW, staleAfterFor('supervisor'))).toBe('stale');
+    expect(staleAfterFor(undefined)).toBe(STALE_AFTER_MS);
   });
 });
 
