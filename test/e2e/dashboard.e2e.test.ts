@@ -54,7 +54,7 @@ describe('the dashboard in Chromium', () => {
     const shown = async () => (await nav.getByRole('link').all()).length;
     expect(await shown()).toBe(5);
     const gestion = nav.getByRole('button', { name: 'Gestión' });
-    // None scrolled out of the menu's box (it scrolls sideways rather than push "sign out" off screen).
+    // None runs out of the sections row (top-bar.e2e.test.ts checks every width and role).
     const box = await page.locator('header nav').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
     expect(box.scroll).toBeLessThanOrEqual(box.client);
     await gestion.click();
