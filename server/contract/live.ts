@@ -44,7 +44,8 @@ export interface LiveCollectorsChanged {
 /**
  * A visit as the live stream carries it: `formerCollectorId` when this change took it from that
  * collector (reassigned, or left out by a re-plan), so that a collector watching their own day
- * hears that it is no longer theirs.
+ * hears that it is no longer theirs — they get it with `collectorId` and `note` null (whose it is
+ * now is not theirs to know); the team's watchers get it whole, its new collector without it.
  */
 export type LiveVisit = VisitOut & { formerCollectorId?: number };
 

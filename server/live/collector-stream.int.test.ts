@@ -199,20 +199,50 @@ describe('a collector on the live stream', () => {
     const date = new Date().toISOString().slice(0, 10);
     const create = async (accountId: number) => (await t.api('POST', '/api/visits', { accountId, date, collectorId: ana }, dispatcher)).body;
     const [first, second] = [await create(accounts[0].id), await create(accounts[1].id)];
+    await t.server.auth.createUser({ email: 'beto@test.local', name: 'Beto', password: 'pw-123456', role: 'collector', teamId: centro, collectorId: beto });
+    const betoToken = (await t.api('POST', '/api/auth/login', { email: 'beto@test.local', password: 'pw-123456' }, null)).body.token;
     const w = await watch(t.baseUrl, anaToken);
+    const b = await watch(t.baseUrl, betoToken);
     try {
-      const moved = await t.api('POST', `/api/visits/${first.id}/reassign`, { collectorId: beto, version: first.version }, dispatcher);
+      const noted = await t.api('PATCH', `/api/visits/${first.id}`, { version: first.version, note: 'Para Beto: tocar en la tienda' }, dispatcher);
+      expect(noted.status).toBe(200);
+      const moved = await t.api('POST', `/api/visits/${first.id}/reassign`, { collectorId: beto, version: noted.body.version }, dispatcher);
       expect(moved.status).toBe(200);
       expect(moved.body).not.toHaveProperty('formerCollectorId');
       // Back to nobody's by a status change: taken from her too.
       const planned = await t.api('POST', `/api/visits/${second.id}/status`, { status: 'planned', version: second.version }, dispatcher);
       expect(planned.status).toBe(200);
-      await expect.poll(() => w.deltas.filter(([name]) => name === 'visit').map(([, v]) => [v.id, v.collectorId, v.formerCollectorId]), { timeout: 5000 }).toEqual([
-        [first.id, beto, ana],
-        [second.id, null, ana],
+      // Hers, then taken: she hears that it left her day, not whose it is now nor the note left for him.
+      const visits = (x: Watcher) => x.deltas.filter(([name]) => name === 'visit').map(([, v]) => [v.id, v.collectorId, v.formerCollectorId, v.note]);
+      await expect.poll(() => visits(w), { timeout: 5000 }).toEqual([
+        [first.id, ana, undefined, 'Para Beto: tocar en la tienda'],
+        [first.id, null, ana, null],
+        [second.id, null, ana, null],
       ]);
+      // His now, with the note, and not from whom.
+      await expect.poll(() => visits(b), { timeout: 5000 }).toEqual([[first.id, beto, undefined, 'Para Beto: tocar en la tienda']]);
+      expect(b.deltas[0][1]).not.toHaveProperty('formerCollectorId');
     } finally {
       w.socket.close();
+      b.socket.close();
+    }
+  });
+
+  it("hears nothing of a collector of no team, nor does a team's supervisor; who watches every team hears it once", async () => {
+    const w = await watch(t.baseUrl, anaToken);
+    const supervisor = await watch(t.baseUrl, await loginAs(t, 'supervisor', centro, 'Sara Centro'));
+    const admin = await watch(t.baseUrl, t.token);
+    try {
+      t.server.live.emitCollectorsChanged([null]);
+      t.server.live.emitCollectorsChanged([centro]);
+      await expect.poll(() => admin.deltas.length, { timeout: 5000 }).toBe(2);
+      await expect.poll(() => w.deltas.length, { timeout: 5000 }).toBe(1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(admin.deltas.map(([, p]) => p.teamIds)).toEqual([[null], [centro]]);
+      expect(supervisor.deltas.map(([, p]) => p.teamIds)).toEqual([[centro]]);
+      expect(w.deltas.map(([, p]) => p.teamIds)).toEqual([[centro]]);
+    } finally {
+      for (const x of [w, supervisor, admin]) x.socket.close();
     }
   });
 

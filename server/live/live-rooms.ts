@@ -49,10 +49,10 @@ export function deliveriesOf(name: LiveDelta, teamIds: readonly number[], payloa
   const out: Delivery[] = [{ rooms: [...teamIds.map(teamRoom), ALL], payload }];
   switch (name) {
     case 'visit': {
-      const { collectorId, formerCollectorId } = payload as LiveVisit;
-      // The collector it was taken from hears it too: it leaves their day.
-      const rooms = [collectorId, formerCollectorId].filter((id) => id != null).map(collectorRoom);
-      if (rooms.length > 0) out.push({ rooms, payload });
+      const { formerCollectorId, ...visit } = payload as LiveVisit;
+      if (visit.collectorId !== null) out.push({ rooms: [collectorRoom(visit.collectorId)], payload: visit });
+      // The collector it was taken from hears that it left their day, not whose it is now nor what was added for them.
+      if (formerCollectorId !== undefined) out.push({ rooms: [collectorRoom(formerCollectorId)], payload: { ...visit, collectorId: null, note: null, formerCollectorId } });
       break;
     }
     case 'checkin':
@@ -70,13 +70,14 @@ export function deliveriesOf(name: LiveDelta, teamIds: readonly number[], payloa
     }
     case 'collectors':
       // Names teams only; a collector reloads GET /api/collectors, which answers with their own row.
-      out.push({ rooms: teamIds.map(crewRoom), payload });
+      if (teamIds.length > 0) out.push({ rooms: teamIds.map(crewRoom), payload });
       break;
     default:
       // A new delta reaches no collector until it says whom it concerns.
       name satisfies never;
   }
-  return out;
+  // socket.io sends to every socket when given no room at all.
+  return out.filter((d) => d.rooms.length > 0);
 }
 
 /** A flush's batch by room: whole to the all-teams room, each team's to its room, each collector's own to theirs. */
