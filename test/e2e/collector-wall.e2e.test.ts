@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollector, createTeam } from '../../server/operations/testing/fixtures.ts';
-import { countColours, launchBrowser, logIn, offersSection, watchErrors } from '../support/browser.ts';
+import { MARKER_RGB, countColours, launchBrowser, logIn, offersSection, watchErrors } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 /**
@@ -10,14 +10,6 @@ import { startTestServer, type TestServer } from '../support/test-server.ts';
  * their browser is sent nothing of the teammate reporting beside them.
  */
 const ANA = { email: 'ana@test.local', name: 'Ana Ruiz', password: 'pw-123456' };
-/** The wall's marker colours (web/src/lib/collector-state.ts STATE_COLORS), as RGB. */
-const MARKER_RGB = [
-  [0xf4, 0x3f, 0x5e],
-  [0x6b, 0x72, 0x80],
-  [0x60, 0xa5, 0xfa],
-  [0x34, 0xd3, 0x99],
-  [0xfb, 0xbf, 0x24],
-];
 
 let t: TestServer;
 let browser: Browser;

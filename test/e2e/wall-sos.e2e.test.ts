@@ -3,7 +3,7 @@ import mqtt from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeOsmAndQuery } from '../../device-protocols/osmand/osmand-encoder.ts';
-import { countColours, launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { MARKER_RGB, countColours, launchBrowser, logIn, watchErrors } from '../support/browser.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
 
 /**
@@ -13,14 +13,6 @@ import { ADMIN, startTestServer, type TestServer } from '../support/test-server.
 
 /** An SOS marker's red (STATE_COLORS.sos): the badge and its ring. Nothing else on the map uses it. */
 const SOS_RGB = [0xdc, 0x26, 0x26];
-/** The other marker colours (STATE_COLORS), as RGB. */
-const MARKER_RGB = [
-  [0xf4, 0x3f, 0x5e],
-  [0x6b, 0x72, 0x80],
-  [0x60, 0xa5, 0xfa],
-  [0x34, 0xd3, 0x99],
-  [0xfb, 0xbf, 0x24],
-];
 
 let t: TestServer;
 let browser: Browser;

@@ -9,19 +9,11 @@ import { encodeOsmAndQuery } from '../../device-protocols/osmand/osmand-encoder.
 import { seedDemo } from '../../server/demo/seed-demo.ts';
 import { seedPortfolio } from '../../server/demo/seed-portfolio.ts';
 import { startFleet } from '../../server/demo/start-fleet.ts';
-import { countColours, launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { MARKER_RGB, countColours, launchBrowser, logIn, watchErrors } from '../support/browser.ts';
 import { daytimeZone } from '../../server/demo/demo-day.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
 
 const COLLECTORS = 12;
-/** The wall's marker colours (web/src/lib/collector-state.ts STATE_COLORS), as RGB. */
-const MARKER_RGB = [
-  [0xf4, 0x3f, 0x5e],
-  [0x6b, 0x72, 0x80],
-  [0x60, 0xa5, 0xfa],
-  [0x34, 0xd3, 0x99],
-  [0xfb, 0xbf, 0x24],
-];
 const MOVING_RGB = MARKER_RGB[3];
 /** An SOS marker's red (STATE_COLORS.sos): the badge, its ring, a cluster holding it. Nothing else on the map uses it. */
 const SOS_RGB = [0xdc, 0x26, 0x26];

@@ -57,6 +57,15 @@ export async function offersSection(page: Page, name: string): Promise<boolean> 
   return (await nav.getByRole('link', { name, exact: true, includeHidden: true }).count()) > 0;
 }
 
+/** The wall's marker colours (web/src/lib/collector-state.ts STATE_COLORS), as RGB. */
+export const MARKER_RGB: readonly (readonly number[])[] = [
+  [0xf4, 0x3f, 0x5e],
+  [0x6b, 0x72, 0x80],
+  [0x60, 0xa5, 0xfa],
+  [0x34, 0xd3, 0x99],
+  [0xfb, 0xbf, 0x24],
+];
+
 /** Pixels of a screenshot within a small distance of each colour (decoded in the page: no image library here). */
 export async function countColours(page: Page, png: Buffer, colours: readonly (readonly number[])[]): Promise<number[]> {
   return page.evaluate(
