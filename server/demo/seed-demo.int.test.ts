@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
-import { seedDemo } from './seed-demo.ts';
+import { DEMO_COLLECTOR_LOGIN, DEMO_PASSWORD, seedDemo } from './seed-demo.ts';
 
 let db: TestDatabase;
 let t: TestServer | undefined;
@@ -24,5 +24,9 @@ describe("the demo's teams on a later start", () => {
     // Started again the next morning in Mexico City: back to the configured zone, except the team someone set.
     await seedDemo(kysely, t.server.auth, 2, 'America/Mexico_City', 'America/Mexico_City');
     expect(await zones()).toMatchObject({ Centro: 'America/Mexico_City', Poniente: 'America/Bogota' });
+    // The first collector's own login, made once however often the demo starts.
+    const logins = await kysely.selectFrom('users as u').innerJoin('collectors as c', 'c.id', 'u.collector_id').select(['u.email', 'u.role', 'c.external_id']).where('u.role', '=', 'collector').execute();
+    expect(logins).toEqual([{ email: DEMO_COLLECTOR_LOGIN, role: 'collector', external_id: 'demo-col-001' }]);
+    expect(await t.server.auth.login(DEMO_COLLECTOR_LOGIN, DEMO_PASSWORD)).toBeTruthy();
   });
 });

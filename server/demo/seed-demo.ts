@@ -17,6 +17,8 @@ export const DEMO_USERS = [
   { email: 'gerencia@ronda.local', name: 'Gerencia', role: 'manager', team: null },
 ] as const;
 export const DEMO_PASSWORD = 'ronda';
+/** The first demo collector's own login: what a collector sees of their day on the dashboard. */
+export const DEMO_COLLECTOR_LOGIN = 'cobrador@ronda.local';
 
 export interface DemoDevice {
   uniqueId: string;
@@ -92,6 +94,9 @@ export async function seedDemo(
     // Every collector has the Ronda app for check-ins and payments; the last ten report positions through another device.
     devices.push(await registerDevice(db, col.id, `demo-phone-${number}`, `Teléfono de ${name}`, 'phone'));
     if (kind !== 'phone') devices.push(await registerDevice(db, col.id, TRACKER[kind].id(number), `${TRACKER[kind].label} de ${name}`, kind));
+    if (i === 0 && !(await db.selectFrom('users').select('id').where('email', '=', DEMO_COLLECTOR_LOGIN).executeTakeFirst())) {
+      await auth.createUser({ email: DEMO_COLLECTOR_LOGIN, name, password: DEMO_PASSWORD, role: 'collector', teamId: teamIds[0], collectorId: col.id });
+    }
   }
   return devices;
 }
