@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import { CheckinIn, CheckinListQuery, CheckinOut, CheckinResult, RejectedRecord } from '../contract/checkin.ts';
 import type { Database } from '../db/database.ts';
-import { ownCollector, readScope } from '../operations/actor.ts';
+import { ownQuery, readScope } from '../operations/actor.ts';
 import { listCheckins, recordCheckin, type CheckinOptions } from '../operations/checkin.service.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
 import { DAY_READERS, WRITERS, operationErrors } from './account.routes.ts';
@@ -46,7 +46,7 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, 
   app.get(
     '/api/checkins',
     { onRequest: requireUser(auth, DAY_READERS), schema: { tags: ['checkins'], querystring: CheckinListQuery, response: { 200: Type.Object({ checkins: Type.Array(CheckinOut) }) } } },
-    async (req) => ({ checkins: await listCheckins(db, { ...req.query, collectorId: ownCollector(req.user, req.query.collectorId) }, readScope(req.user)) }),
+    async (req) => ({ checkins: await listCheckins(db, ownQuery(req.user, req.query), readScope(req.user)) }),
   );
 
   app.get(

@@ -7,7 +7,7 @@ import { DeviationRulesPatch, DeviationRulesSchema, EventListQuery, EventOut } f
 import type { Database } from '../db/database.ts';
 import type { DeviationService } from '../deviations/deviation.service.ts';
 import { acknowledgeEvent, getEvent, listEvents } from '../deviations/event.repository.ts';
-import { actorLabel, assertCanWrite, assertCanWriteRecord, ownCollector, readScope } from '../operations/actor.ts';
+import { actorLabel, assertCanWrite, assertCanWriteRecord, ownQuery, readScope } from '../operations/actor.ts';
 import { OperationError, notFound } from '../operations/errors.ts';
 import { DAY_READERS, READERS, operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
@@ -41,7 +41,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
   app.get(
     '/api/events',
     { onRequest: requireUser(auth, DAY_READERS), schema: { tags: ['events'], querystring: EventListQuery, response: { 200: Type.Object({ events: Type.Array(EventOut) }), ...Errors } } },
-    async (req) => ({ events: await listEvents(db, { ...req.query, collectorId: ownCollector(req.user, req.query.collectorId) }, readScope(req.user)) }),
+    async (req) => ({ events: await listEvents(db, ownQuery(req.user, req.query), readScope(req.user)) }),
   );
 
   app.post(

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import { CashQuery, CashSummary, PaymentIn, PaymentListQuery, PaymentOut, PaymentResult } from '../contract/payment.ts';
 import type { Database } from '../db/database.ts';
-import { ownCollector, readScope } from '../operations/actor.ts';
+import { ownQuery, readScope } from '../operations/actor.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
 import { cashByCollector, listPayments, recordPayment } from '../operations/payment.service.ts';
 import { DAY_READERS, WRITERS, operationErrors } from './account.routes.ts';
@@ -34,7 +34,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
   );
 
   app.get('/api/payments', { onRequest: readers, schema: { tags: ['payments'], querystring: PaymentListQuery, response: { 200: Type.Object({ payments: Type.Array(PaymentOut) }) } } }, async (req) => ({
-    payments: await listPayments(db, { ...req.query, collectorId: ownCollector(req.user, req.query.collectorId) }, readScope(req.user)),
+    payments: await listPayments(db, ownQuery(req.user, req.query), readScope(req.user)),
   }));
 
   app.get(
@@ -43,6 +43,6 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
       onRequest: readers,
       schema: { tags: ['payments'], description: 'Cash collected per collector on a day, for end-of-day reconciliation.', querystring: CashQuery, response: { 200: Type.Object({ cash: Type.Array(CashSummary) }) } },
     },
-    async (req) => ({ cash: await cashByCollector(db, { ...req.query, collectorId: ownCollector(req.user, req.query.collectorId) }, readScope(req.user)) }),
+    async (req) => ({ cash: await cashByCollector(db, ownQuery(req.user, req.query), readScope(req.user)) }),
   );
 };

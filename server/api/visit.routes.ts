@@ -5,7 +5,7 @@ import type { AuthService } from '../auth/auth.service.ts';
 import { CancelVisit, CreateVisit, GenerateReport, GenerateVisits, ReassignVisit, TransitionVisit, VisitListQuery, VisitOut, VisitPatch } from '../contract/visit.ts';
 import type { SessionUser } from '../contract/auth.ts';
 import type { Database } from '../db/database.ts';
-import { collectorScope, ownCollector, readScope, type Actor } from '../operations/actor.ts';
+import { collectorScope, ownQuery, readScope, type Actor } from '../operations/actor.ts';
 import { OperationError, notFound } from '../operations/errors.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
 import { getVisit, listVisits } from '../operations/visit.repository.ts';
@@ -29,7 +29,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth
   };
 
   app.get('/api/visits', { onRequest: readers, schema: { tags: ['visits'], querystring: VisitListQuery, response: { 200: Type.Object({ visits: Type.Array(VisitOut) }) } } }, async (req) => ({
-    visits: await listVisits(db, { ...req.query, collectorId: ownCollector(req.user, req.query.collectorId) }, readScope(req.user)),
+    visits: await listVisits(db, ownQuery(req.user, req.query), readScope(req.user)),
   }));
 
   app.get('/api/visits/:id', { onRequest: readers, schema: { tags: ['visits'], params: Id, response: { 200: VisitOut, ...Errors } } }, async (req) => {

@@ -76,3 +76,6 @@ export const ownCollector = (u: SessionUser, asked: number | undefined): number 
   if (self === null) return asked;
   return asked === undefined || asked === self ? self : NO_ONE;
 };
+
+/** A list query as the user may ask it: its `collectorId` narrowed by ownCollector. */
+export const ownQuery = <Q extends { collectorId?: number }>(u: SessionUser, q: Q): Q => ({ ...q, collectorId: ownCollector(u, q.collectorId) });

@@ -8,3 +8,10 @@ export function placeUnder(button: HTMLElement, popover: HTMLElement, from: 'lef
   popover.style.top = `${at.bottom + 4}px`;
   popover.style.left = `${Math.max(8, Math.min(left, window.innerWidth - popover.offsetWidth - 8))}px`;
 }
+
+/** A menu's toggle event: whether it is now open; opening, it goes under its button. */
+export function menuToggled(e: ToggleEvent, button: HTMLElement | undefined, popover: HTMLElement | undefined, from: 'left' | 'right'): boolean {
+  const open = e.newState === 'open';
+  if (open && button && popover) placeUnder(button, popover, from);
+  return open;
+}
