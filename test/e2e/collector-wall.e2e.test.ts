@@ -94,6 +94,11 @@ describe('the dashboard of a collector in Chromium', () => {
       await page.goto(`${t.baseUrl}${path}`);
       await page.getByRole('navigation').getByRole('link', { name: 'Mapa en vivo' }).waitFor();
       await page.waitForTimeout(2500);
+      // Their replay has them chosen and today's track open: there is no one else to pick.
+      if (path === '/replay') {
+        expect(await page.locator('form select').first().evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text)).toBe(ANA.name);
+        await expect.poll(() => page.locator('input[type=range]').count(), { timeout: 20_000 }).toBe(1);
+      }
     }
 
     await page.goto(`${t.baseUrl}/board`);
