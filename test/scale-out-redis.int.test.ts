@@ -16,6 +16,8 @@ import { until } from './support/until.ts';
  */
 const DATE = '2030-03-12';
 let storage: Storage;
+/** The one Redis database of this deployment: an instance on another one is another deployment's. */
+let redisUrl: string;
 let a: ServerProcess;
 let b: ServerProcess;
 let teamId: number;
@@ -25,7 +27,7 @@ const sockets: Socket[] = [];
 const clients: mqtt.MqttClient[] = [];
 
 beforeAll(async () => {
-  const redisUrl = await testRedisUrl();
+  redisUrl = await testRedisUrl();
   storage = await createStorage('postgres').catch((err: Error) => {
     throw new Error(`two instances need one PostgreSQL (TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test): ${err.message}`);
   });
@@ -177,7 +179,7 @@ describe('two instances sharing Redis', () => {
       [teamId, collectorId],
     );
     await db.end();
-    const c = await startServerProcess('postgres', { REDIS_URL: await testRedisUrl() }, storage);
+    const c = await startServerProcess('postgres', { REDIS_URL: redisUrl }, storage);
     try {
       const closed = await until('the close on A', () => events.find((e) => e.id === rows[0].id), 15_000);
       expect(closed.closedAt).not.toBeNull();

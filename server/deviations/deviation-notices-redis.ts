@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { closeRedis, connectRedis } from '../lib/redis-connection.ts';
+import { channelOf, closeRedis, connectRedis } from '../lib/redis-connection.ts';
 
 /**
  * What changed for a team's deviation engine: the receiver reads the change itself from the database.
@@ -26,13 +26,12 @@ export interface DeviationNoticeHandlers {
  * SPEC §8: with REDIS_URL, a plan stored, rules changed, or visits changed or checked in through one
  * instance reach the deviation engines of the others. A notice only says which team (and visits)
  * changed; receivers read the plan, rules or visits from PostgreSQL, the source of truth, so a lost,
- * late or forged notice costs at most a reload.
- * Pub/sub ignores Redis' database number, so the channel carries it: deployments kept apart by
- * database number (as keys are) do not reload on each other's notices.
+ * late or forged notice costs at most a reload. The channel carries the database number
+ * (channelOf): deployments kept apart by it do not reload on each other's notices.
  */
 export async function redisDeviationNotices(url: string, log: Logger, handlers: DeviationNoticeHandlers): Promise<DeviationNotices> {
   const [pub, sub] = await Promise.all([connectRedis(url, 'deviations-pub', log), connectRedis(url, 'deviations-sub', log)]);
-  const channel = `ronda-deviations:${sub.options.db ?? 0}`;
+  const channel = channelOf('ronda-deviations', sub);
   // Every instance hears its own publishes too; its engine already has the change.
   const origin = randomUUID();
   sub.on('message', (from: string, text: string) => {

@@ -33,6 +33,13 @@ export async function connectRedis(url: string, name: string, log: Logger): Prom
   return conn;
 }
 
+/**
+ * A pub/sub channel name of ours for this connection's database. Redis pub/sub ignores the database
+ * number: it keeps keys apart, never messages. Deployments that share one Redis by number
+ * (REDIS_URL `redis://host:6379/3`) must still hear only their own, so the name carries it.
+ */
+export const channelOf = (name: string, conn: Redis): string => `${name}:${conn.options.db ?? 0}`;
+
 /** Lets pending commands finish, then disconnects; during an outage (QUIT cannot be answered) it just disconnects. */
 export async function closeRedis(conn: Redis): Promise<void> {
   await conn.quit().catch(() => conn.disconnect());

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ServerOptions } from 'socket.io';
-import { closeRedis, connectRedis, withHandledRejections } from '../lib/redis-connection.ts';
+import { channelOf, closeRedis, connectRedis, withHandledRejections } from '../lib/redis-connection.ts';
 
 export interface LiveRedisAdapter {
   adapter: ServerOptions['adapter'];
@@ -19,8 +19,10 @@ export async function redisLiveAdapter(url: string, log: Logger): Promise<LiveRe
   const { createAdapter } = await import('@socket.io/redis-adapter');
   const [pub, sub] = await Promise.all([connectRedis(url, 'live-pub', log), connectRedis(url, 'live-sub', log)]);
   return {
-    // A key of our own: other applications' socket.io servers may share this Redis.
-    adapter: createAdapter(withHandledRejections(pub, ['publish']), sub, { key: 'ronda-live' }),
+    // The adapter's channels are named after its key: one of our own, since other applications' socket.io
+    // servers may share this Redis, and with the database number, or a deployment on another database of
+    // it would get this one's collectors (and every delta instances exchange).
+    adapter: createAdapter(withHandledRejections(pub, ['publish']), sub, { key: channelOf('ronda-live', sub) }),
     async close() {
       await Promise.all([closeRedis(pub), closeRedis(sub)]);
     },

@@ -32,6 +32,17 @@ export async function testRedisUrl(): Promise<string> {
   return u.toString();
 }
 
+/**
+ * Two databases of one Redis, as two deployments kept apart by database number
+ * share it: what one instance publishes must not reach the other's.
+ */
+export async function testRedisUrlPair(): Promise<[string, string]> {
+  const first = new URL(await testRedisUrl());
+  const second = new URL(first);
+  second.pathname = `/${(Number(first.pathname.slice(1)) % 15) + 1}`;
+  return [first.toString(), second.toString()];
+}
+
 async function freePort(): Promise<number> {
   const srv = createServer();
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
