@@ -282,6 +282,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       refreshDirectory();
       deviceDeps.onCollectorsChanged(teamIds);
     },
+    onTeamChanged: (team) => live?.emitTeamChanged(team),
   });
   await app.register(accountRoutes, { db: dbh.db, auth });
   await app.register(visitRoutes, { db: dbh.db, auth, notify: notifyRecord });

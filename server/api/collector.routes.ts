@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { sql, type Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import { COLLECTOR_REFUSALS, CollectorCreate, CollectorList, CollectorListQuery, CollectorOut, CollectorPatch } from '../contract/collector.ts';
-import { TEAM_REFUSALS } from '../contract/team.ts';
+import { TEAM_REFUSALS, TeamOut } from '../contract/team.ts';
 import type { Database } from '../db/database.ts';
 import { collectorScope, readScope } from '../operations/actor.ts';
 import { addCollector, changeCollector } from '../operations/collector-change.ts';
@@ -15,8 +15,7 @@ import { requireUser } from './auth-hook.ts';
 import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
 
-const Team = Type.Object({ id: Type.Integer(), name: Type.String(), timeZone: Type.String(), currency: Type.String() });
-const toTeam = (t: { id: number; name: string; time_zone: string; currency: string }) => ({ id: t.id, name: t.name, timeZone: t.time_zone, currency: t.currency });
+const toTeam = (t: { id: number; name: string; time_zone: string; currency: string }): TeamOut => ({ id: t.id, name: t.name, timeZone: t.time_zone, currency: t.currency });
 const TeamFields = {
   name: Type.String({ minLength: 1, maxLength: 120 }),
   /** IANA zone: the team's plans, days and metrics are cut in it. */
@@ -62,9 +61,11 @@ export interface CollectorRoutesOptions {
   teamDefaults: TeamDefaults;
   /** Collectors or teams changed; `teamIds`: the teams whose list of collectors did, or the team created or deleted (null: collectors of no team). */
   onChanged(teamIds: (number | null)[]): void;
+  /** A team's own fields changed (PATCH /api/teams/{id}): its dashboards format with its zone and currency. */
+  onTeamChanged(team: TeamOut): void;
 }
 
-export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> = async (app, { db, auth, teamDefaults, onChanged }) => {
+export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> = async (app, { db, auth, teamDefaults, onChanged, onTeamChanged }) => {
   const anyone = requireUser(auth);
   const admins = requireUser(auth, ['admin', 'supervisor']);
   app.setErrorHandler(operationErrors);
@@ -157,7 +158,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
   );
 
   // Scoped like every other read: a team's people pick from their own team only (the board's and metrics' filters).
-  app.get('/api/teams', { onRequest: anyone, schema: { tags: ['teams'], response: { 200: Type.Object({ teams: Type.Array(Team) }) } } }, async (req) => {
+  app.get('/api/teams', { onRequest: anyone, schema: { tags: ['teams'], response: { 200: Type.Object({ teams: Type.Array(TeamOut) }) } } }, async (req) => {
     const team = readScope(req.user);
     let q = db.selectFrom('teams').selectAll().orderBy('name');
     if (team !== null) q = q.where('id', '=', team);
@@ -204,7 +205,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
         description: refusalsDoc(TEAM_REFUSALS, ['team_not_found', 'team_name_taken', 'unknown_time_zone', 'unknown_currency']),
         params: Type.Object({ id: Type.Integer() }),
         body: Type.Partial(Type.Object(TeamFields), { minProperties: 1, additionalProperties: false }),
-        response: { 200: Team, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+        response: { 200: TeamOut, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
     },
     async (req) => {
@@ -221,7 +222,9 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
         if (!row) throw refusal(TEAM_REFUSALS, 'team_not_found', `no team ${req.params.id}`, { teamId: req.params.id });
         // Its collectors' rows show the team's name and zone; a new currency is not on them.
         onChanged(name !== undefined || timeZone !== undefined ? [row.id] : []);
-        return toTeam(row);
+        const team = toTeam(row);
+        onTeamChanged(team);
+        return team;
       } catch (e) {
         if (isCheckViolation(e)) throw unknownZone(timeZone ?? '');
         if (isUniqueViolation(e) && name !== undefined) throw await nameTaken(db, e as Error, name, req.params.id);

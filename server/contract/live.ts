@@ -4,6 +4,7 @@ import type { PaymentOut } from './payment.ts';
 import type { VisitOut } from './visit.ts';
 import type { EventOut } from './event.ts';
 import type { PlanOut } from './plan.ts';
+import type { TeamOut } from './team.ts';
 
 /** One collector's latest report as the wall shows it (SPEC §7 `positions`). */
 export const LivePosition = Type.Object({
@@ -61,6 +62,12 @@ export interface LiveServerEvents {
   /** A deviation when it opens, closes or is acknowledged (issue 5); times are event time. */
   event: (e: EventOut) => void;
   collectors: (c: LiveCollectorsChanged) => void;
+  /**
+   * A team as it is after PATCH /api/teams/{id}: its dashboards format times and money with its zone
+   * and currency (GET /api/map/config), which a change must reach without a reload. Sent to the team,
+   * its collectors and those who watch every team; not part of SPEC §7's list, which it extends.
+   */
+  team: (t: TeamOut) => void;
 }
 
 /** The operations records streamed to their team's room and to the all-teams room. */

@@ -1,4 +1,9 @@
+import { Type, type Static } from '@sinclair/typebox';
 import type { RefusalTable } from './refusal.ts';
+
+/** A team as GET /api/teams lists it; its people's dashboards show times in its zone and money in its currency (SPEC §1). */
+export const TeamOut = Type.Object({ id: Type.Integer(), name: Type.String(), timeZone: Type.String(), currency: Type.String() });
+export type TeamOut = Static<typeof TeamOut>;
 
 /**
  * Why the team routes (POST, PATCH, DELETE /api/teams) refuse a change (ErrorBody `reason`), with

@@ -5,6 +5,7 @@ import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { SessionUser } from '../contract/auth.ts';
 import type { EventOut } from '../contract/event.ts';
 import { LIVE_PATH, type LiveCollectorsChanged, type LivePosition, type LiveRecordEvent, type LiveServerEvents } from '../contract/live.ts';
+import type { TeamOut } from '../contract/team.ts';
 import type { Database } from '../db/database.ts';
 import type { PositionWrite } from '../ingest/batch-writer.ts';
 import { lastPositions } from '../repositories/position.repository.ts';
@@ -172,6 +173,11 @@ export class LiveHub {
     if (teamIds.length === 0) return;
     const payload: LiveCollectorsChanged = { teamIds: [...teamIds] };
     this.emitDelta('collectors', [...new Set(teamIds.filter((t) => t !== null))], payload);
+  }
+
+  /** A team changed (its zone, currency or name): to its clients, its collectors' and those of every team. */
+  emitTeamChanged(team: TeamOut): void {
+    this.emitDelta('team', [team.id], team);
   }
 
   connectedClients(): number {

@@ -72,6 +72,10 @@ export function deliveriesOf(name: LiveDelta, teamIds: readonly number[], payloa
       // Names teams only; a collector reloads GET /api/collectors, which answers with their own row.
       if (teamIds.length > 0) out.push({ rooms: teamIds.map(crewRoom), payload });
       break;
+    case 'team':
+      // A collector's own day shows times and money in their team's zone and currency too.
+      out.push({ rooms: teamIds.map(crewRoom), payload });
+      break;
     default:
       // A new delta reaches no collector until it says whom it concerns.
       name satisfies never;

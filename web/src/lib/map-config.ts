@@ -1,6 +1,7 @@
 import type { MapConfig } from '$contract/map.ts';
 import { api } from './api.ts';
 import { i18n } from './i18n.svelte.ts';
+import { live } from './live.svelte.ts';
 import { session } from './session.svelte.ts';
 
 let pending: Promise<MapConfig> | null = null;
@@ -27,3 +28,13 @@ export function loadMapConfig(): Promise<MapConfig> {
   );
   return pending;
 }
+
+// A new zone or currency of the user's own team (PATCH /api/teams/{id}) reaches every open page at
+// once: without it the wall kept formatting in the old ones until a reload.
+live.on('team', (team) => {
+  if (team.id !== session.user?.teamId) return;
+  i18n.timeZone = team.timeZone;
+  i18n.currency = team.currency;
+  // The next page that asks (metrics) reads the config again rather than the first answer.
+  pending = null;
+});
