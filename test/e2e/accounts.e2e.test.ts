@@ -41,7 +41,7 @@ afterAll(async () => {
 const unexpected = (errors: string[]) => errors.filter((e) => !/status of 400/.test(e));
 const row = (page: Page, externalId: string) => page.locator(`tr[data-account="${externalId}"]`);
 const listed = (page: Page) => page.locator('tr[data-account]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.account));
-const noSidewaysScroll = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('html, body, main, .page, .scroll')).every((el) => el.scrollWidth <= el.clientWidth + 1));
+const noSidewaysScroll = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('html, body, main, .page, .table-scroll')).every((el) => el.scrollWidth <= el.clientWidth + 1));
 const pick = (page: Page, name: string, body: string | Buffer) =>
   page.locator('input[type=file]').setInputFiles({ name, mimeType: 'text/csv', buffer: typeof body === 'string' ? Buffer.from(body) : body });
 

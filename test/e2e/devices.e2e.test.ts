@@ -52,7 +52,7 @@ const refusedCode = (username: string, password: string) =>
     (e: Error & { code?: number }) => e.code ?? e.message,
   );
 /** The page at 1366 px shows everything without sideways scrolling. */
-const noSidewaysScroll = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('html, body, main, .page, .scroll')).every((el) => el.scrollWidth <= el.clientWidth + 1));
+const noSidewaysScroll = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('html, body, main, .page, .table-scroll')).every((el) => el.scrollWidth <= el.clientWidth + 1));
 
 async function open(email: string, password: string, viewport = { width: 1366, height: 768 }) {
   const page = await browser.newPage({ viewport });

@@ -51,7 +51,7 @@ const row = (page: Page, name: string) => page.locator('tr[data-collector]').fil
 const names = (page: Page) => page.locator('tr[data-collector] th').allInnerTexts();
 const teamRow = (page: Page, name: string) => page.locator('tr[data-team]').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
 /** The page at 1366 px shows everything without sideways scrolling. */
-const noSidewaysScroll = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('html, body, main, .page, .scroll')).every((el) => el.scrollWidth <= el.clientWidth + 1));
+const noSidewaysScroll = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('html, body, main, .page, .table-scroll')).every((el) => el.scrollWidth <= el.clientWidth + 1));
 
 async function open(email: string, password: string) {
   const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });

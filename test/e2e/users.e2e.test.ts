@@ -35,7 +35,7 @@ const row = (page: Page, email: string) => page.locator(`tr[data-user="${email}"
 const cell = (page: Page, email: string, col: string) => row(page, email).locator(`[data-col=${col}]`).innerText();
 const userOf = async (email: string) => ((await t.api('GET', '/api/users')).body.users as { email: string; role: string; active: boolean }[]).find((u) => u.email === email);
 /** The page at 1366 px shows everything without sideways scrolling. */
-const noSidewaysScroll = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('html, body, main, .page, .scroll')).every((el) => el.scrollWidth <= el.clientWidth + 1));
+const noSidewaysScroll = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('html, body, main, .page, .table-scroll')).every((el) => el.scrollWidth <= el.clientWidth + 1));
 
 async function open(email: string, password: string, viewport = { width: 1366, height: 768 }) {
   const page = await browser.newPage({ viewport });
