@@ -10,6 +10,8 @@ import { startTestServer, type TestServer } from '../support/test-server.ts';
  * their browser is sent nothing of the teammate reporting beside them.
  */
 const ANA = { email: 'ana@test.local', name: 'Ana Ruiz', password: 'pw-123456' };
+/** Their team's supervisor, whose wall is the team's. */
+const SARA = { email: 'sara@test.local', name: 'Sara Vega', password: 'pw-123456' };
 
 let t: TestServer;
 let browser: Browser;
@@ -25,6 +27,7 @@ beforeAll(async () => {
     { deviceId: (await t.createDevice('beto-phone', beto)).id, uniqueId: 'beto-phone', collectorId: beto },
   ];
   await t.server.auth.createUser({ email: ANA.email, name: ANA.name, password: ANA.password, role: 'collector', teamId, collectorId: ana });
+  await t.server.auth.createUser({ email: SARA.email, name: SARA.name, password: SARA.password, role: 'supervisor', teamId });
   const [lon, lat] = (await t.api('GET', '/api/map/config')).body.center as [number, number];
   // Both phones report every second, a few streets apart, walking.
   let tick = 0;
@@ -81,6 +84,23 @@ describe('the dashboard of a collector in Chromium', () => {
     expect(await page.getByTestId('stale-banner').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it("leaves the team wall's filters off their own day, and keeps them on their supervisor's", { timeout: 60_000 }, async () => {
+    for (const [who, filters] of [[ANA, 0], [SARA, 1]] as const) {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      const errors = watchErrors(page);
+      await logIn(page, t.baseUrl, who.email, who.password);
+      const controls = page.getByTestId('wall-controls');
+      // The legend stays: it explains their own route and visits. The filters are drawn with it, the team
+      // menu once the list has loaded: by then they would be there.
+      await controls.getByRole('list', { name: 'Leyenda del mapa' }).waitFor();
+      await page.locator('li button .name').first().waitFor({ timeout: 30_000 });
+      expect(await controls.getByRole('checkbox', { name: 'Solo esta zona' }).count(), who.name).toBe(filters);
+      if (filters === 0) expect(await controls.locator('input, select').count(), 'no filter of any kind').toBe(0);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
   });
 
   it("offers the sections of their own day, and says the dispatcher's board is not theirs", { timeout: 60_000 }, async () => {
