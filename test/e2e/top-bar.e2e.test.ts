@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../server/contract/auth.ts';
 import { createCollector, createTeam } from '../../server/operations/testing/fixtures.ts';
-import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { launchBrowser, logIn, offersSection, openSection, watchErrors } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 const PASSWORD = 'pw-123456';
@@ -187,5 +187,25 @@ describe('the top bar at every width', () => {
     expect(await sectionsEn.getByRole('button', { name: 'Admin' }).getAttribute('aria-expanded')).toBe('false');
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it("lets the tests' helpers find and open sections behind a phone's menu, and leaves the menu as they found it", { timeout: 60_000 }, async () => {
+    for (const role of ['collector', 'admin'] as const) {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      const errors = watchErrors(page);
+      await logIn(page, t.baseUrl, `${role}@bar.local`, PASSWORD);
+      const menu = page.getByRole('navigation').getByRole('button', { name: 'Menú', exact: true });
+      expect(await offersSection(page, 'Recorridos')).toBe(true);
+      // "Gestión"'s sections are an admin's, in the phone's list under its name.
+      expect(await offersSection(page, 'Dispositivos')).toBe(role === 'admin');
+      expect(await offersSection(page, 'Despacho')).toBe(role === 'admin');
+      expect(await menu.getAttribute('aria-expanded')).toBe('false');
+      const [section, path] = role === 'admin' ? ['Dispositivos', '/devices'] : ['Métricas', '/metrics'];
+      await openSection(page, section);
+      await page.waitForURL((u) => u.pathname === path);
+      await expect.poll(() => menu.getAttribute('aria-expanded')).toBe('false');
+      expect(errors).toEqual([]);
+      await page.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -41,20 +41,41 @@ export async function logIn(page: Page, baseUrl: string, email: string, password
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
 
-/** Opens a top-bar section by its name, through the "Gestión" menu for the sections set up there. */
-export async function openSection(page: Page, name: string): Promise<void> {
+/**
+ * The top bar's sections, drawn and in reach: on a phone (≤640 px, SectionsNav.svelte) they are a list
+ * behind "Menú", which this opens. `opened`: whether it did, for the caller to close it again.
+ */
+async function showSections(page: Page): Promise<{ nav: Locator; opened: boolean }> {
   const nav = page.getByRole('navigation');
-  await nav.getByRole('link', { name: 'Mapa en vivo' }).waitFor();
+  const first = nav.getByRole('link', { name: 'Mapa en vivo' });
+  const menu = nav.getByRole('button', { name: 'Menú', exact: true });
+  // Whichever the width shows (role queries skip what is hidden): the row's first link, or the phone's button.
+  await first.or(menu).first().waitFor();
+  if (!(await menu.isVisible()) || (await menu.getAttribute('aria-expanded')) === 'true') return { nav, opened: false };
+  await menu.click();
+  await first.waitFor();
+  return { nav, opened: true };
+}
+
+/** Opens a top-bar section by its name: through the phone's "Menú", or "Gestión" for the sections set up there. */
+export async function openSection(page: Page, name: string): Promise<void> {
+  const { nav } = await showSections(page);
   const link = nav.getByRole('link', { name, exact: true, includeHidden: true });
+  // A phone's list shows "Gestión"'s sections under its name; wider, they are behind its button.
   if (!(await link.isVisible())) await nav.getByRole('button', { name: 'Gestión' }).click();
   await link.click();
 }
 
-/** Whether the top bar offers a section at all, open or behind the "Gestión" menu. */
+/** Whether the top bar offers a section at all, in view or behind a menu; a phone's "Menú" is left as it was. */
 export async function offersSection(page: Page, name: string): Promise<boolean> {
-  const nav = page.getByRole('navigation');
-  await nav.getByRole('link', { name: 'Mapa en vivo' }).waitFor();
-  return (await nav.getByRole('link', { name, exact: true, includeHidden: true }).count()) > 0;
+  const { nav, opened } = await showSections(page);
+  const offered = (await nav.getByRole('link', { name, exact: true, includeHidden: true }).count()) > 0;
+  if (opened) {
+    await page.keyboard.press('Escape');
+    // Its state follows the popover's toggle event, a task after the list is hidden.
+    await nav.getByRole('button', { name: 'Menú', exact: true, expanded: false }).waitFor();
+  }
+  return offered;
 }
 
 /** The wall's marker colours (web/src/lib/collector-state.ts STATE_COLORS), as RGB. */
