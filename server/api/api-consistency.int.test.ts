@@ -295,10 +295,15 @@ describe("writes to another team's records", () => {
     expect((await t.api('GET', `/api/accounts/${centroAccount}`, undefined, manager)).status).toBe(200);
     expect(await t.api('PATCH', `/api/accounts/${centroAccount}`, { phone: '1' }, manager)).toMatchObject({ status: 403, body: { message: 'role manager may not do this' } });
     // A team id is no secret record (GET /api/teams lists the caller's own): naming another is refused, and says so.
-    expect(await t.api('POST', '/api/collectors', { name: 'X', teamId: centro }, await loginAs(t, 'supervisor', poniente))).toMatchObject({
-      status: 403,
-      body: { message: `team ${centro} is not your team` },
-    });
+    const ponienteSupervisor = await loginAs(t, 'supervisor', poniente);
+    const notYours = { status: 403, body: { message: `team ${centro} is not your team`, reason: 'not_your_team', values: { teamId: centro } } };
+    expect(await t.api('POST', '/api/collectors', { name: 'X', teamId: centro }, ponienteSupervisor)).toMatchObject(notYours);
+    // Every route that refuses another team's name, whether it writes or reads, with the same code.
+    expect(await t.api('PUT', `/api/plans/settings/teams/${centro}`, { maxVisitsPerCollector: 12 }, ponienteSupervisor)).toMatchObject(notYours);
+    expect(await t.api('PATCH', `/api/teams/${centro}/deviation-rules`, { offline: { minutes: 30 } }, ponienteSupervisor)).toMatchObject(notYours);
+    expect(await t.api('GET', `/api/teams/${centro}/deviation-rules`, undefined, ponienteSupervisor)).toMatchObject(notYours);
+    expect(await t.api('GET', `/api/plans/2030-01-02?teamId=${centro}`, undefined, ponienteSupervisor)).toMatchObject(notYours);
+    expect(await t.api('GET', `/api/metrics/collectors?from=2030-01-01&to=2030-01-02&teamId=${centro}`, undefined, ponienteSupervisor)).toMatchObject(notYours);
   });
 });
 

@@ -7,7 +7,7 @@ import { DeviationRulesPatch, DeviationRulesSchema, EventListQuery, EventOut } f
 import type { Database } from '../db/database.ts';
 import type { DeviationService } from '../deviations/deviation.service.ts';
 import { acknowledgeEvent, getEvent, listEvents } from '../deviations/event.repository.ts';
-import { actorLabel, assertCanWrite, assertCanWriteRecord, ownQuery, readScope } from '../operations/actor.ts';
+import { actorLabel, assertCanWrite, assertCanWriteRecord, notYourTeam, ownQuery, readScope } from '../operations/actor.ts';
 import { OperationError, notFound } from '../operations/errors.ts';
 import { DAY_READERS, READERS, operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
@@ -31,7 +31,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
   app.setErrorHandler(operationErrors);
   const assertCanRead = (user: SessionUser, teamId: number) => {
     const scope = readScope(user);
-    if (scope !== null && scope !== teamId) throw new OperationError(403, `team ${teamId} is not your team`);
+    if (scope !== null && scope !== teamId) throw notYourTeam(teamId);
   };
   const assertTeamExists = async (teamId: number) => {
     const team = await db.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst();

@@ -5,8 +5,7 @@ import type { AuthService } from '../auth/auth.service.ts';
 import type { SessionUser } from '../contract/auth.ts';
 import { MetricsQuery, MetricsResponse, MetricsSummaryQuery, MetricsSummaryResponse } from '../contract/metrics.ts';
 import type { Database } from '../db/database.ts';
-import { ownCollector, readScope } from '../operations/actor.ts';
-import { OperationError } from '../operations/errors.ts';
+import { notYourTeam, ownCollector, readScope } from '../operations/actor.ts';
 import { DAY_READERS, operationErrors } from './account.routes.ts';
 import { metricsToCsv } from '../metrics/metrics-csv.ts';
 import { collectorDayMetrics, collectorDayMetricsJson, metricsSummaryJson, type MetricsFilter } from '../metrics/metrics.repository.ts';
@@ -27,7 +26,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
   function filter(q: MetricsQuery, user: SessionUser): MetricsFilter | null {
     const scope = readScope(user);
     // As plans and rules do: naming another team is refused, not quietly answered with one's own.
-    if (scope !== null && q.teamId !== undefined && q.teamId !== scope) throw new OperationError(403, `team ${q.teamId} is not your team`);
+    if (scope !== null && q.teamId !== undefined && q.teamId !== scope) throw notYourTeam(q.teamId);
     const days = (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000;
     if (!(days >= 0 && days < MAX_DAYS)) return null;
     // A collector's figures are their own; the team's and their teammates' are the office's.

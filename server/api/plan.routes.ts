@@ -17,7 +17,7 @@ import {
   VisitPlanSettings,
 } from '../contract/plan.ts';
 import type { Database } from '../db/database.ts';
-import { assertCanWrite, assertCanWriteRecord, collectorScope, readScope, readsTeam, type Actor } from '../operations/actor.ts';
+import { assertCanWrite, assertCanWriteRecord, collectorScope, notYourTeam, readScope, readsTeam, type Actor } from '../operations/actor.ts';
 import { OperationError, invalid, notFound } from '../operations/errors.ts';
 import { loadTeamPlanning, saveCollectorSettings, saveTeamSettings, setVisitFlags, teamSettingsOut } from '../plans/plan.repository.ts';
 import { ownRoute } from '../plans/own-route.ts';
@@ -37,7 +37,7 @@ function teamOf(user: SessionUser, teamId: number | undefined): number {
   }
   // As readScope: a team's people without a team act on no team, not on whichever they name.
   if (user.teamId === null) throw new OperationError(403, 'you belong to no team');
-  if (teamId !== undefined && teamId !== own) throw new OperationError(403, `team ${teamId} is not your team`);
+  if (teamId !== undefined && teamId !== own) throw notYourTeam(teamId);
   return own;
 }
 

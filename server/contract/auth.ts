@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import type { RefusalTable } from './refusal.ts';
 
 export const ROLES = ['admin', 'supervisor', 'dispatcher', 'manager', 'collector'] as const;
 export type Role = (typeof ROLES)[number];
@@ -19,6 +20,14 @@ export const SessionUser = Type.Object({
   collectorId: Type.Union([Type.Integer(), Type.Null()]),
 });
 export type SessionUser = Static<typeof SessionUser>;
+
+/**
+ * The refusal every route that takes a team gives one of a team's people (a supervisor, dispatcher or
+ * collector) naming another team, whether to write or to read (operations/actor.ts notYourTeam).
+ */
+export const SCOPE_REFUSALS = {
+  not_your_team: { status: 403, values: ['teamId'], when: "the request names a team other than the caller's own" },
+} as const satisfies RefusalTable;
 
 export const LoginResponse = Type.Object({ token: Type.String(), user: SessionUser });
 export type LoginResponse = Static<typeof LoginResponse>;

@@ -80,7 +80,7 @@ export const COLLECTOR_REFUSALS = {
   no_team_for_admins: { status: 403, values: [], when: 'a collector of no team (`teamId: null`) is added by admins only' },
   not_your_team: { status: 403, values: ['teamId'], when: "a supervisor adds a collector to a team other than their own" },
   move_for_admins: { status: 403, values: ['collectorId'], when: 'a supervisor moves a collector to another team: admins only' },
-  team_not_found: { status: 404, values: ['teamId'], when: 'no team has this teamId (the team added to, or moved to)' },
+  team_not_found: { status: 404, values: ['teamId'], when: 'no team has this teamId (the team added to, or moved to), or it was deleted while the request was under way' },
   collector_not_found: { status: 404, values: ['collectorId'], when: "no collector has this id, or it is of a team other than the supervisor's" },
   collector_has_visits: {
     status: 409,

@@ -7,3 +7,13 @@ export function refusesRows(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
+
+/**
+ * SQLSTATE 23503: a row names one that is not there, or no longer (a race with its delete);
+ * `constraint` narrows it to one foreign key, so a refusal can name what went missing.
+ */
+export function violatesForeignKey(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: unknown; constraint?: unknown; message?: unknown } | null;
+  if (e?.code !== '23503') return false;
+  return constraint === undefined || e.constraint === constraint || String(e.message).includes(`"${constraint}"`);
+}

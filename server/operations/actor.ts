@@ -1,5 +1,5 @@
-import type { SessionUser } from '../contract/auth.ts';
-import { OperationError, notFound } from './errors.ts';
+import { SCOPE_REFUSALS, type SessionUser } from '../contract/auth.ts';
+import { OperationError, notFound, refusal } from './errors.ts';
 
 /**
  * Who changes something: a user through the API or a device over MQTT. Its
@@ -30,9 +30,12 @@ export function assertCanWrite(a: Actor, teamId: number): void {
   }
   const { role, teamId: own } = a.user;
   if (role === 'admin') return;
-  if ((role === 'dispatcher' || role === 'supervisor') && own === teamId) return;
-  throw new OperationError(403, role === 'dispatcher' || role === 'supervisor' ? `team ${teamId} is not your team` : `role ${role} may not change this`);
+  if (role !== 'dispatcher' && role !== 'supervisor') throw new OperationError(403, `role ${role} may not change this`);
+  if (own !== teamId) throw notYourTeam(teamId);
 }
+
+/** One of a team's people named another team: refused, not quietly answered with their own. */
+export const notYourTeam = (teamId: number): OperationError => refusal(SCOPE_REFUSALS, 'not_your_team', `team ${teamId} is not your team`, { teamId });
 
 /**
  * assertCanWrite for a stored record (`what`: "visit 12"): to a user who cannot read the record's

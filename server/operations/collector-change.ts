@@ -4,13 +4,21 @@ import { COLLECTOR_REFUSALS, type CollectorCreate, type CollectorOut, type Colle
 import { VISIT_STATUSES, VISIT_TRANSITIONS } from '../contract/visit.ts';
 import type { RefusalValues } from '../contract/refusal.ts';
 import type { Database } from '../db/database.ts';
+import { violatesForeignKey } from '../db/sqlstate.ts';
 import { assertCanWrite, readsTeam } from './actor.ts';
-import { OperationError, refusal } from './errors.ts';
+import { refusal } from './errors.ts';
 
 /** A refusal with its code (contract/collector.ts COLLECTOR_REFUSALS), which also decides its status. */
 const refuse = <R extends CollectorRefusal>(reason: R, message: string, values: RefusalValues<typeof COLLECTOR_REFUSALS, R> & Record<string, string | number>) =>
   refusal(COLLECTOR_REFUSALS, reason, message, values);
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
+/**
+ * The team was found, then deleted before the collector's row was written (DELETE /api/teams/{id}
+ * committing in between): its foreign key refuses the row, and the answer is the one a request
+ * a moment later gets.
+ */
+const teamGone = (e: unknown) => violatesForeignKey(e, 'collectors_team_id_fkey');
+const teamDeleted = (teamId: number) => refuse('team_not_found', `team ${teamId} does not exist: it was deleted meanwhile`, { teamId });
 
 /** What a change did beyond the collector's row. */
 export interface CollectorChanged {
@@ -34,13 +42,8 @@ export async function addCollector(db: Kysely<Database>, body: CollectorCreate, 
   if (body.teamId === null && user.role !== 'admin') throw refuse('no_team_for_admins', 'only an admin adds a collector to no team', {});
   if (body.teamId !== null) {
     const teamId = body.teamId;
-    try {
-      assertCanWrite({ kind: 'user', user }, teamId);
-    } catch (e) {
-      // The route lets admins and supervisors in: the one refusal left is another team's supervisor.
-      if (e instanceof OperationError && e.statusCode === 403) throw refuse('not_your_team', e.message, { teamId });
-      throw e;
-    }
+    // The route lets admins and supervisors in: the one refusal left is another team's supervisor (not_your_team).
+    assertCanWrite({ kind: 'user', user }, teamId);
     if (!(await db.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst())) throw refuse('team_not_found', `team ${teamId} does not exist`, { teamId });
   }
   try {
@@ -51,6 +54,7 @@ export async function addCollector(db: Kysely<Database>, body: CollectorCreate, 
       .executeTakeFirstOrThrow();
     return row.id;
   } catch (e) {
+    if (body.teamId !== null && teamGone(e)) throw teamDeleted(body.teamId);
     // external_id is the only unique column a new collector can clash on; the message is the one the API's database handler gives.
     if (isUniqueViolation(e) && body.externalId !== undefined) {
       throw refuse('external_id_taken', `conflicts with what is stored: ${(e as Error).message}`, { externalId: body.externalId });
@@ -114,6 +118,8 @@ export async function changeCollector(db: Kysely<Database>, id: number, patch: C
       endedLogins: [...new Set([...moved, ...deactivated].map((u) => u.id))],
       teamIds: [...new Set([row.team_id, updated.team_id])],
     };
+  }).catch((e: unknown) => {
+    throw patch.teamId !== undefined && teamGone(e) ? teamDeleted(patch.teamId) : e;
   });
 }
 

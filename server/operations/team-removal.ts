@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { TEAM_REFUSALS } from '../contract/team.ts';
 import type { Database } from '../db/database.ts';
+import { violatesForeignKey } from '../db/sqlstate.ts';
 import { refusal, type OperationError } from './errors.ts';
 
 /**
@@ -25,8 +26,6 @@ type Holding = (typeof HOLDINGS)[number][0];
 /** Rows that only configure the team: they go with it. A receipt counter without payments numbers nothing. */
 const CONFIGURATION = ['team_plan_settings', 'deviation_rules', 'receipt_counters'] as const;
 
-const isForeignKeyViolation = (e: unknown) => (e as { code?: string }).code === '23503';
-
 /**
  * Deletes an empty team with its settings, or refuses with a 409 naming what it still holds.
  * The team's row is locked first: a collector, user or account being added to it waits for
@@ -45,7 +44,7 @@ export async function deleteTeam(db: Kysely<Database>, teamId: number): Promise<
   } catch (e) {
     // A database that does not lock as above (or a holding table added later without a line here):
     // the foreign key still refuses, and the caller gets the same answer with what is there now.
-    if (!isForeignKeyViolation(e)) throw e;
+    if (!violatesForeignKey(e)) throw e;
     throw notEmpty(teamId, await holdingsOf(db, teamId));
   }
 }
