@@ -54,4 +54,15 @@ describe('admin pages on a phone', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it.each(['/team', '/users'])('%s: the edit dialog stays inside the screen, with a margin', async (path) => {
+    const page = await browser.newPage({ viewport: PHONE });
+    await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+    await page.goto(t.baseUrl + path);
+    await page.locator('table tbody tr').first().getByRole('button', { name: 'Editar' }).click();
+    const box = (await page.locator('dialog[open]').boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(8);
+    expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width - 8);
+    await page.close();
+  });
 });
