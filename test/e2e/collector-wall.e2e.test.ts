@@ -103,6 +103,37 @@ describe('the dashboard of a collector in Chromium', () => {
     }
   });
 
+  it("names the figures for their own day and keeps the team list's tools off their list of one, and on their supervisor's", { timeout: 60_000 }, async () => {
+    for (const [who, team] of [[ANA, false], [SARA, true]] as const) {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      const errors = watchErrors(page);
+      await logIn(page, t.baseUrl, who.email, who.password);
+      const list = page.getByRole('region', { name: 'Cobradores', exact: true });
+      await expect.poll(() => list.locator('li button .name').allInnerTexts(), { timeout: 30_000 }).toEqual(team ? [ANA.name, 'Beto Salas'] : [ANA.name]);
+      const kpis = (name: string) => page.getByRole('region', { name, exact: true }).count();
+      expect.soft([await kpis('Indicadores del equipo'), await kpis('Indicadores de tu día')], who.name).toEqual(team ? [1, 0] : [0, 1]);
+      const tools = {
+        count: await list.getByText(/^\d+ de \d+$/).count(),
+        states: await list.locator('[data-testid^=summary-]').count(),
+        search: await list.getByRole('searchbox', { name: 'Buscar por nombre' }).count(),
+        sort: await list.getByRole('combobox', { name: 'Ordenar por' }).count(),
+      };
+      // The supervisor's chips: moving, at a visit, idle, offline, deviation and low battery (SOS only while one is open).
+      expect.soft(tools, who.name).toEqual(team ? { count: 1, states: 6, search: 1, sort: 1 } : { count: 0, states: 0, search: 0, sort: 0 });
+      // Their own row still says how they are: state, battery and last report.
+      const own = list.locator('li button', { hasText: ANA.name });
+      expect(await own.locator('.state').innerText()).toBe('En movimiento');
+      expect((await own.getByTitle('Batería').innerText()).trim()).toBe('80%');
+      expect(await own.locator('.age').getAttribute('title')).toMatch(/^Último reporte: /);
+      if (!team) {
+        await page.getByRole('button', { name: 'English' }).click();
+        expect(await kpis('Your day in figures')).toBe(1);
+      }
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
   it("offers the sections of their own day, and says the dispatcher's board is not theirs", { timeout: 60_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     const errors = watchErrors(page);

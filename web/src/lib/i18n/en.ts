@@ -217,6 +217,7 @@ export const en: Record<MessageKey, string> = {
   'card.replayToday': "Today's track",
   'common.retry': 'Retry',
   'kpi.label': 'Team figures',
+  'kpi.labelOwn': 'Your day in figures',
   'kpi.collected': 'Collected today',
   'kpi.ofGoal': 'of {goal}',
   'kpi.noGoal': 'No goal for today',

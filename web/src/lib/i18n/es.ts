@@ -216,6 +216,7 @@ export const es = {
   'card.replayToday': 'Ver recorrido de hoy',
   'common.retry': 'Reintentar',
   'kpi.label': 'Indicadores del equipo',
+  'kpi.labelOwn': 'Indicadores de tu día',
   'kpi.collected': 'Cobrado hoy',
   'kpi.ofGoal': 'de {goal}',
   'kpi.noGoal': 'Sin meta para hoy',
