@@ -221,7 +221,7 @@ export const es = {
   'kpi.ofGoal': 'de {goal}',
   'kpi.noGoal': 'Sin meta para hoy',
   'kpi.visits': 'Visitas',
-  'kpi.visitsDone': 'realizadas / planeadas',
+  'kpi.visitsDone': 'hechas / planeadas',
   'kpi.active': 'Cobradores activos',
   'kpi.reporting': 'reportando ahora',
   'kpi.events': 'Eventos',
