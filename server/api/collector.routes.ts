@@ -10,12 +10,12 @@ import { addCollector, changeCollector } from '../operations/collector-change.ts
 import { refusal, type OperationError } from '../operations/errors.ts';
 import { deleteTeam } from '../operations/team-removal.ts';
 import { lastPositions } from '../repositories/position.repository.ts';
+import { toTeamOut } from '../repositories/team.repository.ts';
 import { operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
 
-const toTeam = (t: { id: number; name: string; time_zone: string; currency: string }): TeamOut => ({ id: t.id, name: t.name, timeZone: t.time_zone, currency: t.currency });
 const TeamFields = {
   name: Type.String({ minLength: 1, maxLength: 120 }),
   /** IANA zone: the team's plans, days and metrics are cut in it. */
@@ -163,7 +163,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
     let q = db.selectFrom('teams').selectAll().orderBy('name');
     if (team !== null) q = q.where('id', '=', team);
     const rows = await q.execute();
-    return { teams: rows.map(toTeam) };
+    return { teams: rows.map(toTeamOut) };
   });
 
   const teamAdmins = requireUser(auth, ['admin']);
@@ -222,7 +222,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
         if (!row) throw refusal(TEAM_REFUSALS, 'team_not_found', `no team ${req.params.id}`, { teamId: req.params.id });
         // Its collectors' rows show the team's name and zone; a new currency is not on them.
         onChanged(name !== undefined || timeZone !== undefined ? [row.id] : []);
-        const team = toTeam(row);
+        const team = toTeamOut(row);
         onTeamChanged(team);
         return team;
       } catch (e) {

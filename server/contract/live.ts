@@ -27,6 +27,12 @@ export interface LiveSnapshot {
   positions: LivePosition[];
   /** Deviation events still open (SPEC §7: open events before deltas). Optional for older servers. */
   events?: EventOut[];
+  /**
+   * The user's own team as it is now, whose zone and currency the dashboard formats with: a `team`
+   * event sent while the client was away would otherwise be lost. Absent for users of no team (their
+   * zone and currency are the server's, which no request changes) and from older servers.
+   */
+  team?: TeamOut;
 }
 
 /** socket.io is mounted at this HTTP path; clients pass `{ auth: { token } }`. */

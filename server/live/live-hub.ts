@@ -9,6 +9,7 @@ import type { TeamOut } from '../contract/team.ts';
 import type { Database } from '../db/database.ts';
 import type { PositionWrite } from '../ingest/batch-writer.ts';
 import { lastPositions } from '../repositories/position.repository.ts';
+import { findTeam } from '../repositories/team.repository.ts';
 import { JoiningClients, keepNewest, type LiveDelta } from './joining-clients.ts';
 import { deliveriesOf, liveScope, positionsByRoom, roomsOf, type LiveScope } from './live-rooms.ts';
 
@@ -222,8 +223,10 @@ export class LiveHub {
       await socket.join(rooms);
       const positions = await lastPositions(this.deps.db, scope.team, scope.collector);
       const events = (await this.deps.openEvents?.(scope)) ?? [];
+      const { teamId } = socket.data.user as SessionUser;
+      const team = teamId === null ? undefined : await findTeam(this.deps.db, teamId);
       for (const p of positions) this.liveAtMs.set(p.deviceId, Math.max(Date.parse(p.ts), this.liveAtMs.get(p.deviceId) ?? -Infinity));
-      this.joining.sendSnapshot(socket.id, { positions, events });
+      this.joining.sendSnapshot(socket.id, { positions, events, ...(team && { team }) });
     } catch (err) {
       this.joining.remove(socket.id);
       this.deps.log.error({ err: (err as Error).message }, 'live snapshot failed');

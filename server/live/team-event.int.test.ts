@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_PATH } from '../contract/live.ts';
+import { LIVE_PATH, type LiveSnapshot } from '../contract/live.ts';
 import type { TeamOut } from '../contract/team.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { createCollector, createTeam, loginAs } from '../operations/testing/fixtures.ts';
@@ -28,6 +28,16 @@ async function watch(token: string): Promise<TeamOut[]> {
   socket.on('team', (team: TeamOut) => got.push(team));
   await new Promise((resolve, reject) => (socket.once('snapshot', resolve), socket.once('connect_error', reject)));
   return got;
+}
+
+/** What a dashboard gets on (re)connecting, before any delta: the link is closed once it has come. */
+async function snapshotOf(token: string): Promise<LiveSnapshot> {
+  const socket = io(t.baseUrl, { path: LIVE_PATH, auth: { token }, transports: ['websocket'], reconnection: false });
+  try {
+    return await new Promise<LiveSnapshot>((resolve, reject) => (socket.once('snapshot', resolve), socket.once('connect_error', reject)));
+  } finally {
+    socket.close();
+  }
 }
 
 describe('the live `team` event', () => {
@@ -59,5 +69,22 @@ describe('the live `team` event', () => {
     await expect.poll(() => admin, { timeout: 5000 }).toHaveLength(3);
     expect(ofNorte).toEqual([usd, tijuana]);
     expect(anaOwn).toEqual([usd, tijuana]);
+  });
+
+  it("is not lost to a dashboard away when it was sent: the snapshot of every (re)connection carries the user's own team as it is now", async () => {
+    const oeste = await createTeam(t, 'Oeste');
+    const beto = await createCollector(t, 'Beto', oeste);
+    await t.server.auth.createUser({ email: 'beto@oeste.test', name: 'Beto', password: 'pw-123456', role: 'collector', teamId: oeste, collectorId: beto });
+    const betoToken = (await t.api<{ token: string }>('POST', '/api/auth/login', { email: 'beto@oeste.test', password: 'pw-123456' }, null)).body.token;
+    const supervisor = await loginAs(t, 'supervisor', oeste);
+    expect((await snapshotOf(supervisor)).team).toEqual({ id: oeste, name: 'Oeste', timeZone: 'America/Monterrey', currency: 'MXN' });
+
+    // Changed while no dashboard of Oeste's is connected: its `team` event reaches no one.
+    expect((await t.api('PATCH', `/api/teams/${oeste}`, { currency: 'COP', timeZone: 'America/Bogota' })).status).toBe(200);
+    const now = { id: oeste, name: 'Oeste', timeZone: 'America/Bogota', currency: 'COP' };
+    expect((await snapshotOf(supervisor)).team).toEqual(now);
+    expect((await snapshotOf(betoToken)).team).toEqual(now);
+    // An admin's zone and currency are the server's, which no team's change touches.
+    expect(await snapshotOf(t.token)).not.toHaveProperty('team');
   });
 });

@@ -49,11 +49,28 @@ const LIVE_FRAMES = `
 `;
 const lastLiveFrame = (page: Page) => page.evaluate(() => (window as unknown as { __liveFrames: number[] }).__liveFrames.at(-1) ?? -1);
 
-/** A kiosk wall on `server`, signed in with the session the dashboard keeps in localStorage (it lives in the database, so it survives restarts). */
-async function openKiosk() {
+/** A collector with a phone of their own on `server`, to report as the test needs. */
+async function addProbe(name: string, uniqueId: string, team = teamId): Promise<{ uniqueId: string; token: string; collectorId: number }> {
+  const { id: collectorId } = await server.api('POST', '/api/collectors', { name, teamId: team });
+  const { token } = await server.api('POST', '/api/devices', { uniqueId, name, collectorId });
+  return { uniqueId, token, collectorId };
+}
+
+/** One position of `probe`'s, fixed at `ts`, over MQTT as a phone sends it. */
+async function report(probe: { uniqueId: string; token: string }, battery: number, ts = Date.now()): Promise<void> {
+  const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.mqttPort}`, { username: probe.uniqueId, password: probe.token, reconnectPeriod: 0, connectTimeout: 10_000 });
+  await c.publishAsync(`ronda/${probe.uniqueId}/position`, JSON.stringify({ ts, lat: 20.67, lon: -103.35, speed: 0, battery }), { qos: 1 });
+  await c.endAsync();
+}
+
+/**
+ * A kiosk wall on `server`, signed in (the admin unless `login` says who) with the session the
+ * dashboard keeps in localStorage (it lives in the database, so it survives restarts).
+ */
+async function openKiosk(login?: { token: string; user: unknown }) {
   const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
-  const user = await server.api('GET', '/api/auth/me');
-  await context.addInitScript((s) => localStorage.setItem('ronda.session', s), JSON.stringify({ token: server.token, user }));
+  const session = login ?? { token: server.token, user: await server.api('GET', '/api/auth/me') };
+  await context.addInitScript((s) => localStorage.setItem('ronda.session', s), JSON.stringify(session));
   await context.addInitScript(LIVE_FRAMES);
   const page = await context.newPage();
   const errors = watchErrors(page);
@@ -91,14 +108,8 @@ describe('the wall across server restarts', () => {
 
   it('says it is reconnecting all through an orderly restart 10 s long, then shows the state it missed and goes on live', { timeout: 150_000 }, async () => {
     const name = 'Sonda Reinicio';
-    const { id: collectorId } = await server.api('POST', '/api/collectors', { name, teamId });
-    const probe = { uniqueId: 'reconnect-probe', ...(await server.api('POST', '/api/devices', { uniqueId: 'reconnect-probe', name, collectorId })) } as { uniqueId: string; token: string };
-    const report = async (battery: number) => {
-      const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.mqttPort}`, { username: probe.uniqueId, password: probe.token, reconnectPeriod: 0, connectTimeout: 10_000 });
-      await c.publishAsync(`ronda/${probe.uniqueId}/position`, JSON.stringify({ ts: Date.now(), lat: 20.67, lon: -103.35, speed: 0, battery }), { qos: 1 });
-      await c.endAsync();
-    };
-    await report(77);
+    const probe = await addProbe(name, 'reconnect-probe');
+    await report(probe, 77);
     const { context, page, errors, badge } = await openKiosk();
     const battery = page.locator('section[aria-labelledby=collectors-title] li button').filter({ hasText: name }).locator('.battery');
     await expect.poll(() => battery.textContent(), { timeout: 30_000 }).toMatch(/77/);
@@ -120,9 +131,9 @@ describe('the wall across server restarts', () => {
     // bring that report, and only reloading the list on it that name (its `collectors` event went to no one).
     await context.setOffline(true);
     server = await startServerProcess(kind, { PORT: String(httpPort), MQTT_PORT: String(mqttPort) }, storage);
-    await report(42);
+    await report(probe, 42);
     const renamed = 'Sonda Renombrada';
-    expect(await server.api('PATCH', `/api/collectors/${collectorId}`, { name: renamed })).toMatchObject({ name: renamed });
+    expect(await server.api('PATCH', `/api/collectors/${probe.collectorId}`, { name: renamed })).toMatchObject({ name: renamed });
     await page.waitForTimeout(1000);
     expect(await battery.textContent()).toMatch(/77/);
     const backAt = await page.evaluate(() => performance.now());
@@ -133,6 +144,39 @@ describe('the wall across server restarts', () => {
     expect(await battery.count()).toBe(0);
     await expect.poll(() => lastLiveFrame(page), { timeout: 30_000 }).toBeGreaterThan(backAt);
     expect(await banner.isVisible()).toBe(false);
+    expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|ERR_INTERNET_DISCONNECTED|Failed to load resource|net::/.test(e))).toEqual([]);
+    await context.close();
+  });
+
+  it("formats in its team's currency and time zone as they are after a reconnection, though they changed while the link was down", { timeout: 150_000 }, async () => {
+    const { id: team } = await server.api('POST', '/api/teams', { name: 'Divisa', timeZone: 'America/Mexico_City', currency: 'MXN' });
+    const name = 'Sonda Divisa';
+    const probe = await addProbe(name, 'currency-probe', team);
+    // A fix a minute old, to the second: the row's "last report" writes its time of day in the team's zone.
+    const fixAt = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+    await report(probe, 60, fixAt);
+    const supervisor = { email: 'divisa@test.local', password: 'pw-123456' };
+    await server.api('POST', '/api/users', { ...supervisor, name: 'Supervisora Divisa', role: 'supervisor', teamId: team });
+    const { context, page, errors, badge } = await openKiosk(await server.api('POST', '/api/auth/login', supervisor));
+    const collected = page.getByTestId('kpi-collected').locator('strong');
+    const reportedAt = page.locator('section[aria-labelledby=collectors-title] li button').filter({ hasText: name }).locator('.age');
+    const clockIn = (timeZone: string) => new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(fixAt);
+    // Intl may put a no-break space between an amount and its currency.
+    const words = async (text: Promise<string | null>) => (await text)?.replace(/[\s\u00a0]+/g, ' ');
+    await expect.poll(() => words(collected.textContent()), { timeout: 30_000 }).toBe('$0.00');
+    await expect.poll(() => reportedAt.getAttribute('title'), { timeout: 30_000 }).toContain(clockIn('America/Mexico_City'));
+
+    // The team changes while the wall cannot hear of it: its `team` event goes to no one.
+    const { httpPort, mqttPort } = server;
+    await server.stop('SIGTERM');
+    await expect.poll(() => badge.getAttribute('data-state'), { timeout: 15_000 }).toBe('reconnecting');
+    await context.setOffline(true);
+    server = await startServerProcess(kind, { PORT: String(httpPort), MQTT_PORT: String(mqttPort) }, storage);
+    expect(await server.api('PATCH', `/api/teams/${team}`, { currency: 'EUR', timeZone: 'Asia/Tokyo' })).toMatchObject({ currency: 'EUR', timeZone: 'Asia/Tokyo' });
+    await context.setOffline(false);
+    await expect.poll(() => badge.getAttribute('data-state'), { timeout: 60_000 }).toBe('live');
+    await expect.poll(() => words(collected.textContent()), { timeout: 10_000 }).toBe('0,00 €');
+    expect(await reportedAt.getAttribute('title')).toContain(clockIn('Asia/Tokyo'));
     expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|ERR_INTERNET_DISCONNECTED|Failed to load resource|net::/.test(e))).toEqual([]);
     await context.close();
   });

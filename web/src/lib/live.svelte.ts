@@ -1,7 +1,6 @@
 import { flushSync } from 'svelte';
 import { io, type Socket } from 'socket.io-client';
-import type { EventOut } from '$contract/event.ts';
-import type { LivePosition, LiveServerEvents } from '$contract/live.ts';
+import type { LivePosition, LiveServerEvents, LiveSnapshot } from '$contract/live.ts';
 import { measureLiveWork } from './wall/live-perf.ts';
 
 // Mirrors LIVE_PATH in server/contract/live.ts (types only cross into web, STYLE §1).
@@ -29,7 +28,7 @@ class Live {
   #latest = new Map<number, LivePosition>();
   /** Listeners of the other server events (`plan`, `visit`…), kept across reconnections. */
   #handlers = new Map<string, Set<(payload: never) => void>>();
-  #snapshotListeners = new Set<(events: EventOut[] | undefined) => void>();
+  #snapshotListeners = new Set<(snapshot: LiveSnapshot) => void>();
 
   /** Opens the link; `onUnauthorized` runs when the server refuses the token. */
   connect(token: string, onUnauthorized: () => void): void {
@@ -53,9 +52,9 @@ class Live {
     // Every (re)connection starts with a snapshot: whoever keeps state besides positions
     // (visits, plans, events, KPIs) re-syncs on it, so a wall left through a server
     // restart or a network drop catches up with what it missed.
-    socket.on('snapshot', ({ positions, events }) => {
-      this.#deliver(positions, 'snapshot');
-      for (const listener of this.#snapshotListeners) listener(events);
+    socket.on('snapshot', (snapshot) => {
+      this.#deliver(snapshot.positions, 'snapshot');
+      for (const listener of this.#snapshotListeners) listener(snapshot);
     });
     socket.on('positions', (batch) => this.#deliver(batch, 'delta'));
     socket.onAny((event: string, payload: unknown) => {
@@ -87,8 +86,8 @@ class Live {
     return () => set.delete(listener as (payload: never) => void);
   }
 
-  /** `listener` runs after every snapshot, i.e. on each connection and reconnection, with its open events. */
-  onSnapshot(listener: (events: EventOut[] | undefined) => void): () => void {
+  /** `listener` runs after every snapshot, i.e. on each connection and reconnection, with what it carries besides positions. */
+  onSnapshot(listener: (snapshot: LiveSnapshot) => void): () => void {
     this.#snapshotListeners.add(listener);
     return () => this.#snapshotListeners.delete(listener);
   }

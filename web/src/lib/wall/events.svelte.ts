@@ -28,7 +28,7 @@ class OpenEvents {
     if (this.#stops.length > 0) return;
     this.#stops.push(
       live.on('event', (e) => this.#put(e)),
-      live.onSnapshot((events) => {
+      live.onSnapshot(({ events }) => {
         // Servers that send open events in the snapshot save a request; others get one.
         if (events) this.#replace(events);
         else void this.load();
