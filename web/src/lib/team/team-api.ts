@@ -1,16 +1,9 @@
 import type { CollectorList, CollectorOut, CollectorPatch } from '$contract/collector.ts';
+import type { TeamOut } from '$contract/team.ts';
 import { api } from '../api.ts';
 
-/** A team as GET /api/teams gives it (server/api/collector.routes.ts `Team`). */
-export interface Team {
-  id: number;
-  name: string;
-  timeZone: string;
-  currency: string;
-}
-
 /** Unset fields take the server's defaults (TIME_ZONE, CURRENCY). */
-export type NewTeam = Pick<Team, 'name'> & Partial<Pick<Team, 'timeZone' | 'currency'>>;
+export type NewTeam = Pick<TeamOut, 'name'> & Partial<Pick<TeamOut, 'timeZone' | 'currency'>>;
 
 export const loadCollectors = async (includeInactive: boolean): Promise<CollectorList['collectors']> =>
   (await api<CollectorList>(`/collectors${includeInactive ? '?includeInactive=true' : ''}`)).collectors;
@@ -20,10 +13,10 @@ export const addCollector = (body: { name: string; teamId: number; phone?: strin
 
 export const changeCollector = (id: number, patch: CollectorPatch): Promise<CollectorOut> => api<CollectorOut>(`/collectors/${id}`, { method: 'PATCH', body: JSON.stringify(patch) });
 
-export const loadTeams = async (): Promise<Team[]> => (await api<{ teams: Team[] }>('/teams')).teams;
+export const loadTeams = async (): Promise<TeamOut[]> => (await api<{ teams: TeamOut[] }>('/teams')).teams;
 
 export const createTeam = (body: NewTeam): Promise<{ id: number }> => api<{ id: number }>('/teams', { method: 'POST', body: JSON.stringify(body) });
 
-export const changeTeam = (id: number, patch: Partial<Omit<Team, 'id'>>): Promise<Team> => api<Team>(`/teams/${id}`, { method: 'PATCH', body: JSON.stringify(patch) });
+export const changeTeam = (id: number, patch: Partial<Omit<TeamOut, 'id'>>): Promise<TeamOut> => api<TeamOut>(`/teams/${id}`, { method: 'PATCH', body: JSON.stringify(patch) });
 
 export const deleteTeam = (id: number): Promise<void> => api<void>(`/teams/${id}`, { method: 'DELETE' });
