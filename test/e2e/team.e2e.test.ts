@@ -238,6 +238,20 @@ describe('the collectors and teams page in Chromium', () => {
     await page.close();
   });
 
+  it("shows another admin's change to a team's currency alone without a reload, though no collector's row changes with it", { timeout: 60_000 }, async () => {
+    const { page, errors } = await open(ADMIN.email, ADMIN.password);
+    await openSection(page, 'Equipo');
+    const currency = teamRow(page, 'Centro').locator('[data-col=currency]');
+    await currency.waitFor({ timeout: 30_000 });
+    expect(await currency.innerText()).toBe('MXN');
+    expect((await t.api('PATCH', `/api/teams/${centro}`, { currency: 'COP' })).status).toBe(200);
+    await expect.poll(() => currency.innerText(), { timeout: 10_000 }).toBe('COP');
+    expect((await t.api('PATCH', `/api/teams/${centro}`, { currency: 'MXN' })).status).toBe(200);
+    await expect.poll(() => currency.innerText(), { timeout: 10_000 }).toBe('MXN');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('is not offered to a dispatcher, and a direct visit says it is not allowed', { timeout: 60_000 }, async () => {
     const { page, errors } = await open(DISPATCHER.email, PASSWORD);
     const nav = page.getByRole('navigation');
