@@ -304,6 +304,26 @@ describe("writes to another team's records", () => {
     expect(await t.api('GET', `/api/teams/${centro}/deviation-rules`, undefined, ponienteSupervisor)).toMatchObject(notYours);
     expect(await t.api('GET', `/api/plans/2030-01-02?teamId=${centro}`, undefined, ponienteSupervisor)).toMatchObject(notYours);
     expect(await t.api('GET', `/api/metrics/collectors?from=2030-01-01&to=2030-01-02&teamId=${centro}`, undefined, ponienteSupervisor)).toMatchObject(notYours);
+    // One of a team's people whose login has no team acts on none, and is told so with a code of its own.
+    const teamless = await loginAs(t, 'dispatcher', null, 'Despacho sin equipo');
+    expect(await t.api('POST', '/api/plans/optimize', { date: '2030-01-02' }, teamless)).toEqual({
+      status: 403,
+      body: { statusCode: 403, error: 'Forbidden', message: 'you belong to no team: a dispatcher acts on their own team only', reason: 'not_in_a_team', values: { role: 'dispatcher' } },
+    });
+  });
+
+  it('name a team that does not exist with the code every team route gives: team_not_found', async () => {
+    const none = { status: 404, body: { statusCode: 404, error: 'Not Found', message: 'team 999999 does not exist', reason: 'team_not_found', values: { teamId: 999_999 } } };
+    expect(await t.api('GET', '/api/plans/settings/teams/999999')).toEqual(none);
+    expect(await t.api('PUT', '/api/plans/settings/teams/999999', { maxVisitsPerCollector: 12 })).toEqual(none);
+    expect(await t.api('GET', '/api/teams/999999/deviation-rules')).toEqual(none);
+    expect(await t.api('PATCH', '/api/teams/999999/deviation-rules', { offline: { minutes: 30 } })).toEqual(none);
+    expect(await t.api('POST', '/api/plans/optimize', { date: '2030-01-02', teamId: 999_999 })).toEqual(none);
+    expect(await t.api('PATCH', `/api/accounts/${centroAccount}`, { teamId: 999_999 })).toEqual(none);
+    expect(await postCsv(t, [CSV_HEADER, accountLine(3, '')].join('\n'), '?teamId=999999')).toEqual(none);
+    // As the collectors' and users' routes already did.
+    expect(await t.api('POST', '/api/collectors', { name: 'X', teamId: 999_999 })).toEqual(none);
+    expect(await t.api('POST', '/api/users', { email: 'x@test.local', name: 'X', password: 'pw-123456', role: 'supervisor', teamId: 999_999 })).toEqual(none);
   });
 });
 

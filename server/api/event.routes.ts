@@ -8,7 +8,8 @@ import type { Database } from '../db/database.ts';
 import type { DeviationService } from '../deviations/deviation.service.ts';
 import { acknowledgeEvent, getEvent, listEvents } from '../deviations/event.repository.ts';
 import { actorLabel, assertCanWrite, assertCanWriteRecord, notYourTeam, ownQuery, readScope } from '../operations/actor.ts';
-import { OperationError, notFound } from '../operations/errors.ts';
+import { notFound } from '../operations/errors.ts';
+import { assertTeamExists, teamDeletedMeanwhile } from '../operations/missing-team.ts';
 import { DAY_READERS, READERS, operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
@@ -32,10 +33,6 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
   const assertCanRead = (user: SessionUser, teamId: number) => {
     const scope = readScope(user);
     if (scope !== null && scope !== teamId) throw notYourTeam(teamId);
-  };
-  const assertTeamExists = async (teamId: number) => {
-    const team = await db.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst();
-    if (!team) throw new OperationError(404, `team ${teamId} not found`);
   };
 
   app.get(
@@ -62,7 +59,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
     { onRequest: readers, schema: { tags: ['events'], params: Id, response: { 200: DeviationRulesSchema, ...Errors } } },
     async (req) => {
       assertCanRead(req.user, req.params.id);
-      await assertTeamExists(req.params.id);
+      await assertTeamExists(db, req.params.id);
       return deviations.rulesOf(req.params.id);
     },
   );
@@ -72,9 +69,12 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
     '/api/teams/:id/deviation-rules',
     { onRequest: requireUser(auth, ACKERS), schema: { tags: ['events'], params: Id, body: DeviationRulesPatch, response: { 200: DeviationRulesSchema, ...Errors } } },
     async (req) => {
-      assertCanWrite({ kind: 'user', user: req.user }, req.params.id);
-      await assertTeamExists(req.params.id);
-      return deviations.updateRules(req.params.id, req.body, actorLabel({ kind: 'user', user: req.user }));
+      const teamId = req.params.id;
+      assertCanWrite({ kind: 'user', user: req.user }, teamId);
+      await assertTeamExists(db, teamId);
+      return deviations.updateRules(teamId, req.body, actorLabel({ kind: 'user', user: req.user })).catch((e: unknown) => {
+        throw teamDeletedMeanwhile(e, 'deviation_rules', teamId) ?? e;
+      });
     },
   );
 };

@@ -17,8 +17,9 @@ import {
   VisitPlanSettings,
 } from '../contract/plan.ts';
 import type { Database } from '../db/database.ts';
-import { assertCanWrite, assertCanWriteRecord, collectorScope, notYourTeam, readScope, readsTeam, type Actor } from '../operations/actor.ts';
-import { OperationError, invalid, notFound } from '../operations/errors.ts';
+import { assertCanWrite, assertCanWriteRecord, collectorScope, notInATeam, notYourTeam, readScope, readsTeam, type Actor } from '../operations/actor.ts';
+import { invalid, notFound } from '../operations/errors.ts';
+import { assertTeamExists, teamDeletedMeanwhile, teamNotFound } from '../operations/missing-team.ts';
 import { loadTeamPlanning, saveCollectorSettings, saveTeamSettings, setVisitFlags, teamSettingsOut } from '../plans/plan.repository.ts';
 import { ownRoute } from '../plans/own-route.ts';
 import type { PlanService } from '../plans/plan.service.ts';
@@ -36,7 +37,7 @@ function teamOf(user: SessionUser, teamId: number | undefined): number {
     return teamId;
   }
   // As readScope: a team's people without a team act on no team, not on whichever they name.
-  if (user.teamId === null) throw new OperationError(403, 'you belong to no team');
+  if (user.teamId === null) throw notInATeam(user.role);
   if (teamId !== undefined && teamId !== own) throw notYourTeam(teamId);
   return own;
 }
@@ -99,7 +100,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
     { onRequest: readers, schema: { tags: ['plans'], params: Type.Object({ teamId: Type.Integer() }), response: { 200: TeamPlanSettingsOut, ...Errors } } },
     async (req) => {
       // Another team's settings are as unknown as a team that does not exist.
-      if (!readsTeam(req.user, req.params.teamId)) throw notFound(`team ${req.params.teamId}`);
+      if (!readsTeam(req.user, req.params.teamId)) throw teamNotFound(req.params.teamId);
       return teamSettingsOut(await loadTeamPlanning(db, req.params.teamId));
     },
   );
@@ -108,9 +109,12 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
     '/api/plans/settings/teams/:teamId',
     { onRequest: writers, schema: { tags: ['plans'], params: Type.Object({ teamId: Type.Integer() }), body: TeamPlanSettings, response: { 204: Type.Null(), ...Errors } } },
     async (req, reply) => {
-      assertCanWrite(actorOf(req.user), req.params.teamId);
-      if (!(await db.selectFrom('teams').select('id').where('id', '=', req.params.teamId).executeTakeFirst())) throw notFound(`team ${req.params.teamId}`);
-      await saveTeamSettings(db, req.params.teamId, req.body);
+      const { teamId } = req.params;
+      assertCanWrite(actorOf(req.user), teamId);
+      await assertTeamExists(db, teamId);
+      await saveTeamSettings(db, teamId, req.body).catch((e: unknown) => {
+        throw teamDeletedMeanwhile(e, 'team_plan_settings', teamId) ?? e;
+      });
       return reply.code(204).send(null);
     },
   );

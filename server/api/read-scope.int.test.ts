@@ -87,7 +87,10 @@ describe('who reads collectors, teams, devices and trails', () => {
     }
     expect(await devices(as.teamlessCollector)).toEqual([]);
     const plan = await t.api('GET', `/api/plans/2026-11-30?teamId=${poniente}`, undefined, as.teamlessSupervisor);
-    expect(plan).toEqual({ status: 403, body: expect.objectContaining({ message: 'you belong to no team' }) });
+    expect(plan).toEqual({
+      status: 403,
+      body: expect.objectContaining({ message: 'you belong to no team: a supervisor acts on their own team only', reason: 'not_in_a_team', values: { role: 'supervisor' } }),
+    });
     expect((await t.api('GET', '/api/plans?date=2026-11-30', undefined, as.teamlessSupervisor)).status).toBe(403);
   });
 });

@@ -4,6 +4,7 @@ import { USER_REFUSALS, type CreateUser, type UserListQuery, type UserOut, type 
 import type { Database } from '../db/database.ts';
 import type { User } from '../db/tables/user.table.ts';
 import { OperationError, refusal } from '../operations/errors.ts';
+import { assertTeamExists, teamDeletedMeanwhile } from '../operations/missing-team.ts';
 import { hashPassword, type AuthService } from './auth.service.ts';
 
 /** Roles confined to one team (operations/actor.ts readScope); admins and managers see every team. */
@@ -71,7 +72,7 @@ export class UserService {
     } catch (e) {
       if (isSecondLogin(e)) throw (await this.secondLogin(collectorId!, null)) ?? e;
       if (isUniqueViolation(e)) throw emailTaken(email);
-      throw e;
+      throw teamDeletedMeanwhile(e, 'users', teamId) ?? e;
     }
   }
 
@@ -113,7 +114,7 @@ export class UserService {
     } catch (e) {
       if (isSecondLogin(e)) throw (await this.secondLogin(next.collectorId!, id)) ?? e;
       if (isUniqueViolation(e)) throw emailTaken(email);
-      throw e;
+      throw teamDeletedMeanwhile(e, 'users', next.teamId) ?? e;
     }
     if (patch.password !== undefined || !active || moved) await this.auth.endSessions(id, id === by.user.id && active ? by.token : undefined);
     return toUserOut(updated);
@@ -130,9 +131,7 @@ export class UserService {
       throw refuse('collector_not_allowed', `collectorId is only for role collector (send collectorId: null)`, { role: p.role, collectorId: p.collectorId });
     }
     if (p.role === 'collector' && p.collectorId === null) throw refuse('collector_required', 'role collector needs collectorId: the collector this login is', {});
-    if (p.teamId !== null && !(await this.db.selectFrom('teams').select('id').where('id', '=', p.teamId).executeTakeFirst())) {
-      throw refuse('team_not_found', `team ${p.teamId} does not exist`, { teamId: p.teamId });
-    }
+    if (p.teamId !== null) await assertTeamExists(this.db, p.teamId);
     if (p.collectorId === null) return;
     const collectorId = p.collectorId;
     const collector = await this.db.selectFrom('collectors').select('team_id').where('id', '=', collectorId).executeTakeFirst();

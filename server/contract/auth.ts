@@ -22,11 +22,17 @@ export const SessionUser = Type.Object({
 export type SessionUser = Static<typeof SessionUser>;
 
 /**
- * The refusal every route that takes a team gives one of a team's people (a supervisor, dispatcher or
- * collector) naming another team, whether to write or to read (operations/actor.ts notYourTeam).
+ * Who may act on which team (operations/actor.ts, operations/missing-team.ts): the refusals any route
+ * that takes a team, or writes a team's records, gives with the same code. A device's are over MQTT:
+ * the record they refuse is kept with the message (GET /api/records/rejected).
  */
 export const SCOPE_REFUSALS = {
-  not_your_team: { status: 403, values: ['teamId'], when: "the request names a team other than the caller's own" },
+  not_your_team: { status: 403, values: ['teamId'], when: "one of a team's people (a supervisor, dispatcher or collector) names a team other than their own, to write or to read" },
+  not_in_a_team: { status: 403, values: ['role'], when: 'the role works in one team (supervisor, dispatcher, collector) and the caller belongs to none: an admin gives their login a team' },
+  role_may_not_change: { status: 403, values: ['role', 'teamId'], when: "the role reads the team's records but does not change them (a manager; a collector, whose records come from their devices)" },
+  device_of_no_team: { status: 403, values: ['uniqueId'], when: 'a device given to no collector, or to a collector of no team, sends a record' },
+  device_of_other_team: { status: 403, values: ['uniqueId', 'teamId', 'deviceTeamId'], when: "a device sends a record of a team (`teamId`) other than its collector's (`deviceTeamId`)" },
+  team_not_found: { status: 404, values: ['teamId'], when: 'no team has this id, or it was deleted while the request was under way' },
 } as const satisfies RefusalTable;
 
 export const LoginResponse = Type.Object({ token: Type.String(), user: SessionUser });

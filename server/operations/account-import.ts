@@ -4,7 +4,8 @@ import type { Database } from '../db/database.ts';
 import type { AccountTable } from '../db/tables/account.table.ts';
 import { invalidRow, parseAccountsCsv, type AccountCsvRow, type Field, type InvalidCsvRow } from './account-csv.ts';
 import { assertCanWrite, type Actor } from './actor.ts';
-import { OperationError, invalid } from './errors.ts';
+import { OperationError } from './errors.ts';
+import { teamDeletedMeanwhile, teamNotFound } from './missing-team.ts';
 import { teamFinder } from './team-ref.ts';
 
 const CHUNK = 500;
@@ -32,7 +33,7 @@ export async function importAccounts(db: Kysely<Database>, csv: string, opts: { 
   const teams = await db.selectFrom('teams').select(['id', 'name', 'currency']).execute();
   const findTeam = teamFinder(teams);
   const defaultTeam = opts.defaultTeamId === null ? undefined : teams.find((t) => t.id === opts.defaultTeamId);
-  if (opts.defaultTeamId !== null && !defaultTeam) throw invalid(`team ${opts.defaultTeamId} does not exist`);
+  if (opts.defaultTeamId !== null && !defaultTeam) throw teamNotFound(opts.defaultTeamId);
 
   const resolved: (AccountCsvRow & { teamId: number })[] = [];
   for (const r of parsed.rows) {
@@ -95,6 +96,9 @@ export async function importAccounts(db: Kysely<Database>, csv: string, opts: { 
       );
     }
     return counts;
+  }).catch((e: unknown) => {
+    // The teams were read before the transaction; one of them may have been deleted since. Its rows say which.
+    throw teamDeletedMeanwhile(e, 'accounts') ?? e;
   });
 
   bad.sort((a, b) => a.line - b.line);

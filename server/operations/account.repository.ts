@@ -4,6 +4,7 @@ import type { Database } from '../db/database.ts';
 import type { Account } from '../db/tables/account.table.ts';
 import { assertCanWriteRecord, type Actor } from './actor.ts';
 import { OperationError, notFound } from './errors.ts';
+import { assertTeamExists, teamDeletedMeanwhile } from './missing-team.ts';
 
 export function toAccountOut(r: Account): AccountOut {
   return {
@@ -71,8 +72,7 @@ export async function patchAccount(db: Kysely<Database>, id: number, patch: Acco
     assertCanWriteRecord(actor, row.team_id, `account ${id}`);
     if (patch.teamId !== undefined && patch.teamId !== row.team_id) {
       if (actor.kind === 'device' || (actor.kind === 'user' && actor.user.role !== 'admin')) throw new OperationError(403, 'only an admin moves an account to another team');
-      const team = await tx.selectFrom('teams').select('id').where('id', '=', patch.teamId).executeTakeFirst();
-      if (!team) throw notFound(`team ${patch.teamId}`);
+      await assertTeamExists(tx, patch.teamId);
     }
     const lat = patch.lat === undefined ? row.lat : patch.lat;
     const lon = patch.lon === undefined ? row.lon : patch.lon;
@@ -96,5 +96,7 @@ export async function patchAccount(db: Kysely<Database>, id: number, patch: Acco
       .returningAll()
       .executeTakeFirstOrThrow();
     return toAccountOut(updated);
+  }).catch((e: unknown) => {
+    throw teamDeletedMeanwhile(e, 'accounts', patch.teamId) ?? e;
   });
 }

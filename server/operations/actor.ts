@@ -1,5 +1,5 @@
-import { SCOPE_REFUSALS, type SessionUser } from '../contract/auth.ts';
-import { OperationError, notFound, refusal } from './errors.ts';
+import { SCOPE_REFUSALS, type Role, type SessionUser } from '../contract/auth.ts';
+import { notFound, refusal, type OperationError } from './errors.ts';
 
 /**
  * Who changes something: a user through the API or a device over MQTT. Its
@@ -26,16 +26,21 @@ export function assertCanWrite(a: Actor, teamId: number): void {
   if (a.kind === 'system') return;
   if (a.kind === 'device') {
     if (a.teamId === teamId) return;
-    throw new OperationError(403, a.teamId === null ? `device ${a.uniqueId} is on no team's collector` : `device ${a.uniqueId} is in team ${a.teamId}, not team ${teamId}`);
+    const { uniqueId } = a;
+    if (a.teamId === null) throw refusal(SCOPE_REFUSALS, 'device_of_no_team', `device ${uniqueId} belongs to no team: it has no collector, or its collector has no team`, { uniqueId });
+    throw refusal(SCOPE_REFUSALS, 'device_of_other_team', `device ${uniqueId} is in team ${a.teamId}, not team ${teamId}`, { uniqueId, teamId, deviceTeamId: a.teamId });
   }
   const { role, teamId: own } = a.user;
   if (role === 'admin') return;
-  if (role !== 'dispatcher' && role !== 'supervisor') throw new OperationError(403, `role ${role} may not change this`);
+  if (role !== 'dispatcher' && role !== 'supervisor') throw refusal(SCOPE_REFUSALS, 'role_may_not_change', `role ${role} may not change team ${teamId}'s records`, { role, teamId });
   if (own !== teamId) throw notYourTeam(teamId);
 }
 
 /** One of a team's people named another team: refused, not quietly answered with their own. */
 export const notYourTeam = (teamId: number): OperationError => refusal(SCOPE_REFUSALS, 'not_your_team', `team ${teamId} is not your team`, { teamId });
+
+/** One of a team's people whose login has no team: they act on no team, not on whichever they name (as readScope). */
+export const notInATeam = (role: Role): OperationError => refusal(SCOPE_REFUSALS, 'not_in_a_team', `you belong to no team: a ${role} acts on their own team only`, { role });
 
 /**
  * assertCanWrite for a stored record (`what`: "visit 12"): to a user who cannot read the record's

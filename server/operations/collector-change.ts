@@ -4,21 +4,14 @@ import { COLLECTOR_REFUSALS, type CollectorCreate, type CollectorOut, type Colle
 import { VISIT_STATUSES, VISIT_TRANSITIONS } from '../contract/visit.ts';
 import type { RefusalValues } from '../contract/refusal.ts';
 import type { Database } from '../db/database.ts';
-import { violatesForeignKey } from '../db/sqlstate.ts';
 import { assertCanWrite, readsTeam } from './actor.ts';
 import { refusal } from './errors.ts';
+import { assertTeamExists, teamDeletedMeanwhile } from './missing-team.ts';
 
 /** A refusal with its code (contract/collector.ts COLLECTOR_REFUSALS), which also decides its status. */
 const refuse = <R extends CollectorRefusal>(reason: R, message: string, values: RefusalValues<typeof COLLECTOR_REFUSALS, R> & Record<string, string | number>) =>
   refusal(COLLECTOR_REFUSALS, reason, message, values);
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
-/**
- * The team was found, then deleted before the collector's row was written (DELETE /api/teams/{id}
- * committing in between): its foreign key refuses the row, and the answer is the one a request
- * a moment later gets.
- */
-const teamGone = (e: unknown) => violatesForeignKey(e, 'collectors_team_id_fkey');
-const teamDeleted = (teamId: number) => refuse('team_not_found', `team ${teamId} does not exist: it was deleted meanwhile`, { teamId });
 
 /** What a change did beyond the collector's row. */
 export interface CollectorChanged {
@@ -44,7 +37,7 @@ export async function addCollector(db: Kysely<Database>, body: CollectorCreate, 
     const teamId = body.teamId;
     // The route lets admins and supervisors in: the one refusal left is another team's supervisor (not_your_team).
     assertCanWrite({ kind: 'user', user }, teamId);
-    if (!(await db.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst())) throw refuse('team_not_found', `team ${teamId} does not exist`, { teamId });
+    await assertTeamExists(db, teamId);
   }
   try {
     const row = await db
@@ -54,7 +47,8 @@ export async function addCollector(db: Kysely<Database>, body: CollectorCreate, 
       .executeTakeFirstOrThrow();
     return row.id;
   } catch (e) {
-    if (body.teamId !== null && teamGone(e)) throw teamDeleted(body.teamId);
+    const gone = teamDeletedMeanwhile(e, 'collectors', body.teamId);
+    if (gone) throw gone;
     // external_id is the only unique column a new collector can clash on; the message is the one the API's database handler gives.
     if (isUniqueViolation(e) && body.externalId !== undefined) {
       throw refuse('external_id_taken', `conflicts with what is stored: ${(e as Error).message}`, { externalId: body.externalId });
@@ -80,9 +74,7 @@ export async function changeCollector(db: Kysely<Database>, id: number, patch: C
 
     const moving = patch.teamId !== undefined && patch.teamId !== row.team_id;
     if (moving && user.role !== 'admin') throw refuse('move_for_admins', 'only an admin moves a collector to another team', { collectorId: id });
-    if (moving && !(await tx.selectFrom('teams').select('id').where('id', '=', patch.teamId!).executeTakeFirst())) {
-      throw refuse('team_not_found', `team ${patch.teamId} does not exist`, { teamId: patch.teamId! });
-    }
+    if (moving) await assertTeamExists(tx, patch.teamId!);
     const leaving = patch.active === false && row.active;
     if (moving || leaving) {
       const visits = await pendingVisits(tx, id);
@@ -119,7 +111,7 @@ export async function changeCollector(db: Kysely<Database>, id: number, patch: C
       teamIds: [...new Set([row.team_id, updated.team_id])],
     };
   }).catch((e: unknown) => {
-    throw patch.teamId !== undefined && teamGone(e) ? teamDeleted(patch.teamId) : e;
+    throw teamDeletedMeanwhile(e, 'collectors', patch.teamId) ?? e;
   });
 }
 

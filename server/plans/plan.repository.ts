@@ -3,7 +3,8 @@ import type { CollectorPlanSettings, DoneVisit, PlanOut, PlanRoute, TeamPlanSett
 import type { VisitStatus } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import type { LonLat } from '../routing/matrix/index.ts';
-import { invalid, notFound } from '../operations/errors.ts';
+import { invalid } from '../operations/errors.ts';
+import { teamNotFound } from '../operations/missing-team.ts';
 import { visitQuery } from '../operations/visit.repository.ts';
 import { hhmmToMinutes, minutesToHhmm } from './local-time.ts';
 import type { PlanningVisit } from './planning-problem.ts';
@@ -36,7 +37,7 @@ export async function loadTeamPlanning(db: Db, teamId: number): Promise<TeamPlan
     .select(['t.id', 't.time_zone', 's.office_lat', 's.office_lon', 's.shift_start_min', 's.shift_end_min', 's.max_visits', 's.break_start_min', 's.break_end_min', 's.break_minutes', 's.even_share'])
     .where('t.id', '=', teamId)
     .executeTakeFirst();
-  if (!t) throw notFound(`team ${teamId}`);
+  if (!t) throw teamNotFound(teamId);
   return {
     id: t.id,
     timeZone: t.time_zone,
