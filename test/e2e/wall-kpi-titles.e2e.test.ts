@@ -9,9 +9,15 @@ import { ADMIN, startTestServer, type TestServer } from '../support/test-server.
  * has the widest of them (the team menu and "Solo esta zona"), which cut "Cobradores activos" to
  * "Cobradores act…" at 1280 px, and "realizadas / planeadas" at 1024 and 1201-1260 px. Laptops to
  * the 1080p wall, the tablet, and a phone; 1201 px is the narrowest with the filters beside the KPIs.
+ * Small landscape screens (770-920 px) leave the bar under 590 px beside the side column: titles and
+ * subtitles were cut there ("Cobradores activos", "hechas / planeadas").
  */
 const SIZES = [
   { width: 390, height: 844 },
+  { width: 770, height: 480 },
+  { width: 800, height: 600 },
+  { width: 860, height: 600 },
+  { width: 920, height: 600 },
   { width: 1024, height: 768 },
   { width: 1100, height: 768 },
   { width: 1201, height: 768 },
@@ -64,7 +70,7 @@ const fit = (page: Page): Promise<Fit> =>
   });
 
 describe('the wall’s KPI cards', () => {
-  it('show their titles and subtitles in full beside the filters, from a phone to the 1080p wall, in both languages', { timeout: 90_000 }, async () => {
+  it('show their titles and subtitles in full beside the filters, from a phone and small landscape screens to the 1080p wall, in both languages', { timeout: 90_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     const errors = watchErrors(page);
     await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
