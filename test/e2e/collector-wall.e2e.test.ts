@@ -108,7 +108,7 @@ describe('the dashboard of a collector in Chromium', () => {
       const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
       const errors = watchErrors(page);
       await logIn(page, t.baseUrl, who.email, who.password);
-      const list = page.getByRole('region', { name: 'Cobradores', exact: true });
+      const list = page.getByRole('region', { name: team ? 'Cobradores' : 'Tu estado', exact: true });
       await expect.poll(() => list.locator('li button .name').allInnerTexts(), { timeout: 30_000 }).toEqual(team ? [ANA.name, 'Beto Salas'] : [ANA.name]);
       const kpis = (name: string) => page.getByRole('region', { name, exact: true }).count();
       expect.soft([await kpis('Indicadores del equipo'), await kpis('Indicadores de tu día')], who.name).toEqual(team ? [1, 0] : [0, 1]);
@@ -129,6 +129,50 @@ describe('the dashboard of a collector in Chromium', () => {
         await page.getByRole('button', { name: 'English' }).click();
         expect(await kpis('Your day in figures')).toBe(1);
       }
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it("speaks of them, not of a team, and gives the side column to their alerts; their supervisor's wall is the team's", { timeout: 90_000 }, async () => {
+    for (const [who, team] of [[ANA, false], [SARA, true]] as const) {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      const errors = watchErrors(page);
+      await logIn(page, t.baseUrl, who.email, who.password);
+      await page.locator('li button .name').first().waitFor({ timeout: 30_000 });
+      const card = page.getByTestId('kpi-active');
+      const words = async () => (await card.locator(':scope > *').allInnerTexts()).map((w) => w.trim());
+      const title = async () => (await page.locator('#collectors-title').innerText()).trim();
+      // Their card says whether they are reporting (their phone reports every second), not "1 / 1".
+      await expect.poll(words, { timeout: 30_000 }).toEqual(team ? ['Cobradores activos', '2 / 2', 'reportando ahora'] : ['Tu ubicación', 'En línea', 'reportando ahora']);
+      expect(await title(), who.name).toBe(team ? 'Cobradores' : 'Tu estado');
+
+      // The feed over the list: the team's keeps 38 % of the column for its feed; a collector's list of
+      // one is as tall as its header and row, and the feed has the rest.
+      const heights = await page.evaluate(() => {
+        const h = (selector: string) => document.querySelector(selector)!.getBoundingClientRect().height;
+        return { side: h('aside.side'), feed: h('[data-testid=event-feed]'), list: h('section[aria-labelledby=collectors-title]') };
+      });
+      if (team) {
+        expect(Math.abs(heights.feed - 0.38 * heights.side), JSON.stringify(heights)).toBeLessThan(2);
+      } else {
+        expect(heights.list, JSON.stringify(heights)).toBeLessThan(130);
+        expect(heights.feed + heights.list, JSON.stringify(heights)).toBeGreaterThan(heights.side - 2);
+      }
+
+      // In English too, and read in full from a phone to a laptop.
+      await page.getByRole('button', { name: 'English' }).click();
+      await expect.poll(words).toEqual(team ? ['Active collectors', '2 / 2', 'reporting now'] : ['Your location', 'Online', 'reporting now']);
+      expect(await title()).toBe(team ? 'Collectors' : 'Your status');
+      const cut: string[] = [];
+      for (const width of [390, 800, 1366]) {
+        await page.setViewportSize({ width, height: width < 640 ? 844 : 768 });
+        for (const text of await page.locator('[data-testid^=kpi-] :is(.name, strong, .sub)').evaluateAll((els) =>
+          els.filter((el) => el.scrollWidth > el.clientWidth || el.getBoundingClientRect().right > el.closest('.kpi')!.getBoundingClientRect().right).map((el) => el.textContent),
+        ))
+          cut.push(`${width}px: ${text}`);
+      }
+      expect(cut, who.name).toEqual([]);
       expect(errors).toEqual([]);
       await page.close();
     }
