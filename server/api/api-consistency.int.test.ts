@@ -161,30 +161,50 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('documents what the routes answer: a request without a token, or from a role the route refuses', async () => {
+  it('documents what the routes answer: a request without a token, or from a role the route refuses; every refusal carries a reason', async () => {
     const collector = await (async () => {
       await t.server.auth.createUser({ email: 'ana@test.local', name: 'Ana', password: 'pw-123456', role: 'collector', teamId: centro, collectorId: ana });
       return (await t.api('POST', '/api/auth/login', { email: 'ana@test.local', password: 'pw-123456' }, null)).body.token as string;
     })();
     const answered = { 401: 0, 403: 0 };
+    const refused: Record<number, number> = {};
     for (const { key, method, path, op } of await operations()) {
       if (key === 'post /api/auth/logout') continue;
-      for (const token of [null, collector]) {
+      // Poniente's dispatcher: a role most routes take, of a team whose records `1` is not, so its writes are refused too.
+      for (const token of [null, collector, ponienteDispatcher]) {
         const res = await fetch(t.baseUrl + urlOf(path), {
           method: method.toUpperCase(),
           headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(method === 'get' ? {} : { 'content-type': 'application/json' }) },
           body: method === 'get' ? undefined : '{}',
         });
-        await res.arrayBuffer();
+        const text = await res.text();
         if (res.status === 401 || res.status === 403) {
           answered[res.status]++;
           expect(Object.keys(op.responses), `${key} answered ${res.status}`).toContain(String(res.status));
+        }
+        // Whatever refuses it (the token hook, the schema, the route, the database), a client can act on the code.
+        if (res.status >= 400 && res.status < 500) {
+          refused[res.status] = (refused[res.status] ?? 0) + 1;
+          expect({ key, status: res.status, reason: (JSON.parse(text) as { reason?: unknown }).reason }).toEqual({ key, status: res.status, reason: expect.any(String) });
         }
       }
     }
     // The probe reached the refusals it checks (most routes validate a body before they look at the token).
     expect(answered[401]).toBeGreaterThan(15);
     expect(answered[403]).toBeGreaterThan(10);
+    expect(Object.keys(refused)).toEqual(expect.arrayContaining(['400', '401', '403', '404', '409']));
+    expect(await t.api('GET', '/api/users', undefined, collector)).toEqual({
+      status: 403,
+      body: { statusCode: 403, error: 'Forbidden', message: 'role collector may not do this', reason: 'role_not_allowed', values: { role: 'collector' } },
+    });
+    expect(await t.api('GET', '/api/users', undefined, null)).toEqual({
+      status: 401,
+      body: { statusCode: 401, error: 'Unauthorized', message: 'a valid bearer token is required', reason: 'unauthenticated', values: {} },
+    });
+    expect(await t.api('GET', '/api/no-such-route')).toEqual({
+      status: 404,
+      body: { statusCode: 404, error: 'Not Found', message: 'no route GET /api/no-such-route', reason: 'no_route', values: {} },
+    });
   });
 
   it('refuses on every route a query parameter it does not declare, naming it and the ones it does (?form= for ?from= read as no range)', async () => {
@@ -250,7 +270,10 @@ describe('the OpenAPI document', () => {
 
 describe("writes to another team's records", () => {
   it('are answered as reads are: not there, in the very words of a record that does not exist', async () => {
-    const notThere = (what: string) => ({ status: 404, body: { statusCode: 404, error: 'Not Found', message: `${what} does not exist` } });
+    const notThere = (what: string) => {
+      const [kind, id] = what.split(' ');
+      return { status: 404, body: { statusCode: 404, error: 'Not Found', message: `${what} does not exist`, reason: `${kind}_not_found`, values: { [`${kind}Id`]: Number(id) } } };
+    };
     const as = ponienteDispatcher;
     expect(await t.api('GET', `/api/accounts/${centroAccount}`, undefined, as)).toEqual(notThere(`account ${centroAccount}`));
     expect(await t.api('PATCH', `/api/accounts/${centroAccount}`, { phone: '1' }, as)).toEqual(notThere(`account ${centroAccount}`));
@@ -284,16 +307,19 @@ describe("writes to another team's records", () => {
     const v = (await t.api('GET', `/api/visits/${centroVisit.id}`)).body as { id: number; version: number };
     expect(await t.api('POST', `/api/visits/${v.id}/reassign`, { version: v.version, collectorId: carla }, ownDispatcher)).toEqual({
       status: 404,
-      body: { statusCode: 404, error: 'Not Found', message: `collector ${carla} does not exist` },
+      body: { statusCode: 404, error: 'Not Found', message: `collector ${carla} does not exist`, reason: 'collector_not_found', values: { collectorId: carla } },
     });
     const admin = await t.api<{ message: string }>('POST', `/api/visits/${v.id}/reassign`, { version: v.version, collectorId: carla });
-    expect(admin).toMatchObject({ status: 400, body: { message: `collector ${carla} is not in team ${centro}` } });
+    expect(admin).toMatchObject({ status: 400, body: { message: `collector ${carla} is not in team ${centro}`, reason: 'collector_of_other_team', values: { collectorId: carla, teamId: centro } } });
   });
 
   it('keep a clear refusal where the caller can see what they may not change, or names a team', async () => {
     const manager = await loginAs(t, 'manager', null);
     expect((await t.api('GET', `/api/accounts/${centroAccount}`, undefined, manager)).status).toBe(200);
-    expect(await t.api('PATCH', `/api/accounts/${centroAccount}`, { phone: '1' }, manager)).toMatchObject({ status: 403, body: { message: 'role manager may not do this' } });
+    expect(await t.api('PATCH', `/api/accounts/${centroAccount}`, { phone: '1' }, manager)).toMatchObject({
+      status: 403,
+      body: { message: 'role manager may not do this', reason: 'role_not_allowed', values: { role: 'manager' } },
+    });
     // A team id is no secret record (GET /api/teams lists the caller's own): naming another is refused, and says so.
     const ponienteSupervisor = await loginAs(t, 'supervisor', poniente);
     const notYours = { status: 403, body: { message: `team ${centro} is not your team`, reason: 'not_your_team', values: { teamId: centro } } };
@@ -306,10 +332,13 @@ describe("writes to another team's records", () => {
     expect(await t.api('GET', `/api/metrics/collectors?from=2030-01-01&to=2030-01-02&teamId=${centro}`, undefined, ponienteSupervisor)).toMatchObject(notYours);
     // One of a team's people whose login has no team acts on none, and is told so with a code of its own.
     const teamless = await loginAs(t, 'dispatcher', null, 'Despacho sin equipo');
-    expect(await t.api('POST', '/api/plans/optimize', { date: '2030-01-02' }, teamless)).toEqual({
+    const noTeam = {
       status: 403,
       body: { statusCode: 403, error: 'Forbidden', message: 'you belong to no team: a dispatcher acts on their own team only', reason: 'not_in_a_team', values: { role: 'dispatcher' } },
-    });
+    };
+    expect(await t.api('POST', '/api/plans/optimize', { date: '2030-01-02' }, teamless)).toEqual(noTeam);
+    // Generating visits asked the same of them as a 400 'teamId is required' without a code.
+    expect(await t.api('POST', '/api/visits/generate', { date: '2030-01-02' }, teamless)).toEqual(noTeam);
   });
 
   it('name a team that does not exist with the code every team route gives: team_not_found', async () => {
@@ -320,10 +349,27 @@ describe("writes to another team's records", () => {
     expect(await t.api('PATCH', '/api/teams/999999/deviation-rules', { offline: { minutes: 30 } })).toEqual(none);
     expect(await t.api('POST', '/api/plans/optimize', { date: '2030-01-02', teamId: 999_999 })).toEqual(none);
     expect(await t.api('PATCH', `/api/accounts/${centroAccount}`, { teamId: 999_999 })).toEqual(none);
+    // In the same words as every other route (it said 'no team 999999').
+    expect(await t.api('PATCH', '/api/teams/999999', { name: 'Nadie' })).toEqual(none);
     expect(await postCsv(t, [CSV_HEADER, accountLine(3, '')].join('\n'), '?teamId=999999')).toEqual(none);
     // As the collectors' and users' routes already did.
     expect(await t.api('POST', '/api/collectors', { name: 'X', teamId: 999_999 })).toEqual(none);
     expect(await t.api('POST', '/api/users', { email: 'x@test.local', name: 'X', password: 'pw-123456', role: 'supervisor', teamId: 999_999 })).toEqual(none);
+  });
+});
+
+describe('an account change refused', () => {
+  it('says why with a code: a move to another team is for admins, and lat goes with lon', async () => {
+    const supervisor = await loginAs(t, 'supervisor', centro, 'Supervisión Centro');
+    expect(await t.api('PATCH', `/api/accounts/${centroAccount}`, { teamId: poniente }, supervisor)).toEqual({
+      status: 403,
+      body: { statusCode: 403, error: 'Forbidden', message: 'only an admin moves an account to another team', reason: 'move_for_admins', values: { accountId: centroAccount } },
+    });
+    expect(await t.api('PATCH', `/api/accounts/${centroAccount}`, { lat: 20.7 }, supervisor)).toMatchObject({ status: 200 });
+    expect(await t.api('PATCH', `/api/accounts/${centroAccount}`, { lat: null }, supervisor)).toEqual({
+      status: 400,
+      body: { statusCode: 400, error: 'Bad Request', message: 'lat and lon go together: set both or clear both', reason: 'lat_lon_together' },
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -11,7 +11,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from 'pino';
 import { createWebSocketStream } from 'ws';
+import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import { refusesRows } from '../db/sqlstate.ts';
+import { OperationError, errorBody, refusal } from '../operations/errors.ts';
 import { refuseUndeclaredQuery } from './closed-query.ts';
 import { documentSharedRefusals } from './openapi-refusals.ts';
 import { requestValidatorCompiler } from './validation.ts';
@@ -31,6 +33,12 @@ export interface AppOptions {
 /** The Fastify instance with docs, websockets and the dashboard; routes are registered by the caller, by name. */
 export type App = FastifyInstance<import("node:http").Server, import("node:http").IncomingMessage, import("node:http").ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
+/** Fastify's own 4xx (its error codes) that are more than a request its schema refuses (`invalid_request`). */
+const FASTIFY_REASONS: Record<string, keyof typeof REQUEST_REFUSALS> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+};
+
 export async function createApp(opts: AppOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
@@ -43,16 +51,21 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   // A value the database refuses (out of range, a NUL character, an impossible date…) or a
   // conflict with stored data is the request's fault: say so, not 500. Route plugins' own
-  // handlers pass what they do not know on to this one.
-  app.setErrorHandler((err: Error & { code?: string }, req, reply) => {
-    if (!refusesRows(err)) return reply.send(err);
-    const conflict = err.code!.startsWith('23');
-    req.log.info({ err: err.message, code: err.code }, 'request refused by the database');
-    return reply.code(conflict ? 409 : 400).send({
-      statusCode: conflict ? 409 : 400,
-      error: conflict ? 'Conflict' : 'Bad Request',
-      message: conflict ? `conflicts with what is stored: ${err.message}` : `invalid value: ${err.message}`,
-    });
+  // handlers pass what they do not know on to this one, Fastify's own refusals (a body its
+  // schema refuses, JSON that does not parse, a body too large) among them: each gets a code.
+  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
+    if (err instanceof OperationError) return reply.code(err.statusCode).send(errorBody(err));
+    if (refusesRows(err)) {
+      const conflict = err.code!.startsWith('23');
+      req.log.info({ err: err.message, code: err.code }, 'request refused by the database');
+      const refused = conflict
+        ? refusal(REQUEST_REFUSALS, 'conflicts_with_stored', `conflicts with what is stored: ${err.message}`, {})
+        : refusal(REQUEST_REFUSALS, 'invalid_value', `invalid value: ${err.message}`, {});
+      return reply.code(refused.statusCode).send(errorBody(refused));
+    }
+    const status = err.statusCode ?? 500;
+    if (status < 400 || status >= 500) return reply.send(err);
+    return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status], message: err.message, reason: FASTIFY_REASONS[err.code ?? ''] ?? 'invalid_request' });
   });
 
   await app.register(fastifySwagger, {
@@ -75,16 +88,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
     app.get('/mqtt', { websocket: true, schema: { hide: true } }, (socket, req) => handle(createWebSocketStream(socket) as never, req.socket.remoteAddress));
   }
 
+  const noRoute = (method: string, url: string) => errorBody(refusal(REQUEST_REFUSALS, 'no_route', `no route ${method} ${url.split('?')[0]}`, {}));
   if (existsSync(WEB_BUILD_DIR)) {
     // preCompressed: the build's .br/.gz siblings (web/svelte.config.js `precompress`).
     await app.register(fastifyStatic, { root: WEB_BUILD_DIR, wildcard: false, preCompressed: true });
     // The dashboard is a single-page app: unknown non-API paths get its shell.
     app.setNotFoundHandler((req, reply) => {
-      if (req.url.startsWith('/api/') || req.method !== 'GET') {
-        return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` });
-      }
+      if (req.url.startsWith('/api/') || req.method !== 'GET') return reply.code(404).send(noRoute(req.method, req.url));
       return reply.sendFile('index.html');
     });
-  }
+  } else app.setNotFoundHandler((req, reply) => reply.code(404).send(noRoute(req.method, req.url)));
   return app;
 }

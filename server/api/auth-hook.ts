@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role, SessionUser } from '../contract/auth.ts';
 import type { AuthService } from '../auth/auth.service.ts';
+import { REQUEST_REFUSALS } from '../contract/refusal.ts';
+import { errorBody, refusal } from '../operations/errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,9 +36,9 @@ export function requireUser(auth: AuthService, roles?: readonly Role[]) {
   const check = async (req: FastifyRequest, reply: FastifyReply) => {
     const token = bearerToken(req);
     const user = token ? await auth.verify(token) : null;
-    if (!user) return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'a valid bearer token is required' });
+    if (!user) return reply.code(401).send(errorBody(refusal(REQUEST_REFUSALS, 'unauthenticated', 'a valid bearer token is required', {})));
     if (roles && !roles.includes(user.role)) {
-      return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: `role ${user.role} may not do this` });
+      return reply.code(403).send(errorBody(refusal(REQUEST_REFUSALS, 'role_not_allowed', `role ${user.role} may not do this`, { role: user.role })));
     }
     req.user = user;
   };

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { LoginRequest, LoginResponse, SessionUser } from '../contract/auth.ts';
+import { AUTH_REFUSALS, LoginRequest, LoginResponse, SessionUser } from '../contract/auth.ts';
 import { PasswordChange } from '../contract/user.ts';
 import type { AuthService } from '../auth/auth.service.ts';
+import { errorBody, refusal } from '../operations/errors.ts';
 import { bearerToken, requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
 
@@ -12,7 +13,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
     { schema: { tags: ['auth'], body: LoginRequest, response: { 200: LoginResponse, 401: ErrorBody } } },
     async (req, reply) => {
       const session = await auth.login(req.body.email, req.body.password);
-      if (!session) return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'wrong email or password' });
+      if (!session) return reply.code(401).send(errorBody(refusal(AUTH_REFUSALS, 'wrong_credentials', 'wrong email or password', {})));
       return session;
     },
   );
@@ -33,7 +34,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
     },
     async (req, reply) => {
       if (!(await auth.changePassword(req.user.id, req.body.current, req.body.new, bearerToken(req)!))) {
-        return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'the current password is wrong' });
+        return reply.code(403).send(errorBody(refusal(AUTH_REFUSALS, 'wrong_password', 'the current password is wrong', {})));
       }
       return { ok: true };
     },

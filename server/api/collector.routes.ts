@@ -8,6 +8,7 @@ import type { Database } from '../db/database.ts';
 import { collectorScope, readScope } from '../operations/actor.ts';
 import { addCollector, changeCollector } from '../operations/collector-change.ts';
 import { refusal, type OperationError } from '../operations/errors.ts';
+import { teamNotFound } from '../operations/missing-team.ts';
 import { deleteTeam } from '../operations/team-removal.ts';
 import { lastPositions } from '../repositories/position.repository.ts';
 import { toTeamOut } from '../repositories/team.repository.ts';
@@ -219,7 +220,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
           .where('id', '=', req.params.id)
           .returningAll()
           .executeTakeFirst();
-        if (!row) throw refusal(TEAM_REFUSALS, 'team_not_found', `no team ${req.params.id}`, { teamId: req.params.id });
+        if (!row) throw teamNotFound(req.params.id);
         // Its collectors' rows show the team's name and zone; a new currency is not on them.
         onChanged(name !== undefined || timeZone !== undefined ? [row.id] : []);
         const team = toTeamOut(row);

@@ -46,8 +46,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
     { onRequest: requireUser(auth, ACKERS), schema: { tags: ['events'], params: Id, response: { 200: EventOut, ...Errors } } },
     async (req) => {
       const existing = await getEvent(db, req.params.id);
-      if (!existing) throw notFound(`event ${req.params.id}`);
-      assertCanWriteRecord({ kind: 'user', user: req.user }, existing.teamId, `event ${req.params.id}`);
+      if (!existing) throw notFound('event', req.params.id);
+      assertCanWriteRecord({ kind: 'user', user: req.user }, existing.teamId, 'event', req.params.id);
       const acked = (await acknowledgeEvent(db, existing.id, actorLabel({ kind: 'user', user: req.user })))!;
       if (existing.acknowledgedAt === null) emit(acked.teamId, acked);
       return acked;

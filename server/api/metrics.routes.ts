@@ -21,7 +21,8 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
   const readers = requireUser(auth, DAY_READERS);
   app.setErrorHandler(operationErrors);
 
-  const BAD_RANGE = { statusCode: 400, error: 'Bad Request', message: `from must not be after to, and the range at most ${MAX_DAYS} days` };
+  // invalid_request, as the lists whose schema refuses a reversed range (validation.ts) answer it.
+  const BAD_RANGE = { statusCode: 400, error: 'Bad Request', message: `from must not be after to, and the range at most ${MAX_DAYS} days`, reason: 'invalid_request' };
 
   function filter(q: MetricsQuery, user: SessionUser): MetricsFilter | null {
     const scope = readScope(user);

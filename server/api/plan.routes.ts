@@ -33,7 +33,7 @@ const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody,
 function teamOf(user: SessionUser, teamId: number | undefined): number {
   const own = readScope(user);
   if (own === null) {
-    if (teamId === undefined) throw invalid('teamId is required');
+    if (teamId === undefined) throw invalid('team_required', 'teamId is required');
     return teamId;
   }
   // As readScope: a team's people without a team act on no team, not on whichever they name.
@@ -124,8 +124,8 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
     { onRequest: writers, schema: { tags: ['plans'], params: Type.Object({ collectorId: Type.Integer() }), body: CollectorPlanSettings, response: { 204: Type.Null(), ...Errors } } },
     async (req, reply) => {
       const c = await db.selectFrom('collectors').select('team_id').where('id', '=', req.params.collectorId).executeTakeFirst();
-      if (!c || c.team_id === null) throw notFound(`collector ${req.params.collectorId}`);
-      assertCanWriteRecord(actorOf(req.user), c.team_id, `collector ${req.params.collectorId}`);
+      if (!c || c.team_id === null) throw notFound('collector', req.params.collectorId);
+      assertCanWriteRecord(actorOf(req.user), c.team_id, 'collector', req.params.collectorId);
       await saveCollectorSettings(db, req.params.collectorId, req.body);
       return reply.code(204).send(null);
     },
@@ -136,8 +136,8 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
     { onRequest: writers, schema: { tags: ['plans'], params: Type.Object({ visitId: Type.Integer() }), body: VisitPlanSettings, response: { 204: Type.Null(), ...Errors } } },
     async (req, reply) => {
       const v = await db.selectFrom('visits').select('team_id').where('id', '=', req.params.visitId).executeTakeFirst();
-      if (!v) throw notFound(`visit ${req.params.visitId}`);
-      assertCanWriteRecord(actorOf(req.user), v.team_id, `visit ${req.params.visitId}`);
+      if (!v) throw notFound('visit', req.params.visitId);
+      assertCanWriteRecord(actorOf(req.user), v.team_id, 'visit', req.params.visitId);
       await setVisitFlags(db, req.params.visitId, req.body);
       return reply.code(204).send(null);
     },

@@ -42,7 +42,7 @@ describe('teams: time zone and currency', () => {
     expect((await t.api('PATCH', `/api/teams/${id}`, {})).status).toBe(400);
     expect(await t.api('PATCH', '/api/teams/999999', { name: 'X' })).toMatchObject({
       status: 404,
-      body: { message: 'no team 999999', reason: 'team_not_found', values: { teamId: 999999 } },
+      body: { message: 'team 999999 does not exist', reason: 'team_not_found', values: { teamId: 999999 } },
     });
     const supervisor = await loginAs(t, 'supervisor', id);
     expect((await t.api('PATCH', `/api/teams/${id}`, { timeZone: 'America/Mexico_City' }, supervisor)).status).toBe(403);

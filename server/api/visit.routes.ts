@@ -5,8 +5,8 @@ import type { AuthService } from '../auth/auth.service.ts';
 import { CancelVisit, CreateVisit, GenerateReport, GenerateVisits, ReassignVisit, TransitionVisit, VisitListQuery, VisitOut, VisitPatch } from '../contract/visit.ts';
 import type { SessionUser } from '../contract/auth.ts';
 import type { Database } from '../db/database.ts';
-import { collectorScope, ownQuery, readScope, type Actor } from '../operations/actor.ts';
-import { OperationError, notFound } from '../operations/errors.ts';
+import { collectorScope, notInATeam, ownQuery, readScope, type Actor } from '../operations/actor.ts';
+import { notFound } from '../operations/errors.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
 import { getVisit, listVisits } from '../operations/visit.repository.ts';
 import { generateVisits } from '../operations/visit-generate.ts';
@@ -36,7 +36,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth
     const visit = await getVisit(db, req.params.id, readScope(req.user));
     // A teammate's visit is as unknown to a collector as another team's.
     const self = collectorScope(req.user);
-    if (self !== null && visit.collectorId !== self) throw notFound(`visit ${req.params.id}`);
+    if (self !== null && visit.collectorId !== self) throw notFound('visit', req.params.id);
     return visit;
   });
 
@@ -69,7 +69,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth
     let teamIds: number[];
     if (teamId !== undefined) teamIds = [teamId];
     else if (req.user.role !== 'admin') {
-      if (req.user.teamId === null) throw new OperationError(400, 'teamId is required: you belong to no team');
+      if (req.user.teamId === null) throw notInATeam(req.user.role);
       teamIds = [req.user.teamId];
     } else teamIds = (await db.selectFrom('teams').select('id').orderBy('id').execute()).map((t) => t.id);
     const report = await generateVisits(db, { date, teamIds, maxPerCollector, actor: actor(req.user) });

@@ -35,6 +35,12 @@ export const SCOPE_REFUSALS = {
   team_not_found: { status: 404, values: ['teamId'], when: 'no team has this id, or it was deleted while the request was under way' },
 } as const satisfies RefusalTable;
 
+/** Signing in and changing one's password (server/api/auth.routes.ts). */
+export const AUTH_REFUSALS = {
+  wrong_credentials: { status: 401, values: [], when: 'no active user has this email and password (which of the two is wrong is not said)' },
+  wrong_password: { status: 403, values: [], when: "a password change whose `current` is not the user's password" },
+} as const satisfies RefusalTable;
+
 export const LoginResponse = Type.Object({ token: Type.String(), user: SessionUser });
 export type LoginResponse = Static<typeof LoginResponse>;
 

@@ -3,7 +3,7 @@ import { BUCKET_RANGES, dpdBucket, type AccountListQuery, type AccountOut, type 
 import type { Database } from '../db/database.ts';
 import type { Account } from '../db/tables/account.table.ts';
 import { assertCanWriteRecord, type Actor } from './actor.ts';
-import { OperationError, notFound } from './errors.ts';
+import { OperationError, invalid, notFound } from './errors.ts';
 import { assertTeamExists, teamDeletedMeanwhile } from './missing-team.ts';
 
 export function toAccountOut(r: Account): AccountOut {
@@ -61,22 +61,22 @@ export async function listAccounts(db: Kysely<Database>, q: AccountListQuery, sc
 
 export async function getAccount(db: Kysely<Database>, id: number, scope: number | null): Promise<AccountOut> {
   const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row || (scope !== null && row.team_id !== scope)) throw notFound(`account ${id}`);
+  if (!row || (scope !== null && row.team_id !== scope)) throw notFound('account', id);
   return toAccountOut(row);
 }
 
 export async function patchAccount(db: Kysely<Database>, id: number, patch: AccountPatch, actor: Actor): Promise<AccountOut> {
   return db.transaction().execute(async (tx) => {
     const row = await tx.selectFrom('accounts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!row) throw notFound(`account ${id}`);
-    assertCanWriteRecord(actor, row.team_id, `account ${id}`);
+    if (!row) throw notFound('account', id);
+    assertCanWriteRecord(actor, row.team_id, 'account', id);
     if (patch.teamId !== undefined && patch.teamId !== row.team_id) {
-      if (actor.kind === 'device' || (actor.kind === 'user' && actor.user.role !== 'admin')) throw new OperationError(403, 'only an admin moves an account to another team');
+      if (actor.kind === 'device' || (actor.kind === 'user' && actor.user.role !== 'admin')) throw new OperationError(403, 'only an admin moves an account to another team', 'move_for_admins', { accountId: id });
       await assertTeamExists(tx, patch.teamId);
     }
     const lat = patch.lat === undefined ? row.lat : patch.lat;
     const lon = patch.lon === undefined ? row.lon : patch.lon;
-    if ((lat === null) !== (lon === null)) throw new OperationError(400, 'lat and lon go together: set both or clear both');
+    if ((lat === null) !== (lon === null)) throw invalid('lat_lon_together', 'lat and lon go together: set both or clear both');
     const updated = await tx
       .updateTable('accounts')
       .set({

@@ -1,5 +1,5 @@
 import { SCOPE_REFUSALS, type Role, type SessionUser } from '../contract/auth.ts';
-import { notFound, refusal, type OperationError } from './errors.ts';
+import { notFound, refusal, type OperationError, type RecordKind } from './errors.ts';
 
 /**
  * Who changes something: a user through the API or a device over MQTT. Its
@@ -43,13 +43,13 @@ export const notYourTeam = (teamId: number): OperationError => refusal(SCOPE_REF
 export const notInATeam = (role: Role): OperationError => refusal(SCOPE_REFUSALS, 'not_in_a_team', `you belong to no team: a ${role} acts on their own team only`, { role });
 
 /**
- * assertCanWrite for a stored record (`what`: "visit 12"): to a user who cannot read the record's
+ * assertCanWrite for a stored record (visit 12): to a user who cannot read the record's
  * team, it is as unknown as one that does not exist, the answer a read gets, so that a refused
  * write no longer confirms that another team's record exists. Those who can read it (a manager)
  * are still told why they may not change it; devices keep their own refusals.
  */
-export function assertCanWriteRecord(a: Actor, teamId: number, what: string): void {
-  if (a.kind === 'user' && !readsTeam(a.user, teamId)) throw notFound(what);
+export function assertCanWriteRecord(a: Actor, teamId: number, kind: RecordKind, id: number): void {
+  if (a.kind === 'user' && !readsTeam(a.user, teamId)) throw notFound(kind, id);
   assertCanWrite(a, teamId);
 }
 

@@ -84,7 +84,7 @@ export async function recordCheckin(db: Kysely<Database>, input: CheckinIn, sour
   const id = input.id.toLowerCase();
   const ts = parseTs(input.ts);
   if (input.outcome === 'promise' && (input.promiseDate == null || input.promiseAmount == null)) {
-    throw invalid('a promise check-in needs promiseDate and promiseAmount');
+    throw invalid('promise_incomplete', 'a promise check-in needs promiseDate and promiseAmount');
   }
   const resend = async () => {
     const stored = await storedCheckin(db, id, input, ts);
@@ -103,8 +103,8 @@ export async function recordCheckin(db: Kysely<Database>, input: CheckinIn, sour
         .where('v.id', '=', input.visitId)
         .forUpdate('v')
         .executeTakeFirst();
-      if (!visit) throw notFound(`visit ${input.visitId}`);
-      assertCanWriteRecord(source.actor, visit.team_id, `visit ${input.visitId}`);
+      if (!visit) throw notFound('visit', input.visitId);
+      assertCanWriteRecord(source.actor, visit.team_id, 'visit', input.visitId);
       const collectorId = source.collectorId ?? visit.collector_id;
 
       const flags: CheckinFlag[] = [];

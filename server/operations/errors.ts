@@ -1,4 +1,4 @@
-import type { RefusalTable, RefusalValues } from '../contract/refusal.ts';
+import type { RefusalSpec, RefusalTable, RefusalValues } from '../contract/refusal.ts';
 
 /**
  * A refusal the caller can act on, carrying the HTTP status the API answers
@@ -7,10 +7,13 @@ import type { RefusalTable, RefusalValues } from '../contract/refusal.ts';
  */
 export class OperationError extends Error {
   constructor(
-    readonly statusCode: 400 | 403 | 404 | 409 | 422,
+    readonly statusCode: RefusalSpec['status'],
     message: string,
-    /** A code a client can act on or word in its own language (e.g. why a visit cannot go to a collector). */
-    readonly reason?: string,
+    /**
+     * A code a client can act on or word in its own language (e.g. why a visit cannot go to a
+     * collector). Required: every refusal the API answers carries one (api-consistency.int.test.ts).
+     */
+    readonly reason: string,
     /** What the reason's words name (a column, a refused value), for a client wording it itself. */
     readonly values?: Record<string, string | number>,
   ) {
@@ -28,17 +31,30 @@ export function refusal<T extends RefusalTable, R extends keyof T & string>(
   return new OperationError(table[reason]!.status, message, reason, values);
 }
 
-export const notFound = (what: string) => new OperationError(404, `${what} does not exist`);
-export const conflict = (message: string) => new OperationError(409, message);
-export const invalid = (message: string) => new OperationError(400, message);
+/** The records a route names by id. */
+export type RecordKind = 'account' | 'visit' | 'collector' | 'event';
 
-const PHRASES = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Entity' } as const;
+/** No such record, or one of a team the caller does not see (actor.ts assertCanWriteRecord): `visit_not_found`, values `visitId`. */
+export const notFound = (kind: RecordKind, id: number) => new OperationError(404, `${kind} ${id} does not exist`, `${kind}_not_found`, { [`${kind}Id`]: id });
+export const conflict = (reason: string, message: string, values?: Record<string, string | number>) => new OperationError(409, message, reason, values);
+export const invalid = (reason: string, message: string, values?: Record<string, string | number>) => new OperationError(400, message, reason, values);
+
+const PHRASES = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+} as const;
 
 /** The API's error body (`ErrorBody`) for a refusal. */
 export const errorBody = (e: OperationError) => ({
   statusCode: e.statusCode,
   error: PHRASES[e.statusCode],
   message: e.message,
-  ...(e.reason !== undefined ? { reason: e.reason } : {}),
+  reason: e.reason,
   ...(e.values !== undefined ? { values: e.values } : {}),
 });

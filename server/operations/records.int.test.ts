@@ -259,13 +259,13 @@ describe('a client id names one record', () => {
     const theirAccount = (await t.api('GET', '/api/accounts?search=IDEM-P')).body.accounts[0].id;
     const theirVisit = (await t.api('POST', '/api/visits', { accountId: theirAccount, date: '2026-11-23' })).body.id;
     const supervisor = await loginAs(t, 'supervisor', poniente, 'Supervisión Poniente');
-    const taken = (kind: string, id: string) => ({ status: 409, body: { statusCode: 409, error: 'Conflict', message: `${kind} ${id} is already used: a new ${kind} needs an id of its own` } });
+    const taken = (kind: string, id: string) => ({ status: 409, body: { statusCode: 409, error: 'Conflict', message: `${kind} ${id} is already used: a new ${kind} needs an id of its own`, reason: 'id_taken', values: { id } } });
     // Centro's ids, on their own account and visit or on Centro's: taken, nothing more. Centro's account under a new id: not there for them, as in their reads.
     expect(await t.api('POST', '/api/payments', { ...centro.payment, accountId: theirAccount, amount: 1 }, supervisor)).toEqual(taken('payment', centro.payment.id));
     expect(await t.api('POST', '/api/payments', { ...centro.payment }, supervisor)).toEqual(taken('payment', centro.payment.id));
     expect(await t.api('POST', '/api/payments', { ...centro.payment, id: uuid() }, supervisor)).toEqual({
       status: 404,
-      body: { statusCode: 404, error: 'Not Found', message: `account ${centro.accountId} does not exist` },
+      body: { statusCode: 404, error: 'Not Found', message: `account ${centro.accountId} does not exist`, reason: 'account_not_found', values: { accountId: centro.accountId } },
     });
     expect(await t.api('POST', '/api/checkins', { ...centro.checkin, visitId: theirVisit, outcome: 'absent' }, supervisor)).toEqual(taken('check-in', centro.checkin.id));
     expect(await t.api('POST', '/api/checkins', { ...centro.checkin, id: centro.checkin.id.toUpperCase() }, supervisor)).toEqual(taken('check-in', centro.checkin.id));
@@ -283,7 +283,7 @@ describe('a client id names one record', () => {
     const other = await t.api('POST', '/api/payments', { ...payment, amount: 301, method: 'card' });
     expect(other).toEqual({
       status: 409,
-      body: { statusCode: 409, error: 'Conflict', message: `payment ${payment.id} is already stored with another amount, method: a new payment needs an id of its own` },
+      body: { statusCode: 409, error: 'Conflict', message: `payment ${payment.id} is already stored with another amount, method: a new payment needs an id of its own`, reason: 'id_taken', values: { id: payment.id, fields: 'amount, method' } },
     });
     const otherCheckin = await t.api('POST', '/api/checkins', { ...checkin, outcome: 'absent', note: null, promiseDate: null, promiseAmount: null });
     expect(otherCheckin.status).toBe(409);

@@ -60,6 +60,8 @@ describe('visits', () => {
     const winner = won === r1 ? 'Carmen Ruiz (dispatcher)' : 'Jorge Díaz (dispatcher)';
     expect(won.body).toMatchObject({ status: 'assigned', version: v.version + 1, updatedBy: winner });
     expect(lost.body.message).toMatch(new RegExp(`^visit ${v.id} was changed by ${winner.replace(/[()]/g, '\\$&')} at \\S+ \\(it is now version 2, your change was made on version 1\\); reload the visit and try again$`));
+    // In the code a board already words for a plan change that lost the same race.
+    expect(lost.body).toMatchObject({ reason: 'version', values: { visitId: v.id, version: 2 } });
     const now = await t.api('GET', `/api/visits/${v.id}`);
     expect(now.body.collectorId).toBe(won === r1 ? ana : luis);
   });
@@ -68,8 +70,12 @@ describe('visits', () => {
     const v = await newVisit('2026-12-02');
     expect(v.status).toBe('planned');
     const move = async (status: string, version: number) => t.api('POST', `/api/visits/${v.id}/status`, { status, version });
-    expect((await move('en_route', 1)).body.message).toBe(`visit ${v.id} is planned; it cannot become en_route (allowed: assigned, cancelled)`);
-    expect((await move('assigned', 1)).body.message).toBe(`visit ${v.id} has no collector: reassign it to one instead`);
+    expect((await move('en_route', 1)).body).toMatchObject({
+      message: `visit ${v.id} is planned; it cannot become en_route (allowed: assigned, cancelled)`,
+      reason: 'transition_not_allowed',
+      values: { visitId: v.id, from: 'planned', to: 'en_route' },
+    });
+    expect((await move('assigned', 1)).body).toMatchObject({ message: `visit ${v.id} has no collector: reassign it to one instead`, reason: 'no_collector' });
     const a = await t.api('POST', `/api/visits/${v.id}/reassign`, { collectorId: ana, version: 1 });
     expect(a.body).toMatchObject({ status: 'assigned', version: 2 });
     expect((await move('en_route', 2)).body).toMatchObject({ status: 'en_route', version: 3 });
@@ -79,9 +85,11 @@ describe('visits', () => {
     const again = await t.api('POST', `/api/visits/${v.id}/cancel`, { version: 5 });
     expect(again.status).toBe(409);
     expect(again.body.message).toBe(`visit ${v.id} is completed; it cannot become cancelled (completed is final)`);
-    expect((await t.api('POST', `/api/visits/${v.id}/reassign`, { collectorId: luis, version: 5 })).body.message).toBe(
-      `visit ${v.id} is completed; it can no longer be reassigned`,
-    );
+    // As a plan change meeting a finished visit says it (plan-reassign.int.test.ts).
+    expect((await t.api('POST', `/api/visits/${v.id}/reassign`, { collectorId: luis, version: 5 })).body).toMatchObject({
+      message: `visit ${v.id} is completed; it can no longer be reassigned`,
+      reason: 'closed',
+    });
   });
 
   it('overrides the priority and returns to the computed one', async () => {

@@ -67,7 +67,7 @@ export function toVisitOut(r: VisitRow): VisitOut {
 
 export async function getVisit(db: Db, id: number, scope: number | null = null): Promise<VisitOut> {
   const row = await visitQuery(db).where('v.id', '=', id).executeTakeFirst();
-  if (!row || (scope !== null && row.team_id !== scope)) throw notFound(`visit ${id}`);
+  if (!row || (scope !== null && row.team_id !== scope)) throw notFound('visit', id);
   return toVisitOut(row);
 }
 

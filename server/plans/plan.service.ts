@@ -6,7 +6,7 @@ import type { Database } from '../db/database.ts';
 import { KeyedSerial } from '../lib/keyed-serial.ts';
 import { planTopic } from '../ingest/mqtt-topics.ts';
 import { actorLabel, assertCanWrite, type Actor } from '../operations/actor.ts';
-import { conflict, notFound, OperationError } from '../operations/errors.ts';
+import { conflict, OperationError } from '../operations/errors.ts';
 import type { TravelMatrixProvider } from '../routing/matrix/index.ts';
 import type { SolveOptions } from '../routing/solver/index.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
@@ -30,7 +30,7 @@ import {
   type TeamPlanning,
 } from './plan.repository.ts';
 import type { PlanningCollector, PlanningInput, PlanningVisit } from './planning-problem.ts';
-import { applyReassign, assertChangesKept } from './reassign-changes.ts';
+import { applyReassign, assertChangesKept, notActiveCollector } from './reassign-changes.ts';
 import type { SolverThread } from './solver-thread.ts';
 
 export interface PlanServiceDeps {
@@ -93,7 +93,7 @@ export class PlanService {
   async current(teamId: number, date: string): Promise<PlanOut> {
     const team = await loadTeamPlanning(this.deps.db, teamId);
     const plan = await latestPlan(this.deps.db, teamId, date);
-    if (!plan) throw notFound(`a plan for team ${teamId} on ${date}`);
+    if (!plan) throw new OperationError(404, `a plan for team ${teamId} on ${date} does not exist`, 'plan_not_found', { teamId, date });
     return this.planOut(plan, team, date, []);
   }
 
@@ -117,10 +117,10 @@ export class PlanService {
       const only = req.collectorIds ? [...new Set(req.collectorIds)] : null;
       const collectors = await this.planningCollectors(team, req.date, only);
       const missing = only?.find((id) => !collectors.some((c) => c.id === id));
-      if (missing !== undefined) throw notFound(`active collector ${missing} of team ${teamId}`);
+      if (missing !== undefined) throw notActiveCollector(missing, teamId);
       const visits = await loadOpenVisits(this.deps.db, teamId, req.date, only, true);
       // A whole day with nothing left to visit would only store an empty plan over the last one.
-      if (visits.length === 0 && only === null) throw new OperationError(422, `team ${teamId} has no open visits on ${req.date} to plan`);
+      if (visits.length === 0 && only === null) throw new OperationError(422, `team ${teamId} has no open visits on ${req.date} to plan`, 'no_open_visits', { teamId, date: req.date });
       const computed = await this.compute(team, req.date, { collectors, visits, warm: false, evenShare: team.evenShare }, budget(req.options, OPTIMIZE_LIMIT_MS));
       return this.store(actor, team, req.date, 'optimize', visits, computed, only !== null, new Set());
     });
@@ -131,7 +131,7 @@ export class PlanService {
     return this.exclusive(teamId, date, async () => {
       const team = await loadTeamPlanning(this.deps.db, teamId);
       // Only the plan's collectors are re-planned; with no plan, a stored "plan" would hold just them.
-      if (!(await latestPlan(this.deps.db, teamId, date))) throw conflict(`team ${teamId} has no plan on ${date} yet; optimize the day first`);
+      if (!(await latestPlan(this.deps.db, teamId, date))) throw conflict('no_plan_yet', `team ${teamId} has no plan on ${date} yet; optimize the day first`, { teamId, date });
       const apply = (tx: Transaction<Database>) => applyReassign(tx, teamId, date, req, actor);
       // The re-plan is computed on the day as the changes leave it, but they commit only with the plan it gives.
       const { changes, open } = await rolledBack(this.deps.db, async (tx) => {

@@ -27,6 +27,10 @@ const OPEN = new Set(['planned', 'assigned', 'en_route', 'arrived']);
 /** A 409 with its `reason`, for the board to say what happened rather than blame another dispatcher. */
 const outdated = (message: string, reason: ReassignConflictCode) => new OperationError(409, message, reason);
 
+/** A collector a plan names that is not an active one of the team: as unknown as one that does not exist. */
+export const notActiveCollector = (collectorId: number, teamId: number) =>
+  new OperationError(404, `active collector ${collectorId} of team ${teamId} does not exist`, 'collector_not_found', { collectorId, teamId });
+
 /**
  * Applies a dispatcher's reassignment inside `tx` (issue 4), the caller's
  * transaction, so that the changes and the plan that follows them commit
@@ -40,11 +44,11 @@ export async function applyReassign(tx: Transaction<Database>, teamId: number, d
   const locks = req.lock ?? [];
   const versioned = [...moves.map((m) => m.visitId), ...cancels.map((c) => c.visitId)];
   const dup = versioned.find((id, i) => versioned.indexOf(id) !== i);
-  if (dup !== undefined) throw invalid(`visit ${dup} is moved or cancelled more than once in one request`);
+  if (dup !== undefined) throw invalid('visit_repeated', `visit ${dup} is moved or cancelled more than once in one request`, { visitId: dup });
   const ids = [...new Set([...versioned, ...locks, ...(req.reorder?.visitIds ?? [])])];
-  if (ids.length === 0) throw invalid('nothing to change: send moves, reorder, lock or cancel');
+  if (ids.length === 0) throw invalid('nothing_to_change', 'nothing to change: send moves, reorder, lock or cancel');
   const movedVisitId = req.reorder?.movedVisitId;
-  if (movedVisitId !== undefined && !req.reorder!.visitIds.includes(movedVisitId)) throw invalid(`the reorder's moved visit ${movedVisitId} is not one of its visits`);
+  if (movedVisitId !== undefined && !req.reorder!.visitIds.includes(movedVisitId)) throw invalid('moved_visit_not_reordered', `the reorder's moved visit ${movedVisitId} is not one of its visits`, { visitId: movedVisitId });
   assertCanWrite(actor, teamId);
 
   const rows = await tx
@@ -57,8 +61,8 @@ export async function applyReassign(tx: Transaction<Database>, teamId: number, d
   const byId = new Map(rows.map((r) => [r.id, { ...r }]));
   for (const id of ids) {
     const r = byId.get(id);
-    if (!r || r.team_id !== teamId) throw notFound(`visit ${id}`);
-    if (r.date !== date) throw invalid(`visit ${id} is planned for ${r.date}, not ${date}`);
+    if (!r || r.team_id !== teamId) throw notFound('visit', id);
+    if (r.date !== date) throw invalid('visit_of_other_date', `visit ${id} is planned for ${r.date}, not ${date}`, { visitId: id, date: r.date });
   }
   const stale = (id: number, version: number) => {
     const r = byId.get(id)!;
@@ -73,7 +77,7 @@ export async function applyReassign(tx: Transaction<Database>, teamId: number, d
   const active = collectorIds.length
     ? new Set((await tx.selectFrom('collectors').select('id').where('id', 'in', collectorIds).where('team_id', '=', teamId).where('active', '=', true).forShare().execute()).map((c) => c.id))
     : new Set<number>();
-  for (const c of collectorIds) if (!active.has(c)) throw notFound(`active collector ${c} of team ${teamId}`);
+  for (const c of collectorIds) if (!active.has(c)) throw notActiveCollector(c, teamId);
 
   const out: AppliedChanges = { affected: new Set(), moved: new Set(), takenFrom: new Map(), cancelled: new Set(), orders: new Map() };
   const by = actorLabel(actor);
