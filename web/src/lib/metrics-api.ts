@@ -1,4 +1,5 @@
 import type { MetricsGroup, MetricsResponse, MetricsSummaryResponse } from '$contract/metrics.ts';
+import type { TeamOut } from '$contract/team.ts';
 import { ApiError, api, signOut } from './api.ts';
 import { session } from './session.svelte.ts';
 
@@ -10,10 +11,8 @@ export interface MetricsQuery {
   currency: string | null;
 }
 
-export interface TeamOption {
-  id: number;
-  name: string;
-}
+/** What the metrics page shows of a team: its name in the team picker. */
+export type TeamOption = Pick<TeamOut, 'id' | 'name'>;
 
 function search(q: MetricsQuery): string {
   const p = new URLSearchParams({ from: q.from, to: q.to });
@@ -27,7 +26,7 @@ export const loadMetrics = (q: MetricsQuery): Promise<MetricsResponse> => api<Me
 export const loadSummary = (q: MetricsQuery, groupBy: MetricsGroup): Promise<MetricsSummaryResponse> =>
   api<MetricsSummaryResponse>(`/metrics/summary?${search(q)}&groupBy=${groupBy}`);
 
-export const loadTeams = async (): Promise<TeamOption[]> => (await api<{ teams: TeamOption[] }>('/teams')).teams;
+export const loadTeams = async (): Promise<TeamOption[]> => (await api<{ teams: TeamOut[] }>('/teams')).teams;
 
 /**
  * The server's CSV for the same filter. Fetched with the bearer token (a plain

@@ -1,16 +1,10 @@
 import type { AccountList, ImportReport } from '$contract/account.ts';
+import type { TeamOut } from '$contract/team.ts';
 import type { GenerateReport } from '$contract/visit.ts';
 import { api } from '../api.ts';
 import { listQuery, type AccountFilter } from './account-paging.ts';
 
-export interface TeamOption {
-  id: number;
-  name: string;
-  timeZone: string;
-  currency: string;
-}
-
-export const loadTeams = async (): Promise<TeamOption[]> => (await api<{ teams: TeamOption[] }>('/teams')).teams;
+export const loadTeams = async (): Promise<TeamOut[]> => (await api<{ teams: TeamOut[] }>('/teams')).teams;
 
 export const loadAccounts = (filter: AccountFilter, offset: number): Promise<AccountList> => api<AccountList>(`/accounts?${listQuery(filter, offset)}`);
 

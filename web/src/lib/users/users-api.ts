@@ -1,4 +1,5 @@
 import type { CollectorList } from '$contract/collector.ts';
+import type { TeamOut } from '$contract/team.ts';
 import type { CreateUser, UserOut, UserPatch } from '$contract/user.ts';
 import { api } from '../api.ts';
 import { listQuery, type CollectorPick, type UserFilters } from './user-rows.ts';
@@ -12,7 +13,7 @@ export const createUser = (body: CreateUser): Promise<UserOut> => api<UserOut>('
 export const updateUser = (id: number, patch: UserPatch): Promise<UserOut> => api<UserOut>(`/users/${id}`, { method: 'PATCH', body: JSON.stringify(patch) });
 
 /** Every team, to place a login in one with no collectors yet (the wall's fleet knows only teams with collectors). */
-export const loadTeams = async (): Promise<{ id: number; name: string }[]> => (await api<{ teams: { id: number; name: string }[] }>('/teams')).teams;
+export const loadTeams = async (): Promise<Pick<TeamOut, 'id' | 'name'>[]> => (await api<{ teams: TeamOut[] }>('/teams')).teams;
 
 /** Deactivated collectors too: a login may still name one, and the list shows its name. */
 export async function loadCollectors(): Promise<CollectorPick[]> {
