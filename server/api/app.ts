@@ -64,7 +64,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
       return reply.code(refused.statusCode).send(errorBody(refused));
     }
     const status = err.statusCode ?? 500;
-    if (status < 400 || status >= 500) return reply.send(err);
+    // Only Fastify's own refusals of a request (schema, JSON, body) are coded here; anything else
+    // (a 5xx, @fastify/static's 403/412/416 with their headers) keeps Fastify's default handling.
+    const fastifyRefusal = status >= 400 && status < 500 && ('validation' in err || err.code?.startsWith('FST_ERR_'));
+    if (!fastifyRefusal) return reply.send(err);
+    req.log.info({ err: err.message, code: err.code }, 'request refused');
     return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status], message: err.message, reason: FASTIFY_REASONS[err.code ?? ''] ?? 'invalid_request' });
   });
 

@@ -36,6 +36,12 @@ describe('assertCanWrite', () => {
     expect(refusalOf(user('dispatcher', 4), 3)).toEqual({ statusCode: 403, message: 'team 3 is not your team', reason: 'not_your_team', values: { teamId: 3 } });
   });
 
+  it('refuses a dispatcher or supervisor of no team as not_in_a_team, as the plan routes do, not as if the team were another', () => {
+    for (const role of ['dispatcher', 'supervisor'] as const) {
+      expect(refusalOf(user(role, null), 3)).toEqual({ statusCode: 403, message: `you belong to no team: a ${role} acts on their own team only`, reason: 'not_in_a_team', values: { role } });
+    }
+  });
+
   it("refuses a device another team's record, or any record when it belongs to no team, each with its code", () => {
     expect(refusalOf(device(4), 3)).toEqual({
       statusCode: 403,

@@ -33,6 +33,7 @@ export function assertCanWrite(a: Actor, teamId: number): void {
   const { role, teamId: own } = a.user;
   if (role === 'admin') return;
   if (role !== 'dispatcher' && role !== 'supervisor') throw refusal(SCOPE_REFUSALS, 'role_may_not_change', `role ${role} may not change team ${teamId}'s records`, { role, teamId });
+  if (own === null) throw notInATeam(role);
   if (own !== teamId) throw notYourTeam(teamId);
 }
 
