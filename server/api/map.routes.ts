@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import { MapConfig } from '../contract/map.ts';
 import type { Database } from '../db/database.ts';
+import { findTeam } from '../repositories/team.repository.ts';
 import { requireUser } from './auth-hook.ts';
 import { mapViewFor } from './map-view.ts';
 
@@ -25,11 +26,10 @@ export const mapRoutes: FastifyPluginAsyncTypebox<{
 
   // A team's people see its clock and money (SPEC §1: times in the team's time zone), and its place; the rest, the server's defaults.
   app.get('/api/map/config', { onRequest: anyone, schema: { tags: ['map'], response: { 200: MapConfig } } }, async (req) => {
-    const team =
-      req.user.teamId === null ? undefined : await db.selectFrom('teams').select(['time_zone', 'currency']).where('id', '=', req.user.teamId).executeTakeFirst();
+    const team = req.user.teamId === null ? undefined : await findTeam(db, req.user.teamId);
     return {
       ...config,
-      ...(team && { timeZone: team.time_zone, currency: team.currency }),
+      ...(team && { timeZone: team.timeZone, currency: team.currency }),
       ...(await mapViewFor(db, team ? req.user.teamId : null, city?.center ?? null)),
     };
   });
