@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import { AccountList, AccountListQuery, AccountOut, AccountPatch, ImportQuery, ImportReport } from '../contract/account.ts';
@@ -9,7 +8,6 @@ import { getAccount, listAccounts, patchAccount } from '../operations/account.re
 import { importAccounts } from '../operations/account-import.ts';
 import { csvText } from '../operations/csv-text.ts';
 import { readScope } from '../operations/actor.ts';
-import { OperationError, errorBody } from '../operations/errors.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
 
@@ -22,19 +20,12 @@ export const READERS = ['admin', 'supervisor', 'dispatcher', 'manager'] as const
  */
 export const DAY_READERS = [...READERS, 'collector'] as const;
 
-/** Turns a service's refusal into its status and message; anything else goes to Fastify's handler. */
-export function operationErrors(err: FastifyError | OperationError, _req: FastifyRequest, reply: FastifyReply) {
-  if (err instanceof OperationError) return reply.code(err.statusCode).send(errorBody(err));
-  return reply.send(err);
-}
-
 const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const IMPORT_LIMIT = 50 * 1024 * 1024;
 
 export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService }> = async (app, { db, auth }) => {
   const readers = requireUser(auth, READERS);
   const writers = requireUser(auth, WRITERS);
-  app.setErrorHandler(operationErrors);
   // The import takes the file itself as the body (issue 5), not JSON.
   app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'buffer', bodyLimit: IMPORT_LIMIT }, (_req, body, done) => done(null, csvText(body as Buffer)));
 

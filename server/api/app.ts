@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -50,9 +50,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   app.addHook('onRoute', documentSharedRefusals);
 
   // A value the database refuses (out of range, a NUL character, an impossible date…) or a
-  // conflict with stored data is the request's fault: say so, not 500. Route plugins' own
-  // handlers pass what they do not know on to this one, Fastify's own refusals (a body its
-  // schema refuses, JSON that does not parse, a body too large) among them: each gets a code.
+  // conflict with stored data is the request's fault: say so, not 500. Every route's errors come
+  // here, a service's refusal (OperationError) and Fastify's own (a body its schema refuses, JSON
+  // that does not parse, a body too large) among them: each gets a code.
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
     if (err instanceof OperationError) return reply.code(err.statusCode).send(errorBody(err));
     if (refusesRows(err)) {
@@ -69,7 +69,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     const fastifyRefusal = status >= 400 && status < 500 && ('validation' in err || err.code?.startsWith('FST_ERR_'));
     if (!fastifyRefusal) return reply.send(err);
     req.log.info({ err: err.message, code: err.code }, 'request refused');
-    return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status], message: err.message, reason: FASTIFY_REASONS[err.code ?? ''] ?? 'invalid_request' });
+    return reply.code(status).send(errorBody({ statusCode: status, message: err.message, reason: FASTIFY_REASONS[err.code ?? ''] ?? 'invalid_request' }));
   });
 
   await app.register(fastifySwagger, {

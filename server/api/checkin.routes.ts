@@ -7,7 +7,7 @@ import type { Database } from '../db/database.ts';
 import { ownQuery, readScope } from '../operations/actor.ts';
 import { listCheckins, recordCheckin, type CheckinOptions } from '../operations/checkin.service.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
-import { DAY_READERS, WRITERS, operationErrors } from './account.routes.ts';
+import { DAY_READERS, WRITERS } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
 
@@ -20,7 +20,6 @@ interface Deps {
 
 /** Check-ins entered by the office (a call, a visit the phone could not report); phones use MQTT (SPEC §5). */
 export const checkinRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, auth, notify, checkin }) => {
-  app.setErrorHandler(operationErrors);
 
   app.post(
     '/api/checkins',

@@ -12,7 +12,6 @@ import { teamNotFound } from '../operations/missing-team.ts';
 import { deleteTeam } from '../operations/team-removal.ts';
 import { lastPositions } from '../repositories/position.repository.ts';
 import { toTeamOut } from '../repositories/team.repository.ts';
-import { operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
@@ -69,7 +68,6 @@ export interface CollectorRoutesOptions {
 export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> = async (app, { db, auth, teamDefaults, onChanged, onTeamChanged }) => {
   const anyone = requireUser(auth);
   const admins = requireUser(auth, ['admin', 'supervisor']);
-  app.setErrorHandler(operationErrors);
 
   // A collector sees themself only: their teammates' whereabouts are the office's to watch. Deactivated
   // collectors only when asked for: the wall and every picker list the people still working.

@@ -6,7 +6,6 @@ import { DEVICE_REFUSALS, DeviceOut, DevicePatch, DeviceWithToken } from '../con
 import { hashToken } from '../ingest/device-registry.ts';
 import { readScope } from '../operations/actor.ts';
 import { refusal } from '../operations/errors.ts';
-import { operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { toDeviceOut, type DeviceRouteDeps } from './device.routes.ts';
 import { refusalsDoc } from './refusals-doc.ts';
@@ -30,7 +29,6 @@ const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody 
 export const deviceAdminRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, deps) => {
   const { db, auth, registry } = deps;
   const admins = requireUser(auth, ['admin', 'supervisor']);
-  app.setErrorHandler(operationErrors);
 
   /** The device as the caller may see it. */
   async function visibleDevice(user: SessionUser, uniqueId: string) {

@@ -9,7 +9,6 @@ import { hashToken, type DeviceRegistry } from '../ingest/device-registry.ts';
 import { collectorScope, readScope } from '../operations/actor.ts';
 import { refusal } from '../operations/errors.ts';
 import { positionsOfDevice } from '../repositories/position.repository.ts';
-import { operationErrors } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
@@ -36,7 +35,6 @@ interface Deps extends DeviceRouteDeps {
 export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, auth, registry, onDevicesChanged, onDeviceAssigned, onCollectorsChanged, deviceHost }) => {
   const admins = requireUser(auth, ['admin', 'supervisor']);
   const anyone = requireUser(auth);
-  app.setErrorHandler(operationErrors);
 
   app.post(
     '/api/devices',

@@ -10,7 +10,7 @@ import { acknowledgeEvent, getEvent, listEvents } from '../deviations/event.repo
 import { actorLabel, assertCanWrite, assertCanWriteRecord, notYourTeam, ownQuery, readScope } from '../operations/actor.ts';
 import { notFound } from '../operations/errors.ts';
 import { assertTeamExists, teamDeletedMeanwhile } from '../operations/missing-team.ts';
-import { DAY_READERS, READERS, operationErrors } from './account.routes.ts';
+import { DAY_READERS, READERS } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
 
@@ -29,7 +29,6 @@ export interface EventRoutesOptions {
 
 export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async (app, { db, auth, deviations, emit }) => {
   const readers = requireUser(auth, READERS);
-  app.setErrorHandler(operationErrors);
   const assertCanRead = (user: SessionUser, teamId: number) => {
     const scope = readScope(user);
     if (scope !== null && scope !== teamId) throw notYourTeam(teamId);

@@ -6,7 +6,9 @@ import type { SessionUser } from '../contract/auth.ts';
 import { MetricsQuery, MetricsResponse, MetricsSummaryQuery, MetricsSummaryResponse } from '../contract/metrics.ts';
 import type { Database } from '../db/database.ts';
 import { notYourTeam, ownCollector, readScope } from '../operations/actor.ts';
-import { DAY_READERS, operationErrors } from './account.routes.ts';
+import { refusal } from '../operations/errors.ts';
+import { REQUEST_REFUSALS } from '../contract/refusal.ts';
+import { DAY_READERS } from './account.routes.ts';
 import { metricsToCsv } from '../metrics/metrics-csv.ts';
 import { collectorDayMetrics, collectorDayMetricsJson, metricsSummaryJson, type MetricsFilter } from '../metrics/metrics.repository.ts';
 import { requireUser } from './auth-hook.ts';
@@ -19,17 +21,16 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
   { db, auth, currency },
 ) => {
   const readers = requireUser(auth, DAY_READERS);
-  app.setErrorHandler(operationErrors);
 
-  // invalid_request, as the lists whose schema refuses a reversed range (validation.ts) answer it.
-  const BAD_RANGE = { statusCode: 400, error: 'Bad Request', message: `from must not be after to, and the range at most ${MAX_DAYS} days`, reason: 'invalid_request' };
-
-  function filter(q: MetricsQuery, user: SessionUser): MetricsFilter | null {
+  function filter(q: MetricsQuery, user: SessionUser): MetricsFilter {
     const scope = readScope(user);
     // As plans and rules do: naming another team is refused, not quietly answered with one's own.
     if (scope !== null && q.teamId !== undefined && q.teamId !== scope) throw notYourTeam(q.teamId);
     const days = (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000;
-    if (!(days >= 0 && days < MAX_DAYS)) return null;
+    // invalid_request, as the lists whose schema refuses a reversed range (validation.ts) answer it.
+    if (!(days >= 0 && days < MAX_DAYS)) {
+      throw refusal(REQUEST_REFUSALS, 'invalid_request', `from must not be after to, and the range at most ${MAX_DAYS} days`, {});
+    }
     // A collector's figures are their own; the team's and their teammates' are the office's.
     return { from: q.from, to: q.to, teamId: scope ?? q.teamId, collectorId: ownCollector(user, q.collectorId) };
   }
@@ -41,7 +42,6 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
     async (req, reply) => {
       const started = performance.now();
       const f = filter(req.query, req.user);
-      if (!f) return reply.code(400).send(BAD_RANGE);
       const a = await collectorDayMetricsJson(db, f, money(req.query.currency));
       // The query's share of the answer, for the browser's network panel and bench:web (issue 6's "server time").
       reply.header('server-timing', `db;dur=${(performance.now() - started).toFixed(1)}`);
@@ -59,7 +59,6 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
     async (req, reply) => {
       const started = performance.now();
       const f = filter(req.query, req.user);
-      if (!f) return reply.code(400).send(BAD_RANGE);
       const a = await metricsSummaryJson(db, f, req.query.groupBy, money(req.query.currency));
       reply.header('server-timing', `db;dur=${(performance.now() - started).toFixed(1)}`);
       const head = JSON.stringify({ from: f.from, to: f.to, currency: a.currency, currencies: a.currencies, groupBy: req.query.groupBy }).slice(0, -1);
@@ -85,7 +84,6 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
     },
     async (req, reply) => {
       const f = filter(req.query, req.user);
-      if (!f) return reply.code(400).send(BAD_RANGE);
       const { rows, currency: chosen } = await collectorDayMetrics(db, f, money(req.query.currency));
       return reply
         .header('content-type', 'text/csv; charset=utf-8')

@@ -7,13 +7,12 @@ import type { Database } from '../db/database.ts';
 import { ownQuery, readScope } from '../operations/actor.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
 import { cashByCollector, listPayments, recordPayment } from '../operations/payment.service.ts';
-import { DAY_READERS, WRITERS, operationErrors } from './account.routes.ts';
+import { DAY_READERS, WRITERS } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
 
 export const paymentRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService; notify: NotifyRecord }> = async (app, { db, auth, notify }) => {
   const readers = requireUser(auth, DAY_READERS);
-  app.setErrorHandler(operationErrors);
 
   app.post(
     '/api/payments',

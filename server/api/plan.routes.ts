@@ -23,7 +23,7 @@ import { assertTeamExists, teamDeletedMeanwhile, teamNotFound } from '../operati
 import { loadTeamPlanning, saveCollectorSettings, saveTeamSettings, setVisitFlags, teamSettingsOut } from '../plans/plan.repository.ts';
 import { ownRoute } from '../plans/own-route.ts';
 import type { PlanService } from '../plans/plan.service.ts';
-import { DAY_READERS, READERS, WRITERS, operationErrors } from './account.routes.ts';
+import { DAY_READERS, READERS, WRITERS } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
 
@@ -55,7 +55,6 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
   const readers = requireUser(auth, READERS);
   const dayReaders = requireUser(auth, DAY_READERS);
   const writers = requireUser(auth, WRITERS);
-  app.setErrorHandler(operationErrors);
 
   app.post(
     '/api/plans/optimize',

@@ -3,7 +3,6 @@ import { Type } from '@sinclair/typebox';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { UserService } from '../auth/user.service.ts';
 import { CreateUser, USER_REFUSALS, UserList, UserListQuery, UserOut, UserPatch, type UserRefusal } from '../contract/user.ts';
-import { operationErrors } from './account.routes.ts';
 import { bearerToken, requireUser } from './auth-hook.ts';
 import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
@@ -28,7 +27,6 @@ const PLACEMENT: readonly UserRefusal[] = [
  */
 export const userRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; users: UserService }> = async (app, { auth, users }) => {
   const admins = requireUser(auth, ['admin']);
-  app.setErrorHandler(operationErrors);
 
   app.get('/api/users', { onRequest: admins, schema: { tags: ['users'], querystring: UserListQuery, response: { 200: UserList } } }, async (req) => ({
     users: await users.list(req.query),

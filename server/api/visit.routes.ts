@@ -11,7 +11,7 @@ import type { NotifyRecord } from '../operations/live-events.ts';
 import { getVisit, listVisits } from '../operations/visit.repository.ts';
 import { generateVisits } from '../operations/visit-generate.ts';
 import { cancelVisit, createVisit, patchVisit, reassignVisit, transitionVisit } from '../operations/visit.service.ts';
-import { DAY_READERS, WRITERS, operationErrors } from './account.routes.ts';
+import { DAY_READERS, WRITERS } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { ErrorBody } from './schemas.ts';
 
@@ -21,7 +21,6 @@ const Id = Type.Object({ id: Type.Integer() });
 export const visitRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService; notify: NotifyRecord }> = async (app, { db, auth, notify }) => {
   const readers = requireUser(auth, DAY_READERS);
   const writers = requireUser(auth, WRITERS);
-  app.setErrorHandler(operationErrors);
   const actor = (user: SessionUser): Actor => ({ kind: 'user', user });
   const changed = (v: VisitOut) => {
     notify('visit', v.teamId, v);

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { RefusalSpec, RefusalTable, RefusalValues } from '../contract/refusal.ts';
 
 /**
@@ -39,21 +40,10 @@ export const notFound = (kind: RecordKind, id: number) => new OperationError(404
 export const conflict = (reason: string, message: string, values?: Record<string, string | number>) => new OperationError(409, message, reason, values);
 export const invalid = (reason: string, message: string, values?: Record<string, string | number>) => new OperationError(400, message, reason, values);
 
-const PHRASES = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Entity',
-} as const;
-
-/** The API's error body (`ErrorBody`) for a refusal. */
-export const errorBody = (e: OperationError) => ({
+/** The API's error body (`ErrorBody`) for a refusal: a service's, or one of Fastify's own (server/api/app.ts). */
+export const errorBody = (e: Pick<OperationError, 'message' | 'reason' | 'values'> & { statusCode: number }) => ({
   statusCode: e.statusCode,
-  error: PHRASES[e.statusCode],
+  error: STATUS_CODES[e.statusCode]!,
   message: e.message,
   reason: e.reason,
   ...(e.values !== undefined ? { values: e.values } : {}),
