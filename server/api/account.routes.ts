@@ -2,13 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
-import { AccountList, AccountListQuery, AccountOut, AccountPatch, ImportQuery, ImportReport } from '../contract/account.ts';
+import { ACCOUNT_REFUSALS, AccountList, AccountListQuery, AccountOut, AccountPatch, ImportQuery, ImportReport } from '../contract/account.ts';
 import type { Database } from '../db/database.ts';
 import { getAccount, listAccounts, patchAccount } from '../operations/account.repository.ts';
 import { importAccounts } from '../operations/account-import.ts';
 import { csvText } from '../operations/csv-text.ts';
 import { readScope } from '../operations/actor.ts';
 import { requireUser } from './auth-hook.ts';
+import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
 
 /** Roles of issue 5: these change their team's operations; managers only read; collectors act through devices and read their own day (DAY_READERS). */
@@ -41,7 +42,16 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
 
   app.patch(
     '/api/accounts/:id',
-    { onRequest: writers, schema: { tags: ['accounts'], params: Type.Object({ id: Type.Integer() }), body: AccountPatch, response: { 200: AccountOut, ...Errors } } },
+    {
+      onRequest: writers,
+      schema: {
+        tags: ['accounts'],
+        description: refusalsDoc(ACCOUNT_REFUSALS, ['move_for_admins', 'lat_lon_together']),
+        params: Type.Object({ id: Type.Integer() }),
+        body: AccountPatch,
+        response: { 200: AccountOut, ...Errors },
+      },
+    },
     async (req) => patchAccount(db, req.params.id, req.body, { kind: 'user', user: req.user }),
   );
 
@@ -53,7 +63,8 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
         tags: ['accounts'],
         description:
           'Body: the CSV file (text/csv, UTF-8 or Windows-1252). Columns: external_id, name, lat, lon, balance_due (required); address, phone, installment_amount, ' +
-          'days_past_due, segment, team, currency (optional: a re-import without one keeps the stored value).',
+          'days_past_due, segment, team, currency (optional: a re-import without one keeps the stored value).\n\n' +
+          refusalsDoc(ACCOUNT_REFUSALS, ['notCsv', 'emptyFile', 'missingColumns']),
         querystring: ImportQuery,
         // The file as it is (the parser above), not JSON: the docs showed an application/json string.
         consumes: ['text/csv', 'text/plain'],

@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOLS } from '../../device-protocols/messages.ts';
+import { ACCOUNT_REFUSALS } from '../contract/account.ts';
+import { CHECKIN_REFUSALS } from '../contract/checkin.ts';
+import { COLLECTOR_REFUSALS } from '../contract/collector.ts';
+import { DEVICE_REFUSALS } from '../contract/device.ts';
+import { PAYMENT_REFUSALS } from '../contract/payment.ts';
+import { PLAN_REFUSALS } from '../contract/plan.ts';
+import type { RefusalTable } from '../contract/refusal.ts';
+import { TEAM_REFUSALS } from '../contract/team.ts';
+import { USER_REFUSALS } from '../contract/user.ts';
+import { VISIT_REFUSALS } from '../contract/visit.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { accountLine, createCollector, createTeam, CSV_HEADER, loginAs, postCsv } from '../operations/testing/fixtures.ts';
 
@@ -252,6 +262,22 @@ describe('the OpenAPI document', () => {
     expect(await refused.json()).toMatchObject({ statusCode: 400, message: expect.stringContaining('from') });
   });
 
+  it("lists every code of the route families' tables on a route that gives it, under a status the route declares", async () => {
+    type Op = { description?: string; responses: Record<string, unknown> };
+    const ops = (await operations()) as { key: string; op: Op }[];
+    const listed = new Map<string, string[]>();
+    for (const { key, op } of ops) {
+      for (const [, status, code] of (op.description ?? '').matchAll(/^- (\d{3}) `(\w+)`/gm)) {
+        expect(Object.keys(op.responses), `${key} lists ${code}`).toContain(status);
+        listed.set(`${status} ${code}`, [...(listed.get(`${status} ${code}`) ?? []), key]);
+      }
+    }
+    const tables = { ACCOUNT_REFUSALS, CHECKIN_REFUSALS, COLLECTOR_REFUSALS, DEVICE_REFUSALS, PAYMENT_REFUSALS, PLAN_REFUSALS, TEAM_REFUSALS, USER_REFUSALS, VISIT_REFUSALS };
+    for (const [name, table] of Object.entries(tables)) {
+      for (const [code, { status }] of Object.entries(table as RefusalTable)) expect(listed.has(`${status} ${code}`), `${name}.${code} is listed by no route`).toBe(true);
+    }
+  });
+
   it('documents the 403 and 409 of the routes known to answer them', async () => {
     const ops = new Map((await operations()).map((o) => [o.key, Object.keys(o.op.responses)]));
     const known = {
@@ -368,7 +394,7 @@ describe('an account change refused', () => {
     expect(await t.api('PATCH', `/api/accounts/${centroAccount}`, { lat: 20.7 }, supervisor)).toMatchObject({ status: 200 });
     expect(await t.api('PATCH', `/api/accounts/${centroAccount}`, { lat: null }, supervisor)).toEqual({
       status: 400,
-      body: { statusCode: 400, error: 'Bad Request', message: 'lat and lon go together: set both or clear both', reason: 'lat_lon_together' },
+      body: { statusCode: 400, error: 'Bad Request', message: 'lat and lon go together: set both or clear both', reason: 'lat_lon_together', values: {} },
     });
   });
 });

@@ -2,13 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
-import { CheckinIn, CheckinListQuery, CheckinOut, CheckinResult, RejectedRecord } from '../contract/checkin.ts';
+import { CHECKIN_REFUSALS, CheckinIn, CheckinListQuery, CheckinOut, CheckinResult, RejectedRecord } from '../contract/checkin.ts';
 import type { Database } from '../db/database.ts';
 import { ownQuery, readScope } from '../operations/actor.ts';
 import { listCheckins, recordCheckin, type CheckinOptions } from '../operations/checkin.service.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
 import { DAY_READERS, WRITERS } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
+import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
 
 interface Deps {
@@ -27,7 +28,9 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, 
       onRequest: requireUser(auth, WRITERS),
       schema: {
         tags: ['checkins'],
-        description: 'Idempotent on `id`: a resend answers 200 with `duplicate: true` and changes nothing; another check-in under a used `id` is 409.',
+        description:
+          'Idempotent on `id`: a resend answers 200 with `duplicate: true` and changes nothing; another check-in under a used `id` is 409.\n\n' +
+          refusalsDoc(CHECKIN_REFUSALS, ['invalid_ts', 'promise_incomplete', 'id_taken']),
         body: CheckinIn,
         response: { 200: CheckinResult, 201: CheckinResult, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },

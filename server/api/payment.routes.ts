@@ -2,13 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
-import { CashQuery, CashSummary, PaymentIn, PaymentListQuery, PaymentOut, PaymentResult } from '../contract/payment.ts';
+import { CashQuery, CashSummary, PAYMENT_REFUSALS, PaymentIn, PaymentListQuery, PaymentOut, PaymentResult } from '../contract/payment.ts';
 import type { Database } from '../db/database.ts';
 import { ownQuery, readScope } from '../operations/actor.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
 import { cashByCollector, listPayments, recordPayment } from '../operations/payment.service.ts';
 import { DAY_READERS, WRITERS } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
+import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
 
 export const paymentRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService; notify: NotifyRecord }> = async (app, { db, auth, notify }) => {
@@ -20,7 +21,9 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
       onRequest: requireUser(auth, WRITERS),
       schema: {
         tags: ['payments'],
-        description: 'Idempotent on `id`: a resend answers 200 with `duplicate: true` and the same receipt number; another payment under a used `id` is 409.',
+        description:
+          'Idempotent on `id`: a resend answers 200 with `duplicate: true` and the same receipt number; another payment under a used `id` is 409.\n\n' +
+          refusalsDoc(PAYMENT_REFUSALS, ['invalid_ts', 'visit_or_account_required', 'visit_of_other_account', 'currency_mismatch', 'id_taken']),
         body: PaymentIn,
         response: { 200: PaymentResult, 201: PaymentResult, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },

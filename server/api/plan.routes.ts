@@ -8,23 +8,26 @@ import {
   DayPlans,
   DayPlansQuery,
   OptimizeRequest,
+  PLAN_REFUSALS,
   PlanDateParams,
   PlanOut,
   PlanQuery,
   ReassignRequest,
   TeamPlanSettings,
   TeamPlanSettingsOut,
+  UNASSIGNED_REASONS,
   VisitPlanSettings,
 } from '../contract/plan.ts';
 import type { Database } from '../db/database.ts';
 import { assertCanWrite, assertCanWriteRecord, collectorScope, notInATeam, notYourTeam, readScope, readsTeam, type Actor } from '../operations/actor.ts';
-import { invalid, notFound } from '../operations/errors.ts';
+import { notFound, refusal } from '../operations/errors.ts';
 import { assertTeamExists, teamDeletedMeanwhile, teamNotFound } from '../operations/missing-team.ts';
 import { loadTeamPlanning, saveCollectorSettings, saveTeamSettings, setVisitFlags, teamSettingsOut } from '../plans/plan.repository.ts';
 import { ownRoute } from '../plans/own-route.ts';
 import type { PlanService } from '../plans/plan.service.ts';
 import { DAY_READERS, READERS, WRITERS } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
+import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
 
 const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
@@ -33,7 +36,7 @@ const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody,
 function teamOf(user: SessionUser, teamId: number | undefined): number {
   const own = readScope(user);
   if (own === null) {
-    if (teamId === undefined) throw invalid('team_required', 'teamId is required');
+    if (teamId === undefined) throw refusal(PLAN_REFUSALS, 'team_required', 'teamId is required', {});
     return teamId;
   }
   // As readScope: a team's people without a team act on no team, not on whichever they name.
@@ -58,13 +61,16 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
 
   app.post(
     '/api/plans/optimize',
-    { onRequest: writers, schema: { tags: ['plans'], body: OptimizeRequest, response: { 200: PlanOut, ...Errors } } },
+    {
+      onRequest: writers,
+      schema: { tags: ['plans'], description: refusalsDoc(PLAN_REFUSALS, ['team_required', 'no_open_visits', 'changed']), body: OptimizeRequest, response: { 200: PlanOut, ...Errors } },
+    },
     async (req) => plans.optimize(actorOf(req.user), teamOf(req.user, req.body.teamId), req.body),
   );
 
   app.get(
     '/api/plans',
-    { onRequest: dayReaders, schema: { tags: ['plans'], querystring: DayPlansQuery, response: { 200: DayPlans, ...Errors } } },
+    { onRequest: dayReaders, schema: { tags: ['plans'], description: refusalsDoc(PLAN_REFUSALS, ['team_required']), querystring: DayPlansQuery, response: { 200: DayPlans, ...Errors } } },
     async (req) => {
       const everyTeam = readScope(req.user) === null && req.query.teamId === undefined;
       const day = await plans.ofDay(everyTeam ? null : teamOf(req.user, req.query.teamId), req.query.date);
@@ -74,7 +80,10 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
 
   app.get(
     '/api/plans/:date',
-    { onRequest: dayReaders, schema: { tags: ['plans'], params: PlanDateParams, querystring: PlanQuery, response: { 200: PlanOut, ...Errors } } },
+    {
+      onRequest: dayReaders,
+      schema: { tags: ['plans'], description: refusalsDoc(PLAN_REFUSALS, ['team_required', 'plan_not_found']), params: PlanDateParams, querystring: PlanQuery, response: { 200: PlanOut, ...Errors } },
+    },
     async (req) => asSeenBy(req.user, await plans.current(teamOf(req.user, req.query.teamId), req.params.date)),
   );
 
@@ -85,7 +94,20 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
       schema: {
         tags: ['plans'],
         description:
-          "Moves, reorders, locks or cancels visits and re-plans the collectors they touch, all in one: if the re-plan fails, nothing changes. 409 when a visit changed since its `version` (`reason` says how: `version`, `closed`, `not_on_route`, or `changed` when the day changed while the re-plan was computed), or when the day has no plan yet. 422 when the re-plan cannot keep the change itself (`reason`: why). A visit another route's re-plan can no longer hold (its day ran late) is left unassigned, named in `unassigned` with `fromCollectorId`.",
+          "Moves, reorders, locks or cancels visits and re-plans the collectors they touch, all in one: if the re-plan fails, nothing changes. A visit another route's re-plan can no longer hold (its day ran late) is left unassigned, named in `unassigned` with `fromCollectorId`.\n\n" +
+          refusalsDoc(PLAN_REFUSALS, [
+            'team_required',
+            'visit_repeated',
+            'nothing_to_change',
+            'moved_visit_not_reordered',
+            'visit_of_other_date',
+            'no_plan_yet',
+            'version',
+            'closed',
+            'not_on_route',
+            'changed',
+            ...UNASSIGNED_REASONS,
+          ]),
         params: PlanDateParams,
         body: ReassignRequest,
         response: { 200: PlanOut, ...Errors },
@@ -106,7 +128,16 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
 
   app.put(
     '/api/plans/settings/teams/:teamId',
-    { onRequest: writers, schema: { tags: ['plans'], params: Type.Object({ teamId: Type.Integer() }), body: TeamPlanSettings, response: { 204: Type.Null(), ...Errors } } },
+    {
+      onRequest: writers,
+      schema: {
+        tags: ['plans'],
+        description: refusalsDoc(PLAN_REFUSALS, ['break_ends_before_start', 'shift_ends_before_start']),
+        params: Type.Object({ teamId: Type.Integer() }),
+        body: TeamPlanSettings,
+        response: { 204: Type.Null(), ...Errors },
+      },
+    },
     async (req, reply) => {
       const { teamId } = req.params;
       assertCanWrite(actorOf(req.user), teamId);
@@ -120,7 +151,16 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
 
   app.put(
     '/api/plans/settings/collectors/:collectorId',
-    { onRequest: writers, schema: { tags: ['plans'], params: Type.Object({ collectorId: Type.Integer() }), body: CollectorPlanSettings, response: { 204: Type.Null(), ...Errors } } },
+    {
+      onRequest: writers,
+      schema: {
+        tags: ['plans'],
+        description: refusalsDoc(PLAN_REFUSALS, ['shift_ends_before_start']),
+        params: Type.Object({ collectorId: Type.Integer() }),
+        body: CollectorPlanSettings,
+        response: { 204: Type.Null(), ...Errors },
+      },
+    },
     async (req, reply) => {
       const c = await db.selectFrom('collectors').select('team_id').where('id', '=', req.params.collectorId).executeTakeFirst();
       if (!c || c.team_id === null) throw notFound('collector', req.params.collectorId);

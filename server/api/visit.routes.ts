@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
-import { CancelVisit, CreateVisit, GenerateReport, GenerateVisits, ReassignVisit, TransitionVisit, VisitListQuery, VisitOut, VisitPatch } from '../contract/visit.ts';
+import { CancelVisit, CreateVisit, GenerateReport, GenerateVisits, ReassignVisit, TransitionVisit, VISIT_REFUSALS, VisitListQuery, VisitOut, VisitPatch } from '../contract/visit.ts';
 import type { SessionUser } from '../contract/auth.ts';
 import type { Database } from '../db/database.ts';
 import { collectorScope, notInATeam, ownQuery, readScope, type Actor } from '../operations/actor.ts';
@@ -13,6 +13,7 @@ import { generateVisits } from '../operations/visit-generate.ts';
 import { cancelVisit, createVisit, patchVisit, reassignVisit, transitionVisit } from '../operations/visit.service.ts';
 import { DAY_READERS, WRITERS } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
+import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
 
 const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -39,27 +40,59 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth
     return visit;
   });
 
-  app.post('/api/visits', { onRequest: writers, schema: { tags: ['visits'], body: CreateVisit, response: { 201: VisitOut, ...Errors } } }, async (req, reply) =>
-    reply.code(201).send(changed(await createVisit(db, req.body, actor(req.user)))),
+  app.post(
+    '/api/visits',
+    {
+      onRequest: writers,
+      schema: { tags: ['visits'], description: refusalsDoc(VISIT_REFUSALS, ['window_ends_before_start', 'collector_of_other_team']), body: CreateVisit, response: { 201: VisitOut, ...Errors } },
+    },
+    async (req, reply) => reply.code(201).send(changed(await createVisit(db, req.body, actor(req.user)))),
   );
 
-  app.patch('/api/visits/:id', { onRequest: writers, schema: { tags: ['visits'], params: Id, body: VisitPatch, response: { 200: VisitOut, ...Errors } } }, async (req) =>
-    changed(await patchVisit(db, req.params.id, req.body, actor(req.user))),
+  app.patch(
+    '/api/visits/:id',
+    {
+      onRequest: writers,
+      schema: { tags: ['visits'], description: refusalsDoc(VISIT_REFUSALS, ['version', 'closed', 'window_ends_before_start']), params: Id, body: VisitPatch, response: { 200: VisitOut, ...Errors } },
+    },
+    async (req) => changed(await patchVisit(db, req.params.id, req.body, actor(req.user))),
   );
 
   app.post(
     '/api/visits/:id/reassign',
-    { onRequest: writers, schema: { tags: ['visits'], description: "Changes the visit's collector only: the day's plan and the collectors' phones keep their routes until the next re-plan (POST /api/plans/{date}/reassign moves and re-plans at once). 409 when the visit changed since `version`.", params: Id, body: ReassignVisit, response: { 200: VisitOut, ...Errors } } },
+    {
+      onRequest: writers,
+      schema: {
+        tags: ['visits'],
+        description:
+          "Changes the visit's collector only: the day's plan and the collectors' phones keep their routes until the next re-plan (POST /api/plans/{date}/reassign moves and re-plans at once).\n\n" +
+          refusalsDoc(VISIT_REFUSALS, ['version', 'closed', 'collector_of_other_team']),
+        params: Id,
+        body: ReassignVisit,
+        response: { 200: VisitOut, ...Errors },
+      },
+    },
     async (req) => changed(await reassignVisit(db, req.params.id, req.body.collectorId, req.body.version, actor(req.user))),
   );
 
-  app.post('/api/visits/:id/cancel', { onRequest: writers, schema: { tags: ['visits'], params: Id, body: CancelVisit, response: { 200: VisitOut, ...Errors } } }, async (req) =>
-    changed(await cancelVisit(db, req.params.id, req.body.version, req.body.note, actor(req.user))),
+  app.post(
+    '/api/visits/:id/cancel',
+    { onRequest: writers, schema: { tags: ['visits'], description: refusalsDoc(VISIT_REFUSALS, ['version', 'transition_not_allowed']), params: Id, body: CancelVisit, response: { 200: VisitOut, ...Errors } } },
+    async (req) => changed(await cancelVisit(db, req.params.id, req.body.version, req.body.note, actor(req.user))),
   );
 
   app.post(
     '/api/visits/:id/status',
-    { onRequest: writers, schema: { tags: ['visits'], description: 'Moves a visit along its lifecycle; 409 for a move the lifecycle does not allow.', params: Id, body: TransitionVisit, response: { 200: VisitOut, ...Errors } } },
+    {
+      onRequest: writers,
+      schema: {
+        tags: ['visits'],
+        description: `Moves a visit along its lifecycle.\n\n${refusalsDoc(VISIT_REFUSALS, ['version', 'transition_not_allowed', 'visit_has_no_collector'])}`,
+        params: Id,
+        body: TransitionVisit,
+        response: { 200: VisitOut, ...Errors },
+      },
+    },
     async (req) => changed(await transitionVisit(db, req.params.id, req.body.status, req.body.version, req.body.outcome, actor(req.user))),
   );
 

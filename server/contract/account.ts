@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './auth.ts';
+import type { RefusalTable } from './refusal.ts';
 
 /** Days-past-due buckets, the collections industry's standard aging (issue 5). */
 export const DPD_BUCKETS = ['current', '1-30', '31-60', '61-90', '90+'] as const;
@@ -119,3 +120,16 @@ export const ImportReport = Type.Object({
   ),
 });
 export type ImportReport = Static<typeof ImportReport>;
+
+/**
+ * Why the account routes (PATCH /api/accounts/{id}, POST /api/accounts/import) refuse (ErrorBody
+ * `reason`), with its status, what its `values` name and when it happens. The import's file codes are
+ * camelCase, as its rows' reasons (web/src/lib/accounts/import-reasons.ts words them).
+ */
+export const ACCOUNT_REFUSALS = {
+  move_for_admins: { status: 403, values: ['accountId'], when: 'a supervisor or dispatcher moves an account to another team: admins only' },
+  lat_lon_together: { status: 400, values: [], when: 'the change would leave an account with lat and no lon, or lon and no lat' },
+  notCsv: { status: 400, values: ['detail'], when: 'the file is not valid CSV (`values.detail`: what the parser found)' },
+  emptyFile: { status: 400, values: [], when: 'the file has no lines' },
+  missingColumns: { status: 400, values: ['columns', 'header'], when: 'the header line lacks required columns (`values.columns`), as it reads (`values.header`)' },
+} as const satisfies RefusalTable;

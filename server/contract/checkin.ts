@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_AMOUNT } from './account.ts';
 import { Nullable } from './auth.ts';
+import type { RefusalTable } from './refusal.ts';
 
 export const CHECKIN_OUTCOMES = ['paid', 'partial', 'promise', 'absent', 'refused', 'rescheduled'] as const;
 export type CheckinOutcome = (typeof CHECKIN_OUTCOMES)[number];
@@ -107,3 +108,22 @@ export const RejectedRecord = Type.Object({
   receivedAt: Type.String({ format: 'date-time' }),
 });
 export type RejectedRecord = Static<typeof RejectedRecord>;
+
+/**
+ * Why a check-in or payment is refused whatever its kind (operations/record-source.ts), with its status,
+ * what its `values` name and when it happens. Over MQTT the record is kept, rejected, with the message.
+ */
+export const RECORD_REFUSALS = {
+  invalid_ts: { status: 400, values: [], when: '`ts` is not an ISO-8601 time with a zone or epoch milliseconds, or is before 2000, or more than a day ahead of the server\'s clock' },
+  id_taken: {
+    status: 409,
+    values: ['id'],
+    when: 'another record is stored under this client `id` (a resend must say the same): `values.fields` names the fields that differ, absent when the record is of a team the caller does not see',
+  },
+} as const satisfies RefusalTable;
+
+/** Why POST /api/checkins refuses a check-in (ErrorBody `reason`): RECORD_REFUSALS and its own. */
+export const CHECKIN_REFUSALS = {
+  ...RECORD_REFUSALS,
+  promise_incomplete: { status: 400, values: [], when: 'a check-in with outcome `promise` lacks promiseDate or promiseAmount' },
+} as const satisfies RefusalTable;

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './auth.ts';
-import { ClientId, Timestamp } from './checkin.ts';
+import { ClientId, RECORD_REFUSALS, Timestamp } from './checkin.ts';
+import type { RefusalTable } from './refusal.ts';
 
 export const PAYMENT_METHODS = ['cash', 'card', 'transfer'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
@@ -70,3 +71,11 @@ export const CashSummary = Type.Object({
   receipts: Type.Array(Type.Integer()),
 });
 export type CashSummary = Static<typeof CashSummary>;
+
+/** Why POST /api/payments refuses a payment (ErrorBody `reason`): RECORD_REFUSALS and its own. */
+export const PAYMENT_REFUSALS = {
+  ...RECORD_REFUSALS,
+  visit_or_account_required: { status: 400, values: [], when: 'the payment names neither a visitId nor an accountId' },
+  visit_of_other_account: { status: 400, values: ['visitId', 'accountId'], when: 'the payment names a visit and an account, and the visit is for another account (`values.accountId`: the visit\'s)' },
+  currency_mismatch: { status: 400, values: ['currency', 'accountCurrency'], when: 'the payment is in a currency other than the one its account is kept in' },
+} as const satisfies RefusalTable;

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './auth.ts';
+import type { RefusalTable } from './refusal.ts';
 import { TimeWindow, VISIT_STATUSES } from './visit.ts';
 
 const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
@@ -24,6 +25,35 @@ export type UnassignedReasonCode = (typeof UNASSIGNED_REASONS)[number];
  */
 export const REASSIGN_CONFLICTS = ['version', 'closed', 'not_on_route', 'changed'] as const;
 export type ReassignConflictCode = (typeof REASSIGN_CONFLICTS)[number];
+
+/**
+ * Why the plan routes (optimize, read, reassign, planning settings) refuse (ErrorBody `reason`), with
+ * its status, what its `values` name and when it happens. A reassign the re-plan cannot keep is refused
+ * with the visit's UNASSIGNED_REASONS code (422); a day that moved on, with a REASSIGN_CONFLICTS one (409).
+ */
+export const PLAN_REFUSALS = {
+  team_required: { status: 400, values: [], when: 'an admin or manager, who work across teams, names no `teamId`' },
+  plan_not_found: { status: 404, values: ['teamId', 'date'], when: 'the team has no plan on this day' },
+  no_open_visits: { status: 422, values: ['teamId', 'date'], when: 'optimizing a whole day on which the team has no open visit: nothing is stored' },
+  no_plan_yet: { status: 409, values: ['teamId', 'date'], when: 'a reassign on a day the team has no plan for yet: optimize it first' },
+  version: { status: 409, values: [], when: 'someone changed a visit moved or cancelled since the `version` sent (the message names who and when)' },
+  closed: { status: 409, values: [], when: 'a visit moved, cancelled or locked is completed, missed or cancelled' },
+  not_on_route: { status: 409, values: [], when: 'a visit to lock or reorder is not on the route the change names (moved elsewhere, or unassigned)' },
+  changed: { status: 409, values: [], when: 'a visit or collector the plan read changed while it was computed (a check-in, an edit, a collector deactivated): nothing was stored, run it again' },
+  visit_repeated: { status: 400, values: ['visitId'], when: 'a visit is moved or cancelled more than once in one request' },
+  nothing_to_change: { status: 400, values: [], when: 'a reassign with no moves, reorder, lock or cancel' },
+  moved_visit_not_reordered: { status: 400, values: ['visitId'], when: "the reorder's `movedVisitId` is not one of its `visitIds`" },
+  visit_of_other_date: { status: 400, values: ['visitId', 'date'], when: 'a visit named is planned for another day (`values.date`)' },
+  skill: { status: 422, values: [], when: 'a moved or locked visit needs skills its collector lacks' },
+  window: { status: 422, values: [], when: 'a moved or locked visit cannot be reached within its window and the shift, or a reorder would reach one of its visits too late' },
+  capacity: { status: 422, values: [], when: 'a moved or locked visit exceeds what its collector can carry' },
+  max_tasks: { status: 422, values: [], when: 'a move gives a collector more visits than they take' },
+  shift_full: { status: 422, values: [], when: "a moved or locked visit does not fit in the collector's shift beside the visits they keep" },
+  no_location: { status: 422, values: [], when: 'a moved or locked visit has an account with no location' },
+  no_collector: { status: 422, values: [], when: 'no collector can take a moved or locked visit' },
+  shift_ends_before_start: { status: 400, values: [], when: 'a shift ends when or before it starts (a shift runs within one day)' },
+  break_ends_before_start: { status: 400, values: [], when: "the team's break window ends before it starts" },
+} as const satisfies RefusalTable;
 
 export const PlanStop = Type.Object({
   visitId: Type.Integer(),

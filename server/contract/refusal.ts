@@ -1,8 +1,9 @@
 /**
  * A route family's refusals (ErrorBody `reason`): for each code its status, the `values` it always
- * carries and when it happens. Each API lists its own (USER_REFUSALS, TEAM_REFUSALS,
- * COLLECTOR_REFUSALS, DEVICE_REFUSALS); a client words every code in its language, and the
- * routes' OpenAPI descriptions are written from the same table (server/api/refusals-doc.ts).
+ * carries and when it happens. Each route family lists its own in its contract file (USER_REFUSALS,
+ * TEAM_REFUSALS, COLLECTOR_REFUSALS, DEVICE_REFUSALS, VISIT_REFUSALS, PLAN_REFUSALS, ACCOUNT_REFUSALS,
+ * PAYMENT_REFUSALS, CHECKIN_REFUSALS); a client words every code in its language, and the routes'
+ * OpenAPI descriptions are written from the same table (server/api/refusals-doc.ts).
  */
 export interface RefusalSpec {
   status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422;

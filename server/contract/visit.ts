@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './auth.ts';
 import { CHECKIN_OUTCOMES } from './checkin.ts';
+import type { RefusalTable } from './refusal.ts';
 
 export const VISIT_STATUSES = ['planned', 'assigned', 'en_route', 'arrived', 'completed', 'missed', 'cancelled'] as const;
 export type VisitStatus = (typeof VISIT_STATUSES)[number];
@@ -110,3 +111,22 @@ export const GenerateReport = Type.Object({
   visits: Type.Array(VisitOut),
 });
 export type GenerateReport = Static<typeof GenerateReport>;
+
+/**
+ * Why the visit routes (POST /api/visits, PATCH /api/visits/{id}, its reassign, cancel and status)
+ * refuse a change (ErrorBody `reason`), with its status, what its `values` name and when it happens.
+ * `version` and `closed` are the codes a plan change gives for the same conflicts (plan.ts
+ * REASSIGN_CONFLICTS), so that a board words both alike.
+ */
+export const VISIT_REFUSALS = {
+  version: { status: 409, values: ['visitId', 'version'], when: 'someone changed the visit since the `version` sent (`values.version`: its version now; the message names who and when)' },
+  closed: {
+    status: 409,
+    values: ['visitId'],
+    when: 'the visit is completed, missed or cancelled: it can no longer be reassigned (`values.from` names its status) nor change its date (`values.status` does)',
+  },
+  transition_not_allowed: { status: 409, values: ['visitId', 'from', 'to'], when: 'the lifecycle does not go from the visit\'s status (`from`) to the one asked (`to`)' },
+  visit_has_no_collector: { status: 409, values: ['visitId'], when: 'a visit with no collector is set to `assigned`: reassign it to a collector instead' },
+  window_ends_before_start: { status: 400, values: [], when: 'the time window ends when or before it starts' },
+  collector_of_other_team: { status: 400, values: ['collectorId', 'teamId'], when: 'the collector named is not in the visit\'s team (`values.teamId`)' },
+} as const satisfies RefusalTable;

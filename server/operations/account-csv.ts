@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
-import { MAX_AMOUNT, MAX_DAYS_PAST_DUE, MAX_LENGTH, type InvalidRowCode } from '../contract/account.ts';
+import { ACCOUNT_REFUSALS, MAX_AMOUNT, MAX_DAYS_PAST_DUE, MAX_LENGTH, type InvalidRowCode } from '../contract/account.ts';
 import { unstorableText } from '../lib/unstorable-text.ts';
 import { decimalMarkOf, parseAmount, parseCoordinate, parseDecimal } from './csv-number.ts';
-import { OperationError } from './errors.ts';
+import { refusal } from './errors.ts';
 
 /**
  * One valid data row of an accounts file, in our units. An optional field is absent when
@@ -109,16 +109,16 @@ export function parseAccountsCsv(text: string): { total: number; columns: Readon
     records = parse(text, { delimiter, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
   } catch (err) {
     const detail = (err as Error).message;
-    throw new OperationError(400, `the file is not valid CSV: ${detail}`, 'notCsv', { detail });
+    throw refusal(ACCOUNT_REFUSALS, 'notCsv', `the file is not valid CSV: ${detail}`, { detail });
   }
-  if (records.length === 0) throw new OperationError(400, 'the file is empty: expected a header line and data rows', 'emptyFile');
+  if (records.length === 0) throw refusal(ACCOUNT_REFUSALS, 'emptyFile', 'the file is empty: expected a header line and data rows', {});
 
   const header = records[0].record.map((h) => ALIASES[normalizeHeader(h)] ?? null);
   const columns = new Set(header.filter((f) => f !== null));
   const missing = REQUIRED.filter((f) => !columns.has(f));
   if (missing.length > 0) {
     const values = { columns: missing.join(', '), header: records[0].record.join(delimiter) };
-    throw new OperationError(400, `missing column(s) ${values.columns}; the header line is: ${values.header}`, 'missingColumns', values);
+    throw refusal(ACCOUNT_REFUSALS, 'missingColumns', `missing column(s) ${values.columns}; the header line is: ${values.header}`, values);
   }
 
   const rows: AccountCsvRow[] = [];

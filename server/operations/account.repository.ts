@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import { BUCKET_RANGES, dpdBucket, type AccountListQuery, type AccountOut, type AccountPatch } from '../contract/account.ts';
+import { ACCOUNT_REFUSALS, BUCKET_RANGES, dpdBucket, type AccountListQuery, type AccountOut, type AccountPatch } from '../contract/account.ts';
 import type { Database } from '../db/database.ts';
 import type { Account } from '../db/tables/account.table.ts';
 import { assertCanWriteRecord, type Actor } from './actor.ts';
-import { OperationError, invalid, notFound } from './errors.ts';
+import { notFound, refusal } from './errors.ts';
 import { assertTeamExists, teamDeletedMeanwhile } from './missing-team.ts';
 
 export function toAccountOut(r: Account): AccountOut {
@@ -71,12 +71,12 @@ export async function patchAccount(db: Kysely<Database>, id: number, patch: Acco
     if (!row) throw notFound('account', id);
     assertCanWriteRecord(actor, row.team_id, 'account', id);
     if (patch.teamId !== undefined && patch.teamId !== row.team_id) {
-      if (actor.kind === 'device' || (actor.kind === 'user' && actor.user.role !== 'admin')) throw new OperationError(403, 'only an admin moves an account to another team', 'move_for_admins', { accountId: id });
+      if (actor.kind === 'device' || (actor.kind === 'user' && actor.user.role !== 'admin')) throw refusal(ACCOUNT_REFUSALS, 'move_for_admins', 'only an admin moves an account to another team', { accountId: id });
       await assertTeamExists(tx, patch.teamId);
     }
     const lat = patch.lat === undefined ? row.lat : patch.lat;
     const lon = patch.lon === undefined ? row.lon : patch.lon;
-    if ((lat === null) !== (lon === null)) throw invalid('lat_lon_together', 'lat and lon go together: set both or clear both');
+    if ((lat === null) !== (lon === null)) throw refusal(ACCOUNT_REFUSALS, 'lat_lon_together', 'lat and lon go together: set both or clear both', {});
     const updated = await tx
       .updateTable('accounts')
       .set({

@@ -1,11 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { type CheckinFlag, type CheckinIn, type CheckinOut } from '../contract/checkin.ts';
+import { CHECKIN_REFUSALS, type CheckinFlag, type CheckinIn, type CheckinOut } from '../contract/checkin.ts';
 import type { VisitOut, VisitStatus } from '../contract/visit.ts';
 import { VISIT_TRANSITIONS } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import { haversineM } from '../routing/geometry/haversine.ts';
 import { actorLabel, assertCanWriteRecord } from './actor.ts';
-import { invalid, notFound } from './errors.ts';
+import { notFound, refusal } from './errors.ts';
 import { ON_SITE_LOOKBACK_MS, presenceAt, type Fix } from './on-site.ts';
 import { AlreadyStored, assertResend, parseTs, type RecordSource } from './record-source.ts';
 import { getVisit } from './visit.repository.ts';
@@ -84,7 +84,7 @@ export async function recordCheckin(db: Kysely<Database>, input: CheckinIn, sour
   const id = input.id.toLowerCase();
   const ts = parseTs(input.ts);
   if (input.outcome === 'promise' && (input.promiseDate == null || input.promiseAmount == null)) {
-    throw invalid('promise_incomplete', 'a promise check-in needs promiseDate and promiseAmount');
+    throw refusal(CHECKIN_REFUSALS, 'promise_incomplete', 'a promise check-in needs promiseDate and promiseAmount', {});
   }
   const resend = async () => {
     const stored = await storedCheckin(db, id, input, ts);

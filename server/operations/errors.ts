@@ -37,8 +37,6 @@ export type RecordKind = 'account' | 'visit' | 'collector' | 'event';
 
 /** No such record, or one of a team the caller does not see (actor.ts assertCanWriteRecord): `visit_not_found`, values `visitId`. */
 export const notFound = (kind: RecordKind, id: number) => new OperationError(404, `${kind} ${id} does not exist`, `${kind}_not_found`, { [`${kind}Id`]: id });
-export const conflict = (reason: string, message: string, values?: Record<string, string | number>) => new OperationError(409, message, reason, values);
-export const invalid = (reason: string, message: string, values?: Record<string, string | number>) => new OperationError(400, message, reason, values);
 
 /** The API's error body (`ErrorBody`) for a refusal: a service's, or one of Fastify's own (server/api/app.ts). */
 export const errorBody = (e: Pick<OperationError, 'message' | 'reason' | 'values'> & { statusCode: number }) => ({

@@ -1,9 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { CashSummary, PaymentIn, PaymentOut } from '../contract/payment.ts';
+import { PAYMENT_REFUSALS, type CashSummary, type PaymentIn, type PaymentOut } from '../contract/payment.ts';
 import type { Database } from '../db/database.ts';
 import type { Payment } from '../db/tables/payment.table.ts';
 import { assertCanWriteRecord } from './actor.ts';
-import { invalid, notFound } from './errors.ts';
+import { notFound, refusal } from './errors.ts';
 import { AlreadyStored, assertResend, parseTs, type RecordSource } from './record-source.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -60,7 +60,7 @@ async function storedPayment(db: Db, id: string, input: PaymentIn, ts: Date) {
 export async function recordPayment(db: Kysely<Database>, input: PaymentIn, source: RecordSource): Promise<{ duplicate: boolean; payment: PaymentOut }> {
   const id = input.id.toLowerCase();
   const ts = parseTs(input.ts);
-  if (input.visitId == null && input.accountId == null) throw invalid('visit_or_account_required', 'a payment needs a visitId or an accountId');
+  if (input.visitId == null && input.accountId == null) throw refusal(PAYMENT_REFUSALS, 'visit_or_account_required', 'a payment needs a visitId or an accountId', {});
   const resend = async () => {
     const stored = await storedPayment(db, id, input, ts);
     if (!stored) return undefined;
@@ -78,14 +78,14 @@ export async function recordPayment(db: Kysely<Database>, input: PaymentIn, sour
         if (!visit) throw notFound('visit', input.visitId);
         // Before its account is named: another team's visit shows nothing of itself.
         assertCanWriteRecord(source.actor, visit.team_id, 'visit', input.visitId);
-        if (accountId !== null && accountId !== visit.account_id) throw invalid('visit_of_other_account', `visit ${input.visitId} is for account ${visit.account_id}, not ${accountId}`, { visitId: input.visitId, accountId: visit.account_id });
+        if (accountId !== null && accountId !== visit.account_id) throw refusal(PAYMENT_REFUSALS, 'visit_of_other_account', `visit ${input.visitId} is for account ${visit.account_id}, not ${accountId}`, { visitId: input.visitId, accountId: visit.account_id });
         accountId = visit.account_id;
         collectorId ??= visit.collector_id;
       }
       const account = await tx.selectFrom('accounts').select(['id', 'team_id', 'currency']).where('id', '=', accountId!).executeTakeFirst();
       if (!account) throw notFound('account', accountId!);
       assertCanWriteRecord(source.actor, account.team_id, 'account', accountId!);
-      if (account.currency !== input.currency) throw invalid('currency_mismatch', `payment in ${input.currency} on an account kept in ${account.currency}`, { currency: input.currency, accountCurrency: account.currency });
+      if (account.currency !== input.currency) throw refusal(PAYMENT_REFUSALS, 'currency_mismatch', `payment in ${input.currency} on an account kept in ${account.currency}`, { currency: input.currency, accountCurrency: account.currency });
 
       // The counter row is locked until commit: receipts of one team are numbered one at a time, with no gap and no reuse.
       const counter = await tx

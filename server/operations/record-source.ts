@@ -1,6 +1,7 @@
 import { isoInstant } from '../../device-protocols/ronda-json/ronda-time.ts';
 import { assertCanWrite, readsTeam, type Actor } from './actor.ts';
-import { conflict, invalid } from './errors.ts';
+import { RECORD_REFUSALS } from '../contract/checkin.ts';
+import { refusal } from './errors.ts';
 
 /** Who sent a check-in or payment: a collector's device over MQTT, or a user through the API. */
 export interface RecordSource {
@@ -24,9 +25,9 @@ export function parseTs(ts: string | number, nowMs = Date.now()): Date {
   const epoch = typeof ts === 'number' || /^\d+$/.test(ts);
   const d = epoch ? new Date(Number(ts)) : (isoInstant(ts) ?? new Date(NaN));
   const t = d.getTime();
-  if (Number.isNaN(t)) throw invalid('invalid_ts', `ts ${JSON.stringify(ts)} is not an ISO-8601 time with a zone (2026-11-30T10:15:00-06:00) or epoch milliseconds`);
-  if (t < EARLIEST_MS) throw invalid('invalid_ts', `ts ${JSON.stringify(ts)} is before 2000${epoch ? ' (epoch milliseconds are expected, not seconds)' : ''}`);
-  if (t > nowMs + AHEAD_MS) throw invalid('invalid_ts', `ts ${JSON.stringify(ts)} is more than a day ahead of the server's clock`);
+  if (Number.isNaN(t)) throw refusal(RECORD_REFUSALS, 'invalid_ts', `ts ${JSON.stringify(ts)} is not an ISO-8601 time with a zone (2026-11-30T10:15:00-06:00) or epoch milliseconds`, {});
+  if (t < EARLIEST_MS) throw refusal(RECORD_REFUSALS, 'invalid_ts', `ts ${JSON.stringify(ts)} is before 2000${epoch ? ' (epoch milliseconds are expected, not seconds)' : ''}`, {});
+  if (t > nowMs + AHEAD_MS) throw refusal(RECORD_REFUSALS, 'invalid_ts', `ts ${JSON.stringify(ts)} is more than a day ahead of the server's clock`, {});
   return d;
 }
 
@@ -40,9 +41,9 @@ export function parseTs(ts: string | number, nowMs = Date.now()): Date {
  */
 export function assertResend(source: RecordSource, stored: { team_id: number; device_id: number | null }, kind: 'payment' | 'check-in', id: string, differing: string[]): void {
   const sender = source.actor.kind === 'device' && stored.device_id !== null && stored.device_id === source.deviceId;
-  if (source.actor.kind === 'user' && !readsTeam(source.actor.user, stored.team_id)) throw conflict('id_taken', `${kind} ${id} is already used: a new ${kind} needs an id of its own`, { id });
+  if (source.actor.kind === 'user' && !readsTeam(source.actor.user, stored.team_id)) throw refusal(RECORD_REFUSALS, 'id_taken', `${kind} ${id} is already used: a new ${kind} needs an id of its own`, { id });
   if (!sender) assertCanWrite(source.actor, stored.team_id);
-  if (differing.length > 0) throw conflict('id_taken', `${kind} ${id} is already stored with another ${differing.join(', ')}: a new ${kind} needs an id of its own`, {
+  if (differing.length > 0) throw refusal(RECORD_REFUSALS, 'id_taken', `${kind} ${id} is already stored with another ${differing.join(', ')}: a new ${kind} needs an id of its own`, {
       id,
       fields: differing.join(', '),
     });

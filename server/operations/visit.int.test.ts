@@ -75,7 +75,7 @@ describe('visits', () => {
       reason: 'transition_not_allowed',
       values: { visitId: v.id, from: 'planned', to: 'en_route' },
     });
-    expect((await move('assigned', 1)).body).toMatchObject({ message: `visit ${v.id} has no collector: reassign it to one instead`, reason: 'no_collector' });
+    expect((await move('assigned', 1)).body).toMatchObject({ message: `visit ${v.id} has no collector: reassign it to one instead`, reason: 'visit_has_no_collector', values: { visitId: v.id } });
     const a = await t.api('POST', `/api/visits/${v.id}/reassign`, { collectorId: ana, version: 1 });
     expect(a.body).toMatchObject({ status: 'assigned', version: 2 });
     expect((await move('en_route', 2)).body).toMatchObject({ status: 'en_route', version: 3 });

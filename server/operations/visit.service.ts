@@ -2,11 +2,11 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CheckinOutcome } from '../contract/checkin.ts';
 import type { LiveVisit } from '../contract/live.ts';
 import type { ReassignConflictCode } from '../contract/plan.ts';
-import { VISIT_TRANSITIONS, type CreateVisit, type VisitOut, type VisitPatch, type VisitStatus } from '../contract/visit.ts';
+import { VISIT_REFUSALS, VISIT_TRANSITIONS, type CreateVisit, type VisitOut, type VisitPatch, type VisitStatus } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import type { VisitTable } from '../db/tables/visit.table.ts';
 import { actorLabel, assertCanWriteRecord, readsTeam, type Actor } from './actor.ts';
-import { conflict, invalid, notFound } from './errors.ts';
+import { notFound, refusal } from './errors.ts';
 import { getVisit, hhmmToMinutes } from './visit.repository.ts';
 import { visitPriority } from './visit-priority.ts';
 
@@ -15,7 +15,7 @@ type Tx = Transaction<Database>;
 export function assertTransition(id: number, from: VisitStatus, to: VisitStatus): void {
   if (VISIT_TRANSITIONS[from].includes(to)) return;
   const allowed = VISIT_TRANSITIONS[from];
-  throw conflict('transition_not_allowed', `visit ${id} is ${from}; it cannot become ${to} (${allowed.length ? `allowed: ${allowed.join(', ')}` : `${from} is final`})`, { visitId: id, from, to });
+  throw refusal(VISIT_REFUSALS, 'transition_not_allowed', `visit ${id} is ${from}; it cannot become ${to} (${allowed.length ? `allowed: ${allowed.join(', ')}` : `${from} is final`})`, { visitId: id, from, to });
 }
 
 function windowColumns(w: { start: string; end: string } | null | undefined) {
@@ -23,7 +23,7 @@ function windowColumns(w: { start: string; end: string } | null | undefined) {
   if (w === null) return { window_start_min: null, window_end_min: null };
   const start = hhmmToMinutes(w.start);
   const end = hhmmToMinutes(w.end);
-  if (end <= start) throw invalid('window_ends_before_start', `time window ${w.start}–${w.end} ends before it starts`);
+  if (end <= start) throw refusal(VISIT_REFUSALS, 'window_ends_before_start', `time window ${w.start}–${w.end} ends before it starts`, {});
   return { window_start_min: start, window_end_min: end };
 }
 
@@ -32,7 +32,7 @@ async function assertCollector(tx: Tx, collectorId: number, teamId: number, acto
   // FOR SHARE: a deactivation or move in progress (collector-change.ts) counts this collector's visits; wait for it.
   const c = await tx.selectFrom('collectors').select(['team_id', 'active']).where('id', '=', collectorId).forShare().executeTakeFirst();
   if (!c || !c.active || (actor.kind === 'user' && !readsTeam(actor.user, c.team_id))) throw notFound('collector', collectorId);
-  if (c.team_id !== teamId) throw invalid('collector_of_other_team', `collector ${collectorId} is not in team ${teamId}`, { collectorId, teamId });
+  if (c.team_id !== teamId) throw refusal(VISIT_REFUSALS, 'collector_of_other_team', `collector ${collectorId} is not in team ${teamId}`, { collectorId, teamId });
 }
 
 export async function computedPriority(db: Kysely<Database> | Tx, accountId: number, now = new Date()): Promise<number> {
@@ -94,7 +94,8 @@ async function changeVisit(
     if (!cur) throw notFound('visit', id);
     assertCanWriteRecord(actor, cur.team_id, 'visit', id);
     if (cur.version !== version) {
-      throw conflict(
+      throw refusal(
+        VISIT_REFUSALS,
         // The codes a board already words for the same conflicts met by a plan change (REASSIGN_CONFLICTS).
         'version' satisfies ReassignConflictCode,
         `visit ${id} was changed by ${cur.updated_by} at ${new Date(cur.updated_at).toISOString()} (it is now version ${cur.version}, your change was made on version ${version}); reload the visit and try again`,
@@ -118,7 +119,7 @@ export function withFormer(visit: VisitOut, before: number | null | undefined): 
 
 export function reassignVisit(db: Kysely<Database>, id: number, collectorId: number | null, version: number, actor: Actor): Promise<LiveVisit> {
   return changeVisit(db, id, version, actor, async (cur, tx) => {
-    if (VISIT_TRANSITIONS[cur.status].length === 0) throw conflict('closed' satisfies ReassignConflictCode, `visit ${id} is ${cur.status}; it can no longer be reassigned`, { visitId: id, from: cur.status });
+    if (VISIT_TRANSITIONS[cur.status].length === 0) throw refusal(VISIT_REFUSALS, 'closed' satisfies ReassignConflictCode, `visit ${id} is ${cur.status}; it can no longer be reassigned`, { visitId: id, from: cur.status });
     if (collectorId !== null) await assertCollector(tx, collectorId, cur.team_id, actor);
     // A visit under way may move to another collector: it starts again from "assigned".
     return { collector_id: collectorId, status: collectorId === null ? 'planned' : 'assigned' };
@@ -135,7 +136,7 @@ export function cancelVisit(db: Kysely<Database>, id: number, version: number, n
 export function transitionVisit(db: Kysely<Database>, id: number, to: VisitStatus, version: number, outcome: CheckinOutcome | null | undefined, actor: Actor): Promise<LiveVisit> {
   return changeVisit(db, id, version, actor, async (cur) => {
     assertTransition(id, cur.status, to);
-    if (to === 'assigned' && cur.collector_id === null) throw conflict('no_collector', `visit ${id} has no collector: reassign it to one instead`, { visitId: id });
+    if (to === 'assigned' && cur.collector_id === null) throw refusal(VISIT_REFUSALS, 'visit_has_no_collector', `visit ${id} has no collector: reassign it to one instead`, { visitId: id });
     return { status: to, ...(to === 'planned' ? { collector_id: null } : {}), ...(outcome !== undefined ? { outcome } : {}) };
   });
 }
@@ -150,7 +151,7 @@ export function patchVisit(db: Kysely<Database>, id: number, patch: VisitPatch, 
     if (patch.serviceMinutes !== undefined) set.service_minutes = patch.serviceMinutes;
     if (patch.note !== undefined) set.note = patch.note;
     if (patch.date !== undefined) {
-      if (['completed', 'missed', 'cancelled'].includes(cur.status)) throw conflict('closed' satisfies ReassignConflictCode, `visit ${id} is ${cur.status}; its date can no longer change`, { visitId: id, status: cur.status });
+      if (['completed', 'missed', 'cancelled'].includes(cur.status)) throw refusal(VISIT_REFUSALS, 'closed' satisfies ReassignConflictCode, `visit ${id} is ${cur.status}; its date can no longer change`, { visitId: id, status: cur.status });
       set.visit_date = patch.date;
     }
     return set;

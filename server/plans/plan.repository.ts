@@ -1,9 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { CollectorPlanSettings, DoneVisit, PlanOut, PlanRoute, TeamPlanSettings, TeamPlanSettingsOut, UnassignedVisit } from '../contract/plan.ts';
+import { PLAN_REFUSALS, type CollectorPlanSettings, type DoneVisit, type PlanOut, type PlanRoute, type TeamPlanSettings, type TeamPlanSettingsOut, type UnassignedVisit } from '../contract/plan.ts';
 import type { VisitStatus } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import type { LonLat } from '../routing/matrix/index.ts';
-import { invalid } from '../operations/errors.ts';
+import { refusal } from '../operations/errors.ts';
 import { teamNotFound } from '../operations/missing-team.ts';
 import { visitQuery } from '../operations/visit.repository.ts';
 import { hhmmToMinutes, minutesToHhmm } from './local-time.ts';
@@ -346,12 +346,12 @@ export async function devicesOf(db: Db, collectorIds: readonly number[]): Promis
 
 /** A shift runs within one day: one ending when or before it starts (18:00–08:00) would plan nothing. */
 function assertShift(shift: { start: string; end: string } | null | undefined): void {
-  if (shift && hhmmToMinutes(shift.end) <= hhmmToMinutes(shift.start)) throw invalid('shift_ends_before_start', `shift ${shift.start}–${shift.end} must end after it starts, within the day`);
+  if (shift && hhmmToMinutes(shift.end) <= hhmmToMinutes(shift.start)) throw refusal(PLAN_REFUSALS, 'shift_ends_before_start', `shift ${shift.start}–${shift.end} must end after it starts, within the day`, {});
 }
 
 export async function saveTeamSettings(db: Db, teamId: number, s: TeamPlanSettings): Promise<void> {
   if (s.break && hhmmToMinutes(s.break.start) > hhmmToMinutes(s.break.end)) {
-    throw invalid('break_ends_before_start', `break window ${s.break.start}–${s.break.end} ends before it starts`);
+    throw refusal(PLAN_REFUSALS, 'break_ends_before_start', `break window ${s.break.start}–${s.break.end} ends before it starts`, {});
   }
   assertShift(s.shift);
   const set = {

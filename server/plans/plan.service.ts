@@ -1,12 +1,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import type { OptimizeRequest, PhonePlan, PlanOut, PlanRoute, ReassignConflictCode, ReassignRequest, UnassignedVisit } from '../contract/plan.ts';
+import { PLAN_REFUSALS, type OptimizeRequest, type PhonePlan, type PlanOut, type PlanRoute, type ReassignRequest, type UnassignedVisit } from '../contract/plan.ts';
 import type { VisitOut, VisitStatus } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import { KeyedSerial } from '../lib/keyed-serial.ts';
 import { planTopic } from '../ingest/mqtt-topics.ts';
 import { actorLabel, assertCanWrite, type Actor } from '../operations/actor.ts';
-import { conflict, OperationError } from '../operations/errors.ts';
+import { refusal } from '../operations/errors.ts';
 import type { TravelMatrixProvider } from '../routing/matrix/index.ts';
 import type { SolveOptions } from '../routing/solver/index.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
@@ -93,7 +93,7 @@ export class PlanService {
   async current(teamId: number, date: string): Promise<PlanOut> {
     const team = await loadTeamPlanning(this.deps.db, teamId);
     const plan = await latestPlan(this.deps.db, teamId, date);
-    if (!plan) throw new OperationError(404, `a plan for team ${teamId} on ${date} does not exist`, 'plan_not_found', { teamId, date });
+    if (!plan) throw refusal(PLAN_REFUSALS, 'plan_not_found', `a plan for team ${teamId} on ${date} does not exist`, { teamId, date });
     return this.planOut(plan, team, date, []);
   }
 
@@ -120,7 +120,7 @@ export class PlanService {
       if (missing !== undefined) throw notActiveCollector(missing, teamId);
       const visits = await loadOpenVisits(this.deps.db, teamId, req.date, only, true);
       // A whole day with nothing left to visit would only store an empty plan over the last one.
-      if (visits.length === 0 && only === null) throw new OperationError(422, `team ${teamId} has no open visits on ${req.date} to plan`, 'no_open_visits', { teamId, date: req.date });
+      if (visits.length === 0 && only === null) throw refusal(PLAN_REFUSALS, 'no_open_visits', `team ${teamId} has no open visits on ${req.date} to plan`, { teamId, date: req.date });
       const computed = await this.compute(team, req.date, { collectors, visits, warm: false, evenShare: team.evenShare }, budget(req.options, OPTIMIZE_LIMIT_MS));
       return this.store(actor, team, req.date, 'optimize', visits, computed, only !== null, new Set());
     });
@@ -131,7 +131,7 @@ export class PlanService {
     return this.exclusive(teamId, date, async () => {
       const team = await loadTeamPlanning(this.deps.db, teamId);
       // Only the plan's collectors are re-planned; with no plan, a stored "plan" would hold just them.
-      if (!(await latestPlan(this.deps.db, teamId, date))) throw conflict('no_plan_yet', `team ${teamId} has no plan on ${date} yet; optimize the day first`, { teamId, date });
+      if (!(await latestPlan(this.deps.db, teamId, date))) throw refusal(PLAN_REFUSALS, 'no_plan_yet', `team ${teamId} has no plan on ${date} yet; optimize the day first`, { teamId, date });
       const apply = (tx: Transaction<Database>) => applyReassign(tx, teamId, date, req, actor);
       // The re-plan is computed on the day as the changes leave it, but they commit only with the plan it gives.
       const { changes, open } = await rolledBack(this.deps.db, async (tx) => {
@@ -228,7 +228,7 @@ export class PlanService {
         const current = await tx.selectFrom('visits').select(['id', 'version']).where('id', 'in', [...seenById.keys()]).orderBy('id').forUpdate().execute();
         const versions = new Map(current.map((r) => [r.id, r.version]));
         const moved = seen.find((v) => versions.get(v.id) !== v.version);
-        if (moved) throw new OperationError(409, `visit ${moved.id} changed while the plan was computed; run it again`, 'changed' satisfies ReassignConflictCode);
+        if (moved) throw refusal(PLAN_REFUSALS, 'changed', `visit ${moved.id} changed while the plan was computed; run it again`, {});
       }
       const prev = await latestPlan(tx, team.id, date);
       const routes = new Map<number, string>();
@@ -255,7 +255,7 @@ export class PlanService {
         routed.length ? (await tx.selectFrom('collectors').select('id').where('id', 'in', routed).where('team_id', '=', team.id).where('active', '=', true).forShare().execute()).map((c) => c.id) : [],
       );
       const gone = routed.find((id) => !still.has(id));
-      if (gone !== undefined) throw new OperationError(409, `collector ${gone} left team ${team.id} or was deactivated while the plan was computed; run it again`, 'changed' satisfies ReassignConflictCode);
+      if (gone !== undefined) throw refusal(PLAN_REFUSALS, 'changed', `collector ${gone} left team ${team.id} or was deactivated while the plan was computed; run it again`, {});
       for (const [collectorId, ids] of assign) {
         for (const id of ids) changedVisits.add(id);
         await tx

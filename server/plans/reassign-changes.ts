@@ -1,9 +1,10 @@
 import { sql, type Transaction } from 'kysely';
-import type { ReassignConflictCode, ReassignRequest, UnassignedReasonCode } from '../contract/plan.ts';
+import { PLAN_REFUSALS, type ReassignConflictCode, type ReassignRequest, type UnassignedReasonCode } from '../contract/plan.ts';
+import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import { VISIT_TRANSITIONS } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import { actorLabel, assertCanWrite, type Actor } from '../operations/actor.ts';
-import { invalid, notFound, OperationError } from '../operations/errors.ts';
+import { notFound, refusal } from '../operations/errors.ts';
 import { assertTransition } from '../operations/visit.service.ts';
 import { minutesToHhmm } from './local-time.ts';
 import type { ComputedPlan } from './plan-builder.ts';
@@ -25,11 +26,11 @@ export interface AppliedChanges {
 const OPEN = new Set(['planned', 'assigned', 'en_route', 'arrived']);
 
 /** A 409 with its `reason`, for the board to say what happened rather than blame another dispatcher. */
-const outdated = (message: string, reason: ReassignConflictCode) => new OperationError(409, message, reason);
+const outdated = (message: string, reason: ReassignConflictCode) => refusal(PLAN_REFUSALS, reason, message, {});
 
 /** A collector a plan names that is not an active one of the team: as unknown as one that does not exist. */
 export const notActiveCollector = (collectorId: number, teamId: number) =>
-  new OperationError(404, `active collector ${collectorId} of team ${teamId} does not exist`, 'collector_not_found', { collectorId, teamId });
+  refusal(REQUEST_REFUSALS, 'collector_not_found', `active collector ${collectorId} of team ${teamId} does not exist`, { collectorId, teamId });
 
 /**
  * Applies a dispatcher's reassignment inside `tx` (issue 4), the caller's
@@ -44,11 +45,11 @@ export async function applyReassign(tx: Transaction<Database>, teamId: number, d
   const locks = req.lock ?? [];
   const versioned = [...moves.map((m) => m.visitId), ...cancels.map((c) => c.visitId)];
   const dup = versioned.find((id, i) => versioned.indexOf(id) !== i);
-  if (dup !== undefined) throw invalid('visit_repeated', `visit ${dup} is moved or cancelled more than once in one request`, { visitId: dup });
+  if (dup !== undefined) throw refusal(PLAN_REFUSALS, 'visit_repeated', `visit ${dup} is moved or cancelled more than once in one request`, { visitId: dup });
   const ids = [...new Set([...versioned, ...locks, ...(req.reorder?.visitIds ?? [])])];
-  if (ids.length === 0) throw invalid('nothing_to_change', 'nothing to change: send moves, reorder, lock or cancel');
+  if (ids.length === 0) throw refusal(PLAN_REFUSALS, 'nothing_to_change', 'nothing to change: send moves, reorder, lock or cancel', {});
   const movedVisitId = req.reorder?.movedVisitId;
-  if (movedVisitId !== undefined && !req.reorder!.visitIds.includes(movedVisitId)) throw invalid('moved_visit_not_reordered', `the reorder's moved visit ${movedVisitId} is not one of its visits`, { visitId: movedVisitId });
+  if (movedVisitId !== undefined && !req.reorder!.visitIds.includes(movedVisitId)) throw refusal(PLAN_REFUSALS, 'moved_visit_not_reordered', `the reorder's moved visit ${movedVisitId} is not one of its visits`, { visitId: movedVisitId });
   assertCanWrite(actor, teamId);
 
   const rows = await tx
@@ -62,7 +63,7 @@ export async function applyReassign(tx: Transaction<Database>, teamId: number, d
   for (const id of ids) {
     const r = byId.get(id);
     if (!r || r.team_id !== teamId) throw notFound('visit', id);
-    if (r.date !== date) throw invalid('visit_of_other_date', `visit ${id} is planned for ${r.date}, not ${date}`, { visitId: id, date: r.date });
+    if (r.date !== date) throw refusal(PLAN_REFUSALS, 'visit_of_other_date', `visit ${id} is planned for ${r.date}, not ${date}`, { visitId: id, date: r.date });
   }
   const stale = (id: number, version: number) => {
     const r = byId.get(id)!;
@@ -182,7 +183,7 @@ export function assertChangesKept(req: ReassignRequest, computed: ComputedPlan, 
   const left = new Map(computed.unassigned.map((u) => [u.visit.id, u.reason]));
   for (const m of req.moves ?? []) {
     const reason = left.get(m.visitId);
-    if (reason) throw new OperationError(422, `visit ${m.visitId} cannot go to collector ${m.toCollectorId}: ${WHY_NOT[reason]}`, reason);
+    if (reason) throw refusal(PLAN_REFUSALS, reason, `visit ${m.visitId} cannot go to collector ${m.toCollectorId}: ${WHY_NOT[reason]}`, {});
   }
   // No other visit gives way to a moved one: a visit the receiving route held in the plan that the re-plan
   // leaves out means the route has no room for the move. (Left out of a route that only gave a visit away,
@@ -193,11 +194,11 @@ export function assertChangesKept(req: ReassignRequest, computed: ComputedPlan, 
   for (const { visit, reason } of computed.unassigned) {
     const incoming = visit.collectorId === null ? undefined : receiving.get(visit.collectorId);
     if (incoming === undefined || moved.has(visit.id) || visit.sequence === null) continue;
-    throw new OperationError(422, `visit ${incoming} cannot go to collector ${visit.collectorId}: visit ${visit.id} would have to leave the route (${WHY_NOT[reason]})`, reason);
+    throw refusal(PLAN_REFUSALS, reason, `visit ${incoming} cannot go to collector ${visit.collectorId}: visit ${visit.id} would have to leave the route (${WHY_NOT[reason]})`, {});
   }
   for (const id of req.lock ?? []) {
     const reason = left.get(id);
-    if (reason) throw new OperationError(422, `visit ${id} cannot be locked where it is: ${WHY_NOT[reason]}`, reason);
+    if (reason) throw refusal(PLAN_REFUSALS, reason, `visit ${id} cannot be locked where it is: ${WHY_NOT[reason]}`, {});
   }
   if (req.reorder) {
     const { collectorId } = req.reorder;
@@ -209,7 +210,7 @@ export function assertChangesKept(req: ReassignRequest, computed: ComputedPlan, 
     if (at >= 0) {
       const v = visits.find((x) => x.id === visitIds[at]);
       const window = v && v.windowStartMin !== null && v.windowEndMin !== null ? `within its window ${minutesToHhmm(v.windowStartMin)}–${minutesToHhmm(v.windowEndMin)}` : 'before the end of the shift';
-      throw new OperationError(422, `that order cannot be kept: visit ${visitIds[at]}, at place ${at + 1}, would not be reached ${window}`, 'window');
+      throw refusal(PLAN_REFUSALS, 'window', `that order cannot be kept: visit ${visitIds[at]}, at place ${at + 1}, would not be reached ${window}`, {});
     }
   }
 }
