@@ -1,0 +1,98 @@
+import type { PlanOut, PlanStop } from '$contract/plan.ts';
+import type { TimeWindow, VisitOut, VisitStatus } from '$contract/visit.ts';
+import { OPEN_STATUSES, routeDay } from '../board/board-plan.ts';
+import { HIGH_PRIORITY } from '../map/operations-layers.ts';
+
+/** `next`: the first stop still open; `pending`: open after it; `done`: completed; `missed`: not done. */
+export type OwnStopState = 'next' | 'pending' | 'done' | 'missed';
+
+export interface OwnStop {
+  visitId: number;
+  /** Its place in the day, from 1: the visits finished first (as the board's column shows them), then the open ones in the plan's order. */
+  number: number;
+  accountName: string;
+  address: string;
+  state: OwnStopState;
+  status: VisitStatus;
+  /** When the visit is planned to start (the plan's ETA); null for a visit done before this version of the plan, which has none. */
+  etaMs: number | null;
+  /** When a finished visit was done, if known. */
+  doneAtMs: number | null;
+  window: TimeWindow | null;
+  highPriority: boolean;
+}
+
+export interface OwnRoute {
+  /** The plan's time zone, the team's: the ETAs are read in it, as the board reads them. */
+  timeZone: string;
+  stops: OwnStop[];
+}
+
+/**
+ * The collector's day in order, from their team's current plan and the wall's live visits: what the
+ * wall of a collector lists under "Tu ruta de hoy". Null when no plan has a route for them.
+ *
+ * `visits` is the wall's: a collector's wall holds only their own visits of today (operations.svelte.ts
+ * drops a visit moved to someone else, records.ts `viewerHolds`), so a stop whose visit is not there, or is
+ * there as another collector's or cancelled, has left their day, whatever the plan (which may not have
+ * arrived yet) still says. Of the plan's copy and the live visit, the newer version tells the status.
+ */
+export function ownRoute(plans: Iterable<PlanOut>, collectorId: number | null, visits: ReadonlyMap<number, VisitOut>): OwnRoute | null {
+  if (collectorId === null) return null;
+  for (const plan of plans) {
+    const route = plan.routes.find((r) => r.collectorId === collectorId);
+    if (!route) continue;
+    const current = (visitId: number, version: number): VisitOut | null => {
+      const v = visits.get(visitId);
+      return v && v.version >= version ? v : null;
+    };
+    const stillOurs = (visitId: number, version: number): boolean => {
+      const v = visits.get(visitId);
+      if (!v) return false;
+      const now = current(visitId, version);
+      return now === null || (now.collectorId === collectorId && now.status !== 'cancelled');
+    };
+    const statusOf = (stop: PlanStop): VisitStatus => current(stop.visitId, stop.visitVersion)?.status ?? stop.status;
+    const doneAtOf = (visitId: number, fromPlan: string | undefined): number | null => {
+      if (fromPlan !== undefined) return Date.parse(fromPlan);
+      const v = visits.get(visitId);
+      return v && !OPEN_STATUSES.has(v.status) ? Date.parse(v.updatedAt) : null;
+    };
+    const kept = {
+      ...route,
+      stops: route.stops.filter((s) => stillOurs(s.visitId, s.visitVersion) && statusOf(s) !== 'cancelled'),
+      done: (route.done ?? []).filter((d) => stillOurs(d.visitId, d.visitVersion)),
+    };
+    const { finished, open } = routeDay(kept, statusOf, doneAtOf);
+    const priorityOf = (visitId: number, fromPlan?: number) => current(visitId, 0)?.priority ?? fromPlan ?? 0;
+    const etaOf = new Map(route.stops.map((s) => [s.visitId, Date.parse(s.eta)]));
+    const stops: OwnStop[] = [
+      ...finished
+        .filter((f) => f.status !== 'cancelled')
+        .map((f) => ({
+          visitId: f.visitId,
+          accountName: f.accountName,
+          address: f.address,
+          state: (f.status === 'completed' ? 'done' : 'missed') as OwnStopState,
+          status: f.status,
+          etaMs: etaOf.get(f.visitId) ?? null,
+          doneAtMs: f.doneAtMs,
+          window: f.window,
+          highPriority: priorityOf(f.visitId) >= HIGH_PRIORITY,
+        })),
+      ...open.map((s, k) => ({
+        visitId: s.visitId,
+        accountName: s.accountName,
+        address: s.address,
+        state: (k === 0 ? 'next' : 'pending') as OwnStopState,
+        status: statusOf(s),
+        etaMs: Date.parse(s.eta),
+        doneAtMs: null,
+        window: s.window,
+        highPriority: priorityOf(s.visitId, s.priority) >= HIGH_PRIORITY,
+      })),
+    ].map((s, k) => ({ ...s, number: k + 1 }));
+    return { timeZone: plan.timeZone, stops };
+  }
+  return null;
+}
