@@ -1,0 +1,122 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlanOut } from '../../server/contract/plan.ts';
+import { daytimeZone } from '../../server/demo/demo-day.ts';
+import { DEMO_COLLECTOR_LOGIN, DEMO_PASSWORD, seedDemo } from '../../server/demo/seed-demo.ts';
+import { localDate, seedPortfolio } from '../../server/demo/seed-portfolio.ts';
+import { saveTeamSettings } from '../../server/plans/plan.repository.ts';
+import { createCollector } from '../../server/operations/testing/fixtures.ts';
+import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+/**
+ * A collector reads their day in order on their own wall: the optimizer's stops with their ETAs, the next
+ * one marked, and a visit the dispatcher moves to a teammate leaves the list live, with no reload.
+ */
+const TIME_ZONE = daytimeZone();
+const NEWCOMER = { email: 'nuevo@ronda.local', name: 'Nuevo Cobrador', password: 'pw-123456' };
+
+let t: TestServer;
+let browser: Browser;
+let date: string;
+let dispatcher: string;
+let collectorId: number;
+
+const planNow = async (): Promise<PlanOut> => {
+  const r = await t.api('GET', `/api/plans/${date}`, undefined, dispatcher);
+  expect(r.status).toBe(200);
+  return r.body;
+};
+const clockOf = (iso: string) => new Intl.DateTimeFormat('es-MX', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.parse(iso));
+/** What each row of the list says, top to bottom: number, debtor, time and state. */
+const rows = (page: Page) =>
+  page
+    .getByRole('region', { name: 'Tu ruta de hoy', exact: true })
+    .locator('ol > li')
+    .evaluateAll((els) =>
+      els.map((li) => [li.querySelector('.number')?.textContent?.trim(), li.querySelector('.name')?.textContent?.trim(), li.querySelector('time')?.textContent?.trim(), li.querySelector('.state')?.textContent?.trim()].join(' | ')),
+    );
+/** What the list should say for the plan's open stops of the collector (none is done yet in this test). */
+const expected = (plan: PlanOut) =>
+  plan.routes
+    .find((r) => r.collectorId === collectorId)!
+    .stops.map((s, k) => [String(k + 1), s.accountName, clockOf(s.eta), k === 0 ? 'Siguiente' : 'Pendiente'].join(' | '));
+
+beforeAll(async () => {
+  t = await startTestServer({ TIME_ZONE }, undefined, { city: true });
+  await seedDemo(t.server.dbh.db, t.server.auth, 8, TIME_ZONE);
+  for (const team of (await t.api('GET', '/api/teams')).body.teams) await saveTeamSettings(t.server.dbh.db, team.id, { maxVisitsPerCollector: 7 });
+  await seedPortfolio(t.server.dbh.db, t.server.plans, { timeZone: TIME_ZONE, accountsPerTeam: 30, visitsPerCollector: 4, log: t.server.log });
+  date = localDate(TIME_ZONE);
+  const login = await t.api('POST', '/api/auth/login', { email: 'despacho@ronda.local', password: DEMO_PASSWORD }, null);
+  dispatcher = login.body.token;
+  const collector = await t.api('POST', '/api/auth/login', { email: DEMO_COLLECTOR_LOGIN, password: DEMO_PASSWORD }, null);
+  collectorId = collector.body.user.collectorId;
+  // A collector of the same team who joined after the day was planned: no route of theirs.
+  const newcomer = await createCollector(t, NEWCOMER.name, login.body.user.teamId);
+  await t.server.auth.createUser({ ...NEWCOMER, role: 'collector', teamId: login.body.user.teamId, collectorId: newcomer });
+  browser = await launchBrowser();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe("a collector's route on their wall in Chromium", () => {
+  it('lists their stops in the plan order with their ETAs, and drops a visit moved to a teammate live', { timeout: 150_000 }, async () => {
+    const plan = await planNow();
+    const mine = plan.routes.find((r) => r.collectorId === collectorId)!;
+    expect(mine.stops.length, 'the demo plans a few visits for them').toBeGreaterThanOrEqual(3);
+
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const errors = watchErrors(page);
+    await logIn(page, t.baseUrl, DEMO_COLLECTOR_LOGIN, DEMO_PASSWORD);
+    await expect.poll(() => rows(page), { timeout: 30_000 }).toEqual(expected(plan));
+    // Between their alerts and their status, as a real ordered list; the next stop is marked for assistive technology too.
+    const order = await page.locator('aside.side > section h2').allInnerTexts();
+    expect(order.map((h) => h.trim())).toEqual(['Eventos abiertos', 'Tu ruta de hoy', 'Tu estado']);
+    const section = page.getByRole('region', { name: 'Tu ruta de hoy', exact: true });
+    expect(await section.locator('li[aria-current=step] .name').innerText()).toBe(mine.stops[0].accountName);
+    expect(await section.locator('li').nth(1).locator('.address').innerText()).toBe(mine.stops[1].address);
+    const high = mine.stops.filter((s) => s.priority >= 70).map((s) => s.accountName);
+    expect((await section.locator('li', { hasText: 'Prioridad alta' }).locator('.name').allInnerTexts()).sort()).toEqual(high.sort());
+
+    // The dispatcher gives their second stop to the teammate with the lightest route; the page is not reloaded.
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    const moved = mine.stops[1];
+    const to = plan.routes.filter((r) => r.collectorId !== collectorId).sort((a, b) => a.stops.length - b.stops.length)[0].collectorId;
+    const answer = await t.api('POST', `/api/plans/${date}/reassign`, { moves: [{ visitId: moved.visitId, toCollectorId: to, version: moved.visitVersion }] }, dispatcher);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const after = await planNow();
+    expect(after.routes.find((r) => r.collectorId === collectorId)!.stops.map((s) => s.visitId)).not.toContain(moved.visitId);
+    await expect.poll(() => rows(page), { timeout: 30_000 }).toEqual(expected(after));
+    expect((await rows(page)).join('\n')).not.toContain(moved.accountName);
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+
+    // In English too.
+    await page.getByRole('button', { name: 'English' }).click();
+    const english = page.getByRole('region', { name: 'Your route today', exact: true });
+    expect(await english.locator('li[aria-current=step] .state').innerText()).toBe('Next');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says so when they have no route today, and is not on the dispatcher’s wall', { timeout: 90_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const errors = watchErrors(page);
+    await logIn(page, t.baseUrl, NEWCOMER.email, NEWCOMER.password);
+    const section = page.getByRole('region', { name: 'Tu ruta de hoy', exact: true });
+    await expect.poll(() => section.locator('.note').innerText().catch(() => ''), { timeout: 30_000 }).toBe('Aún no tienes ruta para hoy.');
+    expect(await section.locator('li').count()).toBe(0);
+    await page.close();
+
+    const team = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const teamErrors = watchErrors(team);
+    await logIn(team, t.baseUrl, 'despacho@ronda.local', DEMO_PASSWORD);
+    await team.locator('li button .name').first().waitFor({ timeout: 30_000 });
+    expect((await team.locator('aside.side > section h2').allInnerTexts()).map((h) => h.trim())).toEqual(['Eventos abiertos', 'Cobradores']);
+    expect([...errors, ...teamErrors]).toEqual([]);
+    await team.close();
+  });
+});
