@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanOut } from '../../server/contract/plan.ts';
@@ -92,6 +93,21 @@ describe("a collector's route on their wall in Chromium", () => {
     expect(after.routes.find((r) => r.collectorId === collectorId)!.stops.map((s) => s.visitId)).not.toContain(moved.visitId);
     await expect.poll(() => rows(page), { timeout: 30_000 }).toEqual(expected(after));
     expect((await rows(page)).join('\n')).not.toContain(moved.accountName);
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+
+    // They record their first two stops (the debtor refused at one, nobody home at the other): done and not done, in
+    // words, and the third is next; live too. Only names and states: a re-plan may follow a check-in.
+    const [first, second, third] = after.routes.find((r) => r.collectorId === collectorId)!.stops;
+    for (const [k, [stop, outcome]] of ([[first, 'refused'], [second, 'absent']] as const).entries()) {
+      const checkin = { id: randomUUID(), visitId: stop.visitId, ts: new Date(Date.now() - (60 - k * 30) * 1000).toISOString(), lat: stop.lat, lon: stop.lon, outcome };
+      const recorded = await t.api('POST', '/api/checkins', checkin, dispatcher);
+      expect(recorded.status, JSON.stringify(recorded.body)).toBe(201);
+    }
+    const states = async () => (await rows(page)).slice(0, 3).map((r) => r.split(' | ').filter((_, i) => i !== 2).join(' | '));
+    await expect
+      .poll(states, { timeout: 30_000 })
+      .toEqual([`1 | ${first.accountName} | Realizada`, `2 | ${second.accountName} | No realizada`, `3 | ${third.accountName} | Siguiente`]);
+    expect(await section.locator('header .count').innerText()).toBe(`2 de ${after.routes.find((r) => r.collectorId === collectorId)!.stops.length}`);
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 
     // In English too.
