@@ -134,7 +134,7 @@ describe('the dashboard of a collector in Chromium', () => {
     }
   });
 
-  it("speaks of them, not of a team, and gives the side column to their alerts; their supervisor's wall is the team's", { timeout: 90_000 }, async () => {
+  it("speaks of them, not of a team, and gives the side column to their alerts and their route; their supervisor's wall is the team's", { timeout: 90_000 }, async () => {
     for (const [who, team] of [[ANA, false], [SARA, true]] as const) {
       const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
       const errors = watchErrors(page);
