@@ -65,6 +65,42 @@ afterAll(async () => {
 });
 
 describe("a collector's route on their wall in Chromium", () => {
+  it('shows a stop on the map when they choose it from the list', { timeout: 120_000 }, async () => {
+    const mine = (await planNow()).routes.find((r) => r.collectorId === collectorId)!;
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const errors = watchErrors(page);
+    await logIn(page, t.baseUrl, DEMO_COLLECTOR_LOGIN, DEMO_PASSWORD);
+    const section = page.getByRole('region', { name: 'Tu ruta de hoy', exact: true });
+    await expect.poll(() => rows(page), { timeout: 30_000 }).toEqual(expected(await planNow()));
+    const canvas = (await page.locator('canvas.maplibregl-canvas').boundingBox())!;
+    // The middle of the map: where the chosen stop's pin lands (the list's button flies there).
+    const middle = { x: canvas.x + canvas.width / 2 - 8, y: canvas.y + canvas.height / 2 - 8, width: 16, height: 16 };
+    /**
+     * Pixels of an open visit's pin there: light grey-blue (operations-layers.ts VISIT_COLORS `assigned`, #cbd5e1,
+     * drawn at 0.9 opacity over the streets or the route, so only near it), far lighter than the dark streets.
+     */
+    const pinAtMiddle = async () =>
+      page.evaluate(async (b64) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${b64}`;
+        await img.decode();
+        const ctx = new OffscreenCanvas(img.width, img.height).getContext('2d')!;
+        ctx.drawImage(img, 0, 0);
+        const { data } = ctx.getImageData(0, 0, img.width, img.height);
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - 0xcb) + Math.abs(data[i + 1] - 0xd5) + Math.abs(data[i + 2] - 0xe1) < 60) n++;
+        return n;
+      }, (await page.screenshot({ clip: middle, scale: 'css' })).toString('base64'));
+    // The last stop, then the first: two places, so a map that stayed put cannot pass both.
+    for (const stop of [mine.stops.at(-1)!, mine.stops[0]]) {
+      expect(stop.status).toBe('assigned');
+      await section.locator(`li[data-visit-id="${stop.visitId}"] button`).click();
+      await expect.poll(pinAtMiddle, { timeout: 30_000, message: stop.accountName }).toBeGreaterThan(20);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('lists their stops in the plan order with their ETAs, and drops a visit moved to a teammate live', { timeout: 150_000 }, async () => {
     const plan = await planNow();
     const mine = plan.routes.find((r) => r.collectorId === collectorId)!;

@@ -250,6 +250,7 @@ export const en: Record<MessageKey, string> = {
   'ownRoute.progressTitle': 'Visits closed of those in your day',
   'ownRoute.eta': 'Planned arrival',
   'ownRoute.doneAt': 'Closed at',
+  'ownRoute.showOnMap': 'Show on the map',
   'ownRoute.state.next': 'Next',
   'ownRoute.state.pending': 'Pending',
   'ownRoute.state.done': 'Done',

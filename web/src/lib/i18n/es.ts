@@ -249,6 +249,7 @@ export const es = {
   'ownRoute.progressTitle': 'Visitas cerradas de las de tu día',
   'ownRoute.eta': 'Llegada prevista',
   'ownRoute.doneAt': 'Cerrada a las',
+  'ownRoute.showOnMap': 'Ver en el mapa',
   'ownRoute.state.next': 'Siguiente',
   'ownRoute.state.pending': 'Pendiente',
   'ownRoute.state.done': 'Realizada',

@@ -134,6 +134,21 @@ describe('ownRoute', () => {
     expect(r!.stops.map((s) => s.etaMs)).toEqual([null, null, Date.parse('2030-03-12T16:20:00.000Z')]);
   });
 
+  it('says where each stop is, for the map: the plan\'s place, else the live visit\'s, else none', () => {
+    const placed = plan([route(ME, [{ ...stop(11, 1, '2030-03-12T16:20:00.000Z'), lon: -103.3, lat: 20.7 }], [
+      { visitId: 12, visitVersion: 4, accountId: 12, accountName: 'Deudor 12', address: 'Calle 12', lat: 20.6, lon: -103.2, status: 'completed', window: null, doneAt: '2030-03-12T15:10:00.000Z' },
+      { visitId: 10, visitVersion: 4, accountId: 10, accountName: 'Deudor 10', address: 'Calle 10', lat: null, lon: null, status: 'missed', window: null, doneAt: '2030-03-12T15:30:00.000Z' },
+    ])]);
+    const r = ownRoute([placed], ME, visitsOf(visit(11), visit(12, { status: 'completed', version: 4 }), visit(10, { status: 'missed', version: 4, lat: null, lon: null })));
+    expect(r!.stops.map((s) => [s.visitId, s.at])).toEqual([
+      [12, [-103.2, 20.6]],
+      [10, null],
+      [11, [-103.3, 20.7]],
+    ]);
+    const fromVisit = ownRoute([placed], ME, visitsOf(visit(11), visit(12, { status: 'completed', version: 4 }), visit(10, { status: 'missed', version: 4, lat: 20.5, lon: -103.1 })));
+    expect(fromVisit!.stops.find((s) => s.visitId === 10)!.at).toEqual([-103.1, 20.5]);
+  });
+
   it('drops a stop whose visit was moved to another collector or cancelled, before the new plan arrives', () => {
     const moved = ownRoute([day], ME, visitsOf(visit(10, { priority: 80, collectorId: OTHER, version: 3 }), visit(11), visit(12)));
     expect(summary(moved)).toEqual(['1:12:next', '2:11:pending']);

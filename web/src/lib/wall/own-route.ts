@@ -20,6 +20,8 @@ export interface OwnStop {
   doneAtMs: number | null;
   window: TimeWindow | null;
   highPriority: boolean;
+  /** Where the visit is ([lon, lat]), for the map to show it; null when neither the plan nor the visit says. */
+  at: [number, number] | null;
 }
 
 export interface OwnRoute {
@@ -66,6 +68,13 @@ export function ownRoute(plans: Iterable<PlanOut>, collectorId: number | null, v
     const { finished, open } = routeDay(kept, statusOf, doneAtOf);
     const priorityOf = (visitId: number, fromPlan?: number) => current(visitId, 0)?.priority ?? fromPlan ?? 0;
     const etaOf = new Map(route.stops.map((s) => [s.visitId, Date.parse(s.eta)]));
+    // Where each visit is: the plan's stops and the visits it no longer routes (done before it) say it, else the live visit.
+    const placeOf = new Map<number, [number, number]>();
+    const place = (visitId: number, lon: number | null, lat: number | null) => lon !== null && lat !== null && placeOf.set(visitId, [lon, lat]);
+    for (const v of visits.values()) place(v.id, v.lon, v.lat);
+    for (const d of route.done ?? []) place(d.visitId, d.lon, d.lat);
+    for (const s of route.stops) place(s.visitId, s.lon, s.lat);
+    const atOf = (visitId: number): [number, number] | null => placeOf.get(visitId) ?? null;
     const stops: OwnStop[] = [
       ...finished
         .filter((f) => f.status !== 'cancelled')
@@ -79,6 +88,7 @@ export function ownRoute(plans: Iterable<PlanOut>, collectorId: number | null, v
           doneAtMs: f.doneAtMs,
           window: f.window,
           highPriority: priorityOf(f.visitId) >= HIGH_PRIORITY,
+          at: atOf(f.visitId),
         })),
       ...open.map((s, k) => ({
         visitId: s.visitId,
@@ -90,6 +100,7 @@ export function ownRoute(plans: Iterable<PlanOut>, collectorId: number | null, v
         doneAtMs: null,
         window: s.window,
         highPriority: priorityOf(s.visitId, s.priority) >= HIGH_PRIORITY,
+        at: atOf(s.visitId),
       })),
     ].map((s, k) => ({ ...s, number: k + 1 }));
     return { timeZone: plan.timeZone, stops };
