@@ -7,7 +7,7 @@ import { DEMO_COLLECTOR_LOGIN, DEMO_PASSWORD, seedDemo } from '../../server/demo
 import { localDate, seedPortfolio } from '../../server/demo/seed-portfolio.ts';
 import { saveTeamSettings } from '../../server/plans/plan.repository.ts';
 import { createCollector } from '../../server/operations/testing/fixtures.ts';
-import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { countColours, launchBrowser, logIn, watchErrors } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 /**
@@ -75,22 +75,9 @@ describe("a collector's route on their wall in Chromium", () => {
     const canvas = (await page.locator('canvas.maplibregl-canvas').boundingBox())!;
     // The middle of the map: where the chosen stop's pin lands (the list's button flies there).
     const middle = { x: canvas.x + canvas.width / 2 - 8, y: canvas.y + canvas.height / 2 - 8, width: 16, height: 16 };
-    /**
-     * Pixels of an open visit's pin there: light grey-blue (operations-layers.ts VISIT_COLORS `assigned`, #cbd5e1,
-     * drawn at 0.9 opacity over the streets or the route, so only near it), far lighter than the dark streets.
-     */
-    const pinAtMiddle = async () =>
-      page.evaluate(async (b64) => {
-        const img = new Image();
-        img.src = `data:image/png;base64,${b64}`;
-        await img.decode();
-        const ctx = new OffscreenCanvas(img.width, img.height).getContext('2d')!;
-        ctx.drawImage(img, 0, 0);
-        const { data } = ctx.getImageData(0, 0, img.width, img.height);
-        let n = 0;
-        for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - 0xcb) + Math.abs(data[i + 1] - 0xd5) + Math.abs(data[i + 2] - 0xe1) < 60) n++;
-        return n;
-      }, (await page.screenshot({ clip: middle, scale: 'css' })).toString('base64'));
+    // An open visit's pin there: VISIT_COLORS `assigned` (#cbd5e1, operations-layers.ts), drawn at 0.9 opacity over the
+    // streets or the route, so only near that colour; the dark streets and the route are far from it.
+    const pinAtMiddle = async () => (await countColours(page, await page.screenshot({ clip: middle, scale: 'css' }), [[0xcb, 0xd5, 0xe1]], 60))[0];
     // The last stop, then the first: two places, so a map that stayed put cannot pass both.
     for (const stop of [mine.stops.at(-1)!, mine.stops[0]]) {
       expect(stop.status).toBe('assigned');
@@ -143,7 +130,7 @@ describe("a collector's route on their wall in Chromium", () => {
     await expect
       .poll(states, { timeout: 30_000 })
       .toEqual([`1 | ${first.accountName} | Realizada`, `2 | ${second.accountName} | No realizada`, `3 | ${third.accountName} | Siguiente`]);
-    expect(await section.locator('header .count').innerText()).toBe(`2 de ${after.routes.find((r) => r.collectorId === collectorId)!.stops.length}`);
+    expect(await section.locator('header .side-section-count').innerText()).toBe(`2 de ${after.routes.find((r) => r.collectorId === collectorId)!.stops.length}`);
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 
     // In English too.
@@ -159,7 +146,7 @@ describe("a collector's route on their wall in Chromium", () => {
     const errors = watchErrors(page);
     await logIn(page, t.baseUrl, NEWCOMER.email, NEWCOMER.password);
     const section = page.getByRole('region', { name: 'Tu ruta de hoy', exact: true });
-    await expect.poll(() => section.locator('.note').innerText().catch(() => ''), { timeout: 30_000 }).toBe('Aún no tienes ruta para hoy.');
+    await expect.poll(() => section.locator('.side-section-note').innerText().catch(() => ''), { timeout: 30_000 }).toBe('Aún no tienes ruta para hoy.');
     expect(await section.locator('li').count()).toBe(0);
     await page.close();
 

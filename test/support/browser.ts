@@ -87,10 +87,13 @@ export const MARKER_RGB: readonly (readonly number[])[] = [
   [0xfb, 0xbf, 0x24],
 ];
 
-/** Pixels of a screenshot within a small distance of each colour (decoded in the page: no image library here). */
-export async function countColours(page: Page, png: Buffer, colours: readonly (readonly number[])[]): Promise<number[]> {
+/**
+ * Pixels of a screenshot within `tolerance` (the sum of the channels' differences) of each colour (decoded in
+ * the page: no image library here). A colour drawn translucent needs a wider tolerance than 12.
+ */
+export async function countColours(page: Page, png: Buffer, colours: readonly (readonly number[])[], tolerance = 12): Promise<number[]> {
   return page.evaluate(
-    async ({ b64, colours }) => {
+    async ({ b64, colours, tolerance }) => {
       const img = new Image();
       img.src = `data:image/png;base64,${b64}`;
       await img.decode();
@@ -100,11 +103,11 @@ export async function countColours(page: Page, png: Buffer, colours: readonly (r
       const n = colours.map(() => 0);
       for (let i = 0; i < data.length; i += 4) {
         colours.forEach(([r, g, b], k) => {
-          if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 12) n[k]++;
+          if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < tolerance) n[k]++;
         });
       }
       return n;
     },
-    { b64: png.toString('base64'), colours },
+    { b64: png.toString('base64'), colours, tolerance },
   );
 }
