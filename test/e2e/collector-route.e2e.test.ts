@@ -65,7 +65,7 @@ afterAll(async () => {
 });
 
 describe("a collector's route on their wall in Chromium", () => {
-  it('shows a stop on the map when they choose it from the list', { timeout: 120_000 }, async () => {
+  it('shows a stop on the map, numbered as in the list, when they choose it there', { timeout: 120_000 }, async () => {
     const mine = (await planNow()).routes.find((r) => r.collectorId === collectorId)!;
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     const errors = watchErrors(page);
@@ -77,12 +77,28 @@ describe("a collector's route on their wall in Chromium", () => {
     const middle = { x: canvas.x + canvas.width / 2 - 8, y: canvas.y + canvas.height / 2 - 8, width: 16, height: 16 };
     // An open visit's pin there: VISIT_COLORS `assigned` (#cbd5e1, operations-layers.ts), drawn at 0.9 opacity over the
     // streets or the route, so only near that colour; the dark streets and the route are far from it.
-    const pinAtMiddle = async () => (await countColours(page, await page.screenshot({ clip: middle, scale: 'css' }), [[0xcb, 0xd5, 0xe1]], 60))[0];
+    const PIN: [number, number, number] = [0xcb, 0xd5, 0xe1];
+    const pinAtMiddle = async () => (await countColours(page, await page.screenshot({ clip: middle, scale: 'css' }), [PIN], 60))[0];
+    // Their stops' pins carry the list's numbers: a numbered pin is 10 px in radius whatever its priority, so its colour
+    // reaches 8–10 px from its centre, where an unnumbered pin (at most 8 px, then its dark or orange edge) has none;
+    // and its number is dark (#05080f) within the middle, inside the pin (the map's background is #0b1220, out of tolerance).
+    const cx = Math.round(canvas.x + canvas.width / 2);
+    const cy = Math.round(canvas.y + canvas.height / 2);
+    const rim = async () => {
+      let n = 0;
+      for (const [dx, dy] of [[8, -1], [-10, -1], [-1, 8], [-1, -10]]) {
+        n += (await countColours(page, await page.screenshot({ clip: { x: cx + dx, y: cy + dy, width: 2, height: 2 }, scale: 'css' }), [PIN], 60))[0];
+      }
+      return n;
+    };
+    const digits = async () => (await countColours(page, await page.screenshot({ clip: { x: cx - 6, y: cy - 6, width: 12, height: 12 }, scale: 'css' }), [[0x05, 0x08, 0x0f]], 20))[0];
     // The last stop, then the first: two places, so a map that stayed put cannot pass both.
     for (const stop of [mine.stops.at(-1)!, mine.stops[0]]) {
       expect(stop.status).toBe('assigned');
       await section.locator(`li[data-visit-id="${stop.visitId}"] button`).click();
       await expect.poll(pinAtMiddle, { timeout: 30_000, message: stop.accountName }).toBeGreaterThan(20);
+      await expect.poll(rim, { timeout: 10_000, message: `${stop.accountName}: a numbered pin` }).toBeGreaterThanOrEqual(8);
+      expect(await digits(), `${stop.accountName}: its number`).toBeGreaterThan(4);
     }
     expect(errors).toEqual([]);
     await page.close();

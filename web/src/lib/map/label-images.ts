@@ -2,6 +2,8 @@ import type { Map as MapLibreMap } from 'maplibre-gl';
 
 const LABEL = 'label:';
 const COUNT = 'count:';
+/** A stop's number on its pin (operations-layers.ts), `stop:3`. */
+export const STOP_NUMBER = 'stop:';
 const nameFont = (pixelRatio: number) => `600 ${12 * pixelRatio}px system-ui, sans-serif`;
 const ageFont = (pixelRatio: number) => `400 ${11 * pixelRatio}px system-ui, sans-serif`;
 
@@ -16,7 +18,8 @@ export interface LabelText {
  * Text on the map without glyphs: the built-in offline style has no font server (the
  * wall may run with no internet, SPEC §4), so collector labels and cluster counts are
  * drawn on a canvas the first time MapLibre asks for an image it does not have
- * (`styleimagemissing`). Symbol collision still applies, so crowded labels hide.
+ * (`styleimagemissing`). Symbol collision still applies, so crowded labels hide (not the
+ * stop numbers, which a collector follows in order).
  */
 export class LabelImages {
   #map: MapLibreMap;
@@ -54,6 +57,7 @@ export class LabelImages {
 
   #draw(id: string): ImageData | null {
     if (id.startsWith(COUNT)) return this.#count(id.slice(COUNT.length));
+    if (id.startsWith(STOP_NUMBER)) return this.#stopNumber(id.slice(STOP_NUMBER.length));
     const text = this.#labelText(id);
     return text ? this.#label(text.name, text.age) : null;
   }
@@ -102,10 +106,20 @@ export class LabelImages {
     return ctx.getImageData(0, 0, w, h);
   }
 
+  /** A cluster's count: white over the cluster's disc. */
   #count(text: string): ImageData {
+    return this.#centred(text, 13, '#f8fafc');
+  }
+
+  /** A stop's number: dark over its pin, whose light status colours carry it (as the list's badge does). */
+  #stopNumber(text: string): ImageData {
+    return this.#centred(text, text.length > 2 ? 9 : 11.5, '#05080f');
+  }
+
+  #centred(text: string, sizePx: number, colour: string): ImageData {
     const r = this.#pixelRatio;
     const ctx = this.#ctx;
-    const font = `700 ${13 * r}px system-ui, sans-serif`;
+    const font = `700 ${sizePx * r}px system-ui, sans-serif`;
     ctx.font = font;
     const w = Math.ceil(ctx.measureText(text).width + 4 * r);
     const h = Math.ceil(16 * r);
@@ -114,7 +128,7 @@ export class LabelImages {
     ctx.font = font;
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'center';
-    ctx.fillStyle = '#f8fafc';
+    ctx.fillStyle = colour;
     ctx.fillText(text, w / 2, h / 2);
     return ctx.getImageData(0, 0, w, h);
   }

@@ -3,12 +3,16 @@ import type { Feature, FeatureCollection, LineString, Point } from 'geojson';
 import type { PlanOut } from '$contract/plan.ts';
 import type { VisitOut, VisitStatus } from '$contract/visit.ts';
 import { splitRoute } from '../wall/route-progress.ts';
+import { STOP_NUMBER } from './label-images.ts';
 import { decodeRoutePath } from './route-polyline.ts';
 import type { TrailFeature } from '../wall/trail.ts';
 
 const ROUTES = 'plan-routes';
 const TRAILS = 'trails';
 export const VISIT_LAYER = 'visits';
+const STOP_NUMBERS = 'visit-numbers';
+/** A numbered pin is this big (px radius), whatever its priority: the number must fit inside. */
+const NUMBERED_RADIUS = 10;
 
 /** Visit pins by status: grey still to do, sky on the way / at the door, green done, red missed. */
 export const VISIT_COLORS: Record<Exclude<VisitStatus, 'cancelled'>, string> = {
@@ -40,6 +44,8 @@ interface VisitProperties {
   team: number;
   status: VisitStatus;
   priority: number;
+  /** Its place in the collector's day, as "Tu ruta de hoy" numbers it: only on a collector's own wall. */
+  number?: number;
 }
 
 const empty = <G extends Point | LineString, P>(): FeatureCollection<G, P> => ({ type: 'FeatureCollection', features: [] });
@@ -55,6 +61,7 @@ export class OperationsLayers {
   #team: number | null = null;
   #plans: readonly PlanOut[] = [];
   #visits: ReadonlyMap<number, VisitOut> = new Map();
+  #numbers: ReadonlyMap<number, number> = new Map();
   /** Decoded polylines by plan id + collector, so a visit update does not decode them again. */
   #paths = new Map<string, [number, number][]>();
 
@@ -97,11 +104,24 @@ export class OperationsLayers {
       source: VISIT_LAYER,
       layout: { 'circle-sort-key': ['get', 'priority'] },
       paint: {
-        'circle-radius': ['interpolate', ['linear'], ['get', 'priority'], 0, 3.5, 100, 8],
+        'circle-radius': ['case', ['has', 'number'], NUMBERED_RADIUS, ['interpolate', ['linear'], ['get', 'priority'], 0, 3.5, 100, 8]],
         'circle-color': visitColor,
         'circle-opacity': 0.9,
         'circle-stroke-color': ['case', ['>=', ['get', 'priority'], HIGH_PRIORITY], '#fb923c', '#05080f'],
         'circle-stroke-width': ['case', ['>=', ['get', 'priority'], HIGH_PRIORITY], 2, 1],
+      },
+    });
+    // Every number shows, however crowded: a collector follows them in order, and a hidden one is a stop skipped.
+    map.addLayer({
+      id: STOP_NUMBERS,
+      type: 'symbol',
+      source: VISIT_LAYER,
+      filter: ['has', 'number'],
+      layout: {
+        'icon-image': ['concat', STOP_NUMBER, ['to-string', ['get', 'number']]],
+        'icon-allow-overlap': true,
+        'icon-ignore-placement': true,
+        'symbol-sort-key': ['get', 'number'],
       },
     });
   }
@@ -123,6 +143,12 @@ export class OperationsLayers {
     this.#drawVisits();
     // The done part of each route follows its visits' statuses.
     this.#drawRoutes();
+  }
+
+  /** A collector's own wall: their stops' numbers (visit id → place in the day) on the pins, as their list has them. */
+  numberStops(numbers: ReadonlyMap<number, number>): void {
+    this.#numbers = numbers;
+    this.#drawVisits();
   }
 
   showTrails(features: TrailFeature[]): void {
@@ -158,7 +184,7 @@ export class OperationsLayers {
       features.push({
         type: 'Feature',
         geometry: { type: 'Point', coordinates: [v.lon, v.lat] },
-        properties: { id: v.id, team: v.teamId, status: v.status, priority: v.priority },
+        properties: { id: v.id, team: v.teamId, status: v.status, priority: v.priority, ...(this.#numbers.has(v.id) && { number: this.#numbers.get(v.id) }) },
       });
     }
     (this.#map.getSource(VISIT_LAYER) as GeoJSONSource).setData({ type: 'FeatureCollection', features });

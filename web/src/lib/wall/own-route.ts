@@ -50,9 +50,7 @@ export function ownRoute(plans: Iterable<PlanOut>, collectorId: number | null, v
     };
     const stillOurs = (visitId: number, version: number): boolean => {
       const v = visits.get(visitId);
-      if (!v) return false;
-      const now = current(visitId, version);
-      return now === null || (now.collectorId === collectorId && now.status !== 'cancelled');
+      return v !== undefined && (v.version < version || (v.collectorId === collectorId && v.status !== 'cancelled'));
     };
     const statusOf = (stop: PlanStop): VisitStatus => current(stop.visitId, stop.visitVersion)?.status ?? stop.status;
     const doneAtOf = (visitId: number, fromPlan: string | undefined): number | null => {
@@ -66,15 +64,17 @@ export function ownRoute(plans: Iterable<PlanOut>, collectorId: number | null, v
       done: (route.done ?? []).filter((d) => stillOurs(d.visitId, d.visitVersion)),
     };
     const { finished, open } = routeDay(kept, statusOf, doneAtOf);
-    const priorityOf = (visitId: number, fromPlan?: number) => current(visitId, 0)?.priority ?? fromPlan ?? 0;
+    const priorityOf = (visitId: number, fromPlan?: number) => visits.get(visitId)?.priority ?? fromPlan ?? 0;
     const etaOf = new Map(route.stops.map((s) => [s.visitId, Date.parse(s.eta)]));
     // Where each visit is: the plan's stops and the visits it no longer routes (done before it) say it, else the live visit.
     const placeOf = new Map<number, [number, number]>();
     const place = (visitId: number, lon: number | null, lat: number | null) => lon !== null && lat !== null && placeOf.set(visitId, [lon, lat]);
-    for (const v of visits.values()) place(v.id, v.lon, v.lat);
     for (const d of route.done ?? []) place(d.visitId, d.lon, d.lat);
     for (const s of route.stops) place(s.visitId, s.lon, s.lat);
-    const atOf = (visitId: number): [number, number] | null => placeOf.get(visitId) ?? null;
+    const atOf = (visitId: number): [number, number] | null => {
+      const v = visits.get(visitId);
+      return placeOf.get(visitId) ?? (v && v.lon !== null && v.lat !== null ? [v.lon, v.lat] : null);
+    };
     const stops: OwnStop[] = [
       ...finished
         .filter((f) => f.status !== 'cancelled')
