@@ -12,7 +12,7 @@ import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 /**
  * A collector reads their day in order on their own wall: the optimizer's stops with their ETAs, the next
- * one marked, and a visit the dispatcher moves to a teammate leaves the list live, with no reload.
+ * one marked, what they collected at each, and a visit the dispatcher moves to a teammate leaves the list live, with no reload.
  */
 const TIME_ZONE = daytimeZone();
 const NEWCOMER = { email: 'nuevo@ronda.local', name: 'Nuevo Cobrador', password: 'pw-123456' };
@@ -147,12 +147,22 @@ describe("a collector's route on their wall in Chromium", () => {
       .poll(states, { timeout: 30_000 })
       .toEqual([`1 | ${first.accountName} | Realizada`, `2 | ${second.accountName} | No realizada`, `3 | ${third.accountName} | Siguiente`]);
     expect(await section.locator('header .side-section-count').innerText()).toBe(`2 de ${after.routes.find((r) => r.collectorId === collectorId)!.stops.length}`);
+
+    // The debtor who refused pays after all, in two goes: the stop says what they collected there, live.
+    for (const amount of [120, 30.5]) {
+      const paid = await t.api('POST', '/api/payments', { id: randomUUID(), visitId: first.visitId, ts: new Date().toISOString(), amount, currency: 'MXN', method: 'cash' }, dispatcher);
+      expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+    }
+    const paidAt = (visitId: number) => section.locator(`li[data-visit-id="${visitId}"] .paid`);
+    await expect.poll(() => paidAt(first.visitId).innerText().catch(() => ''), { timeout: 30_000 }).toBe('Cobrado $150.50');
+    expect(await paidAt(second.visitId).count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 
     // In English too.
     await page.getByRole('button', { name: 'English' }).click();
     const english = page.getByRole('region', { name: 'Your route today', exact: true });
     expect(await english.locator('li[aria-current=step] .state').innerText()).toBe('Next');
+    expect(await english.locator(`li[data-visit-id="${first.visitId}"] .paid`).innerText()).toBe('Collected MX$150.50');
     expect(errors).toEqual([]);
     await page.close();
   });

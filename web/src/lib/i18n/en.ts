@@ -251,6 +251,7 @@ export const en: Record<MessageKey, string> = {
   'ownRoute.eta': 'Planned arrival',
   'ownRoute.doneAt': 'Closed at',
   'ownRoute.showOnMap': 'Show on the map',
+  'ownRoute.paid': 'Collected {amount}',
   'ownRoute.state.next': 'Next',
   'ownRoute.state.pending': 'Pending',
   'ownRoute.state.done': 'Done',

@@ -250,6 +250,7 @@ export const es = {
   'ownRoute.eta': 'Llegada prevista',
   'ownRoute.doneAt': 'Cerrada a las',
   'ownRoute.showOnMap': 'Ver en el mapa',
+  'ownRoute.paid': 'Cobrado {amount}',
   'ownRoute.state.next': 'Siguiente',
   'ownRoute.state.pending': 'Pendiente',
   'ownRoute.state.done': 'Realizada',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { PaymentOut } from '$contract/payment.ts';
 import type { DoneVisit, PlanOut, PlanRoute, PlanStop } from '$contract/plan.ts';
 import type { VisitOut, VisitStatus } from '$contract/visit.ts';
 import { ownRoute } from './own-route.ts';
@@ -157,5 +158,36 @@ describe('ownRoute', () => {
     expect(summary(forgotten)).toEqual(['1:12:next', '2:11:pending']);
     const cancelled = ownRoute([day], ME, visitsOf(visit(10), visit(11), visit(12, { status: 'cancelled', version: 3 })));
     expect(summary(cancelled)).toEqual(['1:10:next', '2:11:pending']);
+  });
+
+  it('says what was collected at each stop, summed per currency, whatever the order the payments came in', () => {
+    let receipt = 0;
+    const payment = (visitId: number | null, ts: string, amount: number, currency = 'MXN'): PaymentOut => ({
+      id: `p${++receipt}`,
+      visitId,
+      accountId: visitId ?? 99,
+      teamId: 1,
+      collectorId: ME,
+      ts,
+      amount,
+      currency,
+      method: 'cash',
+      receiptNumber: receipt,
+      clientReceipt: null,
+    });
+    const payments = [
+      payment(12, '2030-03-12T15:30:00.000Z', 150.5),
+      payment(12, '2030-03-12T15:20:00.000Z', 20, 'USD'),
+      payment(12, '2030-03-12T15:10:00.000Z', 500),
+      // At the office, and at another collector's visit: no stop of theirs.
+      payment(null, '2030-03-12T15:40:00.000Z', 80),
+      payment(20, '2030-03-12T15:40:00.000Z', 80),
+    ];
+    const r = ownRoute([day], ME, visitsOf(visit(12, { status: 'completed', version: 3 }), visit(10, { priority: 80 }), visit(11)), payments);
+    expect(r!.stops.map((s) => [s.visitId, s.paid])).toEqual([
+      [12, [{ currency: 'MXN', amount: 650.5 }, { currency: 'USD', amount: 20 }]],
+      [10, []],
+      [11, []],
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import type { PaymentOut } from '$contract/payment.ts';
 import type { PlanOut, PlanStop } from '$contract/plan.ts';
 import type { TimeWindow, VisitOut, VisitStatus } from '$contract/visit.ts';
 import { OPEN_STATUSES, routeDay } from '../board/board-plan.ts';
@@ -22,6 +23,8 @@ export interface OwnStop {
   highPriority: boolean;
   /** Where the visit is ([lon, lat]), for the map to show it; null when neither the plan nor the visit says. */
   at: [number, number] | null;
+  /** What they collected at it, per currency (in the order first taken); empty for none. */
+  paid: { currency: string; amount: number }[];
 }
 
 export interface OwnRoute {
@@ -38,9 +41,16 @@ export interface OwnRoute {
  * drops a visit moved to someone else, records.ts `viewerHolds`), so a stop whose visit is not there, or is
  * there as another collector's or cancelled, has left their day, whatever the plan (which may not have
  * arrived yet) still says. Of the plan's copy and the live visit, the newer version tells the status.
+ * `payments`: the ones the wall holds (a resend is one payment: its id is kept once, wall/records.ts).
  */
-export function ownRoute(plans: Iterable<PlanOut>, collectorId: number | null, visits: ReadonlyMap<number, VisitOut>): OwnRoute | null {
+export function ownRoute(
+  plans: Iterable<PlanOut>,
+  collectorId: number | null,
+  visits: ReadonlyMap<number, VisitOut>,
+  payments: Iterable<PaymentOut> = [],
+): OwnRoute | null {
   if (collectorId === null) return null;
+  const paidAt = paidByVisit(payments);
   for (const plan of plans) {
     const route = plan.routes.find((r) => r.collectorId === collectorId);
     if (!route) continue;
@@ -89,6 +99,7 @@ export function ownRoute(plans: Iterable<PlanOut>, collectorId: number | null, v
           window: f.window,
           highPriority: priorityOf(f.visitId) >= HIGH_PRIORITY,
           at: atOf(f.visitId),
+          paid: paidAt.get(f.visitId) ?? [],
         })),
       ...open.map((s, k) => ({
         visitId: s.visitId,
@@ -101,9 +112,24 @@ export function ownRoute(plans: Iterable<PlanOut>, collectorId: number | null, v
         window: s.window,
         highPriority: priorityOf(s.visitId, s.priority) >= HIGH_PRIORITY,
         at: atOf(s.visitId),
+        paid: paidAt.get(s.visitId) ?? [],
       })),
     ].map((s, k) => ({ ...s, number: k + 1 }));
     return { timeZone: plan.timeZone, stops };
   }
   return null;
+}
+
+/** The sums taken at each visit, per currency, oldest first: a visit paid in two goes shows its total. */
+function paidByVisit(payments: Iterable<PaymentOut>): Map<number, OwnStop['paid']> {
+  const byVisit = new Map<number, OwnStop['paid']>();
+  const oldestFirst = [...payments].filter((p) => p.visitId !== null).sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts));
+  for (const p of oldestFirst) {
+    const paid = byVisit.get(p.visitId!) ?? [];
+    const same = paid.find((m) => m.currency === p.currency);
+    if (same) same.amount += p.amount;
+    else paid.push({ currency: p.currency, amount: p.amount });
+    byVisit.set(p.visitId!, paid);
+  }
+  return byVisit;
 }

@@ -8,11 +8,14 @@ class RecentPayments {
   list = $state.raw<PaymentOut[]>([]);
   #stops: (() => void)[] = [];
   #loadedAt = 0;
+  #keep = TICKER_SIZE;
 
-  start(): void {
+  /** `keep`: how many of the latest to hold; a collector's wall keeps their day's, for the stops of their route. */
+  start(keep = TICKER_SIZE): void {
     if (this.#stops.length > 0) return;
+    this.#keep = keep;
     this.#stops.push(
-      live.on('payment', (p) => (this.list = mergePayments(this.list, [p]))),
+      live.on('payment', (p) => (this.list = mergePayments(this.list, [p], this.#keep))),
       // The first snapshot follows this start's own load; later ones are reconnections to catch up on.
       live.onSnapshot(() => {
         if (Date.now() - this.#loadedAt > 5000) void this.load();
@@ -29,8 +32,8 @@ class RecentPayments {
   async load(): Promise<void> {
     this.#loadedAt = Date.now();
     try {
-      const { payments } = await api<{ payments: PaymentOut[] }>(`/payments?limit=${TICKER_SIZE}`);
-      this.list = mergePayments(this.list, payments);
+      const { payments } = await api<{ payments: PaymentOut[] }>(`/payments?limit=${this.#keep}`);
+      this.list = mergePayments(this.list, payments, this.#keep);
     } catch {
       // The ticker is a nicety: live payments still arrive; the next reconnection retries.
     }
