@@ -3,6 +3,8 @@ import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import { ACCOUNT_REFUSALS, AccountList, AccountListQuery, AccountOut, AccountPatch, ImportQuery, ImportReport } from '../contract/account.ts';
+import { SCOPE_REFUSALS } from '../contract/auth.ts';
+import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import type { Database } from '../db/database.ts';
 import { getAccount, listAccounts, patchAccount } from '../operations/account.repository.ts';
 import { importAccounts } from '../operations/account-import.ts';
@@ -36,7 +38,15 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
 
   app.get(
     '/api/accounts/:id',
-    { onRequest: readers, schema: { tags: ['accounts'], params: Type.Object({ id: Type.Integer() }), response: { 200: AccountOut, ...Errors } } },
+    {
+      onRequest: readers,
+      schema: {
+        tags: ['accounts'],
+        description: refusalsDoc(REQUEST_REFUSALS, ['account_not_found']),
+        params: Type.Object({ id: Type.Integer() }),
+        response: { 200: AccountOut, ...Errors },
+      },
+    },
     async (req) => getAccount(db, req.params.id, readScope(req.user)),
   );
 
@@ -46,7 +56,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
       onRequest: writers,
       schema: {
         tags: ['accounts'],
-        description: refusalsDoc(ACCOUNT_REFUSALS, ['move_for_admins', 'lat_lon_together']),
+        description: refusalsDoc(ACCOUNT_REFUSALS, ['move_for_admins', 'lat_lon_together'], REQUEST_REFUSALS, ['account_not_found'], SCOPE_REFUSALS, ['team_not_found']),
         params: Type.Object({ id: Type.Integer() }),
         body: AccountPatch,
         response: { 200: AccountOut, ...Errors },
@@ -64,7 +74,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
         description:
           'Body: the CSV file (text/csv, UTF-8 or Windows-1252). Columns: external_id, name, lat, lon, balance_due (required); address, phone, installment_amount, ' +
           'days_past_due, segment, team, currency (optional: a re-import without one keeps the stored value).\n\n' +
-          refusalsDoc(ACCOUNT_REFUSALS, ['notCsv', 'emptyFile', 'missingColumns']),
+          refusalsDoc(ACCOUNT_REFUSALS, ['notCsv', 'emptyFile', 'missingColumns'], SCOPE_REFUSALS, ['team_not_found']),
         querystring: ImportQuery,
         // The file as it is (the parser above), not JSON: the docs showed an application/json string.
         consumes: ['text/csv', 'text/plain'],

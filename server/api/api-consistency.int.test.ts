@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOLS } from '../../device-protocols/messages.ts';
 import { ACCOUNT_REFUSALS } from '../contract/account.ts';
+import { SCOPE_REFUSALS } from '../contract/auth.ts';
 import { CHECKIN_REFUSALS } from '../contract/checkin.ts';
 import { COLLECTOR_REFUSALS } from '../contract/collector.ts';
 import { DEVICE_REFUSALS } from '../contract/device.ts';
 import { PAYMENT_REFUSALS } from '../contract/payment.ts';
 import { PLAN_REFUSALS } from '../contract/plan.ts';
-import type { RefusalTable } from '../contract/refusal.ts';
+import { REQUEST_REFUSALS, type RefusalTable } from '../contract/refusal.ts';
 import { TEAM_REFUSALS } from '../contract/team.ts';
 import { USER_REFUSALS } from '../contract/user.ts';
 import { VISIT_REFUSALS } from '../contract/visit.ts';
@@ -276,6 +277,30 @@ describe('the OpenAPI document', () => {
     for (const [name, table] of Object.entries(tables)) {
       for (const [code, { status }] of Object.entries(table as RefusalTable)) expect(listed.has(`${status} ${code}`), `${name}.${code} is listed by no route`).toBe(true);
     }
+    // The shared codes too, which the common helpers throw (actor.ts, missing-team.ts, notFound), except those no
+    // route's handler gives: the hooks' and the error handler's, on any route, and a device's, over MQTT only.
+    const unlisted: Record<string, string> = {
+      unauthenticated: 'requireUser, on every route with a token (its 401 is documented on each: openapi-refusals.ts)',
+      role_not_allowed: "requireUser, on every route with roles (its 403 likewise)",
+      body_too_large: "Fastify's body limit (app.ts)",
+      unsupported_media_type: "Fastify's content-type parser (app.ts)",
+      invalid_value: "the error handler, for what the database refuses (app.ts)",
+      conflicts_with_stored: 'the error handler likewise',
+      no_route: 'the not-found handler: no route',
+      role_may_not_change: 'assertCanWrite: every route calling it lets only admins, supervisors and dispatchers in',
+      device_of_no_team: 'a device, over MQTT',
+      device_of_other_team: 'a device, over MQTT',
+    };
+    const shared = { REQUEST_REFUSALS, SCOPE_REFUSALS };
+    for (const [name, table] of Object.entries(shared)) {
+      for (const [code, { status }] of Object.entries(table as RefusalTable)) {
+        if (code in unlisted) expect(listed.has(`${status} ${code}`), `${name}.${code} is listed, yet said to be given by no route`).toBe(false);
+        else expect(listed.has(`${status} ${code}`), `${name}.${code} is listed by no route`).toBe(true);
+      }
+    }
+    expect(Object.keys(unlisted).filter((code) => !(code in REQUEST_REFUSALS) && !(code in SCOPE_REFUSALS))).toEqual([]);
+    // Declared once: a family table does not repeat the shared team_not_found (its routes list SCOPE_REFUSALS').
+    for (const [name, table] of Object.entries(tables)) expect(Object.keys(table), name).not.toContain('team_not_found');
   });
 
   it('documents the 403 and 409 of the routes known to answer them', async () => {

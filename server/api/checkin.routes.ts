@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import { CHECKIN_REFUSALS, CheckinIn, CheckinListQuery, CheckinOut, CheckinResult, RejectedRecord } from '../contract/checkin.ts';
+import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import type { Database } from '../db/database.ts';
 import { ownQuery, readScope } from '../operations/actor.ts';
 import { listCheckins, recordCheckin, type CheckinOptions } from '../operations/checkin.service.ts';
@@ -30,7 +31,7 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, 
         tags: ['checkins'],
         description:
           'Idempotent on `id`: a resend answers 200 with `duplicate: true` and changes nothing; another check-in under a used `id` is 409.\n\n' +
-          refusalsDoc(CHECKIN_REFUSALS, ['invalid_ts', 'promise_incomplete', 'id_taken']),
+          refusalsDoc(CHECKIN_REFUSALS, ['invalid_ts', 'promise_incomplete', 'id_taken'], REQUEST_REFUSALS, ['visit_not_found']),
         body: CheckinIn,
         response: { 200: CheckinResult, 201: CheckinResult, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },

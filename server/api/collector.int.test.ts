@@ -116,7 +116,9 @@ describe('adding a collector', () => {
   it('lists in the OpenAPI document the reason codes each collector route may answer', async () => {
     const doc = (await (await fetch(`${t.baseUrl}/api/docs/json`)).json()) as { paths: Record<string, Record<string, { description?: string }>> };
     const codes = (text = '') => [...text.matchAll(/^- \d{3} `([a-z_]+)`/gm)].map((m) => m[1]).sort();
-    expect(codes(doc.paths['/api/collectors']?.post?.description)).toEqual(['collector_name_blank', 'external_id_taken', 'no_team_for_admins', 'not_your_team', 'team_not_found']);
+    expect(codes(doc.paths['/api/collectors']?.post?.description)).toEqual(['collector_name_blank', 'external_id_taken', 'no_team_for_admins', 'not_in_a_team', 'not_your_team', 'team_not_found']);
+    // The shared code (SCOPE_REFUSALS), in its one wording.
+    expect(doc.paths['/api/collectors']?.post?.description).toContain('- 404 `team_not_found` (`values.teamId`): no team has this id');
     expect(codes(doc.paths['/api/collectors/{id}']?.patch?.description)).toEqual(['collector_has_visits', 'collector_name_blank', 'collector_not_found', 'move_for_admins', 'team_not_found']);
     expect(doc.paths['/api/collectors/{id}']?.patch?.description).toContain('- 409 `collector_has_visits` (`values.visits`): moving or deactivating');
   });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { sql, type Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
+import { SCOPE_REFUSALS } from '../contract/auth.ts';
 import { COLLECTOR_REFUSALS, CollectorCreate, CollectorList, CollectorListQuery, CollectorOut, CollectorPatch } from '../contract/collector.ts';
 import { TEAM_REFUSALS, TeamOut } from '../contract/team.ts';
 import type { Database } from '../db/database.ts';
@@ -118,7 +119,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
       onRequest: admins,
       schema: {
         tags: ['collectors'],
-        description: refusalsDoc(COLLECTOR_REFUSALS, ['collector_name_blank', 'no_team_for_admins', 'not_your_team', 'team_not_found', 'external_id_taken']),
+        description: refusalsDoc(COLLECTOR_REFUSALS, ['collector_name_blank', 'no_team_for_admins', 'not_your_team', 'external_id_taken'], SCOPE_REFUSALS, ['not_in_a_team', 'team_not_found']),
         body: CollectorCreate,
         response: { 201: Type.Object({ id: Type.Integer() }), 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
@@ -141,7 +142,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
           '(`active: false`: no longer planned, and their login is deactivated and its sessions end; their devices stay registered). ' +
           'Bringing a collector back (`active: true`) does not bring their login back: an admin does that with PATCH /api/users/{id}. ' +
           "A supervisor changes their own team's collectors only.\n\n" +
-          refusalsDoc(COLLECTOR_REFUSALS, ['collector_not_found', 'collector_name_blank', 'move_for_admins', 'team_not_found', 'collector_has_visits']),
+          refusalsDoc(COLLECTOR_REFUSALS, ['collector_not_found', 'collector_name_blank', 'move_for_admins', 'collector_has_visits'], SCOPE_REFUSALS, ['team_not_found']),
         params: Type.Object({ id: Type.Integer() }),
         body: CollectorPatch,
         response: { 200: CollectorOut, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
@@ -201,7 +202,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
       onRequest: teamAdmins,
       schema: {
         tags: ['teams'],
-        description: refusalsDoc(TEAM_REFUSALS, ['team_not_found', 'team_name_taken', 'unknown_time_zone', 'unknown_currency']),
+        description: refusalsDoc(TEAM_REFUSALS, ['team_name_taken', 'unknown_time_zone', 'unknown_currency'], SCOPE_REFUSALS, ['team_not_found']),
         params: Type.Object({ id: Type.Integer() }),
         body: Type.Partial(Type.Object(TeamFields), { minProperties: 1, additionalProperties: false }),
         response: { 200: TeamOut, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
@@ -239,7 +240,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
       onRequest: teamAdmins,
       schema: {
         tags: ['teams'],
-        description: refusalsDoc(TEAM_REFUSALS, ['team_not_found', 'team_not_empty']),
+        description: refusalsDoc(TEAM_REFUSALS, ['team_not_empty'], SCOPE_REFUSALS, ['team_not_found']),
         params: Type.Object({ id: Type.Integer() }),
         response: { 204: Type.Null(), 404: ErrorBody, 409: ErrorBody },
       },

@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
-import type { SessionUser } from '../contract/auth.ts';
+import { SCOPE_REFUSALS, type SessionUser } from '../contract/auth.ts';
 import { DeviationRulesPatch, DeviationRulesSchema, EventListQuery, EventOut } from '../contract/event.ts';
+import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import type { Database } from '../db/database.ts';
 import type { DeviationService } from '../deviations/deviation.service.ts';
 import { acknowledgeEvent, getEvent, listEvents } from '../deviations/event.repository.ts';
@@ -12,6 +13,7 @@ import { notFound } from '../operations/errors.ts';
 import { assertTeamExists, teamDeletedMeanwhile } from '../operations/missing-team.ts';
 import { DAY_READERS, READERS } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
+import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
 
 const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody };
@@ -42,7 +44,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
 
   app.post(
     '/api/events/:id/ack',
-    { onRequest: requireUser(auth, ACKERS), schema: { tags: ['events'], params: Id, response: { 200: EventOut, ...Errors } } },
+    { onRequest: requireUser(auth, ACKERS), schema: { tags: ['events'], description: refusalsDoc(REQUEST_REFUSALS, ['event_not_found']), params: Id, response: { 200: EventOut, ...Errors } } },
     async (req) => {
       const existing = await getEvent(db, req.params.id);
       if (!existing) throw notFound('event', req.params.id);
@@ -55,7 +57,10 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
 
   app.get(
     '/api/teams/:id/deviation-rules',
-    { onRequest: readers, schema: { tags: ['events'], params: Id, response: { 200: DeviationRulesSchema, ...Errors } } },
+    {
+      onRequest: readers,
+      schema: { tags: ['events'], description: refusalsDoc(SCOPE_REFUSALS, ['not_your_team', 'team_not_found']), params: Id, response: { 200: DeviationRulesSchema, ...Errors } },
+    },
     async (req) => {
       assertCanRead(req.user, req.params.id);
       await assertTeamExists(db, req.params.id);
@@ -66,7 +71,16 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
   // PATCH: the body is merged into the current settings, field by field.
   app.patch(
     '/api/teams/:id/deviation-rules',
-    { onRequest: requireUser(auth, ACKERS), schema: { tags: ['events'], params: Id, body: DeviationRulesPatch, response: { 200: DeviationRulesSchema, ...Errors } } },
+    {
+      onRequest: requireUser(auth, ACKERS),
+      schema: {
+        tags: ['events'],
+        description: refusalsDoc(SCOPE_REFUSALS, ['not_in_a_team', 'not_your_team', 'team_not_found']),
+        params: Id,
+        body: DeviationRulesPatch,
+        response: { 200: DeviationRulesSchema, ...Errors },
+      },
+    },
     async (req) => {
       const teamId = req.params.id;
       assertCanWrite({ kind: 'user', user: req.user }, teamId);

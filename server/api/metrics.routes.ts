@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
-import type { SessionUser } from '../contract/auth.ts';
+import { SCOPE_REFUSALS, type SessionUser } from '../contract/auth.ts';
 import { MetricsQuery, MetricsResponse, MetricsSummaryQuery, MetricsSummaryResponse } from '../contract/metrics.ts';
 import type { Database } from '../db/database.ts';
 import { notYourTeam, ownCollector, readScope } from '../operations/actor.ts';
@@ -12,6 +12,7 @@ import { DAY_READERS } from './account.routes.ts';
 import { metricsToCsv } from '../metrics/metrics-csv.ts';
 import { collectorDayMetrics, collectorDayMetricsJson, metricsSummaryJson, type MetricsFilter } from '../metrics/metrics.repository.ts';
 import { requireUser } from './auth-hook.ts';
+import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
 
 const MAX_DAYS = 366;
@@ -34,11 +35,13 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
     // A collector's figures are their own; the team's and their teammates' are the office's.
     return { from: q.from, to: q.to, teamId: scope ?? q.teamId, collectorId: ownCollector(user, q.collectorId) };
   }
+  /** What filter refuses, on each of the three routes. */
+  const refusals = refusalsDoc(SCOPE_REFUSALS, ['not_your_team'], REQUEST_REFUSALS, ['invalid_request']);
   const money = (asked: string | undefined) => ({ asked: asked ?? null, fallback: currency });
 
   app.get(
     '/api/metrics/collectors',
-    { onRequest: readers, schema: { tags: ['metrics'], querystring: MetricsQuery, response: { 200: MetricsResponse, 400: ErrorBody, 403: ErrorBody } } },
+    { onRequest: readers, schema: { tags: ['metrics'], description: refusals, querystring: MetricsQuery, response: { 200: MetricsResponse, 400: ErrorBody, 403: ErrorBody } } },
     async (req, reply) => {
       const started = performance.now();
       const f = filter(req.query, req.user);
@@ -55,7 +58,10 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
 
   app.get(
     '/api/metrics/summary',
-    { onRequest: readers, schema: { tags: ['metrics'], querystring: MetricsSummaryQuery, response: { 200: MetricsSummaryResponse, 400: ErrorBody, 403: ErrorBody } } },
+    {
+      onRequest: readers,
+      schema: { tags: ['metrics'], description: refusals, querystring: MetricsSummaryQuery, response: { 200: MetricsSummaryResponse, 400: ErrorBody, 403: ErrorBody } },
+    },
     async (req, reply) => {
       const started = performance.now();
       const f = filter(req.query, req.user);
@@ -73,6 +79,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
       onRequest: readers,
       schema: {
         tags: ['metrics'],
+        description: refusals,
         querystring: MetricsQuery,
         // The media type per response, not the route's `produces`: that one labelled the JSON refusals text/csv too.
         response: {

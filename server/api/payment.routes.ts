@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import { CashQuery, CashSummary, PAYMENT_REFUSALS, PaymentIn, PaymentListQuery, PaymentOut, PaymentResult } from '../contract/payment.ts';
+import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import type { Database } from '../db/database.ts';
 import { ownQuery, readScope } from '../operations/actor.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
@@ -23,7 +24,7 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
         tags: ['payments'],
         description:
           'Idempotent on `id`: a resend answers 200 with `duplicate: true` and the same receipt number; another payment under a used `id` is 409.\n\n' +
-          refusalsDoc(PAYMENT_REFUSALS, ['invalid_ts', 'visit_or_account_required', 'visit_of_other_account', 'currency_mismatch', 'id_taken']),
+          refusalsDoc(PAYMENT_REFUSALS, ['invalid_ts', 'visit_or_account_required', 'visit_of_other_account', 'currency_mismatch', 'id_taken'], REQUEST_REFUSALS, ['visit_not_found', 'account_not_found']),
         body: PaymentIn,
         response: { 200: PaymentResult, 201: PaymentResult, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
-import type { SessionUser } from '../contract/auth.ts';
+import { SCOPE_REFUSALS, type SessionUser } from '../contract/auth.ts';
 import {
   CollectorPlanSettings,
   DayPlans,
@@ -18,6 +18,7 @@ import {
   UNASSIGNED_REASONS,
   VisitPlanSettings,
 } from '../contract/plan.ts';
+import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import type { Database } from '../db/database.ts';
 import { assertCanWrite, assertCanWriteRecord, collectorScope, notInATeam, notYourTeam, readScope, readsTeam, type Actor } from '../operations/actor.ts';
 import { notFound, refusal } from '../operations/errors.ts';
@@ -63,14 +64,34 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
     '/api/plans/optimize',
     {
       onRequest: writers,
-      schema: { tags: ['plans'], description: refusalsDoc(PLAN_REFUSALS, ['team_required', 'no_open_visits', 'changed']), body: OptimizeRequest, response: { 200: PlanOut, ...Errors } },
+      schema: {
+        tags: ['plans'],
+        description: refusalsDoc(
+          PLAN_REFUSALS,
+          ['team_required', 'no_open_visits', 'changed'],
+          SCOPE_REFUSALS,
+          ['not_in_a_team', 'not_your_team', 'team_not_found'],
+          REQUEST_REFUSALS,
+          ['collector_not_found'],
+        ),
+        body: OptimizeRequest,
+        response: { 200: PlanOut, ...Errors },
+      },
     },
     async (req) => plans.optimize(actorOf(req.user), teamOf(req.user, req.body.teamId), req.body),
   );
 
   app.get(
     '/api/plans',
-    { onRequest: dayReaders, schema: { tags: ['plans'], description: refusalsDoc(PLAN_REFUSALS, ['team_required']), querystring: DayPlansQuery, response: { 200: DayPlans, ...Errors } } },
+    {
+      onRequest: dayReaders,
+      schema: {
+        tags: ['plans'],
+        description: refusalsDoc(PLAN_REFUSALS, ['team_required'], SCOPE_REFUSALS, ['not_in_a_team', 'not_your_team']),
+        querystring: DayPlansQuery,
+        response: { 200: DayPlans, ...Errors },
+      },
+    },
     async (req) => {
       const everyTeam = readScope(req.user) === null && req.query.teamId === undefined;
       const day = await plans.ofDay(everyTeam ? null : teamOf(req.user, req.query.teamId), req.query.date);
@@ -82,7 +103,13 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
     '/api/plans/:date',
     {
       onRequest: dayReaders,
-      schema: { tags: ['plans'], description: refusalsDoc(PLAN_REFUSALS, ['team_required', 'plan_not_found']), params: PlanDateParams, querystring: PlanQuery, response: { 200: PlanOut, ...Errors } },
+      schema: {
+        tags: ['plans'],
+        description: refusalsDoc(PLAN_REFUSALS, ['team_required', 'plan_not_found'], SCOPE_REFUSALS, ['not_in_a_team', 'not_your_team', 'team_not_found']),
+        params: PlanDateParams,
+        querystring: PlanQuery,
+        response: { 200: PlanOut, ...Errors },
+      },
     },
     async (req) => asSeenBy(req.user, await plans.current(teamOf(req.user, req.query.teamId), req.params.date)),
   );
@@ -95,19 +122,26 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
         tags: ['plans'],
         description:
           "Moves, reorders, locks or cancels visits and re-plans the collectors they touch, all in one: if the re-plan fails, nothing changes. A visit another route's re-plan can no longer hold (its day ran late) is left unassigned, named in `unassigned` with `fromCollectorId`.\n\n" +
-          refusalsDoc(PLAN_REFUSALS, [
-            'team_required',
-            'visit_repeated',
-            'nothing_to_change',
-            'moved_visit_not_reordered',
-            'visit_of_other_date',
-            'no_plan_yet',
-            'version',
-            'closed',
-            'not_on_route',
-            'changed',
-            ...UNASSIGNED_REASONS,
-          ]),
+          refusalsDoc(
+            PLAN_REFUSALS,
+            [
+              'team_required',
+              'visit_repeated',
+              'nothing_to_change',
+              'moved_visit_not_reordered',
+              'visit_of_other_date',
+              'no_plan_yet',
+              'version',
+              'closed',
+              'not_on_route',
+              'changed',
+              ...UNASSIGNED_REASONS,
+            ],
+            SCOPE_REFUSALS,
+            ['not_in_a_team', 'not_your_team', 'team_not_found'],
+            REQUEST_REFUSALS,
+            ['visit_not_found', 'collector_not_found'],
+          ),
         params: PlanDateParams,
         body: ReassignRequest,
         response: { 200: PlanOut, ...Errors },
@@ -118,7 +152,15 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
 
   app.get(
     '/api/plans/settings/teams/:teamId',
-    { onRequest: readers, schema: { tags: ['plans'], params: Type.Object({ teamId: Type.Integer() }), response: { 200: TeamPlanSettingsOut, ...Errors } } },
+    {
+      onRequest: readers,
+      schema: {
+        tags: ['plans'],
+        description: refusalsDoc(SCOPE_REFUSALS, ['team_not_found']),
+        params: Type.Object({ teamId: Type.Integer() }),
+        response: { 200: TeamPlanSettingsOut, ...Errors },
+      },
+    },
     async (req) => {
       // Another team's settings are as unknown as a team that does not exist.
       if (!readsTeam(req.user, req.params.teamId)) throw teamNotFound(req.params.teamId);
@@ -132,7 +174,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
       onRequest: writers,
       schema: {
         tags: ['plans'],
-        description: refusalsDoc(PLAN_REFUSALS, ['break_ends_before_start', 'shift_ends_before_start']),
+        description: refusalsDoc(PLAN_REFUSALS, ['break_ends_before_start', 'shift_ends_before_start'], SCOPE_REFUSALS, ['not_in_a_team', 'not_your_team', 'team_not_found']),
         params: Type.Object({ teamId: Type.Integer() }),
         body: TeamPlanSettings,
         response: { 204: Type.Null(), ...Errors },
@@ -155,7 +197,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
       onRequest: writers,
       schema: {
         tags: ['plans'],
-        description: refusalsDoc(PLAN_REFUSALS, ['shift_ends_before_start']),
+        description: refusalsDoc(PLAN_REFUSALS, ['shift_ends_before_start'], REQUEST_REFUSALS, ['collector_not_found']),
         params: Type.Object({ collectorId: Type.Integer() }),
         body: CollectorPlanSettings,
         response: { 204: Type.Null(), ...Errors },
@@ -172,7 +214,16 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth:
 
   app.put(
     '/api/plans/settings/visits/:visitId',
-    { onRequest: writers, schema: { tags: ['plans'], params: Type.Object({ visitId: Type.Integer() }), body: VisitPlanSettings, response: { 204: Type.Null(), ...Errors } } },
+    {
+      onRequest: writers,
+      schema: {
+        tags: ['plans'],
+        description: refusalsDoc(REQUEST_REFUSALS, ['visit_not_found']),
+        params: Type.Object({ visitId: Type.Integer() }),
+        body: VisitPlanSettings,
+        response: { 204: Type.Null(), ...Errors },
+      },
+    },
     async (req, reply) => {
       const v = await db.selectFrom('visits').select('team_id').where('id', '=', req.params.visitId).executeTakeFirst();
       if (!v) throw notFound('visit', req.params.visitId);

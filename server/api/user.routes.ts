@@ -2,19 +2,20 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { UserService } from '../auth/user.service.ts';
-import { CreateUser, USER_REFUSALS, UserList, UserListQuery, UserOut, UserPatch, type UserRefusal } from '../contract/user.ts';
+import { SCOPE_REFUSALS } from '../contract/auth.ts';
+import { CreateUser, USER_REFUSALS, UserList, UserListQuery, UserOut, UserPatch } from '../contract/user.ts';
 import { bearerToken, requireUser } from './auth-hook.ts';
 import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
 
 const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
-const PLACEMENT: readonly UserRefusal[] = [
+/** The placement checks' codes, in their order (UserService.checkPlacement); its team_not_found is SCOPE_REFUSALS'. */
+const PLACEMENT: readonly (keyof typeof USER_REFUSALS)[] = [
   'team_required',
   'team_not_allowed',
   'collector_not_allowed',
   'collector_required',
-  'team_not_found',
   'collector_not_found',
   'collector_not_in_team',
   'collector_has_login',
@@ -36,7 +37,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; users: U
     '/api/users',
     {
       onRequest: admins,
-      schema: { tags: ['users'], description: refusalsDoc(USER_REFUSALS, [...PLACEMENT, 'email_taken']), body: CreateUser, response: { 201: UserOut, ...Errors } },
+      schema: { tags: ['users'], description: refusalsDoc(USER_REFUSALS, [...PLACEMENT, 'email_taken'], SCOPE_REFUSALS, ['team_not_found']), body: CreateUser, response: { 201: UserOut, ...Errors } },
     },
     async (req, reply) => reply.code(201).send(await users.create(req.body)),
   );
@@ -47,12 +48,12 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; users: U
       onRequest: admins,
       schema: {
         tags: ['users'],
-        description: `A new password, \`active: false\` or a new role, team or collector ends the user's sessions (tokens and live connections).\n\n${refusalsDoc(USER_REFUSALS, [
-          'user_not_found',
-          ...PLACEMENT,
-          'last_admin',
-          'email_taken',
-        ])}`,
+        description: `A new password, \`active: false\` or a new role, team or collector ends the user's sessions (tokens and live connections).\n\n${refusalsDoc(
+          USER_REFUSALS,
+          ['user_not_found', ...PLACEMENT, 'last_admin', 'email_taken'],
+          SCOPE_REFUSALS,
+          ['team_not_found'],
+        )}`,
         params: Type.Object({ id: Type.Integer() }),
         body: UserPatch,
         response: { 200: UserOut, ...Errors },

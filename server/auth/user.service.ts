@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Role, SessionUser } from '../contract/auth.ts';
-import { USER_REFUSALS, type CreateUser, type UserListQuery, type UserOut, type UserPatch, type UserRefusal, type UserRefusalValues } from '../contract/user.ts';
+import { USER_REFUSALS, type CreateUser, type UserListQuery, type UserOut, type UserPatch, type UserRefusalValues } from '../contract/user.ts';
 import type { Database } from '../db/database.ts';
 import type { User } from '../db/tables/user.table.ts';
 import { OperationError, refusal } from '../operations/errors.ts';
@@ -170,7 +170,7 @@ export class UserService {
 }
 
 /** A refusal with its code (contract/user.ts USER_REFUSALS), which also decides its status. */
-function refuse<R extends UserRefusal>(reason: R, message: string, values: UserRefusalValues<R> & Record<string, string | number>): OperationError {
+function refuse<R extends keyof typeof USER_REFUSALS>(reason: R, message: string, values: UserRefusalValues<R> & Record<string, string | number>): OperationError {
   return refusal(USER_REFUSALS, reason, message, values);
 }
 

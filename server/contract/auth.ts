@@ -32,8 +32,17 @@ export const SCOPE_REFUSALS = {
   role_may_not_change: { status: 403, values: ['role', 'teamId'], when: "the role reads the team's records but does not change them (a manager; a collector, whose records come from their devices)" },
   device_of_no_team: { status: 403, values: ['uniqueId'], when: 'a device given to no collector, or to a collector of no team, sends a record' },
   device_of_other_team: { status: 403, values: ['uniqueId', 'teamId', 'deviceTeamId'], when: "a device sends a record of a team (`teamId`) other than its collector's (`deviceTeamId`)" },
-  team_not_found: { status: 404, values: ['teamId'], when: 'no team has this id, or it was deleted while the request was under way' },
+  // The one declaration of the code: the collectors', users' and teams' routes answer it too (their wording maps it in their own terms).
+  team_not_found: {
+    status: 404,
+    values: ['teamId'],
+    when:
+      'no team has this id (the team a route names, or the one a collector, user or account is added or moved to), ' +
+      "or it is another team's and the caller does not see it (its plan settings), or it was deleted while the request was under way",
+  },
 } as const satisfies RefusalTable;
+/** team_not_found, which the collectors', users' and teams' routes answer besides their own codes (their clients word it with them). */
+export type TeamNotFound = 'team_not_found' & keyof typeof SCOPE_REFUSALS;
 
 /** Signing in and changing one's password (server/api/auth.routes.ts). */
 export const AUTH_REFUSALS = {

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import type { TeamNotFound } from './auth.ts';
 import { LivePosition } from './live.ts';
 import type { RefusalTable } from './refusal.ts';
 
@@ -80,7 +81,6 @@ export const COLLECTOR_REFUSALS = {
   no_team_for_admins: { status: 403, values: [], when: 'a collector of no team (`teamId: null`) is added by admins only' },
   not_your_team: { status: 403, values: ['teamId'], when: "a supervisor adds a collector to a team other than their own" },
   move_for_admins: { status: 403, values: ['collectorId'], when: 'a supervisor moves a collector to another team: admins only' },
-  team_not_found: { status: 404, values: ['teamId'], when: 'no team has this teamId (the team added to, or moved to), or it was deleted while the request was under way' },
   collector_not_found: { status: 404, values: ['collectorId'], when: "no collector has this id, or it is of a team other than the supervisor's" },
   collector_has_visits: {
     status: 409,
@@ -89,5 +89,7 @@ export const COLLECTOR_REFUSALS = {
   },
   external_id_taken: { status: 409, values: ['externalId'], when: 'another collector has this externalId' },
 } as const satisfies RefusalTable;
-export type CollectorRefusal = keyof typeof COLLECTOR_REFUSALS;
-export const COLLECTOR_REFUSAL_CODES = Object.keys(COLLECTOR_REFUSALS) as CollectorRefusal[];
+/** The codes these routes answer, each of which a client words: the table's, and the shared team_not_found (SCOPE_REFUSALS). */
+export type CollectorRefusal = keyof typeof COLLECTOR_REFUSALS | TeamNotFound;
+/** The table's codes: team_not_found is SCOPE_REFUSALS'. */
+export const COLLECTOR_REFUSAL_CODES = Object.keys(COLLECTOR_REFUSALS) as (keyof typeof COLLECTOR_REFUSALS)[];

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import type { TeamNotFound } from './auth.ts';
 import type { RefusalTable } from './refusal.ts';
 
 /** A team as GET /api/teams lists it; its people's dashboards show times in its zone and money in its currency (SPEC §1). */
@@ -18,7 +19,6 @@ export const TEAM_REFUSALS = {
   },
   unknown_time_zone: { status: 400, values: ['timeZone'], when: 'not an IANA time zone both the dashboard (Intl) and PostgreSQL know, such as America/Tijuana' },
   unknown_currency: { status: 400, values: ['currency'], when: 'not an ISO 4217 currency code in use, such as MXN, USD or COP' },
-  team_not_found: { status: 404, values: ['teamId'], when: 'no team has this id' },
   team_not_empty: {
     status: 409,
     values: [],
@@ -27,5 +27,7 @@ export const TEAM_REFUSALS = {
       'none when they were added and removed while it was deleted',
   },
 } as const satisfies RefusalTable;
-export type TeamRefusal = keyof typeof TEAM_REFUSALS;
-export const TEAM_REFUSAL_CODES = Object.keys(TEAM_REFUSALS) as TeamRefusal[];
+/** The codes these routes answer, each of which a client words: the table's, and the shared team_not_found (SCOPE_REFUSALS). */
+export type TeamRefusal = keyof typeof TEAM_REFUSALS | TeamNotFound;
+/** The table's codes: team_not_found is SCOPE_REFUSALS'. */
+export const TEAM_REFUSAL_CODES = Object.keys(TEAM_REFUSALS) as (keyof typeof TEAM_REFUSALS)[];

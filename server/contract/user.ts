@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, ROLES } from './auth.ts';
+import { Nullable, ROLES, type TeamNotFound } from './auth.ts';
 
 /** Shorter is refused when a password is set through the API (the bootstrap admin's comes from ADMIN_PASSWORD). */
 export const MIN_PASSWORD_LENGTH = 8;
@@ -72,7 +72,6 @@ export const USER_REFUSALS = {
   team_not_allowed: { status: 400, values: ['role', 'teamId'], when: 'the role (admin, manager) works across every team and teamId is not null' },
   collector_not_allowed: { status: 400, values: ['role', 'collectorId'], when: 'collectorId is set for a role other than collector' },
   collector_required: { status: 400, values: [], when: 'role collector without collectorId' },
-  team_not_found: { status: 404, values: ['teamId'], when: 'no team has this teamId' },
   collector_not_found: { status: 404, values: ['collectorId'], when: 'no collector has this collectorId' },
   collector_not_in_team: { status: 400, values: ['collectorId', 'teamId'], when: "the collector is of another team than teamId (`values.collectorTeamId`: its team, absent when it has none)" },
   collector_has_login: { status: 409, values: ['collectorId', 'userId', 'email'], when: 'another active user is already this collector\'s login (`values.userId`, `values.email`: that user)' },
@@ -80,10 +79,12 @@ export const USER_REFUSALS = {
   user_not_found: { status: 404, values: ['userId'], when: 'no user has this id' },
   last_admin: { status: 409, values: ['userId'], when: 'deactivating or demoting the only active admin: make another admin first' },
 } as const satisfies Record<string, { status: 400 | 404 | 409; values: readonly string[]; when: string }>;
-export type UserRefusal = keyof typeof USER_REFUSALS;
-export const USER_REFUSAL_CODES = Object.keys(USER_REFUSALS) as UserRefusal[];
+/** The codes these routes answer, each of which a client words: the table's, and the shared team_not_found (SCOPE_REFUSALS). */
+export type UserRefusal = keyof typeof USER_REFUSALS | TeamNotFound;
+/** The table's codes: team_not_found is SCOPE_REFUSALS'. */
+export const USER_REFUSAL_CODES = Object.keys(USER_REFUSALS) as (keyof typeof USER_REFUSALS)[];
 /** The `values` a refusal always carries (some carry more, as `when` says). */
-export type UserRefusalValues<R extends UserRefusal> = Record<(typeof USER_REFUSALS)[R]['values'][number], string | number>;
+export type UserRefusalValues<R extends keyof typeof USER_REFUSALS> = Record<(typeof USER_REFUSALS)[R]['values'][number], string | number>;
 
 /** A user's own change of password. */
 export const PasswordChange = Type.Object(

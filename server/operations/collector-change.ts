@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { SessionUser } from '../contract/auth.ts';
-import { COLLECTOR_REFUSALS, type CollectorCreate, type CollectorOut, type CollectorPatch, type CollectorRefusal } from '../contract/collector.ts';
+import { COLLECTOR_REFUSALS, type CollectorCreate, type CollectorOut, type CollectorPatch } from '../contract/collector.ts';
 import { VISIT_STATUSES, VISIT_TRANSITIONS } from '../contract/visit.ts';
 import type { RefusalValues } from '../contract/refusal.ts';
 import type { Database } from '../db/database.ts';
@@ -9,7 +9,7 @@ import { refusal } from './errors.ts';
 import { assertTeamExists, teamDeletedMeanwhile } from './missing-team.ts';
 
 /** A refusal with its code (contract/collector.ts COLLECTOR_REFUSALS), which also decides its status. */
-const refuse = <R extends CollectorRefusal>(reason: R, message: string, values: RefusalValues<typeof COLLECTOR_REFUSALS, R> & Record<string, string | number>) =>
+const refuse = <R extends keyof typeof COLLECTOR_REFUSALS>(reason: R, message: string, values: RefusalValues<typeof COLLECTOR_REFUSALS, R> & Record<string, string | number>) =>
   refusal(COLLECTOR_REFUSALS, reason, message, values);
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
 

@@ -5,8 +5,8 @@ import { violatesForeignKey } from '../db/sqlstate.ts';
 import { refusal, type OperationError } from './errors.ts';
 
 /**
- * No team has this id: every route that takes one answers so, with the code the collectors', users'
- * and teams' refusal tables list too. `meanwhile`: it was there when the request looked it up.
+ * No team has this id: every route that takes one answers so, with the one team_not_found of
+ * SCOPE_REFUSALS. `meanwhile`: it was there when the request looked it up.
  */
 export const teamNotFound = (teamId: number, meanwhile = false): OperationError =>
   refusal(SCOPE_REFUSALS, 'team_not_found', `team ${teamId} does not exist${meanwhile ? ': it was deleted meanwhile' : ''}`, { teamId });

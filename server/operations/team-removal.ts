@@ -3,6 +3,7 @@ import { TEAM_REFUSALS } from '../contract/team.ts';
 import type { Database } from '../db/database.ts';
 import { violatesForeignKey } from '../db/sqlstate.ts';
 import { refusal, type OperationError } from './errors.ts';
+import { teamNotFound } from './missing-team.ts';
 
 /**
  * What a team holds that a lender would lose with it, in the order the refusal names them.
@@ -35,7 +36,7 @@ export async function deleteTeam(db: Kysely<Database>, teamId: number): Promise<
   try {
     await db.transaction().execute(async (tx) => {
       const team = await tx.selectFrom('teams').select('id').where('id', '=', teamId).forUpdate().executeTakeFirst();
-      if (!team) throw refusal(TEAM_REFUSALS, 'team_not_found', `team ${teamId} does not exist`, { teamId });
+      if (!team) throw teamNotFound(teamId);
       const held = await holdingsOf(tx, teamId);
       if (Object.keys(held).length > 0) throw notEmpty(teamId, held);
       for (const table of CONFIGURATION) await tx.deleteFrom(table).where('team_id', '=', teamId).execute();
