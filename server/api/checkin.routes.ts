@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
-import { CHECKIN_REFUSALS, CheckinIn, CheckinListQuery, CheckinOut, CheckinResult, RejectedRecord } from '../contract/checkin.ts';
+import { CHECKIN_REFUSALS, CheckinIn, CheckinListQuery, CheckinOut, CheckinResult, DEVICE_RECORD_REJECTIONS, RejectedRecord } from '../contract/checkin.ts';
 import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import type { Database } from '../db/database.ts';
 import { ownQuery, readScope } from '../operations/actor.ts';
@@ -12,6 +12,9 @@ import { DAY_READERS, WRITERS } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
 import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
+
+/** Who reads what devices sent and could not be stored: those who look after the devices (the web's devices page). */
+const REJECTED_READERS = ['admin', 'supervisor'] as const;
 
 interface Deps {
   db: Kysely<Database>;
@@ -55,23 +58,40 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, 
   app.get(
     '/api/records/rejected',
     {
-      onRequest: requireUser(auth, ['admin']),
+      onRequest: requireUser(auth, REJECTED_READERS),
       schema: {
         tags: ['checkins', 'payments'],
-        description: 'Check-ins and payments devices sent that could not be stored (acknowledged so the phone stops resending), newest first.',
+        description:
+          'Check-ins and payments devices sent that could not be stored (acknowledged so the phone stops resending), newest first: ' +
+          "a supervisor's are those of their team's collectors' devices. `code` is the refusal the API would answer for the same record, or one of: " +
+          Object.entries(DEVICE_RECORD_REJECTIONS)
+            .map(([code, { when }]) => `\`${code}\` (${when})`)
+            .join('; ') +
+          '.',
         response: { 200: Type.Object({ records: Type.Array(RejectedRecord) }) },
       },
     },
-    async () => {
-      const rows = await db
+    async (req) => {
+      const scope = readScope(req.user);
+      let q = db
         .selectFrom('rejected_records as r')
         .leftJoin('devices as d', 'd.id', 'r.device_id')
-        .select(['r.id', 'd.unique_id', 'r.kind', 'r.payload', 'r.reason', 'r.received_at'])
-        .orderBy('r.id', 'desc')
-        .limit(1000)
-        .execute();
+        .leftJoin('collectors as c', 'c.id', 'd.collector_id')
+        .select(['r.id', 'd.unique_id', 'c.id as collector_id', 'r.kind', 'r.payload', 'r.reason', 'r.code', 'r.code_values', 'r.received_at']);
+      if (scope !== null) q = q.where('c.team_id', '=', scope);
+      const rows = await q.orderBy('r.id', 'desc').limit(1000).execute();
       return {
-        records: rows.map((r) => ({ id: r.id, uniqueId: r.unique_id, kind: r.kind, payload: r.payload, reason: r.reason, receivedAt: new Date(r.received_at).toISOString() })),
+        records: rows.map((r) => ({
+          id: r.id,
+          uniqueId: r.unique_id,
+          collectorId: r.collector_id,
+          kind: r.kind,
+          payload: r.payload,
+          reason: r.reason,
+          code: r.code,
+          values: r.code_values ?? {},
+          receivedAt: new Date(r.received_at).toISOString(),
+        })),
       };
     },
   );

@@ -102,11 +102,30 @@ export const PromiseListQuery = Type.Object({
 export const RejectedRecord = Type.Object({
   id: Type.Integer(),
   uniqueId: Nullable(Type.String()),
+  /** The device's collector now, null for a device no longer registered to one. */
+  collectorId: Nullable(Type.Integer()),
   kind: Type.Union([Type.Literal('checkin'), Type.Literal('payment')]),
   payload: Type.String(),
+  /** The server's message. */
   reason: Type.String(),
+  /**
+   * Why, as a code a client can word itself: the API's refusal code for the same record (CHECKIN_REFUSALS,
+   * PAYMENT_REFUSALS, `visit_not_found`…) or one of DEVICE_RECORD_REJECTIONS; null for a record kept before codes were.
+   */
+  code: Nullable(Type.String()),
+  /** What the code's words name (as an ErrorBody's `values`). */
+  values: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
   receivedAt: Type.String({ format: 'date-time' }),
 });
+
+/** Why a device's record is kept as rejected when the API would not have taken it apart either (MQTT only). */
+export const DEVICE_RECORD_REJECTIONS = {
+  invalid_json: { values: [], when: 'the payload is not JSON' },
+  invalid_record: { values: ['path'], when: 'a field is missing, unknown or out of range (`values.path` names it)' },
+  unstorable_text: { values: [], when: 'its texts hold what the database cannot store (a NUL character, nesting deeper than 64 levels)' },
+  refused_by_database: { values: [], when: 'the database refused its values' },
+} as const;
+export type DeviceRecordRejection = keyof typeof DEVICE_RECORD_REJECTIONS;
 export type RejectedRecord = Static<typeof RejectedRecord>;
 
 /**

@@ -93,14 +93,23 @@ describe('payments over MQTT', () => {
     // PostgreSQL text holds no NUL character: not in a field (a JSON escape), nor in a payload kept as it came (a raw byte).
     await publish('payment', `{"id":"${uuid()}","visitId":1,"ts":0,"amount":1,"currency":"MXN","method":"cash","receipt":"r\\u0000"}`);
     await publish('checkin', `{"note":"\u0000"}`);
+    await publish('checkin', { id: uuid(), visitId: 1, ts: Date.now(), lat: 20.6, lon: -103.3, outcome: 'vanished' });
     const records = (await t.api('GET', '/api/records/rejected')).body.records;
-    expect(records.map((r: any) => [r.uniqueId, r.kind, r.reason])).toEqual([
-      ['ana-phone', 'checkin', 'payload is not valid JSON'],
-      ['ana-phone', 'payment', 'its texts hold a NUL character (\\u0000), which cannot be stored'],
-      ['ana-phone', 'payment', 'visit 999999 does not exist'],
-      ['ana-phone', 'payment', 'payload is not valid JSON'],
+    // Why, as the server says it and as a code with what it names, for a dashboard to word in its own language.
+    expect(records.map((r: any) => [r.uniqueId, r.collectorId, r.kind, r.reason, r.code, r.values])).toEqual([
+      ['ana-phone', ana, 'checkin', '/outcome: Expected union value', 'invalid_record', { path: '/outcome' }],
+      ['ana-phone', ana, 'checkin', 'payload is not valid JSON', 'invalid_json', {}],
+      ['ana-phone', ana, 'payment', 'its texts hold a NUL character (\\u0000), which cannot be stored', 'unstorable_text', {}],
+      ['ana-phone', ana, 'payment', 'visit 999999 does not exist', 'visit_not_found', { visitId: 999_999 }],
+      ['ana-phone', ana, 'payment', 'payload is not valid JSON', 'invalid_json', {}],
     ]);
-    expect(records[0].payload).toBe('{"note":"\uFFFD"}');
+    expect(records[1].payload).toBe('{"note":"\uFFFD"}');
+    // A supervisor reads their own team's, another team's supervisor none of them; a dispatcher is not let in.
+    const mine = await loginAs(t, 'supervisor', team, 'Supervisión Centro');
+    expect((await t.api('GET', '/api/records/rejected', undefined, mine)).body.records.slice(0, 5)).toEqual(records.slice(0, 5));
+    const theirs = await loginAs(t, 'supervisor', poniente, 'Supervisión Poniente B');
+    expect((await t.api('GET', '/api/records/rejected', undefined, theirs)).body.records.filter((r: any) => r.uniqueId === 'ana-phone')).toEqual([]);
+    expect((await t.api('GET', '/api/records/rejected', undefined, await loginAs(t, 'dispatcher', team, 'Despacho Centro'))).status).toBe(403);
   });
   it("refuses a device's payment or check-in on another team's account or visit, and keeps it as rejected", async () => {
     const accountId = await account('XTEAM-1', 5600);

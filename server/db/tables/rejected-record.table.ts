@@ -1,4 +1,7 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+
+/** jsonb: written as JSON text, read back parsed. */
+type Json<T> = ColumnType<T, string, string>;
 
 /**
  * A check-in or payment a device sent that can never be stored (bad JSON,
@@ -11,5 +14,8 @@ export interface RejectedRecordTable {
   kind: 'checkin' | 'payment';
   payload: string;
   reason: string;
+  /** Why, as a code (an API refusal's `reason`, or DEVICE_RECORD_REJECTIONS'); null for records kept before 0018. */
+  code: string | null;
+  code_values: Json<Record<string, string | number> | null>;
   received_at: Generated<Date>;
 }
