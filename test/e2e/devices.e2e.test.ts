@@ -218,6 +218,35 @@ describe('the devices page in Chromium', () => {
     await page.close();
   });
 
+  it("lists for a supervisor, in their words, the check-ins and payments their team's phones sent that could not be stored", { timeout: 90_000 }, async () => {
+    const device = await t.createDevice('ana-tablet', ana);
+    const phone = await mqttLogin('ana-tablet', device.token);
+    const ts = new Date(Date.now() - 60_000).toISOString();
+    // A payment of a visit that is not there, and a check-in whose outcome the server does not know: acknowledged, kept as rejected.
+    await phone.publishAsync('ronda/ana-tablet/payment', JSON.stringify({ id: crypto.randomUUID(), visitId: 999_999, ts, amount: 150, currency: 'MXN', method: 'cash' }), { qos: 1 });
+    await phone.publishAsync('ronda/ana-tablet/checkin', JSON.stringify({ id: crypto.randomUUID(), visitId: 5, ts, lat: 20.67, lon: -103.35, outcome: 'vanished' }), { qos: 1 });
+    await phone.endAsync();
+
+    const { page, errors } = await open(SUPERVISOR.email, PASSWORD);
+    await openSection(page, 'Dispositivos');
+    const list = page.getByTestId('rejected-records');
+    const items = () => list.locator('li').evaluateAll((els) => els.map((li) => [li.querySelector('.what')?.textContent, li.querySelector('.why')?.textContent].map((x) => x?.replace(/\s+/g, ' ').trim())));
+    await expect.poll(items, { timeout: 30_000 }).toEqual([
+      ['Check-in · visita 5 Ana Ruiz', 'Falta un dato o no es válido: /outcome.'],
+      ['Pago · $150.00 · visita 999999 Ana Ruiz', 'La visita 999999 no existe.'],
+    ]);
+    expect(await list.locator('header .count').innerText()).toBe('2 de 2');
+    // What the phone sent, as it came, one click away.
+    const first = list.locator('li').nth(1);
+    await first.getByText('Lo que envió el teléfono').click();
+    expect(JSON.parse(await first.locator('pre').innerText())).toMatchObject({ visitId: 999_999, amount: 150 });
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => list.locator('li .why').first().innerText()).toBe('A field is missing or not valid: /outcome.');
+    expect(await noSidewaysScroll(page)).toBe(true);
+    expect(unexpected(errors)).toEqual([]);
+    await page.close();
+  });
+
   it('is not offered to a dispatcher, and a direct visit says it is not allowed', { timeout: 60_000 }, async () => {
     const { page, errors } = await open(DISPATCHER.email, PASSWORD);
     const nav = page.getByRole('navigation');

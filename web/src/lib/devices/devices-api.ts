@@ -1,9 +1,12 @@
+import type { RejectedRecord } from '$contract/checkin.ts';
 import type { CreateDevice, DeviceList, DeviceOut, DevicePatch, DeviceWithToken, UnknownDevice } from '$contract/device.ts';
 import { api } from '../api.ts';
 import type { Listener } from './connection-settings.ts';
 
 /** The list, and the host devices connect to when it is not the dashboard's (DEVICE_HOST). */
 export const loadDevices = (): Promise<DeviceList> => api<DeviceList>('/devices');
+export const loadRejectedRecords = async (): Promise<RejectedRecord[]> => (await api<{ records: RejectedRecord[] }>('/records/rejected')).records;
+
 export const loadUnknownDevices = async (): Promise<UnknownDevice[]> => (await api<{ devices: UnknownDevice[] }>('/devices/unknown')).devices;
 
 export const registerDevice = (body: CreateDevice): Promise<DeviceWithToken> => api<DeviceWithToken>('/devices', { method: 'POST', body: JSON.stringify(body) });
