@@ -39,7 +39,7 @@ export const PLAN_REFUSALS = {
   version: { status: 409, values: [], when: 'someone changed a visit moved or cancelled since the `version` sent (the message names who and when)' },
   closed: { status: 409, values: [], when: 'a visit moved, cancelled or locked is completed, missed or cancelled' },
   not_on_route: { status: 409, values: [], when: 'a visit to lock or reorder is not on the route the change names (moved elsewhere, or unassigned)' },
-  changed: { status: 409, values: [], when: 'a visit or collector the plan read changed while it was computed (a check-in, an edit, a collector deactivated): nothing was stored, run it again' },
+  changed: { status: 409, values: [], when: 'a visit or collector the plan read changed while it was computed (a check-in, an edit, a collector deactivated), each of the three times the server computed it on the day as it then was: nothing was stored, run it again' },
   visit_repeated: { status: 400, values: ['visitId'], when: 'a visit is moved or cancelled more than once in one request' },
   nothing_to_change: { status: 400, values: [], when: 'a reassign with no moves, reorder, lock or cancel' },
   moved_visit_not_reordered: { status: 400, values: ['visitId'], when: "the reorder's `movedVisitId` is not one of its `visitIds`" },

@@ -271,32 +271,56 @@ describe("a change to a route whose day has run out", () => {
 });
 
 describe('a re-plan that meets a day moved on while it is computed', () => {
-  it("answers 409 'changed' and stores nothing", async () => {
-    const before = await planNow();
-    const [locked, checked] = openStops(before, ana).filter((s) => !s.locked);
+  /** A provider that has the collector check in at the next of `stops` each time the re-plan asks for travel times, up to `times`. */
+  function checkingIn(stops: PlanStop[], times: number): { provider: TravelMatrixProvider; reported: () => number } {
     const haversine = new HaversineProvider();
-    let reported = false;
-    // The collector checks in at one of the route's visits while the re-plan waits for its travel times.
-    const provider: TravelMatrixProvider = {
-      name: haversine.name,
-      route: (points) => haversine.route(points),
-      table: async (locations) => {
-        if (!reported) {
-          reported = true;
-          await checkIn(checked, minutesAgo(1), 'paid');
-        }
-        return haversine.table(locations);
+    let reported = 0;
+    return {
+      reported: () => reported,
+      provider: {
+        name: haversine.name,
+        route: (points) => haversine.route(points),
+        table: async (locations) => {
+          if (reported < times) await checkIn(stops[reported++], minutesAgo(1), 'paid');
+          return haversine.table(locations);
+        },
       },
     };
+  }
+  async function withPlans<T>(provider: TravelMatrixProvider, work: (plans: PlanService) => Promise<T>): Promise<T> {
     const solver = new SolverThread();
-    const plans = new PlanService({ db: t.server.dbh.db, provider, solver, log: t.server.log, publishRetained: async () => undefined, notify: () => undefined });
     try {
-      const refused = await plans.reassign({ kind: 'system', label: 'test' }, team, DATE, { lock: [locked.visitId], options: SOLVE }).catch((err: unknown) => err);
-      expect(refused).toMatchObject({ statusCode: 409, reason: 'changed', message: `visit ${checked.visitId} changed while the plan was computed; run it again` });
+      return await work(new PlanService({ db: t.server.dbh.db, provider, solver, log: t.server.log, publishRetained: async () => undefined, notify: () => undefined }));
     } finally {
       await solver.close();
     }
-    expect(reported).toBe(true);
+  }
+
+  it('computes it again on the day as it now is, and stores that: a check-in elsewhere does not undo the dispatcher\'s change', async () => {
+    const before = await planNow();
+    const [locked, checked] = openStops(before, ana).filter((s) => !s.locked);
+    // The collector checks in at one of the route's visits while the re-plan waits for its travel times.
+    const day = checkingIn([checked], 1);
+    const plan = await withPlans(day.provider, (plans) => plans.reassign({ kind: 'system', label: 'test' }, team, DATE, { lock: [locked.visitId], options: SOLVE }));
+    expect(day.reported()).toBe(1);
+    expect(plan.version).toBe(before.version + 1);
+    expect((await planNow()).version).toBe(plan.version);
+    // The lock asked for holds; the visit checked in meanwhile is done, not a stop still to make.
+    expect(stopsOf(plan, ana).find((s) => s.visitId === locked.visitId)?.locked).toBe(true);
+    expect(idsOf(plan, ana)).not.toContain(checked.visitId);
+    expect(plan.routes.find((r) => r.collectorId === ana)!.done?.map((d) => d.visitId)).toContain(checked.visitId);
+    const flags = await t.server.dbh.db.selectFrom('visit_plan').select('locked').where('visit_id', '=', locked.visitId).executeTakeFirstOrThrow();
+    expect(flags.locked).toBe(true);
+  });
+
+  it("answers 409 'changed' and stores nothing when the day moves on each of the three times", async () => {
+    const before = await planNow();
+    const [locked, ...others] = openStops(before, beto).filter((s) => !s.locked);
+    expect(others.length).toBeGreaterThanOrEqual(3);
+    const day = checkingIn(others, 3);
+    const refused = await withPlans(day.provider, (plans) => plans.reassign({ kind: 'system', label: 'test' }, team, DATE, { lock: [locked.visitId], options: SOLVE }).catch((err: unknown) => err));
+    expect(day.reported()).toBe(3);
+    expect(refused).toMatchObject({ statusCode: 409, reason: 'changed', message: `visit ${others[2].visitId} changed while the plan was computed; run it again` });
     expect((await planNow()).version).toBe(before.version);
     const flags = await t.server.dbh.db.selectFrom('visit_plan').select('locked').where('visit_id', '=', locked.visitId).executeTakeFirstOrThrow();
     expect(flags.locked).toBe(false);

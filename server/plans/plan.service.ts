@@ -6,7 +6,7 @@ import type { Database } from '../db/database.ts';
 import { KeyedSerial } from '../lib/keyed-serial.ts';
 import { planTopic } from '../ingest/mqtt-topics.ts';
 import { actorLabel, assertCanWrite, type Actor } from '../operations/actor.ts';
-import { refusal } from '../operations/errors.ts';
+import { OperationError, refusal } from '../operations/errors.ts';
 import type { TravelMatrixProvider } from '../routing/matrix/index.ts';
 import type { SolveOptions } from '../routing/solver/index.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
@@ -56,6 +56,12 @@ const REASSIGN_LIMIT_MS = 150;
  */
 const REASSIGN_PATIENCE = 500;
 const DAY_MS = 86_400_000;
+/**
+ * Times a plan change is computed before the caller hears the day moved on while it was (409 `changed`):
+ * with a team at work a check-in lands every few seconds, and a dispatcher's move must not fail for one
+ * at another visit. Each run reads the day afresh and checks the caller's versions again.
+ */
+const CHANGED_ATTEMPTS = 3;
 
 type PlanListener = (plan: PlanOut) => void;
 
@@ -149,9 +155,21 @@ export class PlanService {
     });
   }
 
-  /** One plan change at a time per team and day in this process; across processes the row locks and version checks decide. */
+  /**
+   * One plan change at a time per team and day in this process; across processes the row locks and version checks decide.
+   * A run that met a day moved on (a visit or collector it read changed before it stored) runs again, up to CHANGED_ATTEMPTS.
+   */
   private exclusive<T>(teamId: number, date: string, work: () => Promise<T>): Promise<T> {
-    return this.busy.run(`${teamId}:${date}`, work);
+    return this.busy.run(`${teamId}:${date}`, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await work();
+        } catch (err) {
+          if (!(err instanceof OperationError && err.reason === 'changed') || attempt >= CHANGED_ATTEMPTS) throw err;
+          this.deps.log.info({ teamId, date, attempt, reason: err.message }, 'the day moved on while a plan was computed: computing it again');
+        }
+      }
+    });
   }
 
   private compute(team: TeamPlanning, date: string, input: PlanningInput, options: SolveOptions): Promise<ComputedPlan> {
