@@ -148,6 +148,25 @@ describe("a collector's route on their wall in Chromium", () => {
       .toEqual([`1 | ${first.accountName} | Realizada`, `2 | ${second.accountName} | No realizada`, `3 | ${third.accountName} | Siguiente`]);
     expect(await section.locator('header .side-section-count').innerText()).toBe(`2 de ${after.routes.find((r) => r.collectorId === collectorId)!.stops.length}`);
 
+    // The dispatcher's board numbers their day as their list does, after a re-plan of their route too (which restarts
+    // the plan's own sequence at its first open stop): "go to stop 3" is one visit to both.
+    const relocked = await t.api('POST', `/api/plans/${date}/reassign`, { lock: [third.visitId] }, dispatcher);
+    expect(relocked.status, JSON.stringify(relocked.body)).toBe(200);
+    const board = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const boardErrors = watchErrors(board);
+    await logIn(board, t.baseUrl, 'despacho@ronda.local', DEMO_PASSWORD);
+    await board.goto(`${t.baseUrl}/board`);
+    const replanned = (relocked.body as PlanOut).routes.find((r) => r.collectorId === collectorId)!.stops;
+    expect(replanned[0].sequence, 'the re-plan numbers its own stops from 1').toBe(1);
+    const numbersOnBoth = async () => {
+      const listed = new Map((await rows(page)).map((r) => r.split(' | ')).map(([n, name]) => [name, n]));
+      const onBoard = await Promise.all(replanned.map((s) => board.locator(`li.visit-card[data-visit-id="${s.visitId}"] .seq`).innerText().catch(() => '')));
+      return replanned.map((s, k) => `${s.accountName}: ${onBoard[k]} / ${listed.get(s.accountName)}`);
+    };
+    await expect.poll(numbersOnBoth, { timeout: 30_000 }).toEqual(replanned.map((s, k) => `${s.accountName}: ${k + 3} / ${k + 3}`));
+    expect(boardErrors).toEqual([]);
+    await board.close();
+
     // The debtor who refused pays after all, in two goes: the stop says what they collected there, live.
     for (const amount of [120, 30.5]) {
       const paid = await t.api('POST', '/api/payments', { id: randomUUID(), visitId: first.visitId, ts: new Date().toISOString(), amount, currency: 'MXN', method: 'cash' }, dispatcher);

@@ -4,6 +4,7 @@ import {
   OPEN_STATUSES,
   conflictAuthor,
   conflictKind,
+  dayNumbers,
   dropIndex,
   droppedVisits,
   isNewerPlan,
@@ -153,6 +154,20 @@ describe('routeDay', () => {
     const day = routeDay(r, (s) => (s.visitId === 4 || s.visitId === 6 ? 'completed' : s.status), (id, at) => (at ? Date.parse(at) : (live.get(id) ?? null)));
     expect(day.finished.map((f) => f.visitId)).toEqual([6, 2, 4]);
     expect(day.open.map((s) => s.visitId)).toEqual([5]);
+  });
+});
+
+describe('dayNumbers', () => {
+  it('numbers the day as it goes, whatever the plan says: closed visits first (not cancelled ones), then the open ones', () => {
+    // A re-plan restarts the plan's sequence at its first open stop; an untouched route counts its done ones. Both read the same here.
+    const fromPlan = (_: number, at: string | undefined) => (at === undefined ? null : Date.parse(at));
+    const replanned = { ...route(8, [{ ...stop(5), sequence: 1 }, { ...stop(6), sequence: 2 }]), done: [done(2, '2030-03-12T15:00:00.000Z'), done(3, '2030-03-12T16:00:00.000Z', 'missed')] };
+    const untouched = route(8, [{ ...stop(2, 'completed'), sequence: 1, doneAt: '2030-03-12T15:00:00.000Z' }, { ...stop(3, 'missed'), sequence: 2, doneAt: '2030-03-12T16:00:00.000Z' }, { ...stop(5), sequence: 3 }, { ...stop(6), sequence: 4 }]);
+    const expected = [[2, 1], [3, 2], [5, 3], [6, 4]];
+    expect([...dayNumbers(routeDay(replanned, (s) => s.status, fromPlan))]).toEqual(expected);
+    expect([...dayNumbers(routeDay(untouched, (s) => s.status, fromPlan))]).toEqual(expected);
+    const withCancelled = route(8, [{ ...stop(4, 'cancelled'), doneAt: '2030-03-12T14:00:00.000Z' }, stop(5), stop(6)]);
+    expect([...dayNumbers(routeDay(withCancelled, (s) => s.status, fromPlan))]).toEqual([[5, 1], [6, 2]]);
   });
 });
 

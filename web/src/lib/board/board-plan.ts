@@ -116,6 +116,19 @@ export function routeDay(
   return { finished, open };
 }
 
+/**
+ * Each visit's number in the collector's day, as the board's column and the collector's own list ("Tu ruta
+ * de hoy", and their map's pins) show it, so "go to stop 3" means one visit to both: those closed (not
+ * cancelled) in the order they closed, then the open ones in the plan's order. Not the plan's `sequence`,
+ * which a re-plan restarts at its first open stop while an untouched route keeps counting its done ones.
+ */
+export function dayNumbers(day: { finished: readonly Pick<FinishedVisit, 'visitId' | 'status'>[]; open: readonly Pick<PlanStop, 'visitId'>[] }): Map<number, number> {
+  const numbers = new Map<number, number>();
+  for (const f of day.finished) if (f.status !== 'cancelled') numbers.set(f.visitId, numbers.size + 1);
+  for (const s of day.open) numbers.set(s.visitId, numbers.size + 1);
+  return numbers;
+}
+
 /** The visits the new plan took off a route and left unassigned (the re-plan could no longer hold them), with whose they were. */
 export function droppedVisits(plan: PlanOut): { visitId: number; accountName: string; collectorName: string }[] {
   const names = new Map(plan.routes.map((r) => [r.collectorId, r.collectorName]));

@@ -1,7 +1,7 @@
 import type { PaymentOut } from '$contract/payment.ts';
 import type { PlanOut, PlanStop } from '$contract/plan.ts';
 import type { TimeWindow, VisitOut, VisitStatus } from '$contract/visit.ts';
-import { OPEN_STATUSES, routeDay } from '../board/board-plan.ts';
+import { dayNumbers, OPEN_STATUSES, routeDay } from '../board/board-plan.ts';
 import { HIGH_PRIORITY } from '../map/operations-layers.ts';
 
 /** `next`: the first stop still open; `pending`: open after it; `done`: completed; `missed`: not done. */
@@ -9,7 +9,7 @@ export type OwnStopState = 'next' | 'pending' | 'done' | 'missed';
 
 export interface OwnStop {
   visitId: number;
-  /** Its place in the day, from 1: the visits finished first (as the board's column shows them), then the open ones in the plan's order. */
+  /** Its place in the day, from 1, as the board's column numbers it (board-plan.ts dayNumbers). */
   number: number;
   accountName: string;
   address: string;
@@ -74,6 +74,7 @@ export function ownRoute(
       done: (route.done ?? []).filter((d) => stillOurs(d.visitId, d.visitVersion)),
     };
     const { finished, open } = routeDay(kept, statusOf, doneAtOf);
+    const numbers = dayNumbers({ finished, open });
     const priorityOf = (visitId: number, fromPlan?: number) => visits.get(visitId)?.priority ?? fromPlan ?? 0;
     const etaOf = new Map(route.stops.map((s) => [s.visitId, Date.parse(s.eta)]));
     // Where each visit is: the plan's stops and the visits it no longer routes (done before it) say it, else the live visit.
@@ -114,7 +115,7 @@ export function ownRoute(
         at: atOf(s.visitId),
         paid: paidAt.get(s.visitId) ?? [],
       })),
-    ].map((s, k) => ({ ...s, number: k + 1 }));
+    ].map((s) => ({ ...s, number: numbers.get(s.visitId)! }));
     return { timeZone: plan.timeZone, stops };
   }
   return null;
