@@ -96,9 +96,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   if (existsSync(WEB_BUILD_DIR)) {
     // preCompressed: the build's .br/.gz siblings (web/svelte.config.js `precompress`).
     await app.register(fastifyStatic, { root: WEB_BUILD_DIR, wildcard: false, preCompressed: true });
-    // The dashboard is a single-page app: unknown non-API paths get its shell.
+    // The dashboard is a single-page app: unknown non-API paths get its shell. Not a missing build file: a page
+    // opened before a new build asks for the old one's chunks, and the shell in their place fails as a script.
     app.setNotFoundHandler((req, reply) => {
-      if (req.url.startsWith('/api/') || req.method !== 'GET') return reply.code(404).send(noRoute(req.method, req.url));
+      if (req.url.startsWith('/api/') || req.url.startsWith('/_app/') || req.method !== 'GET') return reply.code(404).send(noRoute(req.method, req.url));
       return reply.sendFile('index.html');
     });
   } else app.setNotFoundHandler((req, reply) => reply.code(404).send(noRoute(req.method, req.url)));
