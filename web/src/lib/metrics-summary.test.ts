@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CollectorDayMetrics } from '$contract/metrics.ts';
-import { detailRow, sortSummaries } from './metrics-summary.ts';
+import { detailRow, everyDay, sortSummaries } from './metrics-summary.ts';
 
 function row(over: Partial<CollectorDayMetrics>): CollectorDayMetrics {
   return {
@@ -28,5 +28,19 @@ describe('metrics table rows', () => {
     expect(sortSummaries(rows, 'avgVisitMin', 'desc', collator).map((r) => r.label)).toEqual(['Nico', 'Oscar', 'Ña']);
     expect(sortSummaries(rows, 'label', 'asc', collator).map((r) => r.label)).toEqual(['Nico', 'Ña', 'Oscar']);
     expect(sortSummaries(rows, 'label', 'desc', collator).map((r) => r.label)).toEqual(['Oscar', 'Ña', 'Nico']);
+  });
+});
+
+describe('everyDay', () => {
+  it('gives every day of the range, across a month end, with its row or null', () => {
+    const day = (key: string) => ({ ...detailRow(row({})), key });
+    const days = everyDay('2026-11-29', '2026-12-02', [day('2026-11-30'), day('2026-12-02')]);
+    expect(days.map((d) => [d.day, d.row?.key ?? null])).toEqual([
+      ['2026-11-29', null],
+      ['2026-11-30', '2026-11-30'],
+      ['2026-12-01', null],
+      ['2026-12-02', '2026-12-02'],
+    ]);
+    expect(everyDay('2026-12-02', '2026-12-02', [])).toEqual([{ day: '2026-12-02', row: null }]);
   });
 });

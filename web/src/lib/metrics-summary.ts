@@ -41,3 +41,16 @@ export function sortSummaries(rows: readonly MetricsSummaryRow[], key: SortKey, 
     return c * sign || collator.compare(a.label ?? '', b.label ?? '');
   });
 }
+
+/**
+ * Every day of the range `from`–`to` (YYYY-MM-DD) with its row, null for a day with none: the charts show the
+ * range asked for, so a week with one day of data reads as one day in seven, not as the range ignored.
+ */
+export function everyDay(from: string, to: string, byDay: readonly MetricsSummaryRow[]): { day: string; row: MetricsSummaryRow | null }[] {
+  const rows = new Map(byDay.map((r) => [r.key, r]));
+  const days: { day: string; row: MetricsSummaryRow | null }[] = [];
+  for (let day = from; day <= to; day = nextDay(day)) days.push({ day, row: rows.get(day) ?? null });
+  return days;
+}
+
+const nextDay = (day: string): string => new Date(Date.parse(`${day}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
