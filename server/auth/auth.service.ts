@@ -25,6 +25,12 @@ export interface AdminBootstrap {
 export class AuthService {
   // Every API call and socket connection verifies a token: cache briefly to spare the database.
   private cache = new Map<string, { user: SessionUser; until: number }>();
+  /**
+   * Counts the session endings this instance made. A verify whose read overlapped one does not
+   * cache what it read: it may be the row that ending deleted, and it would have stayed valid
+   * here for CACHE_MS (a request of the busy wall in flight while its user signed out did).
+   */
+  private endings = 0;
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -45,6 +51,7 @@ export class AuthService {
     const now = Date.now();
     const hit = this.cache.get(token);
     if (hit && hit.until > now) return hit.user;
+    const endingsBefore = this.endings;
     const row = await this.db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -55,6 +62,7 @@ export class AuthService {
       .executeTakeFirst();
     if (!row) return null;
     const user = toSessionUser(row);
+    if (this.endings !== endingsBefore) return user;
     // Never past the session's own end: a cached token was accepted for a minute after it expired.
     this.cache.set(token, { user, until: Math.min(now + CACHE_MS, new Date(row.expires_at).getTime()) });
     return user;
@@ -64,8 +72,9 @@ export class AuthService {
   onLogout: (token: string) => void = () => undefined;
 
   async logout(token: string): Promise<void> {
-    this.cache.delete(token);
     await this.db.deleteFrom('sessions').where('token_hash', '=', hashToken(token)).execute();
+    this.endings++;
+    this.cache.delete(token);
     this.onLogout(token);
   }
 
@@ -78,6 +87,7 @@ export class AuthService {
     let q = this.db.deleteFrom('sessions').where('user_id', '=', userId);
     if (keep) q = q.where('token_hash', '<>', hashToken(keep));
     await q.execute();
+    this.endings++;
     // The kept session too: it is read again, with the user's new role or team.
     for (const [token, hit] of this.cache) if (hit.user.id === userId) this.cache.delete(token);
     this.onSessionsEnded(userId, keep);
