@@ -66,7 +66,7 @@ describe('the dashboard in Chromium', () => {
     await page.close();
   });
 
-  it('shows the wall\'s figures whole on a phone', { timeout: 60_000 }, async () => {
+  it('shows the wall\'s figures whole on a phone, in one row over the map', { timeout: 60_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
     const figures = page.locator('section.kpis strong');
@@ -81,6 +81,9 @@ describe('the dashboard in Chromium', () => {
       }).map((el) => el.textContent);
     });
     expect(clipped).toEqual([]);
+    // One row over the map, not two by two: those covered 135 px of a map 450 px tall.
+    const bar = await page.locator('section.kpis').boundingBox();
+    expect(bar!.height).toBeLessThan(70);
     await page.close();
   });
 

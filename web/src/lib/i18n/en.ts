@@ -225,6 +225,7 @@ export const en: Record<MessageKey, string> = {
   'kpi.visits': 'Visits',
   'kpi.visitsDone': 'done / planned',
   'kpi.active': 'Active collectors',
+  'kpi.activeShort': 'Active',
   'kpi.reporting': 'reporting now',
   'kpi.ownLocation': 'Your location',
   'kpi.ownOnline': 'Online',

@@ -224,6 +224,7 @@ export const es = {
   'kpi.visits': 'Visitas',
   'kpi.visitsDone': 'hechas / planeadas',
   'kpi.active': 'Cobradores activos',
+  'kpi.activeShort': 'Activos',
   'kpi.reporting': 'reportando ahora',
   'kpi.ownLocation': 'Tu ubicación',
   'kpi.ownOnline': 'En línea',
