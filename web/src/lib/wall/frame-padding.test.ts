@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { framePadding, OVERLAY_GAP_PX } from './frame-padding.ts';
+import { clearSpot, framePadding, OVERLAY_GAP_PX } from './frame-padding.ts';
 
 const BASE = { top: 60, right: 60, bottom: 60, left: 60 };
 const GAP = OVERLAY_GAP_PX;
@@ -47,5 +47,43 @@ describe('framePadding', () => {
     const pad = framePadding(400, 300, [{ left: 0, top: 0, right: 400, bottom: 200 }, { left: 0, top: 150, right: 400, bottom: 300 }], BASE);
     expect(pad.top + pad.bottom).toBeLessThanOrEqual(300 * 0.7);
     expect(pad.top).toBeGreaterThan(pad.bottom);
+  });
+});
+
+describe('clearSpot', () => {
+  // A phone held sideways: a 524 × 302 map under the KPI row, the zone switch at its right, the ticker
+  // at its foot, and the chosen collector's card (365 × 183) over its left and middle.
+  const W = 524;
+  const H = 302;
+  const kpis = { left: 12, top: 12, right: 512, bottom: 62 };
+  const zoneSwitch = { left: 370, top: 72, right: 512, bottom: 104 };
+  const ticker = { left: 12, top: 262, right: 464, bottom: 290 };
+  const card = { left: 16, top: 54, right: 381, bottom: 237 };
+
+  it('is the middle when no panel covers it', () => {
+    expect(clearSpot(W, H, [kpis, ticker], GAP)).toEqual({ x: W / 2, y: H / 2 });
+  });
+
+  it('is beside the card that covers the middle, clear of every panel and inside the map', () => {
+    const spot = clearSpot(W, H, [kpis, zoneSwitch, ticker, card], GAP)!;
+    expect(spot.x - GAP).toBeGreaterThanOrEqual(card.right);
+    expect(spot.x + GAP).toBeLessThanOrEqual(W);
+    expect(spot.y - GAP).toBeGreaterThanOrEqual(zoneSwitch.bottom);
+    expect(spot.y + GAP).toBeLessThanOrEqual(ticker.top);
+  });
+
+  it('keeps the name label right of the spot inside the map and clear of the panels', () => {
+    const label = 80;
+    const spot = clearSpot(W, H, [kpis, ticker], GAP, label)!;
+    expect(spot).toEqual({ x: W / 2, y: H / 2 });
+    expect(clearSpot(W, H, [kpis, zoneSwitch, ticker, card], GAP, 200)).toBeNull();
+  });
+
+  it('is the nearest clear spot to the middle: above a card low on the map rather than far beside it', () => {
+    const low = { left: 8, top: 200, right: 516, bottom: 296 };
+    const spot = clearSpot(W, H, [kpis, low], GAP)!;
+    expect(spot.y + GAP).toBeLessThanOrEqual(low.top);
+    expect(spot.y - GAP).toBeGreaterThanOrEqual(kpis.bottom);
+    expect(Math.abs(spot.x - W / 2)).toBeLessThanOrEqual(8);
   });
 });

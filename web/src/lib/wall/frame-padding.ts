@@ -61,3 +61,36 @@ function fit(pad: Padding, a: keyof Padding, b: keyof Padding, size: number): vo
   pad[a] = Math.floor((pad[a] * room) / total);
   pad[b] = Math.floor((pad[b] * room) / total);
 }
+
+/** A point of the map, in its own pixels. */
+export interface Spot {
+  x: number;
+  y: number;
+}
+
+/**
+ * Where to bring one place (a collector chosen in the list, a stop of their route): the spot nearest
+ * the map's middle at which it, `margin` around it and `labelPx` more to its right (its name), are
+ * inside the map and clear of every panel. Null when the panels leave no such spot. Searched on a
+ * grid of `step` px: a panel's edge is met to within that.
+ */
+export function clearSpot(width: number, height: number, overlays: readonly Rect[], margin: number, labelPx = 0, step = 8): Spot | null {
+  const panels = overlays.filter((r) => r.right > r.left && r.bottom > r.top);
+  const clear = (x: number, y: number) =>
+    x >= margin && y >= margin && x + margin + labelPx <= width && y + margin <= height &&
+    panels.every((r) => x + margin + labelPx <= r.left || x - margin >= r.right || y + margin <= r.top || y - margin >= r.bottom);
+  const middle = { x: width / 2, y: height / 2 };
+  if (clear(middle.x, middle.y)) return middle;
+  let best: Spot | null = null;
+  let bestDistance = Infinity;
+  for (let y = margin; y <= height - margin; y += step) {
+    for (let x = margin; x <= width - margin - labelPx; x += step) {
+      const distance = (x - middle.x) ** 2 + (y - middle.y) ** 2;
+      if (distance < bestDistance && clear(x, y)) {
+        best = { x, y };
+        bestDistance = distance;
+      }
+    }
+  }
+  return best;
+}
