@@ -309,6 +309,43 @@ describe('the dispatcher board in Chromium', () => {
     await page.close();
   });
 
+  it('says how many columns are out of view on each side, and its buttons bring them into view', { timeout: 60_000 }, async () => {
+    const { page, errors } = await openBoard('despacho@ronda.local', DEMO_PASSWORD);
+    // This team's four routes fit 1920 px: a laptop's screen does not hold them.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const columns = page.locator('.columns > section');
+    const inView = async () => {
+      const lanes = (await page.locator('.columns').boundingBox())!;
+      const boxes = await columns.evaluateAll((els) => els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect));
+      return boxes.map((b) => b.left >= lanes.x - 1 && b.right <= lanes.x + lanes.width + 1);
+    };
+    const all = await columns.count();
+    const seen = (await inView()).filter(Boolean).length;
+    expect(seen, 'a board wider than the screen').toBeLessThan(all);
+    const right = page.getByRole('button', { name: /columnas más a la derecha/ });
+    expect(await right.getAttribute('aria-label')).toBe(`Ver ${all - seen} columnas más a la derecha`);
+    expect(await page.getByRole('button', { name: /columnas más a la izquierda/ }).count()).toBe(0);
+    for (let i = 0; i < all && (await right.count()) > 0; i++) {
+      await right.click();
+      await page.waitForTimeout(600); // the smooth scroll
+    }
+    expect(await right.count()).toBe(0);
+    expect((await inView()).at(-1), 'the last column whole').toBe(true);
+    const left = page.getByRole('button', { name: /columnas más a la izquierda/ });
+    await left.waitFor();
+    await left.click();
+    await expect.poll(async () => (await inView()).at(-1)).toBe(false);
+    await right.waitFor();
+    // A finger is told what a tap does, not about keys and dragging.
+    const touch = await browser.newPage({ viewport: { width: 768, height: 1024 }, hasTouch: true, isMobile: true });
+    await logIn(touch, t.baseUrl, 'despacho@ronda.local', DEMO_PASSWORD);
+    await touch.goto(`${t.baseUrl}/board`);
+    await touch.getByText('Toca una visita para moverla a otra columna, cambiar su orden, cancelarla o fijarla.').waitFor({ timeout: 30_000 });
+    expect(await touch.getByText(/Con el teclado/).count()).toBe(0);
+    await touch.close();
+    expect(errors).toEqual([]);
+  });
+
   it('marks a visit the collector has not reached ten minutes after its ETA as late', { timeout: 60_000 }, async () => {
     const route = (await planNow()).routes.find((r) => r.stops.length > 0)!;
     const first = route.stops[0];
