@@ -193,4 +193,23 @@ describe('the metrics page for the seeded day', () => {
     expect(await page.locator('input[name=from]').inputValue()).toBe(weekAgo);
     await page.close();
   });
+
+  it('shows a collector their days and their total, not a team of one nor their days again per collector', { timeout: 120_000 }, async () => {
+    const email = `rosa.${randomUUID().slice(0, 6)}@test.local`;
+    await t.server.auth.createUser({ email, name: 'Rosa Díaz', password: 'pw-123456', role: 'collector', teamId: s.teamId, collectorId: s.rosa });
+    const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    const errors = watchErrors(page);
+    await logIn(page, t.baseUrl, email, 'pw-123456');
+    await page.goto(`${t.baseUrl}/metrics?from=${DAY}&to=${DAY}`);
+    const views = page.getByRole('group', { name: 'Agrupar la tabla por' });
+    await expect.poll(() => views.getByRole('button').allInnerTexts(), { timeout: 15_000 }).toEqual(['Día', 'Cobrador']);
+    expect(await views.getByRole('button', { name: 'Día' }).getAttribute('aria-pressed')).toBe('true');
+    // One row, her day, with her figures (Rosa's 3 of 4 visits).
+    await expect.poll(() => page.locator('tr[data-key]').allInnerTexts()).toEqual([expect.stringMatching(/^vie 20 de nov\t.*\t3 \/ 4\t/)]);
+    // An address bookmarked by a manager opens the days here, not a team table.
+    await page.goto(`${t.baseUrl}/metrics?from=${DAY}&to=${DAY}&view=team`);
+    await expect.poll(() => views.getByRole('button', { pressed: true }).innerText(), { timeout: 15_000 }).toBe('Día');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

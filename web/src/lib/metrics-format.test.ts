@@ -30,10 +30,11 @@ describe('metrics money', () => {
 });
 
 describe('metrics figures in a column', () => {
-  it('keep their decimals, so decimal points line up; chart axes read whole kilometres', () => {
+  it('keep their decimals, so decimal points line up; chart axes read whole kilometres and their halves', () => {
     const fmt = makeMetricsFormat('es-MX', 'America/Mexico_City', 'MXN');
     expect([11, 13.85, 0.4].map(fmt.km)).toEqual(['11.00 km', '13.85 km', '0.40 km']);
     expect([2, 1.6, 0.25].map((v) => fmt.minutes(v).replace(/\s/g, ' '))).toEqual(['2.0 min', '1.6 min', '0.3 min']);
     expect(fmt.kmAxis(250)).toBe('250 km');
+    expect([2.5, 5, 7.5, 12.5].map(fmt.kmAxis)).toEqual(['2.5 km', '5 km', '7.5 km', '12.5 km']);
   });
 });

@@ -39,7 +39,8 @@ export function makeMetricsFormat(languageTag: string, timeZone: string, currenc
   const money = new Intl.NumberFormat(moneyTag, { style: 'currency', currency });
   const moneyAxis = new Intl.NumberFormat(moneyTag, { style: 'currency', currency, maximumFractionDigits: 0, minimumFractionDigits: 0 });
   const km = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'kilometer', minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  const kmAxis = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'kilometer', maximumFractionDigits: 0 });
+  // Steps of 2.5 km read as such: whole kilometres labelled them "3 km, 5 km, 8 km".
+  const kmAxis = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'kilometer', maximumFractionDigits: 1 });
   const pct = new Intl.NumberFormat(languageTag, { style: 'percent', maximumFractionDigits: 0 });
   const min = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'minute', minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const hours = new Intl.NumberFormat(languageTag, { style: 'unit', unit: 'hour' });
