@@ -34,7 +34,7 @@ const UNLOCK_REPLAN_MS = 250;
  * board reloaded; both keep the server's words as a detail.
  */
 export type BoardNotice =
-  | { kind: 'done'; ms: number; dropped: { visitId: number; accountName: string; collectorName: string }[] }
+  | { kind: 'done'; dropped: { visitId: number; accountName: string; collectorName: string }[] }
   | { kind: 'conflict'; by: string | null; at: Date | null; detail: string }
   | { kind: 'outdated'; why: 'closed' | 'not_on_route' | 'changed'; detail: string }
   | { kind: 'error'; detail: string };
@@ -295,13 +295,12 @@ export class BoardState {
     if (this.busy !== null) return;
     this.busy = visitId;
     this.notice = null;
-    const started = performance.now();
     try {
       const plan = await request();
       if (this.teamId !== null && isNewerPlan(this.plan, plan, this.teamId, this.date)) this.#show(plan);
       if (visitId !== 0) this.refocus = visitId;
       // Visits the change took off a route (its re-plan could no longer hold them) are named, not left for the dispatcher to spot.
-      this.notice = { kind: 'done', ms: Math.round(performance.now() - started), dropped: droppedVisits(plan) };
+      this.notice = { kind: 'done', dropped: droppedVisits(plan) };
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
       if (err instanceof ApiError && err.status === 409) {
