@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
-import { CHECKIN_REFUSALS, CheckinIn, CheckinListQuery, CheckinOut, CheckinResult, DEVICE_RECORD_REJECTIONS, RejectedRecord } from '../contract/checkin.ts';
+import { CHECKIN_REFUSALS, CheckinIn, CheckinListQuery, CheckinOut, CheckinResult, DEVICE_RECORD_REJECTIONS, RejectedRecordPage, RejectedRecordQuery } from '../contract/checkin.ts';
 import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import type { Database } from '../db/database.ts';
 import { ownQuery, readScope } from '../operations/actor.ts';
@@ -67,8 +67,9 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, 
           Object.entries(DEVICE_RECORD_REJECTIONS)
             .map(([code, { when }]) => `\`${code}\` (${when})`)
             .join('; ') +
-          '.',
-        response: { 200: Type.Object({ records: Type.Array(RejectedRecord) }) },
+          '. Pages of `limit` (1000 unless given) with `before` the last id seen; `total` counts them all.',
+        querystring: RejectedRecordQuery,
+        response: { 200: RejectedRecordPage, 400: ErrorBody },
       },
     },
     async (req) => {
@@ -76,11 +77,19 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, 
       let q = db
         .selectFrom('rejected_records as r')
         .leftJoin('devices as d', 'd.id', 'r.device_id')
-        .leftJoin('collectors as c', 'c.id', 'd.collector_id')
-        .select(['r.id', 'd.unique_id', 'c.id as collector_id', 'r.kind', 'r.payload', 'r.reason', 'r.code', 'r.code_values', 'r.received_at']);
+        .leftJoin('collectors as c', 'c.id', 'd.collector_id');
       if (scope !== null) q = q.where('c.team_id', '=', scope);
-      const rows = await q.orderBy('r.id', 'desc').limit(1000).execute();
+      const page = req.query.before === undefined ? q : q.where('r.id', '<', req.query.before);
+      const [rows, count] = await Promise.all([
+        page
+          .select(['r.id', 'd.unique_id', 'c.id as collector_id', 'r.kind', 'r.payload', 'r.reason', 'r.code', 'r.code_values', 'r.received_at'])
+          .orderBy('r.id', 'desc')
+          .limit(req.query.limit ?? 1000)
+          .execute(),
+        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      ]);
       return {
+        total: Number(count.n),
         records: rows.map((r) => ({
           id: r.id,
           uniqueId: r.unique_id,

@@ -128,6 +128,20 @@ export const DEVICE_RECORD_REJECTIONS = {
 export type DeviceRecordRejection = keyof typeof DEVICE_RECORD_REJECTIONS;
 export type RejectedRecord = Static<typeof RejectedRecord>;
 
+/** A page of rejected records, newest first: `before` an id of the last page seen. */
+export const RejectedRecordQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 1000 })),
+  before: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+export type RejectedRecordQuery = Static<typeof RejectedRecordQuery>;
+
+export const RejectedRecordPage = Type.Object({
+  records: Type.Array(RejectedRecord),
+  /** How many the reader may see in all, every page. */
+  total: Type.Integer(),
+});
+export type RejectedRecordPage = Static<typeof RejectedRecordPage>;
+
 /**
  * Why a check-in or payment is refused whatever its kind (operations/record-source.ts), with its status,
  * what its `values` name and when it happens. Over MQTT the record is kept, rejected, with the message.

@@ -110,6 +110,16 @@ describe('payments over MQTT', () => {
     const theirs = await loginAs(t, 'supervisor', poniente, 'Supervisión Poniente B');
     expect((await t.api('GET', '/api/records/rejected', undefined, theirs)).body.records.filter((r: any) => r.uniqueId === 'ana-phone')).toEqual([]);
     expect((await t.api('GET', '/api/records/rejected', undefined, await loginAs(t, 'dispatcher', team, 'Despacho Centro'))).status).toBe(403);
+
+    // A page at a time, newest first, with how many there are in all (for each reader, theirs).
+    const all = (await t.api('GET', '/api/records/rejected')).body;
+    expect(all.total).toBe(all.records.length);
+    const first = (await t.api('GET', '/api/records/rejected?limit=2')).body;
+    const second = (await t.api('GET', `/api/records/rejected?limit=2&before=${first.records[1].id}`)).body;
+    expect([...first.records, ...second.records]).toEqual(all.records.slice(0, 4));
+    expect([first.total, second.total]).toEqual([all.total, all.total]);
+    expect((await t.api('GET', '/api/records/rejected?limit=2', undefined, theirs)).body.total).toBe(0);
+    expect((await t.api('GET', '/api/records/rejected?limit=0')).status).toBe(400);
   });
   it("refuses a device's payment or check-in on another team's account or visit, and keeps it as rejected", async () => {
     const accountId = await account('XTEAM-1', 5600);

@@ -243,6 +243,18 @@ describe('the devices page in Chromium', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => list.locator('li .why').first().innerText()).toBe('A field is missing or not valid: /outcome.');
     expect(await noSidewaysScroll(page)).toBe(true);
+
+    // A phone that sends nonsense all day: the newest 50 load, the older ones on demand.
+    const noisy = await mqttLogin('ana-tablet', device.token);
+    for (let i = 0; i < 53; i++) await noisy.publishAsync('ronda/ana-tablet/payment', `{oops ${i}`, { qos: 1 });
+    await noisy.endAsync();
+    await page.reload();
+    await expect.poll(() => list.locator('header .count').innerText(), { timeout: 30_000 }).toBe('50 of 55');
+    expect(await list.locator('li').count()).toBe(50);
+    await list.getByRole('button', { name: 'Show older ones' }).click();
+    await expect.poll(() => list.locator('header .count').innerText()).toBe('55 of 55');
+    expect(await list.locator('li').count()).toBe(55);
+    expect(await list.getByRole('button', { name: 'Show older ones' }).count()).toBe(0);
     expect(unexpected(errors)).toEqual([]);
     await page.close();
   });

@@ -1,11 +1,13 @@
-import type { RejectedRecord } from '$contract/checkin.ts';
+import type { RejectedRecordPage } from '$contract/checkin.ts';
 import type { CreateDevice, DeviceList, DeviceOut, DevicePatch, DeviceWithToken, UnknownDevice } from '$contract/device.ts';
 import { api } from '../api.ts';
 import type { Listener } from './connection-settings.ts';
 
 /** The list, and the host devices connect to when it is not the dashboard's (DEVICE_HOST). */
 export const loadDevices = (): Promise<DeviceList> => api<DeviceList>('/devices');
-export const loadRejectedRecords = async (): Promise<RejectedRecord[]> => (await api<{ records: RejectedRecord[] }>('/records/rejected')).records;
+/** Rejected records newest first, `limit` of them, older than the record `before` when given. */
+export const loadRejectedRecords = (limit: number, before?: number): Promise<RejectedRecordPage> =>
+  api<RejectedRecordPage>(`/records/rejected?limit=${limit}${before === undefined ? '' : `&before=${before}`}`);
 
 export const loadUnknownDevices = async (): Promise<UnknownDevice[]> => (await api<{ devices: UnknownDevice[] }>('/devices/unknown')).devices;
 

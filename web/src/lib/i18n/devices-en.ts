@@ -61,6 +61,8 @@ export const devicesEn: Record<keyof typeof devicesEs, string> = {
   'devices.rejected.hint': 'Check-ins and payments a phone sent that could not be stored. The phone took them as sent and will not resend them: go over each with the collector and enter it by hand if it stands.',
   'devices.rejected.empty': 'No rejected records.',
   'devices.rejected.count': '{shown} of {total}',
+  'devices.rejected.more': 'Show older ones',
+  'devices.rejected.moreFailed': 'The older ones could not be loaded; try again.',
   'devices.rejected.payment': 'Payment',
   'devices.rejected.checkin': 'Check-in',
   'devices.rejected.visit': 'visit {visitId}',

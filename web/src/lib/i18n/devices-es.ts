@@ -59,6 +59,8 @@ export const devicesEs = {
   'devices.rejected.hint': 'Check-ins y pagos que un teléfono envió y no se pudieron guardar. El teléfono los dio por enviados y no los reenviará: revisa cada uno con el cobrador y regístralo a mano si procede.',
   'devices.rejected.empty': 'Ningún registro rechazado.',
   'devices.rejected.count': '{shown} de {total}',
+  'devices.rejected.more': 'Ver anteriores',
+  'devices.rejected.moreFailed': 'No se pudieron cargar los anteriores; vuelve a intentarlo.',
   'devices.rejected.payment': 'Pago',
   'devices.rejected.checkin': 'Check-in',
   'devices.rejected.visit': 'visita {visitId}',
