@@ -191,4 +191,27 @@ describe('track replay', () => {
     expect(await date.inputValue()).toBe(day);
     await page.close();
   });
+
+  it("never shows one collector's track under another's name: a new pick loads its own day by itself", { timeout: 120_000 }, async () => {
+    const beto = await createCollector(t, 'Beto', await createTeam(t, 'Sur'));
+    await t.createDevice('beto-phone', beto);
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const errors = watchErrors(page);
+    await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
+    await showAnasDay(page);
+    const stats = page.locator('dl.stats');
+    expect(await stats.count()).toBe(1);
+    // Beto reported nothing that day: nothing of Ana's stays, and no button needs pressing to know it.
+    await page.locator('form select').first().selectOption({ label: 'Beto' });
+    await page.getByText('No hay posiciones ese día.').waitFor({ timeout: 15_000 });
+    expect(await stats.count()).toBe(0);
+    expect(await page.locator('.timeline .mark').count()).toBe(0);
+    await page.locator('form select').first().selectOption({ label: 'Ana' });
+    await page.locator('.timeline .mark.visit').waitFor({ timeout: 20_000 });
+    expect(new URL(page.url()).searchParams.get('collector')).toBe(String(ana));
+    // No day after today to pick.
+    expect(await page.locator('input[type=date]').getAttribute('max')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
