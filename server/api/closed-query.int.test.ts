@@ -34,7 +34,8 @@ describe('a route that takes no query string', () => {
   it('refuses ?x=1 with a 400 naming x, where it answered as if nothing was asked (GET /api/devices?teamId=2: every team)', async () => {
     // Fastify judges a body before the query: routes that take one are probed below, with a body they take.
     const routes = (await withoutQuery()).filter(({ key, op }) => key !== 'get /api/health' && !op.requestBody);
-    expect(routes.length).toBeGreaterThan(15);
+    // Enough to mean the list was read, not a count to keep: routes gain parameters (rejected records got pages).
+    expect(routes.length).toBeGreaterThan(10);
     for (const { key, method, path, op } of routes) {
       // The admin's token, and a 400 before any record is sought: `1` for a path's id need not exist.
       expect({ key, ...(await send(method, `${path}?x=1`)) }).toEqual({
