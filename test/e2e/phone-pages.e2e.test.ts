@@ -41,7 +41,7 @@ const measure = (page: Page) =>
     const search = document.querySelector<HTMLElement>('input[type=search]')!;
     const tools = search.parentElement!;
     const card = tools.parentElement!.getBoundingClientRect();
-    const outside = [...tools.children].filter((el) => el.getBoundingClientRect().right > card.right + 0.5).map((el) => el.outerHTML.slice(0, 60));
+    const outside = Array.from(tools.children).filter((el) => el.getBoundingClientRect().right > card.right + 0.5).map((el) => el.outerHTML.slice(0, 60));
     return {
       pageOverflow: root.scrollWidth - root.clientWidth,
       tableScrolls: !!table && !!box && box.scrollWidth > box.clientWidth && getComputedStyle(box).overflowX === 'auto',
