@@ -51,6 +51,15 @@ describe('accounts CSV import', () => {
     expect((await t.api('GET', '/api/accounts?limit=1')).body.total).toBe(998);
   });
 
+  it('finds an account whatever the accents and case of the search or the name', async () => {
+    const csv = [CSV_HEADER, 'ACC-ACC-1,José Núñez García,Calle Ángel Flores 12,20.67,-103.35,,100,,10,,Centro'].join('\n');
+    expect((await postCsv(t, csv)).body).toMatchObject({ imported: 1, invalid: [] });
+    const found = async (search: string) => (await t.api('GET', `/api/accounts?search=${encodeURIComponent(search)}`)).body.accounts.map((a: { externalId: string }) => a.externalId);
+    for (const search of ['garcia', 'GARCÍA', 'jose nunez', 'Núñez', 'angel flores', 'ÁNGEL']) expect(await found(search), search).toEqual(['ACC-ACC-1']);
+    // Still a search: the letters must be there.
+    expect(await found('garcio')).toEqual([]);
+  });
+
   it('refuses a file without a required column as a whole, importing nothing', async () => {
     const r = await postCsv(t, 'external_id,name,lat\nX-1,Ana,20.6\n');
     expect(r.status).toBe(400);

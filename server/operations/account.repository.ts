@@ -28,6 +28,15 @@ export function toAccountOut(r: Account): AccountOut {
   };
 }
 
+/**
+ * A search ignores accents, as the team, user and device lists do: "garcia" finds "García", "nunez"
+ * "Núñez" (people type without them, on a phone above all). Folded in SQL by translate(), which
+ * PostgreSQL and PGlite both have (unaccent is an extension neither may); ilike then ignores case.
+ */
+const ACCENTED = 'áàâäãåéèêëíìîïóòôöõúùûüñçÁÀÂÄÃÅÉÈÊËÍÌÎÏÓÒÔÖÕÚÙÛÜÑÇ';
+const UNACCENTED = 'aaaaaaeeeeiiiiooooouuuuncAAAAAAEEEEIIIIOOOOOUUUUNC';
+const foldAccents = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '');
+
 /** `scope` null = every team. */
 export async function listAccounts(db: Kysely<Database>, q: AccountListQuery, scope: number | null): Promise<{ total: number; accounts: AccountOut[] }> {
   let base = db.selectFrom('accounts');
@@ -41,9 +50,10 @@ export async function listAccounts(db: Kysely<Database>, q: AccountListQuery, sc
   if (q.located !== undefined) base = q.located ? base.where('lat', 'is not', null) : base.where('lat', 'is', null);
   if (q.search?.trim()) {
     // Escape LIKE wildcards so a search for "50%" means the text "50%".
-    const like = `%${q.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = `%${foldAccents(q.search.trim()).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const folded = (column: 'name' | 'address') => sql<string>`translate(${sql.ref(column)}, ${ACCENTED}, ${UNACCENTED})`;
     base = base.where((eb) =>
-      eb.or([eb('name', 'ilike', like), eb('external_id', 'ilike', like), eb('address', 'ilike', like), eb('phone', 'ilike', like)]),
+      eb.or([eb(folded('name'), 'ilike', like), eb('external_id', 'ilike', like), eb(folded('address'), 'ilike', like), eb('phone', 'ilike', like)]),
     );
   }
   const [count, rows] = await Promise.all([
