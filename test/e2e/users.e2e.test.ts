@@ -276,6 +276,23 @@ describe('changing one\'s own password from the top bar', () => {
     await Promise.all([page.close(), other.page.close(), fresh.close()]);
   });
 
+  it("shows on a phone the whole password it generates for a new login, clear of the button", { timeout: 60_000 }, async () => {
+    const { page, errors } = await open(ADMIN.email, ADMIN.password, { width: 390, height: 844 });
+    await page.goto(`${t.baseUrl}/users`);
+    await page.getByRole('button', { name: 'Generar' }).click();
+    const field = page.getByRole('textbox', { name: 'Contraseña inicial' });
+    const password = await field.inputValue();
+    expect(password.length).toBeGreaterThanOrEqual(8);
+    const input = (await field.boundingBox())!;
+    const button = (await page.getByRole('button', { name: 'Generar' }).boundingBox())!;
+    const overlap = input.x < button.x + button.width && button.x < input.x + input.width && input.y < button.y + button.height && button.y < input.y + input.height;
+    expect(overlap, JSON.stringify({ input, button })).toBe(false);
+    // Room for the whole of it, in the field's own font.
+    expect(await field.evaluate((el: HTMLInputElement) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    expect(unexpected(errors)).toEqual([]);
+    await page.close();
+  });
+
   it('is in reach on a tablet, portrait and landscape, in either language, and on a phone the bar still fits', { timeout: 120_000 }, async () => {
     const LUCIA = { email: 'lucia@test.local', name: 'Lucía de la Peña' };
     await t.server.auth.createUser({ ...LUCIA, password: PASSWORD, role: 'supervisor', teamId });
