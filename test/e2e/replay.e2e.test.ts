@@ -95,6 +95,8 @@ describe('track replay', () => {
     // One visit planned, one made; the plan's key shows because the route was found.
     expect((await page.locator('.stats').innerText()).replace(/\s+/g, ' ')).toContain('Paradas 1 Visitas hechas 1 de 1');
     expect(await page.locator('.legend').innerText()).toContain('Ruta planeada');
+    // The visit's colour is named: Ana's one check-in was paid.
+    expect((await page.locator('.legend .item').allInnerTexts()).map((s) => s.trim())).toEqual(['Parada', 'Ruta planeada', 'Pagó']);
     expect(errors).toEqual([]);
   });
 
