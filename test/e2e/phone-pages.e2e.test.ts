@@ -50,13 +50,21 @@ const measure = (page: Page) =>
   });
 
 describe('admin pages on a phone', () => {
-  it.each(PAGES)('%s keeps the page at the screen width, its search tools in their card; its table scrolls in its own box', async (path) => {
+  it.each(PAGES)('%s keeps the page at the screen width, its search tools in their card; its table scrolls in its own box, its first column staying', async (path) => {
     const page = await browser.newPage({ viewport: PHONE });
     const errors = watchErrors(page);
     await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
     await page.goto(t.baseUrl + path);
     await page.locator('table tbody tr').first().waitFor();
     expect(await measure(page)).toEqual({ pageOverflow: 0, tableScrolls: true, outside: [] });
+    // Swiped to the row's buttons, its first cell (whose row it is) is still in view.
+    const firstCellShown = await page.evaluate(() => {
+      const box = document.querySelector('table')!.parentElement!;
+      box.scrollLeft = box.scrollWidth;
+      const cell = document.querySelector('table tbody tr td, table tbody tr th')!.getBoundingClientRect();
+      return Math.abs(cell.left - box.getBoundingClientRect().left) < 1 && box.scrollLeft > 0;
+    });
+    expect(firstCellShown).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });
