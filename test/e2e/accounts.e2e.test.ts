@@ -93,6 +93,13 @@ describe('the portfolio page in Chromium', () => {
     expect(await row(page, 'CTA-001').locator('[data-col=segment]').innerText()).toBe('consumo');
     expect(await page.getByTestId('page-info').innerText()).toBe('1–3 de 3');
 
+    // Every account located: "only those without a location" says so, not that nothing matches.
+    const onlyUnlocated = page.getByRole('checkbox', { name: 'Solo sin ubicación' });
+    await onlyUnlocated.check();
+    await page.getByText('Todas las cuentas tienen ubicación.').waitFor();
+    await onlyUnlocated.uncheck();
+    await expect.poll(() => listed(page)).toHaveLength(3);
+
     // An account that loses its coordinates cannot be visited: counted (once the list is asked again), and one click away.
     const luis = (await t.api('GET', '/api/accounts?search=CTA-004')).body.accounts[0];
     expect((await t.api('PATCH', `/api/accounts/${luis.id}`, { lat: null, lon: null })).status).toBe(200);

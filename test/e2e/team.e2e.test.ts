@@ -163,7 +163,7 @@ describe('the collectors and teams page in Chromium', () => {
 
     // Teams: listed with their zone and currency; one created, changed and deleted; a team with people is kept.
     const teams = page.getByRole('region', { name: 'Equipos', exact: true });
-    expect(await teamRow(page, 'Centro').locator('[data-col=timeZone]').innerText()).toBe('America/Mexico_City');
+    expect(await teamRow(page, 'Centro').locator('[data-col=timeZone]').innerText()).toBe('America/Mexico City (UTC-6)');
     const create = teams.getByRole('form', { name: 'Nuevo equipo' });
     await create.getByLabel('Nombre').fill('Sur');
     await create.getByLabel('Zona horaria').fill('America/Tijuana');
@@ -183,7 +183,7 @@ describe('the collectors and teams page in Chromium', () => {
     await teamEditor.getByLabel('Zona horaria').fill('America/Cancun');
     await teamEditor.getByRole('button', { name: 'Guardar' }).click();
     await teamRow(page, 'Sur Costa').waitFor();
-    expect(await teamRow(page, 'Sur Costa').locator('[data-col=timeZone]').innerText()).toBe('America/Cancun');
+    expect(await teamRow(page, 'Sur Costa').locator('[data-col=timeZone]').innerText()).toBe('America/Cancun (UTC-5)');
 
     await teamRow(page, 'Norte').getByRole('button', { name: 'Borrar' }).click();
     expect(await confirm.innerText()).toContain('¿Borrar el equipo Norte?');

@@ -71,6 +71,7 @@ export const accountsEn: Record<keyof typeof accountsEs, string> = {
   'accounts.loading': 'Loading accounts…',
   'accounts.loadFailed': 'Could not load the accounts: {message}',
   'accounts.empty': 'No accounts yet: import a CSV file.',
+  'accounts.allLocated': 'Every account has a location.',
   'accounts.noMatch': 'No account matches.',
   'accounts.page': '{from}–{to} of {total}',
   'accounts.prev': 'Previous',

@@ -69,6 +69,7 @@ export const accountsEs = {
   'accounts.loading': 'Cargando cuentas…',
   'accounts.loadFailed': 'No se pudieron cargar las cuentas: {message}',
   'accounts.empty': 'Aún no hay cuentas: importa un archivo CSV.',
+  'accounts.allLocated': 'Todas las cuentas tienen ubicación.',
   'accounts.noMatch': 'Ninguna cuenta coincide.',
   'accounts.page': '{from}–{to} de {total}',
   'accounts.prev': 'Anterior',
