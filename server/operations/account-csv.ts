@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { ACCOUNT_REFUSALS, MAX_AMOUNT, MAX_DAYS_PAST_DUE, MAX_LENGTH, type InvalidRowCode } from '../contract/account.ts';
 import { unstorableText } from '../lib/unstorable-text.ts';
+import { foldAccents } from '../lib/fold-accents.ts';
 import { decimalMarkOf, parseAmount, parseCoordinate, parseDecimal } from './csv-number.ts';
 import { refusal } from './errors.ts';
 
@@ -88,9 +89,7 @@ const ALIASES: Record<string, Field> = {
 const REQUIRED: readonly Field[] = ['externalId', 'name', 'lat', 'lon', 'balanceDue'];
 
 const normalizeHeader = (h: string) =>
-  h
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
+  foldAccents(h)
     .toLowerCase()
     .replace(/[\s_\-.]/g, '');
 

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { foldAccents } from '../lib/fold-accents.ts';
 import { ACCOUNT_REFUSALS, BUCKET_RANGES, dpdBucket, type AccountListQuery, type AccountOut, type AccountPatch } from '../contract/account.ts';
 import type { Database } from '../db/database.ts';
 import type { Account } from '../db/tables/account.table.ts';
@@ -35,7 +36,6 @@ export function toAccountOut(r: Account): AccountOut {
  */
 const ACCENTED = 'áàâäãåéèêëíìîïóòôöõúùûüñçÁÀÂÄÃÅÉÈÊËÍÌÎÏÓÒÔÖÕÚÙÛÜÑÇ';
 const UNACCENTED = 'aaaaaaeeeeiiiiooooouuuuncAAAAAAEEEEIIIIOOOOOUUUUNC';
-const foldAccents = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '');
 
 /** `scope` null = every team. */
 export async function listAccounts(db: Kysely<Database>, q: AccountListQuery, scope: number | null): Promise<{ total: number; accounts: AccountOut[] }> {
