@@ -325,6 +325,16 @@ describe('the dispatcher board in Chromium', () => {
     const right = page.getByRole('button', { name: /columnas más a la derecha/ });
     expect(await right.getAttribute('aria-label')).toBe(`Ver ${all - seen} columnas más a la derecha`);
     expect(await page.getByRole('button', { name: /columnas más a la izquierda/ }).count()).toBe(0);
+    // A column that widens (the waiting one when a visit is cancelled) pushes others out of view without a resize or scroll.
+    const widen = (width: string) => columns.first().evaluate((el, w) => void ((el as HTMLElement).style.width = w), width);
+    const says = async () => {
+      const whole = (await inView()).filter(Boolean).length;
+      return { fewer: whole < seen, right: (await right.getAttribute('aria-label')) === `Ver ${all - whole} columnas más a la derecha` };
+    };
+    await widen('900px');
+    await expect.poll(says).toEqual({ fewer: true, right: true });
+    await widen('');
+    await expect.poll(() => right.getAttribute('aria-label')).toBe(`Ver ${all - seen} columnas más a la derecha`);
     for (let i = 0; i < all && (await right.count()) > 0; i++) {
       await right.click();
       await page.waitForTimeout(600); // the smooth scroll
