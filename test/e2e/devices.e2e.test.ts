@@ -124,6 +124,8 @@ describe('the devices page in Chromium', () => {
     await row(page, 'ana-phone').getByLabel('Cobrador de ana-phone').selectOption({ label: 'Beto Soto' });
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'ahora es de' }).count()).toBe(1);
     expect((await t.api('GET', '/api/devices')).body.devices.find((d: { uniqueId: string }) => d.uniqueId === 'ana-phone').collectorId).toBe(beto);
+    // A name longer than the select's width is said whole on hover.
+    expect(await row(page, 'ana-phone').getByLabel('Cobrador de ana-phone').getAttribute('title')).toBe('Beto Soto');
     await row(page, 'ana-phone').getByLabel('Cobrador de ana-phone').selectOption({ label: 'Sin asignar' });
     await expect.poll(async () => (await t.api('GET', '/api/devices')).body.devices.find((d: { uniqueId: string }) => d.uniqueId === 'ana-phone').collectorId).toBeNull();
 
