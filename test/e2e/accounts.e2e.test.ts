@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollector, createTeam } from '../../server/operations/testing/fixtures.ts';
-import { launchBrowser, logIn, watchErrors } from '../support/browser.ts';
+import { launchBrowser, logIn, noSidewaysScroll, watchErrors } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 const SCREENSHOT = 'docs/screenshots/accounts.png';
@@ -41,7 +41,6 @@ afterAll(async () => {
 const unexpected = (errors: string[]) => errors.filter((e) => !/status of 400/.test(e));
 const row = (page: Page, externalId: string) => page.locator(`tr[data-account="${externalId}"]`);
 const listed = (page: Page) => page.locator('tr[data-account]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.account));
-const noSidewaysScroll = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('html, body, main, .page, .table-scroll')).every((el) => el.scrollWidth <= el.clientWidth + 1));
 const pick = (page: Page, name: string, body: string | Buffer) =>
   page.locator('input[type=file]').setInputFiles({ name, mimeType: 'text/csv', buffer: typeof body === 'string' ? Buffer.from(body) : body });
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGt06Login } from '../../device-protocols/gt06/gt06-encoder.ts';
 import { RawTcp } from '../../server/ingest/listeners/testing/raw-tcp.ts';
 import { createCollector, createTeam } from '../../server/operations/testing/fixtures.ts';
-import { launchBrowser, logIn, offersSection, openSection, watchErrors } from '../support/browser.ts';
+import { launchBrowser, logIn, noSidewaysScroll, offersSection, openSection, watchErrors } from '../support/browser.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
 import { until } from '../support/until.ts';
 
@@ -52,7 +52,6 @@ const refusedCode = (username: string, password: string) =>
     (e: Error & { code?: number }) => e.code ?? e.message,
   );
 /** The page at 1366 px shows everything without sideways scrolling. */
-const noSidewaysScroll = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('html, body, main, .page, .table-scroll')).every((el) => el.scrollWidth <= el.clientWidth + 1));
 
 async function open(email: string, password: string, viewport = { width: 1366, height: 768 }) {
   const page = await browser.newPage({ viewport });

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_HEADER, accountLine, createCollector, createTeam, postCsv } from '../../server/operations/testing/fixtures.ts';
-import { launchBrowser, logIn, offersSection, openSection, watchErrors } from '../support/browser.ts';
+import { launchBrowser, logIn, noSidewaysScroll, offersSection, openSection, watchErrors } from '../support/browser.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
 
 const SCREENSHOT = 'docs/screenshots/team.png';
@@ -51,7 +51,6 @@ const row = (page: Page, name: string) => page.locator('tr[data-collector]').fil
 const names = (page: Page) => page.locator('tr[data-collector] th').allInnerTexts();
 const teamRow = (page: Page, name: string) => page.locator('tr[data-team]').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
 /** The page at 1366 px shows everything without sideways scrolling. */
-const noSidewaysScroll = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('html, body, main, .page, .table-scroll')).every((el) => el.scrollWidth <= el.clientWidth + 1));
 
 async function open(email: string, password: string) {
   const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });

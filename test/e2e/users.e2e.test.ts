@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollector, createTeam } from '../../server/operations/testing/fixtures.ts';
-import { launchBrowser, logIn, offersSection, openSection, watchErrors } from '../support/browser.ts';
+import { launchBrowser, logIn, noSidewaysScroll, offersSection, openSection, watchErrors } from '../support/browser.ts';
 import { ADMIN, startTestServer, type TestServer } from '../support/test-server.ts';
 
 const SCREENSHOT = 'docs/screenshots/users.png';
@@ -35,7 +35,6 @@ const row = (page: Page, email: string) => page.locator(`tr[data-user="${email}"
 const cell = (page: Page, email: string, col: string) => row(page, email).locator(`[data-col=${col}]`).innerText();
 const userOf = async (email: string) => ((await t.api('GET', '/api/users')).body.users as { email: string; role: string; active: boolean }[]).find((u) => u.email === email);
 /** The page at 1366 px shows everything without sideways scrolling. */
-const noSidewaysScroll = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('html, body, main, .page, .table-scroll')).every((el) => el.scrollWidth <= el.clientWidth + 1));
 
 async function open(email: string, password: string, viewport = { width: 1366, height: 768 }) {
   const page = await browser.newPage({ viewport });

@@ -33,6 +33,11 @@ export function watchErrors(page: Page): string[] {
   return errors;
 }
 
+/** Whether every box that could scroll sideways fits its width: a page that makes one scroll sideways hides part of itself on a phone. */
+export function noSidewaysScroll(page: Page): Promise<boolean> {
+  return page.evaluate(() => Array.from(document.querySelectorAll('html, body, main, .admin-page, .table-scroll')).every((el) => el.scrollWidth <= el.clientWidth + 1));
+}
+
 export async function logIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.locator('input[type=email]').fill(email);
