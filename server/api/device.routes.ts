@@ -6,7 +6,7 @@ import type { AuthService } from '../auth/auth.service.ts';
 import { CreateDevice, DEVICE_REFUSALS, DeviceList, DeviceWithToken, MAX_POSITIONS_PER_PAGE, PositionPage, UnknownDevice } from '../contract/device.ts';
 import type { Database } from '../db/database.ts';
 import { hashToken, type DeviceRegistry } from '../ingest/device-registry.ts';
-import { collectorScope, readScope } from '../operations/actor.ts';
+import { collectorScope, ownCollector, readScope } from '../operations/actor.ts';
 import { refusal } from '../operations/errors.ts';
 import { positionsOfDevice } from '../repositories/position.repository.ts';
 import { requireUser } from './auth-hook.ts';
@@ -147,12 +147,16 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
         description:
           `Positions in [from, to), oldest first, at most \`limit\` (${MAX_POSITIONS_PER_PAGE.toLocaleString('en')} and the default). ` +
           'When more remain, `next` is the time of the first one left out: ask again with `from` set to it and the same `to`.\n\n' +
+          "Each position is the trail of the collector who carried the device when it was sent: a caller reads only those of collectors they see " +
+          '(a device handed to another collector or team does not show them the previous holder\'s trail), and an admin or manager also the pool\'s. ' +
+          '`collectorId` narrows it to one collector\'s (the replay of a collector whose device changed hands).\n\n' +
           refusalsDoc(DEVICE_REFUSALS, ['device_not_found']),
         params: Type.Object({ uniqueId: Type.String() }),
         querystring: Type.Object({
           from: Type.Optional(Type.String({ format: 'date-time', description: 'default: 24 hours before `to`, or before now' })),
           to: Type.Optional(Type.String({ format: 'date-time', description: 'default: now and the day ahead' })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_POSITIONS_PER_PAGE, description: `at most ${MAX_POSITIONS_PER_PAGE}, the default` })),
+          collectorId: Type.Optional(Type.Integer({ description: "only this collector's positions" })),
         }),
         response: { 200: PositionPage, 400: ErrorBody, 404: ErrorBody },
       },
@@ -166,15 +170,19 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
         .executeTakeFirst();
       const team = readScope(req.user);
       const self = collectorScope(req.user);
-      // Another team's device, or a teammate's for a collector, is as unknown as one that does not exist.
-      if (!dev || (team !== null && dev.team_id !== team) || (self !== null && dev.collector_id !== self)) {
-        throw refusal(DEVICE_REFUSALS, 'device_not_found', `no device ${req.params.uniqueId}`, { uniqueId: req.params.uniqueId });
-      }
+      const unknown = () => refusal(DEVICE_REFUSALS, 'device_not_found', `no device ${req.params.uniqueId}`, { uniqueId: req.params.uniqueId });
+      if (!dev) throw unknown();
       // Unbounded: the last 24 hours, and whatever a device with a clock ahead has sent since.
       const now = Date.now();
       const to = req.query.to ? new Date(req.query.to) : new Date(now + 86_400_000);
       const from = req.query.from ? new Date(req.query.from) : new Date((req.query.to ? to.getTime() : now) - 86_400_000);
-      return positionsOfDevice(db, dev.id, from, to, req.query.limit ?? MAX_POSITIONS_PER_PAGE);
+      const collectorId = ownCollector(req.user, req.query.collectorId) ?? null;
+      const page = await positionsOfDevice(db, dev.id, { teamId: team, collectorId }, from, to, req.query.limit ?? MAX_POSITIONS_PER_PAGE);
+      // Another team's device, or a teammate's for a collector, is as unknown as one that does not exist, unless it
+      // carried the reader's collectors in this window.
+      const held = (team === null || dev.team_id === team) && (self === null || dev.collector_id === self);
+      if (!held && page.positions.length === 0) throw unknown();
+      return page;
     },
   );
 };

@@ -55,8 +55,8 @@ const collectors = async (token: string) =>
   (await t.api<{ collectors: { name: string; last: unknown }[] }>('GET', '/api/collectors', undefined, token)).body.collectors.map((c) => [c.name, c.last !== null]);
 const teams = async (token: string) => (await t.api<{ teams: { name: string }[] }>('GET', '/api/teams', undefined, token)).body.teams.map((x) => x.name);
 const devices = async (token: string) => (await t.api<{ devices: { uniqueId: string }[] }>('GET', '/api/devices', undefined, token)).body.devices.map((d) => d.uniqueId);
-const trail = async (uniqueId: string, token: string) => {
-  const r = await t.api<{ positions: unknown[] }>('GET', `/api/devices/${uniqueId}/positions`, undefined, token);
+const trail = async (uniqueId: string, token: string, query = '') => {
+  const r = await t.api<{ positions: unknown[] }>('GET', `/api/devices/${uniqueId}/positions${query}`, undefined, token);
   return r.status === 200 ? r.body.positions.length : r.status;
 };
 
@@ -77,6 +77,22 @@ describe('who reads collectors, teams, devices and trails', () => {
     expect(await trail('beto-phone', as.anaCollector)).toBe(404);
     expect(await trail('carla-phone', as.anaCollector)).toBe(404);
     expect(await teams(as.anaCollector)).toEqual(['Centro']);
+  });
+
+  it("a device handed to another collector or team keeps the previous holder's trail from them, and shows it to those who saw it", async () => {
+    await t.createDevice('handed-phone', ana);
+    await fixAt('handed-phone', 30);
+    await fixAt('handed-phone', 25);
+    expect((await t.api('PATCH', '/api/devices/handed-phone', { collectorId: carla })).status).toBe(200);
+    await fixAt('handed-phone', 20);
+    const ponienteSupervisor = await loginAs(t, 'supervisor', poniente);
+    expect(await trail('handed-phone', ponienteSupervisor), "Carla's only, not Ana's before her").toBe(1);
+    expect(await trail('handed-phone', as.supervisor), "Centro's supervisor still reads Ana's day").toBe(2);
+    expect(await trail('handed-phone', as.anaCollector), 'Ana her own').toBe(2);
+    expect(await trail('handed-phone', as.manager)).toBe(3);
+    expect(await trail('handed-phone', as.manager, `?collectorId=${ana}`), "the replay of Ana's day").toBe(2);
+    expect(await trail('handed-phone', as.supervisor, `?collectorId=${carla}`), 'naming another team’s collector').toBe(404);
+    expect(await trail('handed-phone', as.teamlessSupervisor)).toBe(404);
   });
 
   it('a user of no team sees no team: no collectors, positions, teams or plans', async () => {

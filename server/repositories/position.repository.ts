@@ -21,19 +21,39 @@ export interface PositionOut {
 }
 
 /**
- * A device's positions in [from, to), oldest first, at most `limit`; `next`: the time of the first
- * one left out, where the rest starts (a device has one position per time: the primary key).
+ * Whose positions a reader may see, as each position's collector (who carried the device then), not as
+ * the device's holder now: a device handed to another collector or team takes no one's past with it.
+ * `teamId` null: every team's and the pool's; `collectorId` null: any collector of the team.
  */
-export async function positionsOfDevice(db: Kysely<Database>, deviceId: number, from: Date, to: Date, limit: number): Promise<{ positions: PositionOut[]; next: string | null }> {
-  const rows = await db
+export interface TrailScope {
+  teamId: number | null;
+  collectorId: number | null;
+}
+
+/**
+ * A device's positions in [from, to) within `scope`, oldest first, at most `limit`; `next`: the time of
+ * the first one left out, where the rest starts (a device has one position per time: the primary key).
+ */
+export async function positionsOfDevice(
+  db: Kysely<Database>,
+  deviceId: number,
+  scope: TrailScope,
+  from: Date,
+  to: Date,
+  limit: number,
+): Promise<{ positions: PositionOut[]; next: string | null }> {
+  let query = db
     .selectFrom('positions')
     .selectAll()
     .where('device_id', '=', deviceId)
     .where('device_time', '>=', from)
-    .where('device_time', '<', to)
-    .orderBy('device_time', 'asc')
-    .limit(limit + 1)
-    .execute();
+    .where('device_time', '<', to);
+  if (scope.collectorId !== null) query = query.where('collector_id', '=', scope.collectorId);
+  if (scope.teamId !== null) {
+    const team = scope.teamId;
+    query = query.where('collector_id', 'in', (eb) => eb.selectFrom('collectors').select('id').where('team_id', '=', team));
+  }
+  const rows = await query.orderBy('device_time', 'asc').limit(limit + 1).execute();
   const rest = rows.length > limit ? rows.pop()! : null;
   return { positions: rows.map(toPositionOut), next: rest && new Date(rest.device_time).toISOString() };
 }

@@ -25,9 +25,9 @@ describe('fetchTrack', () => {
   it('follows `next` until the range is read, so a day past one page is replayed whole', async () => {
     const stored = [0, 1, 2, 3, 4, 5, 6].map((s) => point(at(s)));
     const { get, asked } = server(stored, 3);
-    const track = await fetchTrack(get, 'imei 1', at(0), at(60));
+    const track = await fetchTrack(get, 'imei 1', at(0), at(60), 7);
     expect(track.map((p) => p.ts)).toEqual(stored.map((p) => p.ts));
-    expect(asked).toEqual([at(0), at(3), at(6)].map((from) => `/devices/imei%201/positions?${new URLSearchParams({ from, to: at(60) })}`));
+    expect(asked).toEqual([at(0), at(3), at(6)].map((from) => `/devices/imei%201/positions?${new URLSearchParams({ from, to: at(60), collectorId: '7' })}`));
   });
 
   it('reads once when everything fits, and stops on a `next` that does not move forward', async () => {
