@@ -3,6 +3,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { LeanMqttClient } from '../../test/support/lean-mqtt-client.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import { until } from '../../test/support/until.ts';
 
 let t: TestServer;
 let dev: { id: number; token: string };
@@ -179,6 +180,24 @@ describe('phone positions over MQTT', () => {
     const rows = await positions('ot-phone');
     expect(rows).toEqual([expect.objectContaining({ ts: new Date(tst * 1000).toISOString(), lat: 20.68, lon: -103.35, speedKph: 20, batteryPct: 55, protocol: 'owntracks' })]);
     await c.endAsync();
+  });
+
+  it("acknowledges the OwnTracks app's other messages (region events, info, waypoints) without storing them or closing the connection", async () => {
+    const d = await t.createDevice('ot-events');
+    const c = await connect(tcpUrl(), 'ot-events', d.token);
+    let closed = false;
+    c.once('close', () => (closed = true));
+    const tst = Math.floor(Date.now() / 1000) - 30;
+    const event = { _type: 'transition', event: 'enter', desc: 'Oficina', tst, lat: 20.68, lon: -103.35, acc: 10, tid: 'an', wtst: tst - 600 };
+    await c.publishAsync('owntracks/ana/ot-events/event', JSON.stringify(event), { qos: 1 });
+    await c.publishAsync('owntracks/ana/ot-events/info', JSON.stringify({ _type: 'card', name: 'Ana' }), { qos: 1 });
+    await c.publishAsync('owntracks/ana/ot-events', JSON.stringify({ _type: 'location', tst, lat: 20.68, lon: -103.35, tid: 'an' }), { qos: 1 });
+    expect(closed).toBe(false);
+    expect((await positions('ot-events')).map((p) => p.ts)).toEqual([new Date(tst * 1000).toISOString()]);
+    // Another phone's subtopic is still refused.
+    c.publish('owntracks/beto/ot-phone/event', JSON.stringify(event), { qos: 1 });
+    await until('the connection closed', () => closed);
+    c.end(true);
   });
 });
 

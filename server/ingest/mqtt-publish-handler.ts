@@ -22,6 +22,7 @@ export type PublishHandler = (device: DeviceRef, topic: DeviceTopic, payload: Bu
  */
 export function createPublishHandler(ingest: IngestService, records: RecordHandlers = {}): PublishHandler {
   return async function handlePublish(dev, topic, payload) {
+    if (topic.kind === 'unread') return;
     // Under overload, wait before decoding: a held message costs its bytes, a decoded one much more.
     if (topic.kind === 'owntracks' || topic.channel === 'position') {
       const admitted = ingest.admission();

@@ -1,7 +1,13 @@
-/** What a publish topic means, per SPEC §5. */
+/**
+ * What a publish topic means, per SPEC §5. `unread`: under the device's own id, but nothing Ronda
+ * stores: the OwnTracks app's subtopics (`/event` for region transitions, `/info`, `/waypoints`,
+ * `/status`…), which it publishes at QoS 1 and resends until acknowledged, so refusing them (which
+ * closes the connection) would knock the phone off in a loop.
+ */
 export type DeviceTopic =
   | { kind: 'ronda'; uniqueId: string; channel: 'position' | 'checkin' | 'payment' }
-  | { kind: 'owntracks'; uniqueId: string };
+  | { kind: 'owntracks'; uniqueId: string }
+  | { kind: 'unread'; uniqueId: string };
 
 const RONDA_CHANNELS = new Set(['position', 'checkin', 'payment']);
 
@@ -12,6 +18,7 @@ export function parseDeviceTopic(topic: string): DeviceTopic | null {
   }
   // owntracks/{user}/{device}: the app's device name is the Ronda uniqueId.
   if (parts.length === 3 && parts[0] === 'owntracks' && parts[2] !== '') return { kind: 'owntracks', uniqueId: parts[2] };
+  if (parts.length > 3 && parts[0] === 'owntracks' && parts[2] !== '') return { kind: 'unread', uniqueId: parts[2] };
   return null;
 }
 
