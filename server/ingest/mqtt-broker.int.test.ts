@@ -1,7 +1,9 @@
+import { connect as tcpConnect } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { until } from '../../test/support/until.ts';
+import { MQTT_MAX_PACKET_BYTES } from './mqtt-broker.ts';
 
 let t: TestServer;
 const tokens = new Map<string, string>();
@@ -42,6 +44,28 @@ describe('the embedded broker', () => {
     const store = (t.server.broker!.aedes as unknown as { persistence: { createRetainedStream(pattern: string): AsyncIterable<{ topic: string }> } }).persistence;
     for await (const packet of store.createRetainedStream('#')) retained.push(packet.topic);
     expect(retained).toEqual([]);
+  });
+
+  it('closes a connection whose packet announces more than it takes, before login and after, without reading it', async () => {
+    // A CONNECT announcing 256 MB, from no one: closed on its header, not after 30 s of buffering.
+    const socket = tcpConnect(t.server.ports.mqtt, '127.0.0.1');
+    let closed = false;
+    socket.on('close', () => (closed = true)).on('error', () => undefined);
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(Buffer.from('10ffffff7f', 'hex'));
+    socket.write(Buffer.alloc(64 * 1024, 0x41));
+    await until('the connection closed', () => closed, 3000);
+    // A logged-in phone's publish one byte over the limit: closed, not acknowledged; one at the limit is taken.
+    const c = await connect('owner-phone', 'owner-big');
+    let phoneClosed = false;
+    c.on('close', () => (phoneClosed = true));
+    const topic = 'ronda/owner-phone/position';
+    const fits = Buffer.alloc(MQTT_MAX_PACKET_BYTES - 2 - topic.length - 2, 0x20); // topic length, topic, packet id
+    await c.publishAsync(topic, fits, { qos: 1 });
+    expect(phoneClosed).toBe(false);
+    c.publish(topic, Buffer.alloc(fits.length + 1, 0x20), { qos: 1 });
+    await until('the phone disconnected', () => phoneClosed, 3000);
+    c.end(true);
   });
 
   it('lists an unknown device with the address it connected from', async () => {

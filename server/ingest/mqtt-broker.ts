@@ -46,6 +46,12 @@ const REMOTE = Symbol('remote');
  * these held the loop 36–60 ms, 69–180 ms and 0.5–0.7 s.
  */
 const DEVICE_WORK_MS = 5;
+/**
+ * The largest MQTT packet a device may send: a phone's buffered history of a day offline (~3,000
+ * fixes of ~150 bytes) fits with room. MQTT itself allows 256 MB, which the parser would hold in
+ * this heap, announced before login by anyone who can reach the port.
+ */
+export const MQTT_MAX_PACKET_BYTES = 1024 * 1024;
 type DeviceClient = Client & { [DEVICE]?: RegisteredDevice; [REMOTE]?: string };
 
 function authError(message: string, returnCode: number): AuthenticateError {
@@ -144,7 +150,11 @@ export async function createMqttBroker(deps: MqttBrokerDeps): Promise<MqttBroker
     const client = aedes.handle(stream) as DeviceClient;
     // Read now: once a refused login has closed the socket, it no longer knows its peer.
     client[REMOTE] = remoteAddress ?? (stream as Socket).remoteAddress;
-    if (!readOneSliceAtATime(client, stream, soon) && !warned) {
+    const oversized = (bytes: number) => {
+      log.warn({ uniqueId: client[DEVICE]?.uniqueId, remote: client[REMOTE], bytes, max: MQTT_MAX_PACKET_BYTES }, 'mqtt packet too large; connection closed');
+      stream.destroy();
+    };
+    if (!readOneSliceAtATime(client, stream, soon, oversized) && !warned) {
       warned = true;
       log.error('aedes Client internals changed (_nextBatch/_parsingBatch/_parser): device reads are not bounded under overload');
     }
@@ -212,7 +222,8 @@ interface ClientReads {
   _parsingBatch: number;
   _paused: boolean;
   _nextBatch: (err?: Error) => void;
-  _parser: { parse(buf: Buffer): unknown };
+  /** `packet.length`: the remaining length the packet being parsed announced; -1 until its header is read. */
+  _parser: { parse(buf: Buffer): unknown; packet?: { length: number } };
   emit(event: 'error', err: Error): boolean;
 }
 
@@ -230,7 +241,7 @@ const READ_SLICE = 4096;
  * Reads run through `soon` (see DEVICE_WORK_MS).
  * Returns false when aedes' internals are not the ones this was written for.
  */
-function readOneSliceAtATime(client: unknown, stream: Duplex, soon: (read: () => void) => void): boolean {
+function readOneSliceAtATime(client: unknown, stream: Duplex, soon: (read: () => void) => void, oversized: (bytes: number) => void): boolean {
   const c = client as Partial<ClientReads>;
   const original = c._nextBatch;
   if (typeof original !== 'function' || typeof c._parsingBatch !== 'number' || typeof c._parser?.parse !== 'function' || !stream.listeners('readable').includes(original)) {
@@ -246,6 +257,9 @@ function readOneSliceAtATime(client: unknown, stream: Duplex, soon: (read: () =>
       rest = buf.length > READ_SLICE ? buf.subarray(READ_SLICE) : null;
       if (rest) buf = buf.subarray(0, READ_SLICE);
       reads._parser.parse(buf);
+      // Known as soon as the header is: the rest of it is never read.
+      const announced = reads._parser.packet?.length ?? -1;
+      if (announced > MQTT_MAX_PACKET_BYTES) return oversized(announced);
     }
   };
   // Called by aedes once per handled packet, and on resume() after authentication.
