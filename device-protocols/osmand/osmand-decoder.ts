@@ -74,6 +74,20 @@ function num(params: URLSearchParams, key: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+/**
+ * Parameters past those Traccar reads are kept as attributes, within reason: they are stored with every
+ * fix, and a form body may be 256 KB. What is left out is counted in `droppedParameters`.
+ */
+const MAX_EXTRA_PARAMS = 32;
+const MAX_EXTRA_CHARS = 256;
+
+/** "lat,lon"; an empty or missing half is no coordinate (Number('') is 0: the Gulf of Guinea). */
+function latLon(text: string): [number, number] | undefined {
+  const parts = text.split(',');
+  if (parts.length !== 2 || parts.some((p) => p.trim() === '')) return undefined;
+  return [Number(parts[0]), Number(parts[1])];
+}
+
 function attributeValue(text: string): number | string | boolean {
   if (text === 'true' || text === 'false') return text === 'true';
   const n = Number(text);
@@ -86,11 +100,7 @@ function decodeParams(params: URLSearchParams, receivedAt: Date | undefined): Os
   let lat = num(params, 'lat');
   let lon = num(params, 'lon');
   const location = params.get('location');
-  if (location !== null && (lat === undefined || lon === undefined)) {
-    const [a, b] = location.split(',').map(Number);
-    lat = a;
-    lon = b;
-  }
+  if (location !== null && (lat === undefined || lon === undefined)) [lat, lon] = latLon(location) ?? [];
   if (lat === undefined || lon === undefined || !Number.isFinite(lat) || !Number.isFinite(lon)) return fail('malformed', 'missing lat/lon');
   if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return fail('malformed', 'coordinates out of range');
   const stamp = params.get('timestamp');
@@ -98,7 +108,16 @@ function decodeParams(params: URLSearchParams, receivedAt: Date | undefined): Os
   if (!fixTime) return fail('malformed', stamp === null ? 'missing timestamp' : `timestamp ${stamp}`);
 
   const attributes: Attributes = {};
-  for (const [key, value] of params) if (!HANDLED.has(key)) attributes[key] = attributeValue(value);
+  let kept = 0;
+  let dropped = 0;
+  for (const [key, value] of params) {
+    if (HANDLED.has(key)) continue;
+    if (kept < MAX_EXTRA_PARAMS && key.length + value.length <= MAX_EXTRA_CHARS) {
+      attributes[key] = attributeValue(value);
+      kept++;
+    } else dropped++;
+  }
+  if (dropped > 0) attributes.droppedParameters = dropped;
   const charge = params.get('charge');
   if (charge !== null) attributes.charging = charge === 'true' || charge === '1';
   const valid = params.get('valid');
@@ -132,6 +151,7 @@ function decodeJson(body: string, receivedAt: Date | undefined): OsmAndResult {
   const uniqueId = typeof root.device_id === 'string' ? root.device_id : finite(root.device_id) ? String(root.device_id) : null;
   if (!uniqueId) return fail('malformed', 'missing device_id');
   const locations = Array.isArray(root.location) ? root.location : [root.location];
+  if (locations.length === 0) return fail('malformed', 'no location');
   const messages: DeviceMessage[] = [];
   for (const location of locations) {
     const position = jsonLocation(uniqueId, location, receivedAt);

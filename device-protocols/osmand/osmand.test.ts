@@ -51,6 +51,15 @@ describe('OsmAnd query form (Traccar "OsmAnd protocol" page parameters)', () => 
     expect([a.kind, a.alarm, a.position?.fixTime.toISOString()]).toEqual(['alarm', 'sos', '2024-05-01T10:00:00.000Z']);
   });
 
+  it('keeps 32 extra parameters of up to 256 characters as attributes, and counts the rest it leaves out', () => {
+    const extras = Array.from({ length: 40 }, (_, i) => `x${i}=${i}`).join('&');
+    const [p] = ok(decodeOsmAnd({ method: 'GET', query: `id=1&lat=1&lon=2&timestamp=1&note=${'a'.repeat(300)}&${extras}` })) as Position[];
+    expect(Object.keys(p.attributes)).toHaveLength(33);
+    expect(p.attributes.x31).toBe(31);
+    expect(p.attributes.x32).toBeUndefined();
+    expect(p.attributes.droppedParameters).toBe(9);
+  });
+
   it('a missing timestamp uses the time the listener received the request', () => {
     const [p] = ok(decodeOsmAnd({ method: 'GET', query: 'id=9&lat=1&lon=2', receivedAt: new Date('2024-01-01T00:00:00Z') })) as Position[];
     expect(p.fixTime.toISOString()).toBe('2024-01-01T00:00:00.000Z');
@@ -66,8 +75,10 @@ describe('OsmAnd query form (Traccar "OsmAnd protocol" page parameters)', () => 
     expect(code('id=1&lat=91&lon=2&timestamp=1')).toBe('malformed: coordinates out of range');
     expect(code('id=1&lat=1&lon=2')).toBe('malformed: missing timestamp');
     expect(code('id=1&lat=1&lon=2&timestamp=yesterday')).toBe('malformed: timestamp yesterday');
-    const xml = decodeOsmAnd({ method: 'POST', query: '', contentType: 'application/xml', body: '<a/>' });
-    expect(xml.ok ? null : xml.error.code).toBe('unsupported');
+    // An empty half of location= is no coordinate, not 0.
+    expect(code('id=1&location=19.43,&timestamp=1')).toBe('malformed: missing lat/lon');
+    expect(code('id=1&location=,-99.13&timestamp=1')).toBe('malformed: missing lat/lon');
+    expect(code('id=1&location=19.43,-99.13,5&timestamp=1')).toBe('malformed: missing lat/lon');
   });
 
   it('timestamps: epoch s, epoch ms, ISO, and "yyyy-MM-dd HH:mm:ss" as UTC', () => {
@@ -173,6 +184,7 @@ describe('Traccar Client JSON body', () => {
     expect(code('{"location":{}}')).toBe('missing device_id');
     expect(code('{"device_id":"a","location":{"coords":{"latitude":1}}}')).toBe('missing or invalid coordinates');
     expect(code('{"device_id":"a","location":{"coords":{"latitude":1,"longitude":2}}}')).toBe('missing or invalid timestamp');
+    expect(code('{"device_id":"a","location":[]}')).toBe('no location');
   });
 });
 
