@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { openDatabase, type DbHandle } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
-import { DeviceRegistry, hashToken } from './device-registry.ts';
+import { DEVICE_CACHE_MAX_AGE_MS, DeviceRegistry, hashToken, UNKNOWN_IDS_PER_MINUTE } from './device-registry.ts';
 
 let tdb: TestDatabase;
 let handle: DbHandle;
@@ -35,6 +35,23 @@ describe('DeviceRegistry', () => {
     await registry.recordUnknown('nobody-phone', 'osmand', '127.0.0.1');
     const unknown = await handle.db.selectFrom('unknown_devices').select('unique_id').execute();
     expect(unknown.map((u) => u.unique_id)).toEqual(['nobody-phone']);
+  });
+
+  it('lists at most UNKNOWN_IDS_PER_MINUTE new unknown ids from one address a minute; the ids it listed keep counting', async () => {
+    let now = 1_000_000;
+    const registry = new DeviceRegistry(handle.db, DEVICE_CACHE_MAX_AGE_MS, () => now);
+    const listed = async (id: string, remote: string) => registry.recordUnknown(id, 'teltonika', remote);
+    const scan = Array.from({ length: UNKNOWN_IDS_PER_MINUTE + 5 }, (_, i) => `35${String(i).padStart(13, '0')}`);
+    const outcomes = [];
+    for (const id of scan) outcomes.push(await listed(id, '203.0.113.9'));
+    expect(outcomes.filter(Boolean)).toHaveLength(UNKNOWN_IDS_PER_MINUTE);
+    expect(await listed(scan[0], '203.0.113.9'), 'an id already listed this minute').toBe(true);
+    expect(await listed('350000000009999', '198.51.100.7'), 'another address').toBe(true);
+    now += 60_000;
+    expect(await listed(scan.at(-1)!, '203.0.113.9'), 'the next minute').toBe(true);
+    const rows = await handle.db.selectFrom('unknown_devices').select(['unique_id', 'count']).where('protocol', '=', 'teltonika').execute();
+    expect(rows).toHaveLength(UNKNOWN_IDS_PER_MINUTE + 2);
+    expect(rows.find((r) => r.unique_id === scan[0])?.count).toBe(2);
   });
 
   it("serves what it cached, and reads a device again once the cache is older than its age: another instance's change arrives", async () => {

@@ -22,6 +22,13 @@ export interface RegisteredDevice extends DeviceRef {
 export const DEVICE_CACHE_MAX_AGE_MS = 60_000;
 
 /**
+ * Distinct unknown ids listed per remote address a minute. A tracker being set up tries one id;
+ * past this it is a scan or spoofed UDP datagrams (any id, from any address), and each new id
+ * was a row in unknown_devices and three statements.
+ */
+export const UNKNOWN_IDS_PER_MINUTE = 20;
+
+/**
  * Devices by uniqueId, cached: every frame and every MQTT connect asks, and
  * a round trip to the database per frame would cap ingest. Registration and
  * every change to a device go through `invalidate`.
@@ -31,6 +38,8 @@ export class DeviceRegistry {
   private refreshing = new Set<string>();
   /** Bumped by every invalidate: a read that started before one must not cache what it read. */
   private epoch = 0;
+  /** The unknown ids each remote address was listed for in the current minute. */
+  private unknownSeen = { since: -Infinity, byRemote: new Map<string, Set<string>>() };
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -95,9 +104,13 @@ export class DeviceRegistry {
       .finally(() => this.refreshing.delete(uniqueId));
   }
 
-  /** Lists an id no registered device has for admins (SPEC §5); a disabled device's is not listed. */
-  async recordUnknown(uniqueId: string, protocol: Protocol, remoteAddress: string, at = new Date()): Promise<void> {
-    if (await this.lookup(uniqueId)) return;
+  /**
+   * Lists an id no registered device has for admins (SPEC §5); a disabled device's is not listed, nor
+   * one past UNKNOWN_IDS_PER_MINUTE from its address. Whether it was listed.
+   */
+  async recordUnknown(uniqueId: string, protocol: Protocol, remoteAddress: string, at = new Date()): Promise<boolean> {
+    if (!this.withinUnknownLimit(uniqueId, remoteAddress)) return false;
+    if (await this.lookup(uniqueId)) return false;
     await this.db
       .insertInto('unknown_devices')
       .values({ unique_id: storableText(uniqueId).slice(0, 64), protocol, remote_address: remoteAddress, first_seen: at, last_seen: at, count: 1 })
@@ -109,5 +122,17 @@ export class DeviceRegistry {
         }),
       )
       .execute();
+    return true;
+  }
+
+  private withinUnknownLimit(uniqueId: string, remoteAddress: string): boolean {
+    const now = this.now();
+    if (now - this.unknownSeen.since >= 60_000) this.unknownSeen = { since: now, byRemote: new Map() };
+    let ids = this.unknownSeen.byRemote.get(remoteAddress);
+    if (!ids) this.unknownSeen.byRemote.set(remoteAddress, (ids = new Set()));
+    if (ids.has(uniqueId)) return true;
+    if (ids.size >= UNKNOWN_IDS_PER_MINUTE) return false;
+    ids.add(uniqueId);
+    return true;
   }
 }

@@ -33,10 +33,13 @@ export class IngestService implements IngestPort {
       this.log.info({ uniqueId, protocol, remoteAddress }, 'disabled device refused');
       return null;
     }
-    this.log.warn({ uniqueId, protocol, remoteAddress }, 'unknown device refused');
-    await this.registry.recordUnknown(uniqueId, protocol, remoteAddress).catch((err: Error) => {
+    const listed = await this.registry.recordUnknown(uniqueId, protocol, remoteAddress).catch((err: Error) => {
       this.log.error({ err: err.message }, 'could not record unknown device');
+      return true;
     });
+    // Past the address's limit a scan or a flood of spoofed datagrams: one line each would flood the log too.
+    if (listed) this.log.warn({ uniqueId, protocol, remoteAddress }, 'unknown device refused');
+    else this.log.debug({ uniqueId, protocol, remoteAddress }, 'unknown device refused, not listed (too many new ids from this address)');
     return null;
   }
 
