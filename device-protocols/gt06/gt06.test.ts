@@ -199,6 +199,51 @@ describe('GT06 framer', () => {
     expect(out.errors.map((e) => e.code)).toEqual(['garbage']);
   });
 
+  // Found by a socket probe: a stray 78 78 22 announces 0x22 + 5 = 39 bytes, which end exactly on the 0D0A of the real 36-byte frame after it.
+  const fix = hexToBytes('78781f120b081d112e10cc027ac7eb0c46584900148f01cc00287d001fb8000373770d0a');
+
+  it('does not cut a stray header and the real frame after it as one frame when their CRC fails: the real frame is read', () => {
+    const framer = createGt06Framer();
+    const out = framer.push(Uint8Array.from([...login, 0x78, 0x78, 0x22, ...fix, ...heartbeat]));
+    expect(out.frames.map(bytesToHex)).toEqual([login, fix, heartbeat].map(bytesToHex));
+    expect(out.errors).toEqual([{ protocol: 'gt06', code: 'checksum', detail: 'skipped 3 bytes between frames; 1 frame start(s) with a bad checksum', fatal: false }]);
+    expect(framer.bufferedBytes).toBe(0);
+  });
+
+  it('finds a real frame after a long run of 0x78 bytes', () => {
+    const out = createGt06Framer().push(Uint8Array.from([...new Array(5000).fill(0x78), ...fix]));
+    expect(out.frames.map(bytesToHex)).toEqual([bytesToHex(fix)]);
+  });
+
+  it('a corrupt frame on its own is skipped with a checksum error, not passed on', () => {
+    const corrupt = Uint8Array.from(fix);
+    corrupt[10] ^= 0x01;
+    const out = createGt06Framer().push(Uint8Array.from([...corrupt, ...heartbeat]));
+    expect(out.frames.map(bytesToHex)).toEqual([bytesToHex(heartbeat)]);
+    expect(out.errors.map((e) => e.code)).toEqual(['checksum']);
+  });
+
+  it('gives up waiting for a frame its length byte makes too long once a whole valid frame has arrived inside it', () => {
+    // The fix above with its length byte 0x1F turned to 0xFF: it announces 260 bytes. Then two valid frames, in separate writes.
+    const framer = createGt06Framer();
+    const lying = Uint8Array.from(fix);
+    lying[2] = 0xff;
+    expect(framer.push(lying).frames).toEqual([]);
+    const out = framer.push(fix);
+    expect(out.frames.map(bytesToHex)).toEqual([bytesToHex(fix)]);
+    expect(out.errors).toEqual([
+      { protocol: 'gt06', code: 'length', detail: 'skipped 36 bytes between frames; 1 length field(s) announcing a frame past a whole valid frame', fatal: false },
+    ]);
+    expect(framer.bufferedBytes).toBe(0);
+    expect(framer.push(heartbeat).frames.map(bytesToHex)).toEqual([bytesToHex(heartbeat)]);
+  });
+
+  it('still waits for a frame split across chunks whose bytes so far hold no whole frame', () => {
+    const framer = createGt06Framer();
+    expect(framer.push(fix.subarray(0, 20)).frames).toEqual([]);
+    expect(framer.push(fix.subarray(20)).frames.map(bytesToHex)).toEqual([bytesToHex(fix)]);
+  });
+
   it('frames 0x7979 long packets', () => {
     // 0x21 string information (GT06E §6.2): server flag, encoding 1 = ASCII, 300 characters.
     const content = Uint8Array.from([0, 0, 0, 7, 1, ...new Array(300).fill(0x78)]);

@@ -14,6 +14,23 @@ describe('crc', () => {
     expect(crc16X25(b, 2, 11)).toBe(0x906e);
     expect(crc16Ibm(b, 2, 11)).toBe(0xbb3d);
   });
+  it('four bytes a step give the same CRC as one bit a step, for every length and alignment', () => {
+    const bitwise = (poly: number, init: number, xorout: number, b: Uint8Array, start: number, end: number) => {
+      let c = init;
+      for (let i = start; i < end; i++) {
+        c ^= b[i];
+        for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ poly : c >>> 1;
+      }
+      return (c ^ xorout) & 0xffff;
+    };
+    const b = Uint8Array.from({ length: 64 }, (_, i) => (i * 151 + 29) & 0xff);
+    for (let start = 0; start < 4; start++) {
+      for (let end = start; end <= b.length; end++) {
+        expect(crc16X25(b, start, end)).toBe(bitwise(0x8408, 0xffff, 0xffff, b, start, end));
+        expect(crc16Ibm(b, start, end)).toBe(bitwise(0xa001, 0, 0, b, start, end));
+      }
+    }
+  });
   // GT06N protocol v1.8.1 §5.1.1 login example: CRC over length..serial is 0x8CDD.
   it('matches the Concox login example', () => {
     const frame = hexToBytes('78780d01012345678901234500018cdd0d0a');

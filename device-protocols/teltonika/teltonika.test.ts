@@ -213,6 +213,22 @@ describe('Teltonika framer', () => {
     expect(frames.map((f) => bytesToHex(f).toUpperCase())).toEqual(['000F333536333037303432343431303133', WIKI_CODEC8_1, WIKI_CODEC8E]);
     expect(framer.bufferedBytes).toBe(0);
   });
+  it('does not cut a stray header and the packet after it as one packet: the CRC decides, the real packet is read', () => {
+    // 00000000 00000040: a header announcing 64 bytes of data, which with its 12 bytes of framing end exactly where the packet after it ends.
+    const packet = hexToBytes(WIKI_CODEC8_1);
+    const stray = hexToBytes('00000000000000' + (packet.length - 12 + 8).toString(16).padStart(2, '0'));
+    const out = createTeltonikaFramer().push(Uint8Array.from([...stray, ...packet]));
+    expect(out.frames.map((f) => bytesToHex(f).toUpperCase())).toEqual([WIKI_CODEC8_1]);
+    expect(out.errors.map((e) => e.code)).toEqual(['checksum']);
+  });
+  it('gives up waiting for a packet whose data length is too large once a whole CRC-valid packet has arrived inside it', () => {
+    const framer = createTeltonikaFramer();
+    expect(framer.push(hexToBytes('0000000000003fff')).frames).toEqual([]);
+    const out = framer.push(hexToBytes(WIKI_CODEC8_1));
+    expect(out.frames.map((f) => bytesToHex(f).toUpperCase())).toEqual([WIKI_CODEC8_1]);
+    expect(out.errors.map((e) => e.code)).toEqual(['length']);
+    expect(framer.bufferedBytes).toBe(0);
+  });
   it('skips garbage before a packet', () => {
     const out = createTeltonikaFramer().push(hexToBytes('ffff01' + WIKI_CODEC8_1));
     expect(out.frames.length).toBe(1);

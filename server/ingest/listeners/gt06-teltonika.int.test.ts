@@ -118,6 +118,46 @@ describe('GT06 over TCP', () => {
     await c.end();
   });
 
+  it('stores and acknowledges a position that follows stray bytes whose length field ends on its stop bytes', async () => {
+    // Found by a socket probe: 78 78 22 announces 39 bytes, which end exactly on the 0D0A of the 36-byte frame after it;
+    // the framer cut the 39 bytes as one frame, the decoder refused its CRC, and the real fix was neither stored nor acknowledged.
+    const imei = '359710040000004';
+    await t.createDevice(imei);
+    const times = recentTimes(3);
+    const c = await RawTcp.connect(t.server.ports.gt06);
+    c.write(encodeGt06Login(imei, 1));
+    await c.take(10);
+    const real = encodeGt06Position(gt06Fix(times[1], SPOTS[1]), 3);
+    expect(real.length).toBe(36);
+    c.write(encodeGt06Position(gt06Fix(times[0], SPOTS[0]), 2), Uint8Array.from([0x78, 0x78, 0x22, ...real]), encodeGt06Position(gt06Fix(times[2], SPOTS[2]), 4));
+    expect(await c.take(10)).toEqual(encodeGt06Ack(GT06_PROTOCOL.gpsLbs, 2));
+    expect(await c.take(10)).toEqual(encodeGt06Ack(GT06_PROTOCOL.gpsLbs, 3));
+    expect(await c.take(10)).toEqual(encodeGt06Ack(GT06_PROTOCOL.gpsLbs, 4));
+    expect((await rowsOf(t, imei)).map((r) => r.ts)).toEqual(times.map((x) => x.toISOString()));
+    await c.end();
+  });
+
+  it('does not hold the positions after a frame whose length byte is too large until the idle timeout', async () => {
+    // A 36-byte frame with length byte 0xFF announces 260 bytes; before, the two positions after it waited (unstored, unanswered) for the rest.
+    const imei = '359710040000005';
+    await t.createDevice(imei);
+    const times = recentTimes(3);
+    const c = await RawTcp.connect(t.server.ports.gt06);
+    c.write(encodeGt06Login(imei, 1));
+    await c.take(10);
+    const errorsBefore = listener((await t.api('GET', '/api/health')).body, 'gt06', 'tcp').counters!.errors;
+    const lying = encodeGt06Position(gt06Fix(times[0], SPOTS[0]), 2);
+    lying[2] = 0xff;
+    c.write(lying);
+    c.write(encodeGt06Position(gt06Fix(times[1], SPOTS[1]), 3));
+    expect(await c.take(10)).toEqual(encodeGt06Ack(GT06_PROTOCOL.gpsLbs, 3));
+    c.write(encodeGt06Position(gt06Fix(times[2], SPOTS[2]), 4));
+    expect(await c.take(10)).toEqual(encodeGt06Ack(GT06_PROTOCOL.gpsLbs, 4));
+    expect((await rowsOf(t, imei)).map((r) => r.ts)).toEqual([times[1].toISOString(), times[2].toISOString()]);
+    expect(listener((await t.api('GET', '/api/health')).body, 'gt06', 'tcp').counters!.errors).toBe(errorsBefore + 1);
+    await c.end();
+  });
+
   it('answers a 0x7979 packet under a 0x7979 header, its length in two bytes (GT06E protocol §1)', async () => {
     // Bytes as a device sends them, not our encoder's: Traccar's test login of IMEI 864717003283581 (serial 9), then
     // an SOS alarm (0x16, 2025-03-14 09:26:53 UTC, 20.675 N 103.3475 W, serial 2) and a status (0x13, serial 3)
@@ -200,6 +240,22 @@ describe('Teltonika over TCP', () => {
     // The refusal byte is counted like any reply.
     expect(listener((await t.api('GET', '/api/health')).body, 'teltonika', 'tcp').counters!.bytesOut).toBe(bytesOutBefore + 1);
     expect((await unknownDevices(t)).find((d) => d.uniqueId === '352093089999999')).toMatchObject({ protocol: 'teltonika', remoteAddress: '127.0.0.1', count: 1 });
+  });
+
+  it('acknowledges a packet sent after a header whose data length (0x3FFF) it never completes', async () => {
+    // Before, the packet waited inside the 16,383 bytes announced until the idle timeout; the device, waiting for its ACK, sent nothing more.
+    const imei = '352093081452255';
+    await t.createDevice(imei);
+    const [time] = recentTimes(1);
+    const c = await RawTcp.connect(t.server.ports.teltonika);
+    c.write(encodeTeltonikaImei(imei));
+    expect(await c.take(1)).toEqual(Uint8Array.of(0x01));
+    c.write(hex('0000000000003fff'));
+    c.write(encodeTeltonikaTcpPacket(TELTONIKA_CODEC.codec8, [record(time, SPOTS[0])]));
+    expect(await c.take(4)).toEqual(encodeTeltonikaAck(1));
+    expect((await rowsOf(t, imei)).map((r) => r.ts)).toEqual([time.toISOString()]);
+    // The stream held bytes that were not a packet: the connection is closed after the ACK (the device reconnects).
+    await c.closed;
   });
 
   it('closes on a packet with a bad CRC without acknowledging or storing it', async () => {
