@@ -10,6 +10,8 @@ export class ListenerCounters {
   acks = 0;
   refused = 0;
   idleClosed = 0;
+  /** Connections closed after too many protocol errors without one decoded frame (tcp-connection.ts). */
+  unidentifiedClosed = 0;
   commitFailures = 0;
 
   toJSON(): Record<string, number> {
@@ -21,6 +23,7 @@ export class ListenerCounters {
       acks: this.acks,
       refused: this.refused,
       idleClosed: this.idleClosed,
+      unidentifiedClosed: this.unidentifiedClosed,
       commitFailures: this.commitFailures,
     };
   }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
+import { Writable } from 'node:stream';
+import pino, { type Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createGt06Framer,
@@ -13,7 +14,8 @@ import {
 import type { DeviceRef, IngestPort, SubmitResult } from '../ingest-port.ts';
 import { createTcpListener, type TcpListener } from './tcp-listener.ts';
 import { RawTcp } from './testing/raw-tcp.ts';
-import { gt06Spec } from './tracker-protocols.ts';
+import { gt06Spec, h02Spec } from './tracker-protocols.ts';
+import type { TcpProtocolSpec } from './tcp-connection.ts';
 import { until } from '../../../test/support/until.ts';
 
 /** An ingest whose commits the test resolves or fails by hand, one per submitted frame. */
@@ -38,9 +40,9 @@ const fix = (second: number) => ({ time: new Date(Date.UTC(2026, 10, 22, 12, 0, 
 let listener: TcpListener | undefined;
 afterEach(async () => listener?.close());
 
-async function start(ingest: IngestPort, opts: { idleTimeoutMs?: number; maxBuffered?: number } = {}): Promise<number> {
-  const spec = opts.maxBuffered ? { ...gt06Spec, createFramer: () => createGt06Framer(opts.maxBuffered) } : gt06Spec;
-  listener = createTcpListener(spec, ingest, log, { idleTimeoutMs: opts.idleTimeoutMs ?? 60_000, maxPendingFrames: 32 });
+async function start(ingest: IngestPort, opts: { idleTimeoutMs?: number; maxBuffered?: number; log?: Logger; spec?: TcpProtocolSpec<any> } = {}): Promise<number> {
+  const spec = opts.spec ?? (opts.maxBuffered ? { ...gt06Spec, createFramer: () => createGt06Framer(opts.maxBuffered) } : gt06Spec);
+  listener = createTcpListener(spec, ingest, opts.log ?? log, { idleTimeoutMs: opts.idleTimeoutMs ?? 60_000, maxPendingFrames: 32 });
   await new Promise<void>((resolve) => listener!.server.listen(0, '127.0.0.1', resolve));
   return (listener.server.address() as AddressInfo).port;
 }
@@ -50,6 +52,18 @@ async function loggedIn(port: number): Promise<RawTcp> {
   c.write(encodeGt06Login(IMEI, 1));
   expect(await c.take(10)).toEqual(encodeGt06Ack(GT06_PROTOCOL.login, 1));
   return c;
+}
+
+/** A logger that keeps its warn lines, parsed, for tests that count them. */
+function recordingLog(): { log: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { log: pino({ level: 'warn' }, sink), lines };
 }
 
 describe('TCP tracker connection', () => {
@@ -119,6 +133,53 @@ describe('TCP tracker connection', () => {
     await c.closed;
     expect(c.rest()).toEqual(new Uint8Array(0));
     expect(listener!.counters.errors).toBe(1);
+  });
+
+  it('logs the first protocol errors of a connection one by one and sums up the rest in one line', async () => {
+    const { log: recording, lines } = recordingLog();
+    const ingest = new ManualIngest();
+    const c = await loggedIn(await start(ingest, { log: recording }));
+    for (let i = 0; i < 50; i++) {
+      const corrupt = encodeGt06Position(fix(1), 10 + i);
+      corrupt[corrupt.length - 4] ^= 0xff;
+      c.write(corrupt);
+      await until('the frame to be read', () => listener!.counters.errors === i + 1);
+    }
+    // A logged-in device is not closed for bad frames; the next good one is stored and answered.
+    c.write(encodeGt06Position(fix(2), 99));
+    await until('the good frame to be submitted', () => ingest.commits.length === 1);
+    ingest.commits[0].resolve({ stored: 1, rejected: [] });
+    expect(await c.take(10)).toEqual(encodeGt06Ack(GT06_PROTOCOL.gpsLbs, 99));
+    expect(lines.filter((l) => l.msg === 'protocol error')).toHaveLength(5);
+    await c.end();
+    await until('the summary line', () => lines.some((l) => l.msg === 'protocol errors not logged one by one'));
+    expect(lines.filter((l) => l.msg === 'protocol errors not logged one by one')).toMatchObject([{ uniqueId: IMEI, errors: 45, codes: { checksum: 45 }, errorsOnConnection: 50, remote: '127.0.0.1' }]);
+    // The remote address once per line, from the listener's child logger.
+    expect(lines.every((l) => JSON.stringify(l).split('"remote"').length === 2)).toBe(true);
+  });
+
+  it('closes a connection that sends garbage, one byte a write, without ever a frame: 10 errors, 7 log lines', async () => {
+    const { log: recording, lines } = recordingLog();
+    const c = await RawTcp.connect(await start(new ManualIngest(), { log: recording }));
+    for (let i = 0; i < 100 && listener!.counters.unidentifiedClosed === 0; i++) {
+      await c.writeBytewise(Uint8Array.of(0x00));
+      await until('the byte to be read', () => listener!.counters.bytesIn === i + 1);
+    }
+    await c.closed;
+    expect(listener!.counters.toJSON()).toMatchObject({ errors: 10, unidentifiedClosed: 1 });
+    await until('the summary line', () => lines.some((l) => l.msg === 'protocol errors not logged one by one'));
+    expect(lines.map((l) => l.msg)).toEqual([...Array(6).fill('protocol error'), 'protocol errors not logged one by one']);
+    expect(lines[5]).toMatchObject({ closing: true, reason: '10 protocol errors and no frame' });
+  });
+
+  it('closes an H02 connection flooded with *# frames after 10 errors instead of logging each', async () => {
+    const { log: recording, lines } = recordingLog();
+    const c = await RawTcp.connect(await start(new ManualIngest(), { log: recording, spec: h02Spec }));
+    c.write(Buffer.alloc(64 * 1024, '*#'));
+    await c.closed;
+    expect(listener!.counters.toJSON()).toMatchObject({ errors: 10, unidentifiedClosed: 1 });
+    await until('the summary line', () => lines.some((l) => l.msg === 'protocol errors not logged one by one'));
+    expect(lines).toHaveLength(7);
   });
 
   it('refuses an unknown login by closing without a word', async () => {
