@@ -244,6 +244,42 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('closes every JSON body, at every level: a field the route does not declare is refused, not ignored', async () => {
+    const open = (schema: unknown, at: string): string[] => {
+      if (schema === null || typeof schema !== 'object') return [];
+      const s = schema as { type?: string; enum?: unknown; properties?: Record<string, unknown>; additionalProperties?: unknown; items?: unknown; anyOf?: unknown[]; oneOf?: unknown[]; allOf?: unknown[] };
+      // OpenAPI 3.0 has no null type: the document writes `null` as an object whose only value is null.
+      const here = s.type === 'object' && s.enum === undefined && s.additionalProperties !== false ? [at] : [];
+      const inner = [
+        ...Object.entries(s.properties ?? {}).flatMap(([k, v]) => open(v, `${at}/${k}`)),
+        ...open(s.items, `${at}[]`),
+        ...[...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? [])].flatMap((b) => open(b, at)),
+      ];
+      return [...here, ...inner];
+    };
+    const bodies = (await operations()).filter(({ op }) => op.requestBody?.content['application/json']);
+    expect(bodies.length).toBeGreaterThan(20);
+    for (const { key, op } of bodies) expect({ key, open: open((op.requestBody!.content['application/json'] as { schema: unknown }).schema, 'body') }).toEqual({ key, open: [] });
+  });
+
+  it('bounds every integer a request sends by what an integer column holds, so that no id reaches the database out of range', async () => {
+    const unbounded = (schema: unknown, at: string): string[] => {
+      if (schema === null || typeof schema !== 'object') return [];
+      const s = schema as { type?: string; maximum?: number; properties?: Record<string, unknown>; items?: unknown; anyOf?: unknown[]; oneOf?: unknown[]; allOf?: unknown[] };
+      return [
+        ...(s.type === 'integer' && !(typeof s.maximum === 'number' && s.maximum <= 2_147_483_647) ? [at] : []),
+        ...Object.entries(s.properties ?? {}).flatMap(([k, v]) => unbounded(v, `${at}/${k}`)),
+        ...unbounded(s.items, `${at}[]`),
+        ...[...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? [])].flatMap((b) => unbounded(b, at)),
+      ];
+    };
+    for (const { key, op } of await operations()) {
+      const body = (op.requestBody?.content['application/json'] as { schema?: unknown } | undefined)?.schema;
+      const found = [...(op.parameters ?? []).flatMap((p) => unbounded(p.schema, `${p.in}/${p.name}`)), ...unbounded(body, 'body')];
+      expect({ key, unbounded: found }).toEqual({ key, unbounded: [] });
+    }
+  });
+
   it('documents every refusal as the JSON it is; a CSV route says text/csv only of its CSV', async () => {
     const ops = await operations();
     for (const { key, op } of ops) {

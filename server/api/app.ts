@@ -14,6 +14,8 @@ import { createWebSocketStream } from 'ws';
 import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import { refusesRows } from '../db/sqlstate.ts';
 import { OperationError, errorBody, refusal } from '../operations/errors.ts';
+import { boundRequestIntegers } from './bounded-integers.ts';
+import { refuseUndeclaredBodyFields } from './closed-body.ts';
 import { refuseUndeclaredQuery } from './closed-query.ts';
 import { documentSharedRefusals } from './openapi-refusals.ts';
 import { requestValidatorCompiler } from './validation.ts';
@@ -47,6 +49,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   app.setValidatorCompiler(requestValidatorCompiler());
   // In this order: the refusals documented are those of the query string the route ends up with.
   app.addHook('onRoute', refuseUndeclaredQuery);
+  app.addHook('onRoute', refuseUndeclaredBodyFields);
+  app.addHook('onRoute', boundRequestIntegers);
   app.addHook('onRoute', documentSharedRefusals);
 
   // A value the database refuses (out of range, a NUL character, an impossible date…) or a

@@ -29,8 +29,10 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
     if (scope !== null && q.teamId !== undefined && q.teamId !== scope) throw notYourTeam(q.teamId);
     const days = (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000;
     // invalid_request, as the lists whose schema refuses a reversed range (validation.ts) answer it.
-    if (!(days >= 0 && days < MAX_DAYS)) {
-      throw refusal(REQUEST_REFUSALS, 'invalid_request', `from must not be after to, and the range at most ${MAX_DAYS} days`, {});
+    // Each says which is wrong: one message for both read "from must not be after to" of a range in order.
+    if (days < 0) throw refusal(REQUEST_REFUSALS, 'invalid_request', `querystring/from must not be after to (from ${q.from}, to ${q.to})`, {});
+    if (days >= MAX_DAYS) {
+      throw refusal(REQUEST_REFUSALS, 'invalid_request', `the range from ${q.from} to ${q.to} is ${days + 1} days long; it may be at most ${MAX_DAYS}`, {});
     }
     // A collector's figures are their own; the team's and their teammates' are the office's.
     return { from: q.from, to: q.to, teamId: scope ?? q.teamId, collectorId: ownCollector(user, q.collectorId) };

@@ -78,3 +78,17 @@ describe('an unknown property', () => {
     expect(validate.errors).toEqual([expect.objectContaining({ instancePath: '/offRoute/corridorm', message: 'is unknown; the known fields are corridorM' })]);
   });
 });
+
+describe('a nullable value that is neither null nor what it may be', () => {
+  type Validate = ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
+  const schema = Type.Object({ office: Type.Union([Type.Object({ lat: Type.Number() }, { additionalProperties: false }), Type.Null()]) });
+  const validate = compile({ schema, httpPart: 'body' } as never) as Validate;
+
+  it("is refused with its schema's own errors, not 'must be null' and 'must match a schema in anyOf' around them", () => {
+    expect(validate({ office: { lat: 1, zoom: 3 } })).toBe(false);
+    expect(validate.errors?.map((e) => [e.instancePath, e.message])).toEqual([['/office/zoom', 'is unknown; the known fields are lat']]);
+    expect(validate({ office: 'here' })).toBe(false);
+    expect(validate.errors?.map((e) => [e.instancePath, e.message])).toEqual([['/office', 'must be object or null']]);
+    expect(validate({ office: null })).toBe(true);
+  });
+});

@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats';
 import fastUri from 'fast-uri';
 import type { FastifySchemaCompiler } from 'fastify';
+import { FIRST_DATE, LAST_DATE, isCalendarDate } from '../contract/request-values.ts';
 
 /**
  * Fastify's own defaults (@fastify/ajv-compiler), less `removeAdditional`: an unknown field is kept for the schema to judge.
@@ -23,10 +24,10 @@ export function requestValidatorCompiler(): FastifySchemaCompiler<unknown> {
   const text = withFormats(new Ajv({ ...BASE, coerceTypes: 'array' }));
   return ({ schema, httpPart }) => {
     if (httpPart === 'body') return checked(body.compile(schema as object), schema, 'field');
-    if (httpPart !== 'querystring') return checked(text.compile(schema as object), schema, 'field', nonFinite);
+    if (httpPart !== 'querystring') return checked(text.compile(schema as object), schema, 'field', nonFinite, notDecimal(schema));
     const query = closed(schema);
     const range = isRange(query);
-    return checked(text.compile(query as object), query, 'parameter', (data) => nonFinite(data) ?? (range ? reversed(data) : null));
+    return checked(text.compile(query as object), query, 'parameter', (data) => nonFinite(data) ?? (range ? reversed(data) : null), notDecimal(query));
   };
 }
 
@@ -47,6 +48,10 @@ function withFormats(ajv: Ajv): Ajv {
   // takes only what it reads, and the request is refused with the parameter's name.
   const rfc3339 = ajv.formats['date-time'] as { validate: (s: string) => boolean; compare: (a: string, b: string) => number | undefined };
   ajv.addFormat('date-time', { type: 'string', validate: (s) => rfc3339.validate(s) && !Number.isNaN(Date.parse(s)), compare: rfc3339.compare });
+  // A day that exists, within the years a request may name (contract/request-values.ts): 2026-02-30 reached
+  // the database, whose "date/time field value out of range" named no field, and 0001-01-01 was a visit.
+  const date = ajv.formats.date as { compare: (a: string, b: string) => number | undefined };
+  ajv.addFormat('date', { type: 'string', validate: isCalendarDate, compare: date.compare });
   return ajv;
 }
 
@@ -54,17 +59,89 @@ function withFormats(ajv: Ajv): Ajv {
  * The schema's validation, then `also` on what passed it (after coercion); refusals of a choice
  * name its values, and of an unknown `noun` (a query parameter, a body field) name it.
  */
-function checked(validate: ValidateFunction, schema: unknown, noun: string, also: (data: unknown) => ErrorObject | null = () => null): ValidateFunction {
+function checked(
+  validate: ValidateFunction,
+  schema: unknown,
+  noun: string,
+  also: (data: unknown) => ErrorObject | null = () => null,
+  before: (data: unknown) => ErrorObject | null = () => null,
+): ValidateFunction {
   const check = ((data: unknown) => {
-    if (!validate(data)) {
-      check.errors = validate.errors && namingChoices(validate.errors, schema).map((e) => namingUnknown(e, schema, noun));
+    // On the text as sent: validation coerces it in place.
+    const early = before(data);
+    if (early) {
+      check.errors = [early];
       return false;
     }
-    const error = also(data);
+    if (!validate(data)) {
+      check.errors = validate.errors && namingChoices(validate.errors, schema).map((e) => namingDay(namingUnknown(e, schema, noun)));
+      return false;
+    }
+    const error = illFormed(data, '', 0) ?? also(data);
     check.errors = error && [error];
     return error === null;
   }) as ValidateFunction;
   return check;
+}
+
+const DECIMAL = { integer: /^-?\d+$/, number: /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/ };
+
+/**
+ * Of a path or query string (flat), the parameter whose text is not a decimal number where the schema
+ * wants one. Ajv coerces with Number(), which reads "0x1F" as 31, "1e1" as 10 and "+25", "25.0" and
+ * " 25" as 25: `/api/visits/0x1F` answered (and changed) visit 31. Only plain decimals are numbers here.
+ */
+function notDecimal(schema: unknown): (data: unknown) => ErrorObject | null {
+  const props = (schema as { properties?: Record<string, unknown> }).properties ?? {};
+  const numeric = Object.entries(props).flatMap(([key, s]) => {
+    const kind = numericKind(s);
+    return kind ? [[key, kind] as const] : [];
+  });
+  return (data) => {
+    if (data === null || typeof data !== 'object') return null;
+    for (const [key, kind] of numeric) {
+      for (const v of [(data as Record<string, unknown>)[key]].flat()) {
+        if (typeof v === 'string' && !DECIMAL[kind].test(v)) return { instancePath: `/${key}`, schemaPath: '#', keyword: 'type', params: {}, message: `must be a decimal ${kind}` };
+      }
+    }
+    return null;
+  };
+}
+
+/** Whether a parameter's schema is a number or an integer (or a list, or a nullable one, of them). */
+function numericKind(schema: unknown): 'integer' | 'number' | null {
+  const s = schema as { type?: unknown; anyOf?: unknown[]; items?: unknown } | null;
+  if (s === null || typeof s !== 'object') return null;
+  if (s.type === 'integer' || s.type === 'number') return s.type;
+  if (s.type === 'array') return numericKind(s.items);
+  for (const branch of s.anyOf ?? []) {
+    const kind = numericKind(branch);
+    if (kind) return kind;
+  }
+  return null;
+}
+
+/** Strings at most this deep are looked at: deeper than any schema of ours nests. */
+const MAX_DEPTH = 64;
+
+/**
+ * The first text (a value or a key) that is not well-formed Unicode: JSON's `"\ud800"` parses to half
+ * of a UTF-16 surrogate pair, which PostgreSQL cannot hold and the driver stored as U+FFFD (a collector
+ * named "A\ud800B" read back "A�B"). Refused here, with the field's name, on every route and part.
+ */
+function illFormed(data: unknown, path: string, depth: number): ErrorObject | null {
+  if (typeof data === 'string') {
+    return (data as string & { isWellFormed(): boolean }).isWellFormed()
+      ? null
+      : { instancePath: path, schemaPath: '#', keyword: 'format', params: {}, message: 'must be well-formed Unicode (it holds half of a UTF-16 surrogate pair)' };
+  }
+  if (data === null || typeof data !== 'object' || depth >= MAX_DEPTH) return null;
+  for (const [key, value] of Object.entries(data)) {
+    const at = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    const error = illFormed(key, at, depth + 1) ?? illFormed(value, at, depth + 1);
+    if (error) return error;
+  }
+  return null;
 }
 
 /** The field of a query string, path or headers (flat: values, or arrays of values) that holds a NaN or an infinity. */
@@ -104,6 +181,18 @@ function namingChoices(errors: ErrorObject[], schema: unknown): ErrorObject[] {
   const out: ErrorObject[] = [];
   for (const e of errors) {
     const values = e.keyword === 'enum' ? (e.params as { allowedValues: unknown[] }).allowedValues : e.keyword === 'anyOf' ? choices({ anyOf: at(schema, e.schemaPath) }) : null;
+    const nullable = e.keyword === 'anyOf' && values === null ? nullBranch(at(schema, e.schemaPath)) : null;
+    if (nullable !== null) {
+      // A nullable value (`null` or one schema) that is neither: its schema's errors say what is wrong,
+      // not "must be null" and "must match a schema in anyOf" around them.
+      const ofNull = `${e.schemaPath}/${nullable}/`;
+      const kept = out.filter((x) => !x.schemaPath.startsWith(ofNull));
+      out.length = 0;
+      out.push(...kept);
+      const last = out[out.length - 1];
+      if (last?.keyword === 'type' && last.instancePath === e.instancePath) out[out.length - 1] = { ...last, message: `${last.message} or null` };
+      continue;
+    }
     if (values === null) {
       out.push(e);
       continue;
@@ -129,6 +218,12 @@ function namingUnknown(e: ErrorObject, schema: unknown, noun: string): ErrorObje
   return { ...e, instancePath: `${e.instancePath}/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`, message: `is unknown; ${takes}` };
 }
 
+/** A day refused says what a day is, not 'must match format "date"'. */
+function namingDay(e: ErrorObject): ErrorObject {
+  if (e.keyword !== 'format' || (e.params as { format?: string }).format !== 'date') return e;
+  return { ...e, message: `must be a day that exists, YYYY-MM-DD, from ${FIRST_DATE} to ${LAST_DATE}` };
+}
+
 /** The part of a schema an error's schemaPath (`#/properties/protocol/anyOf`) points at (RFC 6901). */
 function at(schema: unknown, pointer: string): unknown {
   let node = schema;
@@ -137,6 +232,13 @@ function at(schema: unknown, pointer: string): unknown {
     node = (node as Record<string, unknown>)[token.replaceAll('~1', '/').replaceAll('~0', '~')];
   }
   return node;
+}
+
+/** Of a union of two (TypeBox's Nullable), the index of the branch that is only `null`, if one is. */
+function nullBranch(anyOf: unknown): number | null {
+  if (!Array.isArray(anyOf) || anyOf.length !== 2) return null;
+  const i = anyOf.findIndex((b) => (b as { type?: unknown })?.type === 'null' && Object.keys(b as object).length === 1);
+  return i === -1 ? null : i;
 }
 
 /** The values a schema admits when it is only constants (nested unions, enums, null); null when it admits anything more. */

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_AMOUNT } from './account.ts';
 import { Nullable } from './auth.ts';
+import { CalendarDate } from './request-values.ts';
 import type { RefusalTable } from './refusal.ts';
 
 export const CHECKIN_OUTCOMES = ['paid', 'partial', 'promise', 'absent', 'refused', 'rescheduled'] as const;
@@ -17,7 +18,7 @@ export type CheckinFlag = (typeof CHECKIN_FLAGS)[number];
 export const PROMISE_STATUSES = ['pending', 'kept', 'broken'] as const;
 export type PromiseStatus = (typeof PROMISE_STATUSES)[number];
 
-const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const DateOnly = CalendarDate();
 /** A pattern, not `format: 'uuid'`: devices' payloads are checked without ajv, where formats need registering. */
 export const ClientId = Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' });
 /** ISO-8601 or epoch milliseconds, as for positions (SPEC §5). */

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { CalendarDate, FIRST_DATE, LAST_DATE } from './request-values.ts';
 
 const Num = Type.Number();
 const NullableNum = Type.Union([Type.Null(), Type.Number()]);
@@ -47,8 +48,8 @@ export const CollectorDayMetrics = Type.Composite([
 export type CollectorDayMetrics = Static<typeof CollectorDayMetrics>;
 
 export const MetricsQuery = Type.Object({
-  from: Type.String({ format: 'date' }),
-  to: Type.String({ format: 'date' }),
+  from: CalendarDate(),
+  to: CalendarDate({ description: `a day, YYYY-MM-DD, from ${FIRST_DATE} to ${LAST_DATE}; at most 366 days after from` }),
   teamId: Type.Optional(Type.Integer()),
   collectorId: Type.Optional(Type.Integer()),
   /** The currency of the money figures (ISO 4217); by default the team's, or the server's. */

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './auth.ts';
+import { CalendarDate } from './request-values.ts';
 import { ClientId, RECORD_REFUSALS, Timestamp } from './checkin.ts';
 import type { RefusalTable } from './refusal.ts';
 
@@ -54,7 +55,7 @@ export const PaymentListQuery = Type.Object({
 
 export const CashQuery = Type.Object({
   /** The day in the team's time zone. */
-  date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+  date: CalendarDate(),
   collectorId: Type.Optional(Type.Integer()),
   teamId: Type.Optional(Type.Integer()),
 });

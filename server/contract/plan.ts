@@ -1,9 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './auth.ts';
+import { CalendarDate } from './request-values.ts';
 import type { RefusalTable } from './refusal.ts';
 import { TimeWindow, VISIT_STATUSES } from './visit.ts';
 
-const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const DateOnly = CalendarDate();
 const Instant = Type.String({ format: 'date-time' });
 const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$' });
 

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from './auth.ts';
+import { CalendarDate } from './request-values.ts';
 import { CHECKIN_OUTCOMES } from './checkin.ts';
 import type { RefusalTable } from './refusal.ts';
 
@@ -25,7 +26,7 @@ export const VISIT_TRANSITIONS: Record<VisitStatus, readonly VisitStatus[]> = {
 const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$' });
 export const TimeWindow = Type.Object({ start: HHMM, end: HHMM });
 export type TimeWindow = Static<typeof TimeWindow>;
-const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const DateOnly = CalendarDate();
 
 export const VisitOut = Type.Object({
   id: Type.Integer(),

@@ -1,0 +1,34 @@
+import type { RouteOptions } from 'fastify';
+import { PG_INT_MAX } from '../contract/request-values.ts';
+
+type RouteSchema = NonNullable<RouteOptions['schema']>;
+const PARTS = ['params', 'querystring', 'body'] as const;
+
+/**
+ * onRoute hook: an integer a request sends (an id in the path or the query, a version, a
+ * collector in a body…) is at most PG_INT_MAX unless its schema says less. Every id and version
+ * column is an `integer`: `GET /api/visits/2147483648` reached the database, whose refusal
+ * ("value "2147483648" is out of range for type integer") named no parameter. Past it no record
+ * exists, so the request is refused as one its schema does not take, naming the parameter, as
+ * `/api/visits/abc` is; an id within it that is not there stays a 404. Done here so that no route
+ * forgets it, and /api/docs shows the bound.
+ */
+export function boundRequestIntegers(route: RouteOptions): void {
+  const schema = route.schema as RouteSchema | undefined;
+  if (!route.url.startsWith('/api/') || schema === undefined) return;
+  const bounded: RouteSchema = { ...schema };
+  for (const part of PARTS) if (schema[part] !== undefined) bounded[part] = bounds(schema[part]);
+  route.schema = bounded;
+}
+
+/** A copy (schemas are shared between routes and must not change under them) with every unbounded integer bounded. */
+function bounds(schema: unknown): unknown {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return schema;
+  const s = schema as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...s };
+  if (s.type === 'integer' && s.maximum === undefined && s.exclusiveMaximum === undefined) out.maximum = PG_INT_MAX;
+  if (s.properties !== null && typeof s.properties === 'object') out.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, bounds(v)]));
+  if (s.items !== undefined) out.items = Array.isArray(s.items) ? s.items.map(bounds) : bounds(s.items);
+  for (const k of ['anyOf', 'oneOf', 'allOf'] as const) if (Array.isArray(s[k])) out[k] = (s[k] as unknown[]).map(bounds);
+  return out;
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
+import { accountLine, createCollector, createTeam, CSV_HEADER, postCsv } from '../operations/testing/fixtures.ts';
+
+/** Requests an outsider's probe (2026-12-03) found taken in silence, or refused in the database's words. */
+let t: TestServer;
+let team: number;
+let ana: number;
+let accountId: number;
+let visit: { id: number; version: number };
+
+type Refusal = { statusCode: number; message: string; reason: string };
+
+beforeAll(async () => {
+  t = await startTestServer();
+  team = await createTeam(t, 'Centro');
+  ana = await createCollector(t, 'Ana', team);
+  expect((await postCsv(t, [CSV_HEADER, accountLine(1, 'Centro'), accountLine(2, 'Centro')].join('\n'))).status).toBe(200);
+  accountId = (await t.api<{ accounts: { id: number }[] }>('GET', '/api/accounts')).body.accounts[0].id;
+  const created = await t.api<{ id: number; version: number }>('POST', '/api/visits', { accountId, date: '2026-12-03' });
+  expect(created.status).toBe(201);
+  visit = created.body;
+}, 60_000);
+afterAll(async () => t?.close());
+
+describe('a body field no route takes', () => {
+  it('is a 400 naming it and the fields the body takes, on every POST as on the PATCHes; nothing is made', async () => {
+    const cases: [string, string, Record<string, unknown>, string][] = [
+      ['POST', '/api/teams', { name: 'Norte', timezone: 'America/Mexico_City' }, 'body/timezone is unknown; the known fields are name, timeZone, currency'],
+      ['POST', '/api/visits', { accountId, date: '2026-12-04', colectorId: ana }, 'body/colectorId is unknown; the known fields are accountId, date, collectorId, priority, window, serviceMinutes'],
+      ['POST', '/api/visits/generate', { date: '2026-12-22', teamId: team, maxPerColector: 1 }, 'body/maxPerColector is unknown; the known fields are date, teamId, maxPerCollector'],
+      ['POST', '/api/collectors', { name: 'Beto', teamId: team, telefono: '33' }, 'body/telefono is unknown; the known fields are name, teamId, phone, externalId'],
+      ['POST', '/api/devices', { uniqueId: 'x-phone', name: 'x', colector: ana }, 'body/colector is unknown; the known fields are uniqueId, name, collectorId, protocol'],
+      ['POST', `/api/visits/${visit.id}/reassign`, { collectorId: ana, version: visit.version, force: true }, 'body/force is unknown; the known fields are collectorId, version'],
+      ['POST', `/api/visits/${visit.id}/cancel`, { version: visit.version, reason: 'x' }, 'body/reason is unknown; the known fields are version, note'],
+      ['POST', `/api/visits/${visit.id}/status`, { status: 'assigned', version: visit.version, nota: 'x' }, 'body/nota is unknown; the known fields are status, version, outcome'],
+      [
+        'POST',
+        '/api/checkins',
+        { id: randomUUID(), visitId: visit.id, ts: '2026-12-03T16:00:00Z', lat: 20.66, lon: -103.36, outcome: 'absent', notes: 'x' },
+        'body/notes is unknown; the known fields are id, visitId, ts, lat, lon, outcome, note, promiseDate, promiseAmount',
+      ],
+      [
+        'POST',
+        '/api/payments',
+        { id: randomUUID(), visitId: visit.id, ts: '2026-12-03T16:00:00Z', amount: 10, currency: 'MXN', method: 'cash', reciept: 'A1' },
+        'body/reciept is unknown; the known fields are id, visitId, accountId, ts, amount, currency, method, receipt',
+      ],
+      ['PUT', `/api/plans/settings/teams/${team}`, { office: { lat: 20.6, lon: -103.3, zoom: 3 } }, 'body/office/zoom is unknown; the known fields are lat, lon'],
+    ];
+    for (const [method, path, body, message] of cases) {
+      const r = await t.api<Refusal>(method, path, body);
+      expect({ path, status: r.status, reason: r.body.reason, message: r.body.message }).toEqual({ path, status: 400, reason: 'invalid_request', message });
+    }
+    expect((await t.api<{ teams: { name: string }[] }>('GET', '/api/teams')).body.teams.map((x) => x.name)).toEqual(['Centro']);
+    expect((await t.api<unknown[]>('GET', '/api/visits?date=2026-12-04')).body).toMatchObject({ visits: [] });
+    expect((await t.api<unknown[]>('GET', '/api/visits?date=2026-12-22')).body).toMatchObject({ visits: [] });
+    expect((await t.api<{ status: string }>('GET', `/api/visits/${visit.id}`)).body).toMatchObject({ status: 'planned', collectorId: null, version: visit.version });
+  });
+});
+
+describe('text that is not well-formed Unicode', () => {
+  it('is a 400 naming the field, on any route, instead of a name stored with U+FFFD in it', async () => {
+    const cases: [string, string, string, string][] = [
+      ['POST', '/api/collectors', `{"name":"A\\ud800B","teamId":${team}}`, 'body/name must be well-formed Unicode (it holds half of a UTF-16 surrogate pair)'],
+      ['POST', '/api/teams', '{"name":"Sur\\udc00"}', 'body/name must be well-formed Unicode (it holds half of a UTF-16 surrogate pair)'],
+      ['PATCH', `/api/visits/${visit.id}`, `{"version":${visit.version},"note":"ok \\ud83d"}`, 'body/note must be well-formed Unicode (it holds half of a UTF-16 surrogate pair)'],
+      ['PUT', `/api/plans/settings/collectors/${ana}`, '{"skills":["moto","\\udfff"]}', 'body/skills/1 must be well-formed Unicode (it holds half of a UTF-16 surrogate pair)'],
+    ];
+    for (const [method, path, body, message] of cases) {
+      const res = await fetch(t.baseUrl + path, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` }, body });
+      expect({ path, status: res.status, body: await res.json() }).toEqual({ path, status: 400, body: expect.objectContaining({ reason: 'invalid_request', message }) });
+    }
+    const names = (await t.api<{ collectors: { name: string }[] }>('GET', '/api/collectors')).body.collectors.map((c) => c.name);
+    expect(names).toEqual(['Ana']);
+    // A whole pair is one character, and welcome.
+    expect((await t.api('POST', '/api/collectors', { name: 'Ana 😀', teamId: team })).status).toBe(201);
+  });
+});
+
+describe('an id past what the database holds', () => {
+  it('is a 400 naming the parameter, in a path, a query or a body, not the database\'s "out of range for type integer"', async () => {
+    const cases: [string, string, unknown, string][] = [
+      ['GET', '/api/visits/2147483648', undefined, 'params/id must be <= 2147483647'],
+      ['PATCH', `/api/teams/2147483648`, { name: 'X' }, 'params/id must be <= 2147483647'],
+      ['GET', '/api/visits?collectorId=2147483648', undefined, 'querystring/collectorId must be <= 2147483647'],
+      ['GET', `/api/records/rejected?before=${2 ** 53}`, undefined, 'querystring/before must be <= 2147483647'],
+      ['GET', `/api/devices/x-phone/positions?collectorId=2147483648`, undefined, 'querystring/collectorId must be <= 2147483647'],
+      ['POST', '/api/visits', { accountId: 2147483648, date: '2026-12-04' }, 'body/accountId must be <= 2147483647'],
+      ['POST', `/api/visits/${visit.id}/cancel`, { version: 2147483648 }, 'body/version must be <= 2147483647'],
+    ];
+    for (const [method, path, body, message] of cases) {
+      const r = await t.api<Refusal>(method, path, body);
+      expect({ path, status: r.status, reason: r.body.reason, message: r.body.message }).toEqual({ path, status: 400, reason: 'invalid_request', message });
+    }
+    // The largest id there can be is looked for, and is not there.
+    expect(await t.api<Refusal>('GET', '/api/visits/2147483647')).toMatchObject({ status: 404, body: { reason: 'visit_not_found' } });
+  });
+});
+
+describe('a number in a path or a query string', () => {
+  it('is read only as plain decimal digits: 0x1F, 1e1, +25, 25.0 and " 25" are 400s, not visits 31, 10 and 25', async () => {
+    const id = visit.id;
+    for (const text of [`0x${id.toString(16)}`, `${id / 10}e1`, `+${id}`, `${id}.0`, `%20${id}`, `${id}%20`, '0b1', '']) {
+      const r = await t.api<Refusal>('GET', `/api/visits/${text}`);
+      expect({ text, status: r.status, reason: r.body.reason, message: r.body.message }).toEqual({ text, status: 400, reason: 'invalid_request', message: 'params/id must be a decimal integer' });
+    }
+    const write = await t.api<Refusal>('POST', `/api/visits/+${id}/cancel`, { version: visit.version });
+    expect(write).toMatchObject({ status: 400, body: { message: 'params/id must be a decimal integer' } });
+    expect((await t.api<{ status: string }>('GET', `/api/visits/${id}`)).body.status).toBe('planned');
+    const query = await t.api<Refusal>('GET', `/api/visits?collectorId=0x${ana.toString(16)}`);
+    expect(query).toMatchObject({ status: 400, body: { reason: 'invalid_request', message: 'querystring/collectorId must be a decimal integer' } });
+    expect((await t.api('GET', `/api/visits?collectorId=${ana}&limit=10`)).status).toBe(200);
+    expect((await t.api('GET', `/api/visits/${id}`)).status).toBe(200);
+  });
+});
+
+describe('a day', () => {
+  const DAY = 'must be a day that exists, YYYY-MM-DD, from 2000-01-01 to 2099-12-31';
+
+  it('that does not exist is a 400 naming the field, in a body, a path or a query, not the database\'s "date/time field value out of range"', async () => {
+    const cases: [string, string, unknown, string][] = [
+      ['POST', '/api/visits', { accountId, date: '2026-02-30' }, `body/date ${DAY}`],
+      ['PATCH', `/api/visits/${visit.id}`, { version: visit.version, date: '2026-04-31' }, `body/date ${DAY}`],
+      ['POST', '/api/checkins', { id: randomUUID(), visitId: visit.id, ts: '2026-12-03T16:00:00Z', lat: 20.66, lon: -103.36, outcome: 'promise', promiseDate: '2026-02-30', promiseAmount: 100 }, `body/promiseDate ${DAY}`],
+      ['GET', '/api/plans/2026-02-30', undefined, `params/date ${DAY}`],
+      ['GET', '/api/visits?date=2027-02-29', undefined, `querystring/date ${DAY}`],
+      ['GET', '/api/payments/cash?date=2026-13-01', undefined, `querystring/date ${DAY}`],
+      ['GET', '/api/metrics/collectors?from=2026-02-30&to=2026-03-02', undefined, `querystring/from ${DAY}`],
+    ];
+    for (const [method, path, body, message] of cases) {
+      const r = await t.api<Refusal>(method, path, body);
+      expect({ path, status: r.status, reason: r.body.reason, message: r.body.message }).toEqual({ path, status: 400, reason: 'invalid_request', message });
+    }
+    // A leap day is a day.
+    expect((await t.api('GET', '/api/visits?date=2028-02-29')).status).toBe(200);
+    expect((await t.api('GET', '/api/plans?date=2000-02-29')).status).toBe(200);
+  });
+
+  it('of another age is refused: visits in year 1 or 9999 are typos, never a working day', async () => {
+    const cases: [string, string, unknown, string][] = [
+      ['POST', '/api/visits', { accountId, date: '0001-01-01' }, `body/date ${DAY}`],
+      ['POST', '/api/visits/generate', { date: '9999-12-31', teamId: team }, `body/date ${DAY}`],
+      ['POST', '/api/plans/optimize', { date: '2100-01-01', teamId: team }, `body/date ${DAY}`],
+      ['GET', '/api/metrics/summary?from=1999-12-31&to=2000-01-02&groupBy=day', undefined, `querystring/from ${DAY}`],
+    ];
+    for (const [method, path, body, message] of cases) {
+      const r = await t.api<Refusal>(method, path, body);
+      expect({ path, status: r.status, reason: r.body.reason, message: r.body.message }).toEqual({ path, status: 400, reason: 'invalid_request', message });
+    }
+    expect((await t.api<{ visits: unknown[] }>('GET', `/api/visits?date=2099-12-31`)).body.visits).toEqual([]);
+  });
+
+  it('range of metrics too long says so, not that from is after to', async () => {
+    const r = await t.api<Refusal>('GET', '/api/metrics/collectors?from=2025-01-01&to=2026-12-03');
+    expect(r).toMatchObject({ status: 400, body: { reason: 'invalid_request', message: 'the range from 2025-01-01 to 2026-12-03 is 702 days long; it may be at most 366' } });
+    const reversed = await t.api<Refusal>('GET', '/api/metrics/collectors?from=2026-12-03&to=2026-12-01');
+    expect(reversed).toMatchObject({ status: 400, body: { message: 'querystring/from must not be after to (from 2026-12-03, to 2026-12-01)' } });
+    expect((await t.api('GET', '/api/metrics/collectors?from=2025-12-03&to=2026-12-03')).status).toBe(200);
+  });
+});
