@@ -56,6 +56,9 @@ interface QueuedFrame {
   reply: Uint8Array | undefined;
 }
 
+/** The id a frame names itself (login, handshake, every H02 frame), if any. */
+const namedId = (f: QueuedFrame) => f.messages.find((m) => m.uniqueId !== undefined)?.uniqueId;
+
 /**
  * One device connection: framer → decoder in arrival order, then a
  * per-connection promise chain that commits the frames waiting at its head
@@ -74,8 +77,10 @@ export class TcpConnection<S> {
   private draining = false;
   /** Nothing more can be written to the socket. */
   private closed = false;
-  /** We ended the connection (refused, failed, shut down): frames still queued are not committed. */
+  /** We ended the connection (failed, shut down): frames still queued are not committed. */
   private stopped = false;
+  /** Ids refused on this connection: the frames queued behind a refusal that name no other id are theirs, and dropped. */
+  private readonly refusedIds = new Set<string>();
   /** A frame of this connection decoded: the peer speaks the protocol and named itself. */
   private decodedAFrame = false;
   private errorCount = 0;
@@ -179,13 +184,12 @@ export class TcpConnection<S> {
    * device, so that a frame naming another id (refused or not) starts a commit of its own.
    */
   private takeBatch(): QueuedFrame[] {
-    const named = (f: QueuedFrame) => f.messages.find((m) => m.uniqueId !== undefined)?.uniqueId;
     const first = this.queue[0];
     if (!first) return [];
-    const device = named(first) ?? this.session.device?.uniqueId;
+    const device = namedId(first) ?? this.session.device?.uniqueId;
     let n = 1;
     while (n < this.queue.length && n < MAX_FRAMES_PER_COMMIT) {
-      const id = named(this.queue[n]);
+      const id = namedId(this.queue[n]);
       if (id !== undefined && id !== device) break;
       n++;
     }
@@ -197,10 +201,20 @@ export class TcpConnection<S> {
     if (batch.length === 0) return;
     try {
       if (this.stopped) return;
+      if (this.refusedIds.size > 0) {
+        // Behind a refusal: a batch naming no id (GT06 positions after a refused login) or the refused one is that device's.
+        const id = namedId(batch[0]);
+        if (id === undefined || this.refusedIds.has(id)) return;
+      }
       const outcome = await this.session.handle(batch.flatMap((f) => f.messages));
       if (outcome.kind === 'refused') {
+        // SPEC §5: an unknown id closes the connection and writes nothing. The frames received before the close
+        // that name a registered device are still committed, like those of a device that hangs up: an H02
+        // sends one id per connection, so another id in its stream is most likely a corrupt digit, and its
+        // registered frames before and after it have no ACK to be resent on. They get no reply (closed).
         this.counters.refused++;
-        this.close(this.spec.refusal);
+        this.refusedIds.add(outcome.uniqueId);
+        this.close(this.spec.refusal, false);
         return;
       }
       if (outcome.kind === 'notLoggedIn') {
@@ -235,9 +249,10 @@ export class TcpConnection<S> {
    * Half-closes after flushing `last`. An immediate destroy could reset the
    * connection and lose `last` (Teltonika's refusal byte) when the device has
    * sent more; a peer that never closes its side is dropped after a grace period.
+   * `stop` = false leaves the frames already queued to be committed (after a refusal).
    */
-  private close(last?: Uint8Array): void {
-    this.stopped = true;
+  private close(last?: Uint8Array, stop = true): void {
+    if (stop) this.stopped = true;
     if (this.closed) return;
     this.closed = true;
     this.draining = true;

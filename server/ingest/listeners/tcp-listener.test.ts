@@ -8,6 +8,7 @@ import {
   encodeGt06Login,
   encodeGt06Packet,
   encodeGt06Position,
+  encodeH02Position,
   GT06_PROTOCOL,
   type Position,
 } from '../../../device-protocols/index.ts';
@@ -22,8 +23,10 @@ import { until } from '../../../test/support/until.ts';
 class ManualIngest implements IngestPort {
   readonly commits: { positions: Position[]; resolve: (r: SubmitResult) => void; reject: (e: Error) => void }[] = [];
 
+  constructor(private readonly registered = IMEI) {}
+
   async identify(uniqueId: string): Promise<DeviceRef | null> {
-    return uniqueId === IMEI ? { deviceId: 1, uniqueId, collectorId: null } : null;
+    return uniqueId === this.registered ? { deviceId: 1, uniqueId, collectorId: null } : null;
   }
 
   submitPositions(_device: DeviceRef, _protocol: string, positions: Position[]): Promise<SubmitResult> {
@@ -180,6 +183,32 @@ describe('TCP tracker connection', () => {
     expect(listener!.counters.toJSON()).toMatchObject({ errors: 10, unidentifiedClosed: 1 });
     await until('the summary line', () => lines.some((l) => l.msg === 'protocol errors not logged one by one'));
     expect(lines).toHaveLength(7);
+  });
+
+  it('H02: still stores the registered device\'s frames received with a frame of an unknown id, then closes', async () => {
+    // Found by a socket probe: one write of A, A, unknown, A, A stored 2 of 4 (H02 has no ACK: the device never resends).
+    const ingest = new ManualIngest('4200000001');
+    const c = await RawTcp.connect(await start(ingest, { spec: h02Spec }));
+    const a = (second: number) => encodeH02Position('4200000001', fix(second));
+    c.write(Uint8Array.from([...a(1), ...a(2), ...encodeH02Position('4299999998', fix(3)), ...a(4), ...a(5)]));
+    await until('the first two frames to be submitted', () => ingest.commits.length === 1);
+    ingest.commits[0].resolve({ stored: 2, rejected: [] });
+    await until('the last two frames to be submitted', () => ingest.commits.length === 2);
+    ingest.commits[1].resolve({ stored: 2, rejected: [] });
+    await c.closed;
+    expect(ingest.commits.map((commit) => commit.positions.map((p) => p.fixTime.getUTCSeconds()))).toEqual([[1, 2], [4, 5]]);
+    expect(listener!.counters.toJSON()).toMatchObject({ frames: 5, refused: 1, errors: 0 });
+    expect(c.rest()).toEqual(new Uint8Array(0));
+  });
+
+  it('GT06: positions queued behind a refused login are that device\'s and not stored', async () => {
+    const ingest = new ManualIngest();
+    const c = await loggedIn(await start(ingest));
+    c.write(encodeGt06Login('359710040000099', 2), encodeGt06Position(fix(1), 3), encodeGt06Position(fix(2), 4));
+    await c.closed;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ingest.commits).toHaveLength(0);
+    expect(listener!.counters.toJSON()).toMatchObject({ refused: 1, errors: 0 });
   });
 
   it('refuses an unknown login by closing without a word', async () => {
