@@ -94,7 +94,7 @@ export const ImportQuery = Type.Object({
 
 /** Why an imported row was refused: a code a client words in its own language (web/src/lib/accounts/import-reasons.ts). */
 export const INVALID_ROW_CODES = [
-  'fieldCount', 'noExternalId', 'unstorable', 'noName', 'tooLong', 'badLat', 'badLon', 'zeroCoordinates', 'badBalance',
+  'notUtf8', 'fieldCount', 'noExternalId', 'unstorable', 'noName', 'tooLong', 'badLat', 'badLon', 'zeroCoordinates', 'badBalance',
   'badInstallment', 'badDaysPastDue', 'badCurrency', 'duplicate', 'noTeam', 'unknownTeam', 'notYourTeam', 'otherTeam',
   'currencyChange', 'changedDuringImport',
 ] as const;

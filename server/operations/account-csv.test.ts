@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAccountsCsv } from './account-csv.ts';
+import { csvText } from './csv-text.ts';
 
 describe('parseAccountsCsv', () => {
   it('reads a Spanish, semicolon-separated spreadsheet export with a BOM and amounts with thousands', () => {
@@ -66,5 +67,59 @@ describe('parseAccountsCsv', () => {
     expect(() => parseAccountsCsv('id,name,lat,lon,balance\n"A,Ana,1,2,3\n')).toThrow(/^the file is not valid CSV: /);
     expect(() => parseAccountsCsv('id,name,lat,lon,balance\n"A,Ana,1,2,3\n')).toThrow(expect.objectContaining({ reason: 'notCsv', values: { detail: expect.any(String) } }));
     expect(() => parseAccountsCsv('')).toThrow(expect.objectContaining({ reason: 'emptyFile' }));
+  });
+  it('imports the UTF-8 rows of a file with a stray byte and refuses the row that holds it, by line', () => {
+    const file = Buffer.concat([
+      Buffer.from('id,name,lat,lon,balance\nA,Peña Núñez,20.6,-103.3,10\nB,Jos', 'utf8'),
+      Buffer.from([0xe9]),
+      Buffer.from(',20.6,-103.3,10\nC,Ibáñez,20.6,-103.3,10\n', 'utf8'),
+    ]);
+    const r = parseAccountsCsv(csvText(file));
+    expect(r.rows.map((x) => [x.line, x.name])).toEqual([[2, 'Peña Núñez'], [4, 'Ibáñez']]);
+    expect(r.invalid).toEqual([
+      { line: 3, externalId: 'B', code: 'notUtf8', values: { line: 3, bytes: '0xE9' }, reason: 'the file is not valid UTF-8 at line 3 (0xE9); save it as UTF-8' },
+    ]);
+  });
+
+  it('reads the header of a Windows-1252 file behind a UTF-8 byte-order mark, and refuses its rows with bytes that are not UTF-8', () => {
+    const file = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Folio;Nombre;Dirección;Latitud;Longitud;Saldo\nF-1;Ana;Centro;20,6;-103,3;10\nF-2;Peña;Centro;20,6;-103,3;10\n', 'latin1')]);
+    const r = parseAccountsCsv(csvText(file));
+    expect(r.columns).toContain('address');
+    expect(r.rows.map((x) => x.externalId)).toEqual(['F-1']);
+    expect(r.invalid).toMatchObject([{ line: 3, externalId: 'F-2', code: 'notUtf8', values: { bytes: '0xF1' } }]);
+  });
+
+  it('tells each row of a multi-line record and of a CRLF file its own bad bytes, reading them as Windows-1252 in the external id', () => {
+    const file = Buffer.concat([
+      Buffer.from('id,name,address,lat,lon,balance\r\nAñ,Ñoño,"Calle 1\r\nCol. ', 'utf8'),
+      Buffer.from([0xc1]),
+      Buffer.from('lamos",20.6,-103.3,10\r\n\r\nA', 'utf8'),
+      Buffer.from([0xd1, 0xe9]),
+      Buffer.from(',Ana,x,20.6,-103.3,10\r\nB,Beto,y,20.6,-103.3,10\r\nC,Caro ñ,z,20.6,-103.3,10\r\n', 'utf8'),
+    ]);
+    const r = parseAccountsCsv(csvText(file));
+    expect(r.rows.map((x) => [x.line, x.externalId])).toEqual([[7, 'B'], [8, 'C']]);
+    expect(r.invalid).toEqual([
+      { line: 2, externalId: 'Añ', code: 'notUtf8', values: { line: 2, bytes: '0xC1' }, reason: 'the file is not valid UTF-8 at line 2 (0xC1); save it as UTF-8' },
+      { line: 6, externalId: 'AÑé', code: 'notUtf8', values: { line: 6, bytes: '0xD1 0xE9' }, reason: 'the file is not valid UTF-8 at line 6 (0xD1 0xE9); save it as UTF-8' },
+    ]);
+  });
+
+  it('reads a UTF-16, tab-separated file as Excel saves "Unicode text", with its locale\'s decimal mark', () => {
+    const utf16 = (text: string) => new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const comma = parseAccountsCsv(csvText(utf16('Folio\tNombre\tDirección\tLatitud\tLongitud\tSaldo\r\nF-1\tPeña\t"Juárez 12, int 3"\t20,67\t-103,35\t1.250,50\r\n')));
+    expect(comma.invalid).toEqual([]);
+    expect(comma.rows).toEqual([{ line: 2, externalId: 'F-1', name: 'Peña', address: 'Juárez 12, int 3', lat: 20.67, lon: -103.35, balanceDue: 1250.5, team: null, currency: null }]);
+    const dot = parseAccountsCsv(csvText(utf16('id\tname\tlat\tlon\tbalance\r\nA\tAna\t20.67\t-103.35\t"1,250"\r\n')));
+    expect(dot.rows).toMatchObject([{ externalId: 'A', lat: 20.67, lon: -103.35, balanceDue: 1250 }]);
+  });
+
+  it('refuses a currency ISO 4217 does not have, as the teams do', () => {
+    const r = parseAccountsCsv('id,name,lat,lon,balance,currency\nA,Ana,20.6,-103.3,10,usd\nB,Beto,20.6,-103.3,10,ABC\nC,Caro,20.6,-103.3,10,XXX\nD,Dani,20.6,-103.3,10,\n');
+    expect(r.rows.map((x) => [x.externalId, x.currency])).toEqual([['A', 'USD'], ['D', null]]);
+    expect(r.invalid).toMatchObject([
+      { line: 3, externalId: 'B', code: 'badCurrency', reason: 'currency "ABC" is not an ISO 4217 code such as MXN' },
+      { line: 4, externalId: 'C', code: 'badCurrency', reason: 'currency "XXX" is not an ISO 4217 code such as MXN' },
+    ]);
   });
 });

@@ -1,8 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import { ACCOUNT_REFUSALS, MAX_AMOUNT, MAX_DAYS_PAST_DUE, MAX_LENGTH, type InvalidRowCode } from '../contract/account.ts';
+import { isKnownCurrency } from '../lib/currency.ts';
 import { unstorableText } from '../lib/unstorable-text.ts';
 import { foldAccents } from '../lib/fold-accents.ts';
-import { decimalMarkOf, parseAmount, parseCoordinate, parseDecimal } from './csv-number.ts';
+import { decimalMarkOf, parseAmount, parseCoordinate, parseDecimal, type DecimalMark } from './csv-number.ts';
+import { readUndecoded } from './csv-text.ts';
 import { refusal } from './errors.ts';
 
 /**
@@ -42,6 +44,7 @@ export interface InvalidCsvRow {
 }
 
 const REASONS: Record<InvalidRowCode, (v: RowValues) => string> = {
+  notUtf8: (v) => `the file is not valid UTF-8 at line ${v.line} (${v.bytes}); save it as UTF-8`,
   fieldCount: (v) => `expected ${v.expected} fields, found ${v.found}`,
   noExternalId: () => 'external id is empty',
   unstorable: (v) => `its fields ${v.what}`,
@@ -98,12 +101,13 @@ const normalizeHeader = (h: string) =>
  * line number and reason. A file that is not CSV at all, or lacks a required
  * column, is refused as a whole (400).
  */
-export function parseAccountsCsv(text: string): { total: number; columns: ReadonlySet<Field>; rows: AccountCsvRow[]; invalid: InvalidCsvRow[] } {
+export function parseAccountsCsv(file: string): { total: number; columns: ReadonlySet<Field>; rows: AccountCsvRow[]; invalid: InvalidCsvRow[] } {
+  const { text, undecoded } = readUndecoded(file);
   const firstLine = text.split('\n', 1)[0];
-  // Spreadsheets in es-MX locales save with ';' because ',' is their decimal mark.
-  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  const mark = decimalMarkOf(delimiter);
-  let records: { record: string[]; info: { lines: number; empty_lines: number } }[];
+  const count = (c: string) => firstLine.split(c).length - 1;
+  // Spreadsheets in es-MX locales save with ';' because ',' is their decimal mark; Excel's "Unicode text" separates with tabs.
+  const delimiter = count('\t') > Math.max(count(','), count(';')) ? '\t' : count(';') > count(',') ? ';' : ',';
+  let records: { record: string[]; info: { lines: number; empty_lines: number; bytes: number } }[];
   try {
     records = parse(text, { delimiter, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
   } catch (err) {
@@ -120,12 +124,21 @@ export function parseAccountsCsv(text: string): { total: number; columns: Readon
     throw refusal(ACCOUNT_REFUSALS, 'missingColumns', `missing column(s) ${values.columns}; the header line is: ${values.header}`, values);
   }
 
+  const mark = delimiter === '\t' ? tabFileMark(records.slice(1).map((r) => r.record), header) : decimalMarkOf(delimiter);
+
   const rows: AccountCsvRow[] = [];
   const bad: InvalidCsvRow[] = [];
   const seen = new Map<string, number>();
+  // Bad bytes are in file order, as the records are: each record takes those before the byte it ends at.
+  let nextUndecoded = undecoded.findIndex((u) => u.offset >= records[0].info.bytes);
+  if (nextUndecoded < 0) nextUndecoded = undecoded.length;
   for (let i = 1; i < records.length; i++) {
     const { record, info } = records[i];
     const prev = records[i - 1].info;
+    const notUtf8: string[] = [];
+    for (; nextUndecoded < undecoded.length && undecoded[nextUndecoded].offset < info.bytes; nextUndecoded++) {
+      notUtf8.push(`0x${undecoded[nextUndecoded].byte.toString(16).toUpperCase()}`);
+    }
     // csv-parse reports the line a record ends on; a quoted field may span lines, so count from the previous record.
     const line = prev.lines + 1 + (info.empty_lines - prev.empty_lines);
     const get = (f: Field): string => {
@@ -134,6 +147,11 @@ export function parseAccountsCsv(text: string): { total: number; columns: Readon
     };
     const externalId = get('externalId') || null;
     const fail = (code: InvalidRowCode, values?: RowValues) => bad.push(invalidRow(line, externalId, code, values));
+    // Bytes that are not UTF-8 in a UTF-8 file (csvText): no reading of them is sure, so the row is not imported.
+    if (notUtf8.length > 0) {
+      fail('notUtf8', { line, bytes: notUtf8.join(' ') });
+      continue;
+    }
     if (record.length !== header.length) {
       fail('fieldCount', { expected: header.length, found: record.length });
       continue;
@@ -189,7 +207,7 @@ export function parseAccountsCsv(text: string): { total: number; columns: Readon
       continue;
     }
     const currency = get('currency').toUpperCase() || null;
-    if (currency !== null && !/^[A-Z]{3}$/.test(currency)) {
+    if (currency !== null && !isKnownCurrency(currency)) {
       fail('badCurrency', { value: get('currency') });
       continue;
     }
@@ -216,4 +234,15 @@ export function parseAccountsCsv(text: string): { total: number; columns: Readon
     });
   }
   return { total: records.length - 1, columns, rows, invalid: bad };
+}
+
+/**
+ * The decimal mark of a tab-separated file (Excel's "Unicode text"), which writes numbers as
+ * its locale does: "20,67" in a decimal-comma locale, "20.67" in es-MX or English. A
+ * coordinate is never grouped in thousands, so a ',' in any latitude or longitude is the
+ * decimal mark.
+ */
+function tabFileMark(records: string[][], header: (Field | null)[]): DecimalMark {
+  const columns = [header.indexOf('lat'), header.indexOf('lon')];
+  return records.some((r) => columns.some((c) => r[c]?.includes(','))) ? ',' : '.';
 }

@@ -29,11 +29,13 @@ describe("the portfolio page's wording of the parser's refusals", () => {
       'A-11,Ana,Centro,20.6,-103.3,100,10,5,pesos',
       'A-1,Ana otra vez,Centro,20.6,-103.3,100,10,5,MXN',
       'A-12,Ana\u0000,Centro,20.6,-103.3,100,10,5,MXN',
+      // A byte that is not UTF-8, as csvText marks it.
+      'A-13,Jos\uFDD0\u00E9,Centro,20.6,-103.3,100,10,5,MXN',
     ].join('\n');
     const { invalid } = parseAccountsCsv(csv);
     expect(invalid.map((r) => r.code)).toEqual([
       'fieldCount', 'noExternalId', 'noName', 'tooLong', 'badLat', 'badLon', 'zeroCoordinates', 'badBalance', 'badInstallment',
-      'badDaysPastDue', 'badCurrency', 'duplicate', 'unstorable',
+      'badDaysPastDue', 'badCurrency', 'duplicate', 'unstorable', 'notUtf8',
     ]);
     for (const dict of [es, en]) {
       for (const bad of invalid) {

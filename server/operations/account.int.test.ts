@@ -219,3 +219,56 @@ describe('accounts API', () => {
     expect((await t.api('GET', '/api/accounts', undefined, col)).status).toBe(403);
   });
 });
+
+describe('accounts CSV file encodings and currencies', () => {
+  let team: number;
+  beforeAll(async () => {
+    team = await createTeam(t, 'Encodings');
+  });
+  const postBytes = async (bytes: Uint8Array) => {
+    const res = await fetch(`${t.baseUrl}/api/accounts/import?teamId=${team}`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${t.token}` }, body: new Uint8Array(bytes) });
+    return { status: res.status, body: await res.json() };
+  };
+  const names = async (search: string) =>
+    (await t.api('GET', `/api/accounts?teamId=${team}&search=${encodeURIComponent(search)}`)).body.accounts.map((a: { externalId: string; name: string }) => [a.externalId, a.name]);
+
+  it('imports the UTF-8 rows of a file with a stray byte as UTF-8, and refuses the row that holds it by line', async () => {
+    const r = await postBytes(Buffer.concat([
+      Buffer.from('external_id,name,lat,lon,balance_due\nENC-1,Peña Núñez,20.6,-103.3,10\nENC-2,Jos', 'utf8'),
+      Buffer.from([0xe9]),
+      Buffer.from(',20.6,-103.3,10\n', 'utf8'),
+    ]));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ rows: 2, imported: 1, invalid: [{ line: 3, externalId: 'ENC-2', code: 'notUtf8', reason: 'the file is not valid UTF-8 at line 3 (0xE9); save it as UTF-8' }] });
+    expect(await names('ENC-')).toEqual([['ENC-1', 'Peña Núñez']]);
+  });
+
+  it('still reads a whole Windows-1252 file, and one behind a UTF-8 byte-order mark as UTF-8', async () => {
+    expect((await postBytes(Buffer.from('external_id,name,lat,lon,balance_due\nW-1,José Peña Muñoz,20.6,-103.3,10\n', 'latin1'))).body).toMatchObject({ imported: 1, invalid: [] });
+    expect(await names('W-1')).toEqual([['W-1', 'José Peña Muñoz']]);
+    const bom = await postBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('external_id,nombre,lat,lon,saldo\nB-1,Ana,20.6,-103.3,10\nB-2,Peña,20.6,-103.3,10\n', 'latin1')]));
+    expect(bom.status).toBe(200);
+    expect(bom.body).toMatchObject({ imported: 1, invalid: [{ line: 3, externalId: 'B-2', code: 'notUtf8' }] });
+  });
+
+  it('reads a UTF-16 "Unicode text" file as Excel saves it: byte-order mark, tabs, CRLF', async () => {
+    const text = 'external_id\tname\tlat\tlon\tbalance_due\r\nU-1\tPeña Núñez\t20.6\t-103.3\t10\r\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    expect((await postBytes(le)).body).toMatchObject({ imported: 1, invalid: [] });
+    expect((await postBytes(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text.replace('U-1', 'U-2'), 'utf16le').swap16()]))).body).toMatchObject({ imported: 1, invalid: [] });
+    expect(await names('U-')).toEqual([['U-1', 'Peña Núñez'], ['U-2', 'Peña Núñez']]);
+  });
+
+  it('refuses a row whose currency ISO 4217 does not have, as POST /api/teams does', async () => {
+    expect((await t.api('POST', '/api/teams', { name: 'ABC team', currency: 'ABC' })).body).toMatchObject({ reason: 'unknown_currency' });
+    const r = await postBytes(Buffer.from('external_id,name,lat,lon,balance_due,currency\nCUR-1,Ana,20.6,-103.3,10,ABC\nCUR-2,Beto,20.6,-103.3,10,XXX\nCUR-3,Caro,20.6,-103.3,10,usd\n'));
+    expect(r.body).toMatchObject({
+      imported: 1,
+      invalid: [
+        { line: 2, externalId: 'CUR-1', code: 'badCurrency', reason: 'currency "ABC" is not an ISO 4217 code such as MXN' },
+        { line: 3, externalId: 'CUR-2', code: 'badCurrency', reason: 'currency "XXX" is not an ISO 4217 code such as MXN' },
+      ],
+    });
+    expect((await t.api('GET', `/api/accounts?teamId=${team}&search=CUR-`)).body.accounts.map((a: { currency: string }) => a.currency)).toEqual(['USD']);
+  });
+});

@@ -20,6 +20,7 @@ const COLUMN_KEYS: Record<string, MessageKey> = {
 
 /** Each code the importer gives a bad row (server/contract/account.ts), with the message that says it in the page's language. */
 const ROW_REASONS: Record<InvalidRowCode, MessageKey> = {
+  notUtf8: 'accounts.reason.notUtf8',
   fieldCount: 'accounts.reason.fieldCount',
   noExternalId: 'accounts.reason.noExternalId',
   unstorable: 'accounts.reason.unstorable',

@@ -31,6 +31,7 @@ export const accountsEn: Record<keyof typeof accountsEs, string> = {
   'accounts.file.missingColumns': 'Required columns are missing ({columns}). The file’s first line is: {header}',
   'accounts.file.notCsv': 'The file is not valid CSV ({detail}).',
   'accounts.file.forbidden': 'Your role may not import accounts into that team.',
+  'accounts.reason.notUtf8': 'The file is not valid UTF-8 on line {line} ({bytes}): save it as “CSV UTF-8”.',
   'accounts.reason.fieldCount': 'Expected {expected} fields, found {found}.',
   'accounts.reason.noExternalId': 'The external id is missing.',
   'accounts.reason.unstorable': 'It holds characters that cannot be stored.',

@@ -29,6 +29,7 @@ export const accountsEs = {
   'accounts.file.missingColumns': 'Faltan columnas obligatorias ({columns}). La primera línea del archivo es: {header}',
   'accounts.file.notCsv': 'El archivo no es un CSV válido ({detail}).',
   'accounts.file.forbidden': 'Tu rol no puede importar cuentas en ese equipo.',
+  'accounts.reason.notUtf8': 'El archivo no es UTF-8 válido en la línea {line} ({bytes}): guárdalo como «CSV UTF-8».',
   'accounts.reason.fieldCount': 'Se esperaban {expected} campos y hay {found}.',
   'accounts.reason.noExternalId': 'Falta el id externo.',
   'accounts.reason.unstorable': 'Contiene caracteres que no se pueden guardar.',
