@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import { SCOPE_REFUSALS } from '../contract/auth.ts';
 import { COLLECTOR_REFUSALS, CollectorCreate, CollectorList, CollectorListQuery, CollectorOut, CollectorPatch } from '../contract/collector.ts';
+import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import { TEAM_REFUSALS, TeamOut } from '../contract/team.ts';
 import type { Database } from '../db/database.ts';
 import { collectorScope, readScope } from '../operations/actor.ts';
@@ -18,7 +19,7 @@ import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
 
 const TeamFields = {
-  name: Type.String({ minLength: 1, maxLength: 120 }),
+  name: Type.String({ minLength: 1, maxLength: 120, description: 'trimmed; a name of spaces only is refused' }),
   /** IANA zone: the team's plans, days and metrics are cut in it. */
   timeZone: Type.String({ minLength: 1, maxLength: 64 }),
   currency: Type.String({ pattern: '^[A-Z]{3}$' }),
@@ -47,13 +48,29 @@ const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '235
 
 /**
  * Another team has the name (migration 0011's trigger, or the exact-name constraint): the refusal
- * names that team. Its message is the one the database gave, as the app's handler words it.
+ * names that team, in words; the database's ('duplicate key value violates unique constraint
+ * "teams_name_key"') went out as the message, on a rename as on a new team.
  */
-async function nameTaken(db: Kysely<Database>, e: Error, name: string, self: number | null): Promise<OperationError> {
+async function nameTaken(db: Kysely<Database>, name: string, self: number | null): Promise<OperationError> {
   let q = db.selectFrom('teams').select(['id', 'name']).where(sql<string>`lower(name)`, '=', sql<string>`lower(${name})`);
   if (self !== null) q = q.where('id', '<>', self);
   const other = await q.executeTakeFirst();
-  return refusal(TEAM_REFUSALS, 'team_name_taken', `conflicts with what is stored: ${e.message}`, other ? { name: other.name, teamId: other.id } : { name });
+  return other
+    ? refusal(TEAM_REFUSALS, 'team_name_taken', `team ${other.id} is named "${other.name}"${other.name === name ? '' : ': team names must differ by more than letter case'}`, {
+        name: other.name,
+        teamId: other.id,
+      })
+    : refusal(TEAM_REFUSALS, 'team_name_taken', `another team is named "${name}"`, { name });
+}
+
+/**
+ * A team's name as stored: trimmed, and never blank (" Centro  " was kept with its spaces, and "   "
+ * made a team no list could show), as a collector's is. A schema pattern would say "must match pattern".
+ */
+function teamName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed === '') throw refusal(REQUEST_REFUSALS, 'invalid_request', 'body/name is blank: a team needs a name that is not only spaces', {});
+  return trimmed;
 }
 
 export interface CollectorRoutesOptions {
@@ -179,7 +196,8 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
       },
     },
     async (req, reply) => {
-      const { name, timeZone = teamDefaults.timeZone, currency = teamDefaults.currency } = req.body;
+      const { timeZone = teamDefaults.timeZone, currency = teamDefaults.currency } = req.body;
+      const name = teamName(req.body.name);
       if (!knownZone(timeZone)) throw unknownZone(timeZone);
       if (req.body.currency !== undefined && !CURRENCIES.has(currency)) throw unknownCurrency(currency);
       try {
@@ -189,7 +207,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
         return reply.code(201).send({ id: row.id });
       } catch (e) {
         if (isCheckViolation(e)) throw unknownZone(timeZone);
-        if (isUniqueViolation(e)) throw await nameTaken(db, e as Error, name, null);
+        if (isUniqueViolation(e)) throw await nameTaken(db, name, null);
         throw e;
       }
     },
@@ -209,7 +227,8 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
       },
     },
     async (req) => {
-      const { name, timeZone, currency } = req.body;
+      const { timeZone, currency } = req.body;
+      const name = req.body.name === undefined ? undefined : teamName(req.body.name);
       if (timeZone !== undefined && !knownZone(timeZone)) throw unknownZone(timeZone);
       if (currency !== undefined && !CURRENCIES.has(currency)) throw unknownCurrency(currency);
       try {
@@ -227,7 +246,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
         return team;
       } catch (e) {
         if (isCheckViolation(e)) throw unknownZone(timeZone ?? '');
-        if (isUniqueViolation(e) && name !== undefined) throw await nameTaken(db, e as Error, name, req.params.id);
+        if (isUniqueViolation(e) && name !== undefined) throw await nameTaken(db, name, req.params.id);
         throw e;
       }
     },

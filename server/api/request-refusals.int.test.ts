@@ -160,3 +160,38 @@ describe('a day', () => {
     expect((await t.api('GET', '/api/metrics/collectors?from=2025-12-03&to=2026-12-03')).status).toBe(200);
   });
 });
+
+describe("a team's name", () => {
+  it('taken by another team is refused in words on a rename as on a new team, not in the database\'s "duplicate key value violates unique constraint"', async () => {
+    const poniente = await createTeam(t, 'Poniente');
+    for (const [method, path] of [['PATCH', `/api/teams/${team}`], ['POST', '/api/teams']]) {
+      const r = await t.api<Refusal & { values: unknown }>(method, path, { name: 'Poniente' });
+      expect({ path, status: r.status, body: r.body }).toMatchObject({
+        path,
+        status: 409,
+        body: { reason: 'team_name_taken', message: `team ${poniente} is named "Poniente"`, values: { name: 'Poniente', teamId: poniente } },
+      });
+    }
+    expect((await t.api('DELETE', `/api/teams/${poniente}`)).status).toBe(204);
+  });
+
+  it('is stored trimmed, and one of spaces only is a 400, on creation and on a rename, as a collector\'s', async () => {
+    for (const [method, path] of [['POST', '/api/teams'], ['PATCH', `/api/teams/${team}`]]) {
+      const r = await t.api<Refusal>(method, path, { name: '   ' });
+      expect({ path, status: r.status, reason: r.body.reason, message: r.body.message }).toEqual({
+        path,
+        status: 400,
+        reason: 'invalid_request',
+        message: 'body/name is blank: a team needs a name that is not only spaces',
+      });
+    }
+    const norte = await t.api<{ id: number }>('POST', '/api/teams', { name: ' Norte  ' });
+    expect(norte.status).toBe(201);
+    expect((await t.api('PATCH', `/api/teams/${team}`, { name: '\tCentro ' })).body).toMatchObject({ id: team, name: 'Centro' });
+    const names = (await t.api<{ teams: { name: string }[] }>('GET', '/api/teams')).body.teams.map((x) => x.name);
+    expect(names).toEqual(['Centro', 'Norte']);
+    // Trimmed before it is compared: " Norte " is Norte's name.
+    expect((await t.api<Refusal>('POST', '/api/teams', { name: 'Norte ' })).body).toMatchObject({ reason: 'team_name_taken', message: `team ${norte.body.id} is named "Norte"` });
+    expect((await t.api('DELETE', `/api/teams/${norte.body.id}`)).status).toBe(204);
+  });
+});
