@@ -10,13 +10,17 @@ describe('fileProblem', () => {
     expect(fileProblem(12, bytes(0x50, 0x65, 0xf1, 0x61, 0x2c))).toBeNull(); // "Peña," in Windows-1252
   });
 
+  it('lets UTF-16 behind its byte-order mark through (Excel\'s "Unicode text"): the server reads it', () => {
+    expect(fileProblem(90, bytes(0xff, 0xfe, 0x65, 0x00))).toBeNull();
+    expect(fileProblem(90, bytes(0xfe, 0xff, 0x00, 0x65))).toBeNull();
+  });
+
   it('refuses before uploading what the server would read as nonsense or refuse', () => {
     expect(fileProblem(0, bytes())).toBe('empty');
     expect(fileProblem(51 * 1024 * 1024, text('a,b'))).toBe('tooBig');
     expect(fileProblem(9000, bytes(0x50, 0x4b, 0x03, 0x04, 0x14))).toBe('workbook');
     expect(fileProblem(9000, bytes(0xd0, 0xcf, 0x11, 0xe0, 0xa1))).toBe('workbook');
-    expect(fileProblem(90, bytes(0xff, 0xfe, 0x65, 0x00))).toBe('utf16');
-    expect(fileProblem(90, bytes(0x65, 0x00, 0x78, 0x00))).toBe('utf16');
+    expect(fileProblem(90, bytes(0x65, 0x00, 0x78, 0x00))).toBe('utf16'); // without its mark
     expect(fileProblem(90, bytes(0x00, 0x01, 0x02))).toBe('binary');
   });
 });

@@ -6,16 +6,16 @@ export type FileProblem = 'empty' | 'tooBig' | 'workbook' | 'utf16' | 'binary';
 const LIMIT_BYTES = IMPORT_LIMIT_MB * 1024 * 1024;
 
 /**
- * Checks a picked file before it is uploaded, from its size and first bytes. The server reads
- * anything that is not UTF-8 as Windows-1252, so an Excel workbook or a "Unicode text" (UTF-16)
- * export would come back as a missing-columns refusal that does not say what is wrong.
+ * Checks a picked file before it is uploaded, from its size and first bytes. The server reads UTF-8,
+ * Windows-1252, and UTF-16 behind its byte-order mark (Excel's "Unicode text"); an Excel workbook, or
+ * UTF-16 without the mark, would come back as a missing-columns refusal that does not say what is wrong.
  */
 export function fileProblem(size: number, head: Uint8Array): FileProblem | null {
   if (size === 0) return 'empty';
   if (size > LIMIT_BYTES) return 'tooBig';
   // "PK\x03\x04": a zip, which .xlsx and .ods are; D0 CF 11 E0: the old .xls.
   if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0xd0, 0xcf, 0x11, 0xe0])) return 'workbook';
-  if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) return 'utf16';
+  if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff])) return null;
   // A NUL in text: UTF-16 without its mark, or not text at all.
   const nul = head.indexOf(0);
   if (nul >= 0) return nul % 2 === 1 && head[0] !== 0 ? 'utf16' : 'binary';

@@ -26,7 +26,7 @@ export const accountsEn: Record<keyof typeof accountsEs, string> = {
   'accounts.file.empty': 'The file is empty: a header line and data rows are expected.',
   'accounts.file.tooBig': 'The file is over {max} MB: split it into several files.',
   'accounts.file.workbook': 'This is an Excel workbook, not a CSV: in Excel use “Save as” › “CSV UTF-8 (comma delimited)”.',
-  'accounts.file.utf16': 'The file is UTF-16 (“Unicode text”): save it as “CSV UTF-8”.',
+  'accounts.file.utf16': 'The file is UTF-16 without its byte-order mark: save it as “CSV UTF-8” or “Unicode text”.',
   'accounts.file.binary': 'The file is not text: choose a CSV file.',
   'accounts.file.missingColumns': 'Required columns are missing ({columns}). The file’s first line is: {header}',
   'accounts.file.notCsv': 'The file is not valid CSV ({detail}).',

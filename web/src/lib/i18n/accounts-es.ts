@@ -24,7 +24,7 @@ export const accountsEs = {
   'accounts.file.empty': 'El archivo está vacío: se espera una línea de encabezado y filas de datos.',
   'accounts.file.tooBig': 'El archivo pasa de {max} MB: divídelo en varios archivos.',
   'accounts.file.workbook': 'Es un libro de Excel, no un CSV: en Excel usa «Guardar como» › «CSV UTF-8 (delimitado por comas)».',
-  'accounts.file.utf16': 'El archivo está en UTF-16 («Texto Unicode»): guárdalo como «CSV UTF-8».',
+  'accounts.file.utf16': 'El archivo está en UTF-16 sin su marca de orden de bytes: guárdalo como «CSV UTF-8» o «Texto Unicode».',
   'accounts.file.binary': 'El archivo no es texto: elige un archivo CSV.',
   'accounts.file.missingColumns': 'Faltan columnas obligatorias ({columns}). La primera línea del archivo es: {header}',
   'accounts.file.notCsv': 'El archivo no es un CSV válido ({detail}).',
