@@ -133,7 +133,8 @@ function readV1(uniqueId: string, withCell: boolean): Position | Alarm | string 
   const course = f.length(10) === 0 ? 0 : f.decimal(10);
   if (Number.isNaN(lat) || Number.isNaN(lon)) return 'V1 coordinate or hemisphere';
   if (Number.isNaN(knots) || Number.isNaN(course)) return 'V1 number field';
-  if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return 'V1 coordinate out of range';
+  // Degrees past ±90/±180 in a well-formed frame are passed on, as GT06 and Teltonika do: ingest refuses that fix with
+  // its reason (position-filter.ts) instead of this frame counting as a protocol error.
   const attributes: Attributes = {};
   const position: Position = {
     kind: 'position',

@@ -124,6 +124,12 @@ describe('H02 fixtures', () => {
     expect(err('2059.9999,N', '10320.4000,W')).toBeNull();
   });
 
+  it('V1 at 95° N (the document example with its latitude changed): passed on as is, for ingest to refuse the fix, as GT06 does', () => {
+    const r = decodeOk(DOC_V1.replace('2240.55181', '9500.0000'), { uniqueId: '865205030330012' });
+    expect(r.messages).toMatchObject([{ kind: 'position', lat: 95, lon: 113 + 58.32389 / 60 }]);
+    expect(decodeOk(DOC_V1.replace('11358.32389', '18100.0000'), { uniqueId: '865205030330012' }).messages).toMatchObject([{ kind: 'position', lon: 181 }]);
+  });
+
   it('HTBT with and without battery', () => {
     expect(decodeOk('*HQ,135790246811220,HTBT,100#').messages[1]).toEqual({ kind: 'heartbeat', uniqueId: '135790246811220', batteryPct: 100, attributes: {} });
     expect(decodeOk('*HQ,135790246811220,HTBT#').messages[1]).toEqual({ kind: 'heartbeat', uniqueId: '135790246811220', attributes: {} });
