@@ -21,7 +21,12 @@ export interface OsmAndRequest {
   receivedAt?: Date;
 }
 
-export type OsmAndResult = { ok: true; messages: DeviceMessage[] } | { ok: false; error: ProtocolError };
+/** `rejected`: the items of a JSON batch that could not be read (their index in `location`), when others could. */
+export type OsmAndResult = { ok: true; messages: DeviceMessage[]; rejected?: OsmAndRejected[] } | { ok: false; error: ProtocolError };
+export interface OsmAndRejected {
+  index: number;
+  reason: string;
+}
 
 const fail = (code: ProtocolError['code'], detail: string): OsmAndResult => ({ ok: false, error: { protocol: 'osmand', code, detail, fatal: false } });
 
@@ -153,12 +158,16 @@ function decodeJson(body: string, receivedAt: Date | undefined): OsmAndResult {
   const locations = Array.isArray(root.location) ? root.location : [root.location];
   if (locations.length === 0) return fail('malformed', 'no location');
   const messages: DeviceMessage[] = [];
-  for (const location of locations) {
+  const rejected: OsmAndRejected[] = [];
+  locations.forEach((location, index) => {
     const position = jsonLocation(uniqueId, location, receivedAt);
-    if (typeof position === 'string') return fail('malformed', position);
-    messages.push(position);
-  }
-  return { ok: true, messages };
+    if (typeof position === 'string') rejected.push({ index, reason: position });
+    else messages.push(position);
+  });
+  // One unreadable location in a batch costs only itself: refusing the batch, the app would resend it, good fixes and
+  // all, for ever. With none readable there is nothing to store: a 400 names why.
+  if (messages.length === 0) return fail('malformed', rejected[0].reason);
+  return rejected.length > 0 ? { ok: true, messages, rejected } : { ok: true, messages };
 }
 
 function jsonLocation(uniqueId: string, location: unknown, receivedAt: Date | undefined): DeviceMessage | string {

@@ -175,6 +175,14 @@ describe('Traccar Client JSON body', () => {
     ]);
   });
 
+  it('a batch with an unreadable location gives the others, and says which one it could not read and why', () => {
+    const good = (s: number) => ({ timestamp: `2025-01-01T00:00:0${s}Z`, coords: { latitude: 1, longitude: 2 } });
+    const body = JSON.stringify({ device_id: 'x', location: [good(0), good(1), { timestamp: 5, coords: { latitude: 'x', longitude: 1 } }, good(3)] });
+    const r = decodeOsmAnd({ method: 'POST', query: '', contentType: 'application/json', body });
+    expect(r.ok && r.messages.map((m) => (m as Position).fixTime.getSeconds())).toEqual([0, 1, 3]);
+    expect(r.ok && r.rejected).toEqual([{ index: 2, reason: 'missing or invalid coordinates' }]);
+  });
+
   it('clear errors for bad JSON', () => {
     const code = (b: string) => {
       const r = decodeOsmAnd({ method: 'POST', query: '', contentType: 'application/json', body: b });

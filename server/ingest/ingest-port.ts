@@ -49,4 +49,6 @@ export interface IngestPort {
    * so that fixUsable is known); resolves once they are committed, rejects if they are not.
    */
   submitAlarms(device: DeviceRef, protocol: Protocol, alarms: AlarmReport[]): Promise<void>;
+  /** Counts and logs the items of a batch the decoder could not read, each with its reason; the rest of the batch is submitted. */
+  noteRejected(device: DeviceRef, protocol: Protocol, rejected: RejectedPosition[]): void;
 }

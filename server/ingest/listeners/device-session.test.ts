@@ -26,6 +26,8 @@ class ChangingIngest implements IngestPort {
   async submitAlarms(_device: DeviceRef, _protocol: string, alarms: AlarmReport[]): Promise<void> {
     this.alarms.push(...alarms);
   }
+
+  noteRejected(): void {}
 }
 
 const IMEI = '359710040000031';

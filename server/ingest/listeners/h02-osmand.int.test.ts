@@ -134,6 +134,18 @@ describe('OsmAnd over HTTP', () => {
     expect(listener(health, 'osmand', 'http').counters).toMatchObject({ frames: 5, acks: 2, refused: 1, errors: 2, bytesOut: answers.join('').length });
   });
 
+  it('stores the readable locations of a JSON batch and refuses only the unreadable one, with its reason', async () => {
+    const id = 'traccar-client-batch';
+    await t.createDevice(id);
+    const times = recentTimes(3);
+    const batch = JSON.parse(encodeOsmAndJson(id, times.map((time, i) => ({ time, lat: SPOTS[i].lat, lon: SPOTS[i].lon }))));
+    batch.location.splice(1, 0, { timestamp: times[1].toISOString(), coords: { latitude: 'x', longitude: 1 } });
+    const res = await fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+    expect(res.status).toBe(200);
+    expect((await rowsOf(t, id)).map((r) => r.ts)).toEqual(times.map((x) => x.toISOString()));
+    expect((await t.api('GET', '/api/health')).body.ingest.rejectedByReason['missing or invalid coordinates']).toBe(1);
+  });
+
   it('two reports of one device in flight at once each add their own leg to the driven distance', async () => {
     const id = 'traccar-client-race';
     await t.createDevice(id);

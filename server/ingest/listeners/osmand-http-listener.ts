@@ -78,6 +78,7 @@ export function createOsmAndListener(ingest: IngestPort, log: Logger): OsmAndLis
         counters.errors++;
         return respond(res, 400, 'missing id');
       }
+      if (decoded.rejected && session.device) ingest.noteRejected(session.device, 'osmand', decoded.rejected);
       counters.acks++;
       respond(res, 200, '');
     } catch (err) {

@@ -34,6 +34,8 @@ class ManualIngest implements IngestPort {
   }
 
   async submitAlarms(): Promise<void> {}
+
+  noteRejected(): void {}
 }
 
 const IMEI = '359710040000020';
