@@ -1,20 +1,13 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import type { DecodeResult, DeviceMessage, Framer, ProtocolError, ProtocolErrorCode, Protocol } from '../../../device-protocols/index.ts';
+import type { DecodeResult, DeviceMessage, Framer, ProtocolError, Protocol } from '../../../device-protocols/index.ts';
 import type { IngestPort } from '../ingest-port.ts';
 import { DeviceSession } from './device-session.ts';
+import { ProtocolErrorLog } from './protocol-error-log.ts';
 import type { ListenerCounters } from './listener-counters.ts';
 
 const CLOSE_GRACE_MS = 5000;
 
-/**
- * Protocol errors logged one line each per connection; past these, errors
- * are counted per code and summed up in one line at most once a minute and
- * when the connection ends. A peer sending garbage made one line per error
- * before: 1 MB of `*#` on the H02 port was 524,290 lines (130 MB) in 8 s.
- */
-const ERRORS_LOGGED_ONE_BY_ONE = 5;
-const ERROR_SUMMARY_INTERVAL_MS = 60_000;
 /**
  * Protocol errors a connection may make before any frame of it decodes:
  * past this it is closed (counted as `unidentifiedClosed`). A tracker's
@@ -83,11 +76,7 @@ export class TcpConnection<S> {
   private readonly refusedIds = new Set<string>();
   /** A frame of this connection decoded: the peer speaks the protocol and named itself. */
   private decodedAFrame = false;
-  private errorCount = 0;
-  /** Errors past ERRORS_LOGGED_ONE_BY_ONE not logged yet, per code. */
-  private unlogged: Partial<Record<ProtocolErrorCode, number>> = {};
-  private unloggedCount = 0;
-  private lastSummaryAt = 0;
+  private readonly errorLog: ProtocolErrorLog;
 
   constructor(
     private readonly socket: Socket,
@@ -100,6 +89,8 @@ export class TcpConnection<S> {
     this.framer = spec.createFramer();
     this.state = spec.initialState();
     this.session = new DeviceSession(ingest, spec.protocol, socket.remoteAddress ?? 'unknown', log);
+    // The logger is the listener's child bound to the remote address.
+    this.errorLog = new ProtocolErrorLog(log);
     socket.setNoDelay(true);
     socket.setTimeout(opts.idleTimeoutMs);
     socket.on('data', (chunk) => this.onData(chunk));
@@ -112,7 +103,7 @@ export class TcpConnection<S> {
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
     socket.on('close', () => {
       this.closed = true;
-      this.logErrorSummary();
+      this.errorLog.summarise({ uniqueId: this.session.device?.uniqueId });
     });
   }
 
@@ -142,34 +133,16 @@ export class TcpConnection<S> {
     for (const error of errors) if (this.badFrame(error)) return;
   }
 
-  /** Counts a protocol error and logs it (or sums it up, see ERRORS_LOGGED_ONE_BY_ONE); returns true when the connection is being closed. */
+  /** Counts a protocol error and logs it (see ProtocolErrorLog); returns true when the connection is being closed. */
   private badFrame(error: ProtocolError): boolean {
     this.counters.errors++;
-    this.errorCount++;
-    const unidentified = !error.fatal && !this.spec.closeOnBadFrame && !this.decodedAFrame && this.errorCount >= MAX_ERRORS_BEFORE_A_FRAME;
+    const unidentified = !error.fatal && !this.spec.closeOnBadFrame && !this.decodedAFrame && this.errorLog.count + 1 >= MAX_ERRORS_BEFORE_A_FRAME;
     const close = error.fatal || this.spec.closeOnBadFrame || unidentified;
     if (unidentified) this.counters.unidentifiedClosed++;
-    if (this.errorCount <= ERRORS_LOGGED_ONE_BY_ONE || close) {
-      // The logger is the listener's child bound to the remote address.
-      const reason = unidentified ? `${this.errorCount} protocol errors and no frame` : undefined;
-      this.log.warn({ uniqueId: this.session.device?.uniqueId, code: error.code, detail: error.detail, closing: close, ...(reason ? { reason } : {}) }, 'protocol error');
-      this.lastSummaryAt = Date.now();
-    } else {
-      this.unlogged[error.code] = (this.unlogged[error.code] ?? 0) + 1;
-      this.unloggedCount++;
-      if (Date.now() - this.lastSummaryAt >= ERROR_SUMMARY_INTERVAL_MS) this.logErrorSummary();
-    }
+    const reason = unidentified ? { reason: `${this.errorLog.count + 1} protocol errors and no frame` } : {};
+    this.errorLog.note(error, { uniqueId: this.session.device?.uniqueId, closing: close, ...reason }, close);
     if (close) this.drainThenClose();
     return close;
-  }
-
-  /** One line for the errors not logged one by one since the last such line. */
-  private logErrorSummary(): void {
-    if (this.unloggedCount === 0) return;
-    this.log.warn({ uniqueId: this.session.device?.uniqueId, errors: this.unloggedCount, codes: this.unlogged, errorsOnConnection: this.errorCount }, 'protocol errors not logged one by one');
-    this.unlogged = {};
-    this.unloggedCount = 0;
-    this.lastSummaryAt = Date.now();
   }
 
   private enqueue(messages: DeviceMessage[], reply: Uint8Array | undefined): void {

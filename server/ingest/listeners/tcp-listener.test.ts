@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
@@ -14,6 +15,7 @@ import {
 } from '../../../device-protocols/index.ts';
 import type { DeviceRef, IngestPort, SubmitResult } from '../ingest-port.ts';
 import { createTcpListener, type TcpListener } from './tcp-listener.ts';
+import { createTeltonikaUdpListener } from './teltonika-udp-listener.ts';
 import { RawTcp } from './testing/raw-tcp.ts';
 import { gt06Spec, h02Spec } from './tracker-protocols.ts';
 import type { TcpProtocolSpec } from './tcp-connection.ts';
@@ -220,5 +222,24 @@ describe('TCP tracker connection', () => {
     expect(c.rest()).toEqual(new Uint8Array(0));
     expect(listener!.counters.refused).toBe(1);
     expect(listener!.counters.bytesOut).toBe(0);
+  });
+});
+
+describe('Teltonika UDP listener', () => {
+  it("logs a peer's first bad datagrams one by one and sums up the rest when the peer goes quiet", async () => {
+    const { log: recording, lines } = recordingLog();
+    const udp = createTeltonikaUdpListener(new ManualIngest(), recording, { idleTimeoutMs: 200, maxPendingFrames: 32 });
+    const port = await udp.listen(0, '127.0.0.1');
+    const peer = createSocket('udp4');
+    try {
+      for (let i = 0; i < 30; i++) await new Promise<void>((resolve, reject) => peer.send(Buffer.from('garbage!'), port, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
+      await until('every datagram read', () => udp.counters.errors === 30);
+      await until('the summary line', () => lines.some((l) => l.msg === 'protocol errors not logged one by one'));
+      expect(lines.filter((l) => l.msg === 'protocol error')).toHaveLength(5);
+      expect(lines.at(-1)).toMatchObject({ errors: 25, errorsOnConnection: 30, remote: `127.0.0.1:${peer.address().port}` });
+    } finally {
+      peer.close();
+      await udp.close();
+    }
   });
 });

@@ -4,9 +4,11 @@ import { decodeTeltonikaUdp, initialTeltonikaState, type TeltonikaState } from '
 import type { IngestPort } from '../ingest-port.ts';
 import { DeviceSession } from './device-session.ts';
 import { ListenerCounters } from './listener-counters.ts';
+import { ProtocolErrorLog } from './protocol-error-log.ts';
 
 interface Peer {
   session: DeviceSession;
+  errors: ProtocolErrorLog;
   state: TeltonikaState;
   chain: Promise<void>;
   pending: number;
@@ -46,7 +48,14 @@ export function createTeltonikaUdpListener(ingest: IngestPort, log: Logger, opts
     const key = `${remote.address}:${remote.port}`;
     let peer = peers.get(key);
     if (!peer) {
-      peer = { session: new DeviceSession(ingest, 'teltonika', remote.address, log), state: initialTeltonikaState(), chain: Promise.resolve(), pending: 0, lastSeenMs: 0 };
+      peer = {
+        session: new DeviceSession(ingest, 'teltonika', remote.address, log),
+        errors: new ProtocolErrorLog(log.child({ remote: key })),
+        state: initialTeltonikaState(),
+        chain: Promise.resolve(),
+        pending: 0,
+        lastSeenMs: 0,
+      };
       peers.set(key, peer);
     }
     peer.lastSeenMs = Date.now();
@@ -54,7 +63,7 @@ export function createTeltonikaUdpListener(ingest: IngestPort, log: Logger, opts
     peer.state = result.state;
     if (!result.ok) {
       counters.errors++;
-      log.warn({ remote: key, code: result.error.code, detail: result.error.detail }, 'protocol error');
+      peer.errors.note(result.error, { uniqueId: peer.session.device?.uniqueId });
       return;
     }
     if (peer.pending >= opts.maxPendingFrames) {
@@ -93,7 +102,11 @@ export function createTeltonikaUdpListener(ingest: IngestPort, log: Logger, opts
 
   const sweep = setInterval(() => {
     const cutoff = Date.now() - opts.idleTimeoutMs;
-    for (const [key, peer] of peers) if (peer.pending === 0 && peer.lastSeenMs < cutoff) peers.delete(key);
+    for (const [key, peer] of peers) {
+      if (peer.pending > 0 || peer.lastSeenMs >= cutoff) continue;
+      peer.errors.summarise({ uniqueId: peer.session.device?.uniqueId });
+      peers.delete(key);
+    }
   }, Math.min(opts.idleTimeoutMs, 60_000));
   sweep.unref();
 
