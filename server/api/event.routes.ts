@@ -3,13 +3,13 @@ import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
 import { SCOPE_REFUSALS, type SessionUser } from '../contract/auth.ts';
-import { DeviationRulesPatch, DeviationRulesSchema, EventListQuery, EventOut } from '../contract/event.ts';
+import { DeviationRulesPatch, DeviationRulesSchema, EventListQuery, EventOut, type DeviationRules } from '../contract/event.ts';
 import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import type { Database } from '../db/database.ts';
 import type { DeviationService } from '../deviations/deviation.service.ts';
-import { acknowledgeEvent, getEvent, listEvents } from '../deviations/event.repository.ts';
+import { acknowledgeEvent, getEvent, listEvents, loadTeamRules } from '../deviations/event.repository.ts';
 import { actorLabel, assertCanWrite, assertCanWriteRecord, notYourTeam, ownQuery, readScope } from '../operations/actor.ts';
-import { notFound } from '../operations/errors.ts';
+import { notFound, refusal } from '../operations/errors.ts';
 import { assertTeamExists, teamDeletedMeanwhile } from '../operations/missing-team.ts';
 import { DAY_READERS, READERS } from './account.routes.ts';
 import { requireUser } from './auth-hook.ts';
@@ -18,6 +18,36 @@ import { ErrorBody } from './schemas.ts';
 
 const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 const Id = Type.Object({ id: Type.Integer() });
+/**
+ * Thresholds that only work as a pair, each field of which its schema bounds alone: a hysteresis as
+ * wide as the corridor never lets an off-route incident close, a leave radius inside the arrive
+ * radius reads every fix as leaving, a battery that closes below where it opens flaps.
+ * `[section, field, the other field, how the first must stand to it]`.
+ */
+const PAIRS: [keyof DeviationRules, string, string, 'below' | 'at least'][] = [
+  ['offRoute', 'hysteresisM', 'corridorM', 'below'],
+  ['arrivedNoCheckin', 'leaveRadiusM', 'radiusM', 'at least'],
+  ['lowBattery', 'closeAbovePct', 'openBelowPct', 'at least'],
+];
+
+/** The rules a patch would make of the stored ones, refused when a pair no longer works; as `updateRules` merges them. */
+function assertPairsHold(current: DeviationRules, patch: DeviationRulesPatch): void {
+  for (const [section, field, other, how] of PAIRS) {
+    const changed = (patch[section] ?? {}) as Record<string, number | undefined>;
+    if (changed[field] === undefined && changed[other] === undefined) continue;
+    const merged = { ...current[section], ...changed } as unknown as Record<string, number>;
+    const ok = how === 'below' ? merged[field] < merged[other] : merged[field] >= merged[other];
+    if (ok) continue;
+    const named = changed[field] !== undefined ? field : other;
+    throw refusal(
+      REQUEST_REFUSALS,
+      'invalid_request',
+      `body/${section}/${named}: ${field} (${merged[field]}) must be ${how} ${other} (${merged[other]})${changed[other] === undefined ? `, the team's ${other} now` : ''}`,
+      {},
+    );
+  }
+}
+
 /** Issue 5: a supervisor acknowledges deviations; admins may too. */
 const ACKERS = ['admin', 'supervisor'] as const;
 
@@ -85,6 +115,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRoutesOptions> = async 
       const teamId = req.params.id;
       assertCanWrite({ kind: 'user', user: req.user }, teamId);
       await assertTeamExists(db, teamId);
+      assertPairsHold((await loadTeamRules(db, teamId)).get(teamId) ?? deviations.rulesOf(teamId), req.body);
       return deviations.updateRules(teamId, req.body, actorLabel({ kind: 'user', user: req.user })).catch((e: unknown) => {
         throw teamDeletedMeanwhile(e, 'deviation_rules', teamId) ?? e;
       });

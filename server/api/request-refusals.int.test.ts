@@ -195,3 +195,57 @@ describe("a team's name", () => {
     expect((await t.api('DELETE', `/api/teams/${norte.body.id}`)).status).toBe(204);
   });
 });
+
+describe("a team's deviation rules", () => {
+  const rules = () => t.api<Record<string, Record<string, number>>>('GET', `/api/teams/${team}/deviation-rules`);
+
+  it('refuse thresholds that make a rule noise, naming the field and its bounds; the rules stay as they were', async () => {
+    const before = (await rules()).body;
+    const cases: [Record<string, unknown>, string][] = [
+      [{ offRoute: { corridorM: 1e-300, openAfterS: 0 } }, 'body/offRoute/corridorM must be >= 30'],
+      [{ offRoute: { openAfterS: 0 } }, 'body/offRoute/openAfterS must be >= 10'],
+      [{ longStop: { minutes: 0, radiusM: 0 } }, 'body/longStop/radiusM must be >= 20'],
+      [{ longStop: { minutes: 0 } }, 'body/longStop/minutes must be >= 1'],
+      [{ offRoute: { corridorM: 100_000 } }, 'body/offRoute/corridorM must be <= 5000'],
+      [{ speeding: { limitKph: 0 } }, 'body/speeding/limitKph must be >= 10'],
+      [{ offline: { minutes: 0 } }, 'body/offline/minutes must be >= 0.05'],
+      [{ offRoute: { hysteresisM: 100 } }, "body/offRoute/hysteresisM: hysteresisM (100) must be below corridorM (100), the team's corridorM now"],
+      [{ offRoute: { corridorM: 30, hysteresisM: 30 } }, 'body/offRoute/hysteresisM: hysteresisM (30) must be below corridorM (30)'],
+      [{ arrivedNoCheckin: { leaveRadiusM: 40 } }, "body/arrivedNoCheckin/leaveRadiusM: leaveRadiusM (40) must be at least radiusM (50), the team's radiusM now"],
+      [{ lowBattery: { openBelowPct: 30 } }, "body/lowBattery/openBelowPct: closeAbovePct (20) must be at least openBelowPct (30)"],
+    ];
+    for (const [body, message] of cases) {
+      const r = await t.api<Refusal>('PATCH', `/api/teams/${team}/deviation-rules`, body);
+      expect({ body, status: r.status, reason: r.body.reason, message: r.body.message }).toEqual({ body, status: 400, reason: 'invalid_request', message });
+    }
+    expect((await rules()).body).toEqual(before);
+  });
+
+  it('take sensible settings at their bounds', async () => {
+    const r = await t.api('PATCH', `/api/teams/${team}/deviation-rules`, { offRoute: { corridorM: 30, hysteresisM: 10, openAfterS: 10 }, longStop: { minutes: 1, radiusM: 20 } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ offRoute: { corridorM: 30, hysteresisM: 10, openAfterS: 10 }, longStop: { minutes: 1, radiusM: 20 } });
+    expect((await t.api('PATCH', `/api/teams/${team}/deviation-rules`, { lowBattery: { openBelowPct: 25, closeAbovePct: 30 } })).status).toBe(200);
+  });
+});
+
+describe('a place at lat 0, lon 0', () => {
+  const NO_FIX = 'must not be 0 with lon 0: lat/lon 0,0 is not an address (missing coordinates)';
+
+  it("is refused as an office, an account's place or a check-in's, as the accounts import refuses it; the settings stay as they were", async () => {
+    expect((await t.api('PUT', `/api/plans/settings/teams/${team}`, { office: { lat: 20.6767, lon: -103.3475 } })).status).toBe(204);
+    const cases: [string, string, unknown, string][] = [
+      ['PUT', `/api/plans/settings/teams/${team}`, { office: { lat: 0, lon: 0 } }, `body/office/lat ${NO_FIX}`],
+      ['PATCH', `/api/accounts/${accountId}`, { lat: 0, lon: 0 }, `body/lat ${NO_FIX}`],
+      ['POST', '/api/checkins', { id: randomUUID(), visitId: visit.id, ts: '2026-12-03T16:00:00Z', lat: 0, lon: 0, outcome: 'absent' }, `body/lat ${NO_FIX}`],
+    ];
+    for (const [method, path, body, message] of cases) {
+      const r = await t.api<Refusal>(method, path, body);
+      expect({ path, status: r.status, reason: r.body.reason, message: r.body.message }).toEqual({ path, status: 400, reason: 'invalid_request', message });
+    }
+    expect((await t.api('GET', `/api/plans/settings/teams/${team}`)).body.office).toEqual({ lat: 20.6767, lon: -103.3475 });
+    // On the equator or the meridian is a place.
+    expect((await t.api('PUT', `/api/plans/settings/teams/${team}`, { office: { lat: 0, lon: -78.5 } })).status).toBe(204);
+    expect((await t.api('PUT', `/api/plans/settings/teams/${team}`, { office: null })).status).toBe(204);
+  });
+});

@@ -23,7 +23,7 @@ export function requestValidatorCompiler(): FastifySchemaCompiler<unknown> {
   const body = withFormats(new Ajv({ ...BASE, coerceTypes: false }));
   const text = withFormats(new Ajv({ ...BASE, coerceTypes: 'array' }));
   return ({ schema, httpPart }) => {
-    if (httpPart === 'body') return checked(body.compile(schema as object), schema, 'field');
+    if (httpPart === 'body') return checked(body.compile(schema as object), schema, 'field', (data) => noFix(data, '', 0));
     if (httpPart !== 'querystring') return checked(text.compile(schema as object), schema, 'field', nonFinite, notDecimal(schema));
     const query = closed(schema);
     const range = isRange(query);
@@ -139,6 +139,25 @@ function illFormed(data: unknown, path: string, depth: number): ErrorObject | nu
   for (const [key, value] of Object.entries(data)) {
     const at = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
     const error = illFormed(key, at, depth + 1) ?? illFormed(value, at, depth + 1);
+    if (error) return error;
+  }
+  return null;
+}
+
+/**
+ * The first place in a body (an object with a `lat` and a `lon`: a team's office, an account, a
+ * check-in) at 0,0, which is no address but what a device reports without a fix. A team's office
+ * was taken there (and every route started in the Gulf of Guinea) while the accounts import refuses
+ * it as 'lat/lon 0,0 is not an address', and the position filter drops it as null island.
+ */
+function noFix(data: unknown, path: string, depth: number): ErrorObject | null {
+  if (data === null || typeof data !== 'object' || depth >= MAX_DEPTH) return null;
+  const { lat, lon } = data as { lat?: unknown; lon?: unknown };
+  if (lat === 0 && lon === 0) {
+    return { instancePath: `${path}/lat`, schemaPath: '#', keyword: 'not', params: {}, message: 'must not be 0 with lon 0: lat/lon 0,0 is not an address (missing coordinates)' };
+  }
+  for (const [key, value] of Object.entries(data)) {
+    const error = noFix(value, `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, depth + 1);
     if (error) return error;
   }
   return null;

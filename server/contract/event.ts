@@ -134,36 +134,68 @@ export const EventListQuery = Type.Object({
 export type EventListQuery = Static<typeof EventListQuery>;
 
 const Toggle = { enabled: Type.Boolean({ default: true }) };
-/** Upper bounds a real setting stays far below: a typo (or "1e400") is refused, not stored. */
-const metres = (d: number) => Type.Number({ minimum: 0, maximum: 100_000, default: d });
-const seconds = (d: number) => Type.Number({ minimum: 0, maximum: 86_400, default: d });
-const minutes = (d: number) => Type.Number({ minimum: 0, maximum: 1_440, default: d });
-const percent = (d: number) => Type.Number({ minimum: 0, maximum: 100, default: d });
+/**
+ * Each threshold between bounds a real setting stays within, its description saying why: a typo
+ * (or "1e400") is refused, not stored, and so is a setting that turns the rule into noise. A
+ * corridor of 1e-300 m put every collector off route (a phone's fix scatters 20–30 m), a long stop
+ * of 0 minutes within 0 m made every report one.
+ */
+const metres = (d: number, minimum: number, maximum: number, why: string) => Type.Number({ minimum, maximum, default: d, description: `metres, ${minimum}–${maximum}: ${why}` });
+const seconds = (d: number, minimum: number, maximum: number, why: string) => Type.Number({ minimum, maximum, default: d, description: `seconds, ${minimum}–${maximum}: ${why}` });
+const minutes = (d: number, minimum: number, maximum: number, why: string) => Type.Number({ minimum, maximum, default: d, description: `minutes, ${minimum}–${maximum}: ${why}` });
+const percent = (d: number) => Type.Number({ minimum: 0, maximum: 100, default: d, description: 'percent, 0–100' });
+/** A phone's or tracker's fix scatters this much standing still: a radius or corridor narrower is crossed by noise alone. */
+const GPS_SCATTER_M = 20;
+const SCATTER = `under ${GPS_SCATTER_M} m a fix's scatter alone crosses it`;
+/** A decision on one fix is a decision on a GPS jump: the timers that confirm a change wait at least this long. */
+const CONFIRM_S = 10;
+const ONE_FIX = `under ${CONFIRM_S} s one stray fix decides`;
 
 /** Per-team rule settings (issue 5). Every field has a default, so `{}` is a complete configuration. */
 export const DeviationRulesSchema = Type.Object({
   offRoute: Type.Object({
     ...Toggle,
-    corridorM: metres(100),
+    corridorM: metres(100, 30, 5_000, 'how far from the planned route is off it; under 30 m a fix\'s scatter (20–30 m) alone puts a collector off route'),
     /** Back on route only inside corridorM − hysteresisM, so a track along the corridor edge does not flap. */
-    hysteresisM: metres(20),
-    openAfterS: seconds(120),
-    closeAfterS: seconds(60),
+    hysteresisM: metres(20, 0, 1_000, 'back on route only inside corridorM − hysteresisM; less than corridorM, or an incident never closes'),
+    openAfterS: seconds(120, CONFIRM_S, 3_600, `off the corridor this long opens an incident; ${ONE_FIX}`),
+    closeAfterS: seconds(60, CONFIRM_S, 3_600, `back inside this long closes it; ${ONE_FIX}`),
   }),
-  longStop: Type.Object({ ...Toggle, radiusM: metres(30), minutes: minutes(15), awayFromVisitM: metres(150), closeAfterS: seconds(60) }),
+  longStop: Type.Object({
+    ...Toggle,
+    radiusM: metres(30, GPS_SCATTER_M, 1_000, `staying within it is stopped; ${SCATTER}, and no stop is ever seen`),
+    minutes: minutes(15, 1, 480, 'a stop this long away from any visit opens an event; at 0 every report would be one'),
+    awayFromVisitM: metres(150, GPS_SCATTER_M, 10_000, `a stop nearer a visit than this is the visit; ${SCATTER}`),
+    closeAfterS: seconds(60, CONFIRM_S, 3_600, `moving this long closes it; ${ONE_FIX}`),
+  }),
   visitOrder: Type.Object({
     ...Toggle,
     /** Within this distance for arriveAfterS = arrived at the visit. */
-    arriveRadiusM: metres(50),
-    arriveAfterS: seconds(60),
+    arriveRadiusM: metres(50, GPS_SCATTER_M, 1_000, `within it is at the visit; ${SCATTER}`),
+    arriveAfterS: seconds(60, CONFIRM_S, 3_600, `that long within it is arrived; ${ONE_FIX}, a drive past counts`),
     /** Visits one may jump ahead by without an event: 1 = arriving at k+1 before k is fine, k+2 is not. */
     slack: Type.Integer({ minimum: 0, maximum: 100, default: 1 }),
   }),
-  arrivedNoCheckin: Type.Object({ ...Toggle, radiusM: metres(50), leaveRadiusM: metres(80), minutes: minutes(5) }),
-  checkinPresence: Type.Object({ ...Toggle, radiusM: metres(150), windowS: seconds(120) }),
-  offline: Type.Object({ ...Toggle, minutes: minutes(10) }),
-  lowBattery: Type.Object({ ...Toggle, openBelowPct: percent(15), closeAbovePct: percent(20) }),
-  speeding: Type.Object({ ...Toggle, limitKph: Type.Number({ minimum: 0, maximum: 500, default: 80 }), openAfterS: seconds(30), closeAfterS: seconds(30) }),
+  arrivedNoCheckin: Type.Object({
+    ...Toggle,
+    radiusM: metres(50, GPS_SCATTER_M, 1_000, `within it is at the visit; ${SCATTER}`),
+    leaveRadiusM: metres(80, GPS_SCATTER_M, 2_000, 'beyond it has left; at least radiusM (the ring between them absorbs jitter)'),
+    minutes: minutes(5, 1, 240, 'this long at the visit without a check-in opens an event'),
+  }),
+  checkinPresence: Type.Object({
+    ...Toggle,
+    radiusM: metres(150, GPS_SCATTER_M, 5_000, `a report this near the address around the check-in is presence; ${SCATTER}`),
+    windowS: seconds(120, 30, 3_600, 'around the check-in this long; under 30 s a phone reporting every half minute has no report in it'),
+  }),
+  // 3 s at the least, not more: the deviation tests (and scale-out's) watch one open and close within seconds.
+  offline: Type.Object({ ...Toggle, minutes: minutes(10, 0.05, 1_440, 'this long without a report is offline; not 0, which would put every collector offline between two reports') }),
+  lowBattery: Type.Object({ ...Toggle, openBelowPct: percent(15), closeAbovePct: Type.Number({ minimum: 0, maximum: 100, default: 20, description: 'percent, 0–100; at least openBelowPct' }) }),
+  speeding: Type.Object({
+    ...Toggle,
+    limitKph: Type.Number({ minimum: 10, maximum: 300, default: 80, description: 'km/h, 10–300: a limit under walking-and-cycling speeds fires on any drive' }),
+    openAfterS: seconds(30, CONFIRM_S, 3_600, ONE_FIX),
+    closeAfterS: seconds(30, CONFIRM_S, 3_600, ONE_FIX),
+  }),
 });
 export type DeviationRules = Static<typeof DeviationRulesSchema>;
 
