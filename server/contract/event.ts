@@ -147,9 +147,12 @@ const percent = (d: number) => Type.Number({ minimum: 0, maximum: 100, default: 
 /** A phone's or tracker's fix scatters this much standing still: a radius or corridor narrower is crossed by noise alone. */
 const GPS_SCATTER_M = 20;
 const SCATTER = `under ${GPS_SCATTER_M} m a fix's scatter alone crosses it`;
-/** A decision on one fix is a decision on a GPS jump: the timers that confirm a change wait at least this long. */
-const CONFIRM_S = 10;
-const ONE_FIX = `under ${CONFIRM_S} s one stray fix decides`;
+/**
+ * The timers that confirm a change may be 0, a decision on one fix: a stray one then decides, but a
+ * team whose trackers report once a minute may want it, and bench:deviations measures the pipeline so.
+ */
+const CONFIRM_S = 0;
+const ONE_FIX = '0 decides on one fix, a stray one too';
 
 /** Per-team rule settings (issue 5). Every field has a default, so `{}` is a complete configuration. */
 export const DeviationRulesSchema = Type.Object({
