@@ -34,7 +34,7 @@ export const checkinRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, 
         tags: ['checkins'],
         description:
           'Idempotent on `id`: a resend answers 200 with `duplicate: true` and changes nothing; another check-in under a used `id` is 409.\n\n' +
-          refusalsDoc(CHECKIN_REFUSALS, ['invalid_ts', 'promise_incomplete', 'id_taken'], REQUEST_REFUSALS, ['visit_not_found']),
+          refusalsDoc(CHECKIN_REFUSALS, ['invalid_ts', 'promise_incomplete', 'promise_not_a_promise', 'promise_date_out_of_range', 'id_taken'], REQUEST_REFUSALS, ['visit_not_found']),
         body: CheckinIn,
         response: { 200: CheckinResult, 201: CheckinResult, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },

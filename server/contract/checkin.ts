@@ -160,4 +160,10 @@ export const RECORD_REFUSALS = {
 export const CHECKIN_REFUSALS = {
   ...RECORD_REFUSALS,
   promise_incomplete: { status: 400, values: [], when: 'a check-in with outcome `promise` lacks promiseDate or promiseAmount' },
+  promise_not_a_promise: { status: 400, values: ['outcome'], when: 'a check-in whose outcome is not `promise` carries promiseDate or promiseAmount (no promise would be recorded)' },
+  promise_date_out_of_range: {
+    status: 400,
+    values: ['promiseDate', 'from', 'to'],
+    when: "promiseDate is before the check-in's day in the team's time zone (`values.from`), or more than a year after it (`values.to`): it would fall due before it was made",
+  },
 } as const satisfies RefusalTable;

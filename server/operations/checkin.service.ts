@@ -86,6 +86,9 @@ export async function recordCheckin(db: Kysely<Database>, input: CheckinIn, sour
   if (input.outcome === 'promise' && (input.promiseDate == null || input.promiseAmount == null)) {
     throw refusal(CHECKIN_REFUSALS, 'promise_incomplete', 'a promise check-in needs promiseDate and promiseAmount', {});
   }
+  if (input.outcome !== 'promise' && (input.promiseDate != null || input.promiseAmount != null)) {
+    throw refusal(CHECKIN_REFUSALS, 'promise_not_a_promise', `a check-in with outcome ${input.outcome} carries no promise: leave out promiseDate and promiseAmount`, { outcome: input.outcome });
+  }
   const resend = async () => {
     const stored = await storedCheckin(db, id, input, ts);
     if (!stored) return undefined;
@@ -99,12 +102,24 @@ export async function recordCheckin(db: Kysely<Database>, input: CheckinIn, sour
       const visit = await tx
         .selectFrom('visits as v')
         .innerJoin('accounts as a', 'a.id', 'v.account_id')
+        .innerJoin('teams as t', 't.id', 'v.team_id')
         .select(['v.id', 'v.status', 'v.team_id', 'v.collector_id', 'v.account_id', 'a.lat', 'a.lon'])
+        // The check-in's day where the team works, and a year on: the range a promise made that day may fall due in.
+        .select(sql<string>`to_char((${ts}::timestamptz at time zone t.time_zone)::date, 'YYYY-MM-DD')`.as('day'))
+        .select(sql<string>`to_char((${ts}::timestamptz at time zone t.time_zone)::date + 366, 'YYYY-MM-DD')`.as('year_on'))
         .where('v.id', '=', input.visitId)
         .forUpdate('v')
         .executeTakeFirst();
       if (!visit) throw notFound('visit', input.visitId);
       assertCanWriteRecord(source.actor, visit.team_id, 'visit', input.visitId);
+      const due = input.promiseDate;
+      if (due != null && (due < visit.day || due > visit.year_on)) {
+        throw refusal(CHECKIN_REFUSALS, 'promise_date_out_of_range', `promiseDate ${due} is not between the check-in's day ${visit.day} and a year after it (${visit.year_on})`, {
+          promiseDate: due,
+          from: visit.day,
+          to: visit.year_on,
+        });
+      }
       const collectorId = source.collectorId ?? visit.collector_id;
 
       const flags: CheckinFlag[] = [];

@@ -265,7 +265,9 @@ describe('a client id names one record', () => {
     const accountId = await account(externalId, 1000);
     const visitId = await visit(accountId);
     const payment = { id: uuid(), accountId, ts: ago(10), amount: 300, currency: 'MXN', method: 'cash', receipt: 'R-77' };
-    const checkin = { id: uuid(), visitId, ts: ago(9), ...HOME, outcome: 'promise', note: 'paga el viernes', promiseDate: '2026-12-04', promiseAmount: 500 };
+    // A day ahead of the check-in wherever the test runs: a promise may not fall due before it was made.
+    const promiseDate = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const checkin = { id: uuid(), visitId, ts: ago(9), ...HOME, outcome: 'promise', note: 'paga el viernes', promiseDate, promiseAmount: 500 };
     expect((await t.api('POST', '/api/payments', payment)).status).toBe(201);
     expect((await t.api('POST', '/api/checkins', checkin)).status).toBe(201);
     return { accountId, visitId, payment, checkin };
@@ -286,7 +288,9 @@ describe('a client id names one record', () => {
       status: 404,
       body: { statusCode: 404, error: 'Not Found', message: `account ${centro.accountId} does not exist`, reason: 'account_not_found', values: { accountId: centro.accountId } },
     });
-    expect(await t.api('POST', '/api/checkins', { ...centro.checkin, visitId: theirVisit, outcome: 'absent' }, supervisor)).toEqual(taken('check-in', centro.checkin.id));
+    expect(await t.api('POST', '/api/checkins', { ...centro.checkin, visitId: theirVisit, outcome: 'absent', promiseDate: null, promiseAmount: null }, supervisor)).toEqual(
+      taken('check-in', centro.checkin.id),
+    );
     expect(await t.api('POST', '/api/checkins', { ...centro.checkin, id: centro.checkin.id.toUpperCase() }, supervisor)).toEqual(taken('check-in', centro.checkin.id));
     expect((await t.api('GET', `/api/accounts/${theirAccount}`)).body.balanceDue).toBe(800);
     expect((await t.api('GET', `/api/checkins?visitId=${theirVisit}`)).body.checkins).toEqual([]);
@@ -348,5 +352,27 @@ describe('a client id names one record', () => {
       ['checkin', `device dora-phone is in team ${poniente}, not team ${team}`],
       ['payment', `device dora-phone is in team ${poniente}, not team ${team}`],
     ]);
+  });
+});
+
+// Last: its promise, due on a past day, would count as broken in the settling above.
+describe('promise check-ins that say nothing sensible', () => {
+  it('refuses promise fields on a check-in that is not a promise, and a promise due before the day it was made or past a year', async () => {
+    const visitId = await visit(await account('CHK-4', 1000));
+    // 17:00 UTC on the 23rd is 11:00 on the 23rd in Mexico City, Centro's zone.
+    const checkin = (extra: object) => t.api('POST', '/api/checkins', { id: uuid(), visitId, ts: '2026-11-23T17:00:00Z', ...HOME, ...extra });
+    const absent = await checkin({ outcome: 'absent', promiseDate: '2026-12-10', promiseAmount: 50 });
+    expect(absent.status).toBe(400);
+    expect(absent.body).toMatchObject({ reason: 'promise_not_a_promise', values: { outcome: 'absent' } });
+    const past = await checkin({ outcome: 'promise', promiseDate: '2025-06-01', promiseAmount: 50 });
+    expect(past.status).toBe(400);
+    expect(past.body).toMatchObject({ reason: 'promise_date_out_of_range', values: { promiseDate: '2025-06-01', from: '2026-11-23', to: '2027-11-24' } });
+    expect((await checkin({ outcome: 'promise', promiseDate: '2026-11-22', promiseAmount: 50 })).body.reason).toBe('promise_date_out_of_range');
+    expect((await checkin({ outcome: 'promise', promiseDate: '2027-11-25', promiseAmount: 50 })).body.reason).toBe('promise_date_out_of_range');
+    // Nothing of them was stored: no promise, and the visit still waits.
+    expect((await t.api('GET', `/api/promises?accountId=${(await t.api('GET', `/api/visits/${visitId}`)).body.accountId}`)).body.promises).toEqual([]);
+    expect((await t.api('GET', `/api/visits/${visitId}`)).body.status).toBe('assigned');
+    // The day itself is a promise for later today.
+    expect((await checkin({ outcome: 'promise', promiseDate: '2026-11-23', promiseAmount: 50 })).status).toBe(201);
   });
 });

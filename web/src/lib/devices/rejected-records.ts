@@ -27,6 +27,8 @@ const WORDING: Readonly<Record<string, (v: Values) => WordedWhy>> = {
   visit_of_other_account: (v) => as('devices.rejected.why.visitOfOtherAccount', { visitId: v.visitId ?? '?' }),
   currency_mismatch: (v) => as('devices.rejected.why.currencyMismatch', { currency: v.currency ?? '?', accountCurrency: v.accountCurrency ?? '?' }),
   promise_incomplete: () => as('devices.rejected.why.promiseIncomplete'),
+  promise_not_a_promise: () => as('devices.rejected.why.promiseNotAPromise'),
+  promise_date_out_of_range: (v) => as('devices.rejected.why.promiseDateOutOfRange', { date: v.promiseDate ?? '?', from: v.from ?? '?' }),
   device_of_no_team: () => as('devices.rejected.why.deviceOfNoTeam'),
   device_of_other_team: () => as('devices.rejected.why.deviceOfOtherTeam'),
 };

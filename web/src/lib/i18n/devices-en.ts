@@ -80,6 +80,8 @@ export const devicesEn: Record<keyof typeof devicesEs, string> = {
   'devices.rejected.why.visitOfOtherAccount': 'Visit {visitId} is of another account.',
   'devices.rejected.why.currencyMismatch': 'Payment in {currency}, but the account is kept in {accountCurrency}.',
   'devices.rejected.why.promiseIncomplete': 'Promise to pay without a date or an amount.',
+  'devices.rejected.why.promiseNotAPromise': 'It carries a promise date or amount, but its outcome is not a promise to pay.',
+  'devices.rejected.why.promiseDateOutOfRange': 'Promise to pay on {date}: before the day of the visit ({from}) or more than a year after it.',
   'devices.rejected.why.deviceOfNoTeam': 'The device is not given to a collector in a team.',
   'devices.rejected.why.deviceOfOtherTeam': "It is of another team than the device's collector's.",
   'devices.rejected.why.other': 'Rejected: {message}',

@@ -78,6 +78,8 @@ export const devicesEs = {
   'devices.rejected.why.visitOfOtherAccount': 'La visita {visitId} es de otra cuenta.',
   'devices.rejected.why.currencyMismatch': 'Pago en {currency}, pero la cuenta se lleva en {accountCurrency}.',
   'devices.rejected.why.promiseIncomplete': 'Promesa de pago sin fecha o sin monto.',
+  'devices.rejected.why.promiseNotAPromise': 'Trae fecha o monto de promesa, pero su resultado no es una promesa de pago.',
+  'devices.rejected.why.promiseDateOutOfRange': 'Promesa de pago para el {date}, antes del día de la visita ({from}) o a más de un año.',
   'devices.rejected.why.deviceOfNoTeam': 'El dispositivo no está asignado a un cobrador con equipo.',
   'devices.rejected.why.deviceOfOtherTeam': 'Es de otro equipo que el del cobrador del dispositivo.',
   'devices.rejected.why.other': 'Rechazado: {message}',
