@@ -92,7 +92,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth
       onRequest: writers,
       schema: {
         tags: ['visits'],
-        description: `Moves a visit along its lifecycle.\n\n${refusalsDoc(VISIT_REFUSALS, ['version', 'transition_not_allowed', 'visit_has_no_collector'], REQUEST_REFUSALS, ['visit_not_found'])}`,
+        description: `Moves a visit along its lifecycle.\n\n${refusalsDoc(VISIT_REFUSALS, ['version', 'transition_not_allowed', 'visit_has_no_collector', 'outcome_not_for_status'], REQUEST_REFUSALS, ['visit_not_found'])}`,
         params: Id,
         body: TransitionVisit,
         response: { 200: VisitOut, ...Errors },

@@ -6,6 +6,8 @@ import type { RefusalTable } from './refusal.ts';
 
 export const CHECKIN_OUTCOMES = ['paid', 'partial', 'promise', 'absent', 'refused', 'rescheduled'] as const;
 export type CheckinOutcome = (typeof CHECKIN_OUTCOMES)[number];
+/** Where a visit ends with this outcome: nobody home means it was missed; any contact completes it. */
+export const visitStatusAfter = (outcome: CheckinOutcome): 'missed' | 'completed' => (outcome === 'absent' ? 'missed' : 'completed');
 
 /**
  * Why a check-in deserves a second look: farther than the radius from the

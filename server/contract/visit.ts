@@ -128,6 +128,11 @@ export const VISIT_REFUSALS = {
   },
   transition_not_allowed: { status: 409, values: ['visitId', 'from', 'to'], when: 'the lifecycle does not go from the visit\'s status (`from`) to the one asked (`to`)' },
   visit_has_no_collector: { status: 409, values: ['visitId'], when: 'a visit with no collector is set to `assigned`: reassign it to a collector instead' },
+  outcome_not_for_status: {
+    status: 400,
+    values: ['status', 'outcome'],
+    when: 'an `outcome` with a status it does not end a visit in: `absent` goes with `missed`, every other outcome with `completed`, and none with the rest',
+  },
   window_ends_before_start: { status: 400, values: [], when: 'the time window ends when or before it starts' },
   collector_of_other_team: { status: 400, values: ['collectorId', 'teamId'], when: 'the collector named is not in the visit\'s team (`values.teamId`)' },
 } as const satisfies RefusalTable;

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { CHECKIN_REFUSALS, type CheckinFlag, type CheckinIn, type CheckinOut } from '../contract/checkin.ts';
-import type { VisitOut, VisitStatus } from '../contract/visit.ts';
+import { CHECKIN_REFUSALS, visitStatusAfter, type CheckinFlag, type CheckinIn, type CheckinOut } from '../contract/checkin.ts';
+import type { VisitOut } from '../contract/visit.ts';
 import { VISIT_TRANSITIONS } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import { haversineM } from '../routing/geometry/haversine.ts';
@@ -72,8 +72,6 @@ export async function listCheckins(
   return (await q.orderBy('ts', 'desc').limit(f.limit ?? 200).execute()).map(toCheckinOut);
 }
 
-/** A visit's outcome decides where it ends: nobody home means it was missed; any contact completes it. */
-const statusAfter = (outcome: CheckinIn['outcome']): VisitStatus => (outcome === 'absent' ? 'missed' : 'completed');
 
 /**
  * Stores a check-in once per client id (SPEC §2), checks it against the
@@ -165,7 +163,7 @@ export async function recordCheckin(db: Kysely<Database>, input: CheckinIn, sour
       if (VISIT_TRANSITIONS[visit.status].length > 0) {
         await tx
           .updateTable('visits')
-          .set({ status: statusAfter(input.outcome), outcome: input.outcome, version: sql`version + 1`, updated_by: actorLabel(source.actor), updated_at: new Date() })
+          .set({ status: visitStatusAfter(input.outcome), outcome: input.outcome, version: sql`version + 1`, updated_by: actorLabel(source.actor), updated_at: new Date() })
           .where('id', '=', visit.id)
           .execute();
         moved = await getVisit(tx, visit.id);

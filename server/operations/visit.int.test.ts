@@ -80,6 +80,12 @@ describe('visits', () => {
     expect(a.body).toMatchObject({ status: 'assigned', version: 2 });
     expect((await move('en_route', 2)).body).toMatchObject({ status: 'en_route', version: 3 });
     expect((await move('arrived', 3)).body).toMatchObject({ status: 'arrived', version: 4 });
+    // An outcome says how a visit ended: none for a cancelled one, and "absent" is a missed visit, not a completed one.
+    const said = async (status: string, outcome: string) => (await t.api('POST', `/api/visits/${v.id}/status`, { status, version: 4, outcome })).body;
+    expect(await said('cancelled', 'paid')).toMatchObject({ reason: 'outcome_not_for_status', values: { status: 'cancelled', outcome: 'paid' }, message: 'a visit cancelled has no outcome paid: paid ends a visit completed' });
+    expect(await said('completed', 'absent')).toMatchObject({ reason: 'outcome_not_for_status', values: { status: 'completed', outcome: 'absent' } });
+    expect(await said('missed', 'paid')).toMatchObject({ reason: 'outcome_not_for_status' });
+    expect((await t.api('GET', `/api/visits/${v.id}`)).body).toMatchObject({ status: 'arrived', outcome: null, version: 4 });
     const done = await t.api('POST', `/api/visits/${v.id}/status`, { status: 'completed', version: 4, outcome: 'refused' });
     expect(done.body).toMatchObject({ status: 'completed', outcome: 'refused', version: 5 });
     const again = await t.api('POST', `/api/visits/${v.id}/cancel`, { version: 5 });

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { CheckinOutcome } from '../contract/checkin.ts';
+import { visitStatusAfter, type CheckinOutcome } from '../contract/checkin.ts';
 import type { LiveVisit } from '../contract/live.ts';
 import type { ReassignConflictCode } from '../contract/plan.ts';
 import { VISIT_REFUSALS, VISIT_TRANSITIONS, type CreateVisit, type VisitOut, type VisitPatch, type VisitStatus } from '../contract/visit.ts';
@@ -135,6 +135,9 @@ export function cancelVisit(db: Kysely<Database>, id: number, version: number, n
 
 export function transitionVisit(db: Kysely<Database>, id: number, to: VisitStatus, version: number, outcome: CheckinOutcome | null | undefined, actor: Actor): Promise<LiveVisit> {
   return changeVisit(db, id, version, actor, async (cur) => {
+    if (outcome != null && visitStatusAfter(outcome) !== to) {
+      throw refusal(VISIT_REFUSALS, 'outcome_not_for_status', `a visit ${to} has no outcome ${outcome}: ${outcome} ends a visit ${visitStatusAfter(outcome)}`, { status: to, outcome });
+    }
     assertTransition(id, cur.status, to);
     if (to === 'assigned' && cur.collector_id === null) throw refusal(VISIT_REFUSALS, 'visit_has_no_collector', `visit ${id} has no collector: reassign it to one instead`, { visitId: id });
     return { status: to, ...(to === 'planned' ? { collector_id: null } : {}), ...(outcome !== undefined ? { outcome } : {}) };
