@@ -84,6 +84,13 @@ describe('the portfolio page in Chromium', () => {
     expect(await bad.locator('[data-col=reason]').innerText()).toBe('Latitude “abc” is not a number between -90 and 90.');
     await page.getByRole('button', { name: 'Español' }).click();
 
+    // Excel's "Unicode text" (UTF-16 behind its byte-order mark, tab-separated) is uploaded and read as such.
+    const unicode = 'external_id\tname\tlat\tlon\tbalance_due\r\nCTA-002\tJosé Pérez Núñez\t20.6597\t-103.3496\t8300\r\n';
+    await pick(page, 'cartera.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(unicode, 'utf16le')]));
+    await page.getByRole('button', { name: 'Importar' }).click();
+    await expect.poll(() => report.innerText()).toContain('cuentas importadas: 1 (nuevas: 0, actualizadas: 1)');
+    await expect.poll(() => row(page, 'CTA-002').innerText()).toContain('José Pérez Núñez');
+
     // The good rows, most overdue first, balances in the team's money.
     await expect.poll(() => listed(page)).toEqual(['CTA-004', 'CTA-001', 'CTA-002']);
     expect(await row(page, 'CTA-001').locator('[data-col=balance]').innerText()).toBe('$15,200.50');
