@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { isKnownCurrency } from './lib/currency.ts';
 
 const Port = (def: number) => Type.Integer({ minimum: 0, maximum: 65535, default: def });
 
@@ -83,7 +84,7 @@ function checkTeamDefaults(config: Config): void {
   } catch {
     throw new Error(`invalid configuration: TIME_ZONE=${JSON.stringify(config.TIME_ZONE)}: not an IANA time zone (such as America/Mexico_City)`);
   }
-  if (!Intl.supportedValuesOf('currency').includes(config.CURRENCY)) {
+  if (!isKnownCurrency(config.CURRENCY)) {
     throw new Error(`invalid configuration: CURRENCY=${JSON.stringify(config.CURRENCY)}: not an ISO 4217 currency code (such as MXN, USD or COP)`);
   }
 }

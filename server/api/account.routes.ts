@@ -72,7 +72,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
       schema: {
         tags: ['accounts'],
         description:
-          'Body: the CSV file (text/csv, UTF-8 or Windows-1252). Columns: external_id, name, lat, lon, balance_due (required); address, phone, installment_amount, ' +
+          'Body: the CSV file (text/csv: UTF-8, Windows-1252, or UTF-16 with its byte-order mark; `,`, `;` or tab separated). Columns: external_id, name, lat, lon, balance_due (required); address, phone, installment_amount, ' +
           'days_past_due, segment, team, currency (optional: a re-import without one keeps the stored value).\n\n' +
           refusalsDoc(ACCOUNT_REFUSALS, ['notCsv', 'emptyFile', 'missingColumns'], SCOPE_REFUSALS, ['team_not_found']),
         querystring: ImportQuery,

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { createWebSocketStream } from 'ws';
 import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import { refusesRows } from '../db/sqlstate.ts';
+import { MQTT_FIXED_HEADER_MAX, MQTT_MAX_PACKET_BYTES } from '../ingest/mqtt-broker.ts';
 import { OperationError, errorBody, refusal } from '../operations/errors.ts';
 import { boundRequestIntegers } from './bounded-integers.ts';
 import { refuseUndeclaredBodyFields } from './closed-body.ts';
@@ -89,7 +90,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (req.url?.startsWith('/mqtt')) mqttUpgrades.emit('upgrade', req, socket, head);
   });
-  await app.register(fastifyWebsocket, { options: { server: mqttUpgrades as never } });
+  // A WebSocket message is one MQTT packet (or part of one): ws would otherwise hold up to 100 MB of it before the broker's own limit sees its header.
+  await app.register(fastifyWebsocket, { options: { server: mqttUpgrades as never, maxPayload: MQTT_MAX_PACKET_BYTES + MQTT_FIXED_HEADER_MAX } });
 
   if (opts.mqttOverWebSocket) {
     const handle = opts.mqttOverWebSocket;

@@ -7,6 +7,7 @@ import { COLLECTOR_REFUSALS, CollectorCreate, CollectorList, CollectorListQuery,
 import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import { TEAM_REFUSALS, TeamOut } from '../contract/team.ts';
 import type { Database } from '../db/database.ts';
+import { isKnownCurrency } from '../lib/currency.ts';
 import { collectorScope, readScope } from '../operations/actor.ts';
 import { addCollector, changeCollector } from '../operations/collector-change.ts';
 import { refusal, type OperationError } from '../operations/errors.ts';
@@ -41,7 +42,6 @@ const knownZone = (zone: string) => {
 };
 const unknownZone = (timeZone: string) => refusal(TEAM_REFUSALS, 'unknown_time_zone', `unknown time zone "${timeZone}" (an IANA name such as America/Tijuana)`, { timeZone });
 /** ISO 4217 codes in use, as Intl (which formats the team's money on the dashboard) knows them. */
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const unknownCurrency = (currency: string) => refusal(TEAM_REFUSALS, 'unknown_currency', `unknown currency "${currency}" (an ISO 4217 code such as MXN, USD or COP)`, { currency });
 const isCheckViolation = (e: unknown) => (e as { code?: string }).code === '23514';
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
@@ -199,7 +199,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
       const { timeZone = teamDefaults.timeZone, currency = teamDefaults.currency } = req.body;
       const name = teamName(req.body.name);
       if (!knownZone(timeZone)) throw unknownZone(timeZone);
-      if (req.body.currency !== undefined && !CURRENCIES.has(currency)) throw unknownCurrency(currency);
+      if (req.body.currency !== undefined && !isKnownCurrency(currency)) throw unknownCurrency(currency);
       try {
         const row = await db.insertInto('teams').values({ name, time_zone: timeZone, currency }).returning('id').executeTakeFirstOrThrow();
         // Other admins' team pages list the teams and offer them in the pickers: they reload on it.
@@ -230,7 +230,7 @@ export const collectorRoutes: FastifyPluginAsyncTypebox<CollectorRoutesOptions> 
       const { timeZone, currency } = req.body;
       const name = req.body.name === undefined ? undefined : teamName(req.body.name);
       if (timeZone !== undefined && !knownZone(timeZone)) throw unknownZone(timeZone);
-      if (currency !== undefined && !CURRENCIES.has(currency)) throw unknownCurrency(currency);
+      if (currency !== undefined && !isKnownCurrency(currency)) throw unknownCurrency(currency);
       try {
         const row = await db
           .updateTable('teams')

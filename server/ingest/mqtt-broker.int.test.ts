@@ -66,6 +66,15 @@ describe('the embedded broker', () => {
     c.publish(topic, Buffer.alloc(fits.length + 1, 0x20), { qos: 1 });
     await until('the phone disconnected', () => phoneClosed, 3000);
     c.end(true);
+    // Over WebSocket too: the message is refused before it is buffered whole.
+    const ws = await mqtt.connectAsync(`ws://127.0.0.1:${t.server.ports.http}/mqtt`, { username: 'owner-phone', password: tokens.get('owner-phone'), clientId: 'owner-big-ws', reconnectPeriod: 0 });
+    let wsClosed = false;
+    ws.on('close', () => (wsClosed = true));
+    await ws.publishAsync(topic, fits, { qos: 1 });
+    expect(wsClosed).toBe(false);
+    ws.publish(topic, Buffer.alloc(fits.length + 1, 0x20), { qos: 1 });
+    await until('the WebSocket phone disconnected', () => wsClosed, 3000);
+    ws.end(true);
   });
 
   it('lists an unknown device with the address it connected from', async () => {

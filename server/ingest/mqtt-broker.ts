@@ -52,6 +52,8 @@ const DEVICE_WORK_MS = 5;
  * this heap, announced before login by anyone who can reach the port.
  */
 export const MQTT_MAX_PACKET_BYTES = 1024 * 1024;
+/** A packet's type byte and its remaining length (1 to 4 bytes), before the MQTT_MAX_PACKET_BYTES it may announce. */
+export const MQTT_FIXED_HEADER_MAX = 5;
 type DeviceClient = Client & { [DEVICE]?: RegisteredDevice; [REMOTE]?: string };
 
 function authError(message: string, returnCode: number): AuthenticateError {
