@@ -8,6 +8,7 @@ import { authRoutes } from './api/auth.routes.ts';
 import { checkinRoutes } from './api/checkin.routes.ts';
 import { collectorRoutes } from './api/collector.routes.ts';
 import { createApp } from './api/app.ts';
+import { refuseUnreadableTeam } from './api/named-team.ts';
 import { deviceRoutes } from './api/device.routes.ts';
 import { deviceAdminRoutes } from './api/device-admin.routes.ts';
 import { eventRoutes } from './api/event.routes.ts';
@@ -239,6 +240,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   loopDelay.enable();
   const embedded = broker;
   const app = await createApp({ logger: log, mqttOverWebSocket: embedded ? (stream, remote) => embedded.handle(stream, remote) : undefined });
+  app.addHook('preHandler', refuseUnreadableTeam(dbh.db));
   const refreshDirectory = () => void live?.refreshDirectory().catch(() => undefined);
 
   await app.register(healthRoutes, {

@@ -290,7 +290,7 @@ describe('the OpenAPI document', () => {
     const op = (key: string) => ops.find((o) => o.key === key)!.op;
     const csv = op('get /api/metrics/collectors.csv');
     expect(Object.keys(csv.responses['200'].content!)).toEqual(['text/csv']);
-    expect(Object.keys(csv.responses).filter((s) => s >= '400')).toEqual(['400', '401', '403']);
+    expect(Object.keys(csv.responses).filter((s) => s >= '400')).toEqual(['400', '401', '403', '404']);
     expect(Object.keys(op('post /api/accounts/import').requestBody!.content)).toEqual(['text/csv', 'text/plain']);
     // As served: a refused export is JSON, as documented.
     const refused = await fetch(`${t.baseUrl}/api/metrics/collectors.csv?from=2026-11-30&to=2026-11-01`, { headers: { authorization: `Bearer ${t.token}` } });

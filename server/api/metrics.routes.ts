@@ -5,7 +5,7 @@ import type { AuthService } from '../auth/auth.service.ts';
 import { SCOPE_REFUSALS, type SessionUser } from '../contract/auth.ts';
 import { MetricsQuery, MetricsResponse, MetricsSummaryQuery, MetricsSummaryResponse } from '../contract/metrics.ts';
 import type { Database } from '../db/database.ts';
-import { notYourTeam, ownCollector, readScope } from '../operations/actor.ts';
+import { ownCollector, readScope } from '../operations/actor.ts';
 import { refusal } from '../operations/errors.ts';
 import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import { DAY_READERS } from './account.routes.ts';
@@ -25,8 +25,7 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
 
   function filter(q: MetricsQuery, user: SessionUser): MetricsFilter {
     const scope = readScope(user);
-    // As plans and rules do: naming another team is refused, not quietly answered with one's own.
-    if (scope !== null && q.teamId !== undefined && q.teamId !== scope) throw notYourTeam(q.teamId);
+    // Naming another team is refused before this (named-team.ts).
     const days = (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000;
     // invalid_request, as the lists whose schema refuses a reversed range (validation.ts) answer it.
     // Each says which is wrong: one message for both read "from must not be after to" of a range in order.

@@ -1,5 +1,6 @@
 import type { RouteOptions } from 'fastify';
 import { requirementOf } from './auth-hook.ts';
+import { namesATeam } from './named-team.ts';
 import { ErrorBody } from './schemas.ts';
 
 type RouteSchema = NonNullable<RouteOptions['schema']> & { hide?: boolean; security?: unknown[]; response?: Record<string | number, unknown> };
@@ -21,6 +22,10 @@ export function documentSharedRefusals(route: RouteOptions): void {
   if (schema?.body || refusesQuery || schema?.params) refusals[400] = ErrorBody;
   if (requirement) refusals[401] = ErrorBody;
   if (requirement?.roles) refusals[403] = ErrorBody;
+  if (requirement && namesATeam(route.method, schema?.querystring)) {
+    refusals[403] = ErrorBody;
+    refusals[404] = ErrorBody;
+  }
   // A fresh object: route schemas share their response maps (`...Errors`), which must not change under other routes.
   route.schema = {
     ...schema,

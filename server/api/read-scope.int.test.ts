@@ -132,7 +132,12 @@ describe('payments and check-ins by team', () => {
         expect((await teamsOf('')).sort()).toEqual([centro, poniente].sort());
       }
     }
-    // A supervisor naming another team gets nothing of it, as with accounts.
-    expect((await t.api('GET', `/api/payments?teamId=${poniente}`, undefined, as.supervisor)).body.payments).toEqual([]);
+    // A supervisor naming another team is refused, on every list as on plans and metrics; an admin naming none that exists is told so.
+    for (const list of ['payments', 'checkins', 'accounts', 'visits', 'promises', 'events']) {
+      const other = await t.api('GET', `/api/${list}?teamId=${poniente}`, undefined, as.supervisor);
+      expect(other.body, list).toMatchObject({ statusCode: 403, reason: 'not_your_team', values: { teamId: poniente } });
+      expect((await t.api('GET', `/api/${list}?teamId=${centro}`, undefined, as.supervisor)).status, list).toBe(200);
+      expect((await t.api('GET', `/api/${list}?teamId=999`)).body, list).toMatchObject({ statusCode: 404, reason: 'team_not_found' });
+    }
   });
 });
