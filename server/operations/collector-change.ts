@@ -49,9 +49,9 @@ export async function addCollector(db: Kysely<Database>, body: CollectorCreate, 
   } catch (e) {
     const gone = teamDeletedMeanwhile(e, 'collectors', body.teamId);
     if (gone) throw gone;
-    // external_id is the only unique column a new collector can clash on; the message is the one the API's database handler gives.
+    // external_id is the only unique column a new collector can clash on.
     if (isUniqueViolation(e) && body.externalId !== undefined) {
-      throw refuse('external_id_taken', `conflicts with what is stored: ${(e as Error).message}`, { externalId: body.externalId });
+      throw refuse('external_id_taken', `another collector has the externalId ${body.externalId}`, { externalId: body.externalId });
     }
     throw e;
   }
