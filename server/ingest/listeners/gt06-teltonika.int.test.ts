@@ -37,6 +37,16 @@ function gt06Fix(time: Date, spot: { lat: number; lon: number }, speedKph = 35):
   return { time, lat: spot.lat, lon: spot.lon, valid: true, speedKph, courseDeg: 90, satellites: 9 };
 }
 
+/** A registered GT06 logged in on a connection of its own (login acknowledged), and three recent fix times. */
+async function gt06LoggedIn(imei: string): Promise<{ c: RawTcp; times: Date[] }> {
+  await t.createDevice(imei);
+  const times = recentTimes(3);
+  const c = await RawTcp.connect(t.server.ports.gt06);
+  c.write(encodeGt06Login(imei, 1));
+  await c.take(10);
+  return { c, times };
+}
+
 function record(time: Date, spot: { lat: number; lon: number }, priority: 0 | 1 | 2 = 0): TeltonikaRecord {
   return {
     timestampMs: time.getTime(),
@@ -102,11 +112,7 @@ describe('GT06 over TCP', () => {
 
   it('skips a frame with a bad CRC, counts it, and goes on with the next frame on the same connection', async () => {
     const imei = '359710040000003';
-    await t.createDevice(imei);
-    const times = recentTimes(3);
-    const c = await RawTcp.connect(t.server.ports.gt06);
-    c.write(encodeGt06Login(imei, 1));
-    await c.take(10);
+    const { c, times } = await gt06LoggedIn(imei);
     const errorsBefore = listener((await t.api('GET', '/api/health')).body, 'gt06', 'tcp').counters!.errors;
     const corrupt = encodeGt06Position(gt06Fix(times[1], SPOTS[1]), 3);
     corrupt[corrupt.length - 4] ^= 0xff; // first CRC byte
@@ -122,11 +128,7 @@ describe('GT06 over TCP', () => {
     // Found by a socket probe: 78 78 22 announces 39 bytes, which end exactly on the 0D0A of the 36-byte frame after it;
     // the framer cut the 39 bytes as one frame, the decoder refused its CRC, and the real fix was neither stored nor acknowledged.
     const imei = '359710040000004';
-    await t.createDevice(imei);
-    const times = recentTimes(3);
-    const c = await RawTcp.connect(t.server.ports.gt06);
-    c.write(encodeGt06Login(imei, 1));
-    await c.take(10);
+    const { c, times } = await gt06LoggedIn(imei);
     const real = encodeGt06Position(gt06Fix(times[1], SPOTS[1]), 3);
     expect(real.length).toBe(36);
     c.write(encodeGt06Position(gt06Fix(times[0], SPOTS[0]), 2), Uint8Array.from([0x78, 0x78, 0x22, ...real]), encodeGt06Position(gt06Fix(times[2], SPOTS[2]), 4));
@@ -140,11 +142,7 @@ describe('GT06 over TCP', () => {
   it('does not hold the positions after a frame whose length byte is too large until the idle timeout', async () => {
     // A 36-byte frame with length byte 0xFF announces 260 bytes; before, the two positions after it waited (unstored, unanswered) for the rest.
     const imei = '359710040000005';
-    await t.createDevice(imei);
-    const times = recentTimes(3);
-    const c = await RawTcp.connect(t.server.ports.gt06);
-    c.write(encodeGt06Login(imei, 1));
-    await c.take(10);
+    const { c, times } = await gt06LoggedIn(imei);
     const errorsBefore = listener((await t.api('GET', '/api/health')).body, 'gt06', 'tcp').counters!.errors;
     const lying = encodeGt06Position(gt06Fix(times[0], SPOTS[0]), 2);
     lying[2] = 0xff;
