@@ -1,5 +1,6 @@
 import type { RouteOptions } from 'fastify';
 import { PG_INT_MAX } from '../contract/request-values.ts';
+import { copySchema, type SchemaObject } from './schema-copy.ts';
 
 type RouteSchema = NonNullable<RouteOptions['schema']>;
 const PARTS = ['params', 'querystring', 'body'] as const;
@@ -21,14 +22,11 @@ export function boundRequestIntegers(route: RouteOptions): void {
   route.schema = bounded;
 }
 
-/** A copy (schemas are shared between routes and must not change under them) with every unbounded integer bounded. */
+/** A copy with every unbounded integer bounded. */
 function bounds(schema: unknown): unknown {
-  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return schema;
-  const s = schema as Record<string, unknown>;
-  const out: Record<string, unknown> = { ...s };
-  if (s.type === 'integer' && s.maximum === undefined && s.exclusiveMaximum === undefined) out.maximum = PG_INT_MAX;
-  if (s.properties !== null && typeof s.properties === 'object') out.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, bounds(v)]));
-  if (s.items !== undefined) out.items = Array.isArray(s.items) ? s.items.map(bounds) : bounds(s.items);
-  for (const k of ['anyOf', 'oneOf', 'allOf'] as const) if (Array.isArray(s[k])) out[k] = (s[k] as unknown[]).map(bounds);
-  return out;
+  return copySchema(schema, bound, ['anyOf', 'oneOf', 'allOf']);
+}
+
+function bound(s: SchemaObject): void {
+  if (s.type === 'integer' && s.maximum === undefined && s.exclusiveMaximum === undefined) s.maximum = PG_INT_MAX;
 }

@@ -1,4 +1,5 @@
 import type { RouteOptions } from 'fastify';
+import { copySchema, type SchemaObject } from './schema-copy.ts';
 
 type RouteSchema = NonNullable<RouteOptions['schema']>;
 
@@ -21,18 +22,12 @@ export function refuseUndeclaredBodyFields(route: RouteOptions): void {
   route.schema = { ...schema, body: closedDeep(schema.body) };
 }
 
-/** A copy of the schema with each object that declares properties closed; schemas are shared between routes and must not change under them. */
-export function closedDeep(schema: unknown): unknown {
-  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return schema;
-  const s = schema as Record<string, unknown>;
-  const out: Record<string | symbol, unknown> = { ...s };
-  // TypeBox keeps its kind under a symbol, which a spread copies; Ajv reads only the string keys.
-  if (s.properties !== null && typeof s.properties === 'object') {
-    out.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, closedDeep(v)]));
-    if (s.type === 'object' && s.additionalProperties === undefined && s.patternProperties === undefined) out.additionalProperties = false;
-  }
-  if (s.items !== undefined) out.items = Array.isArray(s.items) ? s.items.map(closedDeep) : closedDeep(s.items);
-  // allOf is left alone: closing each part of an intersection would refuse the other parts' fields.
-  for (const k of ['anyOf', 'oneOf'] as const) if (Array.isArray(s[k])) out[k] = (s[k] as unknown[]).map(closedDeep);
-  return out;
+/** A copy of the schema with each object that declares properties closed. allOf is left alone: closing each part of an intersection would refuse the other parts' fields. */
+function closedDeep(schema: unknown): unknown {
+  return copySchema(schema, close, ['anyOf', 'oneOf']);
+}
+
+function close(s: SchemaObject): void {
+  const declares = s.properties !== null && typeof s.properties === 'object';
+  if (declares && s.type === 'object' && s.additionalProperties === undefined && s.patternProperties === undefined) s.additionalProperties = false;
 }
