@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { SessionUser } from '../contract/auth.ts';
 import type { Database } from '../db/database.ts';
-import { notInATeam, notYourTeam, readScope } from '../operations/actor.ts';
+import { ownTeam, readScope } from '../operations/actor.ts';
 import { assertTeamExists } from '../operations/missing-team.ts';
 
 /**
@@ -17,10 +17,8 @@ export function refuseUnreadableTeam(db: Kysely<Database>) {
     const user = (req as { user?: SessionUser }).user;
     const teamId = (req.query as { teamId?: unknown } | undefined)?.teamId;
     if (req.method !== 'GET' || user === undefined || typeof teamId !== 'number') return;
-    const own = readScope(user);
-    if (own === null) return assertTeamExists(db, teamId);
-    if (user.teamId === null) throw notInATeam(user.role);
-    if (teamId !== own) throw notYourTeam(teamId);
+    if (readScope(user) === null) return assertTeamExists(db, teamId);
+    ownTeam(user, teamId);
   };
 }
 

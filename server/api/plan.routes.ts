@@ -20,7 +20,7 @@ import {
 } from '../contract/plan.ts';
 import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import type { Database } from '../db/database.ts';
-import { assertCanWrite, assertCanWriteRecord, collectorScope, notInATeam, notYourTeam, readScope, readsTeam, type Actor } from '../operations/actor.ts';
+import { assertCanWrite, assertCanWriteRecord, collectorScope, ownTeam, readScope, readsTeam, type Actor } from '../operations/actor.ts';
 import { notFound, refusal } from '../operations/errors.ts';
 import { assertTeamExists, teamDeletedMeanwhile, teamNotFound } from '../operations/missing-team.ts';
 import { loadTeamPlanning, saveCollectorSettings, saveTeamSettings, setVisitFlags, teamSettingsOut } from '../plans/plan.repository.ts';
@@ -35,15 +35,11 @@ const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody,
 
 /** The team a request acts on: a user's own, or for admins and managers the one they name. */
 function teamOf(user: SessionUser, teamId: number | undefined): number {
-  const own = readScope(user);
-  if (own === null) {
+  if (readScope(user) === null) {
     if (teamId === undefined) throw refusal(PLAN_REFUSALS, 'team_required', 'teamId is required', {});
     return teamId;
   }
-  // As readScope: a team's people without a team act on no team, not on whichever they name.
-  if (user.teamId === null) throw notInATeam(user.role);
-  if (teamId !== undefined && teamId !== own) throw notYourTeam(teamId);
-  return own;
+  return ownTeam(user, teamId);
 }
 
 const actorOf = (user: SessionUser): Actor => ({ kind: 'user', user });

@@ -37,6 +37,13 @@ export function assertCanWrite(a: Actor, teamId: number): void {
   if (own !== teamId) throw notYourTeam(teamId);
 }
 
+/** The team one of a team's people acts on: their own, named or not; another named, or none to have, is refused. */
+export function ownTeam(user: SessionUser, named: number | undefined): number {
+  if (user.teamId === null) throw notInATeam(user.role);
+  if (named !== undefined && named !== user.teamId) throw notYourTeam(named);
+  return user.teamId;
+}
+
 /** One of a team's people named another team: refused, not quietly answered with their own. */
 export const notYourTeam = (teamId: number): OperationError => refusal(SCOPE_REFUSALS, 'not_your_team', `team ${teamId} is not your team`, { teamId });
 
