@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoDevice } from '../../server/demo/seed-demo.ts';
 import { startFleet } from '../../server/demo/start-fleet.ts';
 import { launchBrowser, watchErrors } from '../support/browser.ts';
+import { restartablePorts } from '../support/restartable-port.ts';
 import { createStorage, startServerProcess, type ServerProcess, type Storage } from '../support/server-process.ts';
 
 const kind = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -18,7 +19,9 @@ let teamId: number;
 
 beforeAll(async () => {
   storage = await createStorage(kind);
-  server = await startServerProcess(kind, {}, storage);
+  // Ports the kernel gives no one else while the server is down between a test's stop and start.
+  const [httpPort, mqttPort] = await restartablePorts(2);
+  server = await startServerProcess(kind, { PORT: String(httpPort), MQTT_PORT: String(mqttPort) }, storage);
   ({ id: teamId } = await server.api('POST', '/api/teams', { name: 'Reconexión' }));
   const devices: DemoDevice[] = [];
   for (let i = 1; i <= 3; i++) {

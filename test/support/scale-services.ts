@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { restartablePort } from './restartable-port.ts';
 
 /** The real services the scale-out tests run against (SPEC §8); CI machines have both. */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -43,14 +44,6 @@ export async function testRedisUrlPair(): Promise<[string, string]> {
   return [first.toString(), second.toString()];
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 export interface Mosquitto {
   url: string;
   port: number;
@@ -64,7 +57,7 @@ export interface Mosquitto {
  */
 export async function startMosquitto(port?: number): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'ronda-mosquitto-'));
-  port ??= await freePort();
+  port ??= await restartablePort();
   const conf = join(dir, 'mosquitto.conf');
   // Room for what queues while Ronda is down in a test; production brokers need the same thought (README).
   writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'max_queued_messages 100000', ''].join('\n'));
@@ -110,7 +103,7 @@ export interface RedisServer {
 
 /** A redis-server of our own (in memory) for outage tests: the machine's Redis is shared and never stopped. */
 export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort();
+  const port = await restartablePort();
   let child: ReturnType<typeof spawn>;
   const start = async () => {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
