@@ -60,16 +60,20 @@ describe('a body field no route takes', () => {
   });
 });
 
-describe('text that is not well-formed Unicode', () => {
-  it('is a 400 naming the field, on any route, instead of a name stored with U+FFFD in it', async () => {
-    const cases: [string, string, string, string][] = [
+describe('text PostgreSQL cannot hold', () => {
+  it('is a 400 naming the field, on any route, instead of a name stored with U+FFFD in it or the database\'s words for a NUL', async () => {
+    const cases: [string, string, string | undefined, string][] = [
       ['POST', '/api/collectors', `{"name":"A\\ud800B","teamId":${team}}`, 'body/name must be well-formed Unicode (it holds half of a UTF-16 surrogate pair)'],
       ['POST', '/api/teams', '{"name":"Sur\\udc00"}', 'body/name must be well-formed Unicode (it holds half of a UTF-16 surrogate pair)'],
       ['PATCH', `/api/visits/${visit.id}`, `{"version":${visit.version},"note":"ok \\ud83d"}`, 'body/note must be well-formed Unicode (it holds half of a UTF-16 surrogate pair)'],
       ['PUT', `/api/plans/settings/collectors/${ana}`, '{"skills":["moto","\\udfff"]}', 'body/skills/1 must be well-formed Unicode (it holds half of a UTF-16 surrogate pair)'],
+      ['POST', '/api/collectors', `{"name":"A\\u0000B","teamId":${team}}`, 'body/name must not hold a NUL character (\\u0000)'],
+      ['PATCH', `/api/visits/${visit.id}`, `{"version":${visit.version},"note":"ok\\u0000"}`, 'body/note must not hold a NUL character (\\u0000)'],
+      ['GET', '/api/devices/x%00y/positions', undefined, 'params/uniqueId must not hold a NUL character (\\u0000)'],
     ];
     for (const [method, path, body, message] of cases) {
-      const res = await fetch(t.baseUrl + path, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` }, body });
+      const headers = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), authorization: `Bearer ${t.token}` };
+      const res = await fetch(t.baseUrl + path, { method, headers, body });
       expect({ path, status: res.status, body: await res.json() }).toEqual({ path, status: 400, body: expect.objectContaining({ reason: 'invalid_request', message }) });
     }
     const names = (await t.api<{ collectors: { name: string }[] }>('GET', '/api/collectors')).body.collectors.map((c) => c.name);

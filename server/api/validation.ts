@@ -125,15 +125,17 @@ function numericKind(schema: unknown): 'integer' | 'number' | null {
 const MAX_DEPTH = 64;
 
 /**
- * The first text (a value or a key) that is not well-formed Unicode: JSON's `"\ud800"` parses to half
- * of a UTF-16 surrogate pair, which PostgreSQL cannot hold and the driver stored as U+FFFD (a collector
- * named "A\ud800B" read back "A�B"). Refused here, with the field's name, on every route and part.
+ * The first text (a value or a key) PostgreSQL cannot hold. JSON's `"\ud800"` parses to half of a
+ * UTF-16 surrogate pair, which the driver stored as U+FFFD (a collector named "A\ud800B" read back
+ * "A�B"); `"\u0000"` made the database refuse the statement, answered in its words ("invalid byte
+ * sequence for encoding UTF8: 0x00"). Refused here, with the field's name, on every route and part.
  */
 function illFormed(data: unknown, path: string, depth: number): ErrorObject | null {
   if (typeof data === 'string') {
-    return (data as string & { isWellFormed(): boolean }).isWellFormed()
-      ? null
-      : { instancePath: path, schemaPath: '#', keyword: 'format', params: {}, message: 'must be well-formed Unicode (it holds half of a UTF-16 surrogate pair)' };
+    if (!(data as string & { isWellFormed(): boolean }).isWellFormed()) {
+      return { instancePath: path, schemaPath: '#', keyword: 'format', params: {}, message: 'must be well-formed Unicode (it holds half of a UTF-16 surrogate pair)' };
+    }
+    return data.includes('\0') ? { instancePath: path, schemaPath: '#', keyword: 'format', params: {}, message: 'must not hold a NUL character (\\u0000)' } : null;
   }
   if (data === null || typeof data !== 'object' || depth >= MAX_DEPTH) return null;
   for (const [key, value] of Object.entries(data)) {

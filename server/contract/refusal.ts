@@ -23,7 +23,7 @@ export type RefusalValues<T extends RefusalTable, R extends keyof T> = Record<T[
 export const REQUEST_REFUSALS = {
   unauthenticated: { status: 401, values: [], when: 'no bearer token, or one that is no longer valid (signed out, expired, its user deactivated)' },
   role_not_allowed: { status: 403, values: ['role'], when: "the route is not for the caller's role (a collector asking for the users list, say)" },
-  invalid_request: { status: 400, values: [], when: "the request does not match the route's schema (a missing or unknown field or parameter, a wrong type, a reversed range, JSON that does not parse, text that is not well-formed Unicode); `message` names what" },
+  invalid_request: { status: 400, values: [], when: "the request does not match the route's schema (a missing or unknown field or parameter, a wrong type, a reversed range, JSON that does not parse, text that is not well-formed Unicode or holds a NUL character); `message` names what" },
   body_too_large: { status: 413, values: [], when: 'the body is larger than the route takes (an account import: 50 MB)' },
   unsupported_media_type: { status: 415, values: [], when: 'the body is of a content type the route does not read' },
   invalid_value: { status: 400, values: [], when: 'a value the schema takes but the database cannot store (out of range, a NUL character)' },
