@@ -124,7 +124,7 @@ export const RejectedRecord = Type.Object({
 /** Why a device's record is kept as rejected when the API would not have taken it apart either (MQTT only). */
 export const DEVICE_RECORD_REJECTIONS = {
   invalid_json: { values: [], when: 'the payload is not JSON' },
-  invalid_record: { values: ['path'], when: 'a field is missing, unknown or out of range (`values.path` names it)' },
+  invalid_record: { values: ['path'], when: 'a field is missing, of the wrong type or out of range (`values.path` names it); other fields are ignored, so an app that sends more of its own loses nothing' },
   unstorable_text: { values: [], when: 'its texts hold what the database cannot store (a NUL character, nesting deeper than 64 levels)' },
   refused_by_database: { values: [], when: 'the database refused its values' },
 } as const;

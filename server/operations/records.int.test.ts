@@ -72,7 +72,8 @@ describe('payments over MQTT', () => {
     const accountId = await account('PAY-1', 5000);
     const visitId = await visit(accountId);
     const id = uuid();
-    const body = { id, visitId, ts: '2026-11-23T17:05:00Z', amount: 750.25, currency: 'MXN', method: 'cash' };
+    // A field of the app's own (a newer app version) is ignored, not a reason to lose the payment.
+    const body = { id, visitId, ts: '2026-11-23T17:05:00Z', amount: 750.25, currency: 'MXN', method: 'cash', appVersion: '4.2.0' };
     for (let i = 0; i < 3; i++) await publish('payment', body);
     const payments = (await t.api('GET', `/api/payments?accountId=${accountId}`)).body.payments;
     expect(payments).toEqual([
