@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollector, createTeam } from '../../server/operations/testing/fixtures.ts';
 import { launchBrowser, logIn, noSidewaysScroll, watchErrors } from '../support/browser.ts';
@@ -97,6 +98,18 @@ describe('the portfolio page in Chromium', () => {
     expect(await row(page, 'CTA-001').locator('[data-col=installment]').innerText()).toBe('$1,250.00');
     expect(await row(page, 'CTA-001').locator('[data-col=daysPastDue]').innerText()).toBe('45');
     expect(await row(page, 'CTA-001').locator('[data-col=segment]').innerText()).toBe('consumo');
+
+    // Paid past the balance: the rest is the debtor's credit, said as such, not a balance of "-$50.00".
+    const jose = (await t.api('GET', '/api/accounts?search=CTA-002')).body.accounts[0];
+    const overpaid = { id: randomUUID(), accountId: jose.id, ts: new Date().toISOString(), amount: 8350, currency: 'MXN', method: 'cash' };
+    expect((await t.api('POST', '/api/payments', overpaid)).status).toBe(201);
+    await page.reload();
+    const credit = row(page, 'CTA-002').locator('[data-col=balance]');
+    await expect.poll(() => credit.innerText()).toBe('$50.00 a favor');
+    expect(await credit.locator('[title]').getAttribute('title')).toBe('Pagó $50.00 más de lo que debía: un saldo a favor del deudor, no una deuda.');
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => credit.innerText()).toBe('MX$50.00 in credit');
+    await page.getByRole('button', { name: 'Español' }).click();
     expect(await page.getByTestId('page-info').innerText()).toBe('1–3 de 3');
 
     // Every account located: "only those without a location" says so, not that nothing matches.
@@ -130,7 +143,8 @@ describe('the portfolio page in Chromium', () => {
     await form.getByRole('button', { name: 'Generar visitas' }).click();
     const generated = page.getByTestId('generate-report');
     await generated.waitFor();
-    expect(await generated.locator('[data-count=created]').innerText()).toBe('2');
+    // CTA-001 only: CTA-002 is paid off (in credit) and CTA-004 has no location.
+    expect(await generated.locator('[data-count=created]').innerText()).toBe('1');
     expect(await generated.locator('[data-count=skippedNoLocation]').innerText()).toBe('1');
     expect(await generated.locator('[data-count=skippedCapacity]').innerText()).toBe('0');
 
@@ -146,7 +160,7 @@ describe('the portfolio page in Chromium', () => {
     await page.getByRole('button', { name: 'Español' }).click();
 
     const visits = (await t.api('GET', `/api/visits?date=${date}`)).body.visits as { id: number }[];
-    expect(visits).toHaveLength(2);
+    expect(visits).toHaveLength(1);
     await generated.getByRole('link', { name: /^Ver las visitas del .* en el despacho$/ }).click();
     await page.waitForURL((u) => u.pathname === '/board' && u.searchParams.get('date') === date);
     for (const v of visits) await page.locator(`[data-visit-id="${v.id}"]`).first().waitFor({ timeout: 30_000 });

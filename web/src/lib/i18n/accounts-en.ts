@@ -88,4 +88,6 @@ export const accountsEn: Record<keyof typeof accountsEs, string> = {
   'accounts.col.location': 'Location',
   'accounts.located': 'Has coordinates',
   'accounts.unlocated': 'No location',
+  'accounts.credit': 'in credit',
+  'accounts.credit.title': 'Paid {amount} more than owed: a credit in the debtor\'s favour, not a debt.',
 };

@@ -86,4 +86,6 @@ export const accountsEs = {
   'accounts.col.location': 'Ubicación',
   'accounts.located': 'Con coordenadas',
   'accounts.unlocated': 'Sin ubicación',
+  'accounts.credit': 'a favor',
+  'accounts.credit.title': 'Pagó {amount} más de lo que debía: un saldo a favor del deudor, no una deuda.',
 };
