@@ -3,12 +3,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { AuthService } from '../auth/auth.service.ts';
-import { CreateDevice, DEVICE_REFUSALS, DeviceList, DeviceWithToken, MAX_POSITIONS_PER_PAGE, PositionPage, UnknownDevice } from '../contract/device.ts';
+import { CreateDevice, DEVICE_REFUSALS, DeviceList, DevicesUsed, DeviceWithToken, MAX_POSITIONS_PER_PAGE, PositionPage, UnknownDevice } from '../contract/device.ts';
+import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import type { Database } from '../db/database.ts';
 import { hashToken, type DeviceRegistry } from '../ingest/device-registry.ts';
-import { collectorScope, ownCollector, readScope } from '../operations/actor.ts';
+import { collectorScope, ownCollector, readScope, readsTeam } from '../operations/actor.ts';
 import { refusal } from '../operations/errors.ts';
-import { positionsOfDevice } from '../repositories/position.repository.ts';
+import { devicesOfCollector, positionsOfDevice } from '../repositories/position.repository.ts';
 import { requireUser } from './auth-hook.ts';
 import { refusalsDoc } from './refusals-doc.ts';
 import { ErrorBody } from './schemas.ts';
@@ -172,10 +173,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
       const self = collectorScope(req.user);
       const unknown = () => refusal(DEVICE_REFUSALS, 'device_not_found', `no device ${req.params.uniqueId}`, { uniqueId: req.params.uniqueId });
       if (!dev) throw unknown();
-      // Unbounded: the last 24 hours, and whatever a device with a clock ahead has sent since.
-      const now = Date.now();
-      const to = req.query.to ? new Date(req.query.to) : new Date(now + 86_400_000);
-      const from = req.query.from ? new Date(req.query.from) : new Date((req.query.to ? to.getTime() : now) - 86_400_000);
+      const { from, to } = spanOf(req.query);
       const collectorId = ownCollector(req.user, req.query.collectorId) ?? null;
       const page = await positionsOfDevice(db, dev.id, { teamId: team, collectorId }, from, to, req.query.limit ?? MAX_POSITIONS_PER_PAGE);
       // Another team's device, or a teammate's for a collector, is as unknown as one that does not exist, unless it
@@ -185,7 +183,47 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
       return page;
     },
   );
+
+  // The replay's device picker: a day's trail stays the collector's on a device handed on since, which their list of devices no longer names.
+  app.get(
+    '/api/collectors/:id/devices-used',
+    {
+      onRequest: anyone,
+      schema: {
+        tags: ['devices'],
+        description:
+          'The devices that sent positions for the collector in [from, to), the last to report first, whoever holds them now: ' +
+          "read the collector's trail on each with GET /api/devices/{uniqueId}/positions?collectorId=.\n\n" +
+          refusalsDoc(REQUEST_REFUSALS, ['collector_not_found']),
+        params: Type.Object({ id: Type.Integer() }),
+        querystring: Type.Object({
+          from: Type.Optional(Type.String({ format: 'date-time', description: 'default: 24 hours before `to`, or before now' })),
+          to: Type.Optional(Type.String({ format: 'date-time', description: 'default: now and the day ahead' })),
+        }),
+        response: { 200: DevicesUsed, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (req) => {
+      const { id } = req.params;
+      const c = await db.selectFrom('collectors').select('team_id').where('id', '=', id).executeTakeFirst();
+      const self = collectorScope(req.user);
+      // Another team's collector, or a teammate to a collector, is as unknown as one that does not exist, as in every team-scoped read.
+      if (!c || !readsTeam(req.user, c.team_id) || (self !== null && self !== id)) {
+        throw refusal(REQUEST_REFUSALS, 'collector_not_found', `collector ${id} does not exist`, { collectorId: id });
+      }
+      const { from, to } = spanOf(req.query);
+      return { devices: await devicesOfCollector(db, id, from, to) };
+    },
+  );
 };
+
+/** A range of positions as asked; unbounded, the last 24 hours and whatever a device with a clock ahead has sent since. */
+function spanOf(q: { from?: string; to?: string }): { from: Date; to: Date } {
+  const now = Date.now();
+  const to = q.to ? new Date(q.to) : new Date(now + 86_400_000);
+  const from = q.from ? new Date(q.from) : new Date((q.to ? to.getTime() : now) - 86_400_000);
+  return { from, to };
+}
 
 export function toDeviceOut(r: { id: number; unique_id: string; name: string; collector_id: number | null; protocol: string | null; active: boolean; created_at: Date }) {
   return {

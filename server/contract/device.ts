@@ -109,3 +109,17 @@ export const PositionPage = Type.Object({
   next: Nullable(Type.String({ format: 'date-time' })),
 });
 export type PositionPage = Static<typeof PositionPage>;
+
+/** A device that sent positions for a collector in a range: the replay's picker of that day's devices. */
+export const DeviceUsed = Type.Object({
+  uniqueId: Type.String(),
+  protocol: Nullable(Type.String()),
+  /** The device's first and last position for the collector in the range. */
+  firstTs: Type.String({ format: 'date-time' }),
+  lastTs: Type.String({ format: 'date-time' }),
+});
+export type DeviceUsed = Static<typeof DeviceUsed>;
+
+/** GET /api/collectors/{id}/devices-used: the last to report first. */
+export const DevicesUsed = Type.Object({ devices: Type.Array(DeviceUsed) });
+export type DevicesUsed = Static<typeof DevicesUsed>;

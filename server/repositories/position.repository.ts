@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DeviceUsed } from '../contract/device.ts';
 import type { LivePosition } from '../contract/live.ts';
 import type { Database } from '../db/database.ts';
 import type { PositionRow } from '../db/tables/position.table.ts';
@@ -56,6 +57,26 @@ export async function positionsOfDevice(
   const rows = await query.orderBy('device_time', 'asc').limit(limit + 1).execute();
   const rest = rows.length > limit ? rows.pop()! : null;
   return { positions: rows.map(toPositionOut), next: rest && new Date(rest.device_time).toISOString() };
+}
+
+/**
+ * The devices that sent positions for a collector in [from, to), the last to report first: whichever
+ * holds them now (a device handed on, a tracker swapped for a phone). On the (collector_id, device_time) index.
+ */
+export async function devicesOfCollector(db: Kysely<Database>, collectorId: number, from: Date, to: Date): Promise<DeviceUsed[]> {
+  const rows = await db
+    .selectFrom('positions as p')
+    .innerJoin('devices as d', 'd.id', 'p.device_id')
+    .select(['d.unique_id', 'd.protocol', (eb) => eb.fn.min('p.device_time').as('first'), (eb) => eb.fn.max('p.device_time').as('last')])
+    .where('p.collector_id', '=', collectorId)
+    .where('p.device_time', '>=', from)
+    .where('p.device_time', '<', to)
+    .groupBy('d.id')
+    .orderBy('last', 'desc')
+    .orderBy('d.unique_id')
+    .execute();
+  const iso = (t: Date | string) => new Date(t).toISOString();
+  return rows.map((r) => ({ uniqueId: r.unique_id, protocol: r.protocol, firstTs: iso(r.first), lastTs: iso(r.last) }));
 }
 
 function toPositionOut(r: PositionRow): PositionOut {

@@ -13,27 +13,31 @@ const ROAD_LON = -103.3475;
 
 let t: TestServer;
 let browser: Browser;
+let centro: number;
 let ana: number;
 let day: string;
+/** ana-phone's, to send another day's positions. */
+let phoneToken: string;
 /** 11:00 local on `day` plus `min` minutes. */
 const at = (min: number) => new Date(Date.parse(`${day}T17:00:00Z`) + min * 60_000).toISOString();
 
 beforeAll(async () => {
   t = await startTestServer({ TIME_ZONE });
   day = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE }).format(Date.now() - 2 * 86_400_000);
-  const team = await createTeam(t, 'Centro');
-  ana = await createCollector(t, 'Ana', team);
+  centro = await createTeam(t, 'Centro');
+  ana = await createCollector(t, 'Ana', centro);
   // Ana's check-ins come from the app, her positions from another device (a tracker would do the same): the replay
   // opens on the one that reported, not on the first of her devices.
   const app = await t.createDevice('ana-app', ana);
   const dev = await t.createDevice('ana-phone', ana);
+  phoneToken = dev.token;
   const csv = `external_id,name,address,lat,lon,balance_due,days_past_due,team\nR-1,Rosa Díaz,Av. Juárez 100,${HOME.lat},${HOME.lon},1000,45,Centro\n`;
   const imported = await fetch(`${t.baseUrl}/api/accounts/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${t.token}` }, body: csv });
   expect(imported.status).toBe(200);
   const accountId = (await t.api('GET', '/api/accounts?search=R-1')).body.accounts[0].id;
   const visit = await t.api('POST', '/api/visits', { accountId, date: day, collectorId: ana });
   expect(visit.status).toBe(201);
-  const plan = await t.api('POST', '/api/plans/optimize', { date: day, teamId: team, options: { iterations: 10, seed: 1 } });
+  const plan = await t.api('POST', '/api/plans/optimize', { date: day, teamId: centro, options: { iterations: 10, seed: 1 } });
   expect(plan.status).toBe(200);
 
   // Ten minutes driving north, eight parked at the door's corner, ten more minutes north.
@@ -213,6 +217,49 @@ describe('track replay', () => {
     expect(new URL(page.url()).searchParams.get('collector')).toBe(String(ana));
     // No day after today to pick.
     expect(await page.locator('input[type=date]').getAttribute('max')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("offers a device the collector carried that day though it was handed on since, and replays its trail", { timeout: 120_000 }, async () => {
+    // The day before `day`: Ana carried a tracker from 11:00 to 11:12 and her phone from 15:00 to 15:05; the tracker is Rita's now.
+    const before = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE }).format(Date.parse(`${day}T12:00:00Z`) - 86_400_000);
+    const local = (hhmm: string, min: number) => new Date(Date.parse(`${before}T${hhmm}:00-06:00`) + min * 60_000).toISOString();
+    const tracker = await t.createDevice('ana-tracker', ana);
+    const send = async (uniqueId: string, token: string, track: { ts: string; lat: number; lon: number }[]) => {
+      const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.server.ports.mqtt}`, { username: uniqueId, password: token, reconnectPeriod: 0 });
+      await device.publishAsync(`ronda/${uniqueId}/position`, JSON.stringify(track), { qos: 1 });
+      await device.endAsync();
+    };
+    await send('ana-tracker', tracker.token, Array.from({ length: 13 }, (_, m) => ({ ts: local('11:00', m), lat: HOME.lat + m * 0.001, lon: ROAD_LON })));
+    await send('ana-phone', phoneToken, Array.from({ length: 6 }, (_, m) => ({ ts: local('15:00', m), lat: HOME.lat, lon: ROAD_LON + m * 0.001 })));
+    const span = `from=${local('00:00', 0)}&to=${local('00:00', 24 * 60)}`;
+    await vi.waitFor(async () => expect((await t.api('GET', `/api/collectors/${ana}/devices-used?${span}`)).body.devices).toHaveLength(2), { timeout: 10_000 });
+    const rita = await createCollector(t, 'Rita', centro);
+    expect((await t.api('PATCH', '/api/devices/ana-tracker', { collectorId: rita })).status).toBe(200);
+
+    await t.server.auth.createUser({ email: 'sup.centro@test.local', name: 'Supervisión Centro', password: 'pw-123456', role: 'supervisor', teamId: centro });
+    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const errors = watchErrors(page);
+    await logIn(page, t.baseUrl, 'sup.centro@test.local', 'pw-123456');
+    await page.goto(`${t.baseUrl}/replay?collector=${ana}&date=${before}`);
+    const picker = page.getByLabel('Dispositivo');
+    const slider = page.locator('input[type=range]');
+    // The day's devices, the last to report first and when each did; then the one she holds now that did not.
+    await expect.poll(() => picker.locator('option').allTextContents(), { timeout: 20_000 }).toEqual(['ana-phone · 15:00–15:05', 'ana-tracker · 11:00–11:12', 'ana-app']);
+    expect(await picker.inputValue()).toBe('ana-phone');
+    await expect.poll(() => slider.getAttribute('max'), { timeout: 20_000 }).toBe('5');
+
+    await picker.selectOption('ana-tracker');
+    await expect.poll(() => slider.getAttribute('max'), { timeout: 20_000 }).toBe('12');
+    expect((await page.locator('.stats').innerText()).replace(/\s+/g, ' ')).toContain('Puntos 13');
+    await slider.fill('12');
+    expect(await page.locator('dl.here').innerText()).toMatch(/\b11:12:00\b/);
+
+    // Rita holds the tracker now, but that day's trail on it is Ana's, not hers.
+    await page.locator('form select').first().selectOption({ label: 'Rita' });
+    await page.getByText('No hay posiciones ese día.').waitFor({ timeout: 15_000 });
+    expect(await picker.count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });

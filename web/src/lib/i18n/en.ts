@@ -190,6 +190,7 @@ export const en: Record<MessageKey, string> = {
   'replay.noDevice': 'This collector has no devices.',
   'replay.empty': 'No positions that day.',
   'replay.loadFailed': 'Could not load the track: {message}',
+  'replay.devicesFailed': 'Could not load the devices that reported that day: {message}',
   'replay.points': 'Points',
   'replay.distance': 'Distance',
   'replay.duration': 'Duration',

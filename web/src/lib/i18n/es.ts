@@ -189,6 +189,7 @@ export const es = {
   'replay.noDevice': 'Este cobrador no tiene dispositivos.',
   'replay.empty': 'No hay posiciones ese día.',
   'replay.loadFailed': 'No se pudo cargar el recorrido: {message}',
+  'replay.devicesFailed': 'No se pudieron cargar los dispositivos que reportaron ese día: {message}',
   'replay.points': 'Puntos',
   'replay.distance': 'Distancia',
   'replay.duration': 'Duración',
