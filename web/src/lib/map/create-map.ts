@@ -46,13 +46,7 @@ export async function createMap(container: HTMLElement): Promise<MapLibreMap> {
     // the map repainting without pause, which a wall on a modest GPU cannot afford.
     fadeDuration: 0,
     // The controls' tooltips and labels in the dashboard's language (MapLibre's are English).
-    locale: {
-      'Map.Title': i18n.t('map.label'),
-      'NavigationControl.ZoomIn': i18n.t('map.zoomIn'),
-      'NavigationControl.ZoomOut': i18n.t('map.zoomOut'),
-      'NavigationControl.ResetBearing': i18n.t('map.resetBearing'),
-      'AttributionControl.ToggleAttribution': i18n.t('map.attribution'),
-    },
+    locale: mapWords(),
   });
   map.addControl(new maplibregl.NavigationControl({ visualizePitch: false }), 'bottom-right');
   try {
@@ -62,6 +56,41 @@ export async function createMap(container: HTMLElement): Promise<MapLibreMap> {
     throw err;
   }
   return map;
+}
+
+/** MapLibre's own words (its canvas's name, its controls' names and tooltips) in the dashboard's language. */
+function mapWords() {
+  return {
+    'Map.Title': i18n.t('map.label'),
+    'NavigationControl.ZoomIn': i18n.t('map.zoomIn'),
+    'NavigationControl.ZoomOut': i18n.t('map.zoomOut'),
+    'NavigationControl.ResetBearing': i18n.t('map.resetBearing'),
+    'AttributionControl.ToggleAttribution': i18n.t('map.attribution'),
+  };
+}
+
+/** Where MapLibre wrote each of its words, and in which attributes (its NavigationControl and AttributionControl set both). */
+const WRITTEN: readonly [selector: string, key: keyof ReturnType<typeof mapWords>, attributes: readonly string[]][] = [
+  ['canvas.maplibregl-canvas', 'Map.Title', ['aria-label']],
+  ['.maplibregl-ctrl-zoom-in', 'NavigationControl.ZoomIn', ['aria-label', 'title']],
+  ['.maplibregl-ctrl-zoom-out', 'NavigationControl.ZoomOut', ['aria-label', 'title']],
+  ['.maplibregl-ctrl-compass', 'NavigationControl.ResetBearing', ['aria-label', 'title']],
+  ['.maplibregl-ctrl-attrib-button', 'AttributionControl.ToggleAttribution', ['aria-label', 'title']],
+];
+
+/**
+ * The map's own words in the language now on. MapLibre reads its locale only when the map and its
+ * controls are made, and has no call to change it: switching to English left "Mapa de cobradores",
+ * "Acercar" and "Alejar" on an English page. So the words it already wrote are written again, and its
+ * locale updated for anything it writes later (the attribution button, drawn when the map narrows).
+ */
+export function relabelMap(map: MapLibreMap): void {
+  const words = mapWords();
+  Object.assign(map._locale, words);
+  const root = map.getContainer();
+  for (const [selector, key, attributes] of WRITTEN) {
+    for (const el of root.querySelectorAll(selector)) for (const attribute of attributes) el.setAttribute(attribute, words[key]);
+  }
 }
 
 /**
