@@ -21,7 +21,11 @@ export interface OsmAndRequest {
   receivedAt?: Date;
 }
 
-/** `rejected`: the items of a JSON batch that could not be read (their index in `location`), when others could. */
+/**
+ * `rejected`: the fixes that could not be read (their index in a JSON batch's `location`). A request that names its
+ * device but has no readable fix is a `login` with everything rejected: answered 400, Traccar Client would resend it
+ * before anything newer, for ever (Traccar answers 200 there too).
+ */
 export type OsmAndResult = { ok: true; messages: DeviceMessage[]; rejected?: OsmAndRejected[] } | { ok: false; error: ProtocolError };
 export interface OsmAndRejected {
   index: number;
@@ -29,6 +33,7 @@ export interface OsmAndRejected {
 }
 
 const fail = (code: ProtocolError['code'], detail: string): OsmAndResult => ({ ok: false, error: { protocol: 'osmand', code, detail, fatal: false } });
+const unread = (uniqueId: string, rejected: OsmAndRejected[]): OsmAndResult => ({ ok: true, messages: [{ kind: 'login', uniqueId }], rejected });
 
 export function decodeOsmAnd(request: OsmAndRequest): OsmAndResult {
   const body = typeof request.body === 'string' ? request.body : request.body ? new TextDecoder().decode(request.body) : '';
@@ -106,11 +111,11 @@ function decodeParams(params: URLSearchParams, receivedAt: Date | undefined): Os
   let lon = num(params, 'lon');
   const location = params.get('location');
   if (location !== null && (lat === undefined || lon === undefined)) [lat, lon] = latLon(location) ?? [];
-  if (lat === undefined || lon === undefined || !Number.isFinite(lat) || !Number.isFinite(lon)) return fail('malformed', 'missing lat/lon');
-  if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return fail('malformed', 'coordinates out of range');
+  if (lat === undefined || lon === undefined || !Number.isFinite(lat) || !Number.isFinite(lon)) return unread(uniqueId, [{ index: 0, reason: 'missing lat/lon' }]);
+  if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return unread(uniqueId, [{ index: 0, reason: 'coordinates out of range' }]);
   const stamp = params.get('timestamp');
   const fixTime = stamp !== null ? parseTimestamp(stamp) : (receivedAt ?? null);
-  if (!fixTime) return fail('malformed', stamp === null ? 'missing timestamp' : `timestamp ${stamp}`);
+  if (!fixTime) return unread(uniqueId, [{ index: 0, reason: stamp === null ? 'missing timestamp' : `timestamp ${stamp}` }]);
 
   const attributes: Attributes = {};
   let kept = 0;
@@ -165,8 +170,8 @@ function decodeJson(body: string, receivedAt: Date | undefined): OsmAndResult {
     else messages.push(position);
   });
   // One unreadable location in a batch costs only itself: refusing the batch, the app would resend it, good fixes and
-  // all, for ever. With none readable there is nothing to store: a 400 names why.
-  if (messages.length === 0) return fail('malformed', rejected[0].reason);
+  // all, for ever.
+  if (messages.length === 0) return unread(uniqueId, rejected);
   return rejected.length > 0 ? { ok: true, messages, rejected } : { ok: true, messages };
 }
 

@@ -65,20 +65,22 @@ describe('OsmAnd query form (Traccar "OsmAnd protocol" page parameters)', () => 
     expect(p.fixTime.toISOString()).toBe('2024-01-01T00:00:00.000Z');
   });
 
-  it('clear errors', () => {
-    const code = (q: string) => {
-      const r = decodeOsmAnd({ method: 'GET', query: q });
-      return r.ok ? null : `${r.error.code}: ${r.error.detail}`;
-    };
+  /** Why the request's fix could not be read: an error when it names no device, else its device and the fix's reason. */
+  const unread = (r: ReturnType<typeof decodeOsmAnd>) =>
+    r.ok ? { messages: r.messages, reasons: r.rejected?.map((x) => x.reason) } : `${r.error.code}: ${r.error.detail}`;
+
+  it('clear errors: a request naming no device is malformed; a named device gets its login and why its fix is unread', () => {
+    const code = (q: string) => unread(decodeOsmAnd({ method: 'GET', query: q }));
+    const login = (reason: string) => ({ messages: [{ kind: 'login', uniqueId: '1' }], reasons: [reason] });
     expect(code('lat=1&lon=2&timestamp=1')).toBe('malformed: missing id');
-    expect(code('id=1&lat=x&lon=2&timestamp=1')).toBe('malformed: missing lat/lon');
-    expect(code('id=1&lat=91&lon=2&timestamp=1')).toBe('malformed: coordinates out of range');
-    expect(code('id=1&lat=1&lon=2')).toBe('malformed: missing timestamp');
-    expect(code('id=1&lat=1&lon=2&timestamp=yesterday')).toBe('malformed: timestamp yesterday');
+    expect(code('id=1&lat=x&lon=2&timestamp=1')).toEqual(login('missing lat/lon'));
+    expect(code('id=1&lat=91&lon=2&timestamp=1')).toEqual(login('coordinates out of range'));
+    expect(code('id=1&lat=1&lon=2')).toEqual(login('missing timestamp'));
+    expect(code('id=1&lat=1&lon=2&timestamp=yesterday')).toEqual(login('timestamp yesterday'));
     // An empty half of location= is no coordinate, not 0.
-    expect(code('id=1&location=19.43,&timestamp=1')).toBe('malformed: missing lat/lon');
-    expect(code('id=1&location=,-99.13&timestamp=1')).toBe('malformed: missing lat/lon');
-    expect(code('id=1&location=19.43,-99.13,5&timestamp=1')).toBe('malformed: missing lat/lon');
+    expect(code('id=1&location=19.43,&timestamp=1')).toEqual(login('missing lat/lon'));
+    expect(code('id=1&location=,-99.13&timestamp=1')).toEqual(login('missing lat/lon'));
+    expect(code('id=1&location=19.43,-99.13,5&timestamp=1')).toEqual(login('missing lat/lon'));
   });
 
   it('timestamps: epoch s, epoch ms, ISO, and "yyyy-MM-dd HH:mm:ss" as UTC', () => {
@@ -114,7 +116,7 @@ describe('OsmAnd query form (Traccar "OsmAnd protocol" page parameters)', () => 
       expect(parseTimestamp(text), text).toBeNull();
     }
     const r = decodeOsmAnd({ method: 'GET', query: 'id=1&lat=1&lon=2&timestamp=foo%2012' });
-    expect(r.ok ? null : r.error).toEqual({ protocol: 'osmand', code: 'malformed', detail: 'timestamp foo 12', fatal: false });
+    expect(r.ok && r.rejected).toEqual([{ index: 0, reason: 'timestamp foo 12' }]);
   });
 
   it('refuses dates no calendar has (31 Feb, 29 Feb 2026, 31 Apr, 24:00, second 60, offset +25:00)', () => {
@@ -122,7 +124,7 @@ describe('OsmAnd query form (Traccar "OsmAnd protocol" page parameters)', () => 
       expect(parseTimestamp(text), text).toBeNull();
     }
     const r = decodeOsmAnd({ method: 'POST', query: '', contentType: 'application/json', body: '{"device_id":"a","location":{"timestamp":"2026-02-31T10:00:00Z","coords":{"latitude":1,"longitude":2}}}' });
-    expect(r.ok ? null : r.error.detail).toBe('missing or invalid timestamp');
+    expect(r.ok && r.rejected).toEqual([{ index: 0, reason: 'missing or invalid timestamp' }]);
   });
 });
 
@@ -183,15 +185,16 @@ describe('Traccar Client JSON body', () => {
     expect(r.ok && r.rejected).toEqual([{ index: 2, reason: 'missing or invalid coordinates' }]);
   });
 
-  it('clear errors for bad JSON', () => {
+  it('clear errors for bad JSON; a named device with no readable location gets its login and why', () => {
     const code = (b: string) => {
       const r = decodeOsmAnd({ method: 'POST', query: '', contentType: 'application/json', body: b });
-      return r.ok ? null : r.error.detail;
+      return r.ok ? { messages: r.messages, reasons: r.rejected?.map((x) => x.reason) } : r.error.detail;
     };
+    const login = (reason: string) => ({ messages: [{ kind: 'login', uniqueId: 'a' }], reasons: [reason] });
     expect(code('{')).toBe('body is not JSON');
     expect(code('{"location":{}}')).toBe('missing device_id');
-    expect(code('{"device_id":"a","location":{"coords":{"latitude":1}}}')).toBe('missing or invalid coordinates');
-    expect(code('{"device_id":"a","location":{"coords":{"latitude":1,"longitude":2}}}')).toBe('missing or invalid timestamp');
+    expect(code('{"device_id":"a","location":{"coords":{"latitude":1}}}')).toEqual(login('missing or invalid coordinates'));
+    expect(code('{"device_id":"a","location":{"coords":{"latitude":1,"longitude":2}}}')).toEqual(login('missing or invalid timestamp'));
     expect(code('{"device_id":"a","location":[]}')).toBe('no location');
   });
 });

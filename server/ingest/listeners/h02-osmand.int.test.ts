@@ -118,10 +118,10 @@ describe('OsmAnd over HTTP', () => {
     expect(rows[1].attributes.charging).toBe(true);
   });
 
-  it('answers 400 with the reason for a request that cannot decode, 404 for an unknown id (listed), 405 for other methods', async () => {
-    const bad = await fetch(url('?id=traccar-client-1&lat=20.6'));
+  it('answers 400 with the reason for a request that names no device, 404 for an unknown id (listed), 405 for other methods', async () => {
+    const bad = await fetch(url(`?lat=20.6&lon=-103.3`));
     expect(bad.status).toBe(400);
-    expect(await bad.text()).toBe('missing lat/lon');
+    expect(await bad.text()).toBe('missing id');
 
     const unknown = await fetch(url(`?${encodeOsmAndQuery('ghost-phone', { time: recentTimes(1)[0], lat: SPOTS[0].lat, lon: SPOTS[0].lon })}`));
     expect(unknown.status).toBe(404);
@@ -130,8 +130,24 @@ describe('OsmAnd over HTTP', () => {
 
     expect((await fetch(url(), { method: 'DELETE' })).status).toBe(405);
     const health = (await t.api('GET', '/api/health')).body;
-    const answers = ['missing lat/lon', 'unknown device id ghost-phone', 'method DELETE not allowed'];
+    const answers = ['missing id', 'unknown device id ghost-phone', 'method DELETE not allowed'];
     expect(listener(health, 'osmand', 'http').counters).toMatchObject({ frames: 5, acks: 2, refused: 1, errors: 2, bytesOut: answers.join('').length });
+  });
+
+  it("takes a registered phone's unreadable fix off its queue: 200 with why, counted, and the next fix is stored", async () => {
+    // Traccar Client resends whatever is not answered 200 before anything newer: a 400 here held back every later fix.
+    const id = 'traccar-client-unreadable';
+    await t.createDevice(id);
+    const [later] = recentTimes(1);
+    const unreadable = await fetch(url(`?id=${id}&lat=20.6&timestamp=${Math.floor(later.getTime() / 1000) - 5}`));
+    expect({ status: unreadable.status, body: await unreadable.text() }).toEqual({ status: 200, body: 'not stored: missing lat/lon' });
+    const json = { device_id: id, location: [{ timestamp: 'yesterday', coords: { latitude: 20.6, longitude: -103.3 } }] };
+    const batch = await fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) });
+    expect({ status: batch.status, body: await batch.text() }).toEqual({ status: 200, body: 'not stored: missing or invalid timestamp' });
+    expect((await fetch(url(`?${encodeOsmAndQuery(id, { time: later, lat: SPOTS[0].lat, lon: SPOTS[0].lon })}`))).status).toBe(200);
+    expect((await rowsOf(t, id)).map((r) => r.ts)).toEqual([later.toISOString()]);
+    const rejected = (await t.api('GET', '/api/health')).body.ingest.rejectedByReason;
+    expect(rejected).toMatchObject({ 'missing lat/lon': 1, 'missing or invalid timestamp': 1 });
   });
 
   it('stores the readable locations of a JSON batch and refuses only the unreadable one, with its reason', async () => {
@@ -141,7 +157,7 @@ describe('OsmAnd over HTTP', () => {
     const batch = JSON.parse(encodeOsmAndJson(id, times.map((time, i) => ({ time, lat: SPOTS[i].lat, lon: SPOTS[i].lon }))));
     batch.location.splice(1, 0, { timestamp: times[1].toISOString(), coords: { latitude: 'x', longitude: 1 } });
     const res = await fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
-    expect(res.status).toBe(200);
+    expect({ status: res.status, body: await res.text() }).toEqual({ status: 200, body: 'stored 3; not stored: missing or invalid coordinates' });
     expect((await rowsOf(t, id)).map((r) => r.ts)).toEqual(times.map((x) => x.toISOString()));
     expect((await t.api('GET', '/api/health')).body.ingest.rejectedByReason['missing or invalid coordinates']).toBe(1);
   });

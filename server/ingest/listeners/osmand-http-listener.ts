@@ -20,9 +20,12 @@ export interface OsmAndListener {
  * The OsmAnd endpoint as Traccar serves it (Traccar "OsmAnd protocol"): GET
  * with query parameters, POST with a form or the Traccar Client JSON, any
  * path. 200 only once the positions are committed; the app keeps and resends
- * anything answered otherwise, so refusals use codes it will retry
- * (404 unknown id — an admin may register it — 503 commit failed) and 400
- * for a request that will never decode.
+ * anything answered otherwise, before anything newer, so refusals use codes it
+ * will retry (404 unknown id — an admin may register it — 503 commit failed)
+ * and 400 only for a request that names no device. A registered device's fix
+ * that cannot be read (no coordinates, no timestamp) is counted, logged and
+ * answered 200 with why: resending it cannot help, and it would hold back
+ * every fix after it.
  */
 export function createOsmAndListener(ingest: IngestPort, log: Logger): OsmAndListener {
   const counters = new ListenerCounters();
@@ -78,9 +81,11 @@ export function createOsmAndListener(ingest: IngestPort, log: Logger): OsmAndLis
         counters.errors++;
         return respond(res, 400, 'missing id');
       }
-      if (decoded.rejected && session.device) ingest.noteRejected(session.device, 'osmand', decoded.rejected);
       counters.acks++;
-      respond(res, 200, '');
+      if (!decoded.rejected || !session.device) return respond(res, 200, '');
+      ingest.noteRejected(session.device, 'osmand', decoded.rejected);
+      const notStored = `not stored: ${decoded.rejected.map((r) => r.reason).join('; ')}`;
+      respond(res, 200, outcome.stored > 0 ? `stored ${outcome.stored}; ${notStored}` : notStored);
     } catch (err) {
       counters.commitFailures++;
       log.error({ uniqueId: session.device?.uniqueId, err: (err as Error).message }, 'positions not committed');
