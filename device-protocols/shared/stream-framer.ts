@@ -15,6 +15,9 @@ export type FrameProbe = (buf: Uint8Array, start: number, end: number) => number
 
 export const FRAME_CHECKSUM_FAILED = -2;
 
+/** The smallest buffer the framer holds bytes in: a frame dribbled a byte per push grows it a few times at most. */
+const MIN_HELD = 64;
+
 /**
  * Whether a whole frame whose checksum (or, for a frame without one, an
  * equally strong structure) holds starts at `start`. A wait for more bytes
@@ -39,9 +42,22 @@ export type CheckedFrameAt = (buf: Uint8Array, start: number, end: number) => bo
  * 1-in-65,536 accident on top of a matching header and length, so when one
  * is there the wait is given up as garbage and the frame is read. Without
  * such a frame the wait stays bounded by `maxBuffered`.
+ *
+ * Bytes held between pushes are appended to in place, with room to spare,
+ * so a frame or a backlog arriving a few bytes per TCP segment costs per
+ * byte added, not per byte held (copying all held bytes on every push made
+ * a 15 KB Teltonika packet sent byte by byte cost ~120 MB of copying). Frames
+ * already returned may be views into the held buffer, so its bytes are never
+ * written again: when it is full, or mostly consumed, the held bytes move to
+ * a new buffer instead of to its front.
  */
 export class StreamFramer implements Framer {
-  #pending: Uint8Array | null = null;
+  /** The bytes held for the next push are `#held[#heldStart, #heldEnd)`. */
+  #held: Uint8Array | null = null;
+  #heldStart = 0;
+  #heldEnd = 0;
+  /** What the last push's search learned about the bytes after the frame it waits for, the first held byte. */
+  #waitScan: WaitScan | null = null;
   readonly #protocol: Protocol;
   readonly #probe: FrameProbe;
   readonly #isStartByte: (b: number) => boolean;
@@ -70,21 +86,23 @@ export class StreamFramer implements Framer {
   }
 
   get bufferedBytes(): number {
-    return this.#pending ? this.#pending.length : 0;
+    return this.#heldEnd - this.#heldStart;
   }
 
   push(chunk: Uint8Array): FramerOutput {
     let data = chunk;
-    if (this.#pending) {
-      data = new Uint8Array(this.#pending.length + chunk.length);
-      data.set(this.#pending, 0);
-      data.set(chunk, this.#pending.length);
-      this.#pending = null;
+    let pos = 0;
+    let end = chunk.length;
+    if (this.#held) {
+      data = this.#append(chunk);
+      pos = this.#heldStart;
+      end = this.#heldEnd;
     }
+    const heldWait = pos;
+    const lastScan = this.#waitScan;
+    this.#waitScan = null;
     const frames: Uint8Array[] = [];
     const errors: ProtocolError[] = [];
-    const end = data.length;
-    let pos = 0;
     let skipped = 0;
     let badChecksums = 0;
     let abandonedWaits = 0;
@@ -98,8 +116,14 @@ export class StreamFramer implements Framer {
         continue;
       }
       if (n === 0) {
-        if (checkedAhead <= pos) checkedAhead = this.#findCheckedFrame(data, pos + 1, end);
-        if (checkedAhead < 0) break;
+        if (checkedAhead <= pos) {
+          const scan = pos === heldWait && lastScan ? lastScan : { scanned: 1, undecided: [] };
+          checkedAhead = this.#findCheckedFrame(data, pos, end, scan);
+          if (checkedAhead < 0) {
+            this.#waitScan = scan;
+            break;
+          }
+        }
         abandonedWaits++;
         n = -1;
       }
@@ -129,17 +153,83 @@ export class StreamFramer implements Framer {
         detail: `${rest} bytes without a whole frame (cap ${this.#maxBuffered})`,
         fatal: true,
       });
-    } else if (rest > 0) {
-      this.#pending = data.slice(pos);
     }
+    this.#hold(data, pos, rest > this.#maxBuffered ? pos : end);
     return { frames, errors };
   }
 
-  /** The first offset from `from` where a whole checked frame starts, or -1. */
-  #findCheckedFrame(data: Uint8Array, from: number, end: number): number {
+  /** Appends `chunk` to the held bytes, moving them to a new buffer with as much room again when the chunk does not fit. */
+  #append(chunk: Uint8Array): Uint8Array {
+    let held = this.#held as Uint8Array;
+    if (this.#heldEnd + chunk.length > held.length) {
+      const live = this.#heldEnd - this.#heldStart;
+      const grown = new Uint8Array(Math.max(2 * live + chunk.length, MIN_HELD));
+      grown.set(held.subarray(this.#heldStart, this.#heldEnd));
+      this.#held = held = grown;
+      this.#heldStart = 0;
+      this.#heldEnd = live;
+    }
+    held.set(chunk, this.#heldEnd);
+    this.#heldEnd += chunk.length;
+    return held;
+  }
+
+  /**
+   * Keeps `data[pos, end)` for the next push. A held buffer over four times
+   * the bytes left in it is mostly consumed, and a chunk is the caller's:
+   * the bytes are copied out, so a connection holds a few times its pending
+   * bytes at most, not the buffer a large chunk once needed.
+   */
+  #hold(data: Uint8Array, pos: number, end: number): void {
+    const rest = end - pos;
+    if (rest === 0) {
+      this.#held = null;
+      this.#heldStart = this.#heldEnd = 0;
+      this.#waitScan = null;
+    } else if (data === this.#held && data.length <= 4 * rest + MIN_HELD) {
+      this.#heldStart = pos;
+    } else {
+      const held = new Uint8Array(Math.max(2 * rest, MIN_HELD));
+      held.set(data.subarray(pos, end));
+      this.#held = held;
+      this.#heldStart = 0;
+      this.#heldEnd = rest;
+    }
+  }
+
+  /**
+   * The first offset after the wait at `at` where a whole checked frame
+   * starts, or -1. Searching all the bytes after a wait on every push would
+   * cost per byte held, so `scan` carries what is known over to the next
+   * push: bytes before `scanned` are searched, and only those where a frame
+   * may yet be whole (the probe answered 0) are looked at again.
+   */
+  #findCheckedFrame(data: Uint8Array, at: number, end: number, scan: WaitScan): number {
     const checked = this.#checkedFrameAt;
     if (!checked) return -1;
-    for (let q = from; q < end; q++) if (this.#isStartByte(data[q]) && checked(data, q, end)) return q;
+    const undecided: number[] = [];
+    for (const offset of scan.undecided) {
+      const n = this.#probe(data, at + offset, end);
+      if (n === 0) undecided.push(offset);
+      else if (n > 0 && checked(data, at + offset, end)) return at + offset;
+    }
+    for (let q = at + scan.scanned; q < end; q++) {
+      if (!this.#isStartByte(data[q])) continue;
+      const n = this.#probe(data, q, end);
+      if (n === 0) undecided.push(q - at);
+      else if (n > 0 && checked(data, q, end)) return q;
+    }
+    scan.scanned = end - at;
+    scan.undecided = undecided;
     return -1;
   }
+}
+
+/**
+ * Offsets from a waiting frame's first byte. A probe's -1 and -2 and a whole
+ * frame's check rest on bytes already there, so they hold as more arrive.
+ */
+interface WaitScan {
+  scanned: number;
+  undecided: number[];
 }

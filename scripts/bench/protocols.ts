@@ -21,6 +21,7 @@ import {
   encodeH02Position,
   encodeOsmAndQuery,
   encodeTeltonikaTcpPacket,
+  type Framer,
   type TeltonikaRecord,
 } from '../../device-protocols/index.ts';
 
@@ -48,8 +49,8 @@ interface Rate {
 }
 
 /** Runs `body` (which returns how many units it processed) repeatedly; returns the best round. */
-function measure(body: () => number): Rate {
-  for (let i = 0; i < 200; i++) body(); // warm-up so the JIT has optimised the decoder
+function measure(body: () => number, warmups = 200): Rate {
+  for (let i = 0; i < warmups; i++) body(); // so the JIT has optimised the decoder
   const best: Rate = { cpu: 0, wall: 0 };
   for (let round = 0; round < ROUNDS; round++) {
     let units = 0;
@@ -104,38 +105,41 @@ let sink = 0;
   rows.push({ name: 'GT06 0x12 location', unit: 'frames/s', decode: decodeRate, framed: framedRate, target: 1_000_000 });
 }
 
-// Teltonika: Codec 8 and 8E packets of 10 records, each with 10 IO elements (a typical FMB configuration).
-for (const codec of [0x08, 0x8e] as const) {
-  const packets = Array.from({ length: 100 }, (_, p) =>
-    encodeTeltonikaTcpPacket(
-      codec,
-      fixes.slice(p * 10, p * 10 + 10).map(
-        (fix, i): TeltonikaRecord => ({
-          timestampMs: fix.time.getTime(),
-          priority: 0,
-          lat: Math.round(fix.lat * 1e7) / 1e7,
-          lon: Math.round(fix.lon * 1e7) / 1e7,
-          altitudeM: 2240,
-          angleDeg: fix.courseDeg,
-          satellites: 9,
-          speedKph: fix.speedKph,
-          eventIoId: 0,
-          io: [
-            { id: 239, size: 1, value: 1 },
-            { id: 240, size: 1, value: 1 },
-            { id: 21, size: 1, value: 4 },
-            { id: 69, size: 1, value: 1 },
-            { id: 113, size: 1, value: 80 },
-            { id: 66, size: 2, value: 12650 },
-            { id: 67, size: 2, value: 4012 },
-            { id: 182, size: 2, value: 9 },
-            { id: 199, size: 4, value: 100 + i },
-            { id: 16, size: 4, value: 123_456 + i },
-          ],
-        }),
-      ),
+/** A Teltonika TCP packet of `fixes`, each record with 10 IO elements (a typical FMB configuration). */
+function teltonikaPacket(codec: 0x08 | 0x8e, packetFixes: typeof fixes): Uint8Array {
+  return encodeTeltonikaTcpPacket(
+    codec,
+    packetFixes.map(
+      (fix, i): TeltonikaRecord => ({
+        timestampMs: fix.time.getTime(),
+        priority: 0,
+        lat: Math.round(fix.lat * 1e7) / 1e7,
+        lon: Math.round(fix.lon * 1e7) / 1e7,
+        altitudeM: 2240,
+        angleDeg: fix.courseDeg,
+        satellites: 9,
+        speedKph: fix.speedKph,
+        eventIoId: 0,
+        io: [
+          { id: 239, size: 1, value: 1 },
+          { id: 240, size: 1, value: 1 },
+          { id: 21, size: 1, value: 4 },
+          { id: 69, size: 1, value: 1 },
+          { id: 113, size: 1, value: 80 },
+          { id: 66, size: 2, value: 12650 },
+          { id: 67, size: 2, value: 4012 },
+          { id: 182, size: 2, value: 9 },
+          { id: 199, size: 4, value: 100 + i },
+          { id: 16, size: 4, value: 123_456 + i },
+        ],
+      }),
     ),
   );
+}
+
+// Teltonika: Codec 8 and 8E packets of 10 records.
+for (const codec of [0x08, 0x8e] as const) {
+  const packets = Array.from({ length: 100 }, (_, p) => teltonikaPacket(codec, fixes.slice(p * 10, p * 10 + 10)));
   const records = packets.length * 10;
   const state = { uniqueId: '356307042441013' };
   const decodeRate = measure(() => {
@@ -195,6 +199,48 @@ for (const codec of [0x08, 0x8e] as const) {
   rows.push({ name: 'OsmAnd query string', unit: 'requests/s', decode: decodeRate });
 }
 
+/**
+ * A backlog arriving a few bytes per TCP segment (a device dribbling its
+ * frames, or an attacker doing so on purpose): each push adds to the bytes
+ * the framer holds, which must cost per byte added, not per byte held.
+ */
+interface ChunkedRow {
+  name: string;
+  rate: Rate;
+}
+const chunkedRows: ChunkedRow[] = [];
+function framedInChunks(stream: Uint8Array, chunkBytes: number, createFramer: () => Framer, decode: (frame: Uint8Array) => boolean): () => number {
+  return () => {
+    const framer = createFramer();
+    let frames = 0;
+    for (let o = 0; o < stream.length; o += chunkBytes) {
+      const out = framer.push(stream.subarray(o, o + chunkBytes));
+      for (const frame of out.frames) sink += decode(frame) ? 1 : 0;
+      frames += out.frames.length;
+    }
+    return frames;
+  };
+}
+{
+  const gt06State = { uniqueId: '123456789012345', ackPositions: false };
+  const gt06 = concat(Array.from({ length: 1800 }, (_, i) => encodeGt06Position(fixes[i % fixes.length], i)));
+  const teltonikaState = { uniqueId: '356307042441013' };
+  const teltonika = concat(Array.from({ length: 110 }, (_, p) => teltonikaPacket(0x08, fixes.slice((p % 100) * 10, (p % 100) * 10 + 10))));
+  // A device's buffered history in one packet of 255 records (Codec 8's most), ≈ 15 KB the framer holds until its last byte.
+  const history = teltonikaPacket(0x08, [...fixes.slice(0, 255)]);
+  const cases = [
+    { name: `GT06 ${(gt06.length / 1024).toFixed(0)} KB backlog`, stream: gt06, create: () => createGt06Framer(), decode: (f: Uint8Array) => decodeGt06(f, gt06State).ok },
+    { name: `Teltonika 8 ${(teltonika.length / 1024).toFixed(0)} KB backlog`, stream: teltonika, create: () => createTeltonikaFramer(), decode: (f: Uint8Array) => decodeTeltonikaTcp(f, teltonikaState).ok },
+    { name: `Teltonika 8 one ${(history.length / 1024).toFixed(0)} KB packet`, stream: history, create: () => createTeltonikaFramer(), decode: (f: Uint8Array) => decodeTeltonikaTcp(f, teltonikaState).ok },
+  ];
+  for (const c of cases) {
+    for (const chunkBytes of [1, 16]) {
+      const rate = measure(framedInChunks(c.stream, chunkBytes, c.create, c.decode), 3);
+      chunkedRows.push({ name: `${c.name}, ${chunkBytes} B chunks`, rate });
+    }
+  }
+}
+
 const fmt = (n: number | undefined) => (n === undefined ? '-' : Math.round(n).toLocaleString('en-US'));
 console.log(
   `device-protocols decode throughput, one core, node ${process.version}, best of ${ROUNDS} × ${ROUND_SECONDS}s, ` +
@@ -219,4 +265,7 @@ for (const row of rows) {
     fmt(row.target).padStart(10) + verdict,
   );
 }
+console.log();
+console.log('frame + decode of a backlog pushed in small chunks'.padEnd(54), 'frames/CPU-s'.padStart(13), 'frames/wall-s'.padStart(14));
+for (const row of chunkedRows) console.log(row.name.padEnd(54), fmt(row.rate.cpu).padStart(13), fmt(row.rate.wall).padStart(14));
 if (sink < 0) console.log(sink);
