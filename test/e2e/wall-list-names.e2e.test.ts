@@ -52,7 +52,7 @@ describe('the wall’s collector rows', () => {
       buttons.map((b) => {
         const name = b.querySelector('.name') as HTMLElement;
         const box = b.getBoundingClientRect();
-        const inside = [...b.querySelectorAll('.age, .nums')].every((el) => el.getBoundingClientRect().right <= box.right + 1);
+        const inside = Array.from(b.querySelectorAll('.age, .nums')).every((el) => el.getBoundingClientRect().right <= box.right + 1);
         return { name: name.textContent, cut: name.scrollWidth > name.clientWidth, inside, height: Math.round(box.height) };
       }),
     );
