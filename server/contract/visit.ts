@@ -109,6 +109,8 @@ export const GenerateReport = Type.Object({
   skippedNoLocation: Type.Integer(),
   /** Due accounts left for another day because every collector was full. */
   skippedCapacity: Type.Integer(),
+  /** Due accounts that already had a visit that day (an earlier run, or one added by hand): nothing new for them. */
+  alreadyPlanned: Type.Integer(),
   visits: Type.Array(VisitOut),
 });
 export type GenerateReport = Static<typeof GenerateReport>;

@@ -60,19 +60,28 @@ export async function generateVisits(
   opts: { date: string; teamIds: number[]; maxPerCollector: number; actor: Actor; now?: Date },
 ): Promise<GenerateReport> {
   const now = opts.now ?? new Date();
-  const report: GenerateReport = { date: opts.date, created: 0, skippedNoLocation: 0, skippedCapacity: 0, visits: [] };
+  const report: GenerateReport = { date: opts.date, created: 0, skippedNoLocation: 0, skippedCapacity: 0, alreadyPlanned: 0, visits: [] };
   for (const teamId of opts.teamIds) assertCanWrite(opts.actor, teamId);
   const ids = await db.transaction().execute(async (tx) => {
     const created: number[] = [];
     for (const teamId of opts.teamIds) {
       // Two dispatchers pressing "generate" together must not create each visit twice.
       await sql`select pg_advisory_xact_lock(${GENERATE_LOCK}, ${teamId})`.execute(tx);
-      const accounts = await tx
+      const dueInTeam = tx
         .selectFrom('accounts as a')
-        .select(['a.id', 'a.lat', 'a.lon', 'a.balance_due', 'a.days_past_due', 'a.broken_promises', 'a.last_contact_at'])
         .where('a.team_id', '=', teamId)
         .where('a.balance_due', '>', 0)
-        .where((eb) => eb.or([eb('a.days_past_due', '>', 0), eb('a.broken_promises', '>', 0)]))
+        .where((eb) => eb.or([eb('a.days_past_due', '>', 0), eb('a.broken_promises', '>', 0)]));
+      // A second run finds them all visited: said, so "0 created" does not read as a portfolio with nothing due.
+      const planned = await dueInTeam
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where(({ exists, selectFrom }) =>
+          exists(selectFrom('visits as v').select('v.id').whereRef('v.account_id', '=', 'a.id').where('v.visit_date', '=', opts.date).where('v.status', '<>', 'cancelled')),
+        )
+        .executeTakeFirstOrThrow();
+      report.alreadyPlanned += Number(planned.n);
+      const accounts = await dueInTeam
+        .select(['a.id', 'a.lat', 'a.lon', 'a.balance_due', 'a.days_past_due', 'a.broken_promises', 'a.last_contact_at'])
         .where(({ not, exists, selectFrom }) =>
           not(exists(selectFrom('visits as v').select('v.id').whereRef('v.account_id', '=', 'a.id').where('v.visit_date', '=', opts.date).where('v.status', '<>', 'cancelled'))),
         )

@@ -32,15 +32,15 @@ describe('visits', () => {
   it('generates a day from the portfolio: overdue accounts with money due, by priority, shared between collectors', async () => {
     const r = await t.api('POST', '/api/visits/generate', { date: '2026-11-24', teamId: team });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ date: '2026-11-24', created: 12, skippedNoLocation: 0, skippedCapacity: 0 });
+    expect(r.body).toMatchObject({ date: '2026-11-24', created: 12, skippedNoLocation: 0, skippedCapacity: 0, alreadyPlanned: 0 });
     const priorities = r.body.visits.map((v: { priority: number }) => v.priority);
     expect(priorities).toEqual([...priorities].sort((a, b) => b - a));
     expect(r.body.visits[0].accountName).toBe('Deudor 12');
     const per = (c: number) => r.body.visits.filter((v: { collectorId: number }) => v.collectorId === c).length;
     expect([per(ana), per(luis)]).toEqual([6, 6]);
     expect(r.body.visits.every((v: { status: string; date: string }) => v.status === 'assigned' && v.date === '2026-11-24')).toBe(true);
-    // A second call that day finds nothing new to visit.
-    expect((await t.api('POST', '/api/visits/generate', { date: '2026-11-24', teamId: team })).body.created).toBe(0);
+    // A second call that day finds nothing new to visit, and says why: every due account already has its visit.
+    expect((await t.api('POST', '/api/visits/generate', { date: '2026-11-24', teamId: team })).body).toMatchObject({ created: 0, skippedNoLocation: 0, skippedCapacity: 0, alreadyPlanned: 12 });
   });
 
   it('caps each collector and says how many accounts wait', async () => {

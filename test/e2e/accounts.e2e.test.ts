@@ -159,6 +159,12 @@ describe('the portfolio page in Chromium', () => {
     expect(await generated.locator('dt').first().innerText()).toBe('Created');
     await page.getByRole('button', { name: 'Español' }).click();
 
+    // Pressed again: nothing new, and it says why rather than showing three zeros.
+    expect(await generated.getByTestId('generate-already-planned').count()).toBe(0);
+    await form.getByRole('button', { name: 'Generar visitas' }).click();
+    await expect.poll(() => generated.getByTestId('generate-already-planned').textContent()).toBe('Cuentas que ya tenían visita ese día: 1. No se crea otra.');
+    expect(await generated.locator('[data-count=created]').innerText()).toBe('0');
+
     const visits = (await t.api('GET', `/api/visits?date=${date}`)).body.visits as { id: number }[];
     expect(visits).toHaveLength(1);
     await generated.getByRole('link', { name: /^Ver las visitas del .* en el despacho$/ }).click();

@@ -60,6 +60,8 @@ export const accountsEn: Record<keyof typeof accountsEs, string> = {
   'accounts.generate.created': 'Created',
   'accounts.generate.skippedNoLocation': 'No location',
   'accounts.generate.skippedCapacity': 'No room',
+  'accounts.generate.alreadyPlanned': 'Accounts that already had a visit that day: {count}. No second one is made.',
+  'accounts.generate.nothingDue': 'No account is waiting for a visit that day: none has money overdue, or each has a pending promise to pay.',
   'accounts.generate.toBoard': 'See the visits of {date} on the board',
   'accounts.generate.showUnlocated': 'See the accounts without a location',
   'accounts.generate.failed': 'No visits were generated: {message}',

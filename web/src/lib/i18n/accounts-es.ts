@@ -58,6 +58,8 @@ export const accountsEs = {
   'accounts.generate.created': 'Creadas',
   'accounts.generate.skippedNoLocation': 'Sin ubicación',
   'accounts.generate.skippedCapacity': 'Sin cupo',
+  'accounts.generate.alreadyPlanned': 'Cuentas que ya tenían visita ese día: {count}. No se crea otra.',
+  'accounts.generate.nothingDue': 'Ninguna cuenta espera visita ese día: ninguna tiene saldo vencido, o tiene una promesa de pago pendiente.',
   'accounts.generate.toBoard': 'Ver las visitas del {date} en el despacho',
   'accounts.generate.showUnlocated': 'Ver las cuentas sin ubicación',
   'accounts.generate.failed': 'No se generaron visitas: {message}',
