@@ -17,3 +17,12 @@ export function violatesForeignKey(err: unknown, constraint?: string): boolean {
   if (e?.code !== '23503') return false;
   return constraint === undefined || e.constraint === constraint || String(e.message).includes(`"${constraint}"`);
 }
+
+/**
+ * SQLSTATE 40P01: PostgreSQL broke a cycle of lock waits by rolling this transaction back whole.
+ * Nothing of it was written, and run again it meets the other transaction committed
+ * (PostgreSQL manual §13.3.4 "Deadlocks", §13.6: such a failure is to be retried).
+ */
+export function isDeadlock(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === '40P01';
+}

@@ -3,6 +3,7 @@ import { CHECKIN_REFUSALS, visitStatusAfter, type CheckinFlag, type CheckinIn, t
 import type { VisitOut } from '../contract/visit.ts';
 import { VISIT_TRANSITIONS } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
+import { transactionRetryingDeadlock } from '../db/retry-deadlock.ts';
 import { haversineM } from '../routing/geometry/haversine.ts';
 import { actorLabel, assertCanWriteRecord } from './actor.ts';
 import { notFound, refusal } from './errors.ts';
@@ -96,7 +97,7 @@ export async function recordCheckin(db: Kysely<Database>, input: CheckinIn, sour
   const earlier = await resend();
   if (earlier) return earlier;
   try {
-    return await db.transaction().execute(async (tx) => {
+    return await transactionRetryingDeadlock(db, async (tx) => {
       const visit = await tx
         .selectFrom('visits as v')
         .innerJoin('accounts as a', 'a.id', 'v.account_id')

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { PAYMENT_REFUSALS, type CashSummary, type PaymentIn, type PaymentOut } from '../contract/payment.ts';
 import type { Database } from '../db/database.ts';
+import { transactionRetryingDeadlock } from '../db/retry-deadlock.ts';
 import type { Payment } from '../db/tables/payment.table.ts';
 import { assertCanWriteRecord } from './actor.ts';
 import { notFound, refusal } from './errors.ts';
@@ -70,7 +71,7 @@ export async function recordPayment(db: Kysely<Database>, input: PaymentIn, sour
   const earlier = await resend();
   if (earlier) return earlier;
   try {
-    return await db.transaction().execute(async (tx) => {
+    return await transactionRetryingDeadlock(db, async (tx) => {
       let accountId = input.accountId ?? null;
       let collectorId = source.collectorId;
       if (input.visitId != null) {

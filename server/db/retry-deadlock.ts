@@ -1,0 +1,22 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './database.ts';
+import { isDeadlock } from './sqlstate.ts';
+
+/** Runs of a transaction before its deadlock reaches the caller: each lost run let the other side of its cycle commit. */
+const ATTEMPTS = 3;
+
+/**
+ * `work` in a transaction, run again when PostgreSQL picked it as a deadlock's victim. Two
+ * writes that mark the same collector-days for the metrics rollup (migration 0007's triggers,
+ * in whatever order each statement meets them) can wait on each other: a phone's check-in must
+ * not go unacknowledged, nor the office's answer be a 500, for a rollback that left nothing behind.
+ */
+export async function transactionRetryingDeadlock<T>(db: Kysely<Database>, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute(work);
+    } catch (err) {
+      if (!isDeadlock(err) || attempt >= ATTEMPTS) throw err;
+    }
+  }
+}
