@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ImportReport } from '../contract/account.ts';
 import type { Database } from '../db/database.ts';
-import type { AccountTable } from '../db/tables/account.table.ts';
+import type { Account, AccountTable } from '../db/tables/account.table.ts';
 import { invalidRow, parseAccountsCsv, type AccountCsvRow, type Field, type InvalidCsvRow } from './account-csv.ts';
 import { assertCanWrite, type Actor } from './actor.ts';
 import { OperationError } from './errors.ts';
@@ -55,6 +55,8 @@ export async function importAccounts(db: Kysely<Database>, csv: string, opts: { 
   const isAdmin = opts.actor.kind === 'system' || (opts.actor.kind === 'user' && opts.actor.user.role === 'admin');
   const { created, updated } = await db.transaction().execute(async (tx) => {
     const stored = await storedAccounts(tx, resolved.map((r) => r.externalId));
+    const compared = updatedColumns(parsed.columns);
+    let unchanged = 0;
     const writable = resolved.flatMap((r): Writable[] => {
       const s = stored.get(r.externalId);
       if (!s) return [{ ...r, currency: r.currency ?? teams.find((t) => t.id === r.teamId)!.currency, mayMove: false }];
@@ -74,9 +76,17 @@ export async function importAccounts(db: Kysely<Database>, csv: string, opts: { 
         bad.push(invalidRow(r.line, r.externalId, 'currencyChange', { from: s.currency, to: currency, installment: s.installment_amount }));
         return [];
       }
-      return [{ ...r, teamId, currency, mayMove: isAdmin && r.team !== null }];
+      const row = { ...r, teamId, currency, mayMove: isAdmin && r.team !== null };
+      // A row as stored is not written again: a new version of each account with its index entries made a re-import cost twice a first
+      // import, and updated_at says when the account last changed. Read without a lock: an import that changes it meanwhile wins, as if after this one.
+      const values = storedValues(row);
+      if (compared.every((c) => values[c] === s[c])) {
+        unchanged++;
+        return [];
+      }
+      return [row];
     });
-    const counts = { created: 0, updated: 0 };
+    const counts = { created: 0, updated: unchanged };
     const written = new Set<string>();
     for (let i = 0; i < writable.length; i += CHUNK) {
       for (const row of await upsert(tx, writable.slice(i, i + CHUNK), parsed.columns)) {
@@ -105,12 +115,39 @@ export async function importAccounts(db: Kysely<Database>, csv: string, opts: { 
   return { rows: parsed.total, imported: created + updated, created, updated, invalid: bad };
 }
 
+const UPDATED_COLUMNS = ['team_id', 'name', 'lat', 'lon', 'balance_due', 'currency', ...Object.values(OPTIONAL_COLUMNS)] as const;
+type UpdatedColumn = (typeof UPDATED_COLUMNS)[number];
+
+/** The columns a re-import updates: the file's optional columns only when it has them. */
+function updatedColumns(columns: ReadonlySet<Field>): UpdatedColumn[] {
+  const given = (Object.keys(OPTIONAL_COLUMNS) as (keyof typeof OPTIONAL_COLUMNS)[]).filter((f) => columns.has(f)).map((f) => OPTIONAL_COLUMNS[f]);
+  return ['team_id', 'name', 'lat', 'lon', 'balance_due', 'currency', ...given];
+}
+
+/** What a row stores: a new account gets the defaults for the columns the file lacks. */
+function storedValues(r: Writable) {
+  return {
+    team_id: r.teamId,
+    external_id: r.externalId,
+    name: r.name,
+    address: r.address ?? '',
+    lat: r.lat,
+    lon: r.lon,
+    phone: r.phone ?? null,
+    balance_due: r.balanceDue,
+    installment_amount: r.installmentAmount ?? 0,
+    days_past_due: r.daysPastDue ?? 0,
+    segment: r.segment ?? null,
+    currency: r.currency,
+  };
+}
+
 async function storedAccounts(tx: Transaction<Database>, externalIds: string[]) {
-  const out = new Map<string, { team_id: number; currency: string; installment_amount: number }>();
+  const out = new Map<string, Pick<Account, UpdatedColumn>>();
   for (let i = 0; i < externalIds.length; i += CHUNK) {
     const rows = await tx
       .selectFrom('accounts')
-      .select(['external_id', 'team_id', 'currency', 'installment_amount'])
+      .select(['external_id', ...UPDATED_COLUMNS])
       .where('external_id', 'in', externalIds.slice(i, i + CHUNK))
       .execute();
     for (const { external_id, ...row } of rows) out.set(external_id, row);
@@ -127,28 +164,11 @@ async function storedAccounts(tx: Transaction<Database>, externalIds: string[]) 
  */
 async function upsert(tx: Transaction<Database>, rows: Writable[], columns: ReadonlySet<Field>) {
   const now = new Date();
-  const given = (Object.keys(OPTIONAL_COLUMNS) as (keyof typeof OPTIONAL_COLUMNS)[]).filter((f) => columns.has(f)).map((f) => OPTIONAL_COLUMNS[f]);
-  const set = ['team_id', 'name', 'lat', 'lon', 'balance_due', 'currency', 'updated_at', ...given] as const;
+  const set = [...updatedColumns(columns), 'updated_at'];
   const moving = rows.filter((r) => r.mayMove).map((r) => r.externalId);
   return tx
     .insertInto('accounts')
-    .values(
-      rows.map((r) => ({
-        team_id: r.teamId,
-        external_id: r.externalId,
-        name: r.name,
-        address: r.address ?? '',
-        lat: r.lat,
-        lon: r.lon,
-        phone: r.phone ?? null,
-        balance_due: r.balanceDue,
-        installment_amount: r.installmentAmount ?? 0,
-        days_past_due: r.daysPastDue ?? 0,
-        segment: r.segment ?? null,
-        currency: r.currency,
-        updated_at: now,
-      })),
-    )
+    .values(rows.map((r) => ({ ...storedValues(r), updated_at: now })))
     .onConflict((oc) =>
       oc
         .column('external_id')

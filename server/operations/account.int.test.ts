@@ -118,6 +118,22 @@ describe('accounts CSV re-import', () => {
     expect(await account('RW-1')).toMatchObject({ teamId: poniente, currency: 'USD', installmentAmount: 250 });
   });
 
+  it('writes only the accounts a re-import changes: the others keep their updatedAt, and all count as updated', async () => {
+    const head = 'external_id,name,lat,lon,balance_due,phone,segment';
+    const file = (balance: string) => `${head}\nUA-1,Uno,20.61,-103.31,100.5,,\nUA-2,Dos,20.62,-103.32,${balance},3312345678,legal\n`;
+    expect((await postCsv(t, file('200'), `?teamId=${centro}`)).body).toMatchObject({ created: 2, updated: 0, invalid: [] });
+    const [uno, dos] = [await account('UA-1'), await account('UA-2')];
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await postCsv(t, file('200'), `?teamId=${centro}`)).body).toMatchObject({ imported: 2, created: 0, updated: 2, invalid: [] });
+    expect(await account('UA-1')).toEqual(uno);
+    expect(await account('UA-2')).toEqual(dos);
+    expect((await postCsv(t, file('250.75'), `?teamId=${centro}`)).body).toMatchObject({ imported: 2, created: 0, updated: 2, invalid: [] });
+    expect(await account('UA-1')).toEqual(uno);
+    const changed = await account('UA-2');
+    expect(changed).toMatchObject({ balanceDue: 250.75, phone: '3312345678', segment: 'legal' });
+    expect(Date.parse(changed.updatedAt)).toBeGreaterThan(Date.parse(dos.updatedAt));
+  });
+
   it("puts a row's team in the team of that name whatever its letter case, and no second team may take the name in other letters", async () => {
     expect((await t.api('POST', '/api/teams', { name: 'PONIENTE' })).status).toBe(409);
     expect((await postCsv(t, 'external_id,name,lat,lon,balance_due,team\nTC-1,c,20.6,-103.3,5,PONIENTE\n')).body).toMatchObject({ created: 1, invalid: [] });
