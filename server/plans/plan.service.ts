@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { PLAN_REFUSALS, type OptimizeRequest, type PhonePlan, type PlanOut, type PlanRoute, type ReassignRequest, type UnassignedVisit } from '../contract/plan.ts';
 import type { VisitOut, VisitStatus } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
+import { isDeadlock } from '../db/sqlstate.ts';
 import { KeyedSerial } from '../lib/keyed-serial.ts';
 import { planTopic } from '../ingest/mqtt-topics.ts';
 import { actorLabel, assertCanWrite, type Actor } from '../operations/actor.ts';
@@ -157,7 +158,10 @@ export class PlanService {
 
   /**
    * One plan change at a time per team and day in this process; across processes the row locks and version checks decide.
-   * A run that met a day moved on (a visit or collector it read changed before it stored) runs again, up to CHANGED_ATTEMPTS.
+   * A run that met a day moved on (a visit or collector it read changed before it stored) runs again, up to CHANGED_ATTEMPTS;
+   * so does one PostgreSQL rolled back as a deadlock's victim: a re-plan marks the metrics' collector-days of both routes
+   * (migration 0007) while phones' check-ins at those routes' visits mark the same ones in another order, and the dispatcher's
+   * move must not fail with a 500 for a rollback that stored nothing.
    */
   private exclusive<T>(teamId: number, date: string, work: () => Promise<T>): Promise<T> {
     return this.busy.run(`${teamId}:${date}`, async () => {
@@ -165,8 +169,9 @@ export class PlanService {
         try {
           return await work();
         } catch (err) {
-          if (!(err instanceof OperationError && err.reason === 'changed') || attempt >= CHANGED_ATTEMPTS) throw err;
-          this.deps.log.info({ teamId, date, attempt, reason: err.message }, 'the day moved on while a plan was computed: computing it again');
+          const again = (err instanceof OperationError && err.reason === 'changed') || isDeadlock(err);
+          if (!again || attempt >= CHANGED_ATTEMPTS) throw err;
+          this.deps.log.info({ teamId, date, attempt, reason: (err as Error).message }, 'the day moved on while a plan was computed: computing it again');
         }
       }
     });
