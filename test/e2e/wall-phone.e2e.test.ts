@@ -85,6 +85,26 @@ describe('the wall on a phone', () => {
     await page.close();
   });
 
+  it('leaves the map\'s zoom and compass buttons uncovered beside the card, upright and sideways', { timeout: 60_000 }, async () => {
+    for (const viewport of [{ width: 390, height: 844 }, { width: 844, height: 390 }]) {
+      const page = await browser.newPage({ viewport, hasTouch: true, isMobile: true });
+      const errors = watchErrors(page);
+      await tapAna(page);
+      // The control under each button's middle is the button itself, not the card over it.
+      const covered = await page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLElement>('.maplibregl-ctrl-zoom-in, .maplibregl-ctrl-zoom-out, .maplibregl-ctrl-compass'))
+          .filter((b) => {
+            const r = b.getBoundingClientRect();
+            return !b.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+          })
+          .map((b) => b.getAttribute('aria-label')),
+      );
+      expect(covered, `${viewport.width}×${viewport.height}`).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
   it('turned sideways, where the card covers the map\'s middle, shows the collector beside it', { timeout: 60_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 844, height: 390 }, hasTouch: true, isMobile: true });
     const errors = watchErrors(page);
