@@ -64,6 +64,8 @@ export interface StartOptions {
    * would spend ~1 s of CPU.
    */
   warmSolver?: boolean;
+  /** The plans' clock, for tests of a fixed day: "today", whose plan the phones hold, and whether a day is under way. */
+  planClock?: () => number;
 }
 
 export interface RondaServer {
@@ -84,6 +86,9 @@ export interface RondaServer {
   log: Logger;
   close(): Promise<void>;
 }
+
+/** How often each team's local day is looked at: a phone gets its new day's plan within this of midnight. */
+const DAY_ROLL_CHECK_MS = 60_000;
 
 /** Everything of SPEC §2 in one process, wired top to bottom (STYLE rule 7). */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RondaServer> {
@@ -196,6 +201,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       // A plan changed while the broker was away never reached it: once back, today's plans go again (once for all 16 sessions).
       onReconnected: () => {
         clearTimeout(republish);
+      clearInterval(dayRoll);
         republish = setTimeout(() => publishPlans(null), 2000).unref();
       },
     });
@@ -222,6 +228,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     log: plansLog,
     publishRetained,
     notify: notifyRecord,
+    now: opts.planClock,
   });
   plans.onStored((plan) => {
     live?.emitRecord('plan', plan.teamId, plan);
@@ -231,6 +238,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     void plans.publishCurrent(collectorIds).catch((err: Error) => plansLog.warn({ err: err.message }, "today's plans not published again"));
   // The embedded broker's retained plans do not outlive a restart.
   publishPlans(null);
+  // At each team's midnight its phones get the new day's plan (one made the day before waited for it).
+  const newDays = () => void plans.publishNewDays().catch((err: Error) => plansLog.warn({ err: err.message }, "a new day's plans not published"));
+  newDays();
+  const dayRoll = setInterval(newDays, DAY_ROLL_CHECK_MS).unref();
   // A visit done or cancelled: its collector's phone gets its plan again with the visit's new status.
   visitChanged = (visit) => void plans.visitChanged(visit).catch((err: Error) => plansLog.warn({ err: err.message, visitId: visit.id }, 'plan not published again after a visit changed'));
 

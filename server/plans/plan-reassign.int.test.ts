@@ -43,7 +43,8 @@ async function checkIn(stop: PlanStop, ts: string, outcome: 'paid' | 'absent'): 
 }
 
 beforeAll(async () => {
-  t = await startTestServer();
+  // DATE is "today" to the plans, at 01:00 in Mexico City before its shifts: the phones hold its plans, and the routes start at the shifts.
+  t = await startTestServer({}, undefined, { planClock: () => Date.parse(`${DATE}T07:00:00Z`) });
   team = await createTeam(t, 'Oriente');
   dispatcher = await loginAs(t, 'dispatcher', team, 'Dana Despacho');
   ana = await createCollector(t, 'Ana', team);

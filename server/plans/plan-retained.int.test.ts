@@ -8,7 +8,7 @@ import { until } from '../../test/support/until.ts';
 import type { PhonePlan, PlanOut } from '../contract/plan.ts';
 import { createCollector, createTeam } from '../operations/testing/fixtures.ts';
 import { HaversineProvider } from '../routing/matrix/index.ts';
-import { localDate } from './local-time.ts';
+import { localDate, localMidnightMs } from './local-time.ts';
 import { PlanService } from './plan.service.ts';
 import { SolverThread } from './solver-thread.ts';
 
@@ -124,6 +124,47 @@ describe("a phone's retained plan of the day", () => {
     const accountId = (await t.api('GET', '/api/accounts?search=ST-1')).body.accounts[0].id;
     const extra = (await t.api('POST', '/api/visits', { accountId, date: today, collectorId: luis })).body;
     await other.visitChanged({ ...extra, status: 'cancelled' });
+    expect(sent).toHaveLength(1);
+  });
+});
+
+describe("a plan of another day", () => {
+  it("waits for its day: tomorrow's plan leaves today's on the phone, and goes to it at the team's midnight", async () => {
+    db ??= await createTestDatabase();
+    t ??= await startTestServer({ TIME_ZONE: ZONE }, db);
+    const team = await createTeam(t, 'Norte');
+    const eva = await createCollector(t, 'Eva', team);
+    const csv = 'external_id,name,address,lat,lon,balance_due,days_past_due,team\nNT-1,Nora Tapia,Calle 3,20.6700,-103.3500,900,30,Norte\nNT-2,Noe Toral,Calle 4,20.6750,-103.3550,800,30,Norte\n';
+    await fetch(`${t.baseUrl}/api/accounts/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${t.token}` }, body: csv });
+    const [nora, noe] = (await t.api('GET', '/api/accounts?search=NT-')).body.accounts.map((a: { id: number }) => a.id);
+    const today = localDate(Date.now(), ZONE);
+    const tomorrow = localDate(localMidnightMs(today, ZONE) + 36 * 3_600_000, ZONE);
+    expect((await t.api('POST', '/api/visits', { accountId: nora, date: today })).status).toBe(201);
+    const tomorrowsVisit = (await t.api('POST', '/api/visits', { accountId: noe, date: tomorrow })).body.id;
+    const phone = await t.createDevice('eva-phone', eva);
+    for (const date of [today, tomorrow]) expect((await t.api('POST', '/api/plans/optimize', { date, teamId: team, options: { iterations: 10, seed: 1 } })).status).toBe(200);
+
+    // Planned this afternoon for tomorrow: the phone still holds today's, which Eva is working through.
+    expect((await plansReceived(t, 'eva-phone', phone.token)).map((p) => p.date)).toEqual([today]);
+
+    // At the team's midnight the new day's plan goes to its phones.
+    let now = Date.now();
+    const sent: { topic: string; plan: PhonePlan }[] = [];
+    const plans = new PlanService({
+      db: t.server.dbh.db,
+      provider: new HaversineProvider(),
+      solver: new SolverThread(),
+      log: t.server.log,
+      publishRetained: async (topic, payload) => void sent.push({ topic, plan: JSON.parse(payload) }),
+      notify: () => undefined,
+      now: () => now,
+    });
+    await plans.publishNewDays();
+    expect(sent).toEqual([]);
+    now = localMidnightMs(tomorrow, ZONE) + 60_000;
+    await plans.publishNewDays();
+    expect(sent.map((x) => [x.topic, x.plan.date, x.plan.visits.map((v) => v.visitId)])).toEqual([['ronda/eva-phone/plan', tomorrow, [tomorrowsVisit]]]);
+    await plans.publishNewDays();
     expect(sent).toHaveLength(1);
   });
 });

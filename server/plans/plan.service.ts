@@ -87,6 +87,8 @@ export class PlanService {
   private readonly held = new Map<number, { collectorId: number; status: VisitStatus }>();
   private readonly heldBy = new Map<number, number[]>();
   private readonly now: () => number;
+  /** Each team's local day when publishNewDays last looked. */
+  private readonly dayOf = new Map<number, string>();
 
   constructor(private readonly deps: PlanServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -313,7 +315,8 @@ export class PlanService {
     // Routes carried over from the last version still hold their stops' statuses of then: read with today's.
     const out = await this.publishing.run(team.id, async () => {
       const out = await this.planOut(stored, team, date, changed);
-      await this.publish(out, changed);
+      // A phone holds its collector's plan of today (SPEC §5): tomorrow's, made this afternoon, waits for its day.
+      if (date === localDate(this.now(), team.timeZone)) await this.publish(out, changed);
       return out;
     });
     for (const listener of this.listeners) listener(out);
@@ -333,6 +336,20 @@ export class PlanService {
     let q = this.deps.db.selectFrom('teams').select(['id', 'time_zone']);
     if (collectorIds) q = q.where('id', 'in', this.deps.db.selectFrom('collectors').select('team_id').where('id', 'in', collectorIds.length ? collectorIds : [-1]));
     for (const team of await q.execute()) await this.publishing.run(team.id, () => this.publishToday(team.id, team.time_zone, collectorIds));
+  }
+
+  /**
+   * Each team whose day has turned since the last call (at its local midnight) gets its new day's plan published:
+   * a plan made the day before waited for it (see the re-plan's publish). The first call only notes the days.
+   */
+  async publishNewDays(): Promise<void> {
+    const teams = await this.deps.db.selectFrom('teams').select(['id', 'time_zone']).execute();
+    for (const team of teams) {
+      const today = localDate(this.now(), team.time_zone);
+      const seen = this.dayOf.get(team.id);
+      this.dayOf.set(team.id, today);
+      if (seen !== undefined && seen !== today) await this.publishing.run(team.id, () => this.publishToday(team.id, team.time_zone, null));
+    }
   }
 
   /** Today's plan of the team to the devices of `collectorIds` (all when null); with `withVisit`, only a route holding it. */

@@ -37,12 +37,13 @@ export interface TestServer {
 }
 
 /** `city`: serve the demo city's streets (the offline map) as `npm run demo` does. */
-export async function startTestServer(extra: Record<string, string> = {}, db?: TestDatabase, opts: { city?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(extra: Record<string, string> = {}, db?: TestDatabase, opts: { city?: boolean; planClock?: () => number } = {}): Promise<TestServer> {
   const database = db ?? (await createTestDatabase());
   const city = opts.city ? demoCity() : null;
   const server = await startServer(testConfig(database, extra), {
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     city: city ? { center: city.center, streets: city.streets } : null,
+    planClock: opts.planClock,
   });
   const baseUrl = `http://127.0.0.1:${server.ports.http}`;
   const api = async (method: string, path: string, body?: unknown, token: string | null = null) => {
