@@ -33,6 +33,21 @@ async function plansReceived(server: TestServer, uniqueId: string, token: string
   return plans;
 }
 
+/** Another instance's plan service on the same database, whose retained publishes are kept in `sent`. */
+function capturingPlanService(server: TestServer, now?: () => number): { plans: PlanService; sent: { topic: string; plan: PhonePlan }[] } {
+  const sent: { topic: string; plan: PhonePlan }[] = [];
+  const plans = new PlanService({
+    db: server.server.dbh.db,
+    provider: new HaversineProvider(),
+    solver: new SolverThread(),
+    log: server.server.log,
+    publishRetained: async (topic, payload) => void sent.push({ topic, plan: JSON.parse(payload) }),
+    notify: () => undefined,
+    now,
+  });
+  return { plans, sent };
+}
+
 describe("a phone's retained plan of the day", () => {
   it('reaches a phone registered after the plan was made, and every phone after a restart', async () => {
     db = await createTestDatabase();
@@ -110,15 +125,7 @@ describe("a phone's retained plan of the day", () => {
 
     // Another instance, which published nothing itself, hears of the change too: it publishes the plan
     // that routes the visit, and nothing for a visit no plan routes.
-    const sent: { topic: string; plan: PhonePlan }[] = [];
-    const other = new PlanService({
-      db: t.server.dbh.db,
-      provider: new HaversineProvider(),
-      solver: new SolverThread(),
-      log: t.server.log,
-      publishRetained: async (topic, payload) => void sent.push({ topic, plan: JSON.parse(payload) }),
-      notify: () => undefined,
-    });
+    const { plans: other, sent } = capturingPlanService(t);
     await other.visitChanged(visit);
     expect(sent.map((x) => [x.topic, x.plan.visits.map((v) => v.status)])).toEqual([['ronda/luis-phone/plan', ['completed', 'assigned']]]);
     const accountId = (await t.api('GET', '/api/accounts?search=ST-1')).body.accounts[0].id;
@@ -149,16 +156,7 @@ describe("a plan of another day", () => {
 
     // At the team's midnight the new day's plan goes to its phones.
     let now = Date.now();
-    const sent: { topic: string; plan: PhonePlan }[] = [];
-    const plans = new PlanService({
-      db: t.server.dbh.db,
-      provider: new HaversineProvider(),
-      solver: new SolverThread(),
-      log: t.server.log,
-      publishRetained: async (topic, payload) => void sent.push({ topic, plan: JSON.parse(payload) }),
-      notify: () => undefined,
-      now: () => now,
-    });
+    const { plans, sent } = capturingPlanService(t, () => now);
     await plans.publishNewDays();
     expect(sent).toEqual([]);
     now = localMidnightMs(tomorrow, ZONE) + 60_000;
