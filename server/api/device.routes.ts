@@ -154,8 +154,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
           refusalsDoc(DEVICE_REFUSALS, ['device_not_found']),
         params: Type.Object({ uniqueId: Type.String() }),
         querystring: Type.Object({
-          from: Type.Optional(Type.String({ format: 'date-time', description: 'default: 24 hours before `to`, or before now' })),
-          to: Type.Optional(Type.String({ format: 'date-time', description: 'default: now and the day ahead' })),
+          ...SPAN,
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_POSITIONS_PER_PAGE, description: `at most ${MAX_POSITIONS_PER_PAGE}, the default` })),
           collectorId: Type.Optional(Type.Integer({ description: "only this collector's positions" })),
         }),
@@ -197,8 +196,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
           refusalsDoc(REQUEST_REFUSALS, ['collector_not_found']),
         params: Type.Object({ id: Type.Integer() }),
         querystring: Type.Object({
-          from: Type.Optional(Type.String({ format: 'date-time', description: 'default: 24 hours before `to`, or before now' })),
-          to: Type.Optional(Type.String({ format: 'date-time', description: 'default: now and the day ahead' })),
+          ...SPAN,
         }),
         response: { 200: DevicesUsed, 400: ErrorBody, 404: ErrorBody },
       },
@@ -215,6 +213,12 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, { db, a
       return { devices: await devicesOfCollector(db, id, from, to) };
     },
   );
+};
+
+/** The range of positions a read takes, read by spanOf. */
+const SPAN = {
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'default: 24 hours before `to`, or before now' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'default: now and the day ahead' })),
 };
 
 /** A range of positions as asked; unbounded, the last 24 hours and whatever a device with a clock ahead has sent since. */
