@@ -5,7 +5,7 @@ import { daytimeZone } from '../demo/demo-day.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { until } from '../../test/support/until.ts';
-import type { PhonePlan, PlanOut } from '../contract/plan.ts';
+import type { PhonePlan, PlanOut, PlanRoute } from '../contract/plan.ts';
 import { createCollector, createTeam } from '../operations/testing/fixtures.ts';
 import { HaversineProvider } from '../routing/matrix/index.ts';
 import { localDate, localMidnightMs } from './local-time.ts';
@@ -22,7 +22,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** The plans a phone receives on its plan topic within a moment of subscribing. */
+/** The plans a phone receives on its plan topic within a moment of subscribing (none when nothing is retained). */
 async function plansReceived(server: TestServer, uniqueId: string, token: string): Promise<PhonePlan[]> {
   const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.server.ports.mqtt}`, { username: uniqueId, password: token, reconnectPeriod: 0, clean: true });
   const plans: PhonePlan[] = [];
@@ -34,14 +34,14 @@ async function plansReceived(server: TestServer, uniqueId: string, token: string
 }
 
 /** Another instance's plan service on the same database, whose retained publishes are kept in `sent`. */
-function capturingPlanService(server: TestServer, now?: () => number): { plans: PlanService; sent: { topic: string; plan: PhonePlan }[] } {
-  const sent: { topic: string; plan: PhonePlan }[] = [];
+function capturingPlanService(server: TestServer, now?: () => number): { plans: PlanService; sent: { topic: string; plan: PhonePlan | null }[] } {
+  const sent: { topic: string; plan: PhonePlan | null }[] = [];
   const plans = new PlanService({
     db: server.server.dbh.db,
     provider: new HaversineProvider(),
     solver: new SolverThread(),
     log: server.server.log,
-    publishRetained: async (topic, payload) => void sent.push({ topic, plan: JSON.parse(payload) }),
+    publishRetained: async (topic, payload) => void sent.push({ topic, plan: payload ? JSON.parse(payload) : null }),
     notify: () => undefined,
     now,
   });
@@ -127,7 +127,7 @@ describe("a phone's retained plan of the day", () => {
     // that routes the visit, and nothing for a visit no plan routes.
     const { plans: other, sent } = capturingPlanService(t);
     await other.visitChanged(visit);
-    expect(sent.map((x) => [x.topic, x.plan.visits.map((v) => v.status)])).toEqual([['ronda/luis-phone/plan', ['completed', 'assigned']]]);
+    expect(sent.map((x) => [x.topic, x.plan?.visits.map((v) => v.status)])).toEqual([['ronda/luis-phone/plan', ['completed', 'assigned']]]);
     const accountId = (await t.api('GET', '/api/accounts?search=ST-1')).body.accounts[0].id;
     const extra = (await t.api('POST', '/api/visits', { accountId, date: today, collectorId: luis })).body;
     await other.visitChanged({ ...extra, status: 'cancelled' });
@@ -161,8 +161,58 @@ describe("a plan of another day", () => {
     expect(sent).toEqual([]);
     now = localMidnightMs(tomorrow, ZONE) + 60_000;
     await plans.publishNewDays();
-    expect(sent.map((x) => [x.topic, x.plan.date, x.plan.visits.map((v) => v.visitId)])).toEqual([['ronda/eva-phone/plan', tomorrow, [tomorrowsVisit]]]);
+    // (The other teams of this file, with no plan tomorrow, have their phones' plans cleared: see below.)
+    const evas = () => sent.filter((x) => x.topic === 'ronda/eva-phone/plan').map((x) => [x.plan?.date, x.plan?.visits.map((v) => v.visitId)]);
+    expect(evas()).toEqual([[tomorrow, [tomorrowsVisit]]]);
+    const published = sent.length;
     await plans.publishNewDays();
-    expect(sent).toHaveLength(1);
+    expect(sent).toHaveLength(published);
+  });
+});
+
+describe('a new day with no plan for a collector', () => {
+  it("clears the day gone's plan from the phones: no plan yet, or a plan that leaves the collector out", async () => {
+    db ??= await createTestDatabase();
+    let now = Date.now();
+    const server = await startTestServer({ TIME_ZONE: ZONE }, db, { planClock: () => now });
+    try {
+      const team = await createTeam(server, 'Poniente');
+      const [ada, beto] = [await createCollector(server, 'Ada', team), await createCollector(server, 'Beto', team)];
+      const csv = 'external_id,name,address,lat,lon,balance_due,days_past_due,team\nPT-1,Pia Tello,Calle 5,20.6700,-103.3600,900,30,Poniente\nPT-2,Pablo Toro,Calle 6,20.6800,-103.3700,800,30,Poniente\n';
+      await fetch(`${server.baseUrl}/api/accounts/import`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${server.token}` }, body: csv });
+      const [pia, pablo] = (await server.api('GET', '/api/accounts?search=PT-')).body.accounts.map((a: { id: number }) => a.id);
+      const phones = { ada: await server.createDevice('ada-phone', ada), beto: await server.createDevice('beto-phone', beto) };
+      const held = async () => ({ ada: await plansReceived(server, 'ada-phone', phones.ada.token), beto: await plansReceived(server, 'beto-phone', phones.beto.token) });
+      const dayAfter = (date: string) => localDate(localMidnightMs(date, ZONE) + 36 * 3_600_000, ZONE);
+      const day1 = localDate(now, ZONE);
+      const [day2, day3] = [dayAfter(day1), dayAfter(dayAfter(day1))];
+
+      // Day 1: each collector is sent to one debtor.
+      for (const [accountId, collectorId] of [[pia, ada], [pablo, beto]]) {
+        expect((await server.api('POST', '/api/visits', { accountId, date: day1, collectorId })).status).toBe(201);
+      }
+      const plan1 = await server.api('POST', '/api/plans/optimize', { date: day1, teamId: team, options: { iterations: 10, seed: 1 } });
+      expect(plan1.status).toBe(200);
+      const onDay1 = await held();
+      expect([...onDay1.ada, ...onDay1.beto].map((p) => [p.date, p.visits.length])).toEqual([[day1, 1], [day1, 1]]);
+
+      // Day 2 has no plan yet: at the team's midnight both phones let go of day 1's round.
+      await server.server.plans.publishNewDays();
+      now = localMidnightMs(day2, ZONE) + 60_000;
+      await server.server.plans.publishNewDays();
+      expect(await held()).toEqual({ ada: [], beto: [] });
+
+      // Day 3, planned ahead with Ada alone on duty: Beto's phone keeps no round either.
+      const visit3 = (await server.api('POST', '/api/visits', { accountId: pia, date: day3, collectorId: ada })).body.id;
+      const plan3 = await server.api('POST', '/api/plans/optimize', { date: day3, teamId: team, collectorIds: [ada], options: { iterations: 10, seed: 1 } });
+      expect(plan3.body.routes.map((r: PlanRoute) => r.collectorId)).toEqual([ada]);
+      now = localMidnightMs(day3, ZONE) + 60_000;
+      await server.server.plans.publishNewDays();
+      const onDay3 = await held();
+      expect(onDay3.ada.map((p) => [p.date, p.visits.map((v) => v.visitId)])).toEqual([[day3, [visit3]]]);
+      expect(onDay3.beto.filter((p) => p.date !== day3 || p.visits.length > 0)).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });

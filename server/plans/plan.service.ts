@@ -342,8 +342,9 @@ export class PlanService {
   }
 
   /**
-   * Each team whose day has turned since the last call (at its local midnight) gets its new day's plan published:
-   * a plan made the day before waited for it (see the re-plan's publish). The first call only notes the days.
+   * Each team whose day has turned since the last call (at its local midnight) gets its new day's plan published
+   * (a plan made the day before waited for it; see the re-plan's publish), or the day gone's cleared when it has none.
+   * The first call only notes the days.
    */
   async publishNewDays(): Promise<void> {
     const teams = await this.deps.db.selectFrom('teams').select(['id', 'time_zone']).execute();
@@ -356,17 +357,18 @@ export class PlanService {
     }
   }
 
-  /** Today's plan of the team to the devices of `collectorIds` (all when null); with `withVisit`, only a route holding it. */
+  /**
+   * Today's plan of the team to the devices of `collectorIds` (all when null); with `withVisit`, only a route holding it.
+   * A collector with no route today (no plan yet, joined since, off today) has no round today: the retained plan of a
+   * day gone must not send them on it again.
+   */
   private async publishToday(teamId: number, timeZone: string, collectorIds: number[] | null, withVisit?: number): Promise<void> {
     const date = localDate(this.now(), timeZone);
     const stored = await latestPlan(this.deps.db, teamId, date);
-    if (!stored) return;
-    const out = await this.planOut(stored, await loadTeamPlanning(this.deps.db, teamId), date, []);
-    const routed = out.routes
-      .filter((r) => !collectorIds || collectorIds.includes(r.collectorId))
-      .filter((r) => withVisit === undefined || r.stops.some((s) => s.visitId === withVisit))
-      .map((r) => r.collectorId);
-    await this.publish(out, routed);
+    const out = stored ? await this.planOut(stored, await loadTeamPlanning(this.deps.db, teamId), date, []) : null;
+    if (withVisit === undefined) return this.publish(out, await teamCollectors(this.deps.db, teamId, collectorIds));
+    const holding = out?.routes.filter((r) => (!collectorIds || collectorIds.includes(r.collectorId)) && r.stops.some((s) => s.visitId === withVisit));
+    if (holding?.length) await this.publish(out, holding.map((r) => r.collectorId));
   }
 
   /**
@@ -392,16 +394,18 @@ export class PlanService {
     });
   }
 
-  /** Each changed collector's plan to each of its devices, retained: a phone that subscribes later still gets it. */
-  private async publish(plan: PlanOut, collectorIds: number[]): Promise<void> {
+  /**
+   * Each changed collector's plan to each of its devices, retained: a phone that subscribes later still gets it.
+   * A collector with no route in it (or no plan, `null`) has its retained plan cleared, as when a device changes hands.
+   */
+  private async publish(plan: PlanOut | null, collectorIds: number[]): Promise<void> {
     const devices = await devicesOf(this.deps.db, collectorIds);
-    const byCollector = new Map(plan.routes.map((r) => [r.collectorId, r]));
+    const byCollector = new Map(plan?.routes.map((r) => [r.collectorId, r]));
     for (const collectorId of collectorIds) this.hold(collectorId, byCollector.get(collectorId));
     const sends: Promise<void>[] = [];
     for (const [collectorId, uniqueIds] of devices) {
       const route = byCollector.get(collectorId);
-      if (!route) continue;
-      const payload = JSON.stringify(phonePlan(plan, route));
+      const payload = plan && route ? JSON.stringify(phonePlan(plan, route)) : '';
       for (const uniqueId of uniqueIds) sends.push(this.deps.publishRetained(planTopic(uniqueId), payload));
     }
     const failed = (await Promise.allSettled(sends)).filter((r) => r.status === 'rejected');
@@ -416,6 +420,13 @@ export class PlanService {
     for (const s of stops) this.held.set(s.visitId, { collectorId, status: s.status });
     this.heldBy.set(collectorId, stops.map((s) => s.visitId));
   }
+}
+
+/** The team's collectors, or those of `collectorIds` that are in it. */
+async function teamCollectors(db: Kysely<Database>, teamId: number, collectorIds: number[] | null): Promise<number[]> {
+  let q = db.selectFrom('collectors').select('id').where('team_id', '=', teamId);
+  if (collectorIds) q = q.where('id', 'in', collectorIds.length ? collectorIds : [-1]);
+  return (await q.orderBy('id').execute()).map((c) => c.id);
 }
 
 /** Whether a plan put the visit on a route (visit_plan.sequence): a visit just created or generated is on none. */
