@@ -131,10 +131,10 @@ export class SimulatedPhone implements Motion {
     this.client?.end(true);
   }
 
-  /** A new retained plan replaces the old one; visits already done here stay done. */
+  /** A new retained plan replaces the old one (an empty message clears it: no round today); visits already done here stay done. */
   takePlan(payload: Buffer): void {
     try {
-      const plan = JSON.parse(payload.toString()) as { visits?: PlannedVisit[] };
+      const plan = (payload.length ? JSON.parse(payload.toString()) : {}) as { visits?: PlannedVisit[] };
       this.visits = (plan.visits ?? []).filter((v) => OPEN.has(v.status)).sort((a, b) => a.sequence - b.sequence);
       if (this.current && !this.visits.some((v) => v.visitId === this.current!.visitId)) this.current = null;
       if (!this.joined && this.visits.length > 0) this.joinDayInProgress(this.visits[0]);
