@@ -49,3 +49,16 @@ class I18n {
 }
 
 export const i18n = new I18n();
+
+/**
+ * Words put together each time they are shown, in the language of that moment. A note a page
+ * keeps on screen (a change done, a refusal, a failed load) is stored as one, not as the text
+ * it had when it was said: it then follows a language switch like the rest of the page.
+ */
+export type Wording = () => string;
+
+/** Message `key` with `vars`, worded when shown. */
+export const wording =
+  (key: MessageKey, vars?: Record<string, string | number>): Wording =>
+  () =>
+    i18n.t(key, vars);
