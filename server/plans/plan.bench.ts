@@ -34,10 +34,9 @@ try {
   const token = (await api<{ token: string }>('POST', '/api/auth/login', null, ADMIN)).body.token;
   const db = server.dbh.db;
   const team = await db.insertInto('teams').values({ name: 'Centro' }).returning('id').executeTakeFirstOrThrow();
-  const collectors = await db
+  await db
     .insertInto('collectors')
     .values(Array.from({ length: COLLECTORS }, (_, i) => ({ name: `Cobrador ${i + 1}`, team_id: team.id })))
-    .returning('id')
     .execute();
   const addresses = randomAddresses(COLLECTORS * PER_COLLECTOR, 4);
   const accounts = await db

@@ -1,11 +1,10 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import { PLAN_REFUSALS, type OptimizeRequest, type PhonePlan, type PlanOut, type PlanRoute, type ReassignRequest, type UnassignedVisit } from '../contract/plan.ts';
-import type { VisitOut, VisitStatus } from '../contract/visit.ts';
+import { PLAN_REFUSALS, type OptimizeRequest, type PlanOut, type ReassignRequest, type UnassignedVisit } from '../contract/plan.ts';
+import type { VisitOut } from '../contract/visit.ts';
 import type { Database } from '../db/database.ts';
 import { isDeadlock } from '../db/sqlstate.ts';
 import { KeyedSerial } from '../lib/keyed-serial.ts';
-import { planTopic } from '../ingest/mqtt-topics.ts';
 import { actorLabel, assertCanWrite, type Actor } from '../operations/actor.ts';
 import { OperationError, refusal } from '../operations/errors.ts';
 import type { TravelMatrixProvider } from '../routing/matrix/index.ts';
@@ -13,10 +12,9 @@ import type { SolveOptions } from '../routing/solver/index.ts';
 import type { NotifyRecord } from '../operations/live-events.ts';
 import { withFormer } from '../operations/visit.service.ts';
 import { listVisits } from '../operations/visit.repository.ts';
-import { localDate, localMidnightMs } from './local-time.ts';
+import { localMidnightMs } from './local-time.ts';
 import { computePlan, toUnassigned, type ComputedPlan } from './plan-builder.ts';
 import {
-  devicesOf,
   doneVisits,
   insertPlan,
   latestPlan,
@@ -25,13 +23,11 @@ import {
   loadOpenVisits,
   loadTeamPlanning,
   setPlacements,
-  toPlanOut,
-  visitStates,
-  type StoredPlan,
   type TeamPlanning,
 } from './plan.repository.ts';
 import type { PlanningCollector, PlanningInput, PlanningVisit } from './planning-problem.ts';
 import { applyReassign, assertChangesKept, notActiveCollector } from './reassign-changes.ts';
+import { PhonePlans, planAsServed } from './phone-plans.ts';
 import type { SolverThread } from './solver-thread.ts';
 
 export interface PlanServiceDeps {
@@ -74,26 +70,34 @@ function budget(o: { timeLimitMs?: number; seed?: number; iterations?: number } 
 
 /**
  * Day plans (issue 4): optimize a team's day, reassign with a warm re-plan of
- * the collectors it touches, store each result as a new version, push each
- * changed route to its collector's phones as a retained message, and tell
- * listeners (the live stream, the deviation engine) after commit.
+ * the collectors it touches, store each result as a new version, hand each
+ * changed route to the phones (PhonePlans), and tell listeners (the live
+ * stream, the deviation engine) after commit.
  */
 export class PlanService {
   private readonly listeners: PlanListener[] = [];
   private readonly busy = new KeyedSerial<string>();
-  /** Publishes to phones, one at a time per team, each reading the plan and statuses when its turn comes: the retained copy never goes back. */
-  private readonly publishing = new KeyedSerial<number>();
-  /** What this instance last published of each visit (collector, status), and which visits each collector's plan held. */
-  private readonly held = new Map<number, { collectorId: number; status: VisitStatus }>();
-  private readonly heldBy = new Map<number, number[]>();
   private readonly now: () => number;
-  /** Each team's local day when publishNewDays last looked. */
-  private readonly dayOf = new Map<number, string>();
-  /** Each team's time zone as last read (a change is read within a minute, by publishNewDays). */
-  private readonly zoneOf = new Map<number, string>();
+  private readonly phones: PhonePlans;
 
   constructor(private readonly deps: PlanServiceDeps) {
     this.now = deps.now ?? Date.now;
+    this.phones = new PhonePlans({ ...deps, now: this.now });
+  }
+
+  /** Today's plans again to the phones of `collectorIds` (all when null): see PhonePlans. */
+  publishCurrent(collectorIds: number[] | null): Promise<void> {
+    return this.phones.publishCurrent(collectorIds);
+  }
+
+  /** Each team whose day turned since the last call gets its new day's plan on its phones: see PhonePlans. */
+  publishNewDays(): Promise<void> {
+    return this.phones.publishNewDays();
+  }
+
+  /** A visit's new status to the phones that hold it: see PhonePlans. */
+  visitChanged(v: VisitOut): Promise<void> {
+    return this.phones.visitChanged(v);
   }
 
   /** Called with every stored plan, after commit (live `plan` event, deviation engine's setPlan). */
@@ -105,12 +109,7 @@ export class PlanService {
     const team = await loadTeamPlanning(this.deps.db, teamId);
     const plan = await latestPlan(this.deps.db, teamId, date);
     if (!plan) throw refusal(PLAN_REFUSALS, 'plan_not_found', `a plan for team ${teamId} on ${date} does not exist`, { teamId, date });
-    return this.planOut(plan, team, date, []);
-  }
-
-  /** A stored plan as served and published: each stop with its visit's current status. */
-  private async planOut(plan: StoredPlan, team: TeamPlanning, date: string, changed: readonly number[]): Promise<PlanOut> {
-    return toPlanOut(plan, team, date, changed, await visitStates(this.deps.db, team.id, date));
+    return planAsServed(this.deps.db, plan, team, date, []);
   }
 
   /** The current plan of `teamId` (of every team when null) on `date`, for each team that has one. */
@@ -315,13 +314,7 @@ export class PlanService {
 
     const changed = [...computed.routes.keys()].sort((a, b) => a - b);
     // Routes carried over from the last version still hold their stops' statuses of then: read with today's.
-    const out = await this.publishing.run(team.id, async () => {
-      const out = await this.planOut(stored, team, date, changed);
-      // A phone holds its collector's plan of today (SPEC §5): tomorrow's, made this afternoon, waits for its day.
-      this.zoneOf.set(team.id, team.timeZone);
-      if (date === localDate(this.now(), team.timeZone)) await this.publish(out, changed);
-      return out;
-    });
+    const out = await this.phones.stored(stored, team, date, changed);
     for (const listener of this.listeners) listener(out);
     if (changedVisits.size > 0) {
       const visits = await listVisits(this.deps.db, { date, teamId: team.id, limit: 5000 }, null);
@@ -329,110 +322,6 @@ export class PlanService {
     }
     return out;
   }
-
-  /**
-   * Publishes again the plan of today (in each team's zone) of `collectorIds` (every collector
-   * when null) to their devices: the embedded broker keeps retained messages in memory only,
-   * and a phone registered after its collector's plan was stored has never had it.
-   */
-  async publishCurrent(collectorIds: number[] | null): Promise<void> {
-    let q = this.deps.db.selectFrom('teams').select(['id', 'time_zone']);
-    if (collectorIds) q = q.where('id', 'in', this.deps.db.selectFrom('collectors').select('team_id').where('id', 'in', collectorIds.length ? collectorIds : [-1]));
-    for (const team of await q.execute()) await this.publishing.run(team.id, () => this.publishToday(team.id, team.time_zone, collectorIds));
-  }
-
-  /**
-   * Each team whose day has turned since the last call (at its local midnight) gets its new day's plan published
-   * (a plan made the day before waited for it; see the re-plan's publish), or the day gone's cleared when it has none.
-   * The first call only notes the days.
-   */
-  async publishNewDays(): Promise<void> {
-    const teams = await this.deps.db.selectFrom('teams').select(['id', 'time_zone']).execute();
-    for (const team of teams) {
-      this.zoneOf.set(team.id, team.time_zone);
-      const today = localDate(this.now(), team.time_zone);
-      const seen = this.dayOf.get(team.id);
-      this.dayOf.set(team.id, today);
-      if (seen !== undefined && seen !== today) await this.publishing.run(team.id, () => this.publishToday(team.id, team.time_zone, null));
-    }
-  }
-
-  /**
-   * Today's plan of the team to the devices of `collectorIds` (all when null); with `withVisit`, only a route holding it.
-   * A collector with no route today (no plan yet, joined since, off today) has no round today: the retained plan of a
-   * day gone must not send them on it again.
-   */
-  private async publishToday(teamId: number, timeZone: string, collectorIds: number[] | null, withVisit?: number): Promise<void> {
-    const date = localDate(this.now(), timeZone);
-    const stored = await latestPlan(this.deps.db, teamId, date);
-    const out = stored ? await this.planOut(stored, await loadTeamPlanning(this.deps.db, teamId), date, []) : null;
-    if (withVisit === undefined) return this.publish(out, await teamCollectors(this.deps.db, teamId, collectorIds));
-    const holding = out?.routes.filter((r) => (!collectorIds || collectorIds.includes(r.collectorId)) && r.stops.some((s) => s.visitId === withVisit));
-    if (holding?.length) await this.publish(out, holding.map((r) => r.collectorId));
-  }
-
-  /**
-   * A visit changed (a check-in, a cancellation…): if its status is not what its collector's phone
-   * was last sent, that collector's plan of today goes again, retained. A phone that restarts reads
-   * the retained copy, which must not send the collector back to a debtor who already paid. One
-   * publish per status change; none when the phone already shows it (a re-plan just published it).
-   */
-  visitChanged(v: VisitOut): Promise<void> {
-    // Phones hold today's plan only. A plan made ahead changes hundreds of visits at once: each looked up
-    // here queued the next re-plan's answer behind ~1,000 queries (2.4 s on the embedded database).
-    const zone = this.zoneOf.get(v.teamId);
-    if (!this.held.has(v.id) && zone !== undefined && v.date !== localDate(this.now(), zone)) return Promise.resolve();
-    return this.publishing.run(v.teamId, async () => {
-      const held = this.held.get(v.id);
-      if (held ? held.status === v.status : v.collectorId === null) return;
-      // Not in a plan this instance published (another instance did, or none): only a visit some plan routes is looked up.
-      if (!held && !(await placed(this.deps.db, v.id))) return;
-      const team = await this.deps.db.selectFrom('teams').select('time_zone').where('id', '=', v.teamId).executeTakeFirst();
-      if (!team) return;
-      this.zoneOf.set(v.teamId, team.time_zone);
-      await this.publishToday(v.teamId, team.time_zone, [held?.collectorId ?? v.collectorId!], v.id);
-    });
-  }
-
-  /**
-   * Each changed collector's plan to each of its devices, retained: a phone that subscribes later still gets it.
-   * A collector with no route in it (or no plan, `null`) has its retained plan cleared, as when a device changes hands.
-   */
-  private async publish(plan: PlanOut | null, collectorIds: number[]): Promise<void> {
-    const devices = await devicesOf(this.deps.db, collectorIds);
-    const byCollector = new Map(plan?.routes.map((r) => [r.collectorId, r]));
-    for (const collectorId of collectorIds) this.hold(collectorId, byCollector.get(collectorId));
-    const sends: Promise<void>[] = [];
-    for (const [collectorId, uniqueIds] of devices) {
-      const route = byCollector.get(collectorId);
-      const payload = plan && route ? JSON.stringify(phonePlan(plan, route)) : '';
-      for (const uniqueId of uniqueIds) sends.push(this.deps.publishRetained(planTopic(uniqueId), payload));
-    }
-    const failed = (await Promise.allSettled(sends)).filter((r) => r.status === 'rejected');
-    // The plan is stored either way; a phone that missed it gets the next one, and GET /api/plans serves it.
-    if (failed.length) this.deps.log.warn({ failed: failed.length, err: String((failed[0] as PromiseRejectedResult).reason) }, 'plan not published to every device');
-  }
-
-  /** Notes what the collector's phones now hold (visitChanged compares with it). */
-  private hold(collectorId: number, route: PlanRoute | undefined): void {
-    for (const id of this.heldBy.get(collectorId) ?? []) if (this.held.get(id)?.collectorId === collectorId) this.held.delete(id);
-    const stops = route?.stops ?? [];
-    for (const s of stops) this.held.set(s.visitId, { collectorId, status: s.status });
-    this.heldBy.set(collectorId, stops.map((s) => s.visitId));
-  }
-}
-
-/** The team's collectors, or those of `collectorIds` that are in it. */
-async function teamCollectors(db: Kysely<Database>, teamId: number, collectorIds: number[] | null): Promise<number[]> {
-  let q = db.selectFrom('collectors').select('id').where('team_id', '=', teamId);
-  if (collectorIds) q = q.where('id', 'in', collectorIds.length ? collectorIds : [-1]);
-  return (await q.orderBy('id').execute()).map((c) => c.id);
-}
-
-/** Whether a plan put the visit on a route (visit_plan.sequence): a visit just created or generated is on none. */
-async function placed(db: Kysely<Database>, visitId: number): Promise<boolean> {
-  const row = await db.selectFrom('visit_plan').select('sequence').where('visit_id', '=', visitId).executeTakeFirst();
-  return row?.sequence != null;
 }
 
 const ROLLBACK = Symbol('rollback');
@@ -449,26 +338,4 @@ async function rolledBack<T>(db: Kysely<Database>, work: (tx: Transaction<Databa
     if (err !== ROLLBACK) throw err;
   }
   return out!.value;
-}
-
-export function phonePlan(plan: PlanOut, route: PlanRoute): PhonePlan {
-  return {
-    date: plan.date,
-    version: plan.version,
-    collectorId: route.collectorId,
-    timeZone: plan.timeZone,
-    visits: route.stops.map((s) => ({
-      visitId: s.visitId,
-      sequence: s.sequence,
-      accountName: s.accountName,
-      address: s.address,
-      lat: s.lat,
-      lon: s.lon,
-      eta: s.eta,
-      window: s.window,
-      serviceMinutes: s.serviceMinutes,
-      status: s.status,
-    })),
-    breaks: route.breaks ?? [],
-  };
 }
