@@ -356,6 +356,30 @@ describe('the dispatcher board in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('keeps the buttons to the columns out of view off the cards, at 1366×768 and 1920×1080', { timeout: 60_000 }, async () => {
+    const { page, errors } = await openBoard('despacho@ronda.local', DEMO_PASSWORD);
+    const columns = page.locator('.columns');
+    const arrows = page.getByRole('button', { name: /columnas más a la (derecha|izquierda)/ });
+    for (const [width, height] of [[1366, 768], [1920, 1080]] as const) {
+      await page.setViewportSize({ width, height });
+      // This team's columns fit 1920 px: the first made wide, there are columns out of view on both sides once scrolled half way.
+      await page.locator('.columns > section').first().evaluate((el) => void ((el as HTMLElement).style.width = '1400px'));
+      await columns.evaluate((el) => void (el.scrollLeft = (el.scrollWidth - el.clientWidth) / 2));
+      await expect.poll(() => arrows.count()).toBe(2);
+      const row = (await columns.boundingBox())!;
+      for (const arrow of await arrows.all()) {
+        const b = (await arrow.boundingBox())!;
+        const overlaps = b.x < row.x + row.width && b.x + b.width > row.x && b.y < row.y + row.height && b.y + b.height > row.y;
+        expect(overlaps, `${await arrow.getAttribute('aria-label')} at ${width}×${height}: ${JSON.stringify(b)} over the columns ${JSON.stringify(row)}`).toBe(false);
+        // Still on screen, beside the row it scrolls.
+        expect(b.x + b.width).toBeLessThanOrEqual(row.x + row.width + 1);
+        expect(b.y + b.height).toBeLessThanOrEqual(height);
+      }
+      await page.locator('.columns > section').first().evaluate((el) => void ((el as HTMLElement).style.width = ''));
+    }
+    expect(errors).toEqual([]);
+  });
+
   it('marks a visit the collector has not reached ten minutes after its ETA as late', { timeout: 60_000 }, async () => {
     const route = (await planNow()).routes.find((r) => r.stops.length > 0)!;
     const first = route.stops[0];
