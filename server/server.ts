@@ -25,6 +25,7 @@ import { UserService } from './auth/user.service.ts';
 import type { Config } from './config.ts';
 import type { CheckinOut } from './contract/checkin.ts';
 import type { EventOut } from './contract/event.ts';
+import type { PlanOut } from './contract/plan.ts';
 import type { VisitOut } from './contract/visit.ts';
 import { openDatabase, type DbHandle } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -47,6 +48,7 @@ import { listenTcp } from './lib/listen.ts';
 import { LiveHub } from './live/live-hub.ts';
 import { redisLiveAdapter } from './live/live-redis-adapter.ts';
 import { DEFAULT_CHECKIN_OPTIONS } from './operations/checkin.service.ts';
+import type { VisitsMoved } from './operations/account-move.ts';
 import type { NotifyRecord } from './operations/live-events.ts';
 import { startPromiseSettler } from './operations/promise.service.ts';
 import { createRecordHandlers } from './operations/record-handlers.ts';
@@ -230,10 +232,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     notify: notifyRecord,
     now: opts.planClock,
   });
-  plans.onStored((plan) => {
+  const planStored = (plan: PlanOut) => {
     live?.emitRecord('plan', plan.teamId, plan);
     deviations.onPlanStored(plan);
-  });
+  };
+  plans.onStored(planStored);
   publishPlans = (collectorIds: number[] | null) =>
     void plans.publishCurrent(collectorIds).catch((err: Error) => plansLog.warn({ err: err.message }, "today's plans not published again"));
   // The embedded broker's retained plans do not outlive a restart.
@@ -244,6 +247,22 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const dayRoll = setInterval(newDays, DAY_ROLL_CHECK_MS).unref();
   // A visit done or cancelled: its collector's phone gets its plan again with the visit's new status.
   visitChanged = (visit) => void plans.visitChanged(visit).catch((err: Error) => plansLog.warn({ err: err.message, visitId: visit.id }, 'plan not published again after a visit changed'));
+  /**
+   * Accounts moved to another team took their visits not started with them: each team hears of each visit (the one left
+   * naming the collector it was taken from, whose own stream drops it), the days left get their new plan as any stored
+   * plan does, and those collectors' phones their plan without it. visitChanged cannot do the last: it looks for the
+   * collector's route in the visit's new team's plan.
+   */
+  const visitsMoved = (m: VisitsMoved) => {
+    for (const plan of m.plans) planStored(plan);
+    for (const { visit, fromTeamId } of m.visits) {
+      notifyRecord('visit', fromTeamId, visit);
+      const { formerCollectorId: _, ...now } = visit;
+      notifyRecord('visit', visit.teamId, now);
+    }
+    const takenFrom = [...new Set(m.visits.flatMap(({ visit }) => visit.formerCollectorId ?? []))];
+    if (takenFrom.length > 0) publishPlans(takenFrom);
+  };
 
   const listeners: ListenerStatus[] = [];
   // The thread that serves devices must never stall (issue 2): its delay is reported in /api/health.
@@ -297,7 +316,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
     onTeamChanged: (team) => live?.emitTeamChanged(team),
   });
-  await app.register(accountRoutes, { db: dbh.db, auth });
+  await app.register(accountRoutes, { db: dbh.db, auth, visitsMoved });
   await app.register(visitRoutes, { db: dbh.db, auth, notify: notifyRecord });
   await app.register(checkinRoutes, { db: dbh.db, auth, notify: notifyRecord, checkin: DEFAULT_CHECKIN_OPTIONS });
   await app.register(paymentRoutes, { db: dbh.db, auth, notify: notifyRecord });

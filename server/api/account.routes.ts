@@ -8,6 +8,7 @@ import { REQUEST_REFUSALS } from '../contract/refusal.ts';
 import type { Database } from '../db/database.ts';
 import { getAccount, listAccounts, patchAccount } from '../operations/account.repository.ts';
 import { importAccounts } from '../operations/account-import.ts';
+import type { VisitsMoved } from '../operations/account-move.ts';
 import { csvText } from '../operations/csv-text.ts';
 import { readScope } from '../operations/actor.ts';
 import { requireUser } from './auth-hook.ts';
@@ -26,7 +27,11 @@ export const DAY_READERS = [...READERS, 'collector'] as const;
 const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const IMPORT_LIMIT = 50 * 1024 * 1024;
 
-export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService }> = async (app, { db, auth }) => {
+/** `visitsMoved`: after an account moved to another team took visits with it (committed), for the live stream and the phones. */
+export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; auth: AuthService; visitsMoved: (m: VisitsMoved) => void }> = async (
+  app,
+  { db, auth, visitsMoved },
+) => {
   const readers = requireUser(auth, READERS);
   const writers = requireUser(auth, WRITERS);
   // The import takes the file itself as the body (issue 5), not JSON.
@@ -62,7 +67,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
         response: { 200: AccountOut, ...Errors },
       },
     },
-    async (req) => patchAccount(db, req.params.id, req.body, { kind: 'user', user: req.user }),
+    async (req) => patchAccount(db, req.params.id, req.body, { kind: 'user', user: req.user }, visitsMoved),
   );
 
   app.post(
@@ -85,7 +90,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ db: Kysely<Database>; au
     async (req) => {
       // A dispatcher's file lands in their own team unless its rows say otherwise.
       const defaultTeamId = req.query.teamId ?? (req.user.role === 'admin' ? null : req.user.teamId);
-      return importAccounts(db, req.body, { defaultTeamId, actor: { kind: 'user', user: req.user } });
+      return importAccounts(db, req.body, { defaultTeamId, actor: { kind: 'user', user: req.user }, moved: visitsMoved });
     },
   );
 };

@@ -1,7 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ImportReport } from '../contract/account.ts';
 import type { Database } from '../db/database.ts';
+import { transactionRetryingDeadlock } from '../db/retry-deadlock.ts';
 import type { Account, AccountTable } from '../db/tables/account.table.ts';
+import { lockMovableVisits, moveOpenVisits, type VisitsMoved } from './account-move.ts';
 import { invalidRow, parseAccountsCsv, type AccountCsvRow, type Field, type InvalidCsvRow } from './account-csv.ts';
 import { assertCanWrite, type Actor } from './actor.ts';
 import { OperationError } from './errors.ts';
@@ -25,9 +27,15 @@ type Writable = AccountCsvRow & { teamId: number; currency: string; mayMove: boo
 /**
  * Imports an accounts file (issue 5). Valid rows are upserted by external id
  * in one transaction — a server error imports nothing — and every invalid
- * row is reported with its line number and reason.
+ * row is reported with its line number and reason. An account moved to another
+ * team takes its visits not started of today and later with it (account-move.ts),
+ * in the same transaction; `moved` hears of them once it has committed.
  */
-export async function importAccounts(db: Kysely<Database>, csv: string, opts: { defaultTeamId: number | null; actor: Actor }): Promise<ImportReport> {
+export async function importAccounts(
+  db: Kysely<Database>,
+  csv: string,
+  opts: { defaultTeamId: number | null; actor: Actor; moved?: (m: VisitsMoved) => void },
+): Promise<ImportReport> {
   const parsed = parseAccountsCsv(csv);
   const bad: InvalidCsvRow[] = [...parsed.invalid];
   const teams = await db.selectFrom('teams').select(['id', 'name', 'currency']).execute();
@@ -53,7 +61,9 @@ export async function importAccounts(db: Kysely<Database>, csv: string, opts: { 
   }
 
   const isAdmin = opts.actor.kind === 'system' || (opts.actor.kind === 'user' && opts.actor.user.role === 'admin');
-  const { created, updated } = await db.transaction().execute(async (tx) => {
+  // Run again when a deadlock's victim (a check-in locks its visit, then its account; a move, the other way round): only `refused` is kept from the run that commits.
+  const { counts, refused, moved } = await transactionRetryingDeadlock(db, async (tx) => {
+    const refused: InvalidCsvRow[] = [];
     const stored = await storedAccounts(tx, resolved.map((r) => r.externalId));
     const compared = updatedColumns(parsed.columns);
     let unchanged = 0;
@@ -66,14 +76,14 @@ export async function importAccounts(db: Kysely<Database>, csv: string, opts: { 
         // `?teamId=` is the team of new accounts: an existing one moves only when its row names a team (and an admin imports).
         if (r.team === null && isAdmin) teamId = s.team_id;
         else if (!isAdmin) {
-          bad.push(invalidRow(r.line, r.externalId, 'otherTeam', { externalId: r.externalId, team: s.team_id }));
+          refused.push(invalidRow(r.line, r.externalId, 'otherTeam', { externalId: r.externalId, team: s.team_id }));
           return [];
         }
       }
       // The currency is the debt's, not the team's: it changes only when the row says so, and then the installment must be restated too.
       const currency = r.currency ?? s.currency;
       if (currency !== s.currency && r.installmentAmount === undefined && s.installment_amount !== 0) {
-        bad.push(invalidRow(r.line, r.externalId, 'currencyChange', { from: s.currency, to: currency, installment: s.installment_amount }));
+        refused.push(invalidRow(r.line, r.externalId, 'currencyChange', { from: s.currency, to: currency, installment: s.installment_amount }));
         return [];
       }
       const row = { ...r, teamId, currency, mayMove: isAdmin && r.team !== null };
@@ -86,30 +96,44 @@ export async function importAccounts(db: Kysely<Database>, csv: string, opts: { 
       }
       return [row];
     });
+    // Before the accounts are written, as a check-in takes them: its visit, then its account.
+    const moving = writable.flatMap((r) => {
+      const s = stored.get(r.externalId);
+      return s && s.team_id !== r.teamId ? [s.id] : [];
+    });
+    await lockMovableVisits(tx, moving);
     const counts = { created: 0, updated: unchanged };
     const written = new Set<string>();
+    const movedIds: number[] = [];
     for (let i = 0; i < writable.length; i += CHUNK) {
-      for (const row of await upsert(tx, writable.slice(i, i + CHUNK), parsed.columns)) {
+      const chunk = writable.slice(i, i + CHUNK);
+      const teamOf = new Map(chunk.map((r) => [r.externalId, r.teamId]));
+      for (const row of await upsert(tx, chunk, parsed.columns)) {
         written.add(row.external_id);
         row.inserted ? counts.created++ : counts.updated++;
+        if (!row.inserted && stored.get(row.external_id)?.team_id !== teamOf.get(row.external_id)) movedIds.push(row.id);
       }
     }
+    const moved = await moveOpenVisits(tx, movedIds, opts.actor);
     // Not written: another import created or moved the account into another team after we read it (two teams importing the same new ids at once).
     const lost = writable.filter((r) => !written.has(r.externalId));
     const owners = await storedAccounts(tx, lost.map((r) => r.externalId));
     for (const r of lost) {
       const owner = owners.get(r.externalId);
-      bad.push(
+      refused.push(
         owner
           ? invalidRow(r.line, r.externalId, 'otherTeam', { externalId: r.externalId, team: owner.team_id })
           : invalidRow(r.line, r.externalId, 'changedDuringImport', { externalId: r.externalId }),
       );
     }
-    return counts;
+    return { counts, refused, moved };
   }).catch((e: unknown) => {
     // The teams were read before the transaction; one of them may have been deleted since. Its rows say which.
     throw teamDeletedMeanwhile(e, 'accounts') ?? e;
   });
+  bad.push(...refused);
+  if (moved.visits.length > 0) opts.moved?.(moved);
+  const { created, updated } = counts;
 
   bad.sort((a, b) => a.line - b.line);
   return { rows: parsed.total, imported: created + updated, created, updated, invalid: bad };
@@ -143,11 +167,11 @@ function storedValues(r: Writable) {
 }
 
 async function storedAccounts(tx: Transaction<Database>, externalIds: string[]) {
-  const out = new Map<string, Pick<Account, UpdatedColumn>>();
+  const out = new Map<string, Pick<Account, 'id' | UpdatedColumn>>();
   for (let i = 0; i < externalIds.length; i += CHUNK) {
     const rows = await tx
       .selectFrom('accounts')
-      .select(['external_id', ...UPDATED_COLUMNS])
+      .select(['id', 'external_id', ...UPDATED_COLUMNS])
       .where('external_id', 'in', externalIds.slice(i, i + CHUNK))
       .execute();
     for (const { external_id, ...row } of rows) out.set(external_id, row);
@@ -176,6 +200,6 @@ async function upsert(tx: Transaction<Database>, rows: Writable[], columns: Read
         .where((eb) => eb.or([eb('accounts.team_id', '=', eb.ref('excluded.team_id')), ...(moving.length > 0 ? [eb('accounts.external_id', 'in', moving)] : [])])),
     )
     // xmax = 0 only for a freshly inserted row version: tells created from updated.
-    .returning(['external_id', sql<boolean>`(xmax = 0)`.as('inserted')])
+    .returning(['id', 'external_id', sql<boolean>`(xmax = 0)`.as('inserted')])
     .execute();
 }

@@ -2,7 +2,9 @@ import { sql, type Kysely } from 'kysely';
 import { foldAccents } from '../lib/fold-accents.ts';
 import { ACCOUNT_REFUSALS, BUCKET_RANGES, dpdBucket, type AccountListQuery, type AccountOut, type AccountPatch } from '../contract/account.ts';
 import type { Database } from '../db/database.ts';
+import { transactionRetryingDeadlock } from '../db/retry-deadlock.ts';
 import type { Account } from '../db/tables/account.table.ts';
+import { lockMovableVisits, moveOpenVisits, nothingMoved, type VisitsMoved } from './account-move.ts';
 import { assertCanWriteRecord, type Actor } from './actor.ts';
 import { notFound, refusal } from './errors.ts';
 import { assertTeamExists, teamDeletedMeanwhile } from './missing-team.ts';
@@ -75,8 +77,19 @@ export async function getAccount(db: Kysely<Database>, id: number, scope: number
   return toAccountOut(row);
 }
 
-export async function patchAccount(db: Kysely<Database>, id: number, patch: AccountPatch, actor: Actor): Promise<AccountOut> {
-  return db.transaction().execute(async (tx) => {
+/**
+ * Changes an account; moved to another team, its visits not started of today and later go with it
+ * (account-move.ts) in the same transaction, and `moved` hears of them once it has committed.
+ */
+export async function patchAccount(
+  db: Kysely<Database>,
+  id: number,
+  patch: AccountPatch,
+  actor: Actor,
+  moved: (m: VisitsMoved) => void = () => undefined,
+): Promise<AccountOut> {
+  const done = await transactionRetryingDeadlock(db, async (tx) => {
+    if (patch.teamId !== undefined) await lockMovableVisits(tx, [id]);
     const row = await tx.selectFrom('accounts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!row) throw notFound('account', id);
     assertCanWriteRecord(actor, row.team_id, 'account', id);
@@ -105,8 +118,11 @@ export async function patchAccount(db: Kysely<Database>, id: number, patch: Acco
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    return toAccountOut(updated);
+    const visits = updated.team_id !== row.team_id ? await moveOpenVisits(tx, [id], actor) : nothingMoved();
+    return { account: toAccountOut(updated), visits };
   }).catch((e: unknown) => {
     throw teamDeletedMeanwhile(e, 'accounts', patch.teamId) ?? e;
   });
+  if (done.visits.visits.length > 0) moved(done.visits);
+  return done.account;
 }

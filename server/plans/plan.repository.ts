@@ -320,6 +320,58 @@ export async function setPlacements(tx: Transaction<Database>, planId: number, r
     .execute();
 }
 
+/**
+ * The team's day as a new version without `visitIds` (on its routes or among its unassigned): visits
+ * that left the team with their account, which its board and its collectors' phones must no longer
+ * show. The routes that held none are carried over as stored; a route that held one keeps its other
+ * stops, numbered again, with its distances, times and path as planned until the next re-plan (as
+ * when a visit on it is cancelled). Null when the day's latest version holds none of them.
+ * The version lock is taken before the latest version is read, so a plan stored meanwhile is built on.
+ */
+export async function storePlanWithout(
+  tx: Transaction<Database>,
+  teamId: number,
+  date: string,
+  visitIds: ReadonlySet<number>,
+  createdBy: string,
+): Promise<{ plan: StoredPlan; changed: number[] } | null> {
+  await sql`select pg_advisory_xact_lock(${PLAN_VERSION_LOCK}, ${teamId})`.execute(tx);
+  const prev = await latestPlan(tx, teamId, date);
+  if (!prev) return null;
+  const routes = new Map<number, string>();
+  const changed: number[] = [];
+  for (const [collectorId, text] of prev.routes) {
+    const route = JSON.parse(text) as PlanRoute;
+    if (!route.stops.some((s) => visitIds.has(s.visitId))) {
+      routes.set(collectorId, text);
+      continue;
+    }
+    changed.push(collectorId);
+    routes.set(collectorId, JSON.stringify(withoutStops(route, visitIds)));
+  }
+  const unassigned = prev.unassigned.filter((u) => !visitIds.has(u.visitId));
+  if (changed.length === 0 && unassigned.length === prev.unassigned.length) return null;
+  const plan = await insertPlan(tx, { teamId, date, kind: 'reassign', provider: prev.provider, createdBy, unassigned, routes });
+  return { plan, changed };
+}
+
+/** The route without those stops, the others numbered 1… again and each break still after the stop it followed. */
+function withoutStops(route: PlanRoute, visitIds: ReadonlySet<number>): PlanRoute {
+  const kept = route.stops.filter((s) => !visitIds.has(s.visitId));
+  const renumbered = (sequence: number) => kept.filter((s) => s.sequence <= sequence).length;
+  return {
+    ...route,
+    stops: kept.map((s, i) => ({ ...s, sequence: i + 1 })),
+    ...(route.breaks ? { breaks: route.breaks.map((b) => ({ ...b, afterSequence: renumbered(b.afterSequence) })) } : {}),
+  };
+}
+
+/** Visits off every plan: no place on a route, and no dispatcher's pin or lock to one (their skills stay theirs). */
+export async function clearPlacements(tx: Transaction<Database>, visitIds: readonly number[]): Promise<void> {
+  if (visitIds.length === 0) return;
+  await tx.updateTable('visit_plan').set({ plan_id: null, sequence: null, eta: null, pinned: false, locked: false }).where('visit_id', 'in', [...visitIds]).execute();
+}
+
 export async function setVisitFlags(db: Db, visitId: number, flags: { pinned?: boolean; locked?: boolean; skills?: string[] }): Promise<void> {
   const set = {
     ...(flags.pinned !== undefined ? { pinned: flags.pinned } : {}),
