@@ -11,14 +11,25 @@ const ROLLUP_LOCK = 60_606;
  * zone (0009), so `collector_day_ops` is exact for the range; planned km from
  * every plan version of the day (`plannedDays`). A pair marked again while
  * this runs stays marked for the next read.
+ *
+ * Every pair with a committed mark is recomputed, but only the marks no writer
+ * holds are deleted (SKIP LOCKED): a writer that found its pair already marked
+ * holds that mark until it commits instead of adding one (migration 0020), and
+ * its change is not in what this read sees, so the mark stays for the next read.
+ * Marks have no key since 0020 (a pair may have several): rows go by ctid.
  * Returns how many pairs were recomputed.
  */
 export async function refreshCollectorDays(db: Kysely<Database>, from: string, to: string): Promise<number> {
   return db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(${ROLLUP_LOCK})`.execute(tx);
+    // One statement, one snapshot: the pairs read are those of the marks deleted and of the held ones.
     const dirty = await sql<{ collector_id: number; day: string }>`
-      delete from collector_day_dirty where day between ${from}::date and ${to}::date
-      returning collector_id, to_char(day, 'YYYY-MM-DD') as day`.execute(tx);
+      with taken as (
+        delete from collector_day_dirty where ctid = any(array(
+          select ctid from collector_day_dirty where day between ${from}::date and ${to}::date for update skip locked))
+      )
+      select distinct collector_id, to_char(day, 'YYYY-MM-DD') as day from collector_day_dirty
+      where day between ${from}::date and ${to}::date`.execute(tx);
     if (dirty.rows.length === 0) return 0;
     const keys = JSON.stringify(dirty.rows);
     const plannedJson = JSON.stringify(await plannedDays(tx, keys));
