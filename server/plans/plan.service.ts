@@ -162,9 +162,9 @@ export class PlanService {
   /**
    * One plan change at a time per team and day in this process; across processes the row locks and version checks decide.
    * A run that met a day moved on (a visit or collector it read changed before it stored) runs again, up to CHANGED_ATTEMPTS;
-   * so does one PostgreSQL rolled back as a deadlock's victim: a re-plan marks the metrics' collector-days of both routes
-   * (migration 0007) while phones' check-ins at those routes' visits mark the same ones in another order, and the dispatcher's
-   * move must not fail with a 500 for a rollback that stored nothing.
+   * so does one PostgreSQL rolled back as a deadlock's victim (before migration 0020, a re-plan and phones' check-ins marked
+   * the metrics' collector-days in opposite orders; a re-plan still locks many visits at once): the dispatcher's move must
+   * not fail with a 500 for a rollback that stored nothing.
    */
   private exclusive<T>(teamId: number, date: string, work: () => Promise<T>): Promise<T> {
     return this.busy.run(`${teamId}:${date}`, async () => {
