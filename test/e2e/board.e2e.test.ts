@@ -683,14 +683,32 @@ describe('the dispatcher board in Chromium', () => {
       const first = await planOf();
       expect((await t.api('PUT', settingsUrl, { maxVisitsPerCollector: 3, evenShare: false }, dispatcher)).status).toBe(204);
       const replan = page.getByRole('button', { name: 'Replanificar el día' });
-      const warnings: string[] = [];
-      page.once('dialog', (d) => void (warnings.push(d.message()), d.dismiss()));
+      // The app's own dialog, never the browser's confirm() box (in the browser's language, unlike the page).
+      const native: string[] = [];
+      page.on('dialog', (d) => void (native.push(d.message()), d.dismiss()));
+      const ask = page.getByRole('dialog', { name: /las rutas de cada cobrador pueden cambiar/ });
       await replan.click();
-      expect(warnings).toEqual([expect.stringContaining('las rutas de cada cobrador pueden cambiar')]);
+      await ask.waitFor();
+      // Focus moves into it, and Escape cancels: nothing is planned.
+      expect(await ask.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+      await page.keyboard.press('Escape');
+      await ask.waitFor({ state: 'hidden' });
       expect((await planOf()).version).toBe(first.version);
-      page.once('dialog', (d) => void d.accept());
+      // "Cancelar" cancels too; the buttons speak the page's language, and follow it.
       await replan.click();
+      await ask.getByRole('button', { name: 'Cancelar' }).click();
+      await ask.waitFor({ state: 'hidden' });
+      expect((await planOf()).version).toBe(first.version);
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('button', { name: 'Re-plan the day' }).click();
+      const askEn = page.getByRole('dialog', { name: /any collector's route may change/ });
+      expect(await askEn.getByRole('button').allTextContents()).toEqual(['Cancel', 'Re-plan the day']);
+      await askEn.getByRole('button', { name: 'Cancel' }).click();
+      await page.getByRole('button', { name: 'Español' }).click();
+      await replan.click();
+      await ask.getByRole('button', { name: 'Replanificar el día' }).click();
       await page.getByText(`Plan v${first.version + 1}`).waitFor({ timeout: 30_000 });
+      expect(native).toEqual([]);
       const again = await planOf();
       expect(Math.max(...again.routes.map((r) => r.stops.length))).toBeLessThanOrEqual(3);
       expect(errors).toEqual([]);

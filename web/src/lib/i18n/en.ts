@@ -48,6 +48,8 @@ export const en: Record<MessageKey, string> = {
   'password.save': 'Change password',
   'password.saving': 'Changing…',
   'password.cancel': 'Cancel',
+  'confirm.cancel': 'Cancel',
+  'confirm.yes': 'Confirm',
   'password.close': 'Close',
   'status.connecting': 'Connecting…',
   'status.connected': 'Live',

@@ -47,6 +47,8 @@ export const es = {
   'password.save': 'Cambiar contraseña',
   'password.saving': 'Cambiando…',
   'password.cancel': 'Cancelar',
+  'confirm.cancel': 'Cancelar',
+  'confirm.yes': 'Confirmar',
   'password.close': 'Cerrar',
   'status.connecting': 'Conectando…',
   'status.connected': 'En vivo',

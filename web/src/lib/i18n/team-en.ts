@@ -27,7 +27,6 @@ export const teamEn: Record<keyof typeof teamEs, string> = {
   'team.edit': 'Edit',
   'team.deactivate': 'Deactivate',
   'team.reactivate': 'Reactivate',
-  'team.confirm': 'Confirm',
   'team.cancel': 'Cancel',
   'team.save': 'Save',
   'team.saving': 'Saving…',

@@ -25,7 +25,6 @@ export const teamEs = {
   'team.edit': 'Editar',
   'team.deactivate': 'Dar de baja',
   'team.reactivate': 'Reactivar',
-  'team.confirm': 'Confirmar',
   'team.cancel': 'Cancelar',
   'team.save': 'Guardar',
   'team.saving': 'Guardando…',
