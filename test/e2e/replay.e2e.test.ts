@@ -109,7 +109,7 @@ describe('track replay', () => {
     await logIn(page, t.baseUrl, ADMIN.email, ADMIN.password);
     await showAnasDay(page);
     const address = new URL(page.url());
-    expect(Object.fromEntries(address.searchParams)).toEqual({ collector: String(ana), date: day });
+    expect(Object.fromEntries(address.searchParams)).toEqual({ collector: String(ana), date: day, device: 'ana-phone' });
 
     // Shared or reloaded: no form to fill, the same track and marks.
     const other = await browser.newPage({ viewport: { width: 1600, height: 900 } });
@@ -255,6 +255,19 @@ describe('track replay', () => {
     expect((await page.locator('.stats').innerText()).replace(/\s+/g, ' ')).toContain('Puntos 13');
     await slider.fill('12');
     expect(await page.locator('dl.here').innerText()).toMatch(/\b11:12:00\b/);
+
+    // The address names the device picked: shared, it opens on the tracker's trail, not on the default phone's.
+    const address = new URL(page.url());
+    expect(Object.fromEntries(address.searchParams)).toEqual({ collector: String(ana), date: before, device: 'ana-tracker' });
+    const shared = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await logIn(shared, t.baseUrl, 'sup.centro@test.local', 'pw-123456');
+    await shared.goto(address.href);
+    await expect.poll(() => shared.locator('input[type=range]').getAttribute('max'), { timeout: 20_000 }).toBe('12');
+    expect(await shared.getByLabel('Dispositivo').inputValue()).toBe('ana-tracker');
+    // Another day of hers: the link's device no longer holds, her default does.
+    await shared.locator('input[type=date]').fill(day);
+    await expect.poll(() => shared.getByLabel('Dispositivo').inputValue(), { timeout: 20_000 }).toBe('ana-phone');
+    await shared.close();
 
     // Rita holds the tracker now, but that day's trail on it is Ana's, not hers.
     await page.locator('form select').first().selectOption({ label: 'Rita' });
