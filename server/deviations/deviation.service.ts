@@ -10,7 +10,7 @@ import { DeviationEngine, type ActivePlan, type EnginePosition, type Transition 
 import { latestPlan, toPlanOut, visitStates } from '../plans/plan.repository.ts';
 import { closeEvents, closeStaleOffline, closeUnwatched, completeRules, insertEvents, loadTeamRules, openOfflineEvent, openResumableEvents, saveTeamRules } from './event.repository.ts';
 import { localDate } from '../plans/local-time.ts';
-import { receiptsAfter } from '../repositories/position.repository.ts';
+import { fixesOfCollector, receiptsAfter } from '../repositories/position.repository.ts';
 import { MAX_NOTICE_VISITS, type DeviationNotice } from './deviation-notices-redis.ts';
 import { activePlansOf } from './plan-adapter.ts';
 
@@ -42,7 +42,8 @@ export interface DeviationServiceDeps {
  * an instance told of a change reads it from the database (onNotice). Before each tick, a collector
  * about to go offline (or offline) is looked up in the positions table: reports another instance
  * stored count too. An `offline` event is stored once per collector, whichever instance opens it first
- * (see openOfflineEvent).
+ * (see openOfflineEvent). A check-in with no fix near it, or out of order, on this engine's memory is
+ * judged on the collector's fixes stored by any instance (readStoredFixes), off the writer's stack.
  */
 export class DeviationService {
   readonly engine = new DeviationEngine();
@@ -59,6 +60,8 @@ export class DeviationService {
   /** The newest version of each visit applied: a read begun before a change made here must not undo it. */
   private visitVersions = new Map<number, number>();
   private ticking = false;
+  /** The one loop reading stored fixes for the verdicts waiting on them (see readStoredFixes). */
+  private fixesRead: Promise<void> | null = null;
   /** Transitions waiting to be stored, and the one loop storing them (see persist). */
   private pending: Transition[] = [];
   private draining: Promise<void> | null = null;
@@ -240,6 +243,7 @@ export class DeviationService {
 
   tick(nowMs: number): void {
     this.persist(this.engine.tick(nowMs));
+    this.readStoredFixes();
   }
 
   /** For /api/health: what the engine has evaluated since start, and what could not be stored. */
@@ -264,14 +268,43 @@ export class DeviationService {
     return rules;
   }
 
-  /** Resolves once every transition so far is stored and streamed. */
-  flushed(): Promise<void> {
-    return this.draining ?? Promise.resolve();
+  /** Resolves once every transition so far is stored and streamed, those waiting on stored fixes included. */
+  async flushed(): Promise<void> {
+    await this.fixesRead;
+    await this.draining;
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.flushed();
+  }
+
+  /**
+   * Verdicts this engine cannot give on its own memory (a check-in with no fix near it, or out of
+   * order: the tracker may report through another instance) wait for the collector's stored fixes. One loop reads them,
+   * a range of the (collector_id, device_time) index per collector, asynchronously: the batch writer's
+   * call stack only starts it. A failed read is tried again on the next tick.
+   */
+  private readStoredFixes(): void {
+    if (this.fixesRead) return;
+    if (this.engine.awaitingFixes().size === 0) return;
+    this.fixesRead = (async () => {
+      try {
+        // Again while check-ins came due during the reads; not again for the same ones (an engine failure): the tick retries.
+        for (let wanted = this.engine.awaitingFixes(), asked = ''; wanted.size > 0 && spans(wanted) !== asked; wanted = this.engine.awaitingFixes()) {
+          asked = spans(wanted);
+          for (const [collectorId, { fromMs, toMs }] of wanted) {
+            const fixes = await fixesOfCollector(this.deps.db, collectorId, fromMs, toMs);
+            this.guarded('stored fixes', () => this.engine.storedFixes(collectorId, fromMs, toMs, fixes));
+          }
+        }
+      } catch (err) {
+        this.failures++;
+        this.deps.log.error({ err: (err as Error).message }, 'stored fixes not read');
+      } finally {
+        this.fixesRead = null;
+      }
+    })();
   }
 
   /**
@@ -336,6 +369,7 @@ export class DeviationService {
       this.failures++;
       this.deps.log.error({ err: (err as Error).message, what }, 'deviation engine failed on input');
     }
+    this.readStoredFixes();
   }
 
   /**
@@ -416,6 +450,8 @@ export class DeviationService {
 }
 
 const opensOffline = (t: Transition) => t.kind === 'open' && t.event.type === 'offline' && t.event.closedAtMs === undefined;
+
+const spans = (wanted: Map<number, { fromMs: number; toMs: number }>) => [...wanted].map(([id, s]) => `${id}:${s.fromMs}-${s.toMs}`).join(',');
 
 function chunks(ids: number[]): number[][] {
   const out: number[][] = [];

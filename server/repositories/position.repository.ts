@@ -171,3 +171,19 @@ export async function receiptsAfter(db: Kysely<Database>, after: ReadonlyMap<num
   }
   return out;
 }
+
+/**
+ * A collector's fixes with device time in [fromMs, toMs], from any device and stored by any
+ * instance: what a check-in's presence is judged on when the tracker reports through another
+ * instance (SPEC §8). A range scan of the (collector_id, device_time) index.
+ */
+export async function fixesOfCollector(db: Kysely<Database>, collectorId: number, fromMs: number, toMs: number): Promise<{ tsMs: number; lat: number; lon: number }[]> {
+  const rows = await db
+    .selectFrom('positions')
+    .select(['device_time', 'lat', 'lon'])
+    .where('collector_id', '=', collectorId)
+    .where('device_time', '>=', new Date(fromMs))
+    .where('device_time', '<=', new Date(toMs))
+    .execute();
+  return rows.map((r) => ({ tsMs: new Date(r.device_time).getTime(), lat: r.lat, lon: r.lon }));
+}

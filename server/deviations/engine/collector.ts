@@ -1,5 +1,5 @@
 import { buildRouteGeometry, type RouteGeometry } from '../../routing/geometry/index.ts';
-import type { ActivePlan, DeviationRules, EngineCheckin, EngineEvent, EnginePosition, EventType, Transition } from './types.ts';
+import type { ActivePlan, DeviationRules, EngineCheckin, EngineEvent, EnginePosition, EventType, StoredFix, Transition } from './types.ts';
 
 const DEG = Math.PI / 180;
 const M_PER_DEG_LAT = 6_371_008.8 * DEG;
@@ -71,6 +71,13 @@ export interface Rule {
    * counts (one received by another instance, stored in the database, will do); null otherwise.
    */
   awaitsReportAfter?(nowMs: number, c: RuleContext): number | null;
+  /**
+   * For a rule holding a verdict that this instance's memory cannot give (another instance may have
+   * taken the positions): the device-time span of the collector's stored fixes it needs; null otherwise.
+   */
+  awaitsFixes?(c: RuleContext): { fromMs: number; toMs: number } | null;
+  /** Every fix of the collector stored (by any instance) with device time in [fromMs, toMs]. */
+  onStoredFixes?(fixes: readonly StoredFix[], fromMs: number, toMs: number, c: RuleContext): void;
   /**
    * An incident of the rule's kind that an instance which stopped left open: the rule takes it up
    * (returns c.adopt's id) so the next positions close it, or keep it, instead of opening a second

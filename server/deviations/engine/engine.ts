@@ -9,7 +9,7 @@ import { OffRouteRule } from './rules/off-route.ts';
 import { OfflineRule } from './rules/offline.ts';
 import { SpeedingRule } from './rules/speeding.ts';
 import { VisitOrderRule } from './rules/visit-order.ts';
-import type { ActivePlan, DeviationRules, EngineCheckin, EngineEvent, EnginePosition, Transition } from './types.ts';
+import type { ActivePlan, DeviationRules, EngineCheckin, EngineEvent, EnginePosition, StoredFix, Transition } from './types.ts';
 
 /** Every setting at its default (contract/event.ts). */
 export const defaultRules = (): DeviationRules => Value.Create(DeviationRulesSchema);
@@ -171,6 +171,32 @@ export class DeviationEngine {
       }
     }
     return out;
+  }
+
+  /**
+   * The collectors with a verdict waiting for their stored fixes, each with the device-time span to
+   * read: what to ask the database for, since other instances may have taken the positions (SPEC §8).
+   */
+  awaitingFixes(): Map<number, { fromMs: number; toMs: number }> {
+    const out = new Map<number, { fromMs: number; toMs: number }>();
+    for (const c of this.collectors.values()) {
+      for (const r of c.rules) {
+        const span = r.awaitsFixes?.(c);
+        if (!span) continue;
+        const had = out.get(c.collectorId);
+        out.set(c.collectorId, had ? { fromMs: Math.min(had.fromMs, span.fromMs), toMs: Math.max(had.toMs, span.toMs) } : span);
+      }
+    }
+    return out;
+  }
+
+  /** The collector's fixes stored by any instance with device time in [fromMs, toMs] (as awaitingFixes asked). */
+  storedFixes(collectorId: number, fromMs: number, toMs: number, fixes: readonly StoredFix[]): Transition[] {
+    const c = this.collectors.get(collectorId);
+    if (!c) return [];
+    return this.run(() => {
+      for (const r of c.rules) r.onStoredFixes?.(fixes, fromMs, toMs, c);
+    });
   }
 
   /** A report another instance received (and stored): a sign of life, not a position to evaluate. */

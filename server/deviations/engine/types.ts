@@ -51,6 +51,14 @@ export interface EngineCheckin {
   lon: number;
 }
 
+/** A position read back from the database: stored by this instance or another (SPEC §8). */
+export interface StoredFix {
+  /** Device time. */
+  tsMs: number;
+  lat: number;
+  lon: number;
+}
+
 export interface EngineEvent {
   type: EventType;
   collectorId: number;

@@ -1,5 +1,5 @@
 import type { Rule, RuleContext } from '../collector.ts';
-import type { EngineCheckin, EnginePosition } from '../types.ts';
+import type { EngineCheckin, EnginePosition, StoredFix } from '../types.ts';
 
 /** Visit statuses that no longer expect the collector. */
 const FINISHED = new Set(['done', 'completed', 'visited', 'cancelled', 'canceled', 'failed', 'rescheduled']);
@@ -10,10 +10,18 @@ const FINISHED = new Set(['done', 'completed', 'visited', 'cancelled', 'canceled
  * order (slack 1: k+1 before k is a swap the wall tolerates, k+2 before k is not). A visit not
  * reached by the end of its time window, or by the end of the shift, is skipped. Both are instant
  * incidents: each visit raises each at most once.
+ *
+ * With several instances (SPEC §8) the earlier visits' arrivals may be in another instance's memory
+ * (the tracker reports through B, the phone checks in through A); check-ins and visit changes made
+ * there reach this engine already (checkedInElsewhere, updateVisit). So a check-in that would be out
+ * of order here waits for the collector's fixes stored by any instance since the shift began: an
+ * earlier visit they show reached (the same dwell) before the check-in is not pending.
  */
 export class VisitOrderRule implements Rule {
   private dwellSince = new Map<number, number>();
   private reported = new Set<string>();
+  /** Check-ins out of order on this instance's memory, with the earlier visits (ids) then pending: the stored fixes decide. */
+  private unconfirmed: { visitId: number; atMs: number; earlier: number[]; fromMs: number }[] = [];
 
   onPosition(p: EnginePosition, c: RuleContext): void {
     const cfg = c.config.visitOrder;
@@ -35,8 +43,29 @@ export class VisitOrderRule implements Rule {
 
   onCheckin(ck: EngineCheckin, c: RuleContext): void {
     const i = c.plan.visitIndex.get(ck.visitId);
-    if (i !== undefined && c.config.visitOrder.enabled && !c.visited.has(ck.visitId)) this.arrive(i, ck.tsMs, c);
+    if (i !== undefined && c.config.visitOrder.enabled && !c.visited.has(ck.visitId)) this.arrive(i, ck.tsMs, c, true);
     c.visited.add(ck.visitId);
+  }
+
+  awaitsFixes(): { fromMs: number; toMs: number } | null {
+    if (this.unconfirmed.length === 0) return null;
+    return { fromMs: Math.min(...this.unconfirmed.map((u) => u.fromMs)), toMs: Math.max(...this.unconfirmed.map((u) => u.atMs)) };
+  }
+
+  /** Settles every check-in whose span the stored fixes cover: out of order if still more than `slack` earlier visits were not reached. */
+  onStoredFixes(fixes: readonly StoredFix[], fromMs: number, toMs: number, c: RuleContext): void {
+    const sorted = [...fixes].sort((a, b) => a.tsMs - b.tsMs);
+    this.unconfirmed = this.unconfirmed.filter((u) => {
+      if (u.fromMs < fromMs || u.atMs > toMs) return true;
+      // Indices into the plan of now: a re-plan during the read may have moved or dropped visits.
+      const earlier = u.earlier.flatMap((id) => c.plan.visitIndex.get(id) ?? []).sort((x, y) => x - y);
+      const reached = earlier.filter((k) => this.dwelt(k, sorted, u.atMs, c));
+      for (const k of reached) c.visited.add(c.plan.plan.visits[k].visitId);
+      const left = earlier.filter((k) => !reached.includes(k));
+      const i = c.plan.visitIndex.get(u.visitId);
+      if (i !== undefined && left.length > c.config.visitOrder.slack) this.report(i, u.atMs, left, c);
+      return false;
+    });
   }
 
   onTick(nowMs: number, c: RuleContext): void {
@@ -49,18 +78,43 @@ export class VisitOrderRule implements Rule {
     return !c.visited.has(v.visitId) && !FINISHED.has(v.status) && !this.reported.has(`skip:${v.visitId}`);
   }
 
-  private arrive(i: number, atMs: number, c: RuleContext): void {
-    const visits = c.plan.plan.visits;
-    const v = visits[i];
+  /** `byCheckin`: this instance may not have seen the earlier arrivals, so the stored fixes decide (onStoredFixes). */
+  private arrive(i: number, atMs: number, c: RuleContext, byCheckin = false): void {
+    const v = c.plan.plan.visits[i];
     const earlier: number[] = [];
     for (let k = 0; k < i; k++) if (this.pending(k, c)) earlier.push(k);
     c.visited.add(v.visitId);
     this.dwellSince.delete(v.visitId);
-    if (earlier.length > c.config.visitOrder.slack && !this.reported.has(`order:${v.visitId}`)) {
-      this.reported.add(`order:${v.visitId}`);
-      const expected = visits[earlier[0]];
-      c.instant('visit_out_of_order', atMs, atMs, { seq: v.seq, expectedVisitId: expected.visitId, expectedSeq: expected.seq, pendingBefore: earlier.length }, v.visitId);
+    if (earlier.length <= c.config.visitOrder.slack || this.reported.has(`order:${v.visitId}`)) return;
+    if (!byCheckin) return this.report(i, atMs, earlier, c);
+    this.reported.add(`order:${v.visitId}`);
+    this.unconfirmed.push({ visitId: v.visitId, atMs, earlier: earlier.map((k) => c.plan.plan.visits[k].visitId), fromMs: c.plan.plan.shift.startMs });
+  }
+
+  private report(i: number, atMs: number, earlier: number[], c: RuleContext): void {
+    const visits = c.plan.plan.visits;
+    const v = visits[i];
+    this.reported.add(`order:${v.visitId}`);
+    const expected = visits[earlier[0]];
+    c.instant('visit_out_of_order', atMs, atMs, { seq: v.seq, expectedVisitId: expected.visitId, expectedSeq: expected.seq, pendingBefore: earlier.length }, v.visitId);
+  }
+
+  /** Whether the fixes (oldest first) stay within arriveRadiusM of visit k for arriveAfterS, in the shift, before untilMs: onPosition's arrival. */
+  private dwelt(k: number, fixes: readonly StoredFix[], untilMs: number, c: RuleContext): boolean {
+    const { arriveRadiusM, arriveAfterS } = c.config.visitOrder;
+    const x = c.plan.visitX[k];
+    const y = c.plan.visitY[k];
+    let since: number | null = null;
+    for (const f of fixes) {
+      if (f.tsMs > untilMs) break;
+      if (!c.inShift(f.tsMs) || c.distanceM(f.lat, f.lon, x, y) > arriveRadiusM) {
+        since = null;
+        continue;
+      }
+      since ??= f.tsMs;
+      if (f.tsMs - since >= arriveAfterS * 1000) return true;
     }
+    return false;
   }
 
   private skipPassed(nowMs: number, c: RuleContext): void {

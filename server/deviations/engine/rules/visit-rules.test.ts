@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeviationEngine } from '../engine.ts';
+import { DeviationEngine, defaultRules } from '../engine.ts';
 import { MIN, T0, at, plan, track } from '../testing/track.ts';
 import type { ActivePlan, EnginePosition, EventType, Transition } from '../types.ts';
 
@@ -29,10 +29,34 @@ describe('visit_out_of_order', () => {
     expect(summary(engine().ingest(tour(T0, [2000, 1000, 3000, 4000])), 'visit_out_of_order')).toEqual([]);
   });
 
-  it('a check-in is an arrival', () => {
+  it('a check-in is an arrival, judged on the fixes stored by any instance since the shift began', () => {
     const e = engine();
-    expect(summary(e.checkin({ collectorId: 7, visitId: 104, tsMs: T0, ...at(4000) }), 'visit_out_of_order')).toEqual([
+    expect(summary(e.checkin({ collectorId: 7, visitId: 104, tsMs: T0, ...at(4000) }), 'visit_out_of_order')).toEqual([]);
+    const shiftStart = plan().shift.startMs;
+    expect(e.awaitingFixes()).toEqual(new Map([[7, { fromMs: shiftStart, toMs: T0 }]]));
+    expect(summary(e.storedFixes(7, shiftStart, T0, []), 'visit_out_of_order')).toEqual([
       { visitId: 104, openedAtMs: T0, closedAtMs: T0, details: { seq: 4, expectedVisitId: 101, expectedSeq: 1, pendingBefore: 3 } },
+    ]);
+    expect(e.awaitingFixes()).toEqual(new Map());
+  });
+
+  it("a check-in after visits another instance's tracker showed reached (stored, never seen here) is in order", () => {
+    const e = engine();
+    const before = tour(T0, [1000, 2000]); // three minutes at 101, then at 102
+    e.checkin({ collectorId: 7, visitId: 103, tsMs: T0 + 7 * MIN, ...at(3000) });
+    const shiftStart = plan().shift.startMs;
+    expect(e.storedFixes(7, shiftStart, T0 + 7 * MIN, before)).toEqual([]);
+    // Reached, so not skipped either.
+    expect(summary(e.tick(plan().shift.endMs), 'visit_skipped').map((s) => s.visitId)).toEqual([104]);
+  });
+
+  it('a drive past an earlier visit in the stored fixes is not an arrival at it', () => {
+    const e = engine();
+    const past = track(T0, 3, (i) => [1000 + (i - 1) * 300, 0], { stepS: 60 }); // through 101 without stopping
+    e.checkin({ collectorId: 7, visitId: 103, tsMs: T0 + 7 * MIN, ...at(3000) });
+    const shiftStart = plan().shift.startMs;
+    expect(summary(e.storedFixes(7, shiftStart, T0 + 7 * MIN, past), 'visit_out_of_order')).toEqual([
+      { visitId: 103, openedAtMs: T0 + 7 * MIN, closedAtMs: T0 + 7 * MIN, details: { seq: 3, expectedVisitId: 101, expectedSeq: 1, pendingBefore: 2 } },
     ]);
   });
 });
@@ -117,6 +141,13 @@ describe('arrived_no_checkin', () => {
 
 describe('checkin_without_presence', () => {
   const atVisit102 = () => track(T0, 13, () => [2000, 5], { stepS: 30 }); // T0 .. T0+6:00
+  /** visit_out_of_order asks for stored fixes too (a check-in at 104 skips three): off, to read this rule's asks alone. */
+  const engine = () => {
+    const e = new DeviationEngine();
+    e.setTeamRules(1, { ...defaultRules(), visitOrder: { ...defaultRules().visitOrder, enabled: false } });
+    e.setPlan(plan());
+    return e;
+  };
 
   it('a check-in where the tracker was: no event', () => {
     const e = engine();
@@ -124,23 +155,49 @@ describe('checkin_without_presence', () => {
     expect(summary(e.ingest(atVisit102()), 'checkin_without_presence')).toEqual([]);
   });
 
-  it('a check-in at a visit 2 km from every fix around its time: one event once the window has passed', () => {
+  it('a check-in at a visit 2 km from every fix around its time: one event once the window has passed and the stored fixes agree', () => {
     const e = engine();
     const fixes = atVisit102();
     e.ingest(fixes.slice(0, 8)); // up to T0+3:30
     expect(summary(e.checkin({ collectorId: 7, visitId: 104, tsMs: T0 + 3 * MIN, ...at(4000) }), 'checkin_without_presence')).toEqual([]);
-    const out = e.ingest(fixes.slice(8));
+    expect(e.awaitingFixes()).toEqual(new Map());
+    // The window is over on the device's clock; absence waits for what every instance stored.
+    expect(summary(e.ingest(fixes.slice(8)), 'checkin_without_presence')).toEqual([]);
+    expect(e.awaitingFixes()).toEqual(new Map([[7, { fromMs: T0 + MIN, toMs: T0 + 5 * MIN }]]));
+    const out = e.storedFixes(7, T0 + MIN, T0 + 5 * MIN, fixes.filter((f) => f.tsMs >= T0 + MIN && f.tsMs <= T0 + 5 * MIN));
     expect(summary(out, 'checkin_without_presence')).toEqual([
       { visitId: 104, openedAtMs: T0 + 3 * MIN, closedAtMs: T0 + 3 * MIN, details: { radiusM: 150, windowS: 120, nearestPositionM: 2000 } },
     ]);
+    expect(e.awaitingFixes()).toEqual(new Map());
   });
 
-  it('a check-in from a device that then goes quiet is judged on the tick', () => {
+  it('a check-in from a device that then goes quiet is judged on the tick, on the stored fixes', () => {
     const e = engine();
     e.checkin({ collectorId: 7, visitId: 104, tsMs: T0, ...at(4000) });
     expect(summary(e.tick(T0 + 2 * MIN), 'checkin_without_presence')).toEqual([]);
-    expect(summary(e.tick(T0 + 3 * MIN), 'checkin_without_presence')).toEqual([
+    expect(e.awaitingFixes()).toEqual(new Map());
+    expect(summary(e.tick(T0 + 3 * MIN), 'checkin_without_presence')).toEqual([]);
+    expect(summary(e.storedFixes(7, T0 - 2 * MIN, T0 + 2 * MIN, []), 'checkin_without_presence')).toEqual([
       { visitId: 104, openedAtMs: T0, closedAtMs: T0, details: { radiusM: 150, windowS: 120, nearestPositionM: null } },
     ]);
+  });
+
+  it("a check-in where another instance's tracker was (stored, never seen here): no event", () => {
+    const e = engine();
+    e.checkin({ collectorId: 7, visitId: 102, tsMs: T0 + 3 * MIN, ...at(2000) });
+    e.tick(T0 + 6 * MIN);
+    const stored = atVisit102().map(({ tsMs, lat, lon }) => ({ tsMs, lat, lon }));
+    expect(e.storedFixes(7, T0 + MIN, T0 + 5 * MIN, stored)).toEqual([]);
+    expect(e.awaitingFixes()).toEqual(new Map());
+  });
+
+  it('stored fixes that do not cover a check-in\'s window leave it waiting for a read that does', () => {
+    const e = engine();
+    e.checkin({ collectorId: 7, visitId: 104, tsMs: T0, ...at(4000) });
+    e.checkin({ collectorId: 7, visitId: 103, tsMs: T0 + 10 * MIN, ...at(3000) });
+    e.tick(T0 + 15 * MIN);
+    expect(e.awaitingFixes()).toEqual(new Map([[7, { fromMs: T0 - 2 * MIN, toMs: T0 + 12 * MIN }]]));
+    expect(summary(e.storedFixes(7, T0 - 2 * MIN, T0 + 2 * MIN, []), 'checkin_without_presence').map((s) => s.visitId)).toEqual([104]);
+    expect(e.awaitingFixes()).toEqual(new Map([[7, { fromMs: T0 + 8 * MIN, toMs: T0 + 12 * MIN }]]));
   });
 });
