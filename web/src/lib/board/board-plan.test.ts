@@ -11,6 +11,7 @@ import {
   lateMinutes,
   localDate,
   mergeWaiting,
+  newestOfDay,
   openIndexOf,
   placementOf,
   reorderedIds,
@@ -222,23 +223,31 @@ describe('localDate', () => {
 });
 
 describe('mergeWaiting', () => {
-  const visit = (id: number, version: number, collectorId: number | null, status: VisitOut['status'] = collectorId === null ? 'planned' : 'assigned') =>
-    ({ id, version, collectorId, status }) as VisitOut;
+  const DAY = { teamId: 1, date: '2026-03-02' };
+  const visit = (id: number, version: number, collectorId: number | null, status: VisitOut['status'] = collectorId === null ? 'planned' : 'assigned', teamId = 1) =>
+    ({ id, version, collectorId, status, teamId, date: DAY.date }) as VisitOut;
 
   it('keeps a visit created after the list was read, and drops one assigned meanwhile', () => {
     const fetched = [visit(1, 1, null), visit(2, 3, null)];
     const live = [visit(5, 1, null), visit(2, 4, 7)];
-    expect([...mergeWaiting(fetched, live).keys()]).toEqual([1, 5]);
+    expect([...mergeWaiting(fetched, live, DAY).keys()]).toEqual([1, 5]);
   });
 
   it('trusts the list where it is newer than the event', () => {
     const fetched = [visit(2, 5, null)];
-    expect([...mergeWaiting(fetched, [visit(2, 4, 7)]).keys()]).toEqual([2]);
-    expect(mergeWaiting([visit(3, 2, 7)], [visit(3, 1, null)]).size).toBe(0);
+    expect([...mergeWaiting(fetched, [visit(2, 4, 7)], DAY).keys()]).toEqual([2]);
+    expect(mergeWaiting([visit(3, 2, 7)], [visit(3, 1, null)], DAY).size).toBe(0);
   });
 
   it('leaves out the visits of the list that are not waiting', () => {
-    expect(mergeWaiting([visit(1, 1, 7, 'planned'), visit(2, 1, null, 'cancelled')], []).size).toBe(0);
+    expect(mergeWaiting([visit(1, 1, 7, 'planned'), visit(2, 1, null, 'cancelled')], [], DAY).size).toBe(0);
+  });
+
+  it("drops a visit the list still has when its newest event is another team's or day's (its account moved), and keeps the one that came", () => {
+    const fetched = [visit(1, 2, null), visit(2, 1, null)];
+    const live = [visit(1, 3, null, 'planned', 9), { ...visit(2, 2, null), date: '2026-03-03' }, visit(6, 3, null)];
+    expect([...mergeWaiting(fetched, live, DAY).keys()]).toEqual([6]);
+    expect([...newestOfDay([visit(4, 1, 7)], [visit(4, 2, null, 'planned', 9)], { teamId: 9, date: DAY.date }).keys()]).toEqual([4]);
   });
 });
 

@@ -199,18 +199,25 @@ export function isWaiting(v: VisitOut): boolean {
 }
 
 /**
- * The waiting visits by id: a GET /api/visits answer, corrected by the live
- * `visit` events of the same day, whichever is the newer version of each visit.
- * The answer may have been read before an event the board already applied (a
- * visit created meanwhile), and must not undo it.
+ * The team's visits of the day by id: a GET /api/visits answer, corrected by the
+ * live `visit` events, whichever is the newer version of each visit. The answer
+ * may have been read before an event the board already applied (a visit created
+ * meanwhile, one assigned, or one whose account moved to another team), and must
+ * not undo it: a visit whose newest version is another team's or day's is not the
+ * day's any more (the wall drops it alike, operations.svelte.ts `#putVisit`).
  */
-export function mergeWaiting(fetched: readonly VisitOut[], live: Iterable<VisitOut>): Map<number, VisitOut> {
+export function newestOfDay(fetched: readonly VisitOut[], live: Iterable<VisitOut>, day: { teamId: number; date: string }): Map<number, VisitOut> {
   const newest = new Map(fetched.map((v) => [v.id, v]));
   for (const v of live) {
     const known = newest.get(v.id);
     if (!known || v.version > known.version) newest.set(v.id, v);
   }
-  return new Map([...newest].filter(([, v]) => isWaiting(v)));
+  return new Map([...newest].filter(([, v]) => v.teamId === day.teamId && v.date === day.date));
+}
+
+/** The day's visits still waiting for a collector, by id (see newestOfDay). */
+export function mergeWaiting(fetched: readonly VisitOut[], live: Iterable<VisitOut>, day: { teamId: number; date: string }): Map<number, VisitOut> {
+  return new Map([...newestOfDay(fetched, live, day)].filter(([, v]) => isWaiting(v)));
 }
 
 /** A visit not yet reached this long after its planned start is late on the board. */

@@ -14,6 +14,7 @@ import {
   isNewerPlan,
   isWaiting,
   mergeWaiting,
+  newestOfDay,
   openVisitIds,
   placementOf,
   reorderedIds,
@@ -119,7 +120,10 @@ export class BoardState {
   #live = new SvelteMap<number, VisitLive>();
   /** The earliest check-in the live stream reported at each visit: when one closed since the plan was done. */
   #checkedIn = new SvelteMap<number, number>();
-  /** The live `visit` events of the team and day on screen, newest per visit, to correct a slower GET /api/visits. */
+  /**
+   * The live `visit` events since the board opened, newest per visit, to correct a slower GET /api/visits: of
+   * any team and day, so that one saying a visit left the team or day on screen keeps it off (see newestOfDay).
+   */
   #liveVisits = new Map<number, VisitOut>();
   #off: (() => void)[] = [];
 
@@ -131,10 +135,13 @@ export class BoardState {
       }),
       live.on('visit', (v) => {
         if (!this.#remember(v)) return;
-        if (v.teamId === this.teamId && v.date === this.date) {
-          this.#liveVisits.set(v.id, v);
-          this.#track(v);
-          if (this.missing) this.dayVisits = [...this.dayVisits.filter((d) => d.id !== v.id), v];
+        this.#liveVisits.set(v.id, v);
+        // A visit of another team or day is the board's no more if it was: its account moved to another team (the
+        // team left hears of it with the new teamId, and a new plan only if its day has one), or it moved to another day.
+        const held = this.#holds(v);
+        this.#track(v, held);
+        if (this.missing && (held || this.dayVisits.some((d) => d.id === v.id))) {
+          this.dayVisits = [...this.dayVisits.filter((d) => d.id !== v.id), ...(held ? [v] : [])];
         }
       }),
       live.on('checkin', (c) => {
@@ -185,7 +192,7 @@ export class BoardState {
       this.loadError = null;
       this.plan = null;
       this.missing = true;
-      this.dayVisits = visits;
+      this.dayVisits = [...newestOfDay(visits, this.#liveVisits.values(), { teamId, date }).values()];
     } catch (err) {
       this.loadError = err instanceof Error ? err.message : String(err);
     } finally {
@@ -343,9 +350,14 @@ export class BoardState {
     return true;
   }
 
-  /** Keeps `pending` to the visits still waiting for a collector. */
-  #track(v: VisitOut): void {
-    const waiting = isWaiting(v);
+  /** Whether the visit, as this version says, is of the team and day on screen. */
+  #holds(v: VisitOut): boolean {
+    return v.teamId === this.teamId && v.date === this.date;
+  }
+
+  /** Keeps `pending` to the visits of the team and day still waiting for a collector. */
+  #track(v: VisitOut, held: boolean): void {
+    const waiting = held && isWaiting(v);
     if (!waiting && !this.pending.has(v.id)) return;
     const next = new Map(this.pending);
     if (waiting) next.set(v.id, v);
@@ -363,7 +375,7 @@ export class BoardState {
       const { visits } = await api<{ visits: VisitOut[] }>(`/visits?date=${plan.date}&teamId=${plan.teamId}&limit=5000`);
       if (this.plan !== plan) return;
       for (const v of visits) this.#remember(v);
-      this.pending = mergeWaiting(visits, this.#liveVisits.values());
+      this.pending = mergeWaiting(visits, this.#liveVisits.values(), plan);
     } catch {
       // The list still shows the unassigned visits; only moving them waits for the next plan.
     }
