@@ -2,7 +2,7 @@ import type { DayPlans, PlanOut, ReassignRequest } from '$contract/plan.ts';
 import type { VisitOut, VisitStatus } from '$contract/visit.ts';
 import { SvelteMap } from 'svelte/reactivity';
 import { ApiError, api } from '../api.ts';
-import { i18n } from '../i18n.svelte.ts';
+import { i18n, wording, type Wording } from '../i18n.svelte.ts';
 import { clockFormat } from '../i18n/format.ts';
 import { live } from '../live.svelte.ts';
 import {
@@ -32,13 +32,14 @@ const UNLOCK_REPLAN_MS = 250;
 /**
  * What the board tells the dispatcher after an action: `conflict` is another person's edit of the visit
  * winning; `outdated`, the day moved on otherwise (the visit was finished, or left the route) and the
- * board reloaded; both keep the server's words as a detail.
+ * board reloaded; both keep the server's words as a detail. An `error`'s detail is worded when shown
+ * (the board's own words follow a language switch while the notice stays up; the server's stay its own).
  */
 export type BoardNotice =
   | { kind: 'done'; dropped: { visitId: number; accountName: string; collectorName: string }[] }
   | { kind: 'conflict'; by: string | null; at: Date | null; detail: string }
   | { kind: 'outdated'; why: 'closed' | 'not_on_route' | 'changed'; detail: string }
-  | { kind: 'error'; detail: string };
+  | { kind: 'error'; detail: Wording };
 
 /** A visit's newest version and status as the live stream reported them, newer than the plan's copy, and when that was. */
 interface VisitLive {
@@ -314,17 +315,21 @@ export class BoardState {
         const why = conflictKind(err.reason);
         const author = why === 'version' ? conflictAuthor(detail) : null;
         this.notice =
-          why === 'version' ? { kind: 'conflict', by: author?.by ?? null, at: author?.at ?? null, detail } : why ? { kind: 'outdated', why, detail } : { kind: 'error', detail };
+          why === 'version'
+            ? { kind: 'conflict', by: author?.by ?? null, at: author?.at ?? null, detail }
+            : why
+              ? { kind: 'outdated', why, detail }
+              : { kind: 'error', detail: () => detail };
         // The board was behind: show the day as it is now.
         await this.load();
       } else if (err instanceof ApiError && err.status === 422 && visitId === 0) {
         // Planning the day found every visit done or cancelled.
-        this.notice = { kind: 'error', detail: i18n.t('board.nothingToPlan') };
+        this.notice = { kind: 'error', detail: wording('board.nothingToPlan') };
       } else if (err instanceof ApiError && err.status === 422 && isRefusal(err.reason)) {
         // The re-plan could not keep the change (a collector without the skill, a window the order misses): nothing changed.
-        this.notice = { kind: 'error', detail: i18n.t(`board.refusal.${err.reason}`) };
+        this.notice = { kind: 'error', detail: wording(`board.refusal.${err.reason}`) };
       } else {
-        this.notice = { kind: 'error', detail };
+        this.notice = { kind: 'error', detail: () => detail };
       }
     } finally {
       this.busy = null;
