@@ -19,6 +19,7 @@ import * as m0017 from './migrations/0017-one-login-per-collector.ts';
 import * as m0018 from './migrations/0018-rejected-record-codes.ts';
 import * as m0019 from './migrations/0019-account-metrics-trigger-plan.ts';
 import * as m0020 from './migrations/0020-collector-day-marks-never-wait.ts';
+import * as m0021 from './migrations/0021-visit-skipped-once.ts';
 
 /** Every migration by name, in order. Listed explicitly so bundling and tsx agree on what runs. */
 const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0018-rejected-record-codes': m0018,
   '0019-account-metrics-trigger-plan': m0019,
   '0020-collector-day-marks-never-wait': m0020,
+  '0021-visit-skipped-once': m0021,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

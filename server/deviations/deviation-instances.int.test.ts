@@ -66,12 +66,13 @@ async function visitsOf(collectorId: number, n: number): Promise<{ visitId: numb
 }
 
 /** A and B, started, with A's notices reaching B; `heard` resolves once B has read what they name. */
-async function twoInstances(): Promise<{ a: DeviationService; b: DeviationService; bEvents: EventOut[]; heard(): Promise<void> }> {
+async function twoInstances(): Promise<{ a: DeviationService; b: DeviationService; aEvents: EventOut[]; bEvents: EventOut[]; heard(): Promise<void> }> {
   const reads: Promise<void>[] = [];
+  const aEvents: EventOut[] = [];
   const bEvents: EventOut[] = [];
   const log = pino({ level: 'silent' });
   const b = new DeviationService({ db: dbh.db, log, emit: (_t, e) => bEvents.push(e), now: () => DAY + 10 * H, tickMs: 3_600_000 });
-  const a = new DeviationService({ db: dbh.db, log, emit: () => undefined, announce: (n: DeviationNotice) => reads.push(b.onNotice(n)), now: () => DAY + 10 * H, tickMs: 3_600_000 });
+  const a = new DeviationService({ db: dbh.db, log, emit: (_t, e) => aEvents.push(e), announce: (n: DeviationNotice) => reads.push(b.onNotice(n)), now: () => DAY + 10 * H, tickMs: 3_600_000 });
   await Promise.all([a.start(), b.start()]);
   running.push(a, b);
   // Notices of visits go once the changing task is over.
@@ -79,7 +80,7 @@ async function twoInstances(): Promise<{ a: DeviationService; b: DeviationServic
     await new Promise((r) => setImmediate(r));
     await Promise.all(reads.splice(0));
   };
-  return { a, b, bEvents, heard };
+  return { a, b, aEvents, bEvents, heard };
 }
 
 function planOn(services: DeviationService[], collectorId: number, visits: { visitId: number; lat: number; lon: number }[]): void {
@@ -97,6 +98,14 @@ async function reportTo(s: DeviationService, collectorId: number, fixes: { ts: n
     })),
   );
   await s.flushed();
+}
+
+/** The fixes as the instance serving the device stores them: what every instance reads back (fixesOfCollector). */
+async function store(collectorId: number, fixes: { ts: number; lat: number; lon: number }[]): Promise<void> {
+  await dbh.db
+    .insertInto('positions')
+    .values(fixes.map((f) => ({ device_id: device, collector_id: collectorId, device_time: new Date(f.ts), server_time: new Date(f.ts), lat: f.lat, lon: f.lon, valid: true, protocol: 'mqtt', attributes: '{}' })))
+    .execute();
 }
 
 const visitsWith = (events: EventOut[], type: string) => events.filter((e) => e.type === type).map((e) => e.visitId);
@@ -231,5 +240,24 @@ describe("two instances' deviation services on one database", () => {
       { opened_at: new Date(DAY + 8 * H), closed_at: new Date(DAY + 10 * H + 60_000) },
       { opened_at: new Date(DAY + 10 * H + 60_000), closed_at: null },
     ]);
+  });
+
+  it('store one visit_skipped for a visit both skip, streamed by the instance that stored it; one only B saw reached is not skipped by A', async () => {
+    const { a, b, aEvents, bEvents } = await twoInstances();
+    const hugo = await collectorNamed('Hugo');
+    const [reached, skipped] = await visitsOf(hugo, 2);
+    planOn([a, b], hugo, [reached, skipped]);
+    // Six minutes at the first door, through B only.
+    const fixes = dwellTrack([reached], DAY + 10 * H);
+    await store(hugo, fixes);
+    await reportTo(b, hugo, fixes);
+    // The shift ends (18:00) on both clocks.
+    a.tick(DAY + 18 * H);
+    b.tick(DAY + 18 * H);
+    await Promise.all([a.flushed(), b.flushed()]);
+    const stored = await dbh.db.selectFrom('events').select(['visit_id', 'opened_at']).where('collector_id', '=', hugo).where('type', '=', 'visit_skipped').execute();
+    expect(stored).toEqual([{ visit_id: skipped.visitId, opened_at: new Date(DAY + 18 * H) }]);
+    expect([...visitsWith(aEvents, 'visit_skipped'), ...visitsWith(bEvents, 'visit_skipped')]).toEqual([skipped.visitId]);
+    expect([a.stats().failures, b.stats().failures]).toEqual([0, 0]);
   });
 });

@@ -42,8 +42,10 @@ export interface DeviationServiceDeps {
  * an instance told of a change reads it from the database (onNotice). Before each tick, a collector
  * about to go offline (or offline) is looked up in the positions table: reports another instance
  * stored count too. An `offline` event is stored once per collector, whichever instance opens it first
- * (see openOfflineEvent). A check-in with no fix near it, or out of order, on this engine's memory is
- * judged on the collector's fixes stored by any instance (readStoredFixes), off the writer's stack.
+ * (see openOfflineEvent), and a `visit_skipped` once per visit and deadline (see insertEvents). A
+ * check-in with no fix near it, or out of order, and a visit not reached by its deadline, on this
+ * engine's memory, are judged on the collector's fixes stored by any instance (readStoredFixes), off
+ * the writer's stack.
  */
 export class DeviationService {
   readonly engine = new DeviationEngine();
@@ -281,9 +283,10 @@ export class DeviationService {
 
   /**
    * Verdicts this engine cannot give on its own memory (a check-in with no fix near it, or out of
-   * order: the tracker may report through another instance) wait for the collector's stored fixes. One loop reads them,
-   * a range of the (collector_id, device_time) index per collector, asynchronously: the batch writer's
-   * call stack only starts it. A failed read is tried again on the next tick.
+   * order, a visit skipped: the tracker may report through another instance) wait for the collector's
+   * stored fixes. One loop reads them, a range of the (collector_id, device_time) index per collector,
+   * asynchronously: the batch writer's call stack only starts it. A failed read is tried again on the
+   * next tick.
    */
   private readStoredFixes(): void {
     if (this.fixesRead) return;
@@ -418,8 +421,11 @@ export class DeviationService {
     const opens = batch.filter((t) => t.kind === 'open');
     const inserted = await insertEvents(db, opens.map((t) => t.event));
     opens.forEach((t, i) => {
-      stored.set(t, inserted[i]);
-      if (inserted[i].closedAt === null) this.ids.set(t.incident, inserted[i].id);
+      const row = inserted[i];
+      // A skip another instance stored first: that instance streamed it.
+      if (row === null) return;
+      stored.set(t, row);
+      if (row.closedAt === null) this.ids.set(t.incident, row.id);
     });
     const closes = batch.filter((t) => t.kind === 'close' && this.ids.has(t.incident));
     const closed = await closeEvents(

@@ -40,14 +40,40 @@ const toRow = (e: NewEvent) => ({
 });
 
 /**
- * Stores new incidents in one statement; returns them in the order given. Ids come from the serial
- * column in VALUES order, so sorting the returned rows by id restores that order.
+ * Stores new incidents; returns them in the order given, null for a `visit_skipped` stored already:
+ * every instance watches every plan and raises the same skip (visit, deadline), and the unique index
+ * events_visit_skipped_once (migration 0021) lets one row through, whichever instance comes first.
+ * The rest go in one statement whose ids come from the serial column in VALUES order, so sorting
+ * the returned rows by id restores that order; the skips in one more, matched by that index's key.
  */
-export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise<EventOut[]> {
-  if (events.length === 0) return [];
-  const rows = await db.insertInto('events').values(events.map(toRow)).returningAll().execute();
-  return rows.sort((a, b) => a.id - b.id).map(toEventOut);
+export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise<(EventOut | null)[]> {
+  const out: (EventOut | null)[] = events.map(() => null);
+  const skips = events.flatMap((e, i) => (e.type === 'visit_skipped' ? [i] : []));
+  const others = events.flatMap((e, i) => (e.type === 'visit_skipped' ? [] : [i]));
+  if (others.length > 0) {
+    const rows = await db.insertInto('events').values(others.map((i) => toRow(events[i]))).returningAll().execute();
+    rows.sort((a, b) => a.id - b.id).forEach((r, j) => (out[others[j]] = toEventOut(r)));
+  }
+  if (skips.length > 0) {
+    const rows = await db
+      .insertInto('events')
+      .values(skips.map((i) => toRow(events[i])))
+      .onConflict((oc) => oc.columns(['visit_id', 'opened_at']).where('type', '=', 'visit_skipped').doNothing())
+      .returningAll()
+      .execute();
+    const byKey = new Map(rows.map((r) => [skipKey(r.visit_id, r.opened_at.getTime()), r]));
+    for (const i of skips) {
+      const key = skipKey(events[i].visitId ?? null, events[i].openedAtMs);
+      const row = byKey.get(key);
+      // The same skip twice in one batch (a visit moved between two plans at its deadline) is stored once too.
+      byKey.delete(key);
+      if (row) out[i] = toEventOut(row);
+    }
+  }
+  return out;
 }
+
+const skipKey = (visitId: number | null, openedAtMs: number) => `${visitId}@${openedAtMs}`;
 
 /**
  * Stores a device's alarm once: null when the same alarm (device, kind, device time) is stored

@@ -15,13 +15,19 @@ const FINISHED = new Set(['done', 'completed', 'visited', 'cancelled', 'canceled
  * (the tracker reports through B, the phone checks in through A); check-ins and visit changes made
  * there reach this engine already (checkedInElsewhere, updateVisit). So a check-in that would be out
  * of order here waits for the collector's fixes stored by any instance since the shift began: an
- * earlier visit they show reached (the same dwell) before the check-in is not pending.
+ * earlier visit they show reached (the same dwell) before the check-in is not pending. Likewise a
+ * visit pending here at its deadline is reported skipped only if the fixes stored since the shift
+ * began show no arrival at it by then: every instance watches every plan, and the one serving the
+ * tracker may be another. Each instance that raises the skip raises the same event (visit, deadline),
+ * stored once (migration 0021).
  */
 export class VisitOrderRule implements Rule {
   private dwellSince = new Map<number, number>();
   private reported = new Set<string>();
   /** Check-ins out of order on this instance's memory, with the earlier visits (ids) then pending: the stored fixes decide. */
   private unconfirmed: { visitId: number; atMs: number; earlier: number[]; fromMs: number }[] = [];
+  /** Visits pending at their deadline on this instance's memory: the stored fixes decide whether they were reached. */
+  private unreached: { visitId: number; deadlineMs: number; fromMs: number; details: Record<string, unknown> }[] = [];
 
   onPosition(p: EnginePosition, c: RuleContext): void {
     const cfg = c.config.visitOrder;
@@ -48,13 +54,26 @@ export class VisitOrderRule implements Rule {
   }
 
   awaitsFixes(): { fromMs: number; toMs: number } | null {
-    if (this.unconfirmed.length === 0) return null;
-    return { fromMs: Math.min(...this.unconfirmed.map((u) => u.fromMs)), toMs: Math.max(...this.unconfirmed.map((u) => u.atMs)) };
+    const spans = [...this.unconfirmed.map((u) => ({ fromMs: u.fromMs, toMs: u.atMs })), ...this.unreached.map((u) => ({ fromMs: u.fromMs, toMs: u.deadlineMs }))];
+    if (spans.length === 0) return null;
+    return { fromMs: Math.min(...spans.map((s) => s.fromMs)), toMs: Math.max(...spans.map((s) => s.toMs)) };
   }
 
-  /** Settles every check-in whose span the stored fixes cover: out of order if still more than `slack` earlier visits were not reached. */
+  /**
+   * Settles every verdict whose span the stored fixes cover. A check-in is out of order if still more
+   * than `slack` earlier visits were not reached; a visit is skipped if not reached by its deadline.
+   */
   onStoredFixes(fixes: readonly StoredFix[], fromMs: number, toMs: number, c: RuleContext): void {
     const sorted = [...fixes].sort((a, b) => a.tsMs - b.tsMs);
+    this.unreached = this.unreached.filter((u) => {
+      if (u.fromMs < fromMs || u.deadlineMs > toMs) return true;
+      // The plan of now: the visit may have been cancelled, moved or checked in (here or elsewhere) during the read.
+      const k = c.plan.visitIndex.get(u.visitId);
+      if (k === undefined || c.visited.has(u.visitId) || FINISHED.has(c.plan.plan.visits[k].status)) return false;
+      if (this.dwelt(k, sorted, u.deadlineMs, c)) c.visited.add(u.visitId);
+      else c.instant('visit_skipped', u.deadlineMs, u.deadlineMs, u.details, u.visitId);
+      return false;
+    });
     this.unconfirmed = this.unconfirmed.filter((u) => {
       if (u.fromMs < fromMs || u.atMs > toMs) return true;
       // Indices into the plan of now: a re-plan during the read may have moved or dropped visits.
@@ -124,8 +143,10 @@ export class VisitOrderRule implements Rule {
       const v = visits[i];
       const deadline = Math.min(v.windowEndMs ?? shiftEnd, shiftEnd);
       if (nowMs < deadline || !this.pending(i, c)) continue;
+      // Past its deadline it no longer counts as pending for the order of later arrivals, whatever the verdict.
       this.reported.add(`skip:${v.visitId}`);
-      c.instant('visit_skipped', deadline, deadline, { seq: v.seq, windowEnd: v.windowEndMs ? new Date(v.windowEndMs).toISOString() : null }, v.visitId);
+      const details = { seq: v.seq, windowEnd: v.windowEndMs ? new Date(v.windowEndMs).toISOString() : null };
+      this.unreached.push({ visitId: v.visitId, deadlineMs: deadline, fromMs: c.plan.plan.shift.startMs, details });
     }
   }
 }

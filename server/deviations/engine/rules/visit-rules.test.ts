@@ -47,7 +47,8 @@ describe('visit_out_of_order', () => {
     const shiftStart = plan().shift.startMs;
     expect(e.storedFixes(7, shiftStart, T0 + 7 * MIN, before)).toEqual([]);
     // Reached, so not skipped either.
-    expect(summary(e.tick(plan().shift.endMs), 'visit_skipped').map((s) => s.visitId)).toEqual([104]);
+    e.tick(plan().shift.endMs);
+    expect(summary(stored(e, before), 'visit_skipped').map((s) => s.visitId)).toEqual([104]);
   });
 
   it('a drive past an earlier visit in the stored fixes is not an arrival at it', () => {
@@ -61,41 +62,111 @@ describe('visit_out_of_order', () => {
   });
 });
 
+/** What awaitingFixes asks for collector 7, answered with `fixes` (the stored fixes of every instance in that span). */
+function stored(e: DeviationEngine, fixes: readonly EnginePosition[] = []): Transition[] {
+  const span = e.awaitingFixes().get(7);
+  if (!span) return [];
+  return e.storedFixes(7, span.fromMs, span.toMs, fixes.filter((f) => f.tsMs >= span.fromMs && f.tsMs <= span.toMs));
+}
+
 describe('visit_skipped', () => {
-  it('a visit not reached by the end of its window is skipped once, at the window end', () => {
+  it('a visit not reached by the end of its window is skipped once, at the window end, once the stored fixes agree', () => {
     const p = plan();
     p.visits[1] = { ...p.visits[1], windowEndMs: T0 + 5 * MIN };
-    const out = engine(p).ingest(tour(T0, [1000, 3000, 4000]));
-    expect(summary(out, 'visit_skipped')).toEqual([{ visitId: 102, openedAtMs: T0 + 5 * MIN, closedAtMs: T0 + 5 * MIN, details: { seq: 2, windowEnd: new Date(T0 + 5 * MIN).toISOString() } }]);
+    const e = engine(p);
+    const fixes = tour(T0, [1000, 3000, 4000]);
+    const out = e.ingest(fixes);
     expect(summary(out, 'visit_out_of_order')).toEqual([]);
+    // Pending here at its deadline; the tracker may report through another instance.
+    expect(summary(out, 'visit_skipped')).toEqual([]);
+    expect(e.awaitingFixes()).toEqual(new Map([[7, { fromMs: p.shift.startMs, toMs: T0 + 5 * MIN }]]));
+    expect(summary(stored(e, fixes), 'visit_skipped')).toEqual([{ visitId: 102, openedAtMs: T0 + 5 * MIN, closedAtMs: T0 + 5 * MIN, details: { seq: 2, windowEnd: new Date(T0 + 5 * MIN).toISOString() } }]);
+    expect(e.awaitingFixes()).toEqual(new Map());
+    expect(summary(e.ingest(track(T0 + 10 * MIN, 3, () => [5000, 0])), 'visit_skipped')).toEqual([]);
+    expect(e.awaitingFixes()).toEqual(new Map());
+  });
+
+  it("a visit another instance's tracker showed reached by its deadline (stored, never seen here) is not skipped", () => {
+    const p = plan();
+    p.visits[1] = { ...p.visits[1], windowEndMs: T0 + 10 * MIN };
+    const e = engine(p);
+    // This instance holds the phone's fixes far from every visit; the tracker dwelt at 102 through another one.
+    e.ingest(track(T0, 2, () => [0, 500], { stepS: 11 * 60 }));
+    const elsewhere = tour(T0 + 2 * MIN, [2000]);
+    expect(summary(stored(e, elsewhere), 'visit_skipped')).toEqual([]);
+    expect(e.awaitingFixes()).toEqual(new Map());
+    // Reached: an arrival at 103 after it is in order, and the shift's end does not skip it either.
+    expect(summary(e.ingest(tour(T0 + 12 * MIN, [3000])), 'visit_out_of_order')).toEqual([]);
+    e.tick(p.shift.endMs);
+    expect(summary(stored(e, elsewhere), 'visit_skipped').map((s) => s.visitId)).toEqual([101, 104]);
+  });
+
+  it('a dwell that ends after the deadline, or a drive past, is not an arrival by it', () => {
+    const p = plan();
+    p.visits[0] = { ...p.visits[0], windowEndMs: T0 + 10 * MIN };
+    p.visits[1] = { ...p.visits[1], windowEndMs: T0 + 10 * MIN };
+    const e = engine(p);
+    e.ingest(track(T0 + 11 * MIN, 1, () => [0, 500]));
+    const late = tour(T0 + 10 * MIN, [1000]); // at 101 from the deadline on: its minute's dwell completes after it
+    const past = track(T0, 3, (i) => [2000 + (i - 1) * 300, 0], { stepS: 60 }); // through 102 without stopping
+    expect(summary(stored(e, [...past, ...late]), 'visit_skipped').map((s) => s.visitId)).toEqual([101, 102]);
+  });
+
+  it('stored fixes that do not reach the deadline leave the visit waiting for a read that does', () => {
+    const p = plan();
+    p.visits[1] = { ...p.visits[1], windowEndMs: T0 + 10 * MIN };
+    const e = engine(p);
+    e.ingest(track(T0 + 11 * MIN, 1, () => [0, 500]));
+    expect(e.storedFixes(7, p.shift.startMs, T0 + 9 * MIN, [])).toEqual([]);
+    expect(e.awaitingFixes()).toEqual(new Map([[7, { fromMs: p.shift.startMs, toMs: T0 + 10 * MIN }]]));
+    expect(summary(stored(e), 'visit_skipped').map((s) => s.visitId)).toEqual([102]);
+  });
+
+  it('a visit checked in elsewhere, or cancelled, while the stored fixes were read is not skipped', () => {
+    const p = plan();
+    p.visits = p.visits.map((v) => ({ ...v, windowEndMs: T0 + 10 * MIN }));
+    const e = engine(p);
+    e.ingest(track(T0 + 11 * MIN, 1, () => [0, 500]));
+    e.checkedInElsewhere(7, 101);
+    e.updateVisit(102, 'cancelled', 7);
+    e.updateVisit(103, 'assigned', 8);
+    expect(summary(stored(e), 'visit_skipped').map((s) => s.visitId)).toEqual([104]);
   });
 
   it('visits still pending when the shift ends are skipped, on the tick if the device is quiet', () => {
     const p = plan({ shift: { startMs: T0 - MIN, endMs: T0 + 60 * MIN } });
     const e = engine(p);
-    e.ingest(tour(T0, [1000, 2000]));
+    const fixes = tour(T0, [1000, 2000]);
+    e.ingest(fixes);
     expect(summary(e.tick(T0 + 59 * MIN), 'visit_skipped')).toEqual([]);
-    expect(summary(e.tick(T0 + 60 * MIN), 'visit_skipped').map((s) => [s.visitId, s.openedAtMs])).toEqual([
+    expect(e.awaitingFixes()).toEqual(new Map());
+    expect(summary(e.tick(T0 + 60 * MIN), 'visit_skipped')).toEqual([]);
+    expect(summary(stored(e, fixes), 'visit_skipped').map((s) => [s.visitId, s.openedAtMs])).toEqual([
       [103, T0 + 60 * MIN],
       [104, T0 + 60 * MIN],
     ]);
     expect(summary(e.tick(T0 + 70 * MIN), 'visit_skipped')).toEqual([]);
+    expect(e.awaitingFixes()).toEqual(new Map());
   });
 
   it('visits already done or cancelled when the plan was set are not expected', () => {
     const p = plan({ shift: { startMs: T0 - MIN, endMs: T0 + 60 * MIN } });
     p.visits = p.visits.map((v) => ({ ...v, status: v.visitId === 101 ? 'cancelled' : 'done' }));
-    expect(engine(p).tick(T0 + 61 * MIN)).toEqual([]);
+    const e = engine(p);
+    expect(e.tick(T0 + 61 * MIN)).toEqual([]);
+    expect(e.awaitingFixes()).toEqual(new Map());
   });
 
   it('a visit cancelled or moved to another collector during the day is no longer expected; a status change keeps it', () => {
     const e = engine(plan({ shift: { startMs: T0 - MIN, endMs: T0 + 60 * MIN } }));
-    e.ingest(tour(T0, [1000]));
+    const fixes = tour(T0, [1000]);
+    e.ingest(fixes);
     e.updateVisit(102, 'cancelled', 7);
     e.updateVisit(103, 'assigned', 8);
     e.updateVisit(104, 'en_route', 7);
     e.updateVisit(999, 'cancelled', 7);
-    expect(summary(e.tick(T0 + 60 * MIN), 'visit_skipped').map((s) => s.visitId)).toEqual([104]);
+    e.tick(T0 + 60 * MIN);
+    expect(summary(stored(e, fixes), 'visit_skipped').map((s) => s.visitId)).toEqual([104]);
   });
 });
 
