@@ -5,8 +5,8 @@ import type { PlanOut, PlanRoute } from '../server/contract/plan.ts';
 import { daytimeZone } from '../server/demo/demo-day.ts';
 import { localDate } from '../server/plans/local-time.ts';
 import { Gt06Device } from '../simulators/trackers/gt06-device.ts';
-import { testRedisUrl } from './support/scale-services.ts';
-import { createStorage, startServerProcess, type ServerProcess, type Storage } from './support/server-process.ts';
+import type { ServerProcess, Storage } from './support/server-process.ts';
+import { DEVIATION_TEST_ENV, startTwoInstances } from './support/two-instances.ts';
 import { until } from './support/until.ts';
 
 /**
@@ -33,14 +33,7 @@ let imei: string;
 let phoneClient: mqtt.MqttClient;
 
 beforeAll(async () => {
-  const redisUrl = await testRedisUrl();
-  storage = await createStorage('postgres').catch((err: Error) => {
-    throw new Error(`two instances need one PostgreSQL (TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test): ${err.message}`);
-  });
-  const env = { REDIS_URL: redisUrl, DEVIATION_TICK_S: '0.2', FILTER_FUTURE_S: '3600' };
-  // One after the other: the first one migrates the shared database.
-  a = await startServerProcess('postgres', env, storage);
-  b = await startServerProcess('postgres', env, storage);
+  ({ storage, a, b } = await startTwoInstances(DEVIATION_TEST_ENV));
 
   const zone = daytimeZone(12);
   const today = localDate(Date.now(), zone);

@@ -7,8 +7,8 @@ import type { LivePosition } from '../server/contract/live.ts';
 import type { PhonePlan, PlanOut } from '../server/contract/plan.ts';
 import { daytimeZone } from '../server/demo/demo-day.ts';
 import { localDate } from '../server/plans/local-time.ts';
-import { testRedisUrl } from './support/scale-services.ts';
-import { createStorage, startServerProcess, type ServerProcess, type Storage } from './support/server-process.ts';
+import { startServerProcess, type ServerProcess, type Storage } from './support/server-process.ts';
+import { startTwoInstances } from './support/two-instances.ts';
 import { until } from './support/until.ts';
 
 /**
@@ -31,13 +31,7 @@ const sockets: Socket[] = [];
 const clients: mqtt.MqttClient[] = [];
 
 beforeAll(async () => {
-  redisUrl = await testRedisUrl();
-  storage = await createStorage('postgres').catch((err: Error) => {
-    throw new Error(`two instances need one PostgreSQL (TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test): ${err.message}`);
-  });
-  // One after the other: the first one migrates the shared database.
-  a = await startServerProcess('postgres', { REDIS_URL: redisUrl }, storage);
-  b = await startServerProcess('postgres', { REDIS_URL: redisUrl }, storage);
+  ({ storage, redisUrl, a, b } = await startTwoInstances());
 
   // Unique per run: the Redis database may hold other runs' retained plans.
   const uniqueId = `scale-${process.pid}-${Date.now() % 100000}`;
