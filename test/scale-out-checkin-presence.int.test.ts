@@ -6,7 +6,7 @@ import { daytimeZone } from '../server/demo/demo-day.ts';
 import { localDate } from '../server/plans/local-time.ts';
 import { Gt06Device } from '../simulators/trackers/gt06-device.ts';
 import type { ServerProcess, Storage } from './support/server-process.ts';
-import { DEVIATION_TEST_ENV, startTwoInstances } from './support/two-instances.ts';
+import { DEVIATION_TEST_ENV, gt06TrackerOn, startTwoInstances, trackerStandsAt } from './support/two-instances.ts';
 import { until } from './support/until.ts';
 
 /**
@@ -65,9 +65,7 @@ beforeAll(async () => {
   route = plan.routes.find((r) => r.collectorId === collectorId)!;
   expect(route.stops).toHaveLength(4);
 
-  const gt06Port = ((await (await fetch(`${b.baseUrl}/api/health`)).json()) as { listeners: { name: string; port: number }[] }).listeners.find((l) => l.name === 'gt06')!.port;
-  tracker = new Gt06Device({ host: '127.0.0.1', port: gt06Port, imei, reconnect: false });
-  await tracker.connect();
+  tracker = await gt06TrackerOn(b, imei);
   phoneClient = await mqtt.connectAsync(`mqtt://127.0.0.1:${a.mqttPort}`, { username: phone.uniqueId, password: phone.token, reconnectPeriod: 0, clean: true });
 }, 180_000);
 
@@ -78,13 +76,6 @@ afterAll(async () => {
   await b?.stop();
   await storage?.drop();
 });
-
-/** The tracker at a stop every 30 s from fromMs to toMs (whole seconds: GT06 time), reported to B. */
-async function trackerAt(stop: { lat: number; lon: number }, fromMs: number, toMs: number): Promise<number> {
-  let n = 0;
-  for (let t = fromMs; t <= toMs; t += 30_000, n++) await tracker.sendPosition({ time: new Date(t), lat: stop.lat + 0.00002, lon: stop.lon, speedKph: 0, courseDeg: 0 });
-  return n;
-}
 
 async function checkinOnA(stop: { visitId: number; lat: number; lon: number }, tsMs: number): Promise<void> {
   const checkin = { id: crypto.randomUUID(), visitId: stop.visitId, ts: new Date(tsMs).toISOString(), lat: stop.lat, lon: stop.lon, outcome: 'absent' };
@@ -98,7 +89,7 @@ describe('a check-in through A, the tracker through B', () => {
     const [door, far] = route.stops;
     t0 = Math.floor((Date.now() - 20 * MIN) / 1000) * 1000;
     // Seven minutes at the first debtor's door.
-    const sent = await trackerAt(door, t0, t0 + 7 * MIN);
+    const sent = await trackerStandsAt(tracker, door, t0, t0 + 7 * MIN);
     await until('the tracker positions stored', async () => (await storedCount()) === sent, 10_000);
 
     // Both check-ins 4 minutes before the last fix: their ±2 min windows and the grace after them are over.
@@ -120,7 +111,7 @@ describe('a check-in through A, the tracker through B', () => {
     const t1 = Math.ceil((Math.max(Date.now(), Date.parse(route.start.at)) + 10 * MIN) / 1000) * 1000;
     // Six minutes at the third debtor's (no check-in: nobody home), then at the fourth's.
     const before = await storedCount();
-    const sent = (await trackerAt(third, t1, t1 + 6 * MIN)) + (await trackerAt(fourth, t1 + 7 * MIN, t1 + 9 * MIN));
+    const sent = (await trackerStandsAt(tracker, third, t1, t1 + 6 * MIN)) + (await trackerStandsAt(tracker, fourth, t1 + 7 * MIN, t1 + 9 * MIN));
     await until('the tracker positions stored', async () => (await storedCount()) === before + sent, 10_000);
 
     const statusOf = async () => ((await a.api('GET', `/api/visits/${fourth.visitId}`)) as { status: string }).status;

@@ -6,7 +6,7 @@ import { daytimeZone } from '../server/demo/demo-day.ts';
 import { hhmmToMinutes, localDate, localMidnightMs, minutesToHhmm } from '../server/plans/local-time.ts';
 import { Gt06Device } from '../simulators/trackers/gt06-device.ts';
 import type { ServerProcess, Storage } from './support/server-process.ts';
-import { DEVIATION_TEST_ENV, startTwoInstances } from './support/two-instances.ts';
+import { DEVIATION_TEST_ENV, gt06TrackerOn, startTwoInstances, trackerStandsAt } from './support/two-instances.ts';
 import { until } from './support/until.ts';
 
 /**
@@ -73,9 +73,7 @@ beforeAll(async () => {
   // Both engines watch the plan (B heard of it through Redis): wait for B's before its tracker reports.
   await until('B watches the plan', async () => ((await (await fetch(`${b.baseUrl}/api/health`)).json()) as { ingest: { deviations: { activePlans: number } } }).ingest.deviations.activePlans > 0, 10_000);
 
-  const gt06Port = ((await (await fetch(`${b.baseUrl}/api/health`)).json()) as { listeners: { name: string; port: number }[] }).listeners.find((l) => l.name === 'gt06')!.port;
-  tracker = new Gt06Device({ host: '127.0.0.1', port: gt06Port, imei, reconnect: false });
-  await tracker.connect();
+  tracker = await gt06TrackerOn(b, imei);
   phoneClient = await mqtt.connectAsync(`mqtt://127.0.0.1:${a.mqttPort}`, { username: phone.uniqueId, password: phone.token, reconnectPeriod: 0, clean: true });
 }, 180_000);
 
@@ -86,13 +84,6 @@ afterAll(async () => {
   await b?.stop();
   await storage?.drop();
 });
-
-/** The tracker at a place every 30 s from fromMs to toMs (whole seconds: GT06 time), reported to B. */
-async function trackerAt(place: { lat: number; lon: number }, fromMs: number, toMs: number): Promise<number> {
-  let n = 0;
-  for (let t = fromMs; t <= toMs; t += 30_000, n++) await tracker.sendPosition({ time: new Date(t), lat: place.lat + 0.00002, lon: place.lon, speedKph: 0, courseDeg: 0 });
-  return n;
-}
 
 const skipsOn = async (server: ServerProcess): Promise<EventOut[]> =>
   ((await server.api('GET', `/api/events?collectorId=${collectorId}&type=visit_skipped`)) as { events: EventOut[] }).events;
@@ -105,7 +96,7 @@ describe('visit_skipped with the tracker through B and the phone through A', () 
     expect(t1 + 8 * MIN).toBeLessThan(windowEndMs);
     // Six minutes at the first debtor's door (no check-in: nobody home), then back at the office after the window's end.
     const before = await storedCount();
-    const sent = (await trackerAt(reached, t1, t1 + 6 * MIN)) + (await trackerAt(OFFICE, windowEndMs + MIN, windowEndMs + 2 * MIN));
+    const sent = (await trackerStandsAt(tracker, reached, t1, t1 + 6 * MIN)) + (await trackerStandsAt(tracker, OFFICE, windowEndMs + MIN, windowEndMs + 2 * MIN));
     await until('the tracker positions stored', async () => (await storedCount()) === before + sent, 10_000);
     await until('B reports the second visit skipped', async () => (await skipsOn(b)).some((e) => e.visitId === skipped.visitId), 10_000);
 

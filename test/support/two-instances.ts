@@ -1,3 +1,4 @@
+import { Gt06Device } from '../../simulators/trackers/gt06-device.ts';
 import { testRedisUrl } from './scale-services.ts';
 import { createStorage, startServerProcess, type ServerProcess, type Storage } from './server-process.ts';
 
@@ -22,4 +23,19 @@ export async function startTwoInstances(env: Record<string, string> = {}): Promi
   const a = await startServerProcess('postgres', all, storage);
   const b = await startServerProcess('postgres', all, storage);
   return { storage, redisUrl, a, b };
+}
+
+/** A GT06 tracker (simulator, real binary frames) connected to `server`'s GT06 listener as `imei`. */
+export async function gt06TrackerOn(server: ServerProcess, imei: string): Promise<Gt06Device> {
+  const health = (await (await fetch(`${server.baseUrl}/api/health`)).json()) as { listeners: { name: string; port: number }[] };
+  const tracker = new Gt06Device({ host: '127.0.0.1', port: health.listeners.find((l) => l.name === 'gt06')!.port, imei, reconnect: false });
+  await tracker.connect();
+  return tracker;
+}
+
+/** The tracker standing at `place` with a fix every 30 s from fromMs to toMs (whole seconds: GT06 time); how many it sent. */
+export async function trackerStandsAt(tracker: Gt06Device, place: { lat: number; lon: number }, fromMs: number, toMs: number): Promise<number> {
+  let n = 0;
+  for (let t = fromMs; t <= toMs; t += 30_000, n++) await tracker.sendPosition({ time: new Date(t), lat: place.lat + 0.00002, lon: place.lon, speedKph: 0, courseDeg: 0 });
+  return n;
 }
